@@ -1,0 +1,68 @@
+# The front door. `make reports` runs the annual cycle, `make test` checks everything.
+# Set-up is part of both: .venv is (re)created from requirements.lock when missing or stale.
+YEAR    ?= 2018
+DATA    ?= data
+REPORTS ?= reports
+BUILD   ?= build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+SHELL   := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+PIPQ    := 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+
+.PHONY: reports reports-all forms validate scores sample test lint lab clean bench system-deps
+
+$(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
+	@scripts/system-deps.sh runtime
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Cài đặt môi trường Python (.venv) theo requirements.lock..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock $(PIPQ)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIPQ)
+	@touch $@
+
+system-deps:
+	@scripts/system-deps.sh runtime
+
+## The annual cycle for YEAR: check the forms, score, render every report, rank, index.
+reports: $(STAMP)
+	@$(PY) -m scoring build --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --jobs $(JOBS)
+
+## Every year that has data.
+reports-all: $(STAMP)
+	@set -e; for y in $$($(PY) -m scoring years --data $(DATA)); do \
+	  $(MAKE) --no-print-directory reports YEAR=$$y; done
+
+## Blank survey forms for every unit valid in YEAR: $(DATA)/$(YEAR)/forms/<unit_id>.xlsx
+forms: $(STAMP)
+	@$(PY) -m scoring forms --year $(YEAR) --data $(DATA)
+
+validate: $(STAMP)
+	@$(PY) -m scoring validate --year $(YEAR) --data $(DATA)
+
+scores: $(STAMP)
+	@$(PY) -m scoring score --year $(YEAR) --data $(DATA) --reports $(REPORTS)
+
+## Regenerate the embedded sample submissions (deterministic).
+sample: $(STAMP)
+	@$(PY) -m scoring sample --year $(YEAR) --data $(DATA)
+
+test: $(STAMP)
+	@scripts/system-deps.sh test
+	@$(PY) -m ruff check scoring tests
+	@$(PY) -m ruff format --check scoring tests
+	@$(PY) -m mypy scoring
+	@$(PY) scripts/check_notebooks.py notebooks/*.ipynb
+	@$(PY) -m pytest -q
+
+lab: $(STAMP)
+	@$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (scoring)" >/dev/null
+	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)
+	@$(PY) -m scoring.bench --units $${N:-60}
+
+clean:
+	rm -rf $(REPORTS) $(BUILD) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,479 @@
+"""The criteria set as data: load, check and describe one year's YAML files.
+
+A criteria set changes every year or few years, so it lives in
+``data/criteria/<year>/<level>.yaml`` (one file per level: district, department,
+commune) plus ``bands.yaml`` for the year's classification bands. Loading is strict:
+unknown keys, wrong types, parts that do not add up to their whole, duplicate codes,
+rule parameters that do not fit and inputs that no rule uses are all refused, with a
+message that names the file and the node code. The format is documented in
+``docs/criteria-format.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scoring.errors import CriteriaError
+
+LEVELS = ("district", "department", "commune")
+LEVEL_NAMES_VI = {"district": "cấp huyện", "department": "cấp phòng, ban", "commune": "cấp xã"}
+InputKind = Literal["count", "share", "yes_no", "amount", "points"]
+KIND_NAMES_VI = {
+    "count": "số lượng (số nguyên)",
+    "share": "tỷ lệ % (0–100)",
+    "yes_no": "Có/Không",
+    "amount": "giá trị (số)",
+    "points": "điểm tự chấm",
+}
+TOLERANCE = 1e-6
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Input(_Strict):
+    """One value the unit reports on its form."""
+
+    code: str
+    label: str
+    unit: str = ""
+    kind: InputKind
+    required: bool = True
+    help: str = ""
+
+
+class RatioRule(_Strict):
+    """points = a/b × max (capped at max); or share% / 100 × max with ``share``."""
+
+    type: Literal["ratio"]
+    numerator: str | None = None
+    denominator: str | None = None
+    share: str | None = None
+    zero_denominator: Literal["zero", "full", "not_applicable"] = "not_applicable"
+
+
+class Step(_Strict):
+    min: float
+    points: float
+
+
+class StepsRule(_Strict):
+    """The points of the highest threshold the value reaches; 0 below every threshold."""
+
+    type: Literal["steps"]
+    input: str
+    steps: list[Step]
+
+
+class YesNoRule(_Strict):
+    type: Literal["yes_no"]
+    input: str
+    points: float | None = None  # default: the criterion's maximum
+
+
+class CountRule(_Strict):
+    type: Literal["count"]
+    input: str
+    points_per_item: float
+    cap: float | None = None  # default: the criterion's maximum
+
+
+class NormalizedRule(_Strict):
+    """value / best value among peers × max: rewards the best unit of the year."""
+
+    type: Literal["normalized"]
+    input: str
+
+
+class DirectRule(_Strict):
+    """Points entered directly (0..max); the form must carry a justification."""
+
+    type: Literal["direct"]
+    input: str
+
+
+class NotApplicableRule(_Strict):
+    """The criterion never applies at this level: it leaves the maximum."""
+
+    type: Literal["not_applicable"]
+
+
+Rule = Annotated[
+    RatioRule | StepsRule | YesNoRule | CountRule | NormalizedRule | DirectRule | NotApplicableRule,
+    Field(discriminator="type"),
+]
+
+
+class Node(_Strict):
+    """A group, sub-group or criterion. A criterion (leaf) has a rule, others children."""
+
+    code: str
+    name: str
+    max: float = Field(ge=0)
+    reconstructed: bool | None = None
+    note: str = ""
+    applicable_if: str | None = None
+    allow_na: bool = False
+    inputs: list[Input] = []
+    rule: Rule | None = None
+    children: list[Node] = []
+
+    @property
+    def is_criterion(self) -> bool:
+        return self.rule is not None
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+class Band(_Strict):
+    name: str
+    min_percent: float = Field(ge=0, le=100)
+
+
+class _BandsFile(_Strict):
+    bands: list[Band]
+
+
+class _CriteriaFile(_Strict):
+    year: int
+    level: Literal["district", "department", "commune"]
+    version: str
+    title: str
+    legal_basis: list[str]
+    provenance: str
+    max: float = Field(gt=0)
+    groups: list[Node]
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """One level's criteria for one year, checked, with the file's fingerprint."""
+
+    path: Path
+    year: int
+    level: str
+    version: str
+    title: str
+    legal_basis: tuple[str, ...]
+    provenance: str
+    max: float
+    groups: tuple[Node, ...]
+    fingerprint: str
+    inputs: dict[str, Input] = field(default_factory=dict)
+    nodes: dict[str, Node] = field(default_factory=dict)
+    input_owner: dict[str, str] = field(default_factory=dict)
+
+    def walk(self) -> Iterator[Node]:
+        for group in self.groups:
+            yield from group.walk()
+
+    def criteria(self) -> list[Node]:
+        return [n for n in self.walk() if n.is_criterion]
+
+
+@dataclass(frozen=True)
+class CriteriaYear:
+    """All levels of one year plus that year's bands."""
+
+    year: int
+    bands: tuple[Band, ...]
+    levels: dict[str, CriteriaSet]
+
+    def for_level(self, level: str) -> CriteriaSet:
+        if level not in self.levels:
+            raise CriteriaError(
+                f"Năm {self.year} không có bộ tiêu chí cho cấp '{level}' "
+                f"(cần tệp data/criteria/{self.year}/{level}.yaml)"
+            )
+        return self.levels[level]
+
+    def band(self, percent: float) -> str:
+        for band in self.bands:
+            if percent + TOLERANCE >= band.min_percent:
+                return band.name
+        return self.bands[-1].name
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key written twice in one mapping."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise CriteriaError(
+                f"khóa '{key}' được viết hai lần (dòng {key_node.start_mark.line + 1})"
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _read_yaml(path: Path) -> tuple[Any, bytes]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CriteriaError(f"{path}: không đọc được tệp ({exc.strerror})") from exc
+    try:
+        return yaml.load(raw.decode("utf-8"), Loader=_UniqueKeyLoader), raw  # noqa: S506
+    except CriteriaError as exc:
+        raise CriteriaError(f"{path}: {exc}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CriteriaError(f"{path}: không phải YAML hợp lệ: {exc}") from exc
+
+
+def _node_code_at(data: Any, loc: tuple[Any, ...]) -> str:
+    """The code of the deepest node on a pydantic error path, to name it in messages."""
+    code = "(gốc tệp)"
+    current = data
+    for part in loc:
+        try:
+            current = current[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(current, dict) and isinstance(current.get("code"), str):
+            code = current["code"]
+    return code
+
+
+def _format_validation(path: Path, data: Any, exc: ValidationError) -> CriteriaError:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = ".".join(str(p) for p in loc)
+        lines.append(f"{path}: nút {_node_code_at(data, loc)}: {where}: {err['msg']}")
+    return CriteriaError("\n".join(lines))
+
+
+def _check_tree(path: Path, parsed: _CriteriaFile) -> list[str]:
+    """The checks a schema cannot express: sums, unique codes, rule references."""
+    problems: list[str] = []
+    where = str(path)
+    total = sum(g.max for g in parsed.groups)
+    if abs(total - parsed.max) > TOLERANCE:
+        problems.append(
+            f"{where}: tổng điểm các nhóm ({total:g}) khác điểm tối đa của bộ ({parsed.max:g})"
+        )
+    codes: dict[str, str] = {}
+    inputs: dict[str, Input] = {}
+    for group in parsed.groups:
+        for node in group.walk():
+            _check_node(where, node, problems)
+            for code in [node.code, *(i.code for i in node.inputs)]:
+                if code in codes:
+                    problems.append(f"{where}: nút {node.code}: mã '{code}' bị trùng")
+                codes[code] = node.code
+            for inp in node.inputs:
+                inputs[inp.code] = inp
+    used: set[str] = set()
+    for group in parsed.groups:
+        for node in group.walk():
+            used |= _check_references(where, node, inputs, problems)
+    for code in sorted(set(inputs) - used):
+        problems.append(
+            f"{where}: nút {codes[code]}: chỉ tiêu '{code}' không được quy tắc nào sử dụng"
+        )
+    return problems
+
+
+def _check_node(where: str, node: Node, problems: list[str]) -> None:
+    if node.rule is not None and node.children:
+        problems.append(f"{where}: nút {node.code}: vừa có 'rule' vừa có 'children'")
+    if node.rule is None and not node.children:
+        problems.append(f"{where}: nút {node.code}: cần 'rule' (tiêu chí) hoặc 'children'")
+    if node.children:
+        total = sum(c.max for c in node.children)
+        if abs(total - node.max) > TOLERANCE:
+            problems.append(
+                f"{where}: nút {node.code}: tổng điểm các tiêu chí con ({total:g}) "
+                f"khác điểm tối đa ({node.max:g})"
+            )
+    rule = node.rule
+    if isinstance(rule, StepsRule):
+        if not rule.steps:
+            problems.append(f"{where}: nút {node.code}: bảng bậc 'steps' rỗng")
+        mins = [s.min for s in rule.steps]
+        if len(set(mins)) != len(mins):
+            problems.append(f"{where}: nút {node.code}: ngưỡng trong 'steps' bị trùng")
+        for step in rule.steps:
+            if not 0 <= step.points <= node.max + TOLERANCE:
+                problems.append(
+                    f"{where}: nút {node.code}: bậc {step.min:g} cho {step.points:g} điểm, "
+                    f"ngoài khoảng 0..{node.max:g}"
+                )
+    elif isinstance(rule, CountRule):
+        if rule.points_per_item <= 0:
+            problems.append(f"{where}: nút {node.code}: 'points_per_item' phải lớn hơn 0")
+        if rule.cap is not None and not 0 < rule.cap <= node.max + TOLERANCE:
+            problems.append(
+                f"{where}: nút {node.code}: 'cap' ({rule.cap:g}) phải trong khoảng 0..{node.max:g}"
+            )
+    elif isinstance(rule, YesNoRule) and rule.points is not None:
+        if not 0 <= rule.points <= node.max + TOLERANCE:
+            problems.append(
+                f"{where}: nút {node.code}: 'points' ({rule.points:g}) ngoài khoảng 0..{node.max:g}"
+            )
+    elif isinstance(rule, RatioRule):
+        pair = rule.numerator is not None and rule.denominator is not None
+        if pair == (rule.share is not None) or (
+            not pair and (rule.numerator or rule.denominator)
+        ):
+            problems.append(
+                f"{where}: nút {node.code}: quy tắc 'ratio' cần hoặc 'numerator' và "
+                "'denominator', hoặc 'share'"
+            )
+
+
+_RULE_KINDS: dict[type, tuple[str, ...]] = {
+    StepsRule: ("count", "amount", "share"),
+    YesNoRule: ("yes_no",),
+    CountRule: ("count",),
+    NormalizedRule: ("count", "amount", "share"),
+    DirectRule: ("points",),
+}
+
+
+def rule_inputs(rule: Rule | None) -> list[tuple[str, str]]:
+    """(role, input code) pairs a rule reads, in the order it reads them."""
+    if rule is None or isinstance(rule, NotApplicableRule):
+        return []
+    if isinstance(rule, RatioRule):
+        pairs = [("numerator", rule.numerator), ("denominator", rule.denominator)]
+        pairs.append(("share", rule.share))
+        return [(role, code) for role, code in pairs if code is not None]
+    return [("input", rule.input)]
+
+
+def _check_references(
+    where: str, node: Node, inputs: dict[str, Input], problems: list[str]
+) -> set[str]:
+    used: set[str] = set()
+    refs = rule_inputs(node.rule)
+    if node.applicable_if is not None:
+        refs.append(("applicable_if", node.applicable_if))
+    for role, code in refs:
+        used.add(code)
+        inp = inputs.get(code)
+        if inp is None:
+            problems.append(f"{where}: nút {node.code}: '{role}' trỏ tới chỉ tiêu '{code}' không có")
+            continue
+        allowed = _allowed_kinds(node.rule, role)
+        if inp.kind not in allowed:
+            problems.append(
+                f"{where}: nút {node.code}: chỉ tiêu '{code}' loại '{inp.kind}' "
+                f"không dùng được cho '{role}' (cần: {', '.join(allowed)})"
+            )
+    return used
+
+
+def _allowed_kinds(rule: Rule | None, role: str) -> tuple[str, ...]:
+    if role == "applicable_if":
+        return ("yes_no",)
+    if isinstance(rule, RatioRule):
+        return ("share",) if role == "share" else ("count", "amount")
+    return _RULE_KINDS[type(rule)]
+
+
+def load_criteria_file(path: Path) -> CriteriaSet:
+    """Load and check one level's criteria file; raise CriteriaError listing every problem."""
+    data, raw = _read_yaml(path)
+    try:
+        parsed = _CriteriaFile.model_validate(data)
+    except ValidationError as exc:
+        raise _format_validation(path, data, exc) from None
+    problems = _check_tree(path, parsed)
+    if path.stem != parsed.level:
+        problems.append(f"{path}: tên tệp phải là '{parsed.level}.yaml' (theo 'level')")
+    if problems:
+        raise CriteriaError("\n".join(problems))
+    nodes: dict[str, Node] = {}
+    inputs: dict[str, Input] = {}
+    owner: dict[str, str] = {}
+    for group in parsed.groups:
+        for node in group.walk():
+            nodes[node.code] = node
+            for inp in node.inputs:
+                inputs[inp.code] = inp
+                owner[inp.code] = node.code
+    return CriteriaSet(
+        path=path,
+        year=parsed.year,
+        level=parsed.level,
+        version=parsed.version,
+        title=parsed.title,
+        legal_basis=tuple(parsed.legal_basis),
+        provenance=parsed.provenance,
+        max=parsed.max,
+        groups=tuple(parsed.groups),
+        fingerprint=hashlib.sha256(raw).hexdigest(),
+        inputs=inputs,
+        nodes=nodes,
+        input_owner=owner,
+    )
+
+
+def load_bands(path: Path) -> tuple[Band, ...]:
+    """Bands from highest to lowest; the lowest must start at 0 % so every unit has one."""
+    data, _ = _read_yaml(path)
+    try:
+        bands = _BandsFile.model_validate(data).bands
+    except ValidationError as exc:
+        raise _format_validation(path, data, exc) from None
+    ordered = tuple(sorted(bands, key=lambda b: -b.min_percent))
+    if not ordered or ordered[-1].min_percent != 0:
+        raise CriteriaError(f"{path}: xếp loại thấp nhất phải có min_percent: 0")
+    if len({b.min_percent for b in ordered}) != len(ordered):
+        raise CriteriaError(f"{path}: hai xếp loại có cùng min_percent")
+    return ordered
+
+
+def load_year(data_dir: Path, year: int) -> CriteriaYear:
+    """Every level file of the year plus its bands; all problems of all files at once."""
+    folder = Path(data_dir) / "criteria" / str(year)
+    if not folder.is_dir():
+        raise CriteriaError(f"{folder}: không có thư mục bộ tiêu chí cho năm {year}")
+    problems: list[str] = []
+    levels: dict[str, CriteriaSet] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.stem == "bands":
+            continue
+        try:
+            cset = load_criteria_file(path)
+        except CriteriaError as exc:
+            problems.append(str(exc))
+            continue
+        if cset.year != year:
+            problems.append(f"{path}: 'year' là {cset.year}, thư mục là năm {year}")
+        levels[cset.level] = cset
+    bands: tuple[Band, ...] = ()
+    try:
+        bands = load_bands(folder / "bands.yaml")
+    except CriteriaError as exc:
+        problems.append(str(exc))
+    if not levels and not problems:
+        problems.append(f"{folder}: không có tệp bộ tiêu chí nào (district.yaml, ...)")
+    if problems:
+        raise CriteriaError("\n".join(problems))
+    return CriteriaYear(year=year, bands=bands, levels=levels)
+
+
+def years_available(data_dir: Path) -> list[int]:
+    folder = Path(data_dir) / "criteria"
+    return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and p.name.isdigit())

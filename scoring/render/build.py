@@ -1,0 +1,176 @@
+"""``make reports`` in one process: check, score, render what changed, assemble.
+
+1. Load and check every input of the year; on any error print the list and stop before
+   anything under REPORTS is written.
+2. Write ``scores.csv`` and ``criteria_scores.csv``.
+3. Render every unit report and the ranking (driver: pool or Dask), each only when what
+   it shows changed.
+4. Write ``ranking.xlsx`` and ``index.html``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+
+from scoring import numfmt
+from scoring.criteria import LEVEL_NAMES_VI
+from scoring.io import write_text
+from scoring.pipeline import YearResult, assess
+from scoring.render import index, workbook
+from scoring.render.driver import NOTEBOOKS, Outcome, Task, run_tasks
+from scoring.report import LEVEL_TITLES, _previous, build_date
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path
+    reports: Path
+    build: Path
+    year: int
+
+    @property
+    def year_reports(self) -> Path:
+        return self.reports / str(self.year)
+
+    @property
+    def year_build(self) -> Path:
+        return self.build / str(self.year)
+
+
+def code_digest() -> str:
+    """A hash of the package code, templates and notebooks: a change rebuilds reports."""
+    digest = hashlib.sha256()
+    files = sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.j2"), *PACKAGE.rglob("*.css"),
+                    *NOTEBOOKS.glob("*.ipynb")])
+    for path in files:
+        digest.update(path.relative_to(PACKAGE.parent).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return json.loads(frame.to_json(orient="records", double_precision=12))
+
+
+def write_scores(result: YearResult, paths: Paths) -> tuple[pd.DataFrame, pd.DataFrame]:
+    scores = result.table()
+    details = result.criteria_table()
+    write_text(paths.year_reports / "scores.csv", scores.to_csv(index=False))
+    write_text(paths.year_reports / "criteria_scores.csv", details.to_csv(index=False))
+    return scores, details
+
+
+def make_tasks(result: YearResult, paths: Paths, scores: pd.DataFrame,
+               details: pd.DataFrame) -> list[Task]:
+    code = code_digest()
+    prev = _previous(result)
+    prev_scores = _records(prev.table()) if prev is not None else []
+    date = build_date(result).isoformat()
+    subs = result.inputs.collection.submissions
+    tasks = []
+    for unit in result.scored_units():
+        level_rows = _records(scores[scores["level"] == unit.level])
+        own = _records(details[details["unit_id"] == unit.id])
+        shown = [level_rows, own, subs[unit.id].sha256, result.official[unit.id].criteria
+                 .fingerprint, [r for r in prev_scores if r["level"] == unit.level], date]
+        tasks.append(_task(paths, unit.id, "unit_report.ipynb",
+                           {"unit_id": unit.id},
+                           f"{unit.name} – Chính quyền điện tử năm {paths.year}",
+                           _key(code, shown)))
+    summary = result.inputs.collection.summary()
+    shown_all = [_records(scores), _records(details), summary, prev_scores, date]
+    tasks.append(_task(paths, "ranking", "ranking.ipynb", {},
+                       f"Xếp hạng chính quyền điện tử năm {paths.year}", _key(code, shown_all)))
+    return tasks
+
+
+def _task(paths: Paths, name: str, notebook: str, params: dict[str, object], title: str,
+          key: str) -> Task:
+    out = paths.year_reports if name == "ranking" else paths.year_reports / "units"
+    return Task(
+        name=name,
+        notebook=str(NOTEBOOKS / notebook),
+        parameters={**params, "year": paths.year, "data_dir": str(paths.data.resolve())},
+        executed=str(paths.year_build / "notebooks" / f"{name}.ipynb"),
+        html=str(out / f"{name}.html"),
+        pdf=str(out / f"{name}.pdf"),
+        title=title,
+        key=key,
+    )
+
+
+def write_ranking_xlsx(result: YearResult, paths: Paths, scores: pd.DataFrame,
+                       details: pd.DataFrame) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for level in ["district", "department", "commune"]:
+        rows = scores[scores["level"] == level].sort_values(["rank", "name"])
+        if rows.empty:
+            continue
+        groups = [g.code for g in result.inputs.criteria.for_level(level).groups]
+        headers = ["Hạng", "Mã đơn vị", "Đơn vị", *[f"Nhóm {g}" for g in groups],
+                   "Tổng điểm", "Điểm tối đa", "Tỷ lệ (%)", "Xếp loại", "Đã thẩm định",
+                   "Điểm tự đánh giá"]
+        data = [[int(r["rank"]), r["unit_id"], r["name"], *[float(r[g]) for g in groups],
+                 float(r["total"]), float(r["max"]), float(r["percent"]), r["band"],
+                 "Có" if r["verified"] else "Không", float(r["self_total"])]
+                for _, r in rows.iterrows()]
+        ws = wb.create_sheet(LEVEL_TITLES[level][:31])
+        workbook.add_table(ws, headers, data,
+                           [0, None, None, *[2] * len(groups), 2, 2, 2, None, None, 2])
+    names = dict(zip(scores["unit_id"], scores["name"], strict=True))
+    crit = details[details["is_criterion"]]
+    ws = wb.create_sheet("Điểm từng tiêu chí")
+    headers = ["Mã đơn vị", "Đơn vị", "Mã tiêu chí", "Tiêu chí", "Điểm đạt", "Điểm tối đa",
+               "Áp dụng", "Điểm tự đánh giá", "Điểm thẩm định"]
+    data = [[r["unit_id"], names[r["unit_id"]], r["code"], r["name"], float(r["points"]),
+             float(r["max"]), "Có" if r["applicable"] else "Không", float(r["self_points"]),
+             None if pd.isna(r["verified_points"]) else float(r["verified_points"])]
+            for _, r in crit.iterrows()]
+    workbook.add_table(ws, headers, data, [None, None, None, None, 2, 2, None, 2, 2])
+    workbook.save(wb, paths.year_reports / "ranking.xlsx", build_date(result))
+
+
+def build(data: Path, year: int, reports: Path, build_dir: Path, jobs: int | None = None,
+          scheduler: str | None = None) -> int:
+    """The whole cycle for one year; returns the exit status for ``make reports``."""
+    from scoring.cli import print_problems
+
+    paths = Paths(Path(data), Path(reports), Path(build_dir), year)
+    result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
+    print_problems(result.inputs.collection.warnings, result.inputs.collection)
+    scores, details = write_scores(result, paths)
+    tasks = make_tasks(result, paths, scores, details)
+    outcomes, skipped = run_tasks(tasks, paths.year_build / "state.json", jobs, scheduler)
+    write_ranking_xlsx(result, paths, scores, details)
+    index.write_index(paths.reports)
+    return _summary(result, outcomes, skipped)
+
+
+def _summary(result: YearResult, outcomes: list[Outcome], skipped: list[Task]) -> int:
+    failed = [o for o in outcomes if not o.ok]
+    built = len(outcomes) - len(failed)
+    secs = sum(o.seconds for o in outcomes)
+    peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
+    print(f"Năm {result.year}: lập {built} báo cáo, giữ nguyên {len(skipped)} báo cáo "
+          f"không đổi, lỗi {len(failed)}. Tổng thời gian các tác vụ "
+          f"{numfmt.number(secs, 1)} giây; bộ nhớ đỉnh mỗi tiến trình "
+          f"{numfmt.number(peak, 0)} MB.", file=sys.stderr)
+    levels = {u.id: LEVEL_NAMES_VI[u.level] for u in result.inputs.units}
+    for outcome in failed:
+        print(f"  Lỗi báo cáo {outcome.name} ({levels.get(outcome.name, '')}): "
+              f"{outcome.error}", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,180 @@
+"""The render driver: run every report notebook and turn it into HTML and PDF.
+
+Each task (one unit's report, or the ranking) runs in a worker of a process pool:
+papermill executes the notebook through its Python API, nbconvert exports it and
+WeasyPrint prints it, all in that worker, so no new Python process is started per step
+or per unit. With ``DASK_SCHEDULER`` set, the same tasks go to a Dask cluster instead.
+
+A task is skipped when its key (a hash of everything its report shows) matches the key
+recorded for its outputs by the last successful build, so a second build with nothing
+changed rewrites no file. A failing notebook fails only its own task; the build goes on
+and reports every failure at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from scoring.io import write_text
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One notebook run: its parameters and where its outputs go."""
+
+    name: str  # unit id, or "ranking"
+    notebook: str
+    parameters: dict[str, object]
+    executed: str  # the executed notebook, kept for audit
+    html: str
+    pdf: str
+    title: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    ok: bool
+    seconds: float
+    peak_rss_mb: float
+    error: str = ""
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _error_text(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    cell = getattr(exc, "exec_count", None)
+    where = f" (ô lệnh số {cell})" if cell else ""
+    return f"{ename}: {evalue}{where}".strip()
+
+
+def run_task(task: Task) -> Outcome:
+    """Execute, export and print one report; never raises (errors come back as text)."""
+    import papermill
+
+    from scoring.render.html import notebook_to_html
+    from scoring.render.pdf import write_pdf
+
+    start = time.perf_counter()
+    try:
+        Path(task.executed).parent.mkdir(parents=True, exist_ok=True)
+        nb = papermill.execute_notebook(
+            task.notebook, task.executed, parameters=task.parameters,
+            kernel_name="python3", progress_bar=False, log_output=False,
+            cwd=str(Path(task.notebook).parent),
+        )
+        page = notebook_to_html(nb, task.title)
+        write_text(Path(task.html), page)
+        write_pdf(page, Path(task.pdf))
+    except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on
+        detail = _error_text(exc)
+        if not hasattr(exc, "ename"):
+            detail += "\n" + "".join(traceback.format_exception_only(exc)).strip()
+        return Outcome(task.name, False, time.perf_counter() - start, _peak_rss_mb(), detail)
+    return Outcome(task.name, True, time.perf_counter() - start, _peak_rss_mb())
+
+
+def _progress(total: int) -> Callable[[Outcome], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="báo cáo", desc="Lập báo cáo", file=sys.stderr,
+               disable=total == 0, dynamic_ncols=True)
+
+    def step(outcome: Outcome) -> None:
+        bar.update(1)
+        if not outcome.ok:
+            bar.write(f"  Lỗi {outcome.name}: {outcome.error.splitlines()[0]}")
+        if bar.n == bar.total:
+            bar.close()
+
+    return step
+
+
+def _run_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None]) -> list[Outcome]:
+    if jobs <= 1 or len(tasks) <= 1:
+        outcomes = []
+        for task in tasks:
+            outcomes.append(run_task(task))
+            on_done(outcomes[-1])
+        return outcomes
+    workers = min(jobs, len(tasks))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures: dict[Future[Outcome], Task] = {pool.submit(run_task, t): t for t in tasks}
+        outcomes = []
+        for future in as_completed(futures):
+            outcomes.append(future.result())
+            on_done(outcomes[-1])
+    return outcomes
+
+
+def _run_dask(tasks: list[Task], address: str,
+              on_done: Callable[[Outcome], None]) -> list[Outcome]:
+    from dask.distributed import Client, as_completed as dask_completed
+
+    with Client(address) as client:
+        futures = client.map(run_task, tasks, pure=False)
+        outcomes = []
+        for future in dask_completed(futures):
+            outcomes.append(future.result())
+            on_done(outcomes[-1])
+    return outcomes
+
+
+def run_tasks(tasks: Iterable[Task], state_file: Path, jobs: int | None = None,
+              scheduler: str | None = None) -> tuple[list[Outcome], list[Task]]:
+    """Run the tasks whose outputs are stale; return (outcomes, skipped tasks)."""
+    state = load_state(state_file)
+    todo, skipped = [], []
+    for task in tasks:
+        fresh = state.get(task.name) == task.key and Path(task.html).exists() \
+            and Path(task.pdf).exists()
+        (skipped if fresh else todo).append(task)
+    jobs = jobs or os.cpu_count() or 1
+    step = _progress(len(todo))
+    address = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER")
+    if address:
+        outcomes = _run_dask(todo, address, step)
+    else:
+        outcomes = _run_local(todo, jobs, step)
+    keys = {t.name: t.key for t in todo}
+    for outcome in outcomes:
+        if outcome.ok:
+            state[outcome.name] = keys[outcome.name]
+        else:
+            state.pop(outcome.name, None)
+    if outcomes:
+        save_state(state_file, state)
+    return sorted(outcomes, key=lambda o: o.name), skipped
+
+
+def load_state(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def save_state(path: Path, state: dict[str, str]) -> None:
+    write_text(path, json.dumps(dict(sorted(state.items())), indent=1) + "\n")
+
+
+def outcome_dict(outcome: Outcome) -> dict[str, object]:
+    return asdict(outcome)

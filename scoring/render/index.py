@@ -1,0 +1,48 @@
+"""reports/index.html: every year, its ranking and every unit's report, with a filter.
+
+Links are relative, so the page works opened from the file system and after the
+reports folder is zipped and sent. The filter is a few lines of inline script: no
+external URL is loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+import jinja2
+
+from scoring.criteria import LEVEL_NAMES_VI
+from scoring.io import write_text
+from scoring.render.html import TEMPLATES, css
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(autoescape=True)
+    return env.from_string((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"))
+
+
+def _year_entry(folder: Path) -> dict[str, object]:
+    with open(folder / "scores.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    units = []
+    for row in sorted(rows, key=lambda r: (r["level"], int(r["rank"]), r["name"])):
+        uid = row["unit_id"]
+        units.append({
+            "id": uid, "name": row["name"], "level": LEVEL_NAMES_VI.get(row["level"], ""),
+            "rank": row["rank"], "band": row["band"],
+            "html": f"{folder.name}/units/{uid}.html", "pdf": f"{folder.name}/units/{uid}.pdf",
+        })
+    files = {ext: f"{folder.name}/ranking.{ext}" for ext in ("html", "pdf", "xlsx")}
+    return {"year": folder.name, "units": units, "ranking": files}
+
+
+def write_index(reports: Path) -> bool:
+    """Write (or leave unchanged) the index of every year found under ``reports``."""
+    years = sorted((p for p in Path(reports).iterdir()
+                    if p.is_dir() and p.name.isdigit() and (p / "scores.csv").exists()),
+                   key=lambda p: -int(p.name))
+    page = _template().render(years=[_year_entry(p) for p in years], css=css())
+    return write_text(Path(reports) / "index.html", page)

@@ -1,0 +1,85 @@
+"""ranking.xlsx: a sheet per peer group and a sheet of every criterion's points.
+
+Formatted headers, frozen panes, two-decimal number formats, fitted widths and filters.
+Text from the inputs is always written as text (never as a formula), and the file is
+made byte-stable: fixed document dates and fixed zip entry times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring.io import write_bytes
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE9F7")
+THIN = Side(style="thin", color="B0BEC5")
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe_text(value: object) -> object:
+    """Input text that looks like a formula is prefixed so Excel shows it as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def add_table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object]],
+              decimals: Sequence[int | None]) -> None:
+    """Write a header row and data rows with formats, freeze panes, filter, widths."""
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.border = Border(bottom=THIN)
+    for row in rows:
+        ws.append([safe_text(v) for v in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    for col, places in enumerate(decimals, start=1):
+        if places is None:
+            continue
+        fmt = "0" if places == 0 else "0." + "0" * places
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            cell.number_format = fmt
+    for col in range(1, len(headers) + 1):
+        letter = get_column_letter(col)
+        longest = max((len(str(c.value)) for (c,) in ws.iter_rows(min_col=col, max_col=col)
+                       if c.value is not None), default=8)
+        ws.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
+    ws.freeze_panes = "C2" if len(headers) > 2 else "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+
+def stable_xlsx(data: bytes, when: dt.date) -> bytes:
+    """Rewrite an xlsx with fixed entry times and document dates, so builds compare equal."""
+    stamp = dt.datetime(when.year, when.month, when.day).strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                              rb"\g<1>" + stamp.encode(), body)
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, body)
+    return out.getvalue()
+
+
+def save(wb: Workbook, target: Path, when: dt.date) -> bool:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return write_bytes(target, stable_xlsx(buffer.getvalue(), when))
