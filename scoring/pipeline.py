@@ -10,6 +10,9 @@ was made.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,7 @@ import pandas as pd
 
 from scoring.criteria import CriteriaYear, load_year
 from scoring.errors import ScoringError
+from scoring.io import write_bytes
 from scoring.ranking import rank_map
 from scoring.rules import Values
 from scoring.scores import UnitScore, score_peers
@@ -95,7 +99,7 @@ def load(data_dir: Path, year: int) -> YearInputs:
     criteria = load_year(data_dir, year)
     units = load_units(data_dir / "units.csv")
     collection = read_submissions(data_dir, year, criteria, units)
-    return YearInputs(data_dir, year, criteria, units, collection)
+    return YearInputs(data_dir.resolve(), year, criteria, units, collection)
 
 
 def _score_level(
@@ -133,10 +137,35 @@ def score(inputs: YearInputs) -> YearResult:
     return YearResult(inputs, self_scores, verified_scores, official, ranks, peers)
 
 
+def inputs_stamp(data_dir: Path, year: int) -> str:
+    """A cheap fingerprint of a year's input files (names, sizes, modification times)."""
+    files = [data_dir / "units.csv", *sorted((data_dir / "criteria" / str(year)).glob("*")),
+             *sorted((data_dir / str(year) / "submissions").glob("*"))]
+    digest = hashlib.sha256(str(data_dir.resolve()).encode())
+    for path in files:
+        if path.is_file():
+            st = path.stat()
+            digest.update(f"{path.name}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:20]
+
+
 @functools.lru_cache(maxsize=8)
 def assess(data_dir: str | Path, year: int) -> YearResult:
-    """Load and score one year (cached per process: notebooks call it more than once)."""
-    return score(load(Path(data_dir), year))
+    """Load and score one year, cached per process and, when SCORING_CACHE names a folder,
+    across processes: the render driver sets it so that each report notebook loads the
+    scored year instead of reading every form again.
+    """
+    data_dir = Path(data_dir)
+    cache_dir = os.environ.get("SCORING_CACHE")
+    if not cache_dir:
+        return score(load(data_dir, year))
+    cache = Path(cache_dir) / f"{year}-{inputs_stamp(data_dir, year)}.pickle"
+    if cache.exists():
+        with open(cache, "rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - our own build folder
+    result = score(load(data_dir, year))
+    write_bytes(cache, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
 
 
 def scores_table(result: YearResult) -> pd.DataFrame:

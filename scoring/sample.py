@@ -115,11 +115,17 @@ def natural_values(cset: CriteriaSet, unit: Unit, q: float, seed: str) -> RawVal
     return values
 
 
-def full_values(cset: CriteriaSet, unit: Unit) -> RawValues:
-    """Answers that reach every criterion's maximum (a starting point for ``tune``)."""
+def full_values(cset: CriteriaSet, unit: Unit, denominator: float = 400.0) -> RawValues:
+    """Answers that reach every criterion's maximum (a starting point for ``tune``).
+
+    Every ratio's denominator is ``denominator``: with 400 (officials, documents, ...)
+    one unit of a numerator is worth max/400 points, fine enough to reach any two-decimal
+    score exactly.
+    """
     values = natural_values(cset, unit, 1.0, f"full-{unit.id}")
     for _, rule in _ratio_pairs(cset):
-        values[rule.numerator] = values[rule.denominator]  # type: ignore[index]
+        values[rule.denominator] = denominator  # type: ignore[index]
+        values[rule.numerator] = denominator  # type: ignore[index]
     for node in cset.criteria():
         rule = node.rule
         if isinstance(rule, StepsRule):
@@ -139,15 +145,29 @@ def _score(cset: CriteriaSet, unit_id: str, values: RawValues) -> UnitScore:
     return score_peers(cset, {unit_id: values})[unit_id]
 
 
+def _spread(cset: CriteriaSet, values: RawValues, group: str, deficit: float) -> RawValues:
+    """Lower every ratio numerator of the group by a similar share of the deficit."""
+    pairs = [(n, r) for n, r in _ratio_pairs(cset) if n.code.startswith(group)]
+    spread = dict(values)
+    for node, rule in pairs:
+        den = float(values[rule.denominator])  # type: ignore[index]
+        loss = 0.8 * deficit / len(pairs)
+        cut = min(int(loss * den / node.max), int(float(values[rule.numerator])))  # type: ignore[index]
+        spread[rule.numerator] = float(values[rule.numerator]) - cut  # type: ignore[index]
+    return spread
+
+
 def tune(cset: CriteriaSet, unit_id: str, values: RawValues, group: str,
          target: float) -> RawValues:
     """Lower whole-number numerators of the group's ratio criteria until it scores ``target``.
 
-    Criteria whose denominator no other criterion of another group uses are tried in
-    pairs; the first exact solution (to 1e-9) wins. Raises when none exists.
+    Most of the deficit is spread over every ratio criterion of the group (so no single
+    figure looks odd); the rest is found exactly (to 1e-9) on a pair of criteria.
+    Raises when no exact solution exists.
     """
     current = _score(cset, unit_id, values).node(group).points
-    deficit = round(current - target, 9)
+    values = _spread(cset, values, group, current - target)
+    deficit = round(_score(cset, unit_id, values).node(group).points - target, 9)
     candidates = [(n, r) for n, r in _ratio_pairs(cset)
                   if n.code.startswith(group) and values.get(r.numerator or "", 0) > 0]
     for (n1, r1), (n2, r2) in itertools.product(candidates, repeat=2):
@@ -230,10 +250,9 @@ def _as_typed(inp: Input, value: float | bool) -> object:
 
 
 def _evidence(cset: CriteriaSet, form: SampleForm, year: int) -> dict[str, str]:
-    if form.unit.id in NO_EVIDENCE:
-        return {}
-    return {code: f"Báo cáo số {10 + i % 40}/BC-{form.unit.id} ngày 15/10/{year}"
-            for i, code in enumerate(form.values)}
+    skip = set(list(form.values)[:2]) if form.unit.id in NO_EVIDENCE else set()
+    return {code: f"Báo cáo số {10 + i % 40}/BC-UBND ngày 15/10/{year}"
+            for i, code in enumerate(form.values) if code not in skip}
 
 
 def _notes(cset: CriteriaSet, form: SampleForm) -> dict[str, str]:

@@ -49,8 +49,12 @@ def test_ratio_on_a_share_input():
 STEPS = StepsRule(
     type="steps",
     input="m",
-    steps=[Step(min=1, points=5), Step(min=2, points=10), Step(min=3, points=15),
-           Step(min=4, points=20)],
+    steps=[
+        Step(min=1, points=5),
+        Step(min=2, points=10),
+        Step(min=3, points=15),
+        Step(min=4, points=20),
+    ],
 )
 
 

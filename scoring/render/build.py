@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +151,8 @@ def build(data: Path, year: int, reports: Path, build_dir: Path, jobs: int | Non
     from scoring.cli import print_problems
 
     paths = Paths(Path(data), Path(reports), Path(build_dir), year)
+    # Scored years are shared with the notebooks' kernels through a cache keyed by code.
+    os.environ["SCORING_CACHE"] = str((paths.build / "cache" / code_digest()[:16]).resolve())
     result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
     print_problems(result.inputs.collection.warnings, result.inputs.collection)
     scores, details = write_scores(result, paths)

@@ -107,15 +107,25 @@ def _progress(total: int) -> Callable[[Outcome], None]:
     return step
 
 
-def _run_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None]) -> list[Outcome]:
-    if jobs <= 1 or len(tasks) <= 1:
-        outcomes = []
-        for task in tasks:
-            outcomes.append(run_task(task))
-            on_done(outcomes[-1])
-        return outcomes
-    workers = min(jobs, len(tasks))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+def _quiet_worker(log_path: str) -> None:
+    """Send the worker's (and its kernels') stderr to a log file, away from the terminal.
+
+    Jupyter kernels log start-up notices and shutdown messages on stderr; the analyst
+    should see the progress bar and the errors that matter, which come back as Outcome.
+    """
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def _run_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None],
+               log_path: Path) -> list[Outcome]:
+    if not tasks:
+        return []
+    workers = max(1, min(jobs, len(tasks)))
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                             initializer=_quiet_worker, initargs=(str(log_path),)) as pool:
         futures: dict[Future[Outcome], Task] = {pool.submit(run_task, t): t for t in tasks}
         outcomes = []
         for future in as_completed(futures):
@@ -152,7 +162,7 @@ def run_tasks(tasks: Iterable[Task], state_file: Path, jobs: int | None = None,
     if address:
         outcomes = _run_dask(todo, address, step)
     else:
-        outcomes = _run_local(todo, jobs, step)
+        outcomes = _run_local(todo, jobs, step, Path(state_file).parent / "kernels.log")
     keys = {t.name: t.key for t in todo}
     for outcome in outcomes:
         if outcome.ok:

@@ -1,0 +1,583 @@
+"""The survey form (phiếu khảo sát) a unit fills in, as an Excel workbook.
+
+One workbook per unit and year, written from the unit's criteria set:
+
+* Sheet ``SHEET_INPUTS`` ("Phiếu khảo sát"): a title block (unit, year, criteria set,
+  legal basis, instructions), a header row, then the criteria tree in order. Group,
+  sub-group and criterion rows are shaded headings whose "Mã" cell is left EMPTY (their
+  code is written in the label, "A1 – Hạ tầng thông tin (20 điểm)"), so the reader can
+  never take a heading for an input. Each input has its own row: "Mã" is the input code,
+  and the unit fills column E "Giá trị" (self-assessed value); column F "Giá trị thẩm
+  định" is for the assessing office; G "Minh chứng" (evidence), H "Ghi chú / giải trình".
+  The reader finds columns by their header text, not by letter, so a column inserted by
+  a user does not break it.
+* Sheet ``SHEET_META`` ("Thông tin phiếu"): key/value rows (unit id, level, year,
+  criteria version and fingerprint...) that tie the returned file to the unit and to the
+  exact criteria file it was made from. It is VISIBLE but protected: analysts can see
+  which criteria version a form belongs to, and a hidden sheet would only make a wrong
+  file harder to diagnose.
+
+Both sheets are protected without a password (it is a guard against slips, not a
+security measure); only the value, verified value, evidence and note cells of input
+rows are unlocked. Output is byte-for-byte deterministic: document dates come from the
+year and zip entry times are fixed, so a form regenerated from the same data is the
+same file.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Input, Node
+from scoring.errors import SubmissionError
+from scoring.io import write_bytes
+from scoring.rules import NA
+from scoring.units import Unit
+from scoring.values import NA_TEXT, NO_TEXT, YES_TEXT, format_number_vi, normalize_text
+
+SHEET_INPUTS = "Phiếu khảo sát"
+SHEET_META = "Thông tin phiếu"
+HEADER_CODE = "Mã"
+HEADER_LABEL = "Tiêu chí / chỉ tiêu"
+HEADER_UNIT = "Đơn vị tính"
+HEADER_HOW = "Cách nhập"
+HEADER_VALUE = "Giá trị"
+HEADER_VERIFIED = "Giá trị thẩm định"
+HEADER_EVIDENCE = "Minh chứng"
+HEADER_NOTE = "Ghi chú / giải trình"
+HEADER_SEARCH_ROWS = 60
+META_SEARCH_ROWS = 50
+FORM_FORMAT = "1"
+CREATOR = "scoring"
+
+# (header, column width); the order is the column order of the inputs sheet.
+COLUMNS: tuple[tuple[str, float], ...] = (
+    (HEADER_CODE, 11),
+    (HEADER_LABEL, 58),
+    (HEADER_UNIT, 11),
+    (HEADER_HOW, 24),
+    (HEADER_VALUE, 14),
+    (HEADER_VERIFIED, 14),
+    (HEADER_EVIDENCE, 30),
+    (HEADER_NOTE, 30),
+)
+_COL = {header: index for index, (header, _) in enumerate(COLUMNS, start=1)}
+_UNLOCKED_HEADERS = (HEADER_VALUE, HEADER_VERIFIED, HEADER_EVIDENCE, HEADER_NOTE)
+
+META_FIELDS: tuple[tuple[str, str], ...] = (
+    ("form_format", "Định dạng phiếu"),
+    ("unit_id", "Mã đơn vị"),
+    ("unit_name", "Tên đơn vị"),
+    ("level", "Cấp"),
+    ("year", "Năm đánh giá"),
+    ("criteria_version", "Phiên bản bộ tiêu chí"),
+    ("criteria_fingerprint", "Dấu vân tay (sha256) của tệp bộ tiêu chí"),
+    ("criteria_file", "Tệp bộ tiêu chí"),
+)
+
+FONT_NAME = "Times New Roman"
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADING_FILLS = ("BDD7EE", "DDEBF7", "EDF3FA")
+_CRITERION_FILL = "F2F2F2"
+_VALUE_FILL = "FFF2CC"
+_VERIFIED_FILL = "E2EFDA"
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+_LINE_HEIGHT = 15.75
+
+_KIND_HOW = {
+    "count": "Số nguyên, từ 0 trở lên",
+    "share": "Tỷ lệ % từ 0 đến 100 (ví dụ 85 hoặc 85%)",
+    "amount": "Số, từ 0 trở lên (dấu phẩy thập phân)",
+    "yes_no": "Chọn Có hoặc Không",
+}
+_KIND_UNIT = {"share": "%", "points": "điểm"}
+
+INSTRUCTIONS = (
+    "1. Chỉ nhập vào các ô nền vàng ở cột 'Giá trị'. Cột 'Giá trị thẩm định' do cơ quan "
+    "thẩm định ghi; đơn vị để trống.",
+    "2. Số: chỉ ghi chữ số, dùng dấu phẩy cho phần thập phân (ví dụ 43,72) và dấu chấm "
+    "phân cách hàng nghìn (ví dụ 1.234); không ghi đơn vị tính vào ô.",
+    "3. Tỷ lệ %: ghi số từ 0 đến 100 (ví dụ 85 hoặc 85%).",
+    "4. Có/Không: chọn trong danh sách của ô.",
+    f"5. '{NA_TEXT}': chỉ dùng cho tiêu chí có ghi 'được chọn {NA_TEXT}'. Tiêu chí chỉ áp "
+    "dụng theo điều kiện: nếu câu hỏi điều kiện trả lời 'Không' thì để trống các chỉ tiêu "
+    "của tiêu chí đó.",
+    "6. Cột 'Minh chứng': ghi số, ký hiệu, ngày văn bản hoặc tên tệp tài liệu kiểm chứng "
+    "gửi kèm. Điểm tự chấm phải có giải trình ở cột 'Ghi chú / giải trình'.",
+    "7. Không đổi tên trang tính, không sửa cột 'Mã'. Lưu tệp dạng Excel (.xlsx), giữ "
+    "nguyên tên tệp, gửi lại kèm tài liệu kiểm chứng trong 15 ngày làm việc kể từ ngày "
+    "nhận phiếu.",
+)
+
+
+class UnknownCodeError(SubmissionError, KeyError):
+    """fill_form was given a code the form has no row for."""
+
+    def __str__(self) -> str:  # KeyError would wrap the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where the header row of an inputs sheet is and which column holds which header."""
+
+    row: int
+    columns: dict[str, int]  # canonical header text -> 1-based column index
+
+    def column(self, header: str) -> int | None:
+        return self.columns.get(header)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_form(path: Path, cset: CriteriaSet, unit: Unit, year: int) -> None:
+    """Write the blank form of ``unit`` for ``year`` to ``path``, atomically."""
+    if unit.level != cset.level:
+        raise SubmissionError(
+            f"Đơn vị {unit.id} thuộc {LEVEL_NAMES_VI.get(unit.level, unit.level)}, "
+            f"không lập phiếu theo bộ tiêu chí {LEVEL_NAMES_VI.get(cset.level, cset.level)}"
+        )
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET_INPUTS
+    header_row = _write_title_block(ws, cset, unit, year)
+    _write_header_row(ws, header_row)
+    validations: dict[tuple[object, ...], DataValidation] = {}
+    row = header_row + 1
+    for group in cset.groups:
+        row = _write_node(ws, group, 0, row, validations)
+    _finish_inputs_sheet(ws, header_row, row - 1)
+    _write_meta_sheet(wb.create_sheet(SHEET_META), cset, unit, year)
+    wb.active = 0
+    when = datetime(year, 1, 1)
+    wb.properties.created = when
+    wb.properties.creator = CREATOR
+    wb.properties.title = f"{SHEET_INPUTS} {year} – {unit.name}"
+    save_atomic(wb, Path(path), when)
+
+
+def _font(*, bold: bool = False, italic: bool = False, size: float = 12) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+def _title_line(ws: Worksheet, row: int, text: str, font: Font, center: bool = False) -> None:
+    last = get_column_letter(len(COLUMNS))
+    ws.merge_cells(f"A{row}:{last}{row}")
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.font = font
+    cell.alignment = Alignment(
+        wrap_text=True, vertical="center", horizontal="center" if center else "left"
+    )
+    total_width = sum(width for _, width in COLUMNS)
+    ws.row_dimensions[row].height = _LINE_HEIGHT * _line_count(text, total_width) + 2
+
+
+def _write_title_block(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> int:
+    """Title, unit, criteria set, legal basis and instructions; returns the header row."""
+    level = LEVEL_NAMES_VI.get(unit.level, unit.level)
+    lines: list[tuple[str, Font, bool]] = [
+        (
+            f"PHIẾU KHẢO SÁT ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ CHÍNH QUYỀN ĐIỆN TỬ NĂM {year}",
+            _font(bold=True, size=14),
+            True,
+        ),
+        (cset.title, _font(italic=True), True),
+        (f"Đơn vị: {unit.name} (mã đơn vị: {unit.id}; {level})", _font(bold=True), False),
+        (
+            f"Bộ tiêu chí phiên bản {cset.version}; điểm tối đa {format_number_vi(cset.max)} điểm.",
+            _font(),
+            False,
+        ),
+        ("Căn cứ:", _font(bold=True), False),
+        *((f"– {line}", _font(), False) for line in cset.legal_basis),
+        ("Hướng dẫn nhập liệu:", _font(bold=True), False),
+        *((line, _font(), False) for line in INSTRUCTIONS),
+    ]
+    for row, (text, font, center) in enumerate(lines, start=1):
+        _title_line(ws, row, text, font, center)
+    return len(lines) + 2
+
+
+def _write_header_row(ws: Worksheet, row: int) -> None:
+    for column, (header, width) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=row, column=column, value=header)
+        cell.font = _font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=_HEADING_FILLS[0])
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BORDER
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.row_dimensions[row].height = _LINE_HEIGHT * 2 + 2
+
+
+def heading_text(node: Node) -> str:
+    """A heading row's label: "A1 – Hạ tầng thông tin (20 điểm)" plus conditions, note."""
+    text = f"{node.code} – {node.name} ({format_number_vi(node.max)} điểm)"
+    if node.applicable_if is not None:
+        text += f"; chỉ áp dụng khi chỉ tiêu {node.applicable_if} là 'Có'"
+    if node.allow_na:
+        text += f"; được chọn '{NA_TEXT}'"
+    if node.note:
+        text += f"\n{node.note}"
+    return text
+
+
+def _write_node(
+    ws: Worksheet,
+    node: Node,
+    depth: int,
+    row: int,
+    validations: dict[tuple[object, ...], DataValidation],
+) -> int:
+    """The heading row of ``node``, its input rows, then its children; the next free row."""
+    fill = _CRITERION_FILL if node.is_criterion else _HEADING_FILLS[min(depth, 2)]
+    _write_heading_row(ws, row, heading_text(node), depth, fill)
+    row += 1
+    for inp in node.inputs:
+        _write_input_row(ws, row, inp, node, depth + 1)
+        _validation_for(ws, inp, node, validations).add(_value_range(row))
+        row += 1
+    for child in node.children:
+        row = _write_node(ws, child, depth + 1, row, validations)
+    return row
+
+
+def _write_heading_row(ws: Worksheet, row: int, text: str, depth: int, fill: str) -> None:
+    for column in range(1, len(COLUMNS) + 1):
+        cell = ws.cell(row=row, column=column)
+        cell.fill = PatternFill("solid", fgColor=fill)
+        cell.border = _BORDER
+        cell.font = _font(bold=True)
+        cell.alignment = _WRAP
+    label = ws.cell(row=row, column=_COL[HEADER_LABEL], value=text)
+    label.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+    _fit_row_height(ws, row, {HEADER_LABEL: text})
+
+
+def _how_text(inp: Input, node: Node) -> str:
+    if inp.kind == "points":
+        text = f"Điểm từ 0 đến {format_number_vi(node.max)}; ghi giải trình"
+    else:
+        text = _KIND_HOW[inp.kind]
+    return text + (f"; hoặc '{NA_TEXT}'" if node.allow_na else "")
+
+
+def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int) -> None:
+    label = inp.label if not inp.help else f"{inp.label}\n({inp.help})"
+    texts = {
+        HEADER_CODE: inp.code,
+        HEADER_LABEL: label,
+        HEADER_UNIT: inp.unit or _KIND_UNIT.get(inp.kind, ""),
+        HEADER_HOW: _how_text(inp, node),
+    }
+    for header, column in _COL.items():
+        cell = ws.cell(row=row, column=column, value=texts.get(header))
+        cell.font = _font()
+        cell.border = _BORDER
+        cell.alignment = _WRAP
+        if header in _UNLOCKED_HEADERS:
+            cell.protection = _UNLOCKED
+    ws.cell(row=row, column=_COL[HEADER_LABEL]).alignment = Alignment(
+        wrap_text=True, vertical="top", indent=depth
+    )
+    ws.cell(row=row, column=_COL[HEADER_VALUE]).fill = PatternFill("solid", fgColor=_VALUE_FILL)
+    verified = ws.cell(row=row, column=_COL[HEADER_VERIFIED])
+    verified.fill = PatternFill("solid", fgColor=_VERIFIED_FILL)
+    _fit_row_height(ws, row, texts)
+
+
+def _value_range(row: int) -> str:
+    first = get_column_letter(_COL[HEADER_VALUE])
+    last = get_column_letter(_COL[HEADER_VERIFIED])
+    return f"{first}{row}:{last}{row}"
+
+
+def _validation_for(
+    ws: Worksheet,
+    inp: Input,
+    node: Node,
+    validations: dict[tuple[object, ...], DataValidation],
+) -> DataValidation:
+    """One shared DataValidation per (kind, allow_na, maximum), created on first use."""
+    maximum = node.max if inp.kind == "points" else None
+    key = (inp.kind, node.allow_na, maximum)
+    if key not in validations:
+        dv = _make_validation(inp.kind, node.allow_na, maximum)
+        ws.add_data_validation(dv)
+        validations[key] = dv
+    return validations[key]
+
+
+def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataValidation:
+    """Excel's own check of a value cell, with a Vietnamese input message.
+
+    Numeric criteria that allow "Không áp dụng" get the message only: a numeric rule
+    would refuse that text.
+    """
+    prompt = _KIND_HOW["yes_no"] if kind == "yes_no" else _numeric_prompt(kind, maximum)
+    if allow_na:
+        prompt += f", hoặc '{NA_TEXT}'"
+    options: dict[str, object] = {}
+    if kind == "yes_no":
+        choices = [YES_TEXT, NO_TEXT, *([NA_TEXT] if allow_na else [])]
+        options = {"type": "list", "formula1": '"' + ",".join(choices) + '"'}
+    elif not allow_na:
+        options = _numeric_rule(kind, maximum)
+    dv = DataValidation(allow_blank=True, showInputMessage=True, **options)  # type: ignore[arg-type]
+    dv.promptTitle = "Cách nhập"
+    dv.prompt = prompt
+    if options:
+        dv.showErrorMessage = True
+        dv.errorStyle = "stop"
+        dv.errorTitle = "Giá trị không hợp lệ"
+        dv.error = f"Cần: {prompt}."
+    return dv
+
+
+def _numeric_prompt(kind: str, maximum: float | None) -> str:
+    if kind == "points":
+        top = format_number_vi(maximum) if maximum is not None else ""
+        return f"Điểm tự chấm từ 0 đến {top}; ghi giải trình ở cột '{HEADER_NOTE}'"
+    return _KIND_HOW[kind]
+
+
+def _numeric_rule(kind: str, maximum: float | None) -> dict[str, object]:
+    if kind == "count":
+        return {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"}
+    if kind == "share":
+        return {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"}
+    if kind == "points" and maximum is not None:
+        return {
+            "type": "decimal",
+            "operator": "between",
+            "formula1": "0",
+            "formula2": f"{maximum:g}",
+        }
+    return {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"}
+
+
+def _line_count(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column of ``width`` characters (an estimate)."""
+    per_line = max(int(width * 1.05), 1)
+    return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
+
+
+def _fit_row_height(ws: Worksheet, row: int, texts: Mapping[str, str | None]) -> None:
+    """Set the row height so wrapped text shows; files must look right before any edit."""
+    widths = dict(COLUMNS)
+    lines = max(_line_count(t, widths[h]) for h, t in texts.items() if t is not None)
+    ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 3
+
+
+def _finish_inputs_sheet(ws: Worksheet, header_row: int, last_row: int) -> None:
+    """Protection, print setup, header repeated on every printed page."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # users may still widen columns, resize rows
+    ws.protection.formatRows = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{max(last_row, header_row)}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.sheet_view.zoomScale = 90
+    first_value = f"{get_column_letter(_COL[HEADER_VALUE])}{header_row + 1}"
+    ws.sheet_view.selection[0].activeCell = first_value
+    ws.sheet_view.selection[0].sqref = first_value
+
+
+def _write_meta_sheet(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> None:
+    values: dict[str, object] = {
+        "form_format": FORM_FORMAT,
+        "unit_id": unit.id,
+        "unit_name": unit.name,
+        "level": unit.level,
+        "year": year,
+        "criteria_version": cset.version,
+        "criteria_fingerprint": cset.fingerprint,
+        "criteria_file": Path(cset.path).name,
+    }
+    ws.cell(row=1, column=1, value="Thông tin phiếu do chương trình lập; không sửa trang này.")
+    ws.cell(row=1, column=1).font = _font(bold=True)
+    for column, header in enumerate(("Khóa", "Giá trị", "Ý nghĩa"), start=1):
+        cell = ws.cell(row=2, column=column, value=header)
+        cell.font = _font(bold=True)
+        cell.border = _BORDER
+    for row, (key, meaning) in enumerate(META_FIELDS, start=3):
+        for column, value in enumerate((key, values[key], meaning), start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            cell.font = _font()
+            cell.border = _BORDER
+            cell.number_format = "@" if isinstance(value, str) else "0"
+    for letter, width in zip("ABC", (22, 70, 40), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.protection.sheet = True
+
+
+# ---------------------------------------------------------------------- saving
+
+
+def save_atomic(wb: Workbook, path: Path, when: datetime) -> None:
+    """Write ``wb`` to ``path`` deterministically, via a temporary file and os.replace.
+
+    A reader (or a crash) never sees a half-written form, and the same workbook always
+    gives the same bytes: document dates are ``when`` and every zip entry carries it.
+    """
+    write_bytes(path, workbook_bytes(wb, when))
+
+
+def workbook_bytes(wb: Workbook, when: datetime) -> bytes:
+    """The .xlsx bytes of ``wb`` with fixed dates (openpyxl's save stamps "now")."""
+    wb.properties.created = when
+    wb.properties.modified = when
+    wb.properties.creator = CREATOR
+    wb.properties.lastModifiedBy = CREATOR
+    raw = io.BytesIO()
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()  # closes the archive
+    return _fixed_time_zip(raw.getvalue(), when)
+
+
+def _fixed_time_zip(data: bytes, when: datetime) -> bytes:
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------- reading layout
+
+
+def _canonical(text: object) -> str:
+    return normalize_text(str(text)).casefold() if text is not None else ""
+
+
+_CANONICAL_HEADERS = {_canonical(h): h for h, _ in COLUMNS}
+
+
+def find_header(ws: Worksheet, max_rows: int = HEADER_SEARCH_ROWS) -> Header | None:
+    """The first row with both "Mã" and "Giá trị" (NFC, trimmed, any case), or None."""
+    for row in ws.iter_rows(min_row=1, max_row=max_rows):
+        columns: dict[str, int] = {}
+        for cell in row:
+            header = _CANONICAL_HEADERS.get(_canonical(cell.value))
+            if header is not None and header not in columns and cell.column is not None:
+                columns[header] = int(cell.column)
+        if HEADER_CODE in columns and HEADER_VALUE in columns:
+            return Header(row=int(row[0].row or 0), columns=columns)
+    return None
+
+
+def read_meta(ws: Worksheet) -> dict[str, tuple[object, str]]:
+    """Key -> (value, address of the value cell) from a metadata sheet."""
+    found: dict[str, tuple[object, str]] = {}
+    keys = {key for key, _ in META_FIELDS}
+    for row in ws.iter_rows(min_row=1, max_row=META_SEARCH_ROWS, max_col=2):
+        if len(row) < 2:
+            continue
+        key = _canonical(row[0].value)
+        if key in keys and key not in found:
+            found[key] = (row[1].value, str(row[1].coordinate))
+    return found
+
+
+def code_text(value: object) -> str:
+    """A "Mã" cell as text: trimmed NFC; numbers typed as codes lose no ".0" noise."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_text(str(value))
+
+
+# ---------------------------------------------------------------------- filling
+
+
+def cell_value(value: object) -> object:
+    """What a person's answer looks like in a cell: NA and booleans as their words."""
+    if value is NA:
+        return NA_TEXT
+    if isinstance(value, bool):
+        return YES_TEXT if value else NO_TEXT
+    return value
+
+
+def fill_form(
+    src: Path,
+    dst: Path,
+    values: Mapping[str, object],
+    verified: Mapping[str, object] | None = None,
+    evidence: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
+) -> None:
+    """Write answers into a form as a unit (and the assessing office) would; atomic.
+
+    Keys are input codes; values are written as given (text stays text, so messy input
+    can be simulated; as in Excel, text starting with "=" becomes a formula), except NA
+    and booleans, written "Không áp dụng", "Có", "Không". Unknown codes raise
+    UnknownCodeError (a KeyError) before anything is written.
+    """
+    wb = load_workbook(io.BytesIO(Path(src).read_bytes()))
+    if SHEET_INPUTS not in wb.sheetnames:
+        raise SubmissionError(f"{src}: không có trang tính '{SHEET_INPUTS}'")
+    ws = wb[SHEET_INPUTS]
+    header = find_header(ws)
+    if header is None:
+        raise SubmissionError(f"{src}: không tìm thấy dòng tiêu đề của phiếu")
+    rows = _input_rows(ws, header)
+    columns = (
+        (HEADER_VALUE, values),
+        (HEADER_VERIFIED, verified or {}),
+        (HEADER_EVIDENCE, evidence or {}),
+        (HEADER_NOTE, notes or {}),
+    )
+    unknown = sorted({code for _, answers in columns for code in answers} - rows.keys())
+    if unknown:
+        raise UnknownCodeError(f"{src}: phiếu không có mã {', '.join(unknown)}")
+    for header_text, answers in columns:
+        column = header.column(header_text)
+        if column is None:
+            raise SubmissionError(f"{src}: phiếu không có cột '{header_text}'")
+        for code, value in answers.items():
+            ws.cell(row=rows[code], column=column, value=cell_value(value))
+    when = wb.properties.created or datetime(2000, 1, 1)
+    save_atomic(wb, Path(dst), when)
+
+
+def _input_rows(ws: Worksheet, header: Header) -> dict[str, int]:
+    column = header.columns[HEADER_CODE]
+    rows: dict[str, int] = {}
+    for (cell,) in ws.iter_rows(min_row=header.row + 1, min_col=column, max_col=column):
+        code = code_text(cell.value)
+        if code and code not in rows:
+            rows[code] = int(cell.row or 0)
+    return rows

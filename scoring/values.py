@@ -1,0 +1,267 @@
+"""Turning what people really type into a form cell into a checked value.
+
+Units fill the survey forms by hand, in Excel or LibreOffice, in Vietnamese: decimal
+commas, thousands dots, "85%", "Có"/"co"/"x", text pasted from Word with non-breaking
+spaces, numbers stored as text. This module accepts all of that and refuses the rest
+with a Vietnamese message that says what was found and what was expected. It is pure
+(no openpyxl): the reader passes the raw cell value plus whether the cell had a percent
+number format.
+
+Number text rules (documented for the analysts, see also the form's instructions):
+
+* A comma is the decimal separator ("43,72"), a dot groups thousands ("1.234.567",
+  "1.234,5"), as in Vietnamese. When both appear, the last one is the decimal separator,
+  so the English "1,234.5" is also read as 1234,5. Spaces may group thousands too
+  ("1 234").
+* A single comma is always decimal: "1,234" is 1,234 (so it is refused for a count).
+* A single dot followed by exactly three digits ("1.234") is a thousands separator for
+  counts and amounts (1234, the Vietnamese reading the form asks for), but a decimal
+  point for shares and points, which are small numbers ("43.72", "12.500" → 12,5).
+  Any other single dot ("0.5", "12.5", "0.123") is a decimal point.
+* A trailing "%" is allowed for shares only. A share cell that Excel stores as a fraction
+  with a percent format (0,85 shown as 85%) is read as 85.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time
+
+from scoring import numfmt
+from scoring.rules import NA, Value
+
+NA_TEXT = "Không áp dụng"
+YES_TEXT = "Có"
+NO_TEXT = "Không"
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+_NA_WORDS = {"khong ap dung", "kad", "k.a.d", "n/a", "na", "n.a", "not applicable"}
+_YES_WORDS = {"co", "c", "x", "yes", "y", "true", "1", "✓", "✔"}
+_NO_WORDS = {"khong", "ko", "k", "no", "n", "false", "0", "chua", "chua co"}
+_NUMBER = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_GROUPED_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
+_SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?%?$")
+
+EXAMPLES = {
+    "count": "một số nguyên không âm (ví dụ 12 hoặc 1.234)",
+    "share": "một tỷ lệ phần trăm từ 0 đến 100 (ví dụ 85 hoặc 43,72%)",
+    "amount": "một số không âm (ví dụ 12 hoặc 43,72)",
+    "points": "một số điểm",
+    "yes_no": "'Có' hoặc 'Không'",
+}
+
+
+class ValueProblem(ValueError):
+    """A cell value that cannot be used; ``message_vi`` is shown to the analyst."""
+
+    def __init__(self, message_vi: str, message_en: str = "") -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+        self.message_en = message_en or message_vi
+
+
+def normalize_text(text: str) -> str:
+    """NFC, every kind of space made one plain space, trimmed: how text is compared."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Không" → "khong"), for tolerant word matching."""
+    decomposed = unicodedata.normalize("NFD", normalize_text(text).casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("đ", "d")
+
+
+def format_number_vi(number: float) -> str:
+    """A number the Vietnamese way in a message: "1.234,5", up to 6 decimals, no zeros."""
+    return numfmt.number(number, 6, trim=True)
+
+
+def is_na_text(raw: object) -> bool:
+    return isinstance(raw, str) and fold(raw).rstrip(".") in _NA_WORDS
+
+
+def _describe(raw: object) -> str:
+    """How a found value is named in a message: text quoted, numbers the Vietnamese way."""
+    if isinstance(raw, bool):
+        return f"giá trị logic {'TRUE' if raw else 'FALSE'}"
+    if isinstance(raw, int | float):
+        return format_number_vi(float(raw))
+    if isinstance(raw, datetime | date):
+        return f"ngày tháng {raw:%d/%m/%Y}"
+    if isinstance(raw, time):
+        return f"giờ {raw:%H:%M}"
+    return f"'{normalize_text(str(raw))}'"
+
+
+def _expected(kind: str, allow_na: bool, maximum: float | None) -> str:
+    if kind == "points":
+        top = f" đến {format_number_vi(maximum)}" if maximum is not None else ""
+        text = f"một số điểm từ 0{top} (ví dụ 2 hoặc 2,5)"
+    else:
+        text = EXAMPLES[kind]
+    return text + (f" hoặc '{NA_TEXT}'" if allow_na else "")
+
+
+def _problem(
+    raw: object, kind: str, allow_na: bool, maximum: float | None, why: str = ""
+) -> ValueProblem:
+    found = _describe(raw)
+    expected = _expected(kind, allow_na, maximum)
+    reason = f" ({why})" if why else ""
+    return ValueProblem(
+        f"có {found}{reason}, cần {expected}",
+        f"found {found}{reason}, expected a {kind} value",
+    )
+
+
+def parse_number_text(text: str, kind: str) -> tuple[float, bool] | None:
+    """The number written in ``text`` and whether it ended with "%"; None if not a number.
+
+    See the module docstring for the separator rules; ``kind`` only decides how a lone
+    "1.234" is read.
+    """
+    text = normalize_text(text).replace("\u2212", "-")
+    if _SPACE_GROUPED.match(text):
+        text = text.replace(" ", "")
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].rstrip()
+    if not _NUMBER.match(text):
+        return None
+    sign = -1.0 if text.startswith("-") else 1.0
+    body = text.lstrip("+-")
+    digits = _plain_digits(body, kind)
+    if digits is None:
+        return None
+    return sign * float(digits), percent
+
+
+def _plain_digits(body: str, kind: str) -> str | None:
+    """``body`` rewritten with no grouping and a "." decimal point, or None if malformed."""
+    if "." in body and "," in body:
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+        group = "." if decimal == "," else ","
+        whole, _, frac = body.rpartition(decimal)
+        pattern = _GROUPED if group == "." else _GROUPED_COMMA
+        if not pattern.match(whole) or not frac.isdigit():
+            return None
+        return f"{whole.replace(group, '')}.{frac}"
+    separator = "," if "," in body else "."
+    if body.count(separator) > 1:
+        pattern = _GROUPED_COMMA if separator == "," else _GROUPED
+        return body.replace(separator, "") if pattern.match(body) else None
+    if separator not in body:
+        return body
+    whole, frac = body.split(separator)
+    if not frac.isdigit() or not (whole.isdigit() or whole == ""):
+        return None
+    lone_thousands = (
+        separator == "."
+        and kind in ("count", "amount")
+        and len(frac) == 3
+        and 1 <= len(whole) <= 3
+        and not whole.startswith("0")
+    )
+    return whole + frac if lone_thousands else f"{whole or '0'}.{frac}"
+
+
+def parse_value(
+    raw: object,
+    kind: str,
+    *,
+    allow_na: bool,
+    maximum: float | None,
+    is_percent_format: bool = False,
+) -> Value | None:
+    """The checked value of one cell, None when empty; raise ValueProblem when unusable.
+
+    ``kind`` is an input kind (count, share, yes_no, amount, points); ``maximum`` bounds
+    points; ``allow_na`` lets "Không áp dụng" through as NA.
+    """
+    if raw is None or (isinstance(raw, str) and normalize_text(raw) == ""):
+        return None
+    if is_na_text(raw):
+        if allow_na:
+            return NA
+        raise ValueProblem(
+            f"có '{NA_TEXT}' nhưng tiêu chí này không được chọn '{NA_TEXT}'; "
+            f"cần {_expected(kind, False, maximum)}",
+            "not applicable is not allowed for this criterion",
+        )
+    if kind == "yes_no":
+        return _parse_yes_no(raw, allow_na)
+    number = _to_number(raw, kind, allow_na, maximum, is_percent_format)
+    _check_range(number, raw, kind, allow_na, maximum)
+    return float(round(number)) if kind == "count" else number
+
+
+def _parse_yes_no(raw: object, allow_na: bool) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str):
+        word = fold(raw).rstrip(".")
+        if word in _YES_WORDS:
+            return True
+        if word in _NO_WORDS:
+            return False
+    raise _problem(raw, "yes_no", allow_na, None)
+
+
+def _to_number(
+    raw: object, kind: str, allow_na: bool, maximum: float | None, is_percent_format: bool
+) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise _problem(raw, kind, allow_na, maximum)
+    if isinstance(raw, str):
+        parsed = parse_number_text(raw, kind)
+        if parsed is None:
+            raise _problem(raw, kind, allow_na, maximum)
+        number, percent = parsed
+        if percent and kind != "share":
+            raise _problem(raw, kind, allow_na, maximum, "dấu % chỉ dùng cho tỷ lệ")
+        return number
+    number = float(raw)
+    if not math.isfinite(number):
+        raise _problem(raw, kind, allow_na, maximum)
+    if is_percent_format and kind == "share":
+        number = round(number * 100, 9)
+    return number
+
+
+def _check_range(
+    number: float, raw: object, kind: str, allow_na: bool, maximum: float | None
+) -> None:
+    def fail(why: str) -> ValueProblem:
+        return _problem(raw, kind, allow_na, maximum, why)
+
+    if number < 0:
+        raise fail("số âm")
+    if kind == "count" and abs(number - round(number)) > 1e-9:
+        comma = isinstance(raw, str) and re.search(r"\d,\d{3}$", normalize_text(raw))
+        raise fail(
+            "dấu phẩy là dấu thập phân; số hàng nghìn viết 1.234"
+            if comma
+            else "số lượng phải là số nguyên"
+        )
+    if kind == "share" and number > 100:
+        raise fail("tỷ lệ lớn hơn 100%")
+    if kind == "points" and maximum is not None and number > maximum + 1e-9:
+        raise fail(f"vượt điểm tối đa {format_number_vi(maximum)}")
+
+
+def render_value(value: Value | None) -> str:
+    """How a parsed value is written back in Vietnamese: "43,72", "Có", "Không áp dụng"."""
+    if value is None:
+        return ""
+    if value is NA:
+        return NA_TEXT
+    if isinstance(value, bool):
+        return YES_TEXT if value else NO_TEXT
+    assert isinstance(value, float | int)
+    return format_number_vi(float(value))
