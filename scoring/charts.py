@@ -52,8 +52,9 @@ def band_style(band: str) -> tuple[str, str]:
     return BAND_STYLE.get(band, ("#9e9e9e", ""))
 
 
-def groups_against_max(labels: Sequence[str], points: Sequence[float],
-                       maxima: Sequence[float]) -> bytes:
+def groups_against_max(
+    labels: Sequence[str], points: Sequence[float], maxima: Sequence[float]
+) -> bytes:
     """Horizontal bars: each group's points drawn over its maximum."""
     fig, ax = plt.subplots(figsize=(7, 0.55 * len(labels) + 0.8))
     ys = list(range(len(labels)))[::-1]
@@ -68,15 +69,23 @@ def groups_against_max(labels: Sequence[str], points: Sequence[float],
     return to_png(fig)
 
 
-def subgroups_against_peers(labels: Sequence[str], unit_pct: Sequence[float],
-                            peer_pct: Sequence[float], unit_name: str) -> bytes:
+def subgroups_against_peers(
+    labels: Sequence[str], unit_pct: Sequence[float], peer_pct: Sequence[float], unit_name: str
+) -> bytes:
     """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean."""
     fig, ax = plt.subplots(figsize=(7, 2.8))
     xs = range(len(labels))
     width = 0.38
     ax.bar([x - width / 2 for x in xs], unit_pct, width, color=UNIT_COLOUR, label=unit_name)
-    ax.bar([x + width / 2 for x in xs], peer_pct, width, color=PEER_COLOUR, hatch="//",
-           edgecolor="#607d8b", label="Trung bình các đơn vị cùng cấp")
+    ax.bar(
+        [x + width / 2 for x in xs],
+        peer_pct,
+        width,
+        color=PEER_COLOUR,
+        hatch="//",
+        edgecolor="#607d8b",
+        label="Trung bình các đơn vị cùng cấp",
+    )
     ax.set_xticks(list(xs), labels)
     ax.set_ylim(0, 110)
     ax.set_ylabel("% điểm tối đa")
@@ -84,8 +93,9 @@ def subgroups_against_peers(labels: Sequence[str], unit_pct: Sequence[float],
     return to_png(fig)
 
 
-def totals_by_band(names: Sequence[str], totals: Sequence[float], bands: Sequence[str],
-                   maximum: float) -> bytes:
+def totals_by_band(
+    names: Sequence[str], totals: Sequence[float], bands: Sequence[str], maximum: float
+) -> bytes:
     """The ranking as horizontal bars, best at the top, coloured and hatched by band."""
     height = 0.32 * len(names) + 1.0
     fig, ax = plt.subplots(figsize=(7, height))
@@ -106,8 +116,9 @@ def totals_by_band(names: Sequence[str], totals: Sequence[float], bands: Sequenc
     return to_png(fig)
 
 
-def heatmap(row_labels: Sequence[str], col_labels: Sequence[str],
-            values: Sequence[Sequence[float | None]]) -> bytes:
+def heatmap(
+    row_labels: Sequence[str], col_labels: Sequence[str], values: Sequence[Sequence[float | None]]
+) -> bytes:
     """Units × sub-groups, percent of maximum, with the figure written in each cell."""
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(row_labels) + 1.2))
     grid = [[float("nan") if v is None else v for v in row] for row in values]

@@ -23,9 +23,11 @@ def print_problems(problems: Sequence[object], collection: object | None = None)
 
 def _summary_line(collection: object) -> str:
     s = collection.summary()  # type: ignore[attr-defined]
-    return (f"Năm {collection.year}: phải nộp {s['expected']}, đã nộp {s['received']}, "  # type: ignore[attr-defined]
-            f"chưa nộp {s['missing']}, đã thẩm định {s['verified']}, "
-            f"có lỗi {s['with_problems']}.")
+    return (
+        f"Năm {collection.year}: phải nộp {s['expected']}, đã nộp {s['received']}, "  # type: ignore[attr-defined]
+        f"chưa nộp {s['missing']}, đã thẩm định {s['verified']}, "
+        f"có lỗi {s['with_problems']}."
+    )
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
@@ -50,8 +52,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print_problems([*collection.errors, *collection.warnings])
     print(_summary_line(collection), file=sys.stderr)
     if collection.errors:
-        print(f"Có {len(collection.errors)} lỗi cần sửa trong phiếu trước khi chấm điểm.",
-              file=sys.stderr)
+        print(
+            f"Có {len(collection.errors)} lỗi cần sửa trong phiếu trước khi chấm điểm.",
+            file=sys.stderr,
+        )
         return 1
     print("Mọi phiếu đã nộp đều hợp lệ.", file=sys.stderr)
     return 0
@@ -72,8 +76,14 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from scoring.render.build import build
 
-    return build(Path(args.data), args.year, Path(args.reports), Path(args.build),
-                 jobs=args.jobs, scheduler=args.scheduler)
+    return build(
+        Path(args.data),
+        args.year,
+        Path(args.reports),
+        Path(args.build),
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+    )
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -100,8 +110,9 @@ def cmd_years(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m scoring",
-                                  description="Chấm điểm, xếp hạng chính quyền điện tử")
+    top = argparse.ArgumentParser(
+        prog="python -m scoring", description="Chấm điểm, xếp hạng chính quyền điện tử"
+    )
     sub = top.add_subparsers(dest="command", required=True)
 
     def command(name: str, func, help_text: str, year: bool = True) -> argparse.ArgumentParser:  # noqa: ANN001

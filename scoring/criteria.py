@@ -221,9 +221,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     return loader.construct_mapping(node)
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _read_yaml(path: Path) -> tuple[Any, bytes]:
@@ -332,9 +330,7 @@ def _check_node(where: str, node: Node, problems: list[str]) -> None:
             )
     elif isinstance(rule, RatioRule):
         pair = rule.numerator is not None and rule.denominator is not None
-        if pair == (rule.share is not None) or (
-            not pair and (rule.numerator or rule.denominator)
-        ):
+        if pair == (rule.share is not None) or (not pair and (rule.numerator or rule.denominator)):
             problems.append(
                 f"{where}: nút {node.code}: quy tắc 'ratio' cần hoặc 'numerator' và "
                 "'denominator', hoặc 'share'"
@@ -372,7 +368,9 @@ def _check_references(
         used.add(code)
         inp = inputs.get(code)
         if inp is None:
-            problems.append(f"{where}: nút {node.code}: '{role}' trỏ tới chỉ tiêu '{code}' không có")
+            problems.append(
+                f"{where}: nút {node.code}: '{role}' trỏ tới chỉ tiêu '{code}' không có"
+            )
             continue
         allowed = _allowed_kinds(node.rule, role)
         if inp.kind not in allowed:

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from scoring.ranking import rank_map
 from scoring.rules import Values
 from scoring.scores import UnitScore, score_peers
 from scoring.submissions import Collection, Problem, read_submissions
-from scoring.units import Unit, load_units, units_in_year
+from scoring.units import Unit, load_units
 
 
 class InvalidSubmissions(ScoringError):
@@ -103,7 +103,7 @@ def load(data_dir: Path, year: int) -> YearInputs:
 
 
 def _score_level(
-    inputs: YearInputs, level: str, values: dict[str, Values]
+    inputs: YearInputs, level: str, values: Mapping[str, Values]
 ) -> dict[str, UnitScore]:
     return score_peers(inputs.criteria.for_level(level), values) if values else {}
 
@@ -127,8 +127,9 @@ def score(inputs: YearInputs) -> YearResult:
         self_scores |= _score_level(inputs, level, {u: s.values for u, s in subs.items()})
         verified = {u: s.verified for u, s in subs.items() if s.verified is not None}
         # Normalised rules compare a unit with its peers' official values.
-        official_values = {u: s.verified if s.verified is not None else s.values
-                           for u, s in subs.items()}
+        official_values = {
+            u: s.verified if s.verified is not None else s.values for u, s in subs.items()
+        }
         level_official = _score_level(inputs, level, official_values)
         verified_scores |= {u: level_official[u] for u in verified}
         official |= level_official
@@ -139,8 +140,11 @@ def score(inputs: YearInputs) -> YearResult:
 
 def inputs_stamp(data_dir: Path, year: int) -> str:
     """A cheap fingerprint of a year's input files (names, sizes, modification times)."""
-    files = [data_dir / "units.csv", *sorted((data_dir / "criteria" / str(year)).glob("*")),
-             *sorted((data_dir / str(year) / "submissions").glob("*"))]
+    files = [
+        data_dir / "units.csv",
+        *sorted((data_dir / "criteria" / str(year)).glob("*")),
+        *sorted((data_dir / str(year) / "submissions").glob("*")),
+    ]
     digest = hashlib.sha256(str(data_dir.resolve()).encode())
     for path in files:
         if path.is_file():

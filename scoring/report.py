@@ -24,14 +24,22 @@ from scoring.ranking import points_to_next_rank
 from scoring.rules import NA, Value
 from scoring.scores import NodeScore, UnitScore
 
-_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True)
-_ENV.filters.update(
-    pts=numfmt.points, mx=numfmt.maximum, pct=numfmt.percent, num=numfmt.number,
-    signed=numfmt.signed, score=lambda p, m: numfmt.score(p, m),
+_ENV = jinja2.Environment(
+    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
 )
-LEVEL_TITLES = {"district": "Cấp huyện (thành phố)", "department": "Các phòng, ban",
-                "commune": "Các phường, xã"}
+_ENV.filters.update(
+    pts=numfmt.points,
+    mx=numfmt.maximum,
+    pct=numfmt.percent,
+    num=numfmt.number,
+    signed=numfmt.signed,
+    score=lambda p, m: numfmt.score(p, m),
+)
+LEVEL_TITLES = {
+    "district": "Cấp huyện (thành phố)",
+    "department": "Các phòng, ban",
+    "commune": "Các phường, xã",
+}
 
 
 class Fragment(str):
@@ -276,17 +284,28 @@ class UnitReport:
     def header(self) -> Fragment:
         band = self.result.band(self.unit_id)
         return _render(
-            HEADER, year=self.result.year, unit=self.unit, level_name=self.level_name,
-            cset=self.cset, score=self.score, band=band, band_slug=_slug(band),
-            rank=self.result.ranks[self.unit_id], peers=len(self.result.peer_ids(self.unit_id)),
+            HEADER,
+            year=self.result.year,
+            unit=self.unit,
+            level_name=self.level_name,
+            cset=self.cset,
+            score=self.score,
+            band=band,
+            band_slug=_slug(band),
+            rank=self.result.ranks[self.unit_id],
+            peers=len(self.result.peer_ids(self.unit_id)),
             verified=self.result.is_verified(self.unit_id),
         )
 
     def groups_chart(self) -> Png:
         groups = self.score.groups
-        return Png(charts.groups_against_max(
-            [f"{g.code}. {g.name}" for g in groups], [g.points for g in groups],
-            [g.max for g in groups]))
+        return Png(
+            charts.groups_against_max(
+                [f"{g.code}. {g.name}" for g in groups],
+                [g.points for g in groups],
+                [g.max for g in groups],
+            )
+        )
 
     def peers_chart(self) -> Png:
         subgroups = [s for g in self.score.groups for s in g.children if not s.is_criterion]
@@ -295,26 +314,43 @@ class UnitReport:
         for sub in subgroups:
             shares = [p.node(sub.code).percent for p in peers if p.node(sub.code).applicable]
             averages.append(sum(shares) / len(shares) if shares else 0.0)
-        return Png(charts.subgroups_against_peers(
-            [s.code for s in subgroups], [s.percent for s in subgroups], averages,
-            self.unit.name))
+        return Png(
+            charts.subgroups_against_peers(
+                [s.code for s in subgroups],
+                [s.percent for s in subgroups],
+                averages,
+                self.unit.name,
+            )
+        )
 
     def subgroup_legend(self) -> Fragment:
         subgroups = [s for g in self.score.groups for s in g.children if not s.is_criterion]
-        return _render("<p class='legend'>{% for s in subs %}<b>{{ s.code }}</b>: {{ s.name }}"
-                       "{{ '; ' if not loop.last }}{% endfor %}.</p>", subs=subgroups)
+        return _render(
+            "<p class='legend'>{% for s in subs %}<b>{{ s.code }}</b>: {{ s.name }}"
+            "{{ '; ' if not loop.last }}{% endfor %}.</p>",
+            subs=subgroups,
+        )
 
     def to_improve(self) -> Fragment:
-        rows = sorted((n for n in self.score.nodes() if n.is_criterion and n.applicable
-                       and n.missing > 1e-9), key=lambda n: (-n.missing, n.code))
+        rows = sorted(
+            (n for n in self.score.nodes() if n.is_criterion and n.applicable and n.missing > 1e-9),
+            key=lambda n: (-n.missing, n.code),
+        )
         peers = [self.result.official[u].total for u in self.result.peer_ids(self.unit_id)]
         to_rank = points_to_next_rank(self.score.total, peers)
         rank = self.result.ranks[self.unit_id]
         next_rank = 1 + sum(1 for t in peers if t > self.score.total + (to_rank or 0) + 1e-9)
         to_band, next_band = self._to_next_band()
-        return _render(TO_IMPROVE, rows=rows, total=sum(n.missing for n in rows),
-                       to_rank=to_rank, next_rank=min(next_rank, rank),
-                       to_band=to_band, next_band=next_band, level_name=self.level_name)
+        return _render(
+            TO_IMPROVE,
+            rows=rows,
+            total=sum(n.missing for n in rows),
+            to_rank=to_rank,
+            next_rank=min(next_rank, rank),
+            to_band=to_band,
+            next_band=next_band,
+            level_name=self.level_name,
+        )
 
     def _to_next_band(self) -> tuple[float | None, str | None]:
         current = self.score.percent
@@ -330,10 +366,18 @@ class UnitReport:
         rows: list[tuple[NodeScore, NodeScore]] = []
         if verified:
             own_nodes = {n.code: n for n in own.nodes()}
-            rows = [(own_nodes[n.code], n) for n in self.score.nodes()
-                    if n.is_criterion and abs(n.points - own_nodes[n.code].points) > 1e-9]
-        return _render(VERIFICATION, verified=verified, self_total=own.total,
-                       verified_total=self.score.total, rows=rows)
+            rows = [
+                (own_nodes[n.code], n)
+                for n in self.score.nodes()
+                if n.is_criterion and abs(n.points - own_nodes[n.code].points) > 1e-9
+            ]
+        return _render(
+            VERIFICATION,
+            verified=verified,
+            self_total=own.total,
+            verified_total=self.score.total,
+            rows=rows,
+        )
 
     def previous_year(self) -> Fragment:
         prev_result = _previous(self.result)
@@ -344,26 +388,45 @@ class UnitReport:
         prev_rank = prev_result.ranks[self.unit_id]
         rank = self.result.ranks[self.unit_id]
         moved = prev_rank - rank
-        rank_change = ("giữ nguyên" if moved == 0 else
-                       f"tăng {moved} bậc" if moved > 0 else f"giảm {-moved} bậc")
+        rank_change = (
+            "giữ nguyên"
+            if moved == 0
+            else f"tăng {moved} bậc"
+            if moved > 0
+            else f"giảm {-moved} bậc"
+        )
         prev_groups = {g.code: g for g in prev.groups}
-        groups = [(g.code, prev_groups[g.code], g) for g in self.score.groups
-                  if g.code in prev_groups]
-        return _render(PREVIOUS, prev=prev, now=self.score, year=year, prev_rank=prev_rank,
-                       prev_peers=len(prev_result.peer_ids(self.unit_id)), rank=rank,
-                       peers=len(self.result.peer_ids(self.unit_id)), rank_change=rank_change,
-                       groups=groups, prev_version=prev.criteria.version,
-                       version=self.cset.version)
+        groups = [
+            (g.code, prev_groups[g.code], g) for g in self.score.groups if g.code in prev_groups
+        ]
+        return _render(
+            PREVIOUS,
+            prev=prev,
+            now=self.score,
+            year=year,
+            prev_rank=prev_rank,
+            prev_peers=len(prev_result.peer_ids(self.unit_id)),
+            rank=rank,
+            peers=len(self.result.peer_ids(self.unit_id)),
+            rank_change=rank_change,
+            groups=groups,
+            prev_version=prev.criteria.version,
+            version=self.cset.version,
+        )
 
     def criteria_table(self) -> Fragment:
         submission = self.result.inputs.collection.submissions[self.unit_id]
-        values = (submission.verified if submission.verified is not None
-                  else submission.values)
+        values = submission.verified if submission.verified is not None else submission.values
         rows = []
         for node in self.score.nodes():
             spec = self.cset.nodes[node.code]
-            inputs = [(i.label + (f" ({i.unit})" if i.unit else ""),
-                       format_value(values.get(i.code), i.kind)) for i in spec.inputs]
+            inputs = [
+                (
+                    i.label + (f" ({i.unit})" if i.unit else ""),
+                    format_value(values.get(i.code), i.kind),
+                )
+                for i in spec.inputs
+            ]
             rows.append({"node": node, "depth": _depth(node.code), "inputs": inputs})
         return _render(CRITERIA, rows=rows)
 
@@ -372,10 +435,14 @@ class UnitReport:
         data_dir = self.result.inputs.data_dir
         units_file = data_dir / "units.csv"
         return _render(
-            PROVENANCE, criteria_file=_relative(self.cset.path, data_dir),
-            criteria_sha=self.cset.fingerprint, form_file=_relative(submission.path, data_dir),
-            form_sha=submission.sha256, units_file=_relative(units_file, data_dir),
-            units_sha=sha256_file(units_file), version=__version__,
+            PROVENANCE,
+            criteria_file=_relative(self.cset.path, data_dir),
+            criteria_sha=self.cset.fingerprint,
+            form_file=_relative(submission.path, data_dir),
+            form_sha=submission.sha256,
+            units_file=_relative(units_file, data_dir),
+            units_sha=sha256_file(units_file),
+            version=__version__,
             date=numfmt.date(build_date(self.result)),
         )
 
@@ -385,7 +452,6 @@ def _relative(path: Path, data_dir: Path) -> str:
         return "data/" + Path(path).resolve().relative_to(data_dir.resolve()).as_posix()
     except ValueError:
         return Path(path).name
-
 
 
 RANKING_HEADER = """
@@ -455,17 +521,24 @@ class RankingReport:
 
     def level_title(self, level: str) -> Fragment:
         cset = self.result.inputs.criteria.for_level(level)
-        return _render("<h2>{{ t }} (tối đa {{ m|mx }} điểm)</h2>", t=LEVEL_TITLES[level],
-                       m=cset.max)
+        return _render(
+            "<h2>{{ t }} (tối đa {{ m|mx }} điểm)</h2>", t=LEVEL_TITLES[level], m=cset.max
+        )
 
     def header(self) -> Fragment:
         criteria = self.result.inputs.criteria
-        sets = [{"level_name": LEVEL_TITLES[lv], **vars_of(criteria.for_level(lv))}
-                for lv in self.levels()]
-        legal = list(dict.fromkeys(line for lv in self.levels()
-                                   for line in criteria.for_level(lv).legal_basis))
-        return _render(RANKING_HEADER, year=self.result.year, sets=sets, legal=legal,
-                       bands=criteria.bands)
+        sets = [
+            {"level_name": LEVEL_TITLES[lv], **vars_of(criteria.for_level(lv))}
+            for lv in self.levels()
+        ]
+        legal = list(
+            dict.fromkeys(
+                line for lv in self.levels() for line in criteria.for_level(lv).legal_basis
+            )
+        )
+        return _render(
+            RANKING_HEADER, year=self.result.year, sets=sets, legal=legal, bands=criteria.bands
+        )
 
     def rows(self, level: str) -> list[dict[str, object]]:
         prev = _previous(self.result)
@@ -477,12 +550,21 @@ class RankingReport:
             if prev is not None and uid in prev.ranks:
                 moved = prev.ranks[uid] - self.result.ranks[uid]
                 change = "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
-            rows.append({"unit_id": uid, "name": self.result.unit(uid).name,
-                         "rank": self.result.ranks[uid], "total": score.total,
-                         "max": score.max, "percent": score.percent, "band": band,
-                         "band_slug": _slug(band), "change": change,
-                         "verified": self.result.is_verified(uid),
-                         "groups": {g.code: g.points for g in score.groups}})
+            rows.append(
+                {
+                    "unit_id": uid,
+                    "name": self.result.unit(uid).name,
+                    "rank": self.result.ranks[uid],
+                    "total": score.total,
+                    "max": score.max,
+                    "percent": score.percent,
+                    "band": band,
+                    "band_slug": _slug(band),
+                    "change": change,
+                    "verified": self.result.is_verified(uid),
+                    "groups": {g.code: g.points for g in score.groups},
+                }
+            )
         return sorted(rows, key=lambda r: (r["rank"], r["name"]))  # type: ignore[return-value]
 
     def table(self, level: str) -> Fragment:
@@ -493,17 +575,29 @@ class RankingReport:
         for r in rows:
             counts[str(r["band"])] += 1
         groups = [g.code for g in self.result.inputs.criteria.for_level(level).groups]
-        return _render(LEVEL_TABLE, rows=rows, groups=groups, mean=sum(totals) / len(totals),
-                       mean_pct=sum(pcts) / len(pcts), high=max(totals), low=min(totals),
-                       band_counts=list(counts.items()),
-                       unverified=any(not r["verified"] for r in rows))
+        return _render(
+            LEVEL_TABLE,
+            rows=rows,
+            groups=groups,
+            mean=sum(totals) / len(totals),
+            mean_pct=sum(pcts) / len(pcts),
+            high=max(totals),
+            low=min(totals),
+            band_counts=list(counts.items()),
+            unverified=any(not r["verified"] for r in rows),
+        )
 
     def chart(self, level: str) -> Png:
         rows = self.rows(level)
         cset = self.result.inputs.criteria.for_level(level)
-        return Png(charts.totals_by_band([str(r["name"]) for r in rows],
-                                         [float(r["total"]) for r in rows],  # type: ignore[arg-type]
-                                         [str(r["band"]) for r in rows], cset.max))
+        return Png(
+            charts.totals_by_band(
+                [str(r["name"]) for r in rows],
+                [float(r["total"]) for r in rows],  # type: ignore[arg-type]
+                [str(r["band"]) for r in rows],
+                cset.max,
+            )
+        )
 
     def heatmap(self, level: str) -> Png:
         rows = self.rows(level)
@@ -512,20 +606,27 @@ class RankingReport:
         grid = []
         for r in rows:
             score = self.result.official[str(r["unit_id"])]
-            grid.append([score.node(c).percent if score.node(c).applicable else None
-                         for c in subs])
+            grid.append([score.node(c).percent if score.node(c).applicable else None for c in subs])
         return Png(charts.heatmap([str(r["name"]) for r in rows], subs, grid))
 
     def submissions(self) -> Fragment:
         coll = self.result.inputs.collection
         names = {u.id: u.name for u in self.result.inputs.units}
-        warned = sorted({p.unit_id for p in coll.warnings if getattr(p, "unit_id", None)})
-        return _render(SUBMISSIONS, expected=coll.expected,
-                       received=sorted(coll.submissions),
-                       verified=[names[u] for u in sorted(coll.submissions)
-                                 if coll.submissions[u].verified is not None],
-                       missing=[names.get(u, u) for u in coll.missing],
-                       warned=[names.get(u, u) for u in warned])
+        warned = sorted(
+            {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
+        )
+        return _render(
+            SUBMISSIONS,
+            expected=coll.expected,
+            received=sorted(coll.submissions),
+            verified=[
+                names[u]
+                for u in sorted(coll.submissions)
+                if coll.submissions[u].verified is not None
+            ],
+            missing=[names.get(u, u) for u in coll.missing],
+            warned=[names.get(u, u) for u in warned],
+        )
 
 
 def vars_of(cset: CriteriaSet) -> dict[str, object]:

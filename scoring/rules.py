@@ -64,7 +64,7 @@ def _clamp(points: float, maximum: float) -> float:
 
 def _num(values: Values, code: str) -> float | None:
     value = values.get(code)
-    if value is None or value is NA:
+    if value is None or isinstance(value, _NotApplicable):
         return None
     return float(value)
 

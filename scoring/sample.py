@@ -33,6 +33,7 @@ from scoring.criteria import (
     Node,
     NormalizedRule,
     RatioRule,
+    Rule,
     StepsRule,
     YesNoRule,
     load_year,
@@ -47,8 +48,33 @@ RawValues = dict[str, float | bool]
 CITY_TARGETS = {2018: {"A": 43.72, "B": 89.27, "C": 17.78}}
 CITY_VERIFIED_TOTAL = {2018: 146.0}
 # A maturity per unit, in unit-list order; the city scores near its published figures.
-MATURITY = [0.95, 0.92, 0.86, 0.78, 0.74, 0.83, 0.66, 0.58, 0.45, 0.81, 0.71, 0.52,
-            0.9, 0.84, 0.77, 0.69, 0.88, 0.62, 0.97, 0.8, 0.55, 0.73, 0.67, 0.6, 0.93]
+MATURITY = [
+    0.95,
+    0.92,
+    0.86,
+    0.78,
+    0.74,
+    0.83,
+    0.66,
+    0.58,
+    0.45,
+    0.81,
+    0.71,
+    0.52,
+    0.9,
+    0.84,
+    0.77,
+    0.69,
+    0.88,
+    0.62,
+    0.97,
+    0.8,
+    0.55,
+    0.73,
+    0.67,
+    0.6,
+    0.93,
+]
 TIE = ("06832", "06835")  # Phương Đông returns the same figures as Phương Nam
 NO_PROCEDURES = ("196-NV", "196-TTR")
 VERIFIED_UNITS = ("196", "06808", "06820", "06826", "196-VHTT", "196-TNMT")
@@ -69,8 +95,9 @@ def _jitter(rng: random.Random, q: float) -> float:
     return min(1.0, max(0.0, q + rng.uniform(-0.12, 0.08)))
 
 
-def _fill_ratio(values: RawValues, rng: random.Random, q: float, cset: CriteriaSet,
-                level: str) -> None:
+def _fill_ratio(
+    values: RawValues, rng: random.Random, q: float, cset: CriteriaSet, level: str
+) -> None:
     base = _denominator_base(level)
     for _, rule in _ratio_pairs(cset):
         assert rule.denominator is not None and rule.numerator is not None
@@ -86,7 +113,7 @@ def _step_value(rule: StepsRule, target: float) -> float:
 
 
 def _fill_other(values: RawValues, rng: random.Random, q: float, node: Node) -> None:
-    rule = node.rule
+    rule: Rule | None = node.rule
     if isinstance(rule, RatioRule) and rule.share is not None:
         values[rule.share] = round(_jitter(rng, q) * 100, 1)
     elif isinstance(rule, StepsRule):
@@ -123,11 +150,11 @@ def full_values(cset: CriteriaSet, unit: Unit, denominator: float = 400.0) -> Ra
     score exactly.
     """
     values = natural_values(cset, unit, 1.0, f"full-{unit.id}")
-    for _, rule in _ratio_pairs(cset):
-        values[rule.denominator] = denominator  # type: ignore[index]
-        values[rule.numerator] = denominator  # type: ignore[index]
+    for _, ratio in _ratio_pairs(cset):
+        values[ratio.denominator] = denominator  # type: ignore[index]
+        values[ratio.numerator] = denominator  # type: ignore[index]
     for node in cset.criteria():
-        rule = node.rule
+        rule: Rule | None = node.rule
         if isinstance(rule, StepsRule):
             values[rule.input] = max(s.min for s in rule.steps)
         elif isinstance(rule, YesNoRule):
@@ -157,8 +184,9 @@ def _spread(cset: CriteriaSet, values: RawValues, group: str, deficit: float) ->
     return spread
 
 
-def tune(cset: CriteriaSet, unit_id: str, values: RawValues, group: str,
-         target: float) -> RawValues:
+def tune(
+    cset: CriteriaSet, unit_id: str, values: RawValues, group: str, target: float
+) -> RawValues:
     """Lower whole-number numerators of the group's ratio criteria until it scores ``target``.
 
     Most of the deficit is spread over every ratio criterion of the group (so no single
@@ -168,8 +196,11 @@ def tune(cset: CriteriaSet, unit_id: str, values: RawValues, group: str,
     current = _score(cset, unit_id, values).node(group).points
     values = _spread(cset, values, group, current - target)
     deficit = round(_score(cset, unit_id, values).node(group).points - target, 9)
-    candidates = [(n, r) for n, r in _ratio_pairs(cset)
-                  if n.code.startswith(group) and values.get(r.numerator or "", 0) > 0]
+    candidates = [
+        (n, r)
+        for n, r in _ratio_pairs(cset)
+        if n.code.startswith(group) and values.get(r.numerator or "", 0) > 0
+    ]
     for (n1, r1), (n2, r2) in itertools.product(candidates, repeat=2):
         if n1.code >= n2.code:
             continue
@@ -232,8 +263,9 @@ def sample_forms(criteria: CriteriaYear, units: list[Unit], year: int) -> list[S
         else:
             q = MATURITY[index % len(MATURITY)] - (0.04 if year < 2018 else 0.0)
             values = natural_values(cset, unit, q, f"{year}-{unit.id}")
-            verified = _verify(values, cset, f"v{year}-{unit.id}") \
-                if unit.id in VERIFIED_UNITS else None
+            verified = (
+                _verify(values, cset, f"v{year}-{unit.id}") if unit.id in VERIFIED_UNITS else None
+            )
         forms[unit.id] = SampleForm(unit, values, verified)
     if all(u in forms for u in TIE):
         forms[TIE[0]] = SampleForm(forms[TIE[0]].unit, dict(forms[TIE[1]].values), None)
@@ -251,13 +283,19 @@ def _as_typed(inp: Input, value: float | bool) -> object:
 
 def _evidence(cset: CriteriaSet, form: SampleForm, year: int) -> dict[str, str]:
     skip = set(list(form.values)[:2]) if form.unit.id in NO_EVIDENCE else set()
-    return {code: f"Báo cáo số {10 + i % 40}/BC-UBND ngày 15/10/{year}"
-            for i, code in enumerate(form.values) if code not in skip}
+    return {
+        code: f"Báo cáo số {10 + i % 40}/BC-UBND ngày 15/10/{year}"
+        for i, code in enumerate(form.values)
+        if code not in skip
+    }
 
 
 def _notes(cset: CriteriaSet, form: SampleForm) -> dict[str, str]:
-    return {node.rule.input: "Tự chấm theo hướng dẫn; chi tiết tại hồ sơ minh chứng kèm theo."
-            for node in cset.criteria() if isinstance(node.rule, DirectRule)}
+    return {
+        node.rule.input: "Tự chấm theo hướng dẫn; chi tiết tại hồ sơ minh chứng kèm theo."
+        for node in cset.criteria()
+        if isinstance(node.rule, DirectRule)
+    }
 
 
 def write_sample(data_dir: Path, year: int) -> int:
@@ -274,9 +312,18 @@ def write_sample(data_dir: Path, year: int) -> int:
             typed = {c: _as_typed(cset.inputs[c], v) for c, v in form.values.items()}
             verified = None
             if form.verified is not None:
-                verified = {c: _as_typed(cset.inputs[c], v) for c, v in form.verified.items()
-                            if form.values.get(c) != v}
-            fill_form(blank, target / f"{form.unit.id}.xlsx", typed, verified=verified,
-                      evidence=_evidence(cset, form, year), notes=_notes(cset, form))
+                verified = {
+                    c: _as_typed(cset.inputs[c], v)
+                    for c, v in form.verified.items()
+                    if form.values.get(c) != v
+                }
+            fill_form(
+                blank,
+                target / f"{form.unit.id}.xlsx",
+                typed,
+                verified=verified,
+                evidence=_evidence(cset, form, year),
+                notes=_notes(cset, form),
+            )
     shutil.rmtree(Path(tmp), ignore_errors=True)
     return len(units)

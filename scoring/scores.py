@@ -83,9 +83,9 @@ def peer_best(criteria: CriteriaSet, peer_values: Mapping[str, Values]) -> dict[
         if isinstance(node.rule, NormalizedRule):
             code = node.rule.input
             reported = [
-                float(v[code])
+                float(value)
                 for v in peer_values.values()
-                if v.get(code) is not None and v.get(code) is not NA
+                if isinstance(value := v.get(code), (int, float))
             ]
             best[code] = max(reported, default=0.0)
     return best

@@ -47,7 +47,9 @@ def load_units(path: Path) -> list[Unit]:
             reader = csv.DictReader(fh)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
-                raise UnitsError(f"{path}: thiếu cột {', '.join(missing)} (cần: {', '.join(COLUMNS)})")
+                raise UnitsError(
+                    f"{path}: thiếu cột {', '.join(missing)} (cần: {', '.join(COLUMNS)})"
+                )
             rows = list(reader)
     except OSError as exc:
         raise UnitsError(f"{path}: không đọc được danh sách đơn vị ({exc.strerror})") from exc

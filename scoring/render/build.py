@@ -50,8 +50,14 @@ class Paths:
 def code_digest() -> str:
     """A hash of the package code, templates and notebooks: a change rebuilds reports."""
     digest = hashlib.sha256()
-    files = sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.j2"), *PACKAGE.rglob("*.css"),
-                    *NOTEBOOKS.glob("*.ipynb")])
+    files = sorted(
+        [
+            *PACKAGE.rglob("*.py"),
+            *PACKAGE.rglob("*.j2"),
+            *PACKAGE.rglob("*.css"),
+            *NOTEBOOKS.glob("*.ipynb"),
+        ]
+    )
     for path in files:
         digest.update(path.relative_to(PACKAGE.parent).as_posix().encode())
         digest.update(path.read_bytes())
@@ -74,8 +80,9 @@ def write_scores(result: YearResult, paths: Paths) -> tuple[pd.DataFrame, pd.Dat
     return scores, details
 
 
-def make_tasks(result: YearResult, paths: Paths, scores: pd.DataFrame,
-               details: pd.DataFrame) -> list[Task]:
+def make_tasks(
+    result: YearResult, paths: Paths, scores: pd.DataFrame, details: pd.DataFrame
+) -> list[Task]:
     code = code_digest()
     prev = _previous(result)
     prev_scores = _records(prev.table()) if prev is not None else []
@@ -85,21 +92,42 @@ def make_tasks(result: YearResult, paths: Paths, scores: pd.DataFrame,
     for unit in result.scored_units():
         level_rows = _records(scores[scores["level"] == unit.level])
         own = _records(details[details["unit_id"] == unit.id])
-        shown = [level_rows, own, subs[unit.id].sha256, result.official[unit.id].criteria
-                 .fingerprint, [r for r in prev_scores if r["level"] == unit.level], date]
-        tasks.append(_task(paths, unit.id, "unit_report.ipynb",
-                           {"unit_id": unit.id},
-                           f"{unit.name} – Chính quyền điện tử năm {paths.year}",
-                           _key(code, shown)))
+        shown = [
+            level_rows,
+            own,
+            subs[unit.id].sha256,
+            result.official[unit.id].criteria.fingerprint,
+            [r for r in prev_scores if r["level"] == unit.level],
+            date,
+        ]
+        tasks.append(
+            _task(
+                paths,
+                unit.id,
+                "unit_report.ipynb",
+                {"unit_id": unit.id},
+                f"{unit.name} – Chính quyền điện tử năm {paths.year}",
+                _key(code, shown),
+            )
+        )
     summary = result.inputs.collection.summary()
     shown_all = [_records(scores), _records(details), summary, prev_scores, date]
-    tasks.append(_task(paths, "ranking", "ranking.ipynb", {},
-                       f"Xếp hạng chính quyền điện tử năm {paths.year}", _key(code, shown_all)))
+    tasks.append(
+        _task(
+            paths,
+            "ranking",
+            "ranking.ipynb",
+            {},
+            f"Xếp hạng chính quyền điện tử năm {paths.year}",
+            _key(code, shown_all),
+        )
+    )
     return tasks
 
 
-def _task(paths: Paths, name: str, notebook: str, params: dict[str, object], title: str,
-          key: str) -> Task:
+def _task(
+    paths: Paths, name: str, notebook: str, params: dict[str, object], title: str, key: str
+) -> Task:
     out = paths.year_reports if name == "ranking" else paths.year_reports / "units"
     return Task(
         name=name,
@@ -113,8 +141,9 @@ def _task(paths: Paths, name: str, notebook: str, params: dict[str, object], tit
     )
 
 
-def write_ranking_xlsx(result: YearResult, paths: Paths, scores: pd.DataFrame,
-                       details: pd.DataFrame) -> None:
+def write_ranking_xlsx(
+    result: YearResult, paths: Paths, scores: pd.DataFrame, details: pd.DataFrame
+) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     for level in ["district", "department", "commune"]:
@@ -122,31 +151,77 @@ def write_ranking_xlsx(result: YearResult, paths: Paths, scores: pd.DataFrame,
         if rows.empty:
             continue
         groups = [g.code for g in result.inputs.criteria.for_level(level).groups]
-        headers = ["Hạng", "Mã đơn vị", "Đơn vị", *[f"Nhóm {g}" for g in groups],
-                   "Tổng điểm", "Điểm tối đa", "Tỷ lệ (%)", "Xếp loại", "Đã thẩm định",
-                   "Điểm tự đánh giá"]
-        data = [[int(r["rank"]), r["unit_id"], r["name"], *[float(r[g]) for g in groups],
-                 float(r["total"]), float(r["max"]), float(r["percent"]), r["band"],
-                 "Có" if r["verified"] else "Không", float(r["self_total"])]
-                for _, r in rows.iterrows()]
+        headers = [
+            "Hạng",
+            "Mã đơn vị",
+            "Đơn vị",
+            *[f"Nhóm {g}" for g in groups],
+            "Tổng điểm",
+            "Điểm tối đa",
+            "Tỷ lệ (%)",
+            "Xếp loại",
+            "Đã thẩm định",
+            "Điểm tự đánh giá",
+        ]
+        data = [
+            [
+                int(r["rank"]),
+                r["unit_id"],
+                r["name"],
+                *[float(r[g]) for g in groups],
+                float(r["total"]),
+                float(r["max"]),
+                float(r["percent"]),
+                r["band"],
+                "Có" if r["verified"] else "Không",
+                float(r["self_total"]),
+            ]
+            for _, r in rows.iterrows()
+        ]
         ws = wb.create_sheet(LEVEL_TITLES[level][:31])
-        workbook.add_table(ws, headers, data,
-                           [0, None, None, *[2] * len(groups), 2, 2, 2, None, None, 2])
+        workbook.add_table(
+            ws, headers, data, [0, None, None, *[2] * len(groups), 2, 2, 2, None, None, 2]
+        )
     names = dict(zip(scores["unit_id"], scores["name"], strict=True))
     crit = details[details["is_criterion"]]
     ws = wb.create_sheet("Điểm từng tiêu chí")
-    headers = ["Mã đơn vị", "Đơn vị", "Mã tiêu chí", "Tiêu chí", "Điểm đạt", "Điểm tối đa",
-               "Áp dụng", "Điểm tự đánh giá", "Điểm thẩm định"]
-    data = [[r["unit_id"], names[r["unit_id"]], r["code"], r["name"], float(r["points"]),
-             float(r["max"]), "Có" if r["applicable"] else "Không", float(r["self_points"]),
-             None if pd.isna(r["verified_points"]) else float(r["verified_points"])]
-            for _, r in crit.iterrows()]
+    headers = [
+        "Mã đơn vị",
+        "Đơn vị",
+        "Mã tiêu chí",
+        "Tiêu chí",
+        "Điểm đạt",
+        "Điểm tối đa",
+        "Áp dụng",
+        "Điểm tự đánh giá",
+        "Điểm thẩm định",
+    ]
+    data = [
+        [
+            r["unit_id"],
+            names[r["unit_id"]],
+            r["code"],
+            r["name"],
+            float(r["points"]),
+            float(r["max"]),
+            "Có" if r["applicable"] else "Không",
+            float(r["self_points"]),
+            None if pd.isna(r["verified_points"]) else float(r["verified_points"]),
+        ]
+        for _, r in crit.iterrows()
+    ]
     workbook.add_table(ws, headers, data, [None, None, None, None, 2, 2, None, 2, 2])
     workbook.save(wb, paths.year_reports / "ranking.xlsx", build_date(result))
 
 
-def build(data: Path, year: int, reports: Path, build_dir: Path, jobs: int | None = None,
-          scheduler: str | None = None) -> int:
+def build(
+    data: Path,
+    year: int,
+    reports: Path,
+    build_dir: Path,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+) -> int:
     """The whole cycle for one year; returns the exit status for ``make reports``."""
     from scoring.cli import print_problems
 
@@ -168,12 +243,17 @@ def _summary(result: YearResult, outcomes: list[Outcome], skipped: list[Task]) -
     built = len(outcomes) - len(failed)
     secs = sum(o.seconds for o in outcomes)
     peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
-    print(f"Năm {result.year}: lập {built} báo cáo, giữ nguyên {len(skipped)} báo cáo "
-          f"không đổi, lỗi {len(failed)}. Tổng thời gian các tác vụ "
-          f"{numfmt.number(secs, 1)} giây; bộ nhớ đỉnh mỗi tiến trình "
-          f"{numfmt.number(peak, 0)} MB.", file=sys.stderr)
+    print(
+        f"Năm {result.year}: lập {built} báo cáo, giữ nguyên {len(skipped)} báo cáo "
+        f"không đổi, lỗi {len(failed)}. Tổng thời gian các tác vụ "
+        f"{numfmt.number(secs, 1)} giây; bộ nhớ đỉnh mỗi tiến trình "
+        f"{numfmt.number(peak, 0)} MB.",
+        file=sys.stderr,
+    )
     levels = {u.id: LEVEL_NAMES_VI[u.level] for u in result.inputs.units}
     for outcome in failed:
-        print(f"  Lỗi báo cáo {outcome.name} ({levels.get(outcome.name, '')}): "
-              f"{outcome.error}", file=sys.stderr)
+        print(
+            f"  Lỗi báo cáo {outcome.name} ({levels.get(outcome.name, '')}): {outcome.error}",
+            file=sys.stderr,
+        )
     return 1 if failed else 0

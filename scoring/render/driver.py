@@ -76,8 +76,12 @@ def run_task(task: Task) -> Outcome:
     try:
         Path(task.executed).parent.mkdir(parents=True, exist_ok=True)
         nb = papermill.execute_notebook(
-            task.notebook, task.executed, parameters=task.parameters,
-            kernel_name="python3", progress_bar=False, log_output=False,
+            task.notebook,
+            task.executed,
+            parameters=task.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
             cwd=str(Path(task.notebook).parent),
         )
         page = notebook_to_html(nb, task.title)
@@ -94,8 +98,14 @@ def run_task(task: Task) -> Outcome:
 def _progress(total: int) -> Callable[[Outcome], None]:
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="báo cáo", desc="Lập báo cáo", file=sys.stderr,
-               disable=total == 0, dynamic_ncols=True)
+    bar = tqdm(
+        total=total,
+        unit="báo cáo",
+        desc="Lập báo cáo",
+        file=sys.stderr,
+        disable=total == 0,
+        dynamic_ncols=True,
+    )
 
     def step(outcome: Outcome) -> None:
         bar.update(1)
@@ -118,14 +128,19 @@ def _quiet_worker(log_path: str) -> None:
     os.close(fd)
 
 
-def _run_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None],
-               log_path: Path) -> list[Outcome]:
+def _run_local(
+    tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None], log_path: Path
+) -> list[Outcome]:
     if not tasks:
         return []
     workers = max(1, min(jobs, len(tasks)))
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=_quiet_worker, initargs=(str(log_path),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_quiet_worker,
+        initargs=(str(log_path),),
+    ) as pool:
         futures: dict[Future[Outcome], Task] = {pool.submit(run_task, t): t for t in tasks}
         outcomes = []
         for future in as_completed(futures):
@@ -134,9 +149,9 @@ def _run_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None],
     return outcomes
 
 
-def _run_dask(tasks: list[Task], address: str,
-              on_done: Callable[[Outcome], None]) -> list[Outcome]:
-    from dask.distributed import Client, as_completed as dask_completed
+def _run_dask(tasks: list[Task], address: str, on_done: Callable[[Outcome], None]) -> list[Outcome]:
+    from dask.distributed import Client
+    from dask.distributed import as_completed as dask_completed
 
     with Client(address) as client:
         futures = client.map(run_task, tasks, pure=False)
@@ -147,14 +162,19 @@ def _run_dask(tasks: list[Task], address: str,
     return outcomes
 
 
-def run_tasks(tasks: Iterable[Task], state_file: Path, jobs: int | None = None,
-              scheduler: str | None = None) -> tuple[list[Outcome], list[Task]]:
+def run_tasks(
+    tasks: Iterable[Task], state_file: Path, jobs: int | None = None, scheduler: str | None = None
+) -> tuple[list[Outcome], list[Task]]:
     """Run the tasks whose outputs are stale; return (outcomes, skipped tasks)."""
     state = load_state(state_file)
-    todo, skipped = [], []
+    todo: list[Task] = []
+    skipped: list[Task] = []
     for task in tasks:
-        fresh = state.get(task.name) == task.key and Path(task.html).exists() \
+        fresh = (
+            state.get(task.name) == task.key
+            and Path(task.html).exists()
             and Path(task.pdf).exists()
+        )
         (skipped if fresh else todo).append(task)
     jobs = jobs or os.cpu_count() or 1
     step = _progress(len(todo))

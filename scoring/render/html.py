@@ -49,13 +49,18 @@ def presentable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     clean = copy.deepcopy(nb)
     for cell in clean.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if o.output_type in
-                            ("display_data", "execute_result")]
+            cell.outputs = [
+                o for o in cell.outputs if o.output_type in ("display_data", "execute_result")
+            ]
             for output in cell.outputs:
-                output.data = {k: v for k, v in output.data.items()
-                               if k in ("text/html", "image/png")}
-    clean.cells = [c for c in clean.cells
-                   if not (c.cell_type == "markdown" and c.source.lstrip().startswith("<!--"))]
+                output.data = {
+                    k: v for k, v in output.data.items() if k in ("text/html", "image/png")
+                }
+    clean.cells = [
+        c
+        for c in clean.cells
+        if not (c.cell_type == "markdown" and c.source.lstrip().startswith("<!--"))
+    ]
     return clean
 
 

@@ -30,19 +30,30 @@ def _year_entry(folder: Path) -> dict[str, object]:
     units = []
     for row in sorted(rows, key=lambda r: (r["level"], int(r["rank"]), r["name"])):
         uid = row["unit_id"]
-        units.append({
-            "id": uid, "name": row["name"], "level": LEVEL_NAMES_VI.get(row["level"], ""),
-            "rank": row["rank"], "band": row["band"],
-            "html": f"{folder.name}/units/{uid}.html", "pdf": f"{folder.name}/units/{uid}.pdf",
-        })
+        units.append(
+            {
+                "id": uid,
+                "name": row["name"],
+                "level": LEVEL_NAMES_VI.get(row["level"], ""),
+                "rank": row["rank"],
+                "band": row["band"],
+                "html": f"{folder.name}/units/{uid}.html",
+                "pdf": f"{folder.name}/units/{uid}.pdf",
+            }
+        )
     files = {ext: f"{folder.name}/ranking.{ext}" for ext in ("html", "pdf", "xlsx")}
     return {"year": folder.name, "units": units, "ranking": files}
 
 
 def write_index(reports: Path) -> bool:
     """Write (or leave unchanged) the index of every year found under ``reports``."""
-    years = sorted((p for p in Path(reports).iterdir()
-                    if p.is_dir() and p.name.isdigit() and (p / "scores.csv").exists()),
-                   key=lambda p: -int(p.name))
+    years = sorted(
+        (
+            p
+            for p in Path(reports).iterdir()
+            if p.is_dir() and p.name.isdigit() and (p / "scores.csv").exists()
+        ),
+        key=lambda p: -int(p.name),
+    )
     page = _template().render(years=[_year_entry(p) for p in years], css=css())
     return write_text(Path(reports) / "index.html", page)

@@ -33,8 +33,12 @@ def safe_text(value: object) -> object:
     return value
 
 
-def add_table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object]],
-              decimals: Sequence[int | None]) -> None:
+def add_table(
+    ws: Worksheet,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    decimals: Sequence[int | None],
+) -> None:
     """Write a header row and data rows with formats, freeze panes, filter, widths."""
     ws.append(list(headers))
     for cell in ws[1]:
@@ -55,8 +59,14 @@ def add_table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[obj
             cell.number_format = fmt
     for col in range(1, len(headers) + 1):
         letter = get_column_letter(col)
-        longest = max((len(str(c.value)) for (c,) in ws.iter_rows(min_col=col, max_col=col)
-                       if c.value is not None), default=8)
+        longest = max(
+            (
+                len(str(c.value))
+                for (c,) in ws.iter_rows(min_col=col, max_col=col)
+                if c.value is not None
+            ),
+            default=8,
+        )
         ws.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
     ws.freeze_panes = "C2" if len(headers) > 2 else "A2"
     ws.auto_filter.ref = ws.dimensions
@@ -71,8 +81,9 @@ def stable_xlsx(data: bytes, when: dt.date) -> bytes:
         for info in source.infolist():
             body = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                              rb"\g<1>" + stamp.encode(), body)
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), body
+                )
             entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(entry, body)

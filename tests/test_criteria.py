@@ -1,0 +1,108 @@
+"""Criteria files: the real ones load; broken ones are refused naming file and node."""
+
+from pathlib import Path
+
+import pytest
+
+from scoring.criteria import load_criteria_file, load_year
+from scoring.errors import CriteriaError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+GOOD = """\
+year: 2018
+level: commune
+version: "t"
+title: "Bộ thử"
+legal_basis: ["Quyết định thử"]
+provenance: "tái dựng"
+max: 10
+groups:
+  - code: A
+    name: "Nhóm A"
+    max: 10
+    children:
+      - code: A1
+        name: "Tỷ lệ"
+        max: 6
+        inputs:
+          - {code: A1.a, label: "Tử số", kind: count}
+          - {code: A1.b, label: "Mẫu số", kind: count}
+        rule: {type: ratio, numerator: A1.a, denominator: A1.b}
+      - code: A2
+        name: "Có hay không"
+        max: 4
+        inputs:
+          - {code: A2.a, label: "Có?", kind: yes_no}
+        rule: {type: yes_no, input: A2.a}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "commune.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("year", [2017, 2018])
+def test_real_criteria_sets_load(year):
+    criteria = load_year(DATA, year)
+    assert criteria.for_level("district").max == 170
+    assert [g.max for g in criteria.for_level("district").groups] == [50, 100, 20]
+    assert {b.name for b in criteria.bands} == {"Tốt", "Khá", "Trung bình", "Yếu"}
+
+
+def test_legal_basis_recorded():
+    district = load_year(DATA, 2018).for_level("district")
+    assert any("2599/QĐ-UBND" in line for line in district.legal_basis)
+    assert any("2392/QĐ-BTTTT" in line for line in district.legal_basis)
+
+
+def test_good_file_loads(tmp_path):
+    cset = load_criteria_file(write(tmp_path, GOOD))
+    assert [c.code for c in cset.criteria()] == ["A1", "A2"]
+    assert len(cset.fingerprint) == 64
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("max: 6\n", "max: 5\n", "nút A: tổng điểm các tiêu chí con (9) khác điểm tối đa (10)"),
+        ("code: A2\n", "code: A1\n", "nút A1: mã 'A1' bị trùng"),
+        ("denominator: A1.b", "denominator: A9.z", "nút A1: 'denominator' trỏ tới chỉ tiêu 'A9.z'"),
+        ('name: "Tỷ lệ"', 'name: "Tỷ lệ"\n        colour: red', "nút A1"),
+        (
+            "{type: yes_no, input: A2.a}",
+            "{type: count, input: A2.a, points_per_item: 1}",
+            "nút A2: chỉ tiêu 'A2.a' loại 'yes_no' không dùng được",
+        ),
+        ("{type: yes_no, input: A2.a}", "{type: steps, input: A2.b, steps: []}", "nút A2"),
+        (
+            "max: 10\ngroups",
+            "max: 12\ngroups",
+            "tổng điểm các nhóm (10) khác điểm tối đa của bộ (12)",
+        ),
+        (
+            "rule: {type: ratio, numerator: A1.a, denominator: A1.b}",
+            "rule: {type: ratio, numerator: A1.a, denominator: A1.a}",
+            "chỉ tiêu 'A1.b' không được quy tắc nào sử dụng",
+        ),
+        ("level: commune", "level: commune\nlevel: district", "khóa 'level' được viết hai lần"),
+    ],
+)
+def test_broken_files_name_file_and_node(tmp_path, old, new, message):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(CriteriaError) as err:
+        load_criteria_file(path)
+    assert str(path) in str(err.value)
+    assert message in str(err.value)
+
+
+def test_steps_points_above_max_refused(tmp_path):
+    text = GOOD.replace(
+        "{type: yes_no, input: A2.a}",
+        "{type: steps, input: A2.n, steps: [{min: 1, points: 9}]}",
+    ).replace('{code: A2.a, label: "Có?", kind: yes_no}', '{code: A2.n, label: "Số", kind: count}')
+    with pytest.raises(CriteriaError, match="bậc 1 cho 9 điểm"):
+        load_criteria_file(write(tmp_path, text))

@@ -1,0 +1,152 @@
+"""The annual cycle end to end on the embedded sample: real papermill, nbconvert, WeasyPrint."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+pytestmark = pytest.mark.e2e
+
+
+def scoring(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scoring", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cycle")
+    run = scoring(
+        "build",
+        "--year",
+        "2018",
+        "--data",
+        str(DATA),
+        "--reports",
+        str(out / "reports"),
+        "--build",
+        str(out / "build"),
+        "--jobs",
+        "2",
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return out
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_every_expected_file(built):
+    year = built / "reports" / "2018"
+    units = [p.stem for p in (DATA / "2018" / "submissions").glob("*.xlsx")]
+    assert len(units) == 25
+    for uid in units:
+        assert (year / "units" / f"{uid}.html").stat().st_size > 10_000
+        assert (year / "units" / f"{uid}.pdf").read_bytes().startswith(b"%PDF")
+        assert (built / "build" / "2018" / "notebooks" / f"{uid}.ipynb").exists()
+    for name in ("ranking.html", "ranking.pdf", "ranking.xlsx", "scores.csv"):
+        assert (year / name).exists()
+    index = (built / "reports" / "index.html").read_text(encoding="utf-8")
+    for uid in units:
+        assert f"2018/units/{uid}.html" in index and f"2018/units/{uid}.pdf" in index
+    assert "2018/ranking.pdf" in index
+
+
+def test_city_pdf_shows_published_figures(built):
+    text = pdf_text(built / "reports" / "2018" / "units" / "196.pdf")
+    assert "150,77" in text
+    assert "146,00/170" in text
+    for word in (
+        "Thành phố Uông Bí",
+        "Điều kiện sẵn sàng",
+        "Xếp loại",
+        "Quyết định số 2599/QĐ-UBND",
+    ):
+        assert word in text
+    reader = PdfReader(built / "reports" / "2018" / "units" / "196.pdf")
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert round(width / 72 * 25.4) == 210 and round(height / 72 * 25.4) == 297
+
+
+def test_html_is_self_contained_without_code(built):
+    for path in (built / "reports" / "2018").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), path
+        assert "<script src" not in html
+        assert "In&nbsp;[" not in html and "jp-InputPrompt" not in html
+        assert "report = UnitReport" not in html
+        assert "Traceback" not in html and "object at 0x" not in html
+        assert "data:image/png;base64," in html
+
+
+def test_ranking_workbook(built):
+    wb = load_workbook(built / "reports" / "2018" / "ranking.xlsx")
+    assert {"Cấp huyện (thành phố)", "Các phòng, ban", "Các phường, xã"} <= set(wb.sheetnames)
+    ws = wb["Các phường, xã"]
+    assert ws["A1"].value == "Hạng" and ws.freeze_panes == "C2"
+    ranks = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(ranks) == 11 and len(set(ranks)) < len(ranks)  # a tie
+
+
+def test_second_build_rewrites_nothing(built):
+    files = {p: p.stat().st_mtime_ns for p in (built / "reports").rglob("*") if p.is_file()}
+    run = scoring(
+        "build",
+        "--year",
+        "2018",
+        "--data",
+        str(DATA),
+        "--reports",
+        str(built / "reports"),
+        "--build",
+        str(built / "build"),
+        "--jobs",
+        "2",
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert {p: p.stat().st_mtime_ns for p in files} == files
+
+
+def test_validate_exit_codes(tmp_path):
+    assert scoring("validate", "--year", "2018", "--data", str(DATA)).returncode == 0
+    assert scoring("validate", "--year").returncode == 2
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    (data / "2018" / "submissions" / "06808.xlsx").write_bytes(b"not an excel file")
+    run = scoring("validate", "--year", "2018", "--data", str(data))
+    assert run.returncode == 1
+    assert "06808.xlsx" in run.stderr
+
+
+def test_build_stops_before_writing_when_a_form_is_wrong(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    (data / "2018" / "submissions" / "06811.xlsx").write_bytes(b"PK\x03\x04broken")
+    reports = tmp_path / "reports"
+    run = scoring(
+        "build",
+        "--year",
+        "2018",
+        "--data",
+        str(data),
+        "--reports",
+        str(reports),
+        "--build",
+        str(tmp_path / "build"),
+    )
+    assert run.returncode == 1
+    assert "06811.xlsx" in run.stderr
+    assert not reports.exists()
