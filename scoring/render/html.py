@@ -60,7 +60,10 @@ def presentable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         c
         for c in clean.cells
         if not (c.cell_type == "markdown" and c.source.lstrip().startswith("<!--"))
+        and not (c.cell_type == "code" and not c.outputs)
     ]
+    for number, cell in enumerate(clean.cells):
+        cell.id = f"cell-{number:02d}"  # papermill gives its injected cell a random id
     return clean
 
 

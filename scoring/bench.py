@@ -1,0 +1,180 @@
+"""``make bench``: the render driver against the plain tool chain, on a synthetic province.
+
+Builds a synthetic data folder of N commune-level units (the project's form writer and
+the sample's seeded filler), then measures side by side:
+
+(a) the plain chain, one process per step and per unit, in sequence: papermill CLI,
+    ``jupyter nbconvert --to html`` CLI, WeasyPrint CLI (on ``--plain`` units, default 3,
+    reported per unit);
+(b) ``make reports`` from cold (this package's driver, JOBS workers);
+(c) a second run with nothing changed;
+(d) a run after one changed submission;
+(e) the scoring step alone on 10 000 synthetic units.
+
+It prints seconds per unit, the ratio a/b and the peak memory per worker. Run it with
+``--units 60`` and ``--units 300`` to see how cost grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scoring.criteria import load_year
+from scoring.forms import fill_form, write_form
+from scoring.sample import _as_typed, natural_values
+from scoring.scores import score_peers
+from scoring.units import Unit
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = 2018
+
+
+def make_province(data: Path, count: int) -> list[Unit]:
+    """A data folder with ``count`` communes, each with a filled form."""
+    shutil.copytree(ROOT / "data" / "criteria" / str(YEAR), data / "criteria" / str(YEAR))
+    units = [Unit(f"X{i:05d}", f"Xã Thử Nghiệm {i}", "commune", 2011, None) for i in range(count)]
+    lines = ["id,name,level,valid_from,valid_to"]
+    lines += [f"{u.id},{u.name},{u.level},{u.valid_from}," for u in units]
+    (data / "units.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cset = load_year(data, YEAR).for_level("commune")
+    subs = data / str(YEAR) / "submissions"
+    subs.mkdir(parents=True)
+    for i, unit in enumerate(units):
+        blank = subs.parent / f"{unit.id}.blank.xlsx"
+        write_form(blank, cset, unit, YEAR)
+        values = natural_values(cset, unit, 0.45 + 0.5 * ((i * 37) % 100) / 100, unit.id)
+        typed = {c: _as_typed(cset.inputs[c], v) for c, v in values.items()}
+        fill_form(blank, subs / f"{unit.id}.xlsx", typed)
+        blank.unlink()
+    return units
+
+
+def timed(args: list[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True, env=env, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def plain_chain(data: Path, out: Path, units: list[Unit]) -> float:
+    """One process per step and per unit, in sequence; returns seconds per unit."""
+    bin_dir = Path(sys.executable).parent
+    total = 0.0
+    for unit in units:
+        executed = out / f"{unit.id}.ipynb"
+        total += timed(
+            [
+                str(bin_dir / "papermill"),
+                str(ROOT / "notebooks/unit_report.ipynb"),
+                str(executed),
+                "-p",
+                "unit_id",
+                unit.id,
+                "-p",
+                "year",
+                str(YEAR),
+                "-p",
+                "data_dir",
+                str(data),
+                "--cwd",
+                str(ROOT / "notebooks"),
+            ]
+        )
+        total += timed(
+            [
+                str(bin_dir / "jupyter"),
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                str(executed),
+                "--output-dir",
+                str(out),
+            ]
+        )
+        total += timed(
+            [str(bin_dir / "weasyprint"), str(out / f"{unit.id}.html"), str(out / f"{unit.id}.pdf")]
+        )
+    return total / len(units)
+
+
+def build(data: Path, reports: Path, build_dir: Path, jobs: int) -> tuple[float, str]:
+    start = time.perf_counter()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scoring",
+            "build",
+            "--year",
+            str(YEAR),
+            "--data",
+            str(data),
+            "--reports",
+            str(reports),
+            "--build",
+            str(build_dir),
+            "--jobs",
+            str(jobs),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if run.returncode != 0:
+        raise SystemExit(run.stderr[-2000:])
+    summary = [line for line in run.stderr.splitlines() if "bộ nhớ đỉnh" in line]
+    return time.perf_counter() - start, summary[-1] if summary else ""
+
+
+def scoring_only(count: int) -> float:
+    cset = load_year(ROOT / "data", YEAR).for_level("commune")
+    template = [
+        natural_values(cset, Unit(f"T{i}", "t", "commune", 2011, None), 0.3 + i / 150, f"t{i}")
+        for i in range(100)
+    ]
+    peers = {f"U{i}": template[i % 100] for i in range(count)}
+    start = time.perf_counter()
+    scores = score_peers(cset, peers)
+    from scoring.ranking import rank_map
+
+    rank_map({u: s.total for u, s in scores.items()})
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m scoring.bench")
+    parser.add_argument("--units", type=int, default=60)
+    parser.add_argument("--plain", type=int, default=3, help="units for the plain chain")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        data = root / "data"
+        units = make_province(data, args.units)
+        print(f"Tỉnh thử nghiệm: {args.units} đơn vị, {args.jobs} tiến trình", flush=True)
+        plain = plain_chain(data, root / "plain", units[: args.plain])
+        print(f"(a) chuỗi công cụ thông thường: {plain:.2f} s/đơn vị", flush=True)
+        cold, memory = build(data, root / "reports", root / "build", args.jobs)
+        per_unit = cold / (args.units + 1)
+        print(f"(b) make reports lần đầu: {cold:.1f} s, {per_unit:.2f} s/đơn vị; {memory}")
+        print(f"    tỉ lệ a/b: {plain / per_unit:.1f}×")
+        noop, _ = build(data, root / "reports", root / "build", args.jobs)
+        print(f"(c) chạy lại khi không có gì đổi: {noop:.2f} s")
+        first = data / str(YEAR) / "submissions" / f"{units[0].id}.xlsx"
+        cset = load_year(data, YEAR).for_level("commune")
+        values = natural_values(cset, units[0], 0.99, "changed")
+        fill_form(first, first, {c: _as_typed(cset.inputs[c], v) for c, v in values.items()})
+        changed, _ = build(data, root / "reports", root / "build", args.jobs)
+        print(f"(d) sau khi sửa một phiếu: {changed:.1f} s")
+        print(f"(e) chỉ chấm điểm 10.000 đơn vị: {scoring_only(10_000):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
