@@ -150,3 +150,31 @@ def test_build_stops_before_writing_when_a_form_is_wrong(tmp_path):
     assert run.returncode == 1
     assert "06811.xlsx" in run.stderr
     assert not reports.exists()
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    run = scoring(
+        "build",
+        "--year",
+        "2018",
+        "--data",
+        str(DATA),
+        "--reports",
+        str(tmp_path / "reports"),
+        "--build",
+        str(tmp_path / "build"),
+        "--jobs",
+        "2",
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    first = built / "reports"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(
+        p.relative_to(tmp_path / "reports")
+        for p in (tmp_path / "reports").rglob("*")
+        if p.is_file()
+    )
+    different = [
+        f for f in files if (first / f).read_bytes() != (tmp_path / "reports" / f).read_bytes()
+    ]
+    assert different == []
