@@ -65,6 +65,7 @@ def timed(args: list[str], env: dict[str, str] | None = None) -> float:
 def plain_chain(data: Path, out: Path, units: list[Unit]) -> float:
     """One process per step and per unit, in sequence; returns seconds per unit."""
     bin_dir = Path(sys.executable).parent
+    out.mkdir(parents=True, exist_ok=True)
     total = 0.0
     for unit in units:
         executed = out / f"{unit.id}.ipynb"
