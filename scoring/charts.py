@@ -35,7 +35,6 @@ plt.rcParams.update(
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "svg.hashsalt": "scoring",
     }
 )
 

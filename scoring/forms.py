@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import io
 import math
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,11 +39,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Input, Node
 from scoring.errors import SubmissionError
-from scoring.io import write_bytes
+from scoring.io import workbook_bytes, write_bytes
 from scoring.rules import NA
 from scoring.units import Unit
 from scoring.values import NA_TEXT, NO_TEXT, YES_TEXT, format_number_vi, normalize_text
@@ -445,33 +443,6 @@ def save_atomic(wb: Workbook, path: Path, when: datetime) -> None:
     gives the same bytes: document dates are ``when`` and every zip entry carries it.
     """
     write_bytes(path, workbook_bytes(wb, when))
-
-
-def workbook_bytes(wb: Workbook, when: datetime) -> bytes:
-    """The .xlsx bytes of ``wb`` with fixed dates (openpyxl's save stamps "now")."""
-    wb.properties.created = when
-    wb.properties.modified = when
-    wb.properties.creator = CREATOR
-    wb.properties.lastModifiedBy = CREATOR
-    raw = io.BytesIO()
-    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    ExcelWriter(wb, archive).save()  # closes the archive
-    return _fixed_time_zip(raw.getvalue(), when)
-
-
-def _fixed_time_zip(data: bytes, when: datetime) -> bytes:
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------------- reading layout

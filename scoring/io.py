@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
+import io
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 
 @contextlib.contextmanager
@@ -46,3 +52,34 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def workbook_bytes(wb: Workbook, when: dt.datetime, creator: str = "scoring") -> bytes:
+    """The .xlsx bytes of ``wb`` with fixed dates, so the same workbook gives the same bytes.
+
+    openpyxl's ``save`` stamps "now" in the document properties and the zip entries; we
+    write through ExcelWriter with our own dates and then fix every entry's time.
+    """
+    wb.properties.created = when
+    wb.properties.modified = when
+    wb.properties.creator = creator
+    wb.properties.lastModifiedBy = creator
+    raw = io.BytesIO()
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()  # closes the archive
+    return _fixed_time_zip(raw.getvalue(), when)
+
+
+def _fixed_time_zip(data: bytes, when: dt.datetime) -> bytes:
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()

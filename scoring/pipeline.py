@@ -224,3 +224,26 @@ def criteria_table(result: YearResult) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def previous(result: YearResult) -> YearResult | None:
+    """The previous year's result when its data exist and are valid; else None."""
+    data_dir = result.inputs.data_dir
+    year = result.year - 1
+    if not (data_dir / "criteria" / str(year)).is_dir():
+        return None
+    if not (data_dir / str(year) / "submissions").is_dir():
+        return None
+    try:
+        return assess(str(data_dir), year)
+    except ScoringError:
+        return None
+
+
+def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``scores.csv`` and ``criteria_scores.csv`` of the year, written atomically."""
+    scores = result.table()
+    details = result.criteria_table()
+    write_bytes(folder / "scores.csv", scores.to_csv(index=False).encode("utf-8"))
+    write_bytes(folder / "criteria_scores.csv", details.to_csv(index=False).encode("utf-8"))
+    return scores, details

@@ -19,7 +19,7 @@ from scoring import __version__, charts, numfmt
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet
 from scoring.errors import ScoringError
 from scoring.io import sha256_file
-from scoring.pipeline import YearResult, assess
+from scoring.pipeline import YearResult, assess, previous
 from scoring.ranking import points_to_next_rank
 from scoring.rules import NA, Value
 from scoring.scores import NodeScore, UnitScore
@@ -79,20 +79,6 @@ def format_value(value: Value | None, kind: str) -> str:
     number = float(value)  # type: ignore[arg-type]
     text = numfmt.number(number, 2, trim=True)
     return f"{text}%" if kind == "share" else text
-
-
-def _previous(result: YearResult) -> YearResult | None:
-    """The previous year's result when its data exist and are valid; else None."""
-    data_dir = result.inputs.data_dir
-    year = result.year - 1
-    if not (data_dir / "criteria" / str(year)).is_dir():
-        return None
-    if not (data_dir / str(year) / "submissions").is_dir():
-        return None
-    try:
-        return assess(str(data_dir), year)
-    except ScoringError:
-        return None
 
 
 HEADER = """
@@ -380,7 +366,7 @@ class UnitReport:
         )
 
     def previous_year(self) -> Fragment:
-        prev_result = _previous(self.result)
+        prev_result = previous(self.result)
         year = self.result.year
         if prev_result is None or self.unit_id not in prev_result.official:
             return _render(PREVIOUS, prev=None, year=year)
@@ -460,8 +446,8 @@ RANKING_HEADER = """
   <h1>Kết quả xếp hạng mức độ chính quyền điện tử năm {{ year }}</h1>
   <table class="meta">
     {% for c in sets %}
-    <tr><th>{{ c.level_name }}</th><td>{{ c.title }} (phiên bản {{ c.version }},
-        tối đa {{ c.max|mx }} điểm)</td></tr>
+    <tr><th>{{ c.level_name }}</th><td>{{ c.cset.title }} (phiên bản {{ c.cset.version }},
+        tối đa {{ c.cset.max|mx }} điểm)</td></tr>
     {% endfor %}
     <tr><th>Căn cứ</th><td>{% for line in legal %}{{ line }}<br>{% endfor %}</td></tr>
     <tr><th>Xếp loại</th><td>{% for b in bands %}{{ b.name }}: từ {{ b.min_percent|mx }}%{{ "; " if not loop.last }}{% endfor %}
@@ -528,8 +514,7 @@ class RankingReport:
     def header(self) -> Fragment:
         criteria = self.result.inputs.criteria
         sets = [
-            {"level_name": LEVEL_TITLES[lv], **vars_of(criteria.for_level(lv))}
-            for lv in self.levels()
+            {"level_name": LEVEL_TITLES[lv], "cset": criteria.for_level(lv)} for lv in self.levels()
         ]
         legal = list(
             dict.fromkeys(
@@ -541,7 +526,7 @@ class RankingReport:
         )
 
     def rows(self, level: str) -> list[dict[str, object]]:
-        prev = _previous(self.result)
+        prev = previous(self.result)
         rows = []
         for uid in self.result.peers[level]:
             score = self.result.official[uid]
@@ -627,7 +612,3 @@ class RankingReport:
             missing=[names.get(u, u) for u in coll.missing],
             warned=[names.get(u, u) for u in warned],
         )
-
-
-def vars_of(cset: CriteriaSet) -> dict[str, object]:
-    return {"title": cset.title, "version": cset.version, "max": cset.max}

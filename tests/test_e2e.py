@@ -25,22 +25,27 @@ def scoring(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("cycle")
-    run = scoring(
+def build_into(data: Path, folder: Path) -> subprocess.CompletedProcess[str]:
+    """``make reports`` for 2018 into ``folder``/reports and ``folder``/build."""
+    return scoring(
         "build",
         "--year",
         "2018",
         "--data",
-        str(DATA),
+        str(data),
         "--reports",
-        str(out / "reports"),
+        str(folder / "reports"),
         "--build",
-        str(out / "build"),
+        str(folder / "build"),
         "--jobs",
         "2",
     )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cycle")
+    run = build_into(DATA, out)
     assert run.returncode == 0, run.stderr[-3000:]
     return out
 
@@ -103,19 +108,7 @@ def test_ranking_workbook(built):
 
 def test_second_build_rewrites_nothing(built):
     files = {p: p.stat().st_mtime_ns for p in (built / "reports").rglob("*") if p.is_file()}
-    run = scoring(
-        "build",
-        "--year",
-        "2018",
-        "--data",
-        str(DATA),
-        "--reports",
-        str(built / "reports"),
-        "--build",
-        str(built / "build"),
-        "--jobs",
-        "2",
-    )
+    run = build_into(DATA, built)
     assert run.returncode == 0, run.stderr[-2000:]
     assert {p: p.stat().st_mtime_ns for p in files} == files
 
@@ -136,36 +129,14 @@ def test_build_stops_before_writing_when_a_form_is_wrong(tmp_path):
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
     (data / "2018" / "submissions" / "06811.xlsx").write_bytes(b"PK\x03\x04broken")
     reports = tmp_path / "reports"
-    run = scoring(
-        "build",
-        "--year",
-        "2018",
-        "--data",
-        str(data),
-        "--reports",
-        str(reports),
-        "--build",
-        str(tmp_path / "build"),
-    )
+    run = build_into(data, tmp_path)
     assert run.returncode == 1
     assert "06811.xlsx" in run.stderr
     assert not reports.exists()
 
 
 def test_two_builds_are_byte_identical(built, tmp_path):
-    run = scoring(
-        "build",
-        "--year",
-        "2018",
-        "--data",
-        str(DATA),
-        "--reports",
-        str(tmp_path / "reports"),
-        "--build",
-        str(tmp_path / "build"),
-        "--jobs",
-        "2",
-    )
+    run = build_into(DATA, tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     first = built / "reports"
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())

@@ -22,11 +22,10 @@ from openpyxl import Workbook
 
 from scoring import numfmt
 from scoring.criteria import LEVEL_NAMES_VI
-from scoring.io import write_text
-from scoring.pipeline import YearResult, assess
+from scoring.pipeline import YearResult, assess, previous, write_scores
 from scoring.render import index, workbook
 from scoring.render.driver import NOTEBOOKS, Outcome, Task, run_tasks
-from scoring.report import LEVEL_TITLES, _previous, build_date
+from scoring.report import LEVEL_TITLES, build_date
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -72,19 +71,11 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return json.loads(frame.to_json(orient="records", double_precision=12))
 
 
-def write_scores(result: YearResult, paths: Paths) -> tuple[pd.DataFrame, pd.DataFrame]:
-    scores = result.table()
-    details = result.criteria_table()
-    write_text(paths.year_reports / "scores.csv", scores.to_csv(index=False))
-    write_text(paths.year_reports / "criteria_scores.csv", details.to_csv(index=False))
-    return scores, details
-
-
 def make_tasks(
     result: YearResult, paths: Paths, scores: pd.DataFrame, details: pd.DataFrame
 ) -> list[Task]:
     code = code_digest()
-    prev = _previous(result)
+    prev = previous(result)
     prev_scores = _records(prev.table()) if prev is not None else []
     date = build_date(result).isoformat()
     subs = result.inputs.collection.submissions
@@ -229,8 +220,8 @@ def build(
     # Scored years are shared with the notebooks' kernels through a cache keyed by code.
     os.environ["SCORING_CACHE"] = str((paths.build / "cache" / code_digest()[:16]).resolve())
     result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
-    print_problems(result.inputs.collection.warnings, result.inputs.collection)
-    scores, details = write_scores(result, paths)
+    print_problems(result.inputs.collection.warnings)
+    scores, details = write_scores(result, paths.year_reports)
     tasks = make_tasks(result, paths, scores, details)
     outcomes, skipped = run_tasks(tasks, paths.year_build / "state.json", jobs, scheduler)
     write_ranking_xlsx(result, paths, scores, details)

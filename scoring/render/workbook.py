@@ -2,15 +2,12 @@
 
 Formatted headers, frozen panes, two-decimal number formats, fitted widths and filters.
 Text from the inputs is always written as text (never as a formula), and the file is
-made byte-stable: fixed document dates and fixed zip entry times.
+byte-stable (``scoring.io.workbook_bytes``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring.io import write_bytes
+from scoring.io import workbook_bytes, write_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE9F7")
 THIN = Side(style="thin", color="B0BEC5")
@@ -72,25 +69,7 @@ def add_table(
     ws.auto_filter.ref = ws.dimensions
 
 
-def stable_xlsx(data: bytes, when: dt.date) -> bytes:
-    """Rewrite an xlsx with fixed entry times and document dates, so builds compare equal."""
-    stamp = dt.datetime(when.year, when.month, when.day).strftime("%Y-%m-%dT%H:%M:%SZ")
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), body
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, body)
-    return out.getvalue()
-
-
 def save(wb: Workbook, target: Path, when: dt.date) -> bool:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return write_bytes(target, stable_xlsx(buffer.getvalue(), when))
+    """Write atomically, byte-stable; leave the file untouched when unchanged."""
+    stamp = dt.datetime(when.year, when.month, when.day)
+    return write_bytes(target, workbook_bytes(wb, stamp))
