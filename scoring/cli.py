@@ -16,7 +16,7 @@ from pathlib import Path
 from scoring.errors import ScoringError
 
 
-def print_problems(problems: Sequence[object], collection: object | None = None) -> None:
+def print_problems(problems: Sequence[object]) -> None:
     for problem in problems:
         print(problem.format(), file=sys.stderr)  # type: ignore[attr-defined]
 
@@ -26,7 +26,8 @@ def _summary_line(collection: object) -> str:
     return (
         f"Năm {collection.year}: phải nộp {s['expected']}, đã nộp {s['received']}, "  # type: ignore[attr-defined]
         f"chưa nộp {s['missing']}, đã thẩm định {s['verified']}, "
-        f"có lỗi {s['with_problems']}."
+        f"có lỗi {s['with_errors']} đơn vị ({s['errors']} lỗi), "
+        f"có cảnh báo {s['warnings']}."
     )
 
 
@@ -62,13 +63,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from scoring.io import write_text
-    from scoring.pipeline import assess
+    from scoring.pipeline import assess, write_scores
 
     result = assess(str(args.data), args.year)
     folder = Path(args.reports) / str(args.year)
-    write_text(folder / "scores.csv", result.table().to_csv(index=False))
-    write_text(folder / "criteria_scores.csv", result.criteria_table().to_csv(index=False))
+    write_scores(result, folder)
     print(f"Đã ghi {folder / 'scores.csv'} ({len(result.official)} đơn vị)", file=sys.stderr)
     return 0
 

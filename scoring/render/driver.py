@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -65,6 +65,32 @@ def _error_text(exc: BaseException) -> str:
     return f"{ename}: {evalue}{where}".strip()
 
 
+def _kernel_manager() -> type:
+    """A kernel manager on IPC sockets in a private folder of this worker process.
+
+    With the default TCP transport, kernels started at the same moment by two workers can
+    pick the same free port and one dies ("Address already in use"); IPC sockets under a
+    per-process folder cannot collide, and need no network at all.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    folder = tempfile.mkdtemp(prefix="scoring-kernels-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__(transport="ipc", ip=os.path.join(folder, "kernel"), **kwargs)
+
+    return IPCKernelManager
+
+
+_KERNEL_MANAGER: type | None = None
+
+
 def run_task(task: Task) -> Outcome:
     """Execute, export and print one report; never raises (errors come back as text)."""
     import papermill
@@ -72,6 +98,9 @@ def run_task(task: Task) -> Outcome:
     from scoring.render.html import notebook_to_html
     from scoring.render.pdf import write_pdf
 
+    global _KERNEL_MANAGER
+    if _KERNEL_MANAGER is None:
+        _KERNEL_MANAGER = _kernel_manager()
     start = time.perf_counter()
     try:
         Path(task.executed).parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +112,7 @@ def run_task(task: Task) -> Outcome:
             progress_bar=False,
             log_output=False,
             cwd=str(Path(task.notebook).parent),
+            kernel_manager_class=_KERNEL_MANAGER,
         )
         page = notebook_to_html(nb, task.title)
         write_text(Path(task.html), page)
@@ -204,7 +234,3 @@ def load_state(path: Path) -> dict[str, str]:
 
 def save_state(path: Path, state: dict[str, str]) -> None:
     write_text(path, json.dumps(dict(sorted(state.items())), indent=1) + "\n")
-
-
-def outcome_dict(outcome: Outcome) -> dict[str, object]:
-    return asdict(outcome)

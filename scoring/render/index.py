@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from scoring.criteria import LEVEL_NAMES_VI
+from scoring.criteria import LEVEL_NAMES_VI, LEVELS
 from scoring.io import write_text
 from scoring.render.html import TEMPLATES, css
 
@@ -28,7 +28,8 @@ def _year_entry(folder: Path) -> dict[str, object]:
     with open(folder / "scores.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     units = []
-    for row in sorted(rows, key=lambda r: (r["level"], int(r["rank"]), r["name"])):
+    order = {level: n for n, level in enumerate(LEVELS)}  # the city first, then its bodies
+    for row in sorted(rows, key=lambda r: (order.get(r["level"], 9), int(r["rank"]), r["name"])):
         uid = row["unit_id"]
         units.append(
             {
