@@ -17,6 +17,7 @@ import hashlib
 import io
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -52,6 +53,12 @@ Severity = Literal["error", "warning"]
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OTHER_SPREADSHEETS = {".xls", ".xlsm", ".xlsb", ".ods", ".csv"}
+# Limits checked before openpyxl parses anything: a returned form is about 20 KB, so these
+# leave room for pasted images while refusing oversized files and zip bombs quickly.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ENTRIES = 1000
+MAX_RATIO = 200
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)$")
 _QUOTED = re.compile(r'"[^"]*"|\\.')
 FORMULA_NOT_CALCULATED = (
@@ -202,6 +209,14 @@ def stem_unit_id(path: Path) -> str:
 
 def _read_bytes(reader: _Reader) -> bytes | None:
     try:
+        size = reader.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            reader.add(
+                f"tệp quá lớn ({size // (1024 * 1024)} MB, tối đa "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB): phiếu khảo sát chỉ cần số liệu; "
+                "xóa ảnh hoặc trang tính thừa rồi lưu lại"
+            )
+            return None
         with open(reader.path, "rb") as fh:
             return fh.read()
     except OSError as exc:
@@ -227,6 +242,30 @@ def _check_magic(reader: _Reader, data: bytes) -> bool:
             "cần gửi lại đúng tệp phiếu khảo sát dạng .xlsx"
         )
     return False
+
+
+def _check_archive(reader: _Reader, data: bytes) -> bool:
+    """Refuse zip bombs from the zip directory alone, before anything is decompressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        reader.add("tệp .xlsx bị hỏng (không mở được như một bảng tính); lưu lại tệp từ Excel")
+        return False
+    unpacked = sum(e.file_size for e in entries)
+    packed = sum(e.compress_size for e in entries) or 1
+    if (
+        len(entries) > MAX_ENTRIES
+        or unpacked > MAX_UNPACKED_BYTES
+        or (unpacked > 1024 * 1024 and unpacked / packed > MAX_RATIO)
+    ):
+        reader.add(
+            f"tệp bị từ chối: khi giải nén sẽ chiếm {unpacked // (1024 * 1024)} MB "
+            f"({len(entries)} thành phần), vượt giới hạn an toàn "
+            f"({MAX_UNPACKED_BYTES // (1024 * 1024)} MB); đây không phải phiếu khảo sát bình thường"
+        )
+        return False
+    return True
 
 
 def _load(reader: _Reader, data: bytes) -> tuple[Workbook, Workbook] | None:
@@ -652,7 +691,7 @@ def _read_file(
     reader.unit_id = guess if guess in units else None
     result = _FileResult(reader.path, reader.unit_id, None, reader.problems)
     data = _read_bytes(reader)
-    if data is None or not _check_magic(reader, data):
+    if data is None or not _check_magic(reader, data) or not _check_archive(reader, data):
         return result
     books = _load(reader, data)
     if books is None:
