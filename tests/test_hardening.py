@@ -133,6 +133,7 @@ def test_spreadsheet_text_never_becomes_a_formula(tmp_path):
     ws = load_workbook(tmp_path / "out.xlsx").active
     cells = [ws.cell(row=r, column=1) for r in range(2, 2 + len(texts))]
     assert all(c.data_type == "s" for c in cells)
+    assert [c.value for c in cells] == texts
     assert not any(str(c.value).startswith("=") and c.data_type == "f" for c in cells)
     names = zipfile.ZipFile(tmp_path / "out.xlsx").namelist()
     assert not any("externalLink" in n for n in names)

@@ -20,14 +20,6 @@ from scoring.io import workbook_bytes, write_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE9F7")
 THIN = Side(style="thin", color="B0BEC5")
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def safe_text(value: object) -> object:
-    """Input text that looks like a formula is prefixed so Excel shows it as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def add_table(
@@ -44,10 +36,10 @@ def add_table(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.border = Border(bottom=THIN)
     for row in rows:
-        ws.append([safe_text(v) for v in row])
+        ws.append(list(row))
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
-                cell.data_type = "s"
+                cell.data_type = "s"  # text from inputs, even "=...", stays text
     for col, places in enumerate(decimals, start=1):
         if places is None:
             continue
