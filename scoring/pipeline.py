@@ -9,12 +9,13 @@ was made.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import os
 import pickle
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -62,6 +63,7 @@ class YearResult:
     official: dict[str, UnitScore]
     ranks: dict[str, int]
     peers: dict[str, list[str]]  # level -> unit ids scored at that level
+    _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def year(self) -> int:
@@ -78,6 +80,20 @@ class YearResult:
 
     def peer_ids(self, unit_id: str) -> list[str]:
         return self.peers[self.unit(unit_id).level]
+
+    def subgroup_means(self, level: str) -> dict[str, float]:
+        """Mean percent of maximum of every non-criterion node among the level's units
+        where it applies (computed once per level: every unit report of the level shows it).
+        """
+        key = f"means:{level}"
+        if key not in self._memo:
+            shares: dict[str, list[float]] = {}
+            for uid in self.peers[level]:
+                for node in self.official[uid].nodes():
+                    if not node.is_criterion and node.applicable:
+                        shares.setdefault(node.code, []).append(node.percent)
+            self._memo[key] = {code: sum(v) / len(v) for code, v in shares.items()}
+        return self._memo[key]  # type: ignore[return-value]
 
     def scored_units(self) -> Iterator[Unit]:
         for level_ids in self.peers.values():
@@ -247,3 +263,12 @@ def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.Dat
     write_bytes(folder / "scores.csv", scores.to_csv(index=False).encode("utf-8"))
     write_bytes(folder / "criteria_scores.csv", details.to_csv(index=False).encode("utf-8"))
     return scores, details
+
+
+def build_date(result: YearResult) -> dt.date:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest input's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    dates = [s.modified for s in result.inputs.collection.submissions.values() if s.modified]
+    return max(dates).date() if dates else dt.date(result.year, 12, 31)

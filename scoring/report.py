@@ -8,18 +8,16 @@ displays them by simply returning them, with no IPython import here.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from scoring import __version__, charts, numfmt
+from scoring import __version__, numfmt
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet
 from scoring.errors import ScoringError
 from scoring.io import sha256_file
-from scoring.pipeline import YearResult, assess, previous
+from scoring.pipeline import YearResult, assess, build_date, previous
 from scoring.ranking import points_to_next_rank
 from scoring.rules import NA, Value
 from scoring.scores import NodeScore, UnitScore
@@ -58,15 +56,6 @@ class Png(bytes):
 
 def _render(template: str, **context: object) -> Fragment:
     return Fragment(_ENV.from_string(template).render(**context))
-
-
-def build_date(result: YearResult) -> dt.date:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest input's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    dates = [s.modified for s in result.inputs.collection.submissions.values() if s.modified]
-    return max(dates).date() if dates else dt.date(result.year, 12, 31)
 
 
 def format_value(value: Value | None, kind: str) -> str:
@@ -285,6 +274,8 @@ class UnitReport:
 
     def groups_chart(self) -> Png:
         groups = self.score.groups
+        from scoring import charts
+
         return Png(
             charts.groups_against_max(
                 [f"{g.code}. {g.name}" for g in groups],
@@ -293,18 +284,23 @@ class UnitReport:
             )
         )
 
+    def _subgroups(self) -> list[NodeScore]:
+        return [s for g in self.score.groups for s in g.children if not s.is_criterion]
+
+    def _peer_means(self) -> list[int]:
+        """Peers' mean percent per sub-group, to the whole percent the chart can show."""
+        means = self.result.subgroup_means(self.unit.level)
+        return [round(means.get(s.code, 0.0)) for s in self._subgroups()]
+
     def peers_chart(self) -> Png:
-        subgroups = [s for g in self.score.groups for s in g.children if not s.is_criterion]
-        peers = [self.result.official[u] for u in self.result.peer_ids(self.unit_id)]
-        averages = []
-        for sub in subgroups:
-            shares = [p.node(sub.code).percent for p in peers if p.node(sub.code).applicable]
-            averages.append(sum(shares) / len(shares) if shares else 0.0)
+        from scoring import charts
+
+        subgroups = self._subgroups()
         return Png(
             charts.subgroups_against_peers(
                 [s.code for s in subgroups],
                 [s.percent for s in subgroups],
-                averages,
+                [float(m) for m in self._peer_means()],
                 self.unit.name,
             )
         )
@@ -317,25 +313,34 @@ class UnitReport:
             subs=subgroups,
         )
 
-    def to_improve(self) -> Fragment:
-        rows = sorted(
+    def _to_improve_rows(self) -> list[NodeScore]:
+        return sorted(
             (n for n in self.score.nodes() if n.is_criterion and n.applicable and n.missing > 1e-9),
             key=lambda n: (-n.missing, n.code),
         )
+
+    def _targets(self) -> dict[str, object]:
+        """Points to the next rank and the next band, and which rank and band that is."""
         peers = [self.result.official[u].total for u in self.result.peer_ids(self.unit_id)]
         to_rank = points_to_next_rank(self.score.total, peers)
         rank = self.result.ranks[self.unit_id]
         next_rank = 1 + sum(1 for t in peers if t > self.score.total + (to_rank or 0) + 1e-9)
         to_band, next_band = self._to_next_band()
+        return {
+            "to_rank": to_rank,
+            "next_rank": min(next_rank, rank),
+            "to_band": to_band,
+            "next_band": next_band,
+        }
+
+    def to_improve(self) -> Fragment:
+        rows = self._to_improve_rows()
         return _render(
             TO_IMPROVE,
             rows=rows,
             total=sum(n.missing for n in rows),
-            to_rank=to_rank,
-            next_rank=min(next_rank, rank),
-            to_band=to_band,
-            next_band=next_band,
             level_name=self.level_name,
+            **self._targets(),
         )
 
     def _to_next_band(self) -> tuple[float | None, str | None]:
@@ -399,6 +404,54 @@ class UnitReport:
             prev_version=prev.criteria.version,
             version=self.cset.version,
         )
+
+    def shown(self) -> dict[str, object]:
+        """Everything this report shows, as plain data.
+
+        Its hash is the report's build key: a report is rebuilt only when this changes,
+        so a correction in one unit's form rebuilds the units whose rank, gap to the next
+        rank or peers' means (to the whole percent drawn) it moves, not the whole level.
+        """
+        submission = self.result.inputs.collection.submissions[self.unit_id]
+        own = self.result.self_scores[self.unit_id]
+        prev_result = previous(self.result)
+        prev = None
+        if prev_result is not None and self.unit_id in prev_result.official:
+            p = prev_result.official[self.unit_id]
+            prev = [
+                p.total,
+                p.max,
+                prev_result.ranks[self.unit_id],
+                len(prev_result.peer_ids(self.unit_id)),
+                p.criteria.version,
+                [(g.code, g.points, g.max) for g in p.groups],
+            ]
+        return {
+            "unit": [self.unit.id, self.unit.name, self.unit.level],
+            "criteria": [
+                self.cset.fingerprint,
+                self.cset.version,
+                self.cset.title,
+                list(self.cset.legal_basis),
+            ],
+            "nodes": [
+                (n.code, n.name, n.points, n.max, n.full_max, n.applicable)
+                for n in self.score.nodes()
+            ],
+            "self": [n.points for n in own.nodes()],
+            "verified": self.result.is_verified(self.unit_id),
+            "rank": [
+                self.result.ranks[self.unit_id],
+                len(self.result.peer_ids(self.unit_id)),
+                self.result.band(self.unit_id),
+            ],
+            "peer_means": self._peer_means(),
+            "targets": self._targets(),
+            "previous": prev,
+            "form": submission.sha256,
+            "units": sha256_file(self.result.inputs.data_dir / "units.csv"),
+            "date": build_date(self.result).isoformat(),
+        }
 
     def criteria_table(self) -> Fragment:
         submission = self.result.inputs.collection.submissions[self.unit_id]
@@ -575,6 +628,8 @@ class RankingReport:
     def chart(self, level: str) -> Png:
         rows = self.rows(level)
         cset = self.result.inputs.criteria.for_level(level)
+        from scoring import charts
+
         return Png(
             charts.totals_by_band(
                 [str(r["name"]) for r in rows],
@@ -592,6 +647,8 @@ class RankingReport:
         for r in rows:
             score = self.result.official[str(r["unit_id"])]
             grid.append([score.node(c).percent if score.node(c).applicable else None for c in subs])
+        from scoring import charts
+
         return Png(charts.heatmap([str(r["name"]) for r in rows], subs, grid))
 
     def submissions(self) -> Fragment:

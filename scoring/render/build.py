@@ -22,10 +22,10 @@ from openpyxl import Workbook
 
 from scoring import numfmt
 from scoring.criteria import LEVEL_NAMES_VI
-from scoring.pipeline import YearResult, assess, previous, write_scores
+from scoring.pipeline import YearResult, assess, build_date, previous, write_scores
 from scoring.render import index, workbook
 from scoring.render.driver import NOTEBOOKS, Outcome, Task, run_tasks
-from scoring.report import LEVEL_TITLES, build_date
+from scoring.report import LEVEL_TITLES, UnitReport
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -78,19 +78,9 @@ def make_tasks(
     prev = previous(result)
     prev_scores = _records(prev.table()) if prev is not None else []
     date = build_date(result).isoformat()
-    subs = result.inputs.collection.submissions
     tasks = []
     for unit in result.scored_units():
-        level_rows = _records(scores[scores["level"] == unit.level])
-        own = _records(details[details["unit_id"] == unit.id])
-        shown = [
-            level_rows,
-            own,
-            subs[unit.id].sha256,
-            result.official[unit.id].criteria.fingerprint,
-            [r for r in prev_scores if r["level"] == unit.level],
-            date,
-        ]
+        shown = UnitReport(result, unit.id).shown()
         tasks.append(
             _task(
                 paths,

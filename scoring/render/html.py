@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import copy
 import functools
-from importlib.resources import files
 
 import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
 from scoring import __version__
-
-TEMPLATES = files("scoring.render") / "templates"
+from scoring.render.assets import TEMPLATES, css
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,11 +35,6 @@ def _exporter() -> HTMLExporter:
 def _page() -> jinja2.Template:
     env = jinja2.Environment(autoescape=True)
     return env.from_string((TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
-
-
-@functools.lru_cache(maxsize=1)
-def css() -> str:
-    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
 def presentable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -15,7 +15,7 @@ import jinja2
 
 from scoring.criteria import LEVEL_NAMES_VI, LEVELS
 from scoring.io import write_text
-from scoring.render.html import TEMPLATES, css
+from scoring.render.assets import TEMPLATES, css
 
 
 @functools.lru_cache(maxsize=1)
