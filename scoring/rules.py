@@ -46,16 +46,15 @@ Value = float | bool | _NotApplicable
 Values = Mapping[str, Value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """Points for one criterion; ``applicable=False`` removes it from the maximum."""
 
     points: float
     applicable: bool = True
-    explanation: str = ""
 
 
-NOT_APPLICABLE = Outcome(0.0, applicable=False, explanation="không áp dụng")
+NOT_APPLICABLE = Outcome(0.0, applicable=False)
 
 
 def _clamp(points: float, maximum: float) -> float:
@@ -74,17 +73,17 @@ def ratio(rule: RatioRule, values: Values, maximum: float) -> Outcome:
         share = _num(values, rule.share)
         if share is None:
             return NOT_APPLICABLE
-        return Outcome(_clamp(share / 100 * maximum, maximum), explanation=f"{share:g}%")
+        return Outcome(_clamp(share / 100 * maximum, maximum))
     assert rule.numerator is not None and rule.denominator is not None
     num, den = _num(values, rule.numerator), _num(values, rule.denominator)
     if num is None or den is None:
         return NOT_APPLICABLE
     if den == 0:
         if rule.zero_denominator == "not_applicable":
-            return Outcome(0.0, applicable=False, explanation="mẫu số bằng 0: không áp dụng")
+            return Outcome(0.0, applicable=False)
         points = maximum if rule.zero_denominator == "full" else 0.0
-        return Outcome(points, explanation="mẫu số bằng 0")
-    return Outcome(_clamp(num / den * maximum, maximum), explanation=f"{num:g}/{den:g}")
+        return Outcome(points)
+    return Outcome(_clamp(num / den * maximum, maximum))
 
 
 def steps(rule: StepsRule, values: Values, maximum: float) -> Outcome:
@@ -93,9 +92,9 @@ def steps(rule: StepsRule, values: Values, maximum: float) -> Outcome:
         return NOT_APPLICABLE
     reached = [s for s in rule.steps if value >= s.min]
     if not reached:
-        return Outcome(0.0, explanation=f"{value:g}: dưới ngưỡng thấp nhất")
+        return Outcome(0.0)
     best = max(reached, key=lambda s: s.min)
-    return Outcome(_clamp(best.points, maximum), explanation=f"{value:g} ≥ {best.min:g}")
+    return Outcome(_clamp(best.points, maximum))
 
 
 def yes_no(rule: YesNoRule, values: Values, maximum: float) -> Outcome:
@@ -103,7 +102,7 @@ def yes_no(rule: YesNoRule, values: Values, maximum: float) -> Outcome:
     if value is None or value is NA:
         return NOT_APPLICABLE
     full = maximum if rule.points is None else rule.points
-    return Outcome(_clamp(full, maximum) if value else 0.0, explanation="Có" if value else "Không")
+    return Outcome(_clamp(full, maximum) if value else 0.0)
 
 
 def count(rule: CountRule, values: Values, maximum: float) -> Outcome:
@@ -111,10 +110,7 @@ def count(rule: CountRule, values: Values, maximum: float) -> Outcome:
     if value is None:
         return NOT_APPLICABLE
     cap = maximum if rule.cap is None else min(rule.cap, maximum)
-    return Outcome(
-        _clamp(min(value * rule.points_per_item, cap), maximum),
-        explanation=f"{value:g} × {rule.points_per_item:g}",
-    )
+    return Outcome(_clamp(min(value * rule.points_per_item, cap), maximum))
 
 
 def normalized(rule: NormalizedRule, values: Values, maximum: float, best: float) -> Outcome:
@@ -122,15 +118,15 @@ def normalized(rule: NormalizedRule, values: Values, maximum: float, best: float
     if value is None:
         return NOT_APPLICABLE
     if best <= 0:
-        return Outcome(0.0, explanation="đơn vị tốt nhất bằng 0")
-    return Outcome(_clamp(value / best * maximum, maximum), explanation=f"{value:g}/{best:g}")
+        return Outcome(0.0)
+    return Outcome(_clamp(value / best * maximum, maximum))
 
 
 def direct(rule: DirectRule, values: Values, maximum: float) -> Outcome:
     value = _num(values, rule.input)
     if value is None:
         return NOT_APPLICABLE
-    return Outcome(_clamp(value, maximum), explanation="điểm nhập trực tiếp")
+    return Outcome(_clamp(value, maximum))
 
 
 def evaluate(rule: Rule, values: Values, maximum: float, best: float | None = None) -> Outcome:

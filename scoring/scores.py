@@ -16,7 +16,7 @@ from scoring.criteria import CriteriaSet, Node, NormalizedRule, rule_inputs
 from scoring.rules import NA, Values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NodeScore:
     """The score of one node of the criteria tree for one unit."""
 
@@ -27,7 +27,6 @@ class NodeScore:
     full_max: float  # the maximum the criteria file gives
     applicable: bool
     is_criterion: bool
-    explanation: str = ""
     children: tuple[NodeScore, ...] = field(default_factory=tuple)
 
     @property
@@ -100,7 +99,6 @@ def _not_applicable(node: Node) -> NodeScore:
         full_max=node.max,
         applicable=False,
         is_criterion=node.is_criterion,
-        explanation="không áp dụng",
         children=tuple(_not_applicable(c) for c in node.children),
     )
 
@@ -124,7 +122,6 @@ def score_node(node: Node, values: Values, best: Mapping[str, float]) -> NodeSco
             full_max=node.max,
             applicable=True,
             is_criterion=True,
-            explanation=outcome.explanation,
         )
     children = tuple(score_node(c, values, best) for c in node.children)
     applicable = any(c.applicable for c in children)
@@ -136,7 +133,6 @@ def score_node(node: Node, values: Values, best: Mapping[str, float]) -> NodeSco
         full_max=node.max,
         applicable=applicable,
         is_criterion=False,
-        explanation="" if applicable else "không áp dụng",
         children=children,
     )
 
