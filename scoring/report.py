@@ -292,9 +292,17 @@ class UnitReport:
         means = self.result.subgroup_means(self.unit.level)
         return [round(means.get(s.code, 0.0)) for s in self._subgroups()]
 
-    def peers_chart(self) -> Png:
+    def peers_chart(self) -> Png | Fragment:
         from scoring import charts
 
+        if len(self.result.peer_ids(self.unit_id)) < 2:
+            return _render(
+                "<p>{{ name }} là đơn vị duy nhất được đánh giá ở {{ level }} năm {{ year }}: "
+                "không có đơn vị cùng cấp để so sánh.</p>",
+                name=self.unit.name,
+                level=self.level_name,
+                year=self.result.year,
+            )
         subgroups = self._subgroups()
         return Png(
             charts.subgroups_against_peers(
