@@ -48,7 +48,7 @@ class YearInputs:
     units: list[Unit]
     collection: Collection
 
-    @property
+    @functools.cached_property
     def units_by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.units}
 

@@ -214,7 +214,12 @@ def build(
     scores, details = write_scores(result, paths.year_reports)
     tasks = make_tasks(result, paths, scores, details)
     outcomes, skipped = run_tasks(tasks, paths.year_build / "state.json", jobs, scheduler)
-    write_ranking_xlsx(result, paths, scores, details)
+    # ranking.xlsx shows what the ranking report shows: rebuild it when that was rebuilt.
+    if (
+        "ranking" not in {t.name for t in skipped}
+        or not (paths.year_reports / "ranking.xlsx").exists()
+    ):
+        write_ranking_xlsx(result, paths, scores, details)
     index.write_index(paths.reports)
     return _summary(result, outcomes, skipped)
 
