@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from scoring import numfmt  # noqa: E402
+from scoring.i18n import translator  # noqa: E402
 
 BAND_STYLE = {
     "Tốt": ("#1b5e20", ""),
@@ -52,27 +53,33 @@ def band_style(band: str) -> tuple[str, str]:
 
 
 def groups_against_max(
-    labels: Sequence[str], points: Sequence[float], maxima: Sequence[float]
+    labels: Sequence[str], points: Sequence[float], maxima: Sequence[float], lang: str = "vi"
 ) -> bytes:
     """Horizontal bars: each group's points drawn over its maximum."""
-    fig, ax = plt.subplots(figsize=(7, 0.55 * len(labels) + 0.8))
+    _ = translator(lang)
+    fig, ax = plt.subplots(figsize=(7, 0.42 * len(labels) + 0.7))
     ys = list(range(len(labels)))[::-1]
-    ax.barh(ys, maxima, color=MAX_COLOUR, edgecolor="#90a4ae", label="Điểm tối đa")
-    ax.barh(ys, points, color=UNIT_COLOUR, height=0.5, label="Điểm đạt")
+    ax.barh(ys, maxima, color=MAX_COLOUR, edgecolor="#90a4ae", label=_("Điểm tối đa"))
+    ax.barh(ys, points, color=UNIT_COLOUR, height=0.5, label=_("Điểm đạt"))
     for y, p, m in zip(ys, points, maxima, strict=True):
-        ax.text(m, y, f" {numfmt.score(p, m)}", va="center", fontsize=8.5)
+        ax.text(m, y, f" {numfmt.score(p, m, lang)}", va="center", fontsize=8.5)
     ax.set_yticks(ys, labels)
     ax.set_xlim(0, max(maxima) * 1.25 if maxima else 1)
-    ax.set_xlabel("Điểm")
+    ax.set_xlabel(_("Điểm"))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     return to_png(fig)
 
 
 def subgroups_against_peers(
-    labels: Sequence[str], unit_pct: Sequence[float], peer_pct: Sequence[float], unit_name: str
+    labels: Sequence[str],
+    unit_pct: Sequence[float],
+    peer_pct: Sequence[float],
+    unit_name: str,
+    lang: str = "vi",
 ) -> bytes:
     """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean."""
-    fig, ax = plt.subplots(figsize=(7, 2.8))
+    _ = translator(lang)
+    fig, ax = plt.subplots(figsize=(7, 2.3))
     xs = range(len(labels))
     width = 0.38
     ax.bar([x - width / 2 for x in xs], unit_pct, width, color=UNIT_COLOUR, label=unit_name)
@@ -83,11 +90,11 @@ def subgroups_against_peers(
         color=PEER_COLOUR,
         hatch="//",
         edgecolor="#607d8b",
-        label="Trung bình các đơn vị cùng cấp",
+        label=_("Trung bình các đơn vị cùng cấp"),
     )
     ax.set_xticks(list(xs), labels)
     ax.set_ylim(0, 110)
-    ax.set_ylabel("% điểm tối đa")
+    ax.set_ylabel(_("% điểm tối đa"))
     ax.legend(loc="lower left", fontsize=8, frameon=False, ncols=2, bbox_to_anchor=(0, 1.0))
     return to_png(fig)
 

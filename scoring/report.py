@@ -8,31 +8,63 @@ displays them by simply returning them, with no IPython import here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from scoring import __version__, numfmt
-from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet
+from scoring import __version__, i18n, numfmt
+from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
 from scoring.errors import ScoringError
+from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, assess, build_date, previous
 from scoring.ranking import points_to_next_rank
 from scoring.rules import NA, Value
 from scoring.scores import NodeScore, UnitScore
 
-_ENV = jinja2.Environment(
-    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
-)
-_ENV.filters.update(
-    pts=numfmt.points,
-    mx=numfmt.maximum,
-    pct=numfmt.percent,
-    num=numfmt.number,
-    signed=numfmt.signed,
-    score=lambda p, m: numfmt.score(p, m),
-)
+
+@functools.lru_cache(maxsize=len(LANGUAGES))
+def _environment(lang: str) -> jinja2.Environment:
+    """Jinja with autoescaping, number filters and ``_()`` for the report's language.
+
+    Text in the templates is written in Vietnamese inside ``_()``; for English it is
+    looked up in ``scoring.i18n.EN`` (newstyle gettext: the arguments are escaped).
+    """
+    env = jinja2.Environment(
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.filters.update(
+        pts=functools.partial(numfmt.points, lang=lang),
+        mx=functools.partial(numfmt.maximum, lang=lang),
+        pct=functools.partial(numfmt.percent, lang=lang),
+        num=functools.partial(numfmt.number, lang=lang),
+        signed=functools.partial(numfmt.signed, lang=lang),
+        score=functools.partial(numfmt.score, lang=lang),
+    )
+    translate = i18n.translator(lang)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=translate,
+        ngettext=lambda one, many, n: translate(one if n == 1 else many),
+        newstyle=True,
+    )
+    return env
+
+
+UNIT_SECTIONS = {
+    "groups": "1. Điểm theo nhóm tiêu chí",
+    "peers": "2. So sánh với các đơn vị cùng cấp",
+    "to_improve": "3. Các tiêu chí chưa đạt điểm tối đa, cần khắc phục",
+    "verification": "4. Tự đánh giá và thẩm định",
+    "previous": "5. So với năm trước",
+    "criteria": "6. Điểm chi tiết từng tiêu chí",
+    "provenance": "Cách lập báo cáo",
+}
 LEVEL_TITLES = {
     "district": "Cấp huyện (thành phố)",
     "department": "Các phòng, ban",
@@ -54,53 +86,53 @@ class Png(bytes):
         return bytes(self)
 
 
-def _render(template: str, **context: object) -> Fragment:
-    return Fragment(_ENV.from_string(template).render(**context))
+def _render(template: str, lang: str = "vi", **context: object) -> Fragment:
+    return Fragment(_environment(lang).from_string(template).render(**context))
 
 
-def format_value(value: Value | None, kind: str) -> str:
+def format_value(value: Value | None, kind: str, lang: str = "vi") -> str:
+    _ = i18n.translator(lang)
     if value is None:
         return "–"
     if value is NA:
-        return "Không áp dụng"
+        return _("Không áp dụng")
     if kind == "yes_no":
-        return "Có" if value else "Không"
+        return _("Có") if value else _("Không")
     number = float(value)  # type: ignore[arg-type]
-    text = numfmt.number(number, 2, trim=True)
+    text = numfmt.number(number, 2, trim=True, lang=lang)
     return f"{text}%" if kind == "share" else text
 
 
 HEADER = """
 <div class="report-header">
-  <div class="agency">ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ · ĐÁNH GIÁ, XẾP HẠNG CHÍNH QUYỀN ĐIỆN TỬ</div>
-  <h1>Báo cáo kết quả đánh giá mức độ chính quyền điện tử năm {{ year }}</h1>
+  <div class="agency">{{ _("ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ · ĐÁNH GIÁ, XẾP HẠNG CHÍNH QUYỀN ĐIỆN TỬ") }}</div>
+  <h1>{{ _("Báo cáo kết quả đánh giá mức độ chính quyền điện tử năm %(year)s", year=year) }}</h1>
   <div class="unit-name">{{ unit.name }}</div>
   <table class="meta">
-    <tr><th>Cấp đánh giá</th><td>{{ level_name }}</td></tr>
-    <tr><th>Bộ tiêu chí</th><td>{{ cset.title }} (phiên bản {{ cset.version }})</td></tr>
-    <tr><th>Căn cứ</th><td>{% for line in cset.legal_basis %}{{ line }}<br>{% endfor %}</td></tr>
+    <tr><th>{{ _("Cấp đánh giá") }}</th><td>{{ level_name }}</td></tr>
+    <tr><th>{{ _("Bộ tiêu chí") }}</th><td>{{ cset.title }} ({{ _("phiên bản") }} {{ cset.version }})</td></tr>
+    <tr><th>{{ _("Căn cứ") }}</th><td>{% for line in cset.legal_basis %}{{ line }}<br>{% endfor %}</td></tr>
   </table>
 </div>
 <div class="headline">
-  <div class="big">{{ score.total|pts }}/{{ score.max|mx }} điểm</div>
+  <div class="big">{{ _("%(total)s/%(max)s điểm", total=score.total|pts, max=score.max|mx) }}</div>
   <div class="facts">
     <span class="fact">{{ score.percent|pct }}</span>
-    <span class="fact band band-{{ band_slug }}">Xếp loại: {{ band }}</span>
-    <span class="fact">Hạng {{ rank }}/{{ peers }} {{ level_name }}</span>
-    <span class="fact">{{ "Điểm thẩm định" if verified else "Điểm tự đánh giá (chưa thẩm định)" }}</span>
+    <span class="fact band band-{{ band_slug }}">{{ _("Xếp loại") }}: {{ band }}</span>
+    <span class="fact">{{ _("Hạng %(rank)s/%(peers)s %(level)s", rank=rank, peers=peers, level=level_name) }}</span>
+    <span class="fact">{{ _("Điểm thẩm định") if verified else _("Điểm tự đánh giá (chưa thẩm định)") }}</span>
   </div>
   {% if score.max < cset.max %}
-  <p class="note">Một số tiêu chí không áp dụng với đơn vị: điểm tối đa giảm từ
-  {{ cset.max|mx }} xuống {{ score.max|mx }}, tỷ lệ tính trên điểm tối đa đã giảm.</p>
+  <p class="note">{{ _("Một số tiêu chí không áp dụng với đơn vị: điểm tối đa giảm từ %(full)s xuống %(max)s, tỷ lệ tính trên điểm tối đa đã giảm.", full=cset.max|mx, max=score.max|mx) }}</p>
   {% endif %}
   <table class="groups">
-    <tr><th>Nhóm tiêu chí</th><th class="num">Điểm đạt</th><th class="num">Tối đa</th>
-        <th class="num">Tỷ lệ</th></tr>
+    <tr><th>{{ _("Nhóm tiêu chí") }}</th><th class="num">{{ _("Điểm đạt") }}</th><th class="num">{{ _("Tối đa") }}</th>
+        <th class="num">{{ _("Tỷ lệ") }}</th></tr>
     {% for g in score.groups %}
     <tr><td>{{ g.code }}. {{ g.name }}</td><td class="num">{{ g.points|pts }}</td>
         <td class="num">{{ g.max|mx }}</td><td class="num">{{ g.percent|pct }}</td></tr>
     {% endfor %}
-    <tr class="total"><td>Tổng cộng</td><td class="num">{{ score.total|pts }}</td>
+    <tr class="total"><td>{{ _("Tổng cộng") }}</td><td class="num">{{ score.total|pts }}</td>
         <td class="num">{{ score.max|mx }}</td><td class="num">{{ score.percent|pct }}</td></tr>
   </table>
 </div>
@@ -108,11 +140,10 @@ HEADER = """
 
 TO_IMPROVE = """
 {% if rows %}
-<p>{{ rows|length }} tiêu chí chưa đạt điểm tối đa, xếp theo số điểm còn có thể đạt thêm
-(tổng cộng {{ total|pts }} điểm).</p>
+<p>{{ _("%(n)s tiêu chí chưa đạt điểm tối đa, xếp theo số điểm còn có thể đạt thêm (tổng cộng %(total)s điểm).", n=rows|length, total=total|pts) }}</p>
 <table class="data">
-  <thead><tr><th>Mã</th><th>Tiêu chí</th><th class="num">Điểm đạt</th><th class="num">Tối đa</th>
-  <th class="num">Còn thiếu</th></tr></thead>
+  <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Tiêu chí") }}</th><th class="num">{{ _("Điểm đạt") }}</th><th class="num">{{ _("Tối đa") }}</th>
+  <th class="num">{{ _("Còn thiếu") }}</th></tr></thead>
   <tbody>
   {% for n in rows %}
   <tr><td>{{ n.code }}</td><td>{{ n.name }}</td><td class="num">{{ n.points|pts }}</td>
@@ -121,31 +152,30 @@ TO_IMPROVE = """
   </tbody>
 </table>
 {% else %}
-<p>Đơn vị đạt điểm tối đa ở mọi tiêu chí áp dụng.</p>
+<p>{{ _("Đơn vị đạt điểm tối đa ở mọi tiêu chí áp dụng.") }}</p>
 {% endif %}
 <ul class="targets">
 {% if to_rank is not none %}
-  <li>Cần thêm <b>{{ to_rank|pts }}</b> điểm để lên hạng {{ next_rank }}.</li>
+  <li>{{ _("Cần thêm <b>%(points)s</b> điểm để lên hạng %(rank)s.", points=to_rank|pts, rank=next_rank) }}</li>
 {% else %}
-  <li>Đơn vị đang đứng đầu {{ level_name }}.</li>
+  <li>{{ _("Đơn vị đang đứng đầu %(level)s.", level=level_name) }}</li>
 {% endif %}
 {% if to_band is not none %}
-  <li>Cần thêm <b>{{ to_band|pts }}</b> điểm để đạt xếp loại <b>{{ next_band }}</b>.</li>
+  <li>{{ _("Cần thêm <b>%(points)s</b> điểm để đạt xếp loại <b>%(band)s</b>.", points=to_band|pts, band=next_band) }}</li>
 {% endif %}
 </ul>
 """
 
 VERIFICATION = """
 {% if not verified %}
-<p>Phiếu của đơn vị chưa được thẩm định: điểm trong báo cáo là điểm tự đánh giá.</p>
+<p>{{ _("Phiếu của đơn vị chưa được thẩm định: điểm trong báo cáo là điểm tự đánh giá.") }}</p>
 {% else %}
-<p>Điểm tự đánh giá {{ self_total|pts }}, điểm thẩm định {{ verified_total|pts }}
-(chênh lệch {{ (verified_total - self_total)|signed }} điểm).
-{% if rows %}Các tiêu chí có điểm thẩm định khác điểm tự đánh giá:{% endif %}</p>
+<p>{{ _("Điểm tự đánh giá %(own)s, điểm thẩm định %(verified)s (chênh lệch %(diff)s điểm).", own=self_total|pts, verified=verified_total|pts, diff=(verified_total - self_total)|signed) }}
+{% if rows %}{{ _("Các tiêu chí có điểm thẩm định khác điểm tự đánh giá:") }}{% endif %}</p>
 {% if rows %}
 <table class="data">
-  <thead><tr><th>Mã</th><th>Tiêu chí</th><th class="num">Tự đánh giá</th>
-  <th class="num">Thẩm định</th><th class="num">Chênh lệch</th></tr></thead>
+  <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Tiêu chí") }}</th><th class="num">{{ _("Tự đánh giá") }}</th>
+  <th class="num">{{ _("Thẩm định") }}</th><th class="num">{{ _("Chênh lệch") }}</th></tr></thead>
   <tbody>
   {% for own, off in rows %}
   <tr><td>{{ off.code }}</td><td>{{ off.name }}</td><td class="num">{{ own.points|pts }}</td>
@@ -160,43 +190,42 @@ VERIFICATION = """
 
 PREVIOUS = """
 {% if prev is none %}
-<p>Không có dữ liệu năm {{ year - 1 }} của đơn vị để so sánh.</p>
+<p>{{ _("Không có dữ liệu năm %(year)s của đơn vị để so sánh.", year=year - 1) }}</p>
 {% else %}
-<table class="data">
-  <thead><tr><th></th><th class="num">Năm {{ year - 1 }}</th><th class="num">Năm {{ year }}</th>
-  <th class="num">Thay đổi</th></tr></thead>
+<table class="data keep">
+  <thead><tr><th></th><th class="num">{{ _("Năm %(year)s", year=year - 1) }}</th><th class="num">{{ _("Năm %(year)s", year=year) }}</th>
+  <th class="num">{{ _("Thay đổi") }}</th></tr></thead>
   <tbody>
-  <tr><td>Tổng điểm</td><td class="num">{{ prev.total|pts }}/{{ prev.max|mx }}</td>
+  <tr><td>{{ _("Tổng điểm") }}</td><td class="num">{{ prev.total|pts }}/{{ prev.max|mx }}</td>
       <td class="num">{{ now.total|pts }}/{{ now.max|mx }}</td>
       <td class="num">{{ (now.total - prev.total)|signed }}</td></tr>
-  <tr><td>Tỷ lệ</td><td class="num">{{ prev.percent|pct }}</td><td class="num">{{ now.percent|pct }}</td>
-      <td class="num">{{ (now.percent - prev.percent)|signed(1) }} điểm %</td></tr>
-  <tr><td>Hạng</td><td class="num">{{ prev_rank }}/{{ prev_peers }}</td>
+  <tr><td>{{ _("Tỷ lệ") }}</td><td class="num">{{ prev.percent|pct }}</td><td class="num">{{ now.percent|pct }}</td>
+      <td class="num">{{ _("%(diff)s điểm %%", diff=(now.percent - prev.percent)|signed(1)) }}</td></tr>
+  <tr><td>{{ _("Hạng") }}</td><td class="num">{{ prev_rank }}/{{ prev_peers }}</td>
       <td class="num">{{ rank }}/{{ peers }}</td><td class="num">{{ rank_change }}</td></tr>
   {% for code, p, n in groups %}
-  <tr><td>Nhóm {{ code }}</td><td class="num">{{ p.points|pts }}/{{ p.max|mx }}</td>
+  <tr><td>{{ _("Nhóm %(code)s", code=code) }}</td><td class="num">{{ p.points|pts }}/{{ p.max|mx }}</td>
       <td class="num">{{ n.points|pts }}/{{ n.max|mx }}</td>
       <td class="num">{{ (n.points - p.points)|signed }}</td></tr>
   {% endfor %}
   </tbody>
 </table>
 {% if prev_version != version %}
-<p class="note">Bộ tiêu chí năm {{ year - 1 }} (phiên bản {{ prev_version }}) khác năm {{ year }}
-(phiên bản {{ version }}): so sánh ở mức nhóm tiêu chí và tổng điểm.</p>
+<p class="note">{{ _("Bộ tiêu chí năm %(prev_year)s (phiên bản %(prev_version)s) khác năm %(year)s (phiên bản %(version)s): so sánh ở mức nhóm tiêu chí và tổng điểm.", prev_year=year - 1, prev_version=prev_version, year=year, version=version) }}</p>
 {% endif %}
 {% endif %}
 """
 
 CRITERIA = """
 <table class="data criteria">
-  <thead><tr><th>Mã</th><th>Tiêu chí / chỉ tiêu</th><th>Số liệu đơn vị báo cáo</th>
-  <th class="num">Điểm đạt</th><th class="num">Tối đa</th></tr></thead>
+  <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Tiêu chí / chỉ tiêu") }}</th><th>{{ _("Số liệu đơn vị báo cáo") }}</th>
+  <th class="num">{{ _("Điểm đạt") }}</th><th class="num">{{ _("Tối đa") }}</th></tr></thead>
   <tbody>
   {% for row in rows %}
-  <tr class="depth-{{ row.depth }}{{ ' na' if not row.node.applicable }}">
+  <tr class="{{ row.kind }}{{ ' na' if not row.node.applicable }}">
     <td>{{ row.node.code }}</td><td>{{ row.node.name }}</td>
     <td>{% for label, value in row.inputs %}<div class="input">{{ label }}: <b>{{ value }}</b></div>{% endfor %}
-      {% if not row.node.applicable %}<i>Không áp dụng</i>{% endif %}</td>
+      {% if not row.node.applicable %}<i>{{ _("Không áp dụng") }}</i>{% endif %}</td>
     <td class="num">{{ row.node.points|pts if row.node.applicable else "–" }}</td>
     <td class="num">{{ row.node.full_max|mx }}</td>
   </tr>
@@ -206,15 +235,16 @@ CRITERIA = """
 """
 
 PROVENANCE = """
+<div class="keep">
 <table class="meta provenance">
-  <tr><th>Bộ tiêu chí</th><td>{{ criteria_file }}<br><code>SHA-256 {{ criteria_sha }}</code></td></tr>
-  <tr><th>Phiếu của đơn vị</th><td>{{ form_file }}<br><code>SHA-256 {{ form_sha }}</code></td></tr>
-  <tr><th>Danh sách đơn vị</th><td>{{ units_file }}<br><code>SHA-256 {{ units_sha }}</code></td></tr>
-  <tr><th>Phần mềm</th><td>scoring {{ version }}</td></tr>
-  <tr><th>Ngày lập</th><td>{{ date }}</td></tr>
+  <tr><th>{{ _("Bộ tiêu chí") }}</th><td>{{ criteria_file }}<br><code>SHA-256 {{ criteria_sha }}</code></td></tr>
+  <tr><th>{{ _("Phiếu của đơn vị") }}</th><td>{{ form_file }}<br><code>SHA-256 {{ form_sha }}</code></td></tr>
+  <tr><th>{{ _("Danh sách đơn vị") }}</th><td>{{ units_file }}<br><code>SHA-256 {{ units_sha }}</code></td></tr>
+  <tr><th>{{ _("Phần mềm") }}</th><td>scoring {{ version }}</td></tr>
+  <tr><th>{{ _("Ngày lập") }}</th><td>{{ date }}</td></tr>
 </table>
-<p class="note">Điểm được tính trên số chưa làm tròn; báo cáo làm tròn đến hai chữ số thập phân.
-Đơn vị có tổng điểm bằng nhau được xếp cùng hạng.</p>
+<p class="note">{{ _("Điểm được tính trên số chưa làm tròn; báo cáo làm tròn đến hai chữ số thập phân. Đơn vị có tổng điểm bằng nhau được xếp cùng hạng.") }}</p>
+</div>
 """
 
 
@@ -222,8 +252,11 @@ def _slug(band: str) -> str:
     return {"Tốt": "tot", "Khá": "kha", "Trung bình": "tb", "Yếu": "yeu"}.get(band, "other")
 
 
-def _depth(code: str) -> int:
-    return code.count(".") + (1 if any(ch.isdigit() for ch in code.split(".")[0]) else 0)
+def _row_class(node: Node, groups: set[str]) -> str:
+    """How a criteria-table row is styled: a group, a sub-group, or a criterion (leaf)."""
+    if node.code in groups:
+        return "group"
+    return "subgroup" if node.children else "criterion"
 
 
 @dataclass(frozen=True)
@@ -232,13 +265,24 @@ class UnitReport:
 
     result: YearResult
     unit_id: str
+    lang: str = "vi"
 
     @classmethod
-    def build(cls, data_dir: str | Path, year: int, unit_id: str) -> UnitReport:
+    def build(cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi") -> UnitReport:
         result = assess(str(data_dir), int(year))
         if unit_id not in result.official:
             raise ScoringError(f"Đơn vị '{unit_id}' không có điểm năm {year}")
-        return cls(result, unit_id)
+        return cls(result, unit_id, i18n.check(lang))
+
+    def _(self, text: str) -> str:
+        return i18n.translator(self.lang)(text)
+
+    def _render(self, template: str, **context: object) -> Fragment:
+        return _render(template, self.lang, **context)
+
+    def section(self, key: str) -> Fragment:
+        """A numbered section heading ("1. Điểm theo nhóm tiêu chí") in the report's language."""
+        return self._render("<h2>{{ _(title) }}</h2>", title=UNIT_SECTIONS[key])
 
     @property
     def unit(self):  # noqa: ANN201 - a scoring.units.Unit
@@ -254,18 +298,18 @@ class UnitReport:
 
     @property
     def level_name(self) -> str:
-        return LEVEL_NAMES_VI[self.unit.level]
+        return self._(LEVEL_NAMES_VI[self.unit.level])
 
     def header(self) -> Fragment:
         band = self.result.band(self.unit_id)
-        return _render(
+        return self._render(
             HEADER,
             year=self.result.year,
             unit=self.unit,
             level_name=self.level_name,
             cset=self.cset,
             score=self.score,
-            band=band,
+            band=self._(band),
             band_slug=_slug(band),
             rank=self.result.ranks[self.unit_id],
             peers=len(self.result.peer_ids(self.unit_id)),
@@ -281,6 +325,7 @@ class UnitReport:
                 [f"{g.code}. {g.name}" for g in groups],
                 [g.points for g in groups],
                 [g.max for g in groups],
+                lang=self.lang,
             )
         )
 
@@ -296,9 +341,9 @@ class UnitReport:
         from scoring import charts
 
         if len(self.result.peer_ids(self.unit_id)) < 2:
-            return _render(
-                "<p>{{ name }} là đơn vị duy nhất được đánh giá ở {{ level }} năm {{ year }}: "
-                "không có đơn vị cùng cấp để so sánh.</p>",
+            return self._render(
+                "<p>{{ _('%(name)s là đơn vị duy nhất được đánh giá ở %(level)s năm %(year)s: "
+                "không có đơn vị cùng cấp để so sánh.', name=name, level=level, year=year) }}</p>",
                 name=self.unit.name,
                 level=self.level_name,
                 year=self.result.year,
@@ -310,12 +355,13 @@ class UnitReport:
                 [s.percent for s in subgroups],
                 [float(m) for m in self._peer_means()],
                 self.unit.name,
+                lang=self.lang,
             )
         )
 
     def subgroup_legend(self) -> Fragment:
         subgroups = [s for g in self.score.groups for s in g.children if not s.is_criterion]
-        return _render(
+        return self._render(
             "<p class='legend'>{% for s in subs %}<b>{{ s.code }}</b>: {{ s.name }}"
             "{{ '; ' if not loop.last }}{% endfor %}.</p>",
             subs=subgroups,
@@ -343,7 +389,7 @@ class UnitReport:
 
     def to_improve(self) -> Fragment:
         rows = self._to_improve_rows()
-        return _render(
+        return self._render(
             TO_IMPROVE,
             rows=rows,
             total=sum(n.missing for n in rows),
@@ -357,7 +403,7 @@ class UnitReport:
         if not higher:
             return None, None
         target = min(higher, key=lambda b: b.min_percent)
-        return target.min_percent / 100 * self.score.max - self.score.total, target.name
+        return target.min_percent / 100 * self.score.max - self.score.total, self._(target.name)
 
     def verification(self) -> Fragment:
         verified = self.result.is_verified(self.unit_id)
@@ -370,7 +416,7 @@ class UnitReport:
                 for n in self.score.nodes()
                 if n.is_criterion and abs(n.points - own_nodes[n.code].points) > 1e-9
             ]
-        return _render(
+        return self._render(
             VERIFICATION,
             verified=verified,
             self_total=own.total,
@@ -382,23 +428,23 @@ class UnitReport:
         prev_result = previous(self.result)
         year = self.result.year
         if prev_result is None or self.unit_id not in prev_result.official:
-            return _render(PREVIOUS, prev=None, year=year)
+            return self._render(PREVIOUS, prev=None, year=year)
         prev = prev_result.official[self.unit_id]
         prev_rank = prev_result.ranks[self.unit_id]
         rank = self.result.ranks[self.unit_id]
         moved = prev_rank - rank
         rank_change = (
-            "giữ nguyên"
+            self._("giữ nguyên")
             if moved == 0
-            else f"tăng {moved} bậc"
+            else self._("tăng %(n)s bậc") % {"n": moved}
             if moved > 0
-            else f"giảm {-moved} bậc"
+            else self._("giảm %(n)s bậc") % {"n": -moved}
         )
         prev_groups = {g.code: g for g in prev.groups}
         groups = [
             (g.code, prev_groups[g.code], g) for g in self.score.groups if g.code in prev_groups
         ]
-        return _render(
+        return self._render(
             PREVIOUS,
             prev=prev,
             now=self.score,
@@ -435,6 +481,7 @@ class UnitReport:
                 [(g.code, g.points, g.max) for g in p.groups],
             ]
         return {
+            "lang": self.lang,
             "unit": [self.unit.id, self.unit.name, self.unit.level],
             "criteria": [
                 self.cset.fingerprint,
@@ -465,23 +512,24 @@ class UnitReport:
         submission = self.result.inputs.collection.submissions[self.unit_id]
         values = submission.verified if submission.verified is not None else submission.values
         rows = []
+        groups = {g.code for g in self.cset.groups}
         for node in self.score.nodes():
             spec = self.cset.nodes[node.code]
             inputs = [
                 (
                     i.label + (f" ({i.unit})" if i.unit else ""),
-                    format_value(values.get(i.code), i.kind),
+                    format_value(values.get(i.code), i.kind, self.lang),
                 )
                 for i in spec.inputs
             ]
-            rows.append({"node": node, "depth": _depth(node.code), "inputs": inputs})
-        return _render(CRITERIA, rows=rows)
+            rows.append({"node": node, "kind": _row_class(spec, groups), "inputs": inputs})
+        return self._render(CRITERIA, rows=rows)
 
     def provenance(self) -> Fragment:
         submission = self.result.inputs.collection.submissions[self.unit_id]
         data_dir = self.result.inputs.data_dir
         units_file = data_dir / "units.csv"
-        return _render(
+        return self._render(
             PROVENANCE,
             criteria_file=_relative(self.cset.path, data_dir),
             criteria_sha=self.cset.fingerprint,

@@ -25,12 +25,12 @@ def scoring(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
-def build_into(data: Path, folder: Path) -> subprocess.CompletedProcess[str]:
-    """``make reports`` for 2018 into ``folder``/reports and ``folder``/build."""
+def build_into(data: Path, folder: Path, year: int = 2018) -> subprocess.CompletedProcess[str]:
+    """``make reports`` for ``year`` into ``folder``/reports and ``folder``/build."""
     return scoring(
         "build",
         "--year",
-        "2018",
+        str(year),
         "--data",
         str(data),
         "--reports",
@@ -81,9 +81,32 @@ def test_city_pdf_shows_published_figures(built):
         "Quyết định số 2599/QĐ-UBND",
     ):
         assert word in text
+    assert "142,35/166" in text  # the 2017 total, in "So với năm trước"
     reader = PdfReader(built / "reports" / "2018" / "units" / "196.pdf")
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert round(width / 72 * 25.4) == 210 and round(height / 72 * 25.4) == 297
+
+
+def test_unit_reports_fit_on_two_to_four_a4_pages(built):
+    pages = {
+        path.stem: len(PdfReader(path).pages)
+        for path in (built / "reports" / "2018" / "units").glob("*.pdf")
+    }
+    assert len(pages) == 25
+    assert {uid: n for uid, n in pages.items() if not 2 <= n <= 4} == {}
+
+
+def test_2017_builds_with_its_own_criteria(tmp_path):
+    run = build_into(DATA, tmp_path, 2017)
+    assert run.returncode == 0, run.stderr[-3000:]
+    year = tmp_path / "reports" / "2017"
+    units = sorted(p.stem for p in (DATA / "2017" / "submissions").glob("*.xlsx"))
+    assert sorted(p.stem for p in (year / "units").glob("*.pdf")) == units
+    text = pdf_text(year / "units" / "196.pdf")
+    assert "142,35/166" in text and "2017.1" in text  # its own criteria version
+    assert "Không có dữ liệu năm 2016" in text
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "2017/ranking.pdf" in index and "2017/units/196.pdf" in index
 
 
 def test_html_is_self_contained_without_code(built):

@@ -171,7 +171,7 @@ def run_task(task: Task) -> Outcome:
             cwd=str(Path(task.notebook).parent),
             km=_KERNEL.get(),
         )
-        page = notebook_to_html(nb, task.title)
+        page = notebook_to_html(nb, task.title, str(task.parameters.get("lang", "vi")))
         write_text(Path(task.html), page)
         write_pdf(page, Path(task.pdf))
     except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on

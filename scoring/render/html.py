@@ -17,6 +17,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from scoring import __version__
+from scoring.i18n import translator
 from scoring.render.assets import TEMPLATES, css
 
 
@@ -60,11 +61,18 @@ def presentable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return clean
 
 
-def page(body: str, title: str) -> str:
+def page(body: str, title: str, lang: str = "vi") -> str:
     """Wrap an HTML body in the report page (title, inline CSS, no script)."""
-    return _page().render(body=body, title=title, css=css(), version=__version__)
+    return _page().render(
+        body=body,
+        title=title,
+        css=css(),
+        version=__version__,
+        lang=lang,
+        page_word=translator(lang)("Trang"),
+    )
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+def notebook_to_html(nb: nbformat.NotebookNode, title: str, lang: str = "vi") -> str:
     body, _ = _exporter().from_notebook_node(presentable(nb))
-    return page(body, title)
+    return page(body, title, lang)

@@ -1,0 +1,166 @@
+"""The English option of the reports: Vietnamese text in, English text out.
+
+Reports are written in Vietnamese; the Vietnamese sentence itself is the key of its
+English translation (the gettext convention, without .po files: the catalogue is small
+and lives here, next to the code). ``tests/test_i18n.py`` fails when a text shown in a
+report has no English entry. Data from the inputs (unit names, criterion names, legal
+basis) is shown as given; band and level names are translated when the catalogue knows
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scoring.errors import ScoringError
+
+LANGUAGES = ("vi", "en")
+
+EN: dict[str, str] = {
+    # levels and bands (data, translated when known)
+    "cấp huyện": "district level",
+    "cấp phòng, ban": "department level",
+    "cấp xã": "commune level",
+    "Tốt": "Good",
+    "Khá": "Fair",
+    "Trung bình": "Average",
+    "Yếu": "Weak",
+    # values
+    "Không áp dụng": "Not applicable",
+    "Có": "Yes",
+    "Không": "No",
+    # unit report: header
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ · ĐÁNH GIÁ, XẾP HẠNG CHÍNH QUYỀN ĐIỆN TỬ": (
+        "UONG BI CITY PEOPLE'S COMMITTEE · E-GOVERNMENT ASSESSMENT AND RANKING"
+    ),
+    "Báo cáo kết quả đánh giá mức độ chính quyền điện tử năm %(year)s": (
+        "E-government maturity assessment report %(year)s"
+    ),
+    "Cấp đánh giá": "Assessed as",
+    "Bộ tiêu chí": "Criteria set",
+    "phiên bản": "version",
+    "Căn cứ": "Legal basis",
+    "%(total)s/%(max)s điểm": "%(total)s/%(max)s points",
+    "Xếp loại": "Band",
+    "Hạng %(rank)s/%(peers)s %(level)s": "Rank %(rank)s/%(peers)s at %(level)s",
+    "Điểm thẩm định": "Verified score",
+    "Điểm tự đánh giá (chưa thẩm định)": "Self-assessed score (not verified)",
+    "Một số tiêu chí không áp dụng với đơn vị: điểm tối đa giảm từ %(full)s xuống %(max)s, "
+    "tỷ lệ tính trên điểm tối đa đã giảm.": (
+        "Some criteria do not apply to the unit: the maximum is reduced from %(full)s to "
+        "%(max)s and the percentage is of the reduced maximum."
+    ),
+    "Nhóm tiêu chí": "Criteria group",
+    "Điểm đạt": "Points",
+    "Tối đa": "Maximum",
+    "Tỷ lệ": "Percent",
+    "Tổng cộng": "Total",
+    # unit report: sections
+    "1. Điểm theo nhóm tiêu chí": "1. Points by criteria group",
+    "2. So sánh với các đơn vị cùng cấp": "2. Compared with units of the same level",
+    "3. Các tiêu chí chưa đạt điểm tối đa, cần khắc phục": (
+        "3. Criteria below their maximum, to improve"
+    ),
+    "4. Tự đánh giá và thẩm định": "4. Self-assessment and verification",
+    "5. So với năm trước": "5. Compared with the previous year",
+    "6. Điểm chi tiết từng tiêu chí": "6. Points for every criterion",
+    "Cách lập báo cáo": "How this report was made",
+    # charts
+    "Điểm tối đa": "Maximum",
+    "Điểm": "Points",
+    "Trung bình các đơn vị cùng cấp": "Mean of units at the same level",
+    "% điểm tối đa": "% of maximum",
+    # peers, to improve
+    "%(name)s là đơn vị duy nhất được đánh giá ở %(level)s năm %(year)s: "
+    "không có đơn vị cùng cấp để so sánh.": (
+        "%(name)s is the only unit assessed at %(level)s in %(year)s: there are no units "
+        "of the same level to compare with."
+    ),
+    "%(n)s tiêu chí chưa đạt điểm tối đa, xếp theo số điểm còn có thể đạt thêm "
+    "(tổng cộng %(total)s điểm).": (
+        "%(n)s criteria are below their maximum, ordered by the points still to gain "
+        "(%(total)s points in all)."
+    ),
+    "Mã": "Code",
+    "Tiêu chí": "Criterion",
+    "Còn thiếu": "Missing",
+    "Đơn vị đạt điểm tối đa ở mọi tiêu chí áp dụng.": (
+        "The unit has the maximum in every criterion that applies."
+    ),
+    "Cần thêm <b>%(points)s</b> điểm để lên hạng %(rank)s.": (
+        "<b>%(points)s</b> more points would lift the unit to rank %(rank)s."
+    ),
+    "Đơn vị đang đứng đầu %(level)s.": "The unit ranks first at %(level)s.",
+    "Cần thêm <b>%(points)s</b> điểm để đạt xếp loại <b>%(band)s</b>.": (
+        "<b>%(points)s</b> more points would reach the band <b>%(band)s</b>."
+    ),
+    # verification
+    "Phiếu của đơn vị chưa được thẩm định: điểm trong báo cáo là điểm tự đánh giá.": (
+        "The unit's form has not been verified: the scores in this report are self-assessed."
+    ),
+    "Điểm tự đánh giá %(own)s, điểm thẩm định %(verified)s (chênh lệch %(diff)s điểm).": (
+        "Self-assessed %(own)s points, verified %(verified)s points (difference %(diff)s points)."
+    ),
+    "Các tiêu chí có điểm thẩm định khác điểm tự đánh giá:": (
+        "Criteria whose verified points differ from the self-assessed ones:"
+    ),
+    "Tự đánh giá": "Self-assessed",
+    "Thẩm định": "Verified",
+    "Chênh lệch": "Difference",
+    # previous year
+    "Không có dữ liệu năm %(year)s của đơn vị để so sánh.": (
+        "The unit has no data for %(year)s to compare with."
+    ),
+    "Năm %(year)s": "%(year)s",
+    "Thay đổi": "Change",
+    "Tổng điểm": "Total points",
+    "%(diff)s điểm %%": "%(diff)s percentage points",
+    "Hạng": "Rank",
+    "Nhóm %(code)s": "Group %(code)s",
+    "giữ nguyên": "unchanged",
+    "tăng %(n)s bậc": "up %(n)s",
+    "giảm %(n)s bậc": "down %(n)s",
+    "Bộ tiêu chí năm %(prev_year)s (phiên bản %(prev_version)s) khác năm %(year)s "
+    "(phiên bản %(version)s): so sánh ở mức nhóm tiêu chí và tổng điểm.": (
+        "The %(prev_year)s criteria set (version %(prev_version)s) differs from the "
+        "%(year)s one (version %(version)s): compared by group and total only."
+    ),
+    # criteria table, provenance
+    "Tiêu chí / chỉ tiêu": "Criterion / indicator",
+    "Số liệu đơn vị báo cáo": "Figures reported by the unit",
+    "Phiếu của đơn vị": "Unit's form",
+    "Danh sách đơn vị": "Unit list",
+    "Phần mềm": "Software",
+    "Ngày lập": "Date",
+    "Điểm được tính trên số chưa làm tròn; báo cáo làm tròn đến hai chữ số thập phân. "
+    "Đơn vị có tổng điểm bằng nhau được xếp cùng hạng.": (
+        "Points are computed unrounded and shown to two decimals. Units with equal totals "
+        "share a rank."
+    ),
+    # page
+    "Trang": "Page",
+}
+
+
+def check(lang: str) -> str:
+    """``lang`` itself when it is a language the reports are written in."""
+    if lang not in LANGUAGES:
+        raise ScoringError(
+            f"Ngôn ngữ '{lang}' không hỗ trợ; chọn một trong: {', '.join(LANGUAGES)}"
+        )
+    return lang
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """The function that puts a Vietnamese text into ``lang`` (unknown texts stay as given)."""
+    if check(lang) == "vi":
+        return _same
+    return _english
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _english(text: str) -> str:
+    return EN.get(text, text)

@@ -1,0 +1,115 @@
+"""The English option of the reports: every text we write has a translation, and it is used."""
+
+import ast
+import re
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from scoring import charts, i18n, numfmt, report
+from scoring.criteria import LEVEL_NAMES_VI
+from scoring.render.driver import NOTEBOOKS, Task, run_task
+from scoring.report import UnitReport
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def template_texts(*modules: object) -> set[str]:
+    """Every ``_("...")`` of the Jinja templates written as string literals in the modules."""
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    texts = set()
+    for module in modules:
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and "_(" in node.value
+            ):
+                for _line, _name, message in env.extract_translations(node.value):
+                    first = message[0] if isinstance(message, tuple) else message
+                    if isinstance(first, str):
+                        texts.add(first)
+    return texts
+
+
+def python_texts(*modules: object) -> set[str]:
+    """Every literal passed to ``_()`` or ``self._()`` in the modules' source."""
+    texts = set()
+    for module in modules:
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            first = node.args[0]
+            if name == "_" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                texts.add(first.value)
+    return texts
+
+
+def test_every_text_shown_has_an_english_translation():
+    bands = {
+        b["name"] for b in yaml.safe_load((DATA / "criteria/2018/bands.yaml").read_text())["bands"]
+    }
+    texts = (
+        template_texts(report)
+        | python_texts(report, charts)
+        | set(report.UNIT_SECTIONS.values())
+        | set(LEVEL_NAMES_VI.values())
+        | bands
+        | {"Trang"}
+    )
+    assert len(texts) > 50
+    assert sorted(texts - set(i18n.EN)) == []
+
+
+def test_translations_keep_their_placeholders():
+    for vi, en in i18n.EN.items():
+        assert set(PLACEHOLDER.findall(vi)) == set(PLACEHOLDER.findall(en)), vi
+
+
+def test_english_numbers_and_unknown_language():
+    assert numfmt.score(150.77, 170, "en") == "150.77/170"
+    assert numfmt.number(1234.5, 1, lang="en") == "1,234.5"
+    assert numfmt.signed(-1.777, lang="en") == "-1.78"
+    with pytest.raises(i18n.ScoringError, match="xx"):
+        i18n.check("xx")
+
+
+def test_english_fragments_carry_no_vietnamese_of_ours():
+    city = UnitReport.build(DATA, 2018, "196", "en")
+    html = "".join([city.header(), city.to_improve(), city.verification(), city.previous_year()])
+    assert "146.00/170 points" in html and "Rank 1/1 at district level" in html
+    for word in ("điểm", "Hạng", "Xếp loại", "Tổng", "Năm 2017", "Cần thêm", "146,00"):
+        assert word not in html, word
+    assert UnitReport.build(DATA, 2018, "196").header() != city.header()
+
+
+@pytest.mark.e2e
+def test_english_unit_report_through_papermill(tmp_path):
+    task = Task(
+        name="06826",
+        notebook=str(NOTEBOOKS / "unit_report.ipynb"),
+        parameters={"unit_id": "06826", "year": 2018, "data_dir": str(DATA), "lang": "en"},
+        executed=str(tmp_path / "06826.ipynb"),
+        html=str(tmp_path / "06826.html"),
+        pdf=str(tmp_path / "06826.pdf"),
+        title="Phường Yên Thanh – e-government 2018",
+        key="",
+    )
+    outcome = run_task(task)
+    assert outcome.ok, outcome.error
+    html = Path(task.html).read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    pages = PdfReader(task.pdf).pages
+    text = "\n".join(p.extract_text() for p in pages)
+    assert "55.55/100 points" in text and "Band: Average" in text
+    assert "1. Points by criteria group" in text and f"Page 1/{len(pages)}" in text
+    assert "Phường Yên Thanh" in text  # data stays as written
+    assert "Trang " not in text and "điểm" not in text
