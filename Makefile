@@ -5,6 +5,7 @@ DATA    ?= data
 REPORTS ?= reports
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+OUTPUT_LANG ?= vi
 PYTHON  ?= python3
 VENV    := .venv
 PY      := $(VENV)/bin/python
@@ -39,8 +40,9 @@ reports-all: $(STAMP)
 forms: $(STAMP)
 	@$(PY) -m scoring forms --year $(YEAR) --data $(DATA)
 
+## Check every returned form of YEAR; OUTPUT_LANG=en prints the problems in English.
 validate: $(STAMP)
-	@$(PY) -m scoring validate --year $(YEAR) --data $(DATA)
+	@$(PY) -m scoring validate --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 scores: $(STAMP)
 	@$(PY) -m scoring score --year $(YEAR) --data $(DATA) --reports $(REPORTS)

@@ -2,7 +2,8 @@
 
 Exit status: 0 success, 1 when the inputs have problems (each printed on one line:
 file, sheet, cell, code, what was found and what was expected), 2 on a usage error.
-Errors an analyst can act on are printed without a traceback.
+Errors an analyst can act on are printed without a traceback. Messages are Vietnamese;
+``validate --lang en`` prints its problems and summary in English.
 """
 
 from __future__ import annotations
@@ -14,21 +15,41 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scoring.errors import ScoringError
+from scoring.lang import DEFAULT_LANG, LANGUAGES, Lang
 
 
-def print_problems(problems: Sequence[object]) -> None:
+def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> None:
     for problem in problems:
-        print(problem.format(), file=sys.stderr)  # type: ignore[attr-defined]
+        print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
 
 
-def _summary_line(collection: object) -> str:
+def _summary_line(collection: object, lang: Lang = DEFAULT_LANG) -> str:
+    """The counts of the year's forms, after the problem lines."""
     s = collection.summary()  # type: ignore[attr-defined]
+    if lang == "en":
+        return (
+            f"Year {s['year']}: expected {s['expected']}, received {s['received']}, "
+            f"not received {s['missing']}, verified {s['verified']}, "
+            f"units with errors {s['with_errors']} ({s['errors']} errors), "
+            f"warnings {s['warnings']}."
+        )
     return (
-        f"Năm {collection.year}: phải nộp {s['expected']}, đã nộp {s['received']}, "  # type: ignore[attr-defined]
+        f"Năm {s['year']}: phải nộp {s['expected']}, đã nộp {s['received']}, "
         f"chưa nộp {s['missing']}, đã thẩm định {s['verified']}, "
         f"có lỗi {s['with_errors']} đơn vị ({s['errors']} lỗi), "
         f"có cảnh báo {s['warnings']}."
     )
+
+
+def _closing_line(errors: int, lang: Lang) -> str:
+    """What the analyst must do next: fix ``errors`` errors, or nothing."""
+    if lang == "en":
+        if errors:
+            return f"{errors} error(s) in the forms must be fixed before scoring."
+        return "Every form received is valid."
+    if errors:
+        return f"Có {errors} lỗi cần sửa trong phiếu trước khi chấm điểm."
+    return "Mọi phiếu đã nộp đều hợp lệ."
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
@@ -48,18 +69,11 @@ def cmd_forms(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from scoring.pipeline import load
 
-    inputs = load(args.data, args.year)
-    collection = inputs.collection
-    print_problems([*collection.errors, *collection.warnings])
-    print(_summary_line(collection), file=sys.stderr)
-    if collection.errors:
-        print(
-            f"Có {len(collection.errors)} lỗi cần sửa trong phiếu trước khi chấm điểm.",
-            file=sys.stderr,
-        )
-        return 1
-    print("Mọi phiếu đã nộp đều hợp lệ.", file=sys.stderr)
-    return 0
+    collection = load(args.data, args.year).collection
+    print_problems([*collection.errors, *collection.warnings], args.lang)
+    print(_summary_line(collection, args.lang), file=sys.stderr)
+    print(_closing_line(len(collection.errors), args.lang), file=sys.stderr)
+    return 1 if collection.errors else 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -124,7 +138,10 @@ def parser() -> argparse.ArgumentParser:
 
     forms = command("forms", cmd_forms, "tạo phiếu khảo sát trống cho mọi đơn vị của năm")
     forms.add_argument("--out", type=Path, default=None)
-    command("validate", cmd_validate, "kiểm tra mọi phiếu đã nộp của năm")
+    validate = command("validate", cmd_validate, "kiểm tra mọi phiếu đã nộp của năm")
+    validate.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANG, help="ngôn ngữ thông báo (vi, en)"
+    )
     score = command("score", cmd_score, "chấm điểm, ghi scores.csv")
     score.add_argument("--reports", type=Path, default=Path("reports"))
     build = command("build", cmd_build, "kiểm tra, chấm điểm, lập mọi báo cáo của năm")

@@ -4,7 +4,9 @@ Units send back the Excel forms of ``scoring.forms`` filled by hand, so anything
 come back: an old .xls renamed, a password-protected copy, a form of another unit or of
 last year's criteria, two copies of one form, a percent typed as a fraction, a formula
 never calculated. Every file of the folder is read, one bad file never stops the others,
-and every problem is reported with its file, sheet, cell and input code, in Vietnamese.
+and every problem is reported with its file, sheet, cell and input code, in Vietnamese
+and in English (each English text is written next to its Vietnamese one; file names,
+sheet names and what was found stay as they are in the file).
 
 A ``Submission`` is returned only for a file without errors (warnings are allowed):
 scores are never computed from a form that still has errors. Input files are only read
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
@@ -45,9 +47,17 @@ from scoring.forms import (
     find_header,
     read_meta,
 )
+from scoring.lang import Lang
 from scoring.rules import NA, Value
 from scoring.units import Unit
-from scoring.values import ValueProblem, format_number_vi, normalize_text, parse_value
+from scoring.values import (
+    NA_TEXT,
+    ValueProblem,
+    format_number_en,
+    format_number_vi,
+    normalize_text,
+    parse_value,
+)
 
 Severity = Literal["error", "warning"]
 ZIP_MAGIC = b"PK\x03\x04"
@@ -64,6 +74,26 @@ _QUOTED = re.compile(r'"[^"]*"|\\.')
 FORMULA_NOT_CALCULATED = (
     "ô có công thức nhưng chưa có giá trị đã tính; mở tệp bằng Excel/LibreOffice và lưu lại"
 )
+FORMULA_NOT_CALCULATED_EN = (
+    "the cell has a formula but no calculated value; open the file in Excel/LibreOffice "
+    "and save it again"
+)
+
+
+class _Words(NamedTuple):
+    """How a problem line names its parts in one language."""
+
+    sheet: str
+    cell: str
+    code: str
+    error: str
+    warning: str
+
+
+_WORDS: dict[Lang, _Words] = {
+    "vi": _Words("trang tính", "ô", "mã", "Lỗi", "Cảnh báo"),
+    "en": _Words("sheet", "cell", "code", "Error", "Warning"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,25 +104,35 @@ class Problem:
     sheet: str | None
     cell: str | None
     code: str | None
-    message: str
+    message: str  # Vietnamese
     severity: Severity = "error"
     unit_id: str | None = None
+    message_en: str = ""  # English; empty: the same as ``message``
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
-    def format(self) -> str:
-        """One line: "Lỗi: <tệp>, trang tính '<tên>', ô E12, mã A1.1.a: <nội dung>"."""
+    def text(self, lang: Lang = "vi") -> str:
+        """The message alone, in ``lang``."""
+        return (self.message_en or self.message) if lang == "en" else self.message
+
+    def format(self, lang: Lang = "vi") -> str:
+        """One line: "Lỗi: <tệp>, trang tính '<tên>', ô E12, mã A1.1.a: <nội dung>".
+
+        In English: "Error: <file>, sheet '<name>', cell E12, code A1.1.a: <message>"; the
+        file and sheet names are the file's own, untranslated.
+        """
+        words = _WORDS[lang]
         where = [self.file]
         if self.sheet:
-            where.append(f"trang tính '{self.sheet}'")
+            where.append(f"{words.sheet} '{self.sheet}'")
         if self.cell:
-            where.append(f"ô {self.cell}")
+            where.append(f"{words.cell} {self.cell}")
         if self.code:
-            where.append(f"mã {self.code}")
-        prefix = "Lỗi" if self.is_error else "Cảnh báo"
-        return f"{prefix}: {', '.join(where)}: {self.message}"
+            where.append(f"{words.code} {self.code}")
+        prefix = words.error if self.is_error else words.warning
+        return f"{prefix}: {', '.join(where)}: {self.text(lang)}"
 
 
 @dataclass(frozen=True)
@@ -166,11 +206,13 @@ class _Reader:
         self,
         message: str,
         *,
+        en: str,
         cell: str | None = None,
         code: str | None = None,
         sheet: str | None = None,
         severity: Severity = "error",
     ) -> None:
+        """Record a problem: ``message`` in Vietnamese, ``en`` (required) in English."""
         self.problems.append(
             Problem(
                 file=str(self.path),
@@ -180,11 +222,12 @@ class _Reader:
                 message=message,
                 severity=severity,
                 unit_id=self.unit_id,
+                message_en=en,
             )
         )
 
-    def warn(self, message: str, **where: str | None) -> None:
-        self.add(message, severity="warning", **where)  # type: ignore[arg-type]
+    def warn(self, message: str, *, en: str, **where: str | None) -> None:
+        self.add(message, en=en, severity="warning", **where)  # type: ignore[arg-type]
 
     @property
     def has_errors(self) -> bool:
@@ -211,16 +254,20 @@ def _read_bytes(reader: _Reader) -> bytes | None:
     try:
         size = reader.path.stat().st_size
         if size > MAX_FILE_BYTES:
+            found, limit = size // (1024 * 1024), MAX_FILE_BYTES // (1024 * 1024)
             reader.add(
-                f"tệp quá lớn ({size // (1024 * 1024)} MB, tối đa "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB): phiếu khảo sát chỉ cần số liệu; "
-                "xóa ảnh hoặc trang tính thừa rồi lưu lại"
+                f"tệp quá lớn ({found} MB, tối đa {limit} MB): phiếu khảo sát chỉ cần số liệu; "
+                "xóa ảnh hoặc trang tính thừa rồi lưu lại",
+                en=f"file too large ({found} MB, at most {limit} MB): a survey form only needs "
+                "figures; delete pictures or extra sheets and save it again",
             )
             return None
         with open(reader.path, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        reader.add(f"không đọc được tệp ({exc.strerror})")
+        reader.add(
+            f"không đọc được tệp ({exc.strerror})", en=f"cannot read the file ({exc.strerror})"
+        )
         return None
 
 
@@ -229,17 +276,25 @@ def _check_magic(reader: _Reader, data: bytes) -> bool:
     if data.startswith(ZIP_MAGIC):
         return True
     if not data:
-        reader.add("tệp rỗng (0 byte); gửi lại phiếu đã điền")
+        reader.add(
+            "tệp rỗng (0 byte); gửi lại phiếu đã điền",
+            en="empty file (0 bytes); send the filled form again",
+        )
     elif data.startswith(OLE_MAGIC):
         reader.add(
             "tệp không phải dạng .xlsx: đây là tệp Excel cũ (.xls) đổi tên, hoặc tệp đã đặt "
             "mật khẩu; mở bằng Excel/LibreOffice, bỏ mật khẩu nếu có và lưu lại dưới dạng "
-            "Excel Workbook (.xlsx)"
+            "Excel Workbook (.xlsx)",
+            en="not an .xlsx file: an old Excel file (.xls) renamed, or a password-protected "
+            "file; open it in Excel/LibreOffice, remove any password and save it as "
+            "Excel Workbook (.xlsx)",
         )
     else:
         reader.add(
             "tệp không phải bảng tính Excel .xlsx (nội dung không đúng định dạng); "
-            "cần gửi lại đúng tệp phiếu khảo sát dạng .xlsx"
+            "cần gửi lại đúng tệp phiếu khảo sát dạng .xlsx",
+            en="not an Excel .xlsx workbook (the content is in another format); "
+            "send the survey form again as an .xlsx file",
         )
     return False
 
@@ -250,7 +305,10 @@ def _check_archive(reader: _Reader, data: bytes) -> bool:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError):
-        reader.add("tệp .xlsx bị hỏng (không mở được như một bảng tính); lưu lại tệp từ Excel")
+        reader.add(
+            "tệp .xlsx bị hỏng (không mở được như một bảng tính); lưu lại tệp từ Excel",
+            en="damaged .xlsx file (it cannot be opened as a workbook); save it again from Excel",
+        )
         return False
     unpacked = sum(e.file_size for e in entries)
     packed = sum(e.compress_size for e in entries) or 1
@@ -259,10 +317,12 @@ def _check_archive(reader: _Reader, data: bytes) -> bool:
         or unpacked > MAX_UNPACKED_BYTES
         or (unpacked > 1024 * 1024 and unpacked / packed > MAX_RATIO)
     ):
+        found, limit = unpacked // (1024 * 1024), MAX_UNPACKED_BYTES // (1024 * 1024)
         reader.add(
-            f"tệp bị từ chối: khi giải nén sẽ chiếm {unpacked // (1024 * 1024)} MB "
-            f"({len(entries)} thành phần), vượt giới hạn an toàn "
-            f"({MAX_UNPACKED_BYTES // (1024 * 1024)} MB); đây không phải phiếu khảo sát bình thường"
+            f"tệp bị từ chối: khi giải nén sẽ chiếm {found} MB ({len(entries)} thành phần), "
+            f"vượt giới hạn an toàn ({limit} MB); đây không phải phiếu khảo sát bình thường",
+            en=f"file refused: unpacked, its {len(entries)} part(s) would take {found} MB, over "
+            f"the safety limit ({limit} MB); this is not a normal survey form",
         )
         return False
     return True
@@ -280,9 +340,12 @@ def _load(reader: _Reader, data: bytes) -> tuple[Workbook, Workbook] | None:
             values = load_workbook(io.BytesIO(data), data_only=True)
             formulas = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # any parser failure: the file, not the program, is at fault
+        error = type(exc).__name__
         reader.add(
             "không đọc được tệp như một bảng tính Excel (.xlsx): tệp bị hỏng hoặc không "
-            f"đúng định dạng ({type(exc).__name__}); mở bằng Excel/LibreOffice và lưu lại"
+            f"đúng định dạng ({error}); mở bằng Excel/LibreOffice và lưu lại",
+            en="cannot read the file as an Excel workbook (.xlsx): it is damaged or in another "
+            f"format ({error}); open it in Excel/LibreOffice and save it again",
         )
         return None
     return values, formulas
@@ -311,16 +374,22 @@ def _identify(
     """Which unit, year and criteria set the form belongs to; None when it cannot be used."""
     ws = _sheet(wb, SHEET_META)
     if ws is None:
+        sheets = ", ".join(wb.sheetnames)
         reader.add(
-            f"thiếu trang tính '{SHEET_META}' (có: {', '.join(wb.sheetnames)}); "
-            "phiếu phải là phiếu do chương trình lập, không tự tạo hay sao chép sang tệp khác"
+            f"thiếu trang tính '{SHEET_META}' (có: {sheets}); "
+            "phiếu phải là phiếu do chương trình lập, không tự tạo hay sao chép sang tệp khác",
+            en=f"sheet '{SHEET_META}' is missing (found: {sheets}); the form must be the one "
+            "the program made, not one made by hand or copied into another file",
         )
         return None
     reader.sheet = ws.title
     meta = read_meta(ws)
     fmt = _meta_text(meta.get("form_format", (None, ""))[0])
     if fmt and fmt != FORM_FORMAT:
-        reader.add(f"phiếu định dạng '{fmt}', chương trình đọc định dạng '{FORM_FORMAT}'")
+        reader.add(
+            f"phiếu định dạng '{fmt}', chương trình đọc định dạng '{FORM_FORMAT}'",
+            en=f"the form has format '{fmt}', the program reads format '{FORM_FORMAT}'",
+        )
         return None
     unit = _check_unit(reader, meta, units, year)
     if unit is None:
@@ -336,25 +405,39 @@ def _check_unit(
     raw, cell = meta.get("unit_id", (None, None))
     unit_id = _meta_text(raw)
     if not unit_id:
-        reader.add("thiếu mã đơn vị (unit_id) trong thông tin phiếu", cell=cell)
+        reader.add(
+            "thiếu mã đơn vị (unit_id) trong thông tin phiếu",
+            en="the form information has no unit code (unit_id)",
+            cell=cell,
+        )
         return None
     reader.unit_id = unit_id
     stem = stem_unit_id(reader.path)
     if stem.casefold() != unit_id.casefold():
+        name = reader.path.name
         reader.add(
-            f"tên tệp '{reader.path.name}' không khớp mã đơn vị '{unit_id}' ghi trong phiếu; "
+            f"tên tệp '{name}' không khớp mã đơn vị '{unit_id}' ghi trong phiếu; "
             f"tệp phiếu của đơn vị này phải tên là {unit_id}.xlsx",
+            en=f"the file name '{name}' does not match the unit code '{unit_id}' written in "
+            f"the form; the form of this unit must be named {unit_id}.xlsx",
             cell=cell,
         )
     unit = units.get(unit_id)
     if unit is None:
-        reader.add(f"mã đơn vị '{unit_id}' không có trong danh sách đơn vị", cell=cell)
+        reader.add(
+            f"mã đơn vị '{unit_id}' không có trong danh sách đơn vị",
+            en=f"the unit code '{unit_id}' is not in the list of units",
+            cell=cell,
+        )
         return None
     if not unit.valid_in(year):
-        until = unit.valid_to if unit.valid_to is not None else "nay"
+        until = unit.valid_to
+        until_vi, until_en = ("nay", "now") if until is None else (str(until), str(until))
         reader.add(
             f"đơn vị {unit_id} ({unit.name}) không thuộc diện đánh giá năm {year} "
-            f"(chỉ có từ năm {unit.valid_from} đến {until})",
+            f"(chỉ có từ năm {unit.valid_from} đến {until_vi})",
+            en=f"unit {unit_id} ({unit.name}) is not assessed in {year} (it exists only from "
+            f"{unit.valid_from} to {until_en})",
             cell=cell,
         )
         return None
@@ -363,6 +446,7 @@ def _check_unit(
     if level != unit.level:
         reader.add(
             f"phiếu lập cho cấp '{level}', đơn vị {unit_id} thuộc cấp '{unit.level}'",
+            en=f"the form was made for level '{level}', unit {unit_id} is at level '{unit.level}'",
             cell=level_cell,
         )
         return None
@@ -373,8 +457,15 @@ def _check_year(reader: _Reader, meta: dict[str, tuple[object, str]], year: int)
     raw, cell = meta.get("year", (None, None))
     text = _meta_text(raw)
     if text != str(year):
-        found = f"năm {text}" if text else "không ghi năm"
-        reader.add(f"phiếu của {found}, đang đọc phiếu năm {year}", cell=cell)
+        if text:
+            found_vi, found_en = f"năm {text}", f"is for {text}"
+        else:
+            found_vi, found_en = "không ghi năm", "has no year"
+        reader.add(
+            f"phiếu của {found_vi}, đang đọc phiếu năm {year}",
+            en=f"the form {found_en}; the forms being read are those of {year}",
+            cell=cell,
+        )
         return False
     return True
 
@@ -385,7 +476,12 @@ def _check_criteria(
     try:
         cset = criteria.for_level(unit.level)
     except CriteriaError as exc:
-        reader.add(str(exc))
+        year, level = criteria.year, unit.level
+        reader.add(
+            str(exc),
+            en=f"there is no criteria set for level '{level}' in {year} (the file "
+            f"data/criteria/{year}/{level}.yaml is needed)",
+        )
         return None
     version_raw, version_cell = meta.get("criteria_version", (None, None))
     version = _meta_text(version_raw)
@@ -393,17 +489,23 @@ def _check_criteria(
         reader.add(
             f"phiếu lập theo bộ tiêu chí phiên bản {version or '(không ghi)'}, bộ hiện hành "
             f"là {cset.version}; cần lập lại phiếu theo bộ hiện hành",
+            en=f"the form follows criteria version {version or '(none given)'}, the current "
+            f"set is {cset.version}; the form must be made again from the current set",
             cell=version_cell,
         )
         return None
     print_raw, print_cell = meta.get("criteria_fingerprint", (None, None))
     fingerprint = _meta_text(print_raw)
     if fingerprint != cset.fingerprint:
+        name, found, current = Path(cset.path).name, fingerprint[:12], cset.fingerprint[:12]
         reader.add(
             f"phiếu lập theo bộ tiêu chí phiên bản {version} nhưng từ một tệp khác với tệp "
-            f"hiện hành {Path(cset.path).name} (dấu vân tay {fingerprint[:12] or '(không ghi)'}"
-            f"…, hiện hành {cset.fingerprint[:12]}…): tệp bộ tiêu chí đã bị sửa sau khi lập "
-            "phiếu; cần lập lại phiếu",
+            f"hiện hành {name} (dấu vân tay {found or '(không ghi)'}…, hiện hành {current}…): "
+            "tệp bộ tiêu chí đã bị sửa sau khi lập phiếu; cần lập lại phiếu",
+            en=f"the form follows criteria version {version} but was made from a file other "
+            f"than the current {name} (fingerprint {found or '(none given)'}…, current "
+            f"{current}…): the criteria file was edited after the form was made; the form "
+            "must be made again",
             cell=print_cell,
         )
         return None
@@ -449,11 +551,17 @@ def _raw_value(
     """(raw value, percent format) of a cell; None, reported, when it holds no usable value."""
     cell = ws.cell(row=row, column=column)
     if cell.data_type == "e":
-        message = f"ô có lỗi công thức {cell.value}; sửa công thức hoặc ghi số"
-        reader.add(message, cell=cell.coordinate, code=code)
+        reader.add(
+            f"ô có lỗi công thức {cell.value}; sửa công thức hoặc ghi số",
+            en=f"the cell has a formula error {cell.value}; fix the formula or type a number",
+            cell=cell.coordinate,
+            code=code,
+        )
         return None
     if cell.value is None and fws.cell(row=row, column=column).data_type == "f":
-        reader.add(FORMULA_NOT_CALCULATED, cell=cell.coordinate, code=code)
+        reader.add(
+            FORMULA_NOT_CALCULATED, en=FORMULA_NOT_CALCULATED_EN, cell=cell.coordinate, code=code
+        )
         return None
     return cell.value, _is_percent_format(cell.number_format)
 
@@ -464,9 +572,12 @@ def _read_inputs(
     ws = _sheet(wb, SHEET_INPUTS)
     if ws is None:
         reader.sheet = None
+        sheets = ", ".join(wb.sheetnames)
         reader.add(
-            f"không có trang tính '{SHEET_INPUTS}' (có: {', '.join(wb.sheetnames)}); "
-            "không đổi tên trang tính của phiếu"
+            f"không có trang tính '{SHEET_INPUTS}' (có: {sheets}); "
+            "không đổi tên trang tính của phiếu",
+            en=f"there is no sheet '{SHEET_INPUTS}' (found: {sheets}); "
+            "do not rename the sheets of the form",
         )
         return None
     reader.sheet = ws.title
@@ -475,7 +586,9 @@ def _read_inputs(
     if header is None:
         reader.add(
             f"không tìm thấy dòng tiêu đề có các cột '{HEADER_CODE}' và '{HEADER_VALUE}' "
-            f"trong {HEADER_SEARCH_ROWS} dòng đầu"
+            f"trong {HEADER_SEARCH_ROWS} dòng đầu",
+            en=f"no header row with the columns '{HEADER_CODE}' and '{HEADER_VALUE}' "
+            f"in the first {HEADER_SEARCH_ROWS} rows",
         )
         return None
     answers = _Answers()
@@ -490,11 +603,17 @@ def _read_inputs(
             reader.add(
                 f"mã '{code}' không có trong bộ tiêu chí; không sửa hay thêm nội dung vào "
                 f"cột '{HEADER_CODE}'",
+                en=f"the code '{code}' is not in the criteria set; do not edit or add anything "
+                f"in the column '{HEADER_CODE}'",
                 cell=code_cell.coordinate,
             )
             continue
         if code in seen:
-            reader.add(f"mã {code} lặp lại (đã có ở ô {seen[code]})", cell=code_cell.coordinate)
+            reader.add(
+                f"mã {code} lặp lại (đã có ở ô {seen[code]})",
+                en=f"the code {code} is repeated (already in cell {seen[code]})",
+                cell=code_cell.coordinate,
+            )
             continue
         seen[code] = code_cell.coordinate
         _read_row(reader, ws, fws, header, row, code, cset, answers)
@@ -532,7 +651,7 @@ def _read_row(
                 is_percent_format=raw[1],
             )
         except ValueProblem as exc:
-            reader.add(exc.message_vi, cell=address, code=code)
+            reader.add(exc.message_vi, en=exc.message_en, cell=address, code=code)
             bad.add(code)
             return True
         if value is None:
@@ -583,11 +702,20 @@ def _check_required(reader: _Reader, cset: CriteriaSet, answers: _Answers) -> No
         node = cset.nodes[cset.input_owner[code]]
         cell = answers.cells.get(code)
         if cell is None:
-            reader.add(f"phiếu thiếu dòng của chỉ tiêu {code} (dòng đã bị xóa?)", code=code)
+            reader.add(
+                f"phiếu thiếu dòng của chỉ tiêu {code} (dòng đã bị xóa?)",
+                en=f"the form has no row for input {code} (was the row deleted?)",
+                code=code,
+            )
             continue
-        hint = f"; nếu tiêu chí {node.code} không áp dụng với đơn vị, ghi 'Không áp dụng'"
+        hint_vi = f"; nếu tiêu chí {node.code} không áp dụng với đơn vị, ghi '{NA_TEXT}'"
+        hint_en = (
+            f"; if criterion {node.code} does not apply to the unit, write '{NA_TEXT}' "
+            "(not applicable)"
+        )
         reader.add(
-            "thiếu giá trị (chỉ tiêu bắt buộc)" + (hint if node.allow_na else ""),
+            "thiếu giá trị (chỉ tiêu bắt buộc)" + (hint_vi if node.allow_na else ""),
+            en="missing value (a required input)" + (hint_en if node.allow_na else ""),
             cell=cell,
             code=code,
         )
@@ -608,10 +736,10 @@ def _check_ratios(
         if not isinstance(rule, RatioRule) or rule.numerator is None or rule.denominator is None:
             continue
         pair = (rule.numerator, rule.denominator)
-        _check_ratio(reader, node, pair, answers.values, answers.cells, "")
+        _check_ratio(reader, node, pair, answers.values, answers.cells, verified=False)
         if verified is not None and any(c in answers.verified for c in pair):
             cells = {c: answers.verified_cells.get(c, answers.cells.get(c, "")) for c in pair}
-            _check_ratio(reader, node, pair, verified, cells, " (giá trị thẩm định)")
+            _check_ratio(reader, node, pair, verified, cells, verified=True)
 
 
 def _check_ratio(
@@ -620,14 +748,19 @@ def _check_ratio(
     pair: tuple[str, str],
     values: dict[str, Value],
     cells: dict[str, str],
-    which: str,
+    *,
+    verified: bool,
 ) -> None:
     numerator, denominator = (_number(values.get(c)) for c in pair)
     if numerator is None or denominator is None or numerator <= denominator + 1e-9:
         return
+    which_vi, which_en = (" (giá trị thẩm định)", " (verified values)") if verified else ("", "")
     reader.add(
         f"tử số {pair[0]} ({format_number_vi(numerator)}) lớn hơn mẫu số {pair[1]} "
-        f"({format_number_vi(denominator)}) của tiêu chí {node.code}{which}",
+        f"({format_number_vi(denominator)}) của tiêu chí {node.code}{which_vi}",
+        en=f"the numerator {pair[0]} ({format_number_en(numerator)}) is larger than the "
+        f"denominator {pair[1]} ({format_number_en(denominator)}) of criterion "
+        f"{node.code}{which_en}",
         cell=cells.get(pair[0]) or None,
         code=pair[0],
     )
@@ -644,6 +777,8 @@ def _check_justified(reader: _Reader, cset: CriteriaSet, answers: _Answers) -> N
             reader.add(
                 f"điểm tự chấm {format_number_vi(points)} của tiêu chí {node.code} cần giải "
                 f"trình ở cột '{HEADER_NOTE}'",
+                en=f"the {format_number_en(points)} points self-assessed for criterion "
+                f"{node.code} need a justification in the column '{HEADER_NOTE}'",
                 cell=answers.note_cells.get(code) or answers.cells.get(code),
                 code=code,
             )
@@ -663,6 +798,8 @@ def _check_evidence(reader: _Reader, cset: CriteriaSet, answers: _Answers) -> No
         reader.warn(
             f"tiêu chí {node.code} có giá trị khác 0 nhưng chưa ghi minh chứng (tài liệu "
             f"kiểm chứng) ở cột '{HEADER_EVIDENCE}'",
+            en=f"criterion {node.code} has non-zero values but no evidence (supporting "
+            f"document) in the column '{HEADER_EVIDENCE}'",
             cell=answers.evidence_cells.get(claimed[0]),
             code=claimed[0],
         )
@@ -740,10 +877,15 @@ def read_submission(
 
 
 def _file_problem(
-    path: Path, message: str, severity: Severity = "error", unit_id: str | None = None
+    path: Path,
+    message: str,
+    *,
+    en: str,
+    severity: Severity = "error",
+    unit_id: str | None = None,
 ) -> Problem:
-    """A problem about a whole file (or folder), not a cell of it."""
-    return Problem(str(path), None, None, None, message, severity, unit_id)
+    """A problem about a whole file (or folder), not a cell of it; ``en`` in English."""
+    return Problem(str(path), None, None, None, message, severity, unit_id, message_en=en)
 
 
 def _candidate_files(folder: Path, units: dict[str, Unit], collection: Collection) -> list[Path]:
@@ -763,19 +905,28 @@ def _candidate_files(folder: Path, units: dict[str, Unit], collection: Collectio
         guess = stem_unit_id(path)
         unit_id = guess if guess in units else None
         if suffix in OTHER_SPREADSHEETS:
-            message = (
+            problem = _file_problem(
+                path,
                 f"tệp dạng {suffix} không đọc được; mở bằng Excel/LibreOffice và lưu lại "
-                "dưới dạng Excel Workbook (.xlsx)"
+                "dưới dạng Excel Workbook (.xlsx)",
+                en=f"a {suffix} file cannot be read; open it in Excel/LibreOffice and save it "
+                "as Excel Workbook (.xlsx)",
+                unit_id=unit_id,
             )
-            collection.problems.append(_file_problem(path, message, unit_id=unit_id))
+            collection.problems.append(problem)
             if unit_id is not None:
                 collection.files.setdefault(unit_id, []).append(path)
         else:
-            message = (
+            problem = _file_problem(
+                path,
                 "bỏ qua tệp không phải phiếu khảo sát (.xlsx); tài liệu kiểm chứng để ở "
-                "thư mục khác"
+                "thư mục khác",
+                en="skipped: not a survey form (.xlsx); keep supporting documents in "
+                "another folder",
+                severity="warning",
+                unit_id=unit_id,
             )
-            collection.problems.append(_file_problem(path, message, "warning", unit_id))
+            collection.problems.append(problem)
     return found
 
 
@@ -800,6 +951,7 @@ def read_submissions(
             _file_problem(
                 folder,
                 f"chưa có thư mục phiếu đã nộp của năm {year}",
+                en=f"there is no folder of returned forms for {year}",
             )
         )
         return collection
@@ -815,6 +967,8 @@ def read_submissions(
                         r.path,
                         f"đơn vị {unit_id} có {len(claims)} tệp phiếu ({names}); chỉ để lại một "
                         "tệp trong thư mục",
+                        en=f"unit {unit_id} has {len(claims)} form files ({names}); keep only "
+                        "one of them in the folder",
                         unit_id=unit_id,
                     )
                 )
@@ -829,6 +983,7 @@ def read_submissions(
             _file_problem(
                 folder / f"{unit_id}.xlsx",
                 f"đơn vị {unit_id} ({unit.name}) chưa nộp phiếu",
+                en=f"unit {unit_id} ({unit.name}) has not sent its form",
                 severity="warning",
                 unit_id=unit_id,
             )

@@ -3,7 +3,9 @@
 Units fill the survey forms by hand, in Excel or LibreOffice, in Vietnamese: decimal
 commas, thousands dots, "85%", "Có"/"co"/"x", text pasted from Word with non-breaking
 spaces, numbers stored as text. This module accepts all of that and refuses the rest
-with a Vietnamese message that says what was found and what was expected. It is pure
+with a message that says what was found and what was expected, in Vietnamese and in
+English (what was found is quoted as typed; the English examples keep the Vietnamese
+separators, since they say what to type in the Vietnamese form). It is pure
 (no openpyxl): the reader passes the raw cell value plus whether the cell had a percent
 number format.
 
@@ -44,6 +46,7 @@ _NUMBER = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _GROUPED_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
 _SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?%?$")
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
 
 EXAMPLES = {
     "count": "một số nguyên không âm (ví dụ 12 hoặc 1.234)",
@@ -52,15 +55,25 @@ EXAMPLES = {
     "points": "một số điểm",
     "yes_no": "'Có' hoặc 'Không'",
 }
+EXAMPLES_EN = {
+    "count": "a whole number of 0 or more (e.g. 12 or 1.234; a dot groups thousands)",
+    "share": "a percentage from 0 to 100 (e.g. 85 or 43,72%; a comma marks decimals)",
+    "amount": "a number of 0 or more (e.g. 12 or 43,72; a comma marks decimals)",
+    "points": "a number of points",
+    "yes_no": "'Có' (yes) or 'Không' (no)",
+}
 
 
 class ValueProblem(ValueError):
-    """A cell value that cannot be used; ``message_vi`` is shown to the analyst."""
+    """A cell value that cannot be used; the message in the analyst's language is shown.
 
-    def __init__(self, message_vi: str, message_en: str = "") -> None:
+    Both texts are required so that no refusal can be added without its English.
+    """
+
+    def __init__(self, message_vi: str, message_en: str) -> None:
         super().__init__(message_vi)
         self.message_vi = message_vi
-        self.message_en = message_en or message_vi
+        self.message_en = message_en
 
 
 def normalize_text(text: str) -> str:
@@ -80,41 +93,58 @@ def format_number_vi(number: float) -> str:
     return numfmt.number(number, 6, trim=True)
 
 
+def format_number_en(number: float) -> str:
+    """The same number for an English message: "1,234.5" (separators swapped)."""
+    return format_number_vi(number).translate(_SWAP_SEPARATORS)
+
+
 def is_na_text(raw: object) -> bool:
     return isinstance(raw, str) and fold(raw).rstrip(".") in _NA_WORDS
 
 
-def _describe(raw: object) -> str:
-    """How a found value is named in a message: text quoted, numbers the Vietnamese way."""
+# A message part in both languages: (Vietnamese, English).
+Pair = tuple[str, str]
+
+
+def _describe(raw: object) -> Pair:
+    """How a found value is named in a message: text quoted as typed, numbers written out."""
     if isinstance(raw, bool):
-        return f"giá trị logic {'TRUE' if raw else 'FALSE'}"
+        word = "TRUE" if raw else "FALSE"
+        return f"giá trị logic {word}", f"the logical value {word}"
     if isinstance(raw, int | float):
-        return format_number_vi(float(raw))
+        return format_number_vi(float(raw)), format_number_en(float(raw))
     if isinstance(raw, datetime | date):
-        return f"ngày tháng {raw:%d/%m/%Y}"
+        return f"ngày tháng {raw:%d/%m/%Y}", f"the date {raw:%d/%m/%Y}"
     if isinstance(raw, time):
-        return f"giờ {raw:%H:%M}"
-    return f"'{normalize_text(str(raw))}'"
+        return f"giờ {raw:%H:%M}", f"the time {raw:%H:%M}"
+    quoted = f"'{normalize_text(str(raw))}'"
+    return quoted, quoted
 
 
-def _expected(kind: str, allow_na: bool, maximum: float | None) -> str:
+def _expected(kind: str, allow_na: bool, maximum: float | None) -> Pair:
+    """What the cell should hold, with an example of how to type it in the form."""
     if kind == "points":
-        top = f" đến {format_number_vi(maximum)}" if maximum is not None else ""
-        text = f"một số điểm từ 0{top} (ví dụ 2 hoặc 2,5)"
+        top_vi = f" đến {format_number_vi(maximum)}" if maximum is not None else ""
+        top_en = f" to {format_number_en(maximum)}" if maximum is not None else ""
+        vi = f"một số điểm từ 0{top_vi} (ví dụ 2 hoặc 2,5)"
+        en = f"a number of points from 0{top_en} (e.g. 2 or 2,5)"
     else:
-        text = EXAMPLES[kind]
-    return text + (f" hoặc '{NA_TEXT}'" if allow_na else "")
+        vi, en = EXAMPLES[kind], EXAMPLES_EN[kind]
+    if allow_na:
+        vi, en = f"{vi} hoặc '{NA_TEXT}'", f"{en} or '{NA_TEXT}' (not applicable)"
+    return vi, en
 
 
 def _problem(
-    raw: object, kind: str, allow_na: bool, maximum: float | None, why: str = ""
+    raw: object, kind: str, allow_na: bool, maximum: float | None, why: Pair | None = None
 ) -> ValueProblem:
-    found = _describe(raw)
-    expected = _expected(kind, allow_na, maximum)
-    reason = f" ({why})" if why else ""
+    """The refusal of ``raw``: what was found, why it is wrong if not obvious, what to type."""
+    found_vi, found_en = _describe(raw)
+    expected_vi, expected_en = _expected(kind, allow_na, maximum)
+    why_vi, why_en = (f" ({why[0]})", f" ({why[1]})") if why else ("", "")
     return ValueProblem(
-        f"có {found}{reason}, cần {expected}",
-        f"found {found}{reason}, expected a {kind} value",
+        f"có {found_vi}{why_vi}, cần {expected_vi}",
+        f"found {found_en}{why_en}, expected {expected_en}",
     )
 
 
@@ -187,10 +217,11 @@ def parse_value(
     if is_na_text(raw):
         if allow_na:
             return NA
+        expected_vi, expected_en = _expected(kind, False, maximum)
         raise ValueProblem(
-            f"có '{NA_TEXT}' nhưng tiêu chí này không được chọn '{NA_TEXT}'; "
-            f"cần {_expected(kind, False, maximum)}",
-            "not applicable is not allowed for this criterion",
+            f"có '{NA_TEXT}' nhưng tiêu chí này không được chọn '{NA_TEXT}'; cần {expected_vi}",
+            f"found '{NA_TEXT}' (not applicable), but this criterion cannot be marked "
+            f"not applicable; expected {expected_en}",
         )
     if kind == "yes_no":
         return _parse_yes_no(raw, allow_na)
@@ -224,7 +255,8 @@ def _to_number(
             raise _problem(raw, kind, allow_na, maximum)
         number, percent = parsed
         if percent and kind != "share":
-            raise _problem(raw, kind, allow_na, maximum, "dấu % chỉ dùng cho tỷ lệ")
+            why = ("dấu % chỉ dùng cho tỷ lệ", "the % sign is only for shares")
+            raise _problem(raw, kind, allow_na, maximum, why)
         return number
     number = float(raw)
     if not math.isfinite(number):
@@ -237,22 +269,25 @@ def _to_number(
 def _check_range(
     number: float, raw: object, kind: str, allow_na: bool, maximum: float | None
 ) -> None:
-    def fail(why: str) -> ValueProblem:
-        return _problem(raw, kind, allow_na, maximum, why)
+    def fail(why_vi: str, why_en: str) -> ValueProblem:
+        return _problem(raw, kind, allow_na, maximum, (why_vi, why_en))
 
     if number < 0:
-        raise fail("số âm")
+        raise fail("số âm", "a negative number")
     if kind == "count" and abs(number - round(number)) > 1e-9:
-        comma = isinstance(raw, str) and re.search(r"\d,\d{3}$", normalize_text(raw))
-        raise fail(
-            "dấu phẩy là dấu thập phân; số hàng nghìn viết 1.234"
-            if comma
-            else "số lượng phải là số nguyên"
-        )
+        if isinstance(raw, str) and re.search(r"\d,\d{3}$", normalize_text(raw)):
+            raise fail(
+                "dấu phẩy là dấu thập phân; số hàng nghìn viết 1.234",
+                "the comma is the decimal separator; write thousands as 1.234",
+            )
+        raise fail("số lượng phải là số nguyên", "a count must be a whole number")
     if kind == "share" and number > 100:
-        raise fail("tỷ lệ lớn hơn 100%")
+        raise fail("tỷ lệ lớn hơn 100%", "a share above 100%")
     if kind == "points" and maximum is not None and number > maximum + 1e-9:
-        raise fail(f"vượt điểm tối đa {format_number_vi(maximum)}")
+        raise fail(
+            f"vượt điểm tối đa {format_number_vi(maximum)}",
+            f"above the maximum of {format_number_en(maximum)} points",
+        )
 
 
 def render_value(value: Value | None) -> str:
