@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scoring.errors import ScoringError
+import jinja2
 
-LANGUAGES = ("vi", "en")
+from scoring.errors import ScoringError
+from scoring.lang import LANGUAGES
 
 EN: dict[str, str] = {
     # levels and bands (data, translated when known)
@@ -137,8 +138,18 @@ EN: dict[str, str] = {
         "Points are computed unrounded and shown to two decimals. Units with equal totals "
         "share a rank."
     ),
-    # page
+    # page, index
     "Trang": "Page",
+    "Báo cáo đánh giá chính quyền điện tử": "E-government assessment reports",
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ": "UONG BI CITY PEOPLE'S COMMITTEE",
+    "Báo cáo đánh giá, xếp hạng chính quyền điện tử": "E-government assessment and ranking reports",
+    "Lọc theo tên đơn vị:": "Filter by unit name:",
+    "Ví dụ: Vàng Danh": "e.g. Vàng Danh",
+    "Bảng xếp hạng:": "Ranking:",
+    "Đơn vị": "Unit",
+    "Cấp": "Level",
+    "Báo cáo": "Report",
+    "Chưa có báo cáo nào.": "No reports yet.",
 }
 
 
@@ -156,6 +167,20 @@ def translator(lang: str) -> Callable[[str], str]:
     if check(lang) == "vi":
         return _same
     return _english
+
+
+def install(env: jinja2.Environment, lang: str) -> jinja2.Environment:
+    """Give a Jinja environment (with the i18n extension) ``_()`` for ``lang``.
+
+    Newstyle gettext: ``_("Hạng %(rank)s", rank=r)`` formats and escapes its arguments.
+    """
+    translate = translator(lang)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=translate,
+        ngettext=lambda one, many, n: translate(one if n == 1 else many),
+        newstyle=True,
+    )
+    return env
 
 
 def _same(text: str) -> str:

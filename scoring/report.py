@@ -47,13 +47,7 @@ def _environment(lang: str) -> jinja2.Environment:
         signed=functools.partial(numfmt.signed, lang=lang),
         score=functools.partial(numfmt.score, lang=lang),
     )
-    translate = i18n.translator(lang)
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=translate,
-        ngettext=lambda one, many, n: translate(one if n == 1 else many),
-        newstyle=True,
-    )
-    return env
+    return i18n.install(env, lang)
 
 
 UNIT_SECTIONS = {

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from scoring import charts, i18n, numfmt, report
 from scoring.criteria import LEVEL_NAMES_VI
+from scoring.render.assets import TEMPLATES
 from scoring.render.driver import NOTEBOOKS, Task, run_task
 from scoring.report import UnitReport
 
@@ -38,6 +39,15 @@ def template_texts(*modules: object) -> set[str]:
     return texts
 
 
+def file_template_texts(*paths: Path) -> set[str]:
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    texts = set()
+    for path in paths:
+        for _line, _name, message in env.extract_translations(path.read_text(encoding="utf-8")):
+            texts.add(message[0] if isinstance(message, tuple) else message)
+    return texts
+
+
 def python_texts(*modules: object) -> set[str]:
     """Every literal passed to ``_()`` or ``self._()`` in the modules' source."""
     texts = set()
@@ -59,6 +69,7 @@ def test_every_text_shown_has_an_english_translation():
     }
     texts = (
         template_texts(report)
+        | file_template_texts(TEMPLATES / "index.html.j2")
         | python_texts(report, charts)
         | set(report.UNIT_SECTIONS.values())
         | set(LEVEL_NAMES_VI.values())

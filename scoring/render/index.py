@@ -13,20 +13,22 @@ from pathlib import Path
 
 import jinja2
 
+from scoring import i18n
 from scoring.criteria import LEVEL_NAMES_VI, LEVELS
 from scoring.io import write_text
 from scoring.render.assets import TEMPLATES, css
 
 
-@functools.lru_cache(maxsize=1)
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(autoescape=True)
+@functools.lru_cache(maxsize=2)
+def _template(lang: str) -> jinja2.Template:
+    env = i18n.install(jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]), lang)
     return env.from_string((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"))
 
 
-def _year_entry(folder: Path) -> dict[str, object]:
+def _year_entry(folder: Path, lang: str) -> dict[str, object]:
     with open(folder / "scores.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    _ = i18n.translator(lang)
     units = []
     order = {level: n for n, level in enumerate(LEVELS)}  # the city first, then its bodies
     for row in sorted(rows, key=lambda r: (order.get(r["level"], 9), int(r["rank"]), r["name"])):
@@ -35,9 +37,9 @@ def _year_entry(folder: Path) -> dict[str, object]:
             {
                 "id": uid,
                 "name": row["name"],
-                "level": LEVEL_NAMES_VI.get(row["level"], ""),
+                "level": _(LEVEL_NAMES_VI.get(row["level"], "")),
                 "rank": row["rank"],
-                "band": row["band"],
+                "band": _(row["band"]),
                 "html": f"{folder.name}/units/{uid}.html",
                 "pdf": f"{folder.name}/units/{uid}.pdf",
             }
@@ -46,7 +48,7 @@ def _year_entry(folder: Path) -> dict[str, object]:
     return {"year": folder.name, "units": units, "ranking": files}
 
 
-def write_index(reports: Path) -> bool:
+def write_index(reports: Path, lang: str = "vi") -> bool:
     """Write (or leave unchanged) the index of every year found under ``reports``."""
     years = sorted(
         (
@@ -56,5 +58,6 @@ def write_index(reports: Path) -> bool:
         ),
         key=lambda p: -int(p.name),
     )
-    page = _template().render(years=[_year_entry(p) for p in years], css=css())
+    entries = [_year_entry(p, lang) for p in years]
+    page = _template(lang).render(years=entries, css=css(), lang=lang)
     return write_text(Path(reports) / "index.html", page)
