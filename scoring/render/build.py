@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from scoring import numfmt
 from scoring.criteria import LEVEL_NAMES_VI
+from scoring.io import remove_temp_files
 from scoring.pipeline import YearResult, assess, build_date, previous, write_scores
 from scoring.render import index, workbook
 from scoring.render.driver import NOTEBOOKS, Outcome, Task, run_tasks
@@ -195,6 +196,13 @@ def write_ranking_xlsx(
     workbook.save(wb, paths.year_reports / "ranking.xlsx", build_date(result))
 
 
+def remove_leftovers(paths: Paths) -> None:
+    """Delete the temporary files of writes cut short by a killed build (see scoring.io)."""
+    remove_temp_files(paths.reports, recursive=False)  # index.html
+    for folder in (paths.year_reports, paths.year_build, paths.build / "cache"):
+        remove_temp_files(folder)
+
+
 def build(
     data: Path,
     year: int,
@@ -211,6 +219,7 @@ def build(
     os.environ["SCORING_CACHE"] = str((paths.build / "cache" / code_digest()[:16]).resolve())
     result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
     print_problems(result.inputs.collection.warnings)
+    remove_leftovers(paths)
     scores, details = write_scores(result, paths.year_reports)
     tasks = make_tasks(result, paths, scores, details)
     outcomes, skipped = run_tasks(tasks, paths.year_build / "state.json", jobs, scheduler)
