@@ -75,6 +75,7 @@ def _kernel_manager() -> type:
     import atexit
     import shutil
     import tempfile
+    import uuid
 
     from jupyter_client.manager import AsyncKernelManager
 
@@ -83,7 +84,14 @@ def _kernel_manager() -> type:
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: object) -> None:
-            super().__init__(transport="ipc", ip=os.path.join(folder, "kernel"), **kwargs)
+            # The connection file too (else a temporary file in TMPDIR, left by a kill).
+            connection = os.path.join(folder, f"kernel-{uuid.uuid4().hex}.json")
+            super().__init__(
+                transport="ipc",
+                ip=os.path.join(folder, "kernel"),
+                connection_file=connection,
+                **kwargs,
+            )
 
     return IPCKernelManager
 
@@ -149,6 +157,7 @@ def run_task(task: Task) -> Outcome:
     """Execute, export and print one report; never raises (errors come back as text)."""
     import atexit
 
+    import nbformat
     import papermill
 
     from scoring.render.html import notebook_to_html
@@ -160,10 +169,11 @@ def run_task(task: Task) -> Outcome:
         atexit.register(_KERNEL.close)
     start = time.perf_counter()
     try:
-        Path(task.executed).parent.mkdir(parents=True, exist_ok=True)
+        # papermill rewrites its output file in place cell after cell: a kill would leave a
+        # half-executed notebook. It writes none here; the complete one is written below.
         nb = papermill.execute_notebook(
             _with_reset(task.notebook),
-            task.executed,
+            None,
             parameters=task.parameters,
             kernel_name="python3",
             progress_bar=False,
@@ -171,6 +181,7 @@ def run_task(task: Task) -> Outcome:
             cwd=str(Path(task.notebook).parent),
             km=_KERNEL.get(),
         )
+        write_text(Path(task.executed), nbformat.writes(nb))
         page = notebook_to_html(nb, task.title)
         write_text(Path(task.html), page)
         write_pdf(page, Path(task.pdf))
