@@ -281,20 +281,26 @@ def run_tasks(
         )
         (skipped if fresh else todo).append(task)
     jobs = jobs or os.cpu_count() or 1
-    step = _progress(len(todo))
+    progress = _progress(len(todo))
+    # The state records only outputs that are on disk: a task's entry goes before any of
+    # its files can be rewritten, and comes back, with the new key, once all are written.
+    # A build killed at any moment thus leaves no entry that would skip a stale report.
+    keys = {t.name: t.key for t in todo}
+    dropped = [state.pop(name) for name in keys if name in state]
+    if dropped:
+        save_state(state_file, state)
+
+    def step(outcome: Outcome) -> None:
+        if outcome.ok:
+            state[outcome.name] = keys[outcome.name]
+            save_state(state_file, state)
+        progress(outcome)
+
     address = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER")
     if address:
         outcomes = _run_dask(todo, address, step)
     else:
         outcomes = _run_local(todo, jobs, step, Path(state_file).parent / "kernels.log")
-    keys = {t.name: t.key for t in todo}
-    for outcome in outcomes:
-        if outcome.ok:
-            state[outcome.name] = keys[outcome.name]
-        else:
-            state.pop(outcome.name, None)
-    if outcomes:
-        save_state(state_file, state)
     return sorted(outcomes, key=lambda o: o.name), skipped
 
 
