@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -14,6 +15,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
+
+# The temporary files of atomic_path: ".<name>.<8 random characters>.tmp" (mkstemp's
+# random part is 8 of [a-z0-9_]). A process killed while writing leaves one behind.
+TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 @contextlib.contextmanager
@@ -30,6 +35,21 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def remove_temp_files(folder: Path, recursive: bool = True) -> list[Path]:
+    """Delete the temporary files a killed writer left in ``folder`` (ours only: the exact
+    name pattern of atomic_path, regular files). Not for folders another process is
+    writing into at the same time."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in folder.rglob(".*.tmp") if recursive else folder.glob(".*.tmp"):
+        if TEMP_NAME.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def write_bytes(target: Path, data: bytes) -> bool:

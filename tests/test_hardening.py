@@ -23,7 +23,7 @@ from papermill.translators import PythonTranslator
 from scoring.criteria import load_year
 from scoring.errors import UnitsError
 from scoring.forms import fill_form
-from scoring.io import atomic_path
+from scoring.io import TEMP_NAME, atomic_path, remove_temp_files
 from scoring.ranking import competition_ranks
 from scoring.render import index, workbook
 from scoring.rules import NA
@@ -166,6 +166,27 @@ def test_atomic_write_keeps_the_previous_file_on_failure(tmp_path):
         raise RuntimeError("killed")
     assert target.read_text() == "old complete version"
     assert os.listdir(tmp_path) == ["report.html"]
+
+
+def test_temporary_files_left_by_a_kill_are_ours_only_and_removed(tmp_path):
+    units = tmp_path / "2018" / "units"
+    units.mkdir(parents=True)
+    with atomic_path(units / "06808.pdf") as tmp:  # a kill here leaves ``tmp`` behind
+        assert TEMP_NAME.fullmatch(tmp.name)
+        left = tmp.read_bytes()
+    leftovers = [units / ".06808.pdf.k3x_9a2q.tmp", tmp_path / ".index.html.abcd1234.tmp"]
+    others = [
+        units / "06808.tmp",
+        units / ".06808.pdf.tmp",
+        units / ".notes.tmp",
+        units / "x.a.abcd1234.tmp",
+    ]
+    for path in leftovers + others:
+        path.write_bytes(left)
+    assert sorted(remove_temp_files(tmp_path / "2018")) == [leftovers[0]]
+    assert remove_temp_files(tmp_path, recursive=False) == [leftovers[1]]
+    assert all(p.exists() for p in others)
+    assert remove_temp_files(tmp_path / "missing") == []
 
 
 # ---------------------------------------------------------------- properties

@@ -22,9 +22,10 @@ from openpyxl import Workbook
 
 from scoring import numfmt
 from scoring.criteria import LEVEL_NAMES_VI
+from scoring.io import remove_temp_files
 from scoring.pipeline import YearResult, assess, build_date, previous, write_scores
 from scoring.render import index, workbook
-from scoring.render.driver import NOTEBOOKS, Outcome, Task, run_tasks
+from scoring.render.driver import NOTEBOOKS, Outcome, Task, load_state, run_tasks
 from scoring.report import LEVEL_TITLES, UnitReport
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -195,6 +196,13 @@ def write_ranking_xlsx(
     workbook.save(wb, paths.year_reports / "ranking.xlsx", build_date(result))
 
 
+def remove_leftovers(paths: Paths) -> None:
+    """Delete the temporary files of writes cut short by a killed build (see scoring.io)."""
+    remove_temp_files(paths.reports, recursive=False)  # index.html
+    for folder in (paths.year_reports, paths.year_build, paths.build / "cache"):
+        remove_temp_files(folder)
+
+
 def build(
     data: Path,
     year: int,
@@ -211,15 +219,19 @@ def build(
     os.environ["SCORING_CACHE"] = str((paths.build / "cache" / code_digest()[:16]).resolve())
     result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
     print_problems(result.inputs.collection.warnings)
+    remove_leftovers(paths)
     scores, details = write_scores(result, paths.year_reports)
     tasks = make_tasks(result, paths, scores, details)
-    outcomes, skipped = run_tasks(tasks, paths.year_build / "state.json", jobs, scheduler)
-    # ranking.xlsx shows what the ranking report shows: rebuild it when that was rebuilt.
+    state_file = paths.year_build / "state.json"
+    # ranking.xlsx shows what the ranking report shows: rewrite it when that is rebuilt,
+    # before the run records the ranking as built (a build killed in between redoes both).
+    ranking_key = next(t.key for t in tasks if t.name == "ranking")
     if (
-        "ranking" not in {t.name for t in skipped}
+        load_state(state_file).get("ranking") != ranking_key
         or not (paths.year_reports / "ranking.xlsx").exists()
     ):
         write_ranking_xlsx(result, paths, scores, details)
+    outcomes, skipped = run_tasks(tasks, state_file, jobs, scheduler)
     index.write_index(paths.reports)
     return _summary(result, outcomes, skipped)
 

@@ -75,6 +75,7 @@ def _kernel_manager() -> type:
     import atexit
     import shutil
     import tempfile
+    import uuid
 
     from jupyter_client.manager import AsyncKernelManager
 
@@ -83,7 +84,14 @@ def _kernel_manager() -> type:
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: object) -> None:
-            super().__init__(transport="ipc", ip=os.path.join(folder, "kernel"), **kwargs)
+            # The connection file too (else a temporary file in TMPDIR, left by a kill).
+            connection = os.path.join(folder, f"kernel-{uuid.uuid4().hex}.json")
+            super().__init__(
+                transport="ipc",
+                ip=os.path.join(folder, "kernel"),
+                connection_file=connection,
+                **kwargs,
+            )
 
     return IPCKernelManager
 
@@ -149,6 +157,7 @@ def run_task(task: Task) -> Outcome:
     """Execute, export and print one report; never raises (errors come back as text)."""
     import atexit
 
+    import nbformat
     import papermill
 
     from scoring.render.html import notebook_to_html
@@ -160,10 +169,11 @@ def run_task(task: Task) -> Outcome:
         atexit.register(_KERNEL.close)
     start = time.perf_counter()
     try:
-        Path(task.executed).parent.mkdir(parents=True, exist_ok=True)
+        # papermill rewrites its output file in place cell after cell: a kill would leave a
+        # half-executed notebook. It writes none here; the complete one is written below.
         nb = papermill.execute_notebook(
             _with_reset(task.notebook),
-            task.executed,
+            None,
             parameters=task.parameters,
             kernel_name="python3",
             progress_bar=False,
@@ -171,6 +181,7 @@ def run_task(task: Task) -> Outcome:
             cwd=str(Path(task.notebook).parent),
             km=_KERNEL.get(),
         )
+        write_text(Path(task.executed), nbformat.writes(nb))
         page = notebook_to_html(nb, task.title, str(task.parameters.get("lang", "vi")))
         write_text(Path(task.html), page)
         write_pdf(page, Path(task.pdf))
@@ -270,20 +281,26 @@ def run_tasks(
         )
         (skipped if fresh else todo).append(task)
     jobs = jobs or os.cpu_count() or 1
-    step = _progress(len(todo))
+    progress = _progress(len(todo))
+    # The state records only outputs that are on disk: a task's entry goes before any of
+    # its files can be rewritten, and comes back, with the new key, once all are written.
+    # A build killed at any moment thus leaves no entry that would skip a stale report.
+    keys = {t.name: t.key for t in todo}
+    dropped = [state.pop(name) for name in keys if name in state]
+    if dropped:
+        save_state(state_file, state)
+
+    def step(outcome: Outcome) -> None:
+        if outcome.ok:
+            state[outcome.name] = keys[outcome.name]
+            save_state(state_file, state)
+        progress(outcome)
+
     address = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER")
     if address:
         outcomes = _run_dask(todo, address, step)
     else:
         outcomes = _run_local(todo, jobs, step, Path(state_file).parent / "kernels.log")
-    keys = {t.name: t.key for t in todo}
-    for outcome in outcomes:
-        if outcome.ok:
-            state[outcome.name] = keys[outcome.name]
-        else:
-            state.pop(outcome.name, None)
-    if outcomes:
-        save_state(state_file, state)
     return sorted(outcomes, key=lambda o: o.name), skipped
 
 
