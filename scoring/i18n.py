@@ -138,6 +138,30 @@ EN: dict[str, str] = {
         "Points are computed unrounded and shown to two decimals. Units with equal totals "
         "share a rank."
     ),
+    # ranking
+    "Kết quả xếp hạng mức độ chính quyền điện tử năm %(year)s": (
+        "E-government maturity ranking %(year)s"
+    ),
+    "phiên bản %(version)s, tối đa %(max)s điểm": "version %(version)s, maximum %(max)s points",
+    "từ %(min)s%%": "from %(min)s%%",
+    "tỷ lệ trên điểm tối đa áp dụng": "percent of the applicable maximum",
+    "So với năm trước": "Change since last year",
+    "Số đơn vị: %(n)s. Điểm trung bình %(mean)s (%(mean_pct)s), cao nhất %(high)s, "
+    "thấp nhất %(low)s.": (
+        "Units: %(n)s. Mean %(mean)s (%(mean_pct)s), highest %(high)s, lowest %(low)s."
+    ),
+    "Điểm tự đánh giá, chưa thẩm định.": "Self-assessed score, not verified.",
+    "Tình trạng phiếu": "Forms",
+    "Số đơn vị": "Units",
+    "Phải nộp": "Expected",
+    "Đã nộp": "Received",
+    "Đã thẩm định": "Verified",
+    "Chưa nộp": "Missing",
+    "Có cảnh báo": "With warnings",
+    "Cấp huyện (thành phố)": "District (city)",
+    "Các phòng, ban": "Departments",
+    "Các phường, xã": "Wards and communes",
+    "%(title)s (tối đa %(max)s điểm)": "%(title)s (maximum %(max)s points)",
     # page, index
     "Trang": "Page",
     "Báo cáo đánh giá chính quyền điện tử": "E-government assessment reports",

@@ -545,50 +545,48 @@ def _relative(path: Path, data_dir: Path) -> str:
 
 RANKING_HEADER = """
 <div class="report-header">
-  <div class="agency">ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ · ĐÁNH GIÁ, XẾP HẠNG CHÍNH QUYỀN ĐIỆN TỬ</div>
-  <h1>Kết quả xếp hạng mức độ chính quyền điện tử năm {{ year }}</h1>
+  <div class="agency">{{ _("ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ · ĐÁNH GIÁ, XẾP HẠNG CHÍNH QUYỀN ĐIỆN TỬ") }}</div>
+  <h1>{{ _("Kết quả xếp hạng mức độ chính quyền điện tử năm %(year)s", year=year) }}</h1>
   <table class="meta">
     {% for c in sets %}
-    <tr><th>{{ c.level_name }}</th><td>{{ c.cset.title }} (phiên bản {{ c.cset.version }},
-        tối đa {{ c.cset.max|mx }} điểm)</td></tr>
+    <tr><th>{{ c.level_name }}</th><td>{{ c.cset.title }} ({{ _("phiên bản %(version)s, tối đa %(max)s điểm", version=c.cset.version, max=c.cset.max|mx) }})</td></tr>
     {% endfor %}
-    <tr><th>Căn cứ</th><td>{% for line in legal %}{{ line }}<br>{% endfor %}</td></tr>
-    <tr><th>Xếp loại</th><td>{% for b in bands %}{{ b.name }}: từ {{ b.min_percent|mx }}%{{ "; " if not loop.last }}{% endfor %}
-        (tỷ lệ trên điểm tối đa áp dụng)</td></tr>
+    <tr><th>{{ _("Căn cứ") }}</th><td>{% for line in legal %}{{ line }}<br>{% endfor %}</td></tr>
+    <tr><th>{{ _("Xếp loại") }}</th><td>{% for b in bands %}{{ _(b.name) }}: {{ _("từ %(min)s%%", min=b.min_percent|mx) }}{{ "; " if not loop.last }}{% endfor %}
+        ({{ _("tỷ lệ trên điểm tối đa áp dụng") }})</td></tr>
   </table>
 </div>
 """
 
 LEVEL_TABLE = """
 <table class="data ranking">
-  <thead><tr><th class="num">Hạng</th><th>Đơn vị</th>
-  {% for code in groups %}<th class="num">Nhóm {{ code }}</th>{% endfor %}
-  <th class="num">Tổng điểm</th><th class="num">Tỷ lệ</th><th>Xếp loại</th>
-  <th class="num">So với năm trước</th></tr></thead>
+  <thead><tr><th class="num">{{ _("Hạng") }}</th><th>{{ _("Đơn vị") }}</th>
+  {% for code in groups %}<th class="num">{{ _("Nhóm %(code)s", code=code) }}</th>{% endfor %}
+  <th class="num">{{ _("Tổng điểm") }}</th><th class="num">{{ _("Tỷ lệ") }}</th><th>{{ _("Xếp loại") }}</th>
+  <th class="num">{{ _("So với năm trước") }}</th></tr></thead>
   <tbody>
   {% for r in rows %}
   <tr><td class="num">{{ r.rank }}</td><td>{{ r.name }}{% if not r.verified %}<sup>*</sup>{% endif %}</td>
     {% for code in groups %}<td class="num">{{ r.groups.get(code)|pts }}</td>{% endfor %}
     <td class="num"><b>{{ r.total|pts }}</b>/{{ r.max|mx }}</td><td class="num">{{ r.percent|pct }}</td>
-    <td class="band band-{{ r.band_slug }}">{{ r.band }}</td><td class="num">{{ r.change }}</td></tr>
+    <td class="band band-{{ r.band_slug }}">{{ _(r.band) }}</td><td class="num">{{ r.change }}</td></tr>
   {% endfor %}
   </tbody>
 </table>
-<p class="stats">Số đơn vị: {{ rows|length }}. Điểm trung bình {{ mean|pts }}
-({{ mean_pct|pct }}), cao nhất {{ high|pts }}, thấp nhất {{ low|pts }}.
-{% for band, n in band_counts %}{{ band }}: {{ n }}{{ "; " if not loop.last }}{% endfor %}.
-{% if unverified %}<br><sup>*</sup> Điểm tự đánh giá, chưa thẩm định.{% endif %}</p>
+<p class="stats">{{ _("Số đơn vị: %(n)s. Điểm trung bình %(mean)s (%(mean_pct)s), cao nhất %(high)s, thấp nhất %(low)s.", n=rows|length, mean=mean|pts, mean_pct=mean_pct|pct, high=high|pts, low=low|pts) }}
+{% for band, n in band_counts %}{{ _(band) }}: {{ n }}{{ "; " if not loop.last }}{% endfor %}.
+{% if unverified %}<br><sup>*</sup> {{ _("Điểm tự đánh giá, chưa thẩm định.") }}{% endif %}</p>
 """
 
 SUBMISSIONS = """
 <table class="data">
-  <thead><tr><th>Tình trạng phiếu</th><th class="num">Số đơn vị</th><th>Đơn vị</th></tr></thead>
+  <thead><tr><th>{{ _("Tình trạng phiếu") }}</th><th class="num">{{ _("Số đơn vị") }}</th><th>{{ _("Đơn vị") }}</th></tr></thead>
   <tbody>
-  <tr><td>Phải nộp</td><td class="num">{{ expected|length }}</td><td></td></tr>
-  <tr><td>Đã nộp</td><td class="num">{{ received|length }}</td><td></td></tr>
-  <tr><td>Đã thẩm định</td><td class="num">{{ verified|length }}</td><td>{{ verified|join(", ") }}</td></tr>
-  <tr><td>Chưa nộp</td><td class="num">{{ missing|length }}</td><td>{{ missing|join(", ") }}</td></tr>
-  <tr><td>Có cảnh báo</td><td class="num">{{ warned|length }}</td><td>{{ warned|join(", ") }}</td></tr>
+  <tr><td>{{ _("Phải nộp") }}</td><td class="num">{{ expected|length }}</td><td></td></tr>
+  <tr><td>{{ _("Đã nộp") }}</td><td class="num">{{ received|length }}</td><td></td></tr>
+  <tr><td>{{ _("Đã thẩm định") }}</td><td class="num">{{ verified|length }}</td><td>{{ verified|join(", ") }}</td></tr>
+  <tr><td>{{ _("Chưa nộp") }}</td><td class="num">{{ missing|length }}</td><td>{{ missing|join(", ") }}</td></tr>
+  <tr><td>{{ _("Có cảnh báo") }}</td><td class="num">{{ warned|length }}</td><td>{{ warned|join(", ") }}</td></tr>
   </tbody>
 </table>
 """
