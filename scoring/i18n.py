@@ -174,6 +174,7 @@ EN: dict[str, str] = {
     "Cấp": "Level",
     "Báo cáo": "Report",
     "Chưa có báo cáo nào.": "No reports yet.",
+    "chưa lập được": "not built",
 }
 
 

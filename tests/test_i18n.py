@@ -124,3 +124,21 @@ def test_english_unit_report_through_papermill(tmp_path):
     assert "1. Points by criteria group" in text and f"Page 1/{len(pages)}" in text
     assert "Phường Yên Thanh" in text  # data stays as written
     assert "Trang " not in text and "điểm" not in text
+
+
+def test_index_in_english_links_only_reports_that_exist(tmp_path):
+    from scoring.render.index import write_index
+
+    year = tmp_path / "2018"
+    (year / "units").mkdir(parents=True)
+    rows = "unit_id,name,level,rank,band\n06808,Phường Vàng Danh,commune,1,Tốt\n"
+    (year / "scores.csv").write_text(rows + "06811,Phường Bắc Sơn,commune,2,Khá\n")
+    for name in ("units/06808.html", "units/06808.pdf", "ranking.html"):
+        (year / name).write_text("x")
+    write_index(tmp_path, "en")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "Filter by unit name:" in page
+    assert "commune level" in page and "Good" in page and "Fair" in page
+    assert 'href="2018/units/06808.pdf"' in page and 'href="2018/ranking.html"' in page
+    assert "2018/units/06811" not in page and "2018/ranking.pdf" not in page
+    assert "Phường Bắc Sơn" in page  # listed, marked as not built

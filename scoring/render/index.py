@@ -25,6 +25,11 @@ def _template(lang: str) -> jinja2.Template:
     return env.from_string((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"))
 
 
+def _link(folder: Path, name: str) -> str | None:
+    """The relative link to a report, or None when it is not there (its notebook failed)."""
+    return f"{folder.name}/{name}" if (folder / name).is_file() else None
+
+
 def _year_entry(folder: Path, lang: str) -> dict[str, object]:
     with open(folder / "scores.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -40,11 +45,11 @@ def _year_entry(folder: Path, lang: str) -> dict[str, object]:
                 "level": _(LEVEL_NAMES_VI.get(row["level"], "")),
                 "rank": row["rank"],
                 "band": _(row["band"]),
-                "html": f"{folder.name}/units/{uid}.html",
-                "pdf": f"{folder.name}/units/{uid}.pdf",
+                "html": _link(folder, f"units/{uid}.html"),
+                "pdf": _link(folder, f"units/{uid}.pdf"),
             }
         )
-    files = {ext: f"{folder.name}/ranking.{ext}" for ext in ("html", "pdf", "xlsx")}
+    files = {ext: _link(folder, f"ranking.{ext}") for ext in ("html", "pdf", "xlsx")}
     return {"year": folder.name, "units": units, "ranking": files}
 
 
