@@ -29,7 +29,7 @@ system-deps:
 
 ## The annual cycle for YEAR: check the forms, score, render every report, rank, index.
 reports: $(STAMP)
-	@$(PY) -m scoring build --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --jobs $(JOBS) $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
+	@$(PY) -m scoring build --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --jobs $(JOBS) --lang $(OUTPUT_LANG) $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
 
 ## Every year that has data.
 reports-all: $(STAMP)

@@ -100,25 +100,30 @@ def subgroups_against_peers(
 
 
 def totals_by_band(
-    names: Sequence[str], totals: Sequence[float], bands: Sequence[str], maximum: float
+    names: Sequence[str],
+    totals: Sequence[float],
+    bands: Sequence[str],
+    maximum: float,
+    lang: str = "vi",
 ) -> bytes:
     """The ranking as horizontal bars, best at the top, coloured and hatched by band."""
+    _ = translator(lang)
     height = 0.32 * len(names) + 1.0
     fig, ax = plt.subplots(figsize=(7, height))
     ys = list(range(len(names)))[::-1]
     for y, total, band in zip(ys, totals, bands, strict=True):
         colour, hatch = band_style(band)
         ax.barh(y, total, color=colour, hatch=hatch, edgecolor="#37474f", linewidth=0.5)
-        ax.text(total, y, f" {numfmt.points(total)}", va="center", fontsize=8)
+        ax.text(total, y, f" {numfmt.points(total, lang)}", va="center", fontsize=8)
     ax.set_yticks(ys, names)
     ax.set_xlim(0, maximum * 1.12)
-    ax.set_xlabel(f"Tổng điểm (tối đa {numfmt.maximum(maximum)})")
+    ax.set_xlabel(_("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)})
     seen = list(dict.fromkeys(bands))
     handles = [
         plt.Rectangle((0, 0), 1, 1, color=band_style(b)[0], hatch=band_style(b)[1], ec="#37474f")
         for b in seen
     ]
-    ax.legend(handles, seen, loc="lower right", fontsize=8, frameon=True)
+    ax.legend(handles, [_(b) for b in seen], loc="lower right", fontsize=8, frameon=True)
     return to_png(fig)
 
 

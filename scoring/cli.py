@@ -96,13 +96,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         Path(args.build),
         jobs=args.jobs,
         scheduler=args.scheduler,
+        lang=args.lang,
     )
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     from scoring.render.index import write_index
 
-    write_index(Path(args.reports))
+    write_index(Path(args.reports), args.lang)
     return 0
 
 
@@ -122,6 +123,10 @@ def cmd_years(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lang_option(command: argparse.ArgumentParser, help_text: str) -> None:
+    command.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANG, help=help_text)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m scoring", description="Chấm điểm, xếp hạng chính quyền điện tử"
@@ -139,9 +144,7 @@ def parser() -> argparse.ArgumentParser:
     forms = command("forms", cmd_forms, "tạo phiếu khảo sát trống cho mọi đơn vị của năm")
     forms.add_argument("--out", type=Path, default=None)
     validate = command("validate", cmd_validate, "kiểm tra mọi phiếu đã nộp của năm")
-    validate.add_argument(
-        "--lang", choices=LANGUAGES, default=DEFAULT_LANG, help="ngôn ngữ thông báo (vi, en)"
-    )
+    _lang_option(validate, "ngôn ngữ thông báo (vi, en)")
     score = command("score", cmd_score, "chấm điểm, ghi scores.csv")
     score.add_argument("--reports", type=Path, default=Path("reports"))
     build = command("build", cmd_build, "kiểm tra, chấm điểm, lập mọi báo cáo của năm")
@@ -149,8 +152,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--build", type=Path, default=Path("build"))
     build.add_argument("--jobs", type=int, default=None)
     build.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler (tùy chọn)")
+    _lang_option(build, "ngôn ngữ báo cáo và thông báo (vi, en)")
     index = command("index", cmd_index, "lập lại reports/index.html", year=False)
     index.add_argument("--reports", type=Path, default=Path("reports"))
+    _lang_option(index, "ngôn ngữ trang mục lục (vi, en)")
     command("sample", cmd_sample, "tạo bộ phiếu mẫu (tất định) của năm")
     command("years", cmd_years, "liệt kê các năm có dữ liệu", year=False)
     return top
@@ -163,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ScoringError as exc:
+        problems = getattr(exc, "problems", None)  # pipeline.InvalidSubmissions
+        if problems is not None:
+            print_problems(problems, getattr(args, "lang", DEFAULT_LANG))
+            return 1
         print(f"Lỗi: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

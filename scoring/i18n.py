@@ -71,6 +71,7 @@ EN: dict[str, str] = {
     "Điểm": "Points",
     "Trung bình các đơn vị cùng cấp": "Mean of units at the same level",
     "% điểm tối đa": "% of maximum",
+    "Tổng điểm (tối đa %(max)s)": "Total points (maximum %(max)s)",
     # peers, to improve
     "%(name)s là đơn vị duy nhất được đánh giá ở %(level)s năm %(year)s: "
     "không có đơn vị cùng cấp để so sánh.": (
@@ -152,6 +153,7 @@ EN: dict[str, str] = {
     ),
     "Điểm tự đánh giá, chưa thẩm định.": "Self-assessed score, not verified.",
     "Tình trạng phiếu": "Forms",
+    "Tình hình nộp phiếu": "Forms received",
     "Số đơn vị": "Units",
     "Phải nộp": "Expected",
     "Đã nộp": "Received",
@@ -162,6 +164,24 @@ EN: dict[str, str] = {
     "Các phòng, ban": "Departments",
     "Các phường, xã": "Wards and communes",
     "%(title)s (tối đa %(max)s điểm)": "%(title)s (maximum %(max)s points)",
+    # build: titles, ranking.xlsx, console
+    "%(name)s – Chính quyền điện tử năm %(year)s": "%(name)s – e-government %(year)s",
+    "Xếp hạng chính quyền điện tử năm %(year)s": "E-government ranking %(year)s",
+    "Mã đơn vị": "Unit id",
+    "Tỷ lệ (%)": "Percent",
+    "Điểm tự đánh giá": "Self-assessed points",
+    "Điểm từng tiêu chí": "Points per criterion",
+    "Mã tiêu chí": "Criterion code",
+    "Áp dụng": "Applies",
+    "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
+    "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
+    "trình %(peak)s MB.": (
+        "%(year)s: %(built)s reports built, %(skipped)s unchanged, %(failed)s failed. "
+        "Task time %(secs)s s in all; peak memory per worker %(peak)s MB."
+    ),
+    "  Lỗi báo cáo %(name)s (%(level)s): %(error)s": (
+        "  Report %(name)s (%(level)s) failed: %(error)s"
+    ),
     # page, index
     "Trang": "Page",
     "Báo cáo đánh giá chính quyền điện tử": "E-government assessment reports",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import jinja2
 
@@ -253,20 +254,15 @@ def _row_class(node: Node, groups: set[str]) -> str:
     return "subgroup" if node.children else "criterion"
 
 
-@dataclass(frozen=True)
-class UnitReport:
-    """Everything the unit report shows, for one unit of one year."""
+class _Speaks:
+    """What both reports share: their text is in ``self.lang`` (vi, or en for the option)."""
 
-    result: YearResult
-    unit_id: str
-    lang: str = "vi"
+    lang: str
+    SECTIONS: ClassVar[dict[str, str]] = {}
 
-    @classmethod
-    def build(cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi") -> UnitReport:
-        result = assess(str(data_dir), int(year))
-        if unit_id not in result.official:
-            raise ScoringError(f"Đơn vị '{unit_id}' không có điểm năm {year}")
-        return cls(result, unit_id, i18n.check(lang))
+    def section(self, key: str) -> Fragment:
+        """A section heading ("1. Điểm theo nhóm tiêu chí") in the report's language."""
+        return self._render("<h2>{{ _(title) }}</h2>", title=self.SECTIONS[key])
 
     def _(self, text: str) -> str:
         return i18n.translator(self.lang)(text)
@@ -274,9 +270,22 @@ class UnitReport:
     def _render(self, template: str, **context: object) -> Fragment:
         return _render(template, self.lang, **context)
 
-    def section(self, key: str) -> Fragment:
-        """A numbered section heading ("1. Điểm theo nhóm tiêu chí") in the report's language."""
-        return self._render("<h2>{{ _(title) }}</h2>", title=UNIT_SECTIONS[key])
+
+@dataclass(frozen=True)
+class UnitReport(_Speaks):
+    """Everything the unit report shows, for one unit of one year."""
+
+    result: YearResult
+    unit_id: str
+    lang: str = "vi"
+    SECTIONS: ClassVar[dict[str, str]] = UNIT_SECTIONS
+
+    @classmethod
+    def build(cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi") -> UnitReport:
+        result = assess(str(data_dir), int(year))
+        if unit_id not in result.official:
+            raise ScoringError(f"Đơn vị '{unit_id}' không có điểm năm {year}")
+        return cls(result, unit_id, i18n.check(lang))
 
     @property
     def unit(self):  # noqa: ANN201 - a scoring.units.Unit
@@ -593,14 +602,16 @@ SUBMISSIONS = """
 
 
 @dataclass(frozen=True)
-class RankingReport:
+class RankingReport(_Speaks):
     """The city-wide ranking of one year: one peer group per level."""
 
     result: YearResult
+    lang: str = "vi"
+    SECTIONS: ClassVar[dict[str, str]] = {"submissions": "Tình hình nộp phiếu"}
 
     @classmethod
-    def build(cls, data_dir: str | Path, year: int) -> RankingReport:
-        return cls(assess(str(data_dir), int(year)))
+    def build(cls, data_dir: str | Path, year: int, lang: str = "vi") -> RankingReport:
+        return cls(assess(str(data_dir), int(year)), i18n.check(lang))
 
     def levels(self) -> list[str]:
         order = ["district", "department", "commune"]
@@ -608,21 +619,24 @@ class RankingReport:
 
     def level_title(self, level: str) -> Fragment:
         cset = self.result.inputs.criteria.for_level(level)
-        return _render(
-            "<h2>{{ t }} (tối đa {{ m|mx }} điểm)</h2>", t=LEVEL_TITLES[level], m=cset.max
+        return self._render(
+            "<h2>{{ _('%(title)s (tối đa %(max)s điểm)', title=t, max=m|mx) }}</h2>",
+            t=self._(LEVEL_TITLES[level]),
+            m=cset.max,
         )
 
     def header(self) -> Fragment:
         criteria = self.result.inputs.criteria
         sets = [
-            {"level_name": LEVEL_TITLES[lv], "cset": criteria.for_level(lv)} for lv in self.levels()
+            {"level_name": self._(LEVEL_TITLES[lv]), "cset": criteria.for_level(lv)}
+            for lv in self.levels()
         ]
         legal = list(
             dict.fromkeys(
                 line for lv in self.levels() for line in criteria.for_level(lv).legal_basis
             )
         )
-        return _render(
+        return self._render(
             RANKING_HEADER, year=self.result.year, sets=sets, legal=legal, bands=criteria.bands
         )
 
@@ -661,7 +675,7 @@ class RankingReport:
         for r in rows:
             counts[str(r["band"])] += 1
         groups = [g.code for g in self.result.inputs.criteria.for_level(level).groups]
-        return _render(
+        return self._render(
             LEVEL_TABLE,
             rows=rows,
             groups=groups,
@@ -684,6 +698,7 @@ class RankingReport:
                 [float(r["total"]) for r in rows],  # type: ignore[arg-type]
                 [str(r["band"]) for r in rows],
                 cset.max,
+                lang=self.lang,
             )
         )
 
@@ -705,7 +720,7 @@ class RankingReport:
         warned = sorted(
             {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
         )
-        return _render(
+        return self._render(
             SUBMISSIONS,
             expected=coll.expected,
             received=sorted(coll.submissions),

@@ -2,17 +2,20 @@
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
 import pytest
 import yaml
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from scoring import charts, i18n, numfmt, report
 from scoring.criteria import LEVEL_NAMES_VI
+from scoring.render import build
 from scoring.render.assets import TEMPLATES
-from scoring.render.driver import NOTEBOOKS, Task, run_task
 from scoring.report import UnitReport
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,8 +73,10 @@ def test_every_text_shown_has_an_english_translation():
     texts = (
         template_texts(report)
         | file_template_texts(TEMPLATES / "index.html.j2")
-        | python_texts(report, charts)
+        | python_texts(report, charts, build)
         | set(report.UNIT_SECTIONS.values())
+        | set(report.RankingReport.SECTIONS.values())
+        | set(report.LEVEL_TITLES.values())
         | set(LEVEL_NAMES_VI.values())
         | bands
         | {"Trang"}
@@ -103,27 +108,48 @@ def test_english_fragments_carry_no_vietnamese_of_ours():
 
 
 @pytest.mark.e2e
-def test_english_unit_report_through_papermill(tmp_path):
-    task = Task(
-        name="06826",
-        notebook=str(NOTEBOOKS / "unit_report.ipynb"),
-        parameters={"unit_id": "06826", "year": 2018, "data_dir": str(DATA), "lang": "en"},
-        executed=str(tmp_path / "06826.ipynb"),
-        html=str(tmp_path / "06826.html"),
-        pdf=str(tmp_path / "06826.pdf"),
-        title="Phường Yên Thanh – e-government 2018",
-        key="",
+def test_english_build(tmp_path):
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scoring",
+            "build",
+            "--year",
+            "2018",
+            "--data",
+            str(DATA),
+            "--reports",
+            str(tmp_path / "reports"),
+            "--build",
+            str(tmp_path / "build"),
+            "--jobs",
+            "2",
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
-    outcome = run_task(task)
-    assert outcome.ok, outcome.error
-    html = Path(task.html).read_text(encoding="utf-8")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "2018: 26 reports built, 0 unchanged, 0 failed." in run.stderr
+    year = tmp_path / "reports" / "2018"
+    html = (year / "units" / "06826.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
-    pages = PdfReader(task.pdf).pages
+    pages = PdfReader(year / "units" / "06826.pdf").pages
     text = "\n".join(p.extract_text() for p in pages)
     assert "55.55/100 points" in text and "Band: Average" in text
     assert "1. Points by criteria group" in text and f"Page 1/{len(pages)}" in text
     assert "Phường Yên Thanh" in text  # data stays as written
     assert "Trang " not in text and "điểm" not in text
+    ranking = "\n".join(p.extract_text() for p in PdfReader(year / "ranking.pdf").pages)
+    assert "E-government maturity ranking 2018" in ranking and "Forms received" in ranking
+    assert "Wards and communes (maximum 100 points)" in ranking and "Xếp loại" not in ranking
+    wb = load_workbook(year / "ranking.xlsx")
+    assert "Points per criterion" in wb.sheetnames and wb["Departments"]["A1"].value == "Rank"
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Filter by unit name:" in index and "2018/units/06826.pdf" in index
 
 
 def test_index_in_english_links_only_reports_that_exist(tmp_path):

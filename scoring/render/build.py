@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from scoring import numfmt
+from scoring import i18n, numfmt
 from scoring.criteria import LEVEL_NAMES_VI
 from scoring.io import remove_temp_files
 from scoring.pipeline import YearResult, assess, build_date, previous, write_scores
@@ -73,34 +73,40 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def make_tasks(
-    result: YearResult, paths: Paths, scores: pd.DataFrame, details: pd.DataFrame
+    result: YearResult,
+    paths: Paths,
+    scores: pd.DataFrame,
+    details: pd.DataFrame,
+    lang: str = "vi",
 ) -> list[Task]:
+    _ = i18n.translator(lang)
     code = code_digest()
     prev = previous(result)
     prev_scores = _records(prev.table()) if prev is not None else []
     date = build_date(result).isoformat()
     tasks = []
     for unit in result.scored_units():
-        shown = UnitReport(result, unit.id).shown()
+        shown = UnitReport(result, unit.id, lang).shown()
         tasks.append(
             _task(
                 paths,
                 unit.id,
                 "unit_report.ipynb",
-                {"unit_id": unit.id},
-                f"{unit.name} – Chính quyền điện tử năm {paths.year}",
+                {"unit_id": unit.id, "lang": lang},
+                _("%(name)s – Chính quyền điện tử năm %(year)s")
+                % {"name": unit.name, "year": paths.year},
                 _key(code, shown),
             )
         )
     summary = result.inputs.collection.summary()
-    shown_all = [_records(scores), _records(details), summary, prev_scores, date]
+    shown_all = [_records(scores), _records(details), summary, prev_scores, date, lang]
     tasks.append(
         _task(
             paths,
             "ranking",
             "ranking.ipynb",
-            {},
-            f"Xếp hạng chính quyền điện tử năm {paths.year}",
+            {"lang": lang},
+            _("Xếp hạng chính quyền điện tử năm %(year)s") % {"year": paths.year},
             _key(code, shown_all),
         )
     )
@@ -124,8 +130,13 @@ def _task(
 
 
 def write_ranking_xlsx(
-    result: YearResult, paths: Paths, scores: pd.DataFrame, details: pd.DataFrame
+    result: YearResult,
+    paths: Paths,
+    scores: pd.DataFrame,
+    details: pd.DataFrame,
+    lang: str = "vi",
 ) -> None:
+    _ = i18n.translator(lang)
     wb = Workbook()
     wb.remove(wb.active)
     for level in ["district", "department", "commune"]:
@@ -134,16 +145,16 @@ def write_ranking_xlsx(
             continue
         groups = [g.code for g in result.inputs.criteria.for_level(level).groups]
         headers = [
-            "Hạng",
-            "Mã đơn vị",
-            "Đơn vị",
-            *[f"Nhóm {g}" for g in groups],
-            "Tổng điểm",
-            "Điểm tối đa",
-            "Tỷ lệ (%)",
-            "Xếp loại",
-            "Đã thẩm định",
-            "Điểm tự đánh giá",
+            _("Hạng"),
+            _("Mã đơn vị"),
+            _("Đơn vị"),
+            *[_("Nhóm %(code)s") % {"code": g} for g in groups],
+            _("Tổng điểm"),
+            _("Điểm tối đa"),
+            _("Tỷ lệ (%)"),
+            _("Xếp loại"),
+            _("Đã thẩm định"),
+            _("Điểm tự đánh giá"),
         ]
         data = [
             [
@@ -154,29 +165,29 @@ def write_ranking_xlsx(
                 float(r["total"]),
                 float(r["max"]),
                 float(r["percent"]),
-                r["band"],
-                "Có" if r["verified"] else "Không",
+                _(r["band"]),
+                _("Có") if r["verified"] else _("Không"),
                 float(r["self_total"]),
             ]
-            for _, r in rows.iterrows()
+            for _row, r in rows.iterrows()
         ]
-        ws = wb.create_sheet(LEVEL_TITLES[level][:31])
+        ws = wb.create_sheet(_(LEVEL_TITLES[level])[:31])
         workbook.add_table(
             ws, headers, data, [0, None, None, *[2] * len(groups), 2, 2, 2, None, None, 2]
         )
     names = dict(zip(scores["unit_id"], scores["name"], strict=True))
     crit = details[details["is_criterion"]]
-    ws = wb.create_sheet("Điểm từng tiêu chí")
+    ws = wb.create_sheet(_("Điểm từng tiêu chí"))
     headers = [
-        "Mã đơn vị",
-        "Đơn vị",
-        "Mã tiêu chí",
-        "Tiêu chí",
-        "Điểm đạt",
-        "Điểm tối đa",
-        "Áp dụng",
-        "Điểm tự đánh giá",
-        "Điểm thẩm định",
+        _("Mã đơn vị"),
+        _("Đơn vị"),
+        _("Mã tiêu chí"),
+        _("Tiêu chí"),
+        _("Điểm đạt"),
+        _("Điểm tối đa"),
+        _("Áp dụng"),
+        _("Điểm tự đánh giá"),
+        _("Điểm thẩm định"),
     ]
     data = [
         [
@@ -186,11 +197,11 @@ def write_ranking_xlsx(
             r["name"],
             float(r["points"]),
             float(r["max"]),
-            "Có" if r["applicable"] else "Không",
+            _("Có") if r["applicable"] else _("Không"),
             float(r["self_points"]),
             None if pd.isna(r["verified_points"]) else float(r["verified_points"]),
         ]
-        for _, r in crit.iterrows()
+        for _row, r in crit.iterrows()
     ]
     workbook.add_table(ws, headers, data, [None, None, None, None, 2, 2, None, 2, 2])
     workbook.save(wb, paths.year_reports / "ranking.xlsx", build_date(result))
@@ -210,6 +221,7 @@ def build(
     build_dir: Path,
     jobs: int | None = None,
     scheduler: str | None = None,
+    lang: str = "vi",
 ) -> int:
     """The whole cycle for one year; returns the exit status for ``make reports``."""
     from scoring.cli import print_problems
@@ -218,10 +230,10 @@ def build(
     # Scored years are shared with the notebooks' kernels through a cache keyed by code.
     os.environ["SCORING_CACHE"] = str((paths.build / "cache" / code_digest()[:16]).resolve())
     result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
-    print_problems(result.inputs.collection.warnings)
+    print_problems(result.inputs.collection.warnings, lang)  # type: ignore[arg-type]
     remove_leftovers(paths)
     scores, details = write_scores(result, paths.year_reports)
-    tasks = make_tasks(result, paths, scores, details)
+    tasks = make_tasks(result, paths, scores, details, lang)
     state_file = paths.year_build / "state.json"
     # ranking.xlsx shows what the ranking report shows: rewrite it when that is rebuilt,
     # before the run records the ranking as built (a build killed in between redoes both).
@@ -230,28 +242,41 @@ def build(
         load_state(state_file).get("ranking") != ranking_key
         or not (paths.year_reports / "ranking.xlsx").exists()
     ):
-        write_ranking_xlsx(result, paths, scores, details)
+        write_ranking_xlsx(result, paths, scores, details, lang)
     outcomes, skipped = run_tasks(tasks, state_file, jobs, scheduler)
-    index.write_index(paths.reports)
-    return _summary(result, outcomes, skipped)
+    index.write_index(paths.reports, lang)
+    return _summary(result, outcomes, skipped, lang)
 
 
-def _summary(result: YearResult, outcomes: list[Outcome], skipped: list[Task]) -> int:
+def _summary(
+    result: YearResult, outcomes: list[Outcome], skipped: list[Task], lang: str = "vi"
+) -> int:
+    _ = i18n.translator(lang)
     failed = [o for o in outcomes if not o.ok]
     built = len(outcomes) - len(failed)
     secs = sum(o.seconds for o in outcomes)
     peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
-    print(
-        f"Năm {result.year}: lập {built} báo cáo, giữ nguyên {len(skipped)} báo cáo "
-        f"không đổi, lỗi {len(failed)}. Tổng thời gian các tác vụ "
-        f"{numfmt.number(secs, 1)} giây; bộ nhớ đỉnh mỗi tiến trình "
-        f"{numfmt.number(peak, 0)} MB.",
-        file=sys.stderr,
+    summary = _(
+        "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
+        "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
+        "trình %(peak)s MB."
     )
-    levels = {u.id: LEVEL_NAMES_VI[u.level] for u in result.inputs.units}
+    figures = {
+        "year": result.year,
+        "built": built,
+        "skipped": len(skipped),
+        "failed": len(failed),
+        "secs": numfmt.number(secs, 1, lang=lang),
+        "peak": numfmt.number(peak, 0, lang=lang),
+    }
+    print(summary % figures, file=sys.stderr)
+    levels = {u.id: _(LEVEL_NAMES_VI[u.level]) for u in result.inputs.units}
     for outcome in failed:
-        print(
-            f"  Lỗi báo cáo {outcome.name} ({levels.get(outcome.name, '')}): {outcome.error}",
-            file=sys.stderr,
-        )
+        line = _("  Lỗi báo cáo %(name)s (%(level)s): %(error)s")
+        where = {
+            "name": outcome.name,
+            "level": levels.get(outcome.name, ""),
+            "error": outcome.error,
+        }
+        print(line % where, file=sys.stderr)
     return 1 if failed else 0
