@@ -7,8 +7,12 @@ builds give the same bytes. matplotlib's bundled DejaVu Sans covers Vietnamese.
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Sequence
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import matplotlib
 
@@ -99,50 +103,155 @@ def subgroups_against_peers(
     return to_png(fig)
 
 
+# The ranking's charts are cut into figures of at most this many units, each fitting on
+# one A4 page with its own axis, column headings and legend: one figure per level grew
+# with the level (300 units: two images 14 000 px tall, 500 MB and 10 s to draw, and
+# taller than a page, so a PDF showed only the first ~45 rows).
+ROWS_PER_FIGURE = 40
+ROW_HEIGHT = 0.2  # inches per unit in the ranking's charts
+
+
+def _pages(count: int, size: int) -> list[range]:
+    """Ranges of at most ``size`` rows, as even as possible (no last page of 2 rows)."""
+    if count <= 0:
+        return []
+    parts = -(-count // size)
+    step = -(-count // parts)
+    return [range(first, min(first + step, count)) for first in range(0, count, step)]
+
+
+def _remembered(kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
+    """``draw(*args)``, kept in the build's cache (SCORING_CACHE, one folder per code
+    version) under a hash of its arguments: a correction in one form redraws only the
+    ranking's pages it changes. A figure read from the cache is touched, so the build can
+    drop the figures no longer used (``scoring.render.build``).
+    """
+    folder = os.environ.get("SCORING_CACHE")
+    if not folder:
+        return draw(*args)
+    key = hashlib.sha256(json.dumps([kind, *args], ensure_ascii=False).encode()).hexdigest()
+    path = Path(folder) / "figures" / f"{key[:32]}.png"
+    try:
+        png = path.read_bytes()
+        os.utime(path)
+        return png
+    except OSError:
+        pass
+    png = draw(*args)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(png)
+    os.replace(tmp, path)
+    return png
+
+
 def totals_by_band(
     names: Sequence[str],
     totals: Sequence[float],
     bands: Sequence[str],
     maximum: float,
+    rows_per_figure: int = ROWS_PER_FIGURE,
     lang: str = "vi",
+) -> list[bytes]:
+    """The ranking as horizontal bars, best at the top, coloured and hatched by band.
+
+    One figure per ``rows_per_figure`` units, all on the same scale and with the same
+    legend (every band of the level), so the pages read as one chart.
+    """
+    legend = list(dict.fromkeys(bands))
+    return [
+        _remembered(
+            "bars",
+            _bars_page,
+            [names[i] for i in rows],
+            [totals[i] for i in rows],
+            [bands[i] for i in rows],
+            legend,
+            maximum,
+            lang,
+        )
+        for rows in _pages(len(names), rows_per_figure)
+    ]
+
+
+def _bars_page(
+    names: list[str],
+    totals: list[float],
+    bands: list[str],
+    legend: list[str],
+    maximum: float,
+    lang: str,
 ) -> bytes:
-    """The ranking as horizontal bars, best at the top, coloured and hatched by band."""
     _ = translator(lang)
-    height = 0.32 * len(names) + 1.0
-    fig, ax = plt.subplots(figsize=(7, height))
+    fig, ax = plt.subplots(figsize=(7, ROW_HEIGHT * len(names) + 1.0))
     ys = list(range(len(names)))[::-1]
-    for y, total, band in zip(ys, totals, bands, strict=True):
+    for band in legend:  # one call per band, not per unit
         colour, hatch = band_style(band)
-        ax.barh(y, total, color=colour, hatch=hatch, edgecolor="#37474f", linewidth=0.5)
-        ax.text(total, y, f" {numfmt.points(total, lang)}", va="center", fontsize=8)
-    ax.set_yticks(ys, names)
+        mine = [(y, t) for y, t, b in zip(ys, totals, bands, strict=True) if b == band]
+        if mine:
+            ax.barh(
+                [y for y, _total in mine],
+                [t for _y, t in mine],
+                height=0.75,
+                color=colour,
+                hatch=hatch,
+                edgecolor="#37474f",
+                linewidth=0.5,
+            )
+    for y, total in zip(ys, totals, strict=True):
+        ax.text(total, y, f" {numfmt.points(total, lang)}", va="center", fontsize=7.5)
+    ax.set_yticks(ys, names, fontsize=7.5)
+    ax.set_ylim(-0.6, len(names) - 0.4)
     ax.set_xlim(0, maximum * 1.12)
     ax.set_xlabel(_("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)})
-    seen = list(dict.fromkeys(bands))
     handles = [
         plt.Rectangle((0, 0), 1, 1, color=band_style(b)[0], hatch=band_style(b)[1], ec="#37474f")
-        for b in seen
+        for b in legend
     ]
-    ax.legend(handles, [_(b) for b in seen], loc="lower right", fontsize=8, frameon=True)
+    ax.legend(handles, [_(b) for b in legend], loc="lower right", fontsize=8, frameon=True)
     return to_png(fig)
 
 
 def heatmap(
-    row_labels: Sequence[str], col_labels: Sequence[str], values: Sequence[Sequence[float | None]]
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    rows_per_figure: int = ROWS_PER_FIGURE,
+    lang: str = "vi",
+) -> list[bytes]:
+    """Units × sub-groups, percent of maximum, with the figure written in each cell.
+
+    One figure per ``rows_per_figure`` units, each with the column headings and the
+    colour scale (0–100 % on every page, so a colour means the same everywhere).
+    """
+    return [
+        _remembered(
+            "heat",
+            _heat_page,
+            [row_labels[i] for i in rows],
+            list(col_labels),
+            [list(values[i]) for i in rows],
+            lang,
+        )
+        for rows in _pages(len(row_labels), rows_per_figure)
+    ]
+
+
+def _heat_page(
+    row_labels: list[str], col_labels: list[str], values: list[list[float | None]], lang: str
 ) -> bytes:
-    """Units × sub-groups, percent of maximum, with the figure written in each cell."""
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(row_labels) + 1.2))
     grid = [[float("nan") if v is None else v for v in row] for row in values]
+    fig, ax = plt.subplots(figsize=(7, ROW_HEIGHT * len(grid) + 1.2))
     image = ax.imshow(grid, cmap="Greens", vmin=0, vmax=100, aspect="auto")
     ax.set_xticks(range(len(col_labels)), col_labels)
-    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.set_yticks(range(len(row_labels)), row_labels, fontsize=7.5)
     ax.tick_params(top=True, bottom=False, labeltop=True, labelbottom=False)
     for i, row in enumerate(grid):
         for j, v in enumerate(row):
-            text = "–" if v != v else numfmt.number(v, 0)
+            text = "–" if v != v else numfmt.number(v, 0, lang=lang)
             colour = "white" if v == v and v >= 60 else "black"
-            ax.text(j, i, text, ha="center", va="center", fontsize=7.5, color=colour)
-    fig.colorbar(image, ax=ax, label="% điểm tối đa", shrink=0.8)
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
+    fig.colorbar(image, ax=ax, label=translator(lang)("% điểm tối đa"), shrink=0.8)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     return to_png(fig)

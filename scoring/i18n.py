@@ -11,11 +11,13 @@ them.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from scoring.errors import ScoringError
 from scoring.lang import LANGUAGES
+
+if TYPE_CHECKING:
+    import jinja2
 
 EN: dict[str, str] = {
     # levels and bands (data, translated when known)
@@ -181,6 +183,10 @@ EN: dict[str, str] = {
     ),
     "  Lỗi báo cáo %(name)s (%(level)s): %(error)s": (
         "  Report %(name)s (%(level)s) failed: %(error)s"
+    ),
+    "Năm %(year)s: không có gì thay đổi từ lần lập trước (dữ liệu, mã nguồn, báo cáo); "
+    "giữ nguyên %(n)s báo cáo.": (
+        "%(year)s: nothing changed since the last build (data, code, reports); %(n)s reports kept."
     ),
     # page, index
     "Trang": "Page",

@@ -687,22 +687,25 @@ class RankingReport(_Speaks):
             unverified=any(not r["verified"] for r in rows),
         )
 
-    def chart(self, level: str) -> Png:
+    def chart(self, level: str) -> list[Png]:
+        """The level's totals as bars, one figure per page of units."""
         rows = self.rows(level)
         cset = self.result.inputs.criteria.for_level(level)
         from scoring import charts
 
-        return Png(
-            charts.totals_by_band(
+        return [
+            Png(png)
+            for png in charts.totals_by_band(
                 [str(r["name"]) for r in rows],
                 [float(r["total"]) for r in rows],  # type: ignore[arg-type]
                 [str(r["band"]) for r in rows],
                 cset.max,
                 lang=self.lang,
             )
-        )
+        ]
 
-    def heatmap(self, level: str) -> Png:
+    def heatmap(self, level: str) -> list[Png]:
+        """Units × sub-groups in percent of maximum, one figure per page of units."""
         rows = self.rows(level)
         cset = self.result.inputs.criteria.for_level(level)
         subs = [s.code for g in cset.groups for s in g.children if not s.is_criterion]
@@ -712,7 +715,8 @@ class RankingReport(_Speaks):
             grid.append([score.node(c).percent if score.node(c).applicable else None for c in subs])
         from scoring import charts
 
-        return Png(charts.heatmap([str(r["name"]) for r in rows], subs, grid))
+        names = [str(r["name"]) for r in rows]
+        return [Png(png) for png in charts.heatmap(names, subs, grid, lang=self.lang)]
 
     def submissions(self) -> Fragment:
         coll = self.result.inputs.collection

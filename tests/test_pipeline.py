@@ -64,3 +64,86 @@ def test_not_applicable_reduces_the_maximum(result):
     assert table.loc["196-TTR", "percent"] == pytest.approx(
         table.loc["196-TTR", "total"] / table.loc["196-TTR", "max"] * 100
     )
+
+
+def _copy_year(tmp_path: Path) -> Path:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    return data
+
+
+def _set_value(path: Path, cell: str, value: object, *clear: str) -> None:
+    """Type ``value`` in ``cell`` of the form and empty the ``clear`` cells, then save."""
+    import os
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb["Phiếu khảo sát"][cell] = value
+    for other in clear:
+        wb["Phiếu khảo sát"][other] = None
+    wb.save(path)
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_changed_form_is_read_alone_and_spliced_in_order(tmp_path, monkeypatch):
+    from scoring import pipeline
+
+    data = _copy_year(tmp_path)
+    cache = tmp_path / "cache"
+    first = pipeline.load_reusing(data, 2018, cache)
+    assert first.collection == pipeline.load(data, 2018).collection
+    target = first.collection.submissions["06808"]
+    code, cell = next(
+        (c, a) for c, a in target.cells.items() if isinstance(target.values[c], float)
+    )
+    # the figure changes, and with no evidence left the form gains warnings, which must
+    # come in the same place as in a full read (before those of later files)
+    evidence = [f"G{a[1:]}" for a in target.cells.values()]  # "Minh chứng" is column G
+    _set_value(target.path, cell, target.values[code] + 1, *evidence)
+    reads: list[Path] = []
+    real = pipeline.read_submission
+
+    def counted(path, *args):  # noqa: ANN001, ANN202
+        reads.append(path)
+        return real(path, *args)
+
+    full_load = pipeline.load
+    monkeypatch.setattr(pipeline, "read_submission", counted)
+    monkeypatch.setattr(pipeline, "load", lambda *a: pytest.fail("read every form"))
+    again = pipeline.load_reusing(data, 2018, cache)
+    monkeypatch.undo()
+    assert reads == [target.path]
+    fresh = full_load(data, 2018).collection
+    assert again.collection.submissions["06808"].values[code] == target.values[code] + 1
+    assert again.collection == fresh
+    assert list(again.collection.submissions) == list(fresh.submissions)
+    new = [p for p in fresh.warnings if p.file == str(target.path)]
+    assert new and fresh.warnings[-1].file != str(target.path)
+
+
+def test_an_error_or_a_new_file_reads_every_form(tmp_path):
+    from scoring import pipeline
+
+    data = _copy_year(tmp_path)
+    cache = tmp_path / "cache"
+    first = pipeline.load_reusing(data, 2018, cache)
+    target = first.collection.submissions["06811"]
+    code, cell = next(
+        (c, a) for c, a in target.cells.items() if isinstance(target.values[c], float)
+    )
+    _set_value(target.path, cell, "không rõ")
+    broken = pipeline.load_reusing(data, 2018, cache)
+    assert broken.collection.errors
+    assert broken.collection == pipeline.load(data, 2018).collection
+    _set_value(target.path, cell, target.values[code])
+    fixed = pipeline.load_reusing(data, 2018, cache)
+    assert not fixed.collection.errors
+    assert fixed.collection == pipeline.load(data, 2018).collection
+    (data / "2018" / "submissions" / "notes.txt").write_text("ghi chú", encoding="utf-8")
+    extra = pipeline.load_reusing(data, 2018, cache)
+    assert extra.collection == pipeline.load(data, 2018).collection
+    assert extra.collection.warnings != fixed.collection.warnings

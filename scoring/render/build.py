@@ -6,6 +6,10 @@
 3. Render every unit report and the ranking (driver: pool or Dask), each only when what
    it shows changed.
 4. Write ``ranking.xlsx`` and ``index.html``.
+
+A build whose inputs (names, sizes and modification times of the year's and the
+previous year's files), code, options and outputs are those of the last successful
+build has nothing to do: it says so and stops before importing pandas or reading a form.
 """
 
 from __future__ import annotations
@@ -14,21 +18,23 @@ import hashlib
 import json
 import os
 import sys
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from openpyxl import Workbook
+from scoring.stamp import inputs_stamp
 
-from scoring import i18n, numfmt
-from scoring.criteria import LEVEL_NAMES_VI
-from scoring.io import remove_temp_files
-from scoring.pipeline import YearResult, assess, build_date, previous, write_scores
-from scoring.render import index, workbook
-from scoring.render.driver import NOTEBOOKS, Outcome, Task, load_state, run_tasks
-from scoring.report import LEVEL_TITLES, UnitReport
+if TYPE_CHECKING:  # imported where used, so that a build with nothing to do stays light
+    import pandas as pd
+
+    from scoring.pipeline import YearResult
+    from scoring.render.driver import Outcome, Task
 
 PACKAGE = Path(__file__).resolve().parents[1]
+NOTEBOOKS = PACKAGE.parent / "notebooks"
 
 
 @dataclass(frozen=True)
@@ -79,12 +85,28 @@ def make_tasks(
     details: pd.DataFrame,
     lang: str = "vi",
 ) -> list[Task]:
+    from scoring import i18n
+    from scoring.pipeline import build_date, previous
+    from scoring.report import UnitReport
+
     _ = i18n.translator(lang)
     code = code_digest()
     prev = previous(result)
     prev_scores = _records(prev.table()) if prev is not None else []
     date = build_date(result).isoformat()
-    tasks = []
+    summary = result.inputs.collection.summary()
+    shown_all = [_records(scores), _records(details), summary, prev_scores, date, lang]
+    # The ranking first: it is the longest task, and a worker should not start it last.
+    tasks = [
+        _task(
+            paths,
+            "ranking",
+            "ranking.ipynb",
+            {"lang": lang},
+            _("Xếp hạng chính quyền điện tử năm %(year)s") % {"year": paths.year},
+            _key(code, shown_all),
+        )
+    ]
     for unit in result.scored_units():
         shown = UnitReport(result, unit.id, lang).shown()
         tasks.append(
@@ -98,24 +120,14 @@ def make_tasks(
                 _key(code, shown),
             )
         )
-    summary = result.inputs.collection.summary()
-    shown_all = [_records(scores), _records(details), summary, prev_scores, date, lang]
-    tasks.append(
-        _task(
-            paths,
-            "ranking",
-            "ranking.ipynb",
-            {"lang": lang},
-            _("Xếp hạng chính quyền điện tử năm %(year)s") % {"year": paths.year},
-            _key(code, shown_all),
-        )
-    )
     return tasks
 
 
 def _task(
     paths: Paths, name: str, notebook: str, params: dict[str, object], title: str, key: str
 ) -> Task:
+    from scoring.render.driver import Task
+
     out = paths.year_reports if name == "ranking" else paths.year_reports / "units"
     return Task(
         name=name,
@@ -136,6 +148,14 @@ def write_ranking_xlsx(
     details: pd.DataFrame,
     lang: str = "vi",
 ) -> None:
+    import pandas as pd
+    from openpyxl import Workbook
+
+    from scoring import i18n
+    from scoring.pipeline import build_date
+    from scoring.render import workbook
+    from scoring.report import LEVEL_TITLES
+
     _ = i18n.translator(lang)
     wb = Workbook()
     wb.remove(wb.active)
@@ -209,9 +229,126 @@ def write_ranking_xlsx(
 
 def remove_leftovers(paths: Paths) -> None:
     """Delete the temporary files of writes cut short by a killed build (see scoring.io)."""
+    from scoring.io import remove_temp_files
+
     remove_temp_files(paths.reports, recursive=False)  # index.html
     for folder in (paths.year_reports, paths.year_build, paths.build / "cache"):
         remove_temp_files(folder)
+
+
+class _Clock:
+    """Seconds per phase of a build, printed when SCORING_TIMINGS is set (``make bench``)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.phases: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases.append((name, now - self.last))
+        self.last = now
+
+    def report(self, outcomes: list[Outcome]) -> None:
+        if not os.environ.get("SCORING_TIMINGS"):
+            return
+        fmt = ", ".join(f"{name} {seconds:.2f}" for name, seconds in self.phases)
+        print(f"Thời gian (s): {fmt}", file=sys.stderr)
+        for outcome in sorted(outcomes, key=lambda o: (o.name != "ranking", -o.seconds))[:3]:
+            steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcome.steps)
+            print(
+                f"  tác vụ {outcome.name}: {outcome.seconds:.2f} ({steps}), "
+                f"{outcome.peak_rss_mb:.0f} MB",
+                file=sys.stderr,
+            )
+
+
+class _Background:
+    """``func(*args)`` in a thread; ``join()`` waits for it and raises what it raised."""
+
+    def __init__(self, func: Callable[..., object], *args: object) -> None:
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                func(*args)
+            except BaseException as exc:  # noqa: BLE001 - raised again in join()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _fingerprint(paths: Paths, lang: str) -> str:
+    """What a build's outputs depend on, cheaply: code, options, input files' stamps."""
+    parts = [
+        code_digest(),
+        lang,
+        str(paths.data.resolve()),
+        str(paths.reports.resolve()),
+        str(paths.year),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        inputs_stamp(paths.data, paths.year),
+        inputs_stamp(paths.data, paths.year - 1),  # the reports compare with it
+    ]
+    return _key(*parts)
+
+
+def _index_stamp(reports: Path) -> list[list[object]]:
+    """What the index shows: the years with a scores.csv, and when each was written."""
+    found = []
+    for folder in sorted(Path(reports).glob("*/scores.csv")):
+        found.append([folder.parent.name, folder.stat().st_mtime_ns])
+    return found
+
+
+def _nothing_to_do(paths: Paths, fingerprint: str, lang: str) -> bool:
+    """True, after printing what the last build printed, when it left nothing to do."""
+    try:
+        done = json.loads((paths.year_build / "done.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(done, dict) or done.get("fingerprint") != fingerprint:
+        return False
+    if done.get("index") != _index_stamp(paths.reports):
+        return False
+    outputs = [paths.reports / str(name) for name in done.get("outputs", [])]
+    if not outputs or not all(path.is_file() for path in outputs):
+        return False
+    for line in done.get("warnings", []):
+        print(line, file=sys.stderr)
+    from scoring.i18n import translator
+
+    line = translator(lang)(
+        "Năm %(year)s: không có gì thay đổi từ lần lập trước (dữ liệu, mã nguồn, báo cáo); "
+        "giữ nguyên %(n)s báo cáo."
+    )
+    print(line % {"year": paths.year, "n": done.get("reports", 0)}, file=sys.stderr)
+    return True
+
+
+def _record_done(paths: Paths, fingerprint: str, tasks: list[Task], warnings: list[str]) -> None:
+    from scoring.io import write_text
+
+    names = ["index.html", *[f"{paths.year}/{n}" for n in _YEAR_FILES]]
+    for task in tasks:
+        for path in (task.html, task.pdf):
+            names.append(Path(path).relative_to(paths.reports).as_posix())
+    done = {
+        "fingerprint": fingerprint,
+        "index": _index_stamp(paths.reports),
+        "reports": len(tasks),
+        "warnings": warnings,
+        "outputs": names,
+    }
+    write_text(paths.year_build / "done.json", json.dumps(done, ensure_ascii=False, indent=1))
+
+
+_YEAR_FILES = ("scores.csv", "criteria_scores.csv", "ranking.xlsx")
 
 
 def build(
@@ -224,34 +361,107 @@ def build(
     lang: str = "vi",
 ) -> int:
     """The whole cycle for one year; returns the exit status for ``make reports``."""
-    from scoring.cli import print_problems
-
+    clock = _Clock()
+    began_ns = time.time_ns()
     paths = Paths(Path(data), Path(reports), Path(build_dir), year)
+    fingerprint = _fingerprint(paths, lang)
+    if _nothing_to_do(paths, fingerprint, lang):
+        return 0
+    clock.lap("kiểm tra thay đổi")
+    from scoring.cli import print_problems
+    from scoring.pipeline import assess, write_scores
+    from scoring.render import index
+    from scoring.render.driver import Workers, run_tasks
+
     # Scored years are shared with the notebooks' kernels through a cache keyed by code.
-    os.environ["SCORING_CACHE"] = str((paths.build / "cache" / code_digest()[:16]).resolve())
-    result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
-    print_problems(result.inputs.collection.warnings, lang)  # type: ignore[arg-type]
-    remove_leftovers(paths)
-    scores, details = write_scores(result, paths.year_reports)
-    tasks = make_tasks(result, paths, scores, details, lang)
-    state_file = paths.year_build / "state.json"
-    # ranking.xlsx shows what the ranking report shows: rewrite it when that is rebuilt,
-    # before the run records the ranking as built (a build killed in between redoes both).
-    ranking_key = next(t.key for t in tasks if t.name == "ranking")
-    if (
-        load_state(state_file).get("ranking") != ranking_key
-        or not (paths.year_reports / "ranking.xlsx").exists()
-    ):
-        write_ranking_xlsx(result, paths, scores, details, lang)
-    outcomes, skipped = run_tasks(tasks, state_file, jobs, scheduler)
+    cache = (paths.build / "cache" / code_digest()[:16]).resolve()
+    os.environ["SCORING_CACHE"] = str(cache)
+    jobs = jobs or os.cpu_count() or 1
+    local = not (scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER"))
+    # Local workers start now: their kernels warm up while this process scores the year.
+    workers = Workers(jobs, paths.year_build / "kernels.log") if local else None
+    (paths.year_build / "done.json").unlink(missing_ok=True)
+    try:
+        result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
+        warnings = result.inputs.collection.warnings
+        print_problems(warnings, lang)  # type: ignore[arg-type]
+        remove_leftovers(paths)
+        clock.lap("đọc và chấm điểm")
+        scores, details = write_scores(result, paths.year_reports)
+        tasks = make_tasks(result, paths, scores, details, lang)
+        clock.lap("khóa báo cáo")
+        state = paths.year_build / "state.json"
+        # ranking.xlsx shows what the ranking report shows: rebuilt when that is rebuilt,
+        # here while the workers render (this process only waits for them meanwhile).
+        ranking_key = next(t.key for t in tasks if t.name == "ranking")
+        writer = None
+        if _xlsx_stale(paths, ranking_key):
+            writer = _Background(_write_xlsx, result, paths, scores, details, lang, ranking_key)
+        outcomes, skipped = run_tasks(tasks, state, jobs, scheduler, workers)
+        clock.lap("lập báo cáo")
+        if writer is not None:
+            writer.join()
+        clock.lap("ranking.xlsx")
+    finally:
+        if workers is not None:
+            workers.close()
+    if any(o.name == "ranking" and o.ok for o in outcomes):
+        _prune_figures(cache, began_ns)
     index.write_index(paths.reports, lang)
-    return _summary(result, outcomes, skipped, lang)
+    clock.lap("mục lục")
+    status = _summary(result, outcomes, skipped, lang)
+    if status == 0:
+        _record_done(paths, fingerprint, tasks, [p.format() for p in warnings])
+    clock.report(outcomes)
+    return status
+
+
+def _prune_figures(cache: Path, since_ns: int) -> None:
+    """Delete the ranking's cached figures (``scoring.charts``) that the ranking just
+    built neither drew nor read: they show a state of the year that is gone.
+    """
+    margin = 2_000_000_000  # file times come from a coarser clock than time.time_ns()
+    for path in (cache / "figures").glob("*.png"):
+        if path.stat().st_mtime_ns < since_ns - margin:
+            path.unlink(missing_ok=True)
+
+
+def _xlsx_stale(paths: Paths, ranking_key: str) -> bool:
+    """Whether ranking.xlsx may not show what the ranking shows now.
+
+    Its key is recorded beside the state only once the file is written, so a build
+    killed in between writes it again (unchanged bytes are not rewritten).
+    """
+    xlsx = paths.year_reports / "ranking.xlsx"
+    key_file = paths.year_build / "ranking.xlsx.key"
+    try:
+        return not xlsx.exists() or key_file.read_text(encoding="utf-8") != ranking_key
+    except OSError:
+        return True
+
+
+def _write_xlsx(
+    result: YearResult,
+    paths: Paths,
+    scores: pd.DataFrame,
+    details: pd.DataFrame,
+    lang: str,
+    ranking_key: str,
+) -> None:
+    from scoring.io import write_text
+
+    write_ranking_xlsx(result, paths, scores, details, lang)
+    write_text(paths.year_build / "ranking.xlsx.key", ranking_key)
 
 
 def _summary(
     result: YearResult, outcomes: list[Outcome], skipped: list[Task], lang: str = "vi"
 ) -> int:
+    from scoring import i18n, numfmt
+    from scoring.criteria import LEVEL_NAMES_VI
+
     _ = i18n.translator(lang)
+
     failed = [o for o in outcomes if not o.ok]
     built = len(outcomes) - len(failed)
     secs = sum(o.seconds for o in outcomes)

@@ -27,6 +27,13 @@ from pathlib import Path
 
 from scoring.io import write_text
 
+# jsonschema, which nbformat imports, imports the optional rfc3987_syntax when it is
+# installed (JupyterLab's dependencies bring it), and that compiles a grammar at import:
+# about 1 s in every worker, for IRI format checks that notebook validation never makes.
+# Made unimportable here, jsonschema simply goes without them.
+if "rfc3987_syntax" not in sys.modules:
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
@@ -51,6 +58,9 @@ class Outcome:
     seconds: float
     peak_rss_mb: float
     error: str = ""
+    # seconds per step: "kernel" (starting one, when this task had to), "execute"
+    # (papermill), "html" (nbconvert and the page), "pdf" (WeasyPrint)
+    steps: tuple[tuple[str, float], ...] = ()
 
 
 def _peak_rss_mb() -> float:
@@ -109,7 +119,8 @@ class _WarmKernel:
     much as the report itself; a warm kernel pays it once per worker. Each notebook
     starts with ``%reset -f`` so no variable leaks from one unit to the next, and the
     kernel is replaced after ``RECYCLE_AFTER`` notebooks (on Dask, where workers live on)
-    or after a failure.
+    or after a failure. A local worker starts its kernel, and imports the package in
+    it, as soon as it is spawned (``_start_worker``), while the build is still scoring.
     """
 
     RECYCLE_AFTER = TASKS_PER_WORKER
@@ -118,12 +129,44 @@ class _WarmKernel:
         self.manager_class = _kernel_manager()
         self.km: object | None = None
         self.runs = 0
+        self.unreported = 0.0  # seconds spent starting, not yet in an Outcome
 
-    def get(self) -> object:
-        if self.km is None or self.runs >= self.RECYCLE_AFTER:
+    def start(
+        self, cwd: str, warm_up: str = "", meanwhile: Callable[[], None] | None = None
+    ) -> None:
+        """Start a kernel; send it ``warm_up`` to run, do ``meanwhile`` here while it
+        starts and runs it (two processes at work), then wait until it has finished.
+        """
+        from jupyter_core.utils import run_sync
+
+        began = time.perf_counter()
+        self.close()
+        km = self.manager_class(kernel_name="python3")
+        run_sync(km.start_kernel)(cwd=cwd)
+        self.km, self.runs = km, 0
+        client = km.client() if warm_up else None
+        try:
+            if client is not None:
+                client.start_channels()  # requests wait in the socket until the kernel is up
+                sent = client.execute(warm_up, silent=True, store_history=False)
+            if meanwhile is not None:
+                meanwhile()
+            if client is not None:
+                deadline = time.monotonic() + 120
+                while True:
+                    reply = run_sync(client.get_shell_msg)(timeout=deadline - time.monotonic())
+                    if reply["parent_header"].get("msg_id") == sent:
+                        break
+        except Exception:  # noqa: BLE001 - a kernel that cannot warm up is replaced
             self.close()
-            self.km = self.manager_class(kernel_name="python3")
-            self.runs = 0
+        finally:
+            if client is not None:
+                client.stop_channels()
+        self.unreported += time.perf_counter() - began
+
+    def get(self, cwd: str) -> object:
+        if self.km is None or self.runs >= self.RECYCLE_AFTER:
+            self.start(cwd)
         self.runs += 1
         return self.km
 
@@ -140,6 +183,18 @@ class _WarmKernel:
 
 _KERNEL: _WarmKernel | None = None
 RESET_CELL = 'get_ipython().run_line_magic("reset", "-f")  # scoring: fresh namespace'
+# What every report imports first; a new kernel imports it while the worker waits for work.
+WARM_UP = "import scoring.report, scoring.charts"
+
+
+def _kernel() -> _WarmKernel:
+    import atexit
+
+    global _KERNEL
+    if _KERNEL is None:
+        _KERNEL = _WarmKernel()
+        atexit.register(_KERNEL.close)
+    return _KERNEL
 
 
 def _with_reset(notebook: str) -> object:
@@ -155,22 +210,22 @@ def _with_reset(notebook: str) -> object:
 
 def run_task(task: Task) -> Outcome:
     """Execute, export and print one report; never raises (errors come back as text)."""
-    import atexit
-
     import nbformat
     import papermill
 
     from scoring.render.html import notebook_to_html
     from scoring.render.pdf import write_pdf
 
-    global _KERNEL
-    if _KERNEL is None:
-        _KERNEL = _WarmKernel()
-        atexit.register(_KERNEL.close)
+    kernel = _kernel()
     start = time.perf_counter()
+    steps: list[tuple[str, float]] = []
     try:
-        # papermill rewrites its output file in place cell after cell: a kill would leave a
-        # half-executed notebook. It writes none here; the complete one is written below.
+        Path(task.executed).parent.mkdir(parents=True, exist_ok=True)
+        cwd = str(Path(task.notebook).parent)
+        km = kernel.get(cwd)
+        mark = time.perf_counter()
+        # papermill rewrites its output file in place: a kill would leave a half-executed
+        # notebook. It writes none here; the complete one is written below, atomically.
         nb = papermill.execute_notebook(
             _with_reset(task.notebook),
             None,
@@ -178,20 +233,33 @@ def run_task(task: Task) -> Outcome:
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            cwd=str(Path(task.notebook).parent),
-            km=_KERNEL.get(),
+            cwd=cwd,
+            km=km,
+            request_save_on_cell_execute=False,  # saved once, at the end
         )
         write_text(Path(task.executed), nbformat.writes(nb))
+        steps.append(("execute", time.perf_counter() - mark))
+        mark = time.perf_counter()
         page = notebook_to_html(nb, task.title, str(task.parameters.get("lang", "vi")))
         write_text(Path(task.html), page)
+        steps.append(("html", time.perf_counter() - mark))
+        mark = time.perf_counter()
         write_pdf(page, Path(task.pdf))
+        steps.append(("pdf", time.perf_counter() - mark))
     except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on
-        _KERNEL.close()  # a failed notebook may have left the kernel in any state
+        kernel.close()  # a failed notebook may have left the kernel in any state
         detail = _error_text(exc)
         if not hasattr(exc, "ename"):
             detail += "\n" + "".join(traceback.format_exception_only(exc)).strip()
         return Outcome(task.name, False, time.perf_counter() - start, _peak_rss_mb(), detail)
-    return Outcome(task.name, True, time.perf_counter() - start, _peak_rss_mb())
+    started, kernel.unreported = kernel.unreported, 0.0
+    return Outcome(
+        task.name,
+        True,
+        time.perf_counter() - start,
+        _peak_rss_mb(),
+        steps=(("start", started), *steps),
+    )
 
 
 def _progress(total: int) -> Callable[[Outcome], None]:
@@ -227,29 +295,107 @@ def _quiet_worker(log_path: str) -> None:
     os.close(fd)
 
 
+def _start_worker(log_path: str) -> None:
+    """A new local worker: quiet stderr, start a kernel warming up, and meanwhile import
+    the rendering stack here (about 1 s each, in two processes at once).
+    """
+    began = time.perf_counter()
+    _quiet_worker(log_path)
+
+    def imports() -> None:
+        import papermill  # noqa: F401
+
+        import scoring.render.html
+        import scoring.render.pdf  # noqa: F401
+
+    kernel = _kernel()
+    try:
+        kernel.start(str(NOTEBOOKS), WARM_UP, meanwhile=imports)
+    except Exception:  # noqa: BLE001 - the first task starts one again and reports why
+        kernel.close()
+    kernel.unreported = time.perf_counter() - began
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class Workers:
+    """Local workers, started before their tasks are known.
+
+    Spawning a worker and starting its kernel takes seconds; ``Workers(jobs, log)``
+    starts them at once, so they warm up while the build reads and scores the year,
+    and ``run_tasks(..., workers=...)`` uses them for the first batch. Close it (or use
+    it as a context manager) when done.
+    """
+
+    def __init__(self, jobs: int, log_path: Path) -> None:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        self.jobs = max(1, jobs)
+        self.log_path = Path(log_path)
+        self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(str(log_path),),
+        )
+        for _ in range(self.jobs):  # a spawning pool starts a process per waiting task
+            self.pool.submit(_ready)
+
+    def take(self) -> ProcessPoolExecutor | None:
+        pool, self.pool = self.pool, None
+        return pool
+
+    def close(self) -> None:
+        """Stop workers left unused; they exit once started (the interpreter waits)."""
+        pool = self.take()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _run_local(
-    tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None], log_path: Path
+    tasks: list[Task],
+    jobs: int,
+    on_done: Callable[[Outcome], None],
+    log_path: Path,
+    workers: Workers | None = None,
 ) -> list[Outcome]:
     """Run the tasks on ``jobs`` workers, in batches of TASKS_PER_WORKER tasks per worker.
 
     Each batch gets a fresh pool, which bounds a worker's memory. (The pool's own
-    ``max_tasks_per_child`` can hang on Python 3.11, so we do not use it.)
+    ``max_tasks_per_child`` can hang on Python 3.11, so we do not use it.) The first
+    batch runs on ``workers`` when given (already started, kernels warm).
     """
-    workers = max(1, min(jobs, len(tasks)))
+    count = max(1, min(jobs, len(tasks)))
     log_path.parent.mkdir(parents=True, exist_ok=True)
     outcomes: list[Outcome] = []
-    batch = workers * TASKS_PER_WORKER
+    first_pool = workers.take() if workers is not None else None
+    if first_pool is not None:
+        count = workers.jobs  # type: ignore[union-attr]
+    batch = count * TASKS_PER_WORKER
     for first in range(0, len(tasks), batch):
-        with ProcessPoolExecutor(
-            max_workers=workers,
+        pool = first_pool or ProcessPoolExecutor(
+            max_workers=count,
             mp_context=get_context("spawn"),
-            initializer=_quiet_worker,
+            initializer=_start_worker,
             initargs=(str(log_path),),
-        ) as pool:
+        )
+        first_pool = None
+        try:
             futures = [pool.submit(run_task, t) for t in tasks[first : first + batch]]
             for future in as_completed(futures):
                 outcomes.append(future.result())
                 on_done(outcomes[-1])
+        finally:
+            # Workers stop their kernels and exit while the build goes on (the interpreter
+            # waits for them at exit); a new batch gets new workers meanwhile.
+            pool.shutdown(wait=False, cancel_futures=True)
     return outcomes
 
 
@@ -267,19 +413,17 @@ def _run_dask(tasks: list[Task], address: str, on_done: Callable[[Outcome], None
 
 
 def run_tasks(
-    tasks: Iterable[Task], state_file: Path, jobs: int | None = None, scheduler: str | None = None
+    tasks: Iterable[Task],
+    state_file: Path,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    workers: Workers | None = None,
 ) -> tuple[list[Outcome], list[Task]]:
-    """Run the tasks whose outputs are stale; return (outcomes, skipped tasks)."""
+    """Run the tasks whose outputs are stale, in the given order (longest first is best);
+    return (outcomes, skipped tasks). ``workers``: local workers already started.
+    """
     state = load_state(state_file)
-    todo: list[Task] = []
-    skipped: list[Task] = []
-    for task in tasks:
-        fresh = (
-            state.get(task.name) == task.key
-            and Path(task.html).exists()
-            and Path(task.pdf).exists()
-        )
-        (skipped if fresh else todo).append(task)
+    todo, skipped = split_stale(tasks, state)
     jobs = jobs or os.cpu_count() or 1
     progress = _progress(len(todo))
     # The state records only outputs that are on disk: a task's entry goes before any of
@@ -300,8 +444,23 @@ def run_tasks(
     if address:
         outcomes = _run_dask(todo, address, step)
     else:
-        outcomes = _run_local(todo, jobs, step, Path(state_file).parent / "kernels.log")
+        log = Path(state_file).parent / "kernels.log"
+        outcomes = _run_local(todo, jobs, step, log, workers if todo else None)
     return sorted(outcomes, key=lambda o: o.name), skipped
+
+
+def split_stale(tasks: Iterable[Task], state: dict[str, str]) -> tuple[list[Task], list[Task]]:
+    """(tasks to run, tasks whose outputs match their key in ``state`` and exist)."""
+    todo: list[Task] = []
+    skipped: list[Task] = []
+    for task in tasks:
+        fresh = (
+            state.get(task.name) == task.key
+            and Path(task.html).exists()
+            and Path(task.pdf).exists()
+        )
+        (skipped if fresh else todo).append(task)
+    return todo, skipped
 
 
 def load_state(path: Path) -> dict[str, str]:
