@@ -235,7 +235,7 @@ class _Clock:
             steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcome.steps)
             print(
                 f"  tác vụ {outcome.name}: {outcome.seconds:.2f} ({steps}), "
-                f"{outcome.peak_rss_mb:.0f} MB",
+                f"{outcome.peak_rss_mb:.0f} MB, nhân {outcome.kernel_peak_mb:.0f} MB",
                 file=sys.stderr,
             )
 
@@ -259,6 +259,26 @@ class _Background:
         self.thread.join()
         if self.error is not None:
             raise self.error
+
+
+def _warm_server(
+    paths: Paths, jobs: int
+) -> Callable[[list[Task], Callable[[Outcome], None]], list[Outcome]] | None:
+    """A sender of tasks to this build folder's warm server (``scoring.render.server``),
+    started if need be, when SCORING_WARM_MINUTES asks for one; else None.
+    """
+    try:
+        minutes = float(os.environ.get("SCORING_WARM_MINUTES", "0") or 0)
+    except ValueError:
+        minutes = 0
+    if minutes <= 0:
+        return None
+    from scoring.render import server
+
+    conn = server.connect_or_start(paths.build, code_digest(), jobs, minutes)
+    if conn is None:
+        return None
+    return lambda tasks, on_done: server.run_remote(conn, tasks, on_done)
 
 
 def _fingerprint(paths: Paths) -> str:
@@ -352,8 +372,10 @@ def build(
     os.environ["SCORING_CACHE"] = str(cache)
     jobs = jobs or os.cpu_count() or 1
     local = not (scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER"))
-    # Local workers start now: their kernels warm up while this process scores the year.
-    workers = Workers(jobs, paths.year_build / "kernels.log") if local else None
+    # Warm workers kept from the last build (SCORING_WARM_MINUTES), or local workers
+    # started now, so that their kernels warm up while this process scores the year.
+    remote = _warm_server(paths, jobs) if local else None
+    workers = Workers(jobs, paths.year_build / "kernels.log") if local and not remote else None
     (paths.year_build / "done.json").unlink(missing_ok=True)
     try:
         result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
@@ -371,7 +393,7 @@ def build(
         writer = None
         if any(t.name == "ranking" for t in stale) or not xlsx.exists():
             writer = _Background(write_ranking_xlsx, result, paths, scores, details)
-        outcomes, skipped = run_tasks(tasks, state, jobs, scheduler, workers)
+        outcomes, skipped = run_tasks(tasks, state, jobs, scheduler, workers, remote)
         clock.lap("lập báo cáo")
         if writer is not None:
             writer.join()
@@ -408,11 +430,12 @@ def _summary(result: YearResult, outcomes: list[Outcome], skipped: list[Task]) -
     built = len(outcomes) - len(failed)
     secs = sum(o.seconds for o in outcomes)
     peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
+    kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
     print(
         f"Năm {result.year}: lập {built} báo cáo, giữ nguyên {len(skipped)} báo cáo "
         f"không đổi, lỗi {len(failed)}. Tổng thời gian các tác vụ "
         f"{numfmt.number(secs, 1)} giây; bộ nhớ đỉnh mỗi tiến trình "
-        f"{numfmt.number(peak, 0)} MB.",
+        f"{numfmt.number(peak, 0)} MB (nhân Jupyter của nó {numfmt.number(kernel, 0)} MB).",
         file=sys.stderr,
     )
     levels = {u.id: LEVEL_NAMES_VI[u.level] for u in result.inputs.units}
