@@ -321,8 +321,13 @@ def _start_worker(log_path: str) -> None:
     """A new local worker: quiet stderr, start a kernel warming up, and meanwhile import
     the rendering stack here (about 1 s each, in two processes at once).
     """
+    import atexit
+
     began = time.perf_counter()
     _quiet_worker(log_path)
+    # Run last at exit, after the kernel is stopped: skip tearing down the interpreter
+    # (a few tenths of a second the build would wait for; outputs are written by then).
+    atexit.register(os._exit, 0)
 
     def imports() -> None:
         import papermill  # noqa: F401
