@@ -7,12 +7,15 @@ the sample's seeded filler), then measures side by side:
     ``jupyter nbconvert --to html`` CLI, WeasyPrint CLI (on ``--plain`` units, default 3,
     reported per unit);
 (b) ``make reports`` from cold (this package's driver, JOBS workers);
-(c) a second run with nothing changed;
-(d) a run after one changed submission;
+(c) a second run with nothing changed (three runs);
+(d) runs after one figure of one form was corrected (``--repeat``, median and range),
+    with fresh workers, and (d') with warm workers kept between builds
+    (SCORING_WARM_MINUTES);
 (e) the scoring step alone on 10 000 synthetic units.
 
-It prints seconds per unit, the ratio a/b and the peak memory per worker. Run it with
-``--units 60`` and ``--units 300`` to see how cost grows.
+It prints seconds per unit, the ratio a/b, the peak memory per worker and its kernel, and
+where the time of a build goes (SCORING_TIMINGS). Run it with ``--units 60`` and
+``--units 300`` to see how cost grows.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 
 from scoring.criteria import CriteriaSet, load_year
 from scoring.forms import fill_form, write_form
+from scoring.render.server import stop_servers
 from scoring.sample import _as_typed, natural_values
 from scoring.scores import score_peers
 from scoring.units import Unit
@@ -126,7 +130,10 @@ def plain_chain(data: Path, out: Path, units: list[Unit]) -> float:
     return total / len(units)
 
 
-def build(data: Path, reports: Path, build_dir: Path, jobs: int) -> tuple[float, str]:
+def build(
+    data: Path, reports: Path, build_dir: Path, jobs: int, **env: str
+) -> tuple[float, str, list[str]]:
+    """One ``make reports``: (seconds, its summary line, its timing lines)."""
     start = time.perf_counter()
     run = subprocess.run(
         [
@@ -148,11 +155,36 @@ def build(data: Path, reports: Path, build_dir: Path, jobs: int) -> tuple[float,
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env={**os.environ, "SCORING_TIMINGS": "1", **env},
     )
+    seconds = time.perf_counter() - start
     if run.returncode != 0:
         raise SystemExit(run.stderr[-2000:])
-    summary = [line for line in run.stderr.splitlines() if "bộ nhớ đỉnh" in line]
-    return time.perf_counter() - start, summary[-1] if summary else ""
+    lines = run.stderr.splitlines()
+    summary = [line for line in lines if line.startswith(f"Năm {YEAR}:")]
+    timings = [line for line in lines if line.startswith(("Thời gian", "  tác vụ"))]
+    return seconds, summary[-1] if summary else "", timings
+
+
+def corrections(
+    data: Path, reports: Path, build_dir: Path, jobs: int, unit: Unit, times: int, **env: str
+) -> list[tuple[float, str, list[str]]]:
+    """``times`` builds, each after one figure of ``unit``'s form was corrected (or the
+    correction undone), as an analyst going through the returned forms.
+    """
+    cset = load_year(data, YEAR).for_level("commune")
+    original = unit_values(cset, unit, int(unit.id[1:]))
+    runs = []
+    for n in range(times):
+        values = corrected(cset, original) if n % 2 == 0 else original
+        write_unit_form(data, cset, unit, values)
+        runs.append(build(data, reports, build_dir, jobs, **env))
+    return runs
+
+
+def _spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"{ordered[len(ordered) // 2]:.1f} s (từ {ordered[0]:.1f} đến {ordered[-1]:.1f})"
 
 
 def scoring_only(count: int) -> float:
@@ -175,6 +207,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=60)
     parser.add_argument("--plain", type=int, default=3, help="units for the plain chain")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3, help="corrections measured in (d)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -183,16 +216,30 @@ def main() -> None:
         print(f"Tỉnh thử nghiệm: {args.units} đơn vị, {args.jobs} tiến trình", flush=True)
         plain = plain_chain(data, root / "plain", units[: args.plain])
         print(f"(a) chuỗi công cụ thông thường: {plain:.2f} s/đơn vị", flush=True)
-        cold, memory = build(data, root / "reports", root / "build", args.jobs)
+        reports, build_dir = root / "reports", root / "build"
+        cold, memory, timings = build(data, reports, build_dir, args.jobs)
         per_unit = cold / (args.units + 1)
         print(f"(b) make reports lần đầu: {cold:.1f} s, {per_unit:.2f} s/đơn vị; {memory}")
+        print("\n".join(timings[:1]))
         print(f"    tỉ lệ a/b: {plain / per_unit:.1f}×")
-        noop, _ = build(data, root / "reports", root / "build", args.jobs)
-        print(f"(c) chạy lại khi không có gì đổi: {noop:.2f} s")
-        cset = load_year(data, YEAR).for_level("commune")
-        write_unit_form(data, cset, units[0], corrected(cset, unit_values(cset, units[0], 0)))
-        changed, _ = build(data, root / "reports", root / "build", args.jobs)
-        print(f"(d) sau khi sửa một số liệu trong một phiếu: {changed:.1f} s")
+        noops = [build(data, reports, build_dir, args.jobs)[0] for _ in range(3)]
+        print(f"(c) chạy lại khi không có gì đổi: {min(noops):.2f}–{max(noops):.2f} s")
+        runs = corrections(data, reports, build_dir, args.jobs, units[0], args.repeat)
+        print(f"(d) sau khi sửa một số liệu trong một phiếu: {_spread([r[0] for r in runs])}")
+        print(runs[-1][1])
+        print("\n".join(runs[-1][2]))
+        # The same with warm workers kept between builds (SCORING_WARM_MINUTES): the first
+        # build starts them, the next ones find them ready.
+        warm = {"SCORING_WARM_MINUTES": "5"}
+        try:
+            runs = corrections(
+                data, reports, build_dir, args.jobs, units[1], args.repeat + 1, **warm
+            )
+        finally:
+            stop_servers(build_dir)
+        print(f"(d') như (d), tiến trình chạy sẵn: {_spread([r[0] for r in runs[1:]])}")
+        print(runs[-1][1])
+        print("\n".join(runs[-1][2]))
         print(f"(e) chỉ chấm điểm 10.000 đơn vị: {scoring_only(10_000):.2f} s")
 
 

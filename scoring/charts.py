@@ -208,7 +208,16 @@ def _bars_page(
         plt.Rectangle((0, 0), 1, 1, color=band_style(b)[0], hatch=band_style(b)[1], ec="#37474f")
         for b in legend
     ]
-    ax.legend(handles, [_(b) for b in legend], loc="lower right", fontsize=8, frameon=True)
+    # above the bars, not over them: on a page of the best units every bar is long
+    ax.legend(
+        handles,
+        [_(b) for b in legend],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=len(legend),
+        fontsize=8,
+        frameon=False,
+    )
     return to_png(fig)
 
 

@@ -177,9 +177,10 @@ EN: dict[str, str] = {
     "Áp dụng": "Applies",
     "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
     "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
-    "trình %(peak)s MB.": (
+    "trình %(peak)s MB (nhân Jupyter của nó %(kernel)s MB).": (
         "%(year)s: %(built)s reports built, %(skipped)s unchanged, %(failed)s failed. "
-        "Task time %(secs)s s in all; peak memory per worker %(peak)s MB."
+        "Task time %(secs)s s in all; peak memory per worker %(peak)s MB (its Jupyter "
+        "kernel %(kernel)s MB)."
     ),
     "  Lỗi báo cáo %(name)s (%(level)s): %(error)s": (
         "  Report %(name)s (%(level)s) failed: %(error)s"

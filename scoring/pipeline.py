@@ -163,22 +163,32 @@ def score(inputs: YearInputs) -> YearResult:
     return YearResult(inputs, self_scores, verified_scores, official, ranks, peers)
 
 
-@functools.lru_cache(maxsize=8)
 def assess(data_dir: str | Path, year: int) -> YearResult:
     """Load and score one year, cached per process and, when SCORING_CACHE names a folder,
     across processes: the render driver sets it so that each report notebook loads the
     scored year instead of reading every form again, and so that a build after a few
     forms changed reads only those forms (``load_reusing``).
+
+    Both caches are keyed by the input files' stamp (names, sizes, modification times),
+    so a process that lives on (a warm kernel, a JupyterLab session) sees a changed form.
     """
-    data_dir = Path(data_dir)
-    cache_dir = os.environ.get("SCORING_CACHE")
+    return _assess(
+        str(data_dir),
+        int(year),
+        os.environ.get("SCORING_CACHE", ""),
+        inputs_stamp(Path(data_dir), year),
+    )
+
+
+@functools.lru_cache(maxsize=4)  # a year and the one before, in a kernel that lives on
+def _assess(data_dir: str, year: int, cache_dir: str, stamp: str) -> YearResult:
     if not cache_dir:
-        return score(load(data_dir, year))
-    cache = Path(cache_dir) / f"{year}-{inputs_stamp(data_dir, year)}.pickle"
+        return score(load(Path(data_dir), year))
+    cache = Path(cache_dir) / f"{year}-{stamp}.pickle"
     if cache.exists():
         with open(cache, "rb") as fh:
             return pickle.load(fh)  # noqa: S301 - our own build folder
-    result = score(load_reusing(data_dir, year, Path(cache_dir)))
+    result = score(load_reusing(Path(data_dir), year, Path(cache_dir)))
     write_bytes(cache, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     _prune(Path(cache_dir), f"{year}-*.pickle", keep=3)
     return result

@@ -588,16 +588,17 @@ LEVEL_TABLE = """
 """
 
 SUBMISSIONS = """
-<table class="data">
-  <thead><tr><th>{{ _("Tình trạng phiếu") }}</th><th class="num">{{ _("Số đơn vị") }}</th><th>{{ _("Đơn vị") }}</th></tr></thead>
+<table class="data submissions">
+  <thead><tr><th>{{ _("Tình trạng phiếu") }}</th><th class="num">{{ _("Số đơn vị") }}</th></tr></thead>
   <tbody>
-  <tr><td>{{ _("Phải nộp") }}</td><td class="num">{{ expected|length }}</td><td></td></tr>
-  <tr><td>{{ _("Đã nộp") }}</td><td class="num">{{ received|length }}</td><td></td></tr>
-  <tr><td>{{ _("Đã thẩm định") }}</td><td class="num">{{ verified|length }}</td><td>{{ verified|join(", ") }}</td></tr>
-  <tr><td>{{ _("Chưa nộp") }}</td><td class="num">{{ missing|length }}</td><td>{{ missing|join(", ") }}</td></tr>
-  <tr><td>{{ _("Có cảnh báo") }}</td><td class="num">{{ warned|length }}</td><td>{{ warned|join(", ") }}</td></tr>
+  {% for title, names in counts %}
+  <tr><td>{{ _(title) }}</td><td class="num">{{ names|length }}</td></tr>
+  {% endfor %}
   </tbody>
 </table>
+{% for title, names in counts if names and title in listed %}
+<p class="note"><b>{{ _(title) }}:</b> {{ names|join(", ") }}.</p>
+{% endfor %}
 """
 
 
@@ -724,15 +725,23 @@ class RankingReport(_Speaks):
         warned = sorted(
             {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
         )
+        # The names follow the table as paragraphs: a list of a province's units would
+        # make a table row taller than a page.
         return self._render(
             SUBMISSIONS,
-            expected=coll.expected,
-            received=sorted(coll.submissions),
-            verified=[
-                names[u]
-                for u in sorted(coll.submissions)
-                if coll.submissions[u].verified is not None
+            counts=[
+                ("Phải nộp", coll.expected),
+                ("Đã nộp", sorted(coll.submissions)),
+                (
+                    "Đã thẩm định",
+                    [
+                        names[u]
+                        for u in sorted(coll.submissions)
+                        if coll.submissions[u].verified is not None
+                    ],
+                ),
+                ("Chưa nộp", [names.get(u, u) for u in coll.missing]),
+                ("Có cảnh báo", [names.get(u, u) for u in warned]),
             ],
-            missing=[names.get(u, u) for u in coll.missing],
-            warned=[names.get(u, u) for u in warned],
+            listed=("Đã thẩm định", "Chưa nộp", "Có cảnh báo"),
         )

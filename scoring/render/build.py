@@ -257,7 +257,7 @@ class _Clock:
             steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcome.steps)
             print(
                 f"  tác vụ {outcome.name}: {outcome.seconds:.2f} ({steps}), "
-                f"{outcome.peak_rss_mb:.0f} MB",
+                f"{outcome.peak_rss_mb:.0f} MB, nhân {outcome.kernel_peak_mb:.0f} MB",
                 file=sys.stderr,
             )
 
@@ -281,6 +281,26 @@ class _Background:
         self.thread.join()
         if self.error is not None:
             raise self.error
+
+
+def _warm_server(
+    paths: Paths, jobs: int
+) -> Callable[[list[Task], Callable[[Outcome], None]], list[Outcome]] | None:
+    """A sender of tasks to this build folder's warm server (``scoring.render.server``),
+    started if need be, when SCORING_WARM_MINUTES asks for one; else None.
+    """
+    try:
+        minutes = float(os.environ.get("SCORING_WARM_MINUTES", "0") or 0)
+    except ValueError:
+        minutes = 0
+    if minutes <= 0:
+        return None
+    from scoring.render import server
+
+    conn = server.connect_or_start(paths.build, code_digest(), jobs, minutes)
+    if conn is None:
+        return None
+    return lambda tasks, on_done: server.run_remote(conn, tasks, on_done)
 
 
 def _fingerprint(paths: Paths, lang: str) -> str:
@@ -378,8 +398,10 @@ def build(
     os.environ["SCORING_CACHE"] = str(cache)
     jobs = jobs or os.cpu_count() or 1
     local = not (scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER"))
-    # Local workers start now: their kernels warm up while this process scores the year.
-    workers = Workers(jobs, paths.year_build / "kernels.log") if local else None
+    # Warm workers kept from the last build (SCORING_WARM_MINUTES), or local workers
+    # started now, so that their kernels warm up while this process scores the year.
+    remote = _warm_server(paths, jobs) if local else None
+    workers = Workers(jobs, paths.year_build / "kernels.log") if local and not remote else None
     (paths.year_build / "done.json").unlink(missing_ok=True)
     try:
         result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
@@ -397,7 +419,7 @@ def build(
         writer = None
         if _xlsx_stale(paths, ranking_key):
             writer = _Background(_write_xlsx, result, paths, scores, details, lang, ranking_key)
-        outcomes, skipped = run_tasks(tasks, state, jobs, scheduler, workers)
+        outcomes, skipped = run_tasks(tasks, state, jobs, scheduler, workers, remote)
         clock.lap("lập báo cáo")
         if writer is not None:
             writer.join()
@@ -466,10 +488,11 @@ def _summary(
     built = len(outcomes) - len(failed)
     secs = sum(o.seconds for o in outcomes)
     peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
+    kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
     summary = _(
         "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
         "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
-        "trình %(peak)s MB."
+        "trình %(peak)s MB (nhân Jupyter của nó %(kernel)s MB)."
     )
     figures = {
         "year": result.year,
@@ -478,6 +501,7 @@ def _summary(
         "failed": len(failed),
         "secs": numfmt.number(secs, 1, lang=lang),
         "peak": numfmt.number(peak, 0, lang=lang),
+        "kernel": numfmt.number(kernel, 0, lang=lang),
     }
     print(summary % figures, file=sys.stderr)
     levels = {u.id: _(LEVEL_NAMES_VI[u.level]) for u in result.inputs.units}
