@@ -46,7 +46,6 @@ _NUMBER = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _GROUPED_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
 _SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?%?$")
-_SWAP_SEPARATORS = str.maketrans(",.", ".,")
 
 EXAMPLES = {
     "count": "một số nguyên không âm (ví dụ 12 hoặc 1.234)",
@@ -94,8 +93,8 @@ def format_number_vi(number: float) -> str:
 
 
 def format_number_en(number: float) -> str:
-    """The same number for an English message: "1,234.5" (separators swapped)."""
-    return format_number_vi(number).translate(_SWAP_SEPARATORS)
+    """The same number for an English message: "1,234.5"."""
+    return numfmt.number(number, 6, trim=True, lang="en")
 
 
 def is_na_text(raw: object) -> bool:

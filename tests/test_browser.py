@@ -12,13 +12,15 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from helpers import DATA
+from helpers import build as build_into
 
 pytestmark = pytest.mark.browser
+
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,24 +33,9 @@ websocket = pytest.importorskip("websocket", reason="needs websocket-client")
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("browser")
-    cmd = [
-        sys.executable,
-        "-m",
-        "scoring",
-        "build",
-        "--year",
-        "2018",
-        "--data",
-        "data",
-        "--reports",
-        str(tmp / "R"),
-        "--build",
-        str(tmp / "B"),
-        "--jobs",
-        "2",
-    ]
-    subprocess.run(cmd, cwd=ROOT, check=True, timeout=600)
-    return tmp / "R" / "2018"
+    run = build_into(DATA, tmp, "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return tmp / "reports" / "2018"
 
 
 class Browser:

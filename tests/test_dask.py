@@ -1,38 +1,17 @@
 """The same per-unit tasks on a Dask cluster give the same reports as the local pool."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import DATA
+from helpers import build as build_into
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
 pytestmark = pytest.mark.e2e
 
 
 def build(folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scoring",
-            "build",
-            "--year",
-            "2018",
-            "--data",
-            str(DATA),
-            "--reports",
-            str(folder / "reports"),
-            "--build",
-            str(folder / "build"),
-            *extra,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return build_into(DATA, folder, *extra)
 
 
 def test_dask_cluster_builds_the_same_reports(tmp_path):

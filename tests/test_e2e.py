@@ -3,43 +3,19 @@
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import DATA, build, scoring
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
 pytestmark = pytest.mark.e2e
-
-
-def scoring(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scoring", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def build_into(data: Path, folder: Path, year: int = 2018) -> subprocess.CompletedProcess[str]:
     """``make reports`` for ``year`` into ``folder``/reports and ``folder``/build."""
-    return scoring(
-        "build",
-        "--year",
-        str(year),
-        "--data",
-        str(data),
-        "--reports",
-        str(folder / "reports"),
-        "--build",
-        str(folder / "build"),
-        "--jobs",
-        "2",
-    )
+    return build(data, folder, "--jobs", "2", year=year)
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 
 import ast
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import jinja2
 import pytest
 import yaml
+from helpers import build as build_into
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -109,29 +108,7 @@ def test_english_fragments_carry_no_vietnamese_of_ours():
 
 @pytest.mark.e2e
 def test_english_build(tmp_path):
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scoring",
-            "build",
-            "--year",
-            "2018",
-            "--data",
-            str(DATA),
-            "--reports",
-            str(tmp_path / "reports"),
-            "--build",
-            str(tmp_path / "build"),
-            "--jobs",
-            "2",
-            "--lang",
-            "en",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    run = build_into(DATA, tmp_path, "--jobs", "2", "--lang", "en")
     assert run.returncode == 0, run.stderr[-3000:]
     assert "2018: 26 reports built, 0 unchanged, 0 failed." in run.stderr
     year = tmp_path / "reports" / "2018"

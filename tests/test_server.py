@@ -1,13 +1,12 @@
 """Warm workers kept between builds (SCORING_WARM_MINUTES) give the same reports."""
 
-import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from helpers import build as build_into
 from openpyxl import load_workbook
 
 from scoring.pipeline import load
@@ -19,29 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def build(data: Path, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scoring",
-            "build",
-            "--year",
-            "2018",
-            "--data",
-            str(data),
-            "--reports",
-            str(folder / "reports"),
-            "--build",
-            str(folder / "build"),
-            "--jobs",
-            "2",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, **env},
-    )
+    return build_into(data, folder, "--jobs", "2", env=env)
 
 
 def files(folder: Path) -> dict[str, bytes]:
