@@ -44,6 +44,7 @@ class Paths:
     reports: Path
     build: Path
     year: int
+    notebooks: Path = NOTEBOOKS  # the report notebooks (an analyst's copy with --notebooks)
 
     @property
     def year_reports(self) -> Path:
@@ -54,7 +55,7 @@ class Paths:
         return self.build / str(self.year)
 
 
-def code_digest(notebooks: bool = True) -> str:
+def code_digest(notebooks: Path | None = NOTEBOOKS) -> str:
     """A hash of the package code, templates and (unless told) notebooks: a change
     rebuilds reports. Each report's key takes the code without notebooks and its own
     notebook, so editing one notebook rebuilds its reports only.
@@ -65,11 +66,15 @@ def code_digest(notebooks: bool = True) -> str:
             *PACKAGE.rglob("*.py"),
             *PACKAGE.rglob("*.j2"),
             *PACKAGE.rglob("*.css"),
-            *(NOTEBOOKS.glob("*.ipynb") if notebooks else []),
+            *(Path(notebooks).glob("*.ipynb") if notebooks else []),
         ]
     )
     for path in files:
-        digest.update(path.relative_to(PACKAGE.parent).as_posix().encode())
+        digest.update(
+            path.name.encode()
+            if path.suffix == ".ipynb"
+            else path.relative_to(PACKAGE.parent).as_posix().encode()
+        )
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -184,12 +189,12 @@ def make_tasks(
     from scoring import i18n
 
     _ = i18n.translator(lang)
-    code = code_digest(notebooks=False)
+    code = code_digest(notebooks=None)
     digests = _Digests(snap)
     environment = os.environ.get("SOURCE_DATE_EPOCH", "")
 
     def task(name: str, notebook: str, params: dict[str, object], title: str) -> Task:
-        static = _key(code, (NOTEBOOKS / notebook).read_bytes(), params, title, environment)
+        static = _key(code, (paths.notebooks / notebook).read_bytes(), params, title, environment)
         reads = state.get(name, {}).get("reads", {})
         key = task_key(static, reads, digests) if isinstance(reads, dict) else ""
         return _task(paths, name, notebook, params, title, key, static, snapshot_file)
@@ -231,7 +236,7 @@ def _task(
     out = paths.year_reports if name == "ranking" else paths.year_reports / "units"
     return Task(
         name=name,
-        notebook=str(NOTEBOOKS / notebook),
+        notebook=str(paths.notebooks / notebook),
         parameters={**params, "year": paths.year, "data_dir": str(paths.data.resolve())},
         executed=str(paths.year_build / "notebooks" / f"{name}.ipynb"),
         html=str(out / f"{name}.html"),
@@ -408,7 +413,7 @@ def _warm_server(
 def _fingerprint(paths: Paths, lang: str) -> str:
     """What a build's outputs depend on, cheaply: code, options, input files' stamps."""
     parts = [
-        code_digest(),
+        code_digest(paths.notebooks),
         lang,
         str(paths.data.resolve()),
         str(paths.reports.resolve()),
@@ -482,13 +487,24 @@ def build(
     jobs: int | None = None,
     scheduler: str | None = None,
     lang: str = "vi",
+    notebooks: Path | None = None,
 ) -> int:
-    """The whole cycle for one year; returns the exit status for ``make reports``."""
+    """The whole cycle for one year; returns the exit status for ``make reports``.
+
+    ``notebooks``: a folder with an analyst's own ``unit_report.ipynb`` and
+    ``ranking.ipynb`` (default: the project's ``notebooks/``).
+    """
     clock = _Clock()
     began_ns = time.time_ns()
     # The data folder resolved: the snapshot's paths are read in kernels whose working
     # folder is notebooks/.
-    paths = Paths(Path(data).resolve(), Path(reports), Path(build_dir), year)
+    paths = Paths(
+        Path(data).resolve(),
+        Path(reports),
+        Path(build_dir),
+        year,
+        Path(notebooks).resolve() if notebooks else NOTEBOOKS,
+    )
     fingerprint = _fingerprint(paths, lang)
     if _nothing_to_do(paths, fingerprint, lang):
         return 0

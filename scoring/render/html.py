@@ -126,7 +126,7 @@ def presentable(
 
 # pandas' Styler names its CSS rules after a random id ("T_3f2a1"): renamed in order of
 # appearance, so two builds give the same bytes.
-STYLER_ID = re.compile(r"\bT_[0-9a-f]{5}\b")
+STYLER_ID = re.compile(r"\bT_[0-9a-f]{5}(?![0-9a-z])")
 
 
 def _stable_ids(html: str) -> str:
