@@ -46,7 +46,7 @@ CELLS = [
         "frame",
     ),
     ("code", 'frame.style.highlight_max(subset=["điểm"], color="yellow")'),
-    ("code", 'from IPython.display import HTML\nHTML("<p class=\'mine\'>Đoạn HTML riêng</p>")'),
+    ("code", "from IPython.display import HTML\nHTML(\"<p class='mine'>Đoạn HTML riêng</p>\")"),
     (
         "code",
         "import base64, io\n"
@@ -73,7 +73,8 @@ def notebook(path: Path) -> Path:
     for kind, source in CELLS:
         cells.append(new_markdown_cell(source) if kind == "md" else new_code_cell(source))
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.metadata["kernelspec"]["language"] = "python"
     nbformat.write(nb, path)
     return path
 
