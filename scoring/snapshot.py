@@ -171,6 +171,7 @@ def activated(snap: Snapshot) -> Iterator[None]:
     """
     global _ACTIVE
     before, _ACTIVE = _ACTIVE, snap
+    _READS.clear()
     try:
         yield
     finally:
