@@ -238,7 +238,7 @@ class _WarmKernel:
 _KERNEL: _WarmKernel | None = None
 RESET_CELL = 'get_ipython().run_line_magic("reset", "-f")  # scoring: fresh namespace'
 # What every report imports first; a new kernel imports it while the worker waits for work.
-WARM_UP = "import scoring.report, scoring.charts"
+WARM_UP = "import scoring.report, scoring.charts, matplotlib.pyplot"
 
 
 def _kernel() -> _WarmKernel:
