@@ -17,13 +17,12 @@ from pathlib import Path
 
 FAMILY = "Scoring Sans"
 FOLDER = Path(__file__).resolve().parent
-# file name -> (CSS font-weight, CSS font-style)
-FACES = {
-    "ScoringSans-Regular.ttf": ("normal", "normal"),
-    "ScoringSans-Bold.ttf": ("bold", "normal"),
-    "ScoringSans-Oblique.ttf": ("normal", "italic"),
-    "ScoringSans-BoldOblique.ttf": ("bold", "italic"),
-}
+FACES = (
+    "ScoringSans-Regular.ttf",
+    "ScoringSans-Bold.ttf",
+    "ScoringSans-Oblique.ttf",
+    "ScoringSans-BoldOblique.ttf",
+)
 
 
 def files() -> list[Path]:
@@ -32,26 +31,24 @@ def files() -> list[Path]:
 
 @functools.lru_cache(maxsize=1)
 def print_css() -> str:
-    """CSS for WeasyPrint: the shipped faces, forced on every element and page margin box."""
-    faces = "\n".join(
-        f'@font-face {{ font-family: "{FAMILY}"; src: url("{(FOLDER / name).as_uri()}");'
-        f" font-weight: {weight}; font-style: {style}; }}"
-        for name, (weight, style) in FACES.items()
-    )
+    """CSS for WeasyPrint: the shipped family on every element and page margin box. The
+    faces are found through fontconfig (``isolate_fontconfig``), not ``@font-face``, which
+    would make WeasyPrint copy them into a temporary folder that a killed build leaves."""
     family = f'font-family: "{FAMILY}" !important;'
     margins = " ".join(
         f"@{box} {{ {family} }}"
         for box in ("top-left", "top-center", "top-right", "bottom-left", "bottom-center")
         + ("bottom-right",)
     )
-    return f"{faces}\nhtml, html * {{ {family} }}\n@page {{ {family} {margins} }}\n"
+    return f"html, html * {{ {family} }}\n@page {{ {family} {margins} }}\n"
 
 
 def isolate_fontconfig() -> Path:
     """Point fontconfig (WeasyPrint's font lookup) at a configuration that knows only the
     shipped faces, ignoring the machine's fonts and rules (an installed package's alias
-    could otherwise replace even a family no other font has). Call before WeasyPrint is
-    imported: fontconfig reads ``FONTCONFIG_FILE`` once per process."""
+    could otherwise replace even a family no other font has). WeasyPrint loads the
+    configuration named by ``FONTCONFIG_FILE`` for each document it lays out, so this is
+    called before each one."""
     folder = Path(tempfile.gettempdir()) / f"scoring-fontconfig-{os.getuid()}"
     folder.mkdir(exist_ok=True)
     conf = folder / "fonts.conf"

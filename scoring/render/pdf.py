@@ -9,6 +9,7 @@ date.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from pathlib import Path
@@ -16,11 +17,10 @@ from pathlib import Path
 from scoring import fonts
 from scoring.io import atomic_path
 
-fonts.isolate_fontconfig()  # before WeasyPrint loads pango and fontconfig
+fonts.isolate_fontconfig()
 
 import weasyprint  # noqa: E402
 from weasyprint.text import ffi as _weasyprint_ffi  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from scoring.errors import ScoringError  # noqa: E402
 
@@ -45,14 +45,18 @@ def write_pdf(html: str, target: Path) -> None:
     """Render ``html`` to ``target`` atomically."""
     _check_subsetter()
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    fonts.isolate_fontconfig()  # read again by WeasyPrint for every document
     document = weasyprint.HTML(string=html, base_url=str(Path(target).parent))
-    font_config = FontConfiguration()
-    stylesheet = weasyprint.CSS(string=fonts.print_css(), font_config=font_config)
     with atomic_path(target) as tmp:
         document.write_pdf(
             tmp,
-            stylesheets=[stylesheet],
-            font_config=font_config,
+            stylesheets=[print_stylesheet()],
             pdf_identifier=identifier,
             uncompressed_pdf=False,
         )
+
+
+@functools.lru_cache(maxsize=1)
+def print_stylesheet() -> weasyprint.CSS:
+    """The package's font on every element and page box (``scoring.fonts``)."""
+    return weasyprint.CSS(string=fonts.print_css())
