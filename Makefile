@@ -14,7 +14,7 @@ SHELL   := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 PIPQ    := 2>&1 | { grep -v 'is ignored: it is neither' || true; }
 
-.PHONY: reports reports-all forms validate scores sample test lint lab clean bench system-deps
+.PHONY: reports reports-all forms validate verification-forms scores sample test lint lab clean bench system-deps
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 	@scripts/system-deps.sh runtime
@@ -46,6 +46,11 @@ validate: $(STAMP)
 
 scores: $(STAMP)
 	@$(PY) -m scoring score --year $(YEAR) --data $(DATA) --reports $(REPORTS)
+
+## The office's verification forms of YEAR, pre-filled with each unit's figures and
+## evidence: $(DATA)/$(YEAR)/verification/<unit_id>.xlsx (existing ones are kept).
+verification-forms: $(STAMP)
+	@$(PY) -m scoring verification-forms --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 ## Regenerate the embedded sample submissions (deterministic).
 sample: $(STAMP)

@@ -67,13 +67,41 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from scoring.pipeline import load
+    from scoring.pipeline import compare_with_previous, load
 
-    collection = load(args.data, args.year).collection
+    inputs = load(args.data, args.year)
+    collection = inputs.collection
+    collection.problems.extend(compare_with_previous(inputs))
     print_problems([*collection.errors, *collection.warnings], args.lang)
     print(_summary_line(collection, args.lang), file=sys.stderr)
     print(_closing_line(len(collection.errors), args.lang), file=sys.stderr)
     return 1 if collection.errors else 0
+
+
+def cmd_verification_forms(args: argparse.Namespace) -> int:
+    """A verification form per accepted unit form; existing ones are the office's work."""
+    from scoring.pipeline import load
+    from scoring.verification import folder, write_verification_forms
+
+    inputs = load(args.data, args.year)
+    print_problems(inputs.collection.errors, args.lang)
+    written, kept = write_verification_forms(
+        args.data, args.year, inputs.collection, inputs.criteria, inputs.units
+    )
+    where = folder(args.data, args.year)
+    if args.lang == "en":
+        print(
+            f"Wrote {len(written)} verification form(s) in {where}; kept {len(kept)} that "
+            "already existed (delete one to make it again).",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"Đã tạo {len(written)} phiếu thẩm định trong {where}; giữ nguyên {len(kept)} "
+            "phiếu đã có (xóa phiếu nếu cần lập lại).",
+            file=sys.stderr,
+        )
+    return 1 if inputs.collection.errors else 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -156,6 +184,12 @@ def parser() -> argparse.ArgumentParser:
     index = command("index", cmd_index, "lập lại reports/index.html", year=False)
     index.add_argument("--reports", type=Path, default=Path("reports"))
     _lang_option(index, "ngôn ngữ trang mục lục (vi, en)")
+    verify = command(
+        "verification-forms",
+        cmd_verification_forms,
+        "tạo phiếu thẩm định (điền sẵn số liệu của đơn vị) cho mọi phiếu hợp lệ",
+    )
+    _lang_option(verify, "ngôn ngữ thông báo (vi, en)")
     command("sample", cmd_sample, "tạo bộ phiếu mẫu (tất định) của năm")
     command("years", cmd_years, "liệt kê các năm có dữ liệu", year=False)
     return top
@@ -163,7 +197,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if getattr(args, "jobs", None) is None and os.environ.get("JOBS", "").isdigit():
+    if getattr(args, "jobs", None) is None and os.environ.get("JOBS", "").isascii() and os.environ.get("JOBS", "").isdigit():
         args.jobs = int(os.environ["JOBS"])
     try:
         return int(args.func(args))
@@ -172,8 +206,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problems is not None:
             print_problems(problems, getattr(args, "lang", DEFAULT_LANG))
             return 1
-        print(f"Lỗi: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        lang = getattr(args, "lang", DEFAULT_LANG)
+        text = exc.text(lang)
+        prefix = "Error" if lang == "en" else "Lỗi"
+        print(f"{prefix}: {text}" if "\n" not in text else text, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 130
+    except OSError as exc:  # disk full, a read-only folder: one line, no traceback
+        from scoring.values import escape_controls
+
+        where = f" {escape_controls(str(exc.filename))}" if exc.filename else ""
+        if getattr(args, "lang", DEFAULT_LANG) == "en":
+            print(f"Error: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
+        else:
+            print(f"Lỗi: không ghi hoặc đọc được{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2

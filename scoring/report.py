@@ -20,7 +20,7 @@ from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
 from scoring.errors import ScoringError
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
-from scoring.pipeline import YearResult, assess, build_date, previous
+from scoring.pipeline import YearResult, assess, build_date, previous, previous_unreadable
 from scoring.ranking import points_to_next_rank
 from scoring.rules import NA, Value
 from scoring.scores import NodeScore, UnitScore
@@ -165,8 +165,32 @@ VERIFICATION = """
 {% if not verified %}
 <p>{{ _("Phiếu của đơn vị chưa được thẩm định: điểm trong báo cáo là điểm tự đánh giá.") }}</p>
 {% else %}
-<p>{{ _("Điểm tự đánh giá %(own)s, điểm thẩm định %(verified)s (chênh lệch %(diff)s điểm).", own=self_total|pts, verified=verified_total|pts, diff=(verified_total - self_total)|signed) }}
-{% if rows %}{{ _("Các tiêu chí có điểm thẩm định khác điểm tự đánh giá:") }}{% endif %}</p>
+<table class="data keep">
+  <thead><tr><th>{{ _("Nhóm tiêu chí") }}</th><th class="num">{{ _("Tự đánh giá") }}</th>
+  <th class="num">{{ _("Thẩm định") }}</th><th class="num">{{ _("Chênh lệch") }}</th><th class="num">{{ _("Tối đa") }}</th></tr></thead>
+  <tbody>
+  {% for g in view.groups %}
+  <tr><td>{{ g.code }}. {{ g.name }}</td><td class="num">{{ g.self|pts }}</td><td class="num">{{ g.verified|pts }}</td>
+      <td class="num">{{ (g.verified - g.self)|signed }}</td><td class="num">{{ g.max|mx }}</td></tr>
+  {% endfor %}
+  <tr class="total"><td>{{ _("Tổng cộng") }}</td><td class="num">{{ view.total.self|pts }}</td><td class="num">{{ view.total.verified|pts }}</td>
+      <td class="num">{{ (view.total.verified - view.total.self)|signed }}</td><td class="num">{{ view.total.max|mx }}</td></tr>
+  </tbody>
+</table>
+{% if changes %}
+<p>{{ _("Số liệu cơ quan thẩm định đã điều chỉnh, với lý do:") }}</p>
+<table class="data">
+  <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Chỉ tiêu") }}</th><th class="num">{{ _("Đơn vị tự đánh giá") }}</th>
+  <th class="num">{{ _("Thẩm định") }}</th><th>{{ _("Lý do điều chỉnh") }}</th></tr></thead>
+  <tbody>
+  {% for c in changes %}
+  <tr><td>{{ c.code }}</td><td>{{ c.label }}</td><td class="num">{{ c.claimed }}</td>
+      <td class="num">{{ c.verified }}</td><td>{{ c.reason }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% endif %}
+<p>{% if rows %}{{ _("Các tiêu chí có điểm thẩm định khác điểm tự đánh giá:") }}{% endif %}</p>
 {% if rows %}
 <table class="data">
   <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Tiêu chí") }}</th><th class="num">{{ _("Tự đánh giá") }}</th>
@@ -184,7 +208,9 @@ VERIFICATION = """
 """
 
 PREVIOUS = """
-{% if prev is none %}
+{% if prev is none and unreadable %}
+<p>{{ _("Không đọc được dữ liệu năm %(year)s (có phiếu bị lỗi): chưa so sánh được với năm trước.", year=year - 1) }}</p>
+{% elif prev is none %}
 <p>{{ _("Không có dữ liệu năm %(year)s của đơn vị để so sánh.", year=year - 1) }}</p>
 {% else %}
 <table class="data keep">
@@ -234,6 +260,9 @@ PROVENANCE = """
 <table class="meta provenance">
   <tr><th>{{ _("Bộ tiêu chí") }}</th><td>{{ criteria_file }}<br><code>SHA-256 {{ criteria_sha }}</code></td></tr>
   <tr><th>{{ _("Phiếu của đơn vị") }}</th><td>{{ form_file }}<br><code>SHA-256 {{ form_sha }}</code></td></tr>
+  {% if check_file %}
+  <tr><th>{{ _("Phiếu thẩm định") }}</th><td>{{ check_file }}<br><code>SHA-256 {{ check_sha }}</code></td></tr>
+  {% endif %}
   <tr><th>{{ _("Danh sách đơn vị") }}</th><td>{{ units_file }}<br><code>SHA-256 {{ units_sha }}</code></td></tr>
   <tr><th>{{ _("Phần mềm") }}</th><td>scoring {{ version }}</td></tr>
   <tr><th>{{ _("Ngày lập") }}</th><td>{{ date }}</td></tr>
@@ -409,29 +438,35 @@ class UnitReport(_Speaks):
         return target.min_percent / 100 * self.score.max - self.score.total, self._(target.name)
 
     def verification(self) -> Fragment:
-        verified = self.result.is_verified(self.unit_id)
+        """Self-assessed and verified points side by side, each change with its reason."""
+        view = self.result.verification_view(self.unit_id)
         own = self.result.self_scores[self.unit_id]
         rows: list[tuple[NodeScore, NodeScore]] = []
-        if verified:
+        if view["verified"]:
             own_nodes = {n.code: n for n in own.nodes()}
             rows = [
                 (own_nodes[n.code], n)
                 for n in self.score.nodes()
                 if n.is_criterion and abs(n.points - own_nodes[n.code].points) > 1e-9
             ]
+        changes = [
+            {
+                **c,
+                "claimed": format_value(c["claimed"], c["kind"], self.lang),
+                "verified": format_value(c["verified"], c["kind"], self.lang),
+            }
+            for c in view["changes"]  # type: ignore[attr-defined]
+        ]
         return self._render(
-            VERIFICATION,
-            verified=verified,
-            self_total=own.total,
-            verified_total=self.score.total,
-            rows=rows,
+            VERIFICATION, verified=view["verified"], view=view, changes=changes, rows=rows
         )
 
     def previous_year(self) -> Fragment:
         prev_result = previous(self.result)
         year = self.result.year
         if prev_result is None or self.unit_id not in prev_result.official:
-            return self._render(PREVIOUS, prev=None, year=year)
+            unreadable = prev_result is None and previous_unreadable(self.result)
+            return self._render(PREVIOUS, prev=None, year=year, unreadable=unreadable)
         prev = prev_result.official[self.unit_id]
         prev_rank = prev_result.ranks[self.unit_id]
         rank = self.result.ranks[self.unit_id]
@@ -449,6 +484,7 @@ class UnitReport(_Speaks):
         ]
         return self._render(
             PREVIOUS,
+            unreadable=False,
             prev=prev,
             now=self.score,
             year=year,
@@ -506,14 +542,15 @@ class UnitReport(_Speaks):
             "peer_means": self._peer_means(),
             "targets": self._targets(),
             "previous": prev,
+            "previous_unreadable": prev_result is None and previous_unreadable(self.result),
             "form": submission.sha256,
+            "verification": self.result.verification_view(self.unit_id),
             "units": sha256_file(self.result.inputs.data_dir / "units.csv"),
             "date": build_date(self.result).isoformat(),
         }
 
     def criteria_table(self) -> Fragment:
-        submission = self.result.inputs.collection.submissions[self.unit_id]
-        values = submission.verified if submission.verified is not None else submission.values
+        values = self.result.official_values(self.unit_id)
         rows = []
         groups = {g.code for g in self.cset.groups}
         for node in self.score.nodes():
@@ -530,6 +567,7 @@ class UnitReport(_Speaks):
 
     def provenance(self) -> Fragment:
         submission = self.result.inputs.collection.submissions[self.unit_id]
+        check = self.result.inputs.collection.verifications.get(self.unit_id)
         data_dir = self.result.inputs.data_dir
         units_file = data_dir / "units.csv"
         return self._render(
@@ -538,6 +576,8 @@ class UnitReport(_Speaks):
             criteria_sha=self.cset.fingerprint,
             form_file=_relative(submission.path, data_dir),
             form_sha=submission.sha256,
+            check_file=_relative(check.path, data_dir) if check else None,
+            check_sha=check.sha256 if check else None,
             units_file=_relative(units_file, data_dir),
             units_sha=sha256_file(units_file),
             version=__version__,
@@ -734,11 +774,7 @@ class RankingReport(_Speaks):
                 ("Đã nộp", sorted(coll.submissions)),
                 (
                     "Đã thẩm định",
-                    [
-                        names[u]
-                        for u in sorted(coll.submissions)
-                        if coll.submissions[u].verified is not None
-                    ],
+                    [names[u] for u in sorted(coll.submissions) if u in coll.verifications],
                 ),
                 ("Chưa nộp", [names.get(u, u) for u in coll.missing]),
                 ("Có cảnh báo", [names.get(u, u) for u in warned]),
