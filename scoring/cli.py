@@ -1,7 +1,9 @@
 """``python -m scoring``: the commands the Makefile calls.
 
-Exit status: 0 success, 1 when the inputs have problems (each printed on one line:
-file, sheet, cell, code, what was found and what was expected), 2 on a usage error.
+Exit status: 0 success, 1 when the forms have problems (each printed on one line:
+file, sheet, cell, code, what was found and what was expected), 2 on a usage error, when
+the criteria or the unit list cannot be read, or when a file cannot be written or read
+(disk full, a read-only folder): always one clear line, never a traceback.
 Errors an analyst can act on are printed without a traceback. Messages are Vietnamese;
 ``validate --lang en`` prints its problems and summary in English.
 """
@@ -14,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scoring.errors import ScoringError
+from scoring.errors import CriteriaError, ScoringError, UnitsError
 from scoring.lang import DEFAULT_LANG, LANGUAGES, Lang
 
 
@@ -197,7 +199,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if getattr(args, "jobs", None) is None and os.environ.get("JOBS", "").isascii() and os.environ.get("JOBS", "").isdigit():
+    if (
+        getattr(args, "jobs", None) is None
+        and os.environ.get("JOBS", "").isascii()
+        and os.environ.get("JOBS", "").isdigit()
+    ):
         args.jobs = int(os.environ["JOBS"])
     try:
         return int(args.func(args))
@@ -210,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = exc.text(lang)
         prefix = "Error" if lang == "en" else "Lỗi"
         print(f"{prefix}: {text}" if "\n" not in text else text, file=sys.stderr)
-        return 1
+        # The criteria or the unit list unreadable: nothing of the year could be checked.
+        return 2 if isinstance(exc, CriteriaError | UnitsError) else 1
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 130

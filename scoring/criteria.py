@@ -511,4 +511,8 @@ def load_year(data_dir: Path, year: int) -> CriteriaYear:
 
 def years_available(data_dir: Path) -> list[int]:
     folder = Path(data_dir) / "criteria"
-    return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and p.name.isascii() and p.name.isdigit())
+    return sorted(
+        int(p.name)
+        for p in folder.iterdir()
+        if p.is_dir() and p.name.isascii() and p.name.isdigit()
+    )

@@ -148,9 +148,7 @@ class YearResult:
                 for c in (check.changes if check else ())
             ],
             "form": {"path": str(sub.path), "sha256": sub.sha256},
-            "verification": (
-                {"path": str(check.path), "sha256": check.sha256} if check else None
-            ),
+            "verification": ({"path": str(check.path), "sha256": check.sha256} if check else None),
         }
 
     def official_values(self, unit_id: str) -> Values:
@@ -467,9 +465,12 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
     if before.collection.errors:
         first = before.collection.errors[0]
         problems.append(
-            _previous_problem(where, year, f"{len(before.collection.errors)} lỗi, đầu tiên: "
-            f"{first.format()}", f"{len(before.collection.errors)} error(s), the first: "
-            f"{first.format('en')}")
+            _previous_problem(
+                where,
+                year,
+                f"{len(before.collection.errors)} lỗi, đầu tiên: {first.format()}",
+                f"{len(before.collection.errors)} error(s), the first: {first.format('en')}",
+            )
         )
     from scoring.changes import suspicious_changes
 
@@ -524,9 +525,11 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     """A table as CSV that Excel opens as written: UTF-8 with a BOM (so Vietnamese shows),
     and text that would start a formula ("=...", "+...", "@...") prefixed with "'"
     (Excel's own mark for "this is text"), so a unit name never runs as a formula."""
+    import pandas as pd
+
     safe = table.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
             )
@@ -541,7 +544,9 @@ def build_date(result: YearResult) -> dt.date:
     today = dt.datetime.now(dt.UTC).date()
     if epoch.isascii() and epoch.isdigit():
         return min(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date(), today)
-    times = [p.stat().st_mtime for p in input_files(result.inputs.data_dir, result.year) if p.is_file()]
+    times = [
+        p.stat().st_mtime for p in input_files(result.inputs.data_dir, result.year) if p.is_file()
+    ]
     if not times:
         return today
     return min(dt.datetime.fromtimestamp(max(times), dt.UTC).date(), today)

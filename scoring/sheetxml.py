@@ -9,9 +9,9 @@ a bounded size (plain regular expressions, no tree): the memory needed is the si
 the cells that hold something, whatever the size of the sheet. Files are never changed:
 the filtered copy is built in memory.
 
-The filter only removes ``<c>`` elements with no child (``<c r="A9" s="3"/>``, or an
-empty pair) and ``<row>`` elements with no cell left; everything else is copied byte for
-byte, so a form that has nothing to remove loads exactly as before.
+The filter only removes ``<row>`` elements that hold no value, formula or inline string,
+and ``<c>`` elements with no child (``<c r="A9" s="3"/>``, or an empty pair) in the
+others; everything else is copied byte for byte.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import zipfile
 CHUNK = 1 << 20  # decompressed bytes filtered at a time
 # A cell without content: self-closing, or an opening tag directly followed by its end.
 _EMPTY_CELL = re.compile(rb"<(?:\w+:)?c\b[^<>]*?/>|<((?:\w+:)?c)\b[^<>]*></\1>")
-_EMPTY_ROW = re.compile(rb"<(?:\w+:)?row\b[^<>]*?/>|<((?:\w+:)?row)\b[^<>]*>\s*</\1>")
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 
 
@@ -36,22 +36,65 @@ class TooManyCells(ValueError):
         self.count = count
 
 
+def _prefix(head: bytes) -> bytes:
+    """The namespace prefix of the sheet's elements ("" or "x:"), from its first bytes."""
+    found = _SHEET_DATA.search(head)
+    return (found.group(1) or b"") if found else b""
+
+
+def _keep_rows(block: bytes, prefix: bytes) -> bytes:
+    """``block`` (whole rows and what lies between them) without rows that hold no value.
+
+    Splitting on the row tag and testing each row for a value, formula or inline string
+    runs at C speed where a regular expression over every styled cell did not (3 s for
+    93 MB against 0,3 s).
+    """
+    opener = b"<" + prefix + b"row "
+    markers = [b"<" + prefix + tag for tag in (b"v", b"f", b"is")]
+    if not any(m in block for m in markers):
+        # No value anywhere in the block (the usual case in a sheet of styled rows): drop
+        # every row at once; sheetData holds nothing but rows.
+        first = block.find(opener)
+        if first < 0:
+            return block
+        last = block.find(b"</" + prefix + b"sheetData>", first)
+        return block[:first] + (block[last:] if last >= 0 else b"")
+    pieces = block.split(opener)
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        tag_end = piece.find(b">")
+        if tag_end > 0 and piece[tag_end - 1 : tag_end] == b"/":
+            end = tag_end + 1  # <row .../>: no cells at all
+        else:
+            close = piece.find(b"</" + prefix + b"row>")
+            end = len(piece) if close < 0 else close + len(prefix) + 6
+        row = piece[:end]
+        if any(m in row for m in markers):
+            kept.append(opener + _EMPTY_CELL.sub(b"", row))
+        kept.append(piece[end:])
+    return b"".join(kept)
+
+
 def _filter_stream(source: io.BufferedIOBase, max_cells: int, name: str) -> bytes:
-    """The sheet XML of ``source`` without empty cells and rows, read ``CHUNK`` at a time."""
+    """The sheet XML of ``source`` without empty rows and cells, read ``CHUNK`` at a time."""
     out = io.BytesIO()
     carry = b""
     cells = 0
+    prefix: bytes | None = None
     while True:
         block = source.read(CHUNK)
         data = carry + block
+        if prefix is None:
+            prefix = _prefix(data[:65536])
         if block:
-            # Filter up to the last complete tag; the rest waits for the next block.
-            cut = data.rfind(b">") + 1
+            # Filter whole rows only; the rest waits for the next block.
+            cut = data.rfind(b"</" + prefix + b"row>")
+            cut = 0 if cut < 0 else cut + len(prefix) + 6
             data, carry = data[:cut], data[cut:]
         else:
             carry = b""
-        data = _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", data))
-        cells += data.count(b"<c ") + data.count(b":c ")
+        data = _keep_rows(data, prefix)
+        cells += data.count(b"<" + prefix + b"c ")
         if cells > max_cells:
             raise TooManyCells(name, cells)
         out.write(data)

@@ -1031,7 +1031,11 @@ def _odd_name(path: Path, unit_id: str | None) -> tuple[str, str] | None:
     if not path.is_file():
         if not looks_like_form:
             return None
-        kind_vi, kind_en = ("thư mục", "a folder") if path.is_dir() else ("không phải tệp thường", "not a regular file")
+        kind_vi, kind_en = (
+            ("thư mục", "a folder")
+            if path.is_dir()
+            else ("không phải tệp thường", "not a regular file")
+        )
         return (
             f"{quote(name)} là {kind_vi}, không phải tệp phiếu .xlsx",
             f"{quote(name)} is {kind_en}, not an .xlsx form file",

@@ -295,7 +295,9 @@ def _to_number(
             raise _problem(raw, kind, allow_na, maximum, why)
         return number
     if not _finite(raw):
-        raise _problem(raw, kind, allow_na, maximum, ("không phải một số hữu hạn", "not a finite number"))
+        raise _problem(
+            raw, kind, allow_na, maximum, ("không phải một số hữu hạn", "not a finite number")
+        )
     number = float(raw)
     if is_percent_format and kind == "share":
         number = round(number * 100, 9)

@@ -322,8 +322,7 @@ def _read_rows(
         reader.add(
             f"không tìm thấy dòng tiêu đề có các cột '{COL_CODE}', '{COL_VERIFIED}' và "
             f"'{COL_REASON}'",
-            en=f"no header row with the columns '{COL_CODE}', '{COL_VERIFIED}' and "
-            f"'{COL_REASON}'",
+            en=f"no header row with the columns '{COL_CODE}', '{COL_VERIFIED}' and '{COL_REASON}'",
         )
         return None
     values = dict(sub.values)

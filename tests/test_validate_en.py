@@ -286,7 +286,9 @@ def _cells(kit, blank: Path) -> list[Problem]:
     problems += kit.read(path)[1]
     evidence = {c: e for c, e in kit.evidence.items() if c not in ("A1.a", "A1.b")}
     typed = {"A1.a": 25, "A3.a": 0.891, "A4.a": "1" + "0" * 400}  # a fraction, an infinity
-    path = kit.filled(values=typed, verified={"A1.b": "15"}, notes={}, evidence=evidence, blank=blank)
+    path = kit.filled(
+        values=typed, verified={"A1.b": "15"}, notes={}, evidence=evidence, blank=blank
+    )
     return problems + kit.read(path)[1]
 
 
