@@ -9,6 +9,8 @@ years' values, for the verifier to look at first.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from scoring.criteria import CriteriaYear
 from scoring.rules import NA, Value
 from scoring.submissions import Collection, Problem, Submission
@@ -50,7 +52,7 @@ def _why(kind: str, before: Value, now: Value, evidence: str) -> tuple[str, str]
 
 
 def _unit_changes(
-    now: Submission, before: Submission, kinds: dict[str, str], year: int
+    now: Submission, before: Submission, kinds: Mapping[str, str], year: int
 ) -> list[Problem]:
     problems = []
     for code, value in now.values.items():

@@ -9,13 +9,13 @@ was made.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import os
 import pickle
 from collections.abc import Iterator, Mapping
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING

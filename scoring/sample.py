@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scoring import verification
 from scoring.criteria import (
     CountRule,
     CriteriaSet,
@@ -38,7 +39,6 @@ from scoring.criteria import (
     YesNoRule,
     load_year,
 )
-from scoring import verification
 from scoring.forms import fill_form, write_form
 from scoring.scores import UnitScore, score_peers
 from scoring.submissions import read_submission

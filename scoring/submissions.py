@@ -357,14 +357,16 @@ def _load(reader: _Reader, data: bytes) -> tuple[Workbook, Workbook] | None:
         )
         return None
     except Exception as exc:  # noqa: BLE001 - a damaged archive: the file is at fault
-        return _unreadable(reader, exc)
+        _unreadable(reader, exc)
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             values = load_workbook(io.BytesIO(data), data_only=True)
             formulas = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # any parser failure: the file, not the program, is at fault
-        return _unreadable(reader, exc)
+        _unreadable(reader, exc)
+        return None
     return values, formulas
 
 
@@ -473,7 +475,8 @@ def _check_unit(
     if level != unit.level:
         reader.add(
             f"phiếu lập cho cấp {quote(level)}, đơn vị {unit_id} thuộc cấp '{unit.level}'",
-            en=f"the form was made for level {quote(level)}, unit {unit_id} is at level '{unit.level}'",
+            en=f"the form was made for level {quote(level)}, unit {unit_id} is at level "
+            f"'{unit.level}'",
             cell=level_cell,
         )
         return None
@@ -627,8 +630,8 @@ def _read_inputs(
             reader.add(
                 f"mã {quote(code)} không có trong bộ tiêu chí; không sửa hay thêm nội dung vào "
                 f"cột '{HEADER_CODE}'",
-                en=f"the code {quote(code)} is not in the criteria set; do not edit or add anything "
-                f"in the column '{HEADER_CODE}'",
+                en=f"the code {quote(code)} is not in the criteria set; do not edit or add "
+                f"anything in the column '{HEADER_CODE}'",
                 cell=code_cell.coordinate,
             )
             continue
@@ -712,9 +715,9 @@ def _read_row(
         (HEADER_EVIDENCE, answers.evidence, answers.evidence_cells),
         (HEADER_NOTE, answers.notes, answers.note_cells),
     ):
-        column = header.column(name)
-        if column is not None:
-            cell = ws.cell(row=row, column=column)
+        text_column = header.column(name)
+        if text_column is not None:
+            cell = ws.cell(row=row, column=text_column)
             cells[code] = cell.coordinate
             text = _cell_text(cell.value)
             if text:

@@ -166,7 +166,8 @@ def _criteria_file(root: Path, text: str) -> Path:
 
 def test_yaml_aliases_are_refused_at_once(tmp_path):
     lines = ["a: &a ['x','x','x','x','x','x','x','x','x']"]
-    lines += [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    pairs = zip("abcdefgh", "bcdefghi", strict=True)
+    lines += [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in pairs]
     root = _criteria_file(tmp_path, "\n".join(lines) + "\n")
     assert (root / "criteria" / str(YEAR) / "commune.yaml").stat().st_size < 2000
     start = time.perf_counter()
@@ -311,3 +312,22 @@ def test_a_full_disk_is_one_clear_line_exit_2(form_kit, tmp_path, capsys, monkey
     )
     err = capsys.readouterr().err
     assert status == 2 and "No space left on device" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["Phường $x^2$", "Xã $\\frac{1}{0", "$$", "A $ B $ C"])
+def test_dollar_signs_in_names_are_drawn_literally(name):
+    from scoring import charts
+
+    png = charts.groups_against_max([name, "B. Kết quả"], [3.0, 4.0], [5.0, 5.0])
+    assert png.startswith(b"\x89PNG")
+    peers = charts.subgroups_against_peers(["A1", name], [50.0, 60.0], [40.0, 70.0], name)
+    assert peers.startswith(b"\x89PNG")
+    pages = charts.heatmap([name, "Phường Vàng Danh"], ["A1", name], [[50.0, None], [1.0, 2.0]])
+    assert pages and all(p.startswith(b"\x89PNG") for p in pages)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    text = ax.text(0, 0, name)
+    fig.canvas.draw()  # mathtext would fail on "$\\frac{1}{0" and "$$"
+    assert text.get_text() == name and plt.rcParams["text.parse_math"] is False
+    plt.close(fig)
