@@ -23,6 +23,11 @@ import zipfile
 CHUNK = 1 << 20  # decompressed bytes filtered at a time
 # A cell without content: self-closing, or an opening tag directly followed by its end.
 _EMPTY_CELL = re.compile(rb"<(?:\w+:)?c\b[^<>]*?/>|<((?:\w+:)?c)\b[^<>]*></\1>")
+# What makes a cell worth keeping: a value, an inline string, or a formula. (A cell with
+# only a shared formula's "<f .../>" and no cached value is dropped: it then reads as
+# empty, still an error at that cell when the input is required.) One regular expression
+# that starts with "</" scans 100 MB in about 0,3 s.
+_VALUE = re.compile(rb"</(?:\w+:)?(?:v|f|is)>")
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 
@@ -45,13 +50,12 @@ def _prefix(head: bytes) -> bytes:
 def _keep_rows(block: bytes, prefix: bytes) -> bytes:
     """``block`` (whole rows and what lies between them) without rows that hold no value.
 
-    Splitting on the row tag and testing each row for a value, formula or inline string
-    runs at C speed where a regular expression over every styled cell did not (3 s for
-    93 MB against 0,3 s).
+    A block with no value at all (the usual case in a sheet of styled rows) is dropped
+    whole; otherwise each row is tested: a regular expression replacing every styled
+    cell took 3 s for 93 MB, this about 0,3 s.
     """
     opener = b"<" + prefix + b"row "
-    markers = [b"<" + prefix + tag for tag in (b"v", b"f", b"is")]
-    if not any(m in block for m in markers):
+    if not _VALUE.search(block):
         # No value anywhere in the block (the usual case in a sheet of styled rows): drop
         # every row at once; sheetData holds nothing but rows.
         first = block.find(opener)
@@ -69,7 +73,7 @@ def _keep_rows(block: bytes, prefix: bytes) -> bytes:
             close = piece.find(b"</" + prefix + b"row>")
             end = len(piece) if close < 0 else close + len(prefix) + 6
         row = piece[:end]
-        if any(m in row for m in markers):
+        if _VALUE.search(row):
             kept.append(opener + _EMPTY_CELL.sub(b"", row))
         kept.append(piece[end:])
     return b"".join(kept)
