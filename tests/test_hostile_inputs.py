@@ -331,3 +331,63 @@ def test_dollar_signs_in_names_are_drawn_literally(name):
     fig.canvas.draw()  # mathtext would fail on "$\\frac{1}{0" and "$$"
     assert text.get_text() == name and plt.rcParams["text.parse_math"] is False
     plt.close(fig)
+
+
+# ---------------------------------------------------------------- the previous year
+
+
+def _year_2017(kit) -> Path:
+    """The kit's criteria as a 2017 set, and the folder of 2017 forms."""
+    from conftest import MINI_CRITERIA
+
+    folder = kit.root / "criteria" / "2017"
+    folder.mkdir(parents=True)
+    (folder / "commune.yaml").write_text(MINI_CRITERIA.replace("year: 2018", "year: 2017"))
+    (folder / "bands.yaml").write_text(BANDS, encoding="utf-8")
+    forms = kit.root / "2017" / "submissions"
+    forms.mkdir(parents=True)
+    return forms
+
+
+def test_suspicious_changes_since_last_year_are_warnings_naming_both_values(form_kit, capsys):
+    from conftest import EVIDENCE, NOTES, VALID
+
+    from scoring.forms import fill_form
+
+    forms = _year_2017(form_kit)
+    cset = load_year(form_kit.root, 2017).for_level("commune")
+    last_year = {**VALID, "A1.a": 5, "A3.a": 20, "A2.a": "Không", "B1.a": 4}
+    blank = form_kit.blank(year=2017, cset=cset)
+    fill_form(blank, forms / "06808.xlsx", last_year, evidence=EVIDENCE, notes=NOTES)
+    evidence = {c: e for c, e in EVIDENCE.items() if c != "A2.a"}
+    path = form_kit.filled(evidence=evidence)  # A1.a 18, A3.a 85, A2.a Có, B1.a 5
+    _units_csv(form_kit.root)
+    status = cli.main(["validate", "--year", str(YEAR), "--data", str(form_kit.root)])
+    lines = [line for line in capsys.readouterr().err.splitlines() if "năm 2017 là" in line]
+    assert status == 0 and len(lines) == 3, lines
+    cell = {code: form_kit.cell(path, code) for code in ("A1.a", "A2.a", "A3.a")}
+    assert f"ô {cell['A1.a']}, mã A1.a: cần xem lại: năm 2017 là 5, năm 2018 là 18" in lines[0]
+    assert "thay đổi hơn 3 lần" in lines[0]
+    assert f"ô {cell['A2.a']}, mã A2.a: cần xem lại: năm 2017 là Không, năm 2018 là Có" in lines[1]
+    assert f"ô {cell['A3.a']}, mã A3.a: cần xem lại: năm 2017 là 20, năm 2018 là 85" in lines[2]
+    status = cli.main(
+        ["validate", "--year", str(YEAR), "--data", str(form_kit.root), "--lang", "en"]
+    )
+    english = [line for line in capsys.readouterr().err.splitlines() if "in 2017" in line]
+    assert "to check: 5 in 2017, 18 in 2018 (moved more than 3-fold)" in english[0]
+
+
+def test_a_damaged_form_of_last_year_is_a_warning_and_the_report_says_so(form_kit, capsys):
+    forms = _year_2017(form_kit)
+    (forms / "06808.xlsx").write_bytes(b"PK\x03\x04 damaged")
+    form_kit.filled()
+    _units_csv(form_kit.root)
+    status = cli.main(["validate", "--year", str(YEAR), "--data", str(form_kit.root)])
+    err = capsys.readouterr().err
+    assert status == 0 and "không đọc được đầy đủ dữ liệu năm 2017" in err
+    assert "2017/submissions/06808.xlsx" in err
+    from scoring.report import UnitReport
+
+    report = UnitReport.build(form_kit.root, YEAR, "06808")
+    assert "Không đọc được dữ liệu năm 2017" in report.previous_year()
+    assert report.shown()["previous_unreadable"] is True
