@@ -190,20 +190,6 @@ VERIFICATION = """
   </tbody>
 </table>
 {% endif %}
-<p>{% if rows %}{{ _("Các tiêu chí có điểm thẩm định khác điểm tự đánh giá:") }}{% endif %}</p>
-{% if rows %}
-<table class="data">
-  <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Tiêu chí") }}</th><th class="num">{{ _("Tự đánh giá") }}</th>
-  <th class="num">{{ _("Thẩm định") }}</th><th class="num">{{ _("Chênh lệch") }}</th></tr></thead>
-  <tbody>
-  {% for own, off in rows %}
-  <tr><td>{{ off.code }}</td><td>{{ off.name }}</td><td class="num">{{ own.points|pts }}</td>
-      <td class="num">{{ off.points|pts }}</td>
-      <td class="num">{{ (off.points - own.points)|signed }}</td></tr>
-  {% endfor %}
-  </tbody>
-</table>
-{% endif %}
 {% endif %}
 """
 
@@ -440,15 +426,6 @@ class UnitReport(_Speaks):
     def verification(self) -> Fragment:
         """Self-assessed and verified points side by side, each change with its reason."""
         view = self.result.verification_view(self.unit_id)
-        own = self.result.self_scores[self.unit_id]
-        rows: list[tuple[NodeScore, NodeScore]] = []
-        if view["verified"]:
-            own_nodes = {n.code: n for n in own.nodes()}
-            rows = [
-                (own_nodes[n.code], n)
-                for n in self.score.nodes()
-                if n.is_criterion and abs(n.points - own_nodes[n.code].points) > 1e-9
-            ]
         changes = [
             {
                 **c,
@@ -457,9 +434,7 @@ class UnitReport(_Speaks):
             }
             for c in view["changes"]  # type: ignore[attr-defined]
         ]
-        return self._render(
-            VERIFICATION, verified=view["verified"], view=view, changes=changes, rows=rows
-        )
+        return self._render(VERIFICATION, verified=view["verified"], view=view, changes=changes)
 
     def previous_year(self) -> Fragment:
         prev_result = previous(self.result)

@@ -302,12 +302,8 @@ def _notes(cset: CriteriaSet, form: SampleForm) -> dict[str, str]:
 
 
 def _reason(inp: Input, value: float | bool, year: int) -> str:
-    """The office's reason for a lowered figure, as a verifier would write it."""
-    shown = render_value(value)
-    return (
-        f"Hồ sơ kiểm chứng chỉ xác nhận được {shown} ({inp.label.lower()}); số liệu đơn vị "
-        f"kê khai chưa có minh chứng đầy đủ (biên bản thẩm định ngày 10/9/{year})."
-    )
+    """The office's reason for a lowered figure, as a verifier would write it, briefly."""
+    return f"Biên bản thẩm định 10/9/{year}: minh chứng chỉ xác nhận {render_value(value)}."
 
 
 def write_sample_verification(
