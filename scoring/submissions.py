@@ -146,6 +146,9 @@ class Problem:
 class Submission:
     """The checked answers of one unit's returned form."""
 
+    def __repr__(self) -> str:  # a form holds self-assessed values only
+        return f"Submission({self.unit_id}, {self.path.name}, {len(self.values)} values)"
+
     unit_id: str
     path: Path
     sha256: str
@@ -168,6 +171,12 @@ class Collection:
     # unit id -> the office's verification (scoring.verification.Verification), attached
     # after the forms are read: a unit's own file is never a source of verified figures.
     verifications: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (
+            f"Collection(year={self.year}, forms={len(self.submissions)}, "
+            f"expected={len(self.expected)}, problems={len(self.problems)})"
+        )
 
     @property
     def errors(self) -> list[Problem]:
