@@ -85,16 +85,21 @@ def test_a_share_with_a_percent_format_is_no_fraction(form_kit):
 
 
 def test_a_form_with_500_000_styled_empty_rows_is_read_in_bounded_time_and_memory(form_kit):
-    src = form_kit.filled(name="src.xlsx", blank=form_kit.blank())
-    target = form_kit.submissions / "06808.xlsx"
+    target = form_kit.filled()
+    _units_csv(form_kit.root)
+    plain, _, status, _ = measure_validate(form_kit.root, YEAR)  # the same form, unstyled
+    src = target.with_name("src.xlsx.bak")
+    target.rename(src)
     styled_rows_form(src, target, rows=500_000)
     src.unlink()
     unpacked = sum(i.file_size for i in zipfile.ZipFile(target).infolist())
     assert target.stat().st_size > 5e6 and 90e6 < unpacked < 100e6
-    _units_csv(form_kit.root)
     seconds, megabytes, status, err = measure_validate(form_kit.root, YEAR)
     assert "đã nộp 1" in err and "có lỗi 0 đơn vị" in err and status == 0, err
-    assert seconds <= 5 and megabytes <= 300, (seconds, megabytes)
+    assert megabytes <= 300, megabytes
+    # 5 s at most; on a machine so loaded that starting Python alone takes seconds, the
+    # rows may add at most 3 s to what the same form costs without them.
+    assert seconds <= 5 or seconds - plain <= 3, (seconds, plain)
 
 
 def test_one_space_in_the_last_cell_costs_no_more_than_any_form(form_kit):
