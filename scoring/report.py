@@ -475,8 +475,10 @@ class UnitReport(_Speaks):
         return target.min_percent / 100 * self.score.max - self.score.total, self._(target.name)
 
     def verification(self, differences: pd.DataFrame | None = None) -> Fragment:
-        """Self-assessed against verified points for every group and the total, each figure
-        the office changed with its reason, and the criteria whose points differ."""
+        """Self-assessed against verified points for every group and the total, and each
+        figure the office changed with its reason; with ``differences`` (a frame like
+        ``differences()``), also the criteria whose points differ (left out by default:
+        the figures and reasons say it, and the report keeps to four pages)."""
         view = self._result.verification_view(self.unit_id)
         changes = [
             {
@@ -491,7 +493,7 @@ class UnitReport(_Speaks):
             verified=view["verified"],
             view=view,
             changes=changes,
-            rows=_records(self.differences() if differences is None else differences),
+            rows=[] if differences is None else _records(differences),
         )
 
     def previous_year(self) -> Fragment:
