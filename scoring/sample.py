@@ -303,7 +303,7 @@ def _notes(cset: CriteriaSet, form: SampleForm) -> dict[str, str]:
 
 def _reason(inp: Input, value: float | bool, year: int) -> str:
     """The office's reason for a lowered figure, as a verifier would write it, briefly."""
-    return f"Biên bản thẩm định 10/9/{year}: minh chứng chỉ xác nhận {render_value(value)}."
+    return f"Minh chứng chỉ xác nhận {render_value(value)}."
 
 
 def write_sample_verification(

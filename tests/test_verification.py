@@ -123,7 +123,7 @@ def test_the_city_report_shows_self_assessed_and_verified_side_by_side():
     for own, checked in (("43,72", "43,72"), ("89,27", "84,50"), ("17,78", "17,78")):
         assert own in cells and checked in cells
     assert "150,77" in cells and "146,00" in cells
-    assert html.count("minh chứng chỉ xác nhận") >= 2  # each change, its reason
+    assert html.count("Minh chứng chỉ xác nhận") >= 2  # each change, its reason
     sub = city.result.inputs.collection.submissions["196"]
     check = city.result.inputs.collection.verifications["196"]
     provenance = city.provenance()
