@@ -20,8 +20,8 @@ LOCK_PYTHON := 3.11.2
 LAB_PORT ?= 8888
 LAB_IP  ?= 127.0.0.1
 
-.PHONY: reports reports-all forms validate scores sample test lint lab clean bench system-deps lock \
-	strip-notebooks
+.PHONY: reports reports-all forms validate verification-forms scores sample test lint lab clean \
+	bench system-deps lock strip-notebooks
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 	@scripts/system-deps.sh runtime
@@ -55,6 +55,11 @@ validate: $(STAMP)
 
 scores: $(STAMP)
 	@$(PY) -m scoring score --year $(YEAR) --data $(DATA) --reports $(REPORTS)
+
+## The office's verification forms of YEAR, pre-filled with each unit's figures and
+## evidence: $(DATA)/$(YEAR)/verification/<unit_id>.xlsx (existing ones are kept).
+verification-forms: $(STAMP)
+	@$(PY) -m scoring verification-forms --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 ## Regenerate the embedded sample submissions (deterministic).
 sample: $(STAMP)

@@ -11,7 +11,10 @@ the sample's seeded filler), then measures side by side:
 (d) runs after one figure of one form was corrected (``--repeat``, median and range),
     with fresh workers, and (d') with warm workers kept between builds
     (SCORING_WARM_MINUTES);
-(e) the scoring step alone on 10 000 synthetic units.
+(e) the scoring step alone on 10 000 synthetic units;
+(f) ``validate`` on 2 000 normal forms, and (g) on one form of 500 000 styled empty rows
+    (about 10 MB, 93–99 MB unpacked): seconds and peak memory of the process
+    (``--validate-only`` runs these two alone).
 
 It prints seconds per unit, the ratio a/b, the peak memory per worker and its kernel, and
 where the time of a build goes (SCORING_TIMINGS). Run it with ``--units 60`` and
@@ -202,15 +205,50 @@ def scoring_only(count: int) -> float:
     return time.perf_counter() - start
 
 
+def validate_costs(root: Path, count: int) -> None:
+    """(f) and (g): the time and peak memory of ``validate`` on hostile and large inputs."""
+    from scoring.synthetic import copies_of_form, measure_validate, styled_rows_form
+
+    many = root / "validate-many"
+    units = make_province(many, 1)
+    ids = [f"X{i:05d}" for i in range(count)]
+    lines = ["id,name,level,valid_from,valid_to"]
+    lines += [f"{uid},Xã Thử Nghiệm {i},commune,2011," for i, uid in enumerate(ids)]
+    (many / "units.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    subs = many / str(YEAR) / "submissions"
+    copies_of_form(subs / f"{units[0].id}.xlsx", subs, units[0].id, ids[1:])
+    seconds, peak, status, err = measure_validate(many, YEAR)
+    summary = [line for line in err.splitlines() if line.startswith(f"Năm {YEAR}:")]
+    print(f"(f) validate, {count} phiếu bình thường: {seconds:.1f} s, bộ nhớ tối đa {peak:.0f} MB")
+    print(f"    {summary[-1] if summary else err[-500:]} (mã thoát {status})")
+    styled = root / "validate-styled"
+    make_province(styled, 1)
+    form = styled / str(YEAR) / "submissions" / f"{units[0].id}.xlsx"
+    styled_rows_form(form, form.with_suffix(".tmp"), rows=500_000)
+    form.with_suffix(".tmp").replace(form)
+    size = form.stat().st_size / 1e6
+    seconds, peak, status, err = measure_validate(styled, YEAR)
+    verdict = "đạt" if seconds <= 5 and peak <= 300 else "KHÔNG đạt"
+    print(
+        f"(g) validate, phiếu {size:.1f} MB có 500.000 dòng định dạng trống: {seconds:.1f} s, "
+        f"bộ nhớ tối đa {peak:.0f} MB (mục tiêu ≤ 5 s, ≤ 300 MB: {verdict}; mã thoát {status})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m scoring.bench")
     parser.add_argument("--units", type=int, default=60)
     parser.add_argument("--plain", type=int, default=3, help="units for the plain chain")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3, help="corrections measured in (d)")
+    parser.add_argument("--validate-forms", type=int, default=2000, help="forms in (f)")
+    parser.add_argument("--validate-only", action="store_true", help="only (f) and (g)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        validate_costs(root, args.validate_forms)
+        if args.validate_only:
+            return
         data = root / "data"
         units = make_province(data, args.units)
         print(f"Tỉnh thử nghiệm: {args.units} đơn vị, {args.jobs} tiến trình", flush=True)

@@ -42,6 +42,9 @@ matplotlib.rcParams.update(
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
+        # Names come from the inputs: "$…$" in a unit or criterion name is drawn as typed,
+        # never as mathtext (which drew formulas or failed with an empty ValueError).
+        "text.parse_math": False,
     }
 )
 

@@ -1,7 +1,9 @@
 """``python -m scoring``: the commands the Makefile calls.
 
-Exit status: 0 success, 1 when the inputs have problems (each printed on one line:
-file, sheet, cell, code, what was found and what was expected), 2 on a usage error.
+Exit status: 0 success, 1 when the forms have problems (each printed on one line:
+file, sheet, cell, code, what was found and what was expected), 2 on a usage error, when
+the criteria or the unit list cannot be read, or when a file cannot be written or read
+(disk full, a read-only folder): always one clear line, never a traceback.
 Errors an analyst can act on are printed without a traceback. Messages are Vietnamese;
 ``validate --lang en`` prints its problems and summary in English.
 """
@@ -14,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scoring.errors import ScoringError
+from scoring.errors import CriteriaError, ScoringError, UnitsError
 from scoring.lang import DEFAULT_LANG, LANGUAGES, Lang
 
 
@@ -67,13 +69,41 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from scoring.pipeline import load
+    from scoring.pipeline import compare_with_previous, load
 
-    collection = load(args.data, args.year).collection
+    inputs = load(args.data, args.year)
+    collection = inputs.collection
+    collection.problems.extend(compare_with_previous(inputs))
     print_problems([*collection.errors, *collection.warnings], args.lang)
     print(_summary_line(collection, args.lang), file=sys.stderr)
     print(_closing_line(len(collection.errors), args.lang), file=sys.stderr)
     return 1 if collection.errors else 0
+
+
+def cmd_verification_forms(args: argparse.Namespace) -> int:
+    """A verification form per accepted unit form; existing ones are the office's work."""
+    from scoring.pipeline import load
+    from scoring.verification import folder, write_verification_forms
+
+    inputs = load(args.data, args.year)
+    print_problems(inputs.collection.errors, args.lang)
+    written, kept = write_verification_forms(
+        args.data, args.year, inputs.collection, inputs.criteria, inputs.units
+    )
+    where = folder(args.data, args.year)
+    if args.lang == "en":
+        print(
+            f"Wrote {len(written)} verification form(s) in {where}; kept {len(kept)} that "
+            "already existed (delete one to make it again).",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"Đã tạo {len(written)} phiếu thẩm định trong {where}; giữ nguyên {len(kept)} "
+            "phiếu đã có (xóa phiếu nếu cần lập lại).",
+            file=sys.stderr,
+        )
+    return 1 if inputs.collection.errors else 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -163,6 +193,12 @@ def parser() -> argparse.ArgumentParser:
     index = command("index", cmd_index, "lập lại reports/index.html", year=False)
     index.add_argument("--reports", type=Path, default=Path("reports"))
     _lang_option(index, "ngôn ngữ trang mục lục (vi, en)")
+    verify = command(
+        "verification-forms",
+        cmd_verification_forms,
+        "tạo phiếu thẩm định (điền sẵn số liệu của đơn vị) cho mọi phiếu hợp lệ",
+    )
+    _lang_option(verify, "ngôn ngữ thông báo (vi, en)")
     command("sample", cmd_sample, "tạo bộ phiếu mẫu (tất định) của năm")
     command("years", cmd_years, "liệt kê các năm có dữ liệu", year=False)
     return top
@@ -170,7 +206,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if getattr(args, "jobs", None) is None and os.environ.get("JOBS", "").isdigit():
+    if (
+        getattr(args, "jobs", None) is None
+        and os.environ.get("JOBS", "").isascii()
+        and os.environ.get("JOBS", "").isdigit()
+    ):
         args.jobs = int(os.environ["JOBS"])
     try:
         return int(args.func(args))
@@ -179,8 +219,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problems is not None:
             print_problems(problems, getattr(args, "lang", DEFAULT_LANG))
             return 1
-        print(f"Lỗi: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
-        return 1
+        lang = getattr(args, "lang", DEFAULT_LANG)
+        text = exc.text(lang)
+        prefix = "Error" if lang == "en" else "Lỗi"
+        print(f"{prefix}: {text}" if "\n" not in text else text, file=sys.stderr)
+        # The criteria or the unit list unreadable: nothing of the year could be checked.
+        return 2 if isinstance(exc, CriteriaError | UnitsError) else 1
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 130
+    except OSError as exc:  # disk full, a read-only folder: one line, no traceback
+        from scoring.values import escape_controls
+
+        where = f" {escape_controls(str(exc.filename))}" if exc.filename else ""
+        if getattr(args, "lang", DEFAULT_LANG) == "en":
+            print(f"Error: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
+        else:
+            print(f"Lỗi: không ghi hoặc đọc được{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2

@@ -214,8 +214,40 @@ class CriteriaYear:
         return self.bands[-1].name
 
 
+# Bounds on a criteria file, checked while it is parsed: a real one is about 30 KB, 10
+# levels deep and a few thousand nodes. Aliases are refused outright: nested aliases
+# make a 1,7 KB file expand to gigabytes ("billion laughs").
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_YAML_DEPTH = 64
+MAX_YAML_NODES = 200_000
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice in one mapping."""
+    """A YAML loader that refuses a key written twice in one mapping, aliases and anchors,
+    and more than ``MAX_YAML_DEPTH`` levels or ``MAX_YAML_NODES`` nodes."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's API
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise CriteriaError(
+                f"dòng {line}: không dùng neo, bí danh YAML (&, *); viết đầy đủ nội dung"
+            )
+        self._depth += 1
+        self._nodes += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise CriteriaError(f"dòng {line}: lồng quá {MAX_YAML_DEPTH} cấp")
+        if self._nodes > MAX_YAML_NODES:
+            raise CriteriaError(f"dòng {line}: quá {MAX_YAML_NODES} phần tử")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -235,6 +267,11 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 def _read_yaml(path: Path) -> tuple[Any, bytes]:
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise CriteriaError(
+                f"{path}: tệp quá lớn ({size} byte, tối đa {MAX_YAML_BYTES}) cho một bộ tiêu chí"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise CriteriaError(f"{path}: không đọc được tệp ({exc.strerror})") from exc
@@ -483,4 +520,8 @@ def load_year(data_dir: Path, year: int) -> CriteriaYear:
 
 def years_available(data_dir: Path) -> list[int]:
     folder = Path(data_dir) / "criteria"
-    return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and p.name.isdigit())
+    return sorted(
+        int(p.name)
+        for p in folder.iterdir()
+        if p.is_dir() and p.name.isascii() and p.name.isdigit()
+    )

@@ -7,8 +7,9 @@ One workbook per unit and year, written from the unit's criteria set:
   sub-group and criterion rows are shaded headings whose "Mã" cell is left EMPTY (their
   code is written in the label, "A1 – Hạ tầng thông tin (20 điểm)"), so the reader can
   never take a heading for an input. Each input has its own row: "Mã" is the input code,
-  and the unit fills column E "Giá trị" (self-assessed value); column F "Giá trị thẩm
-  định" is for the assessing office; G "Minh chứng" (evidence), H "Ghi chú / giải trình".
+  and the unit fills column E "Giá trị" (self-assessed value), F "Minh chứng"
+  (evidence), G "Ghi chú / giải trình". There is no "verified" column: verification is
+  the office's own file (``scoring.verification``), never the unit's.
   The reader finds columns by their header text, not by letter, so a column inserted by
   a user does not break it.
 * Sheet ``SHEET_META`` ("Thông tin phiếu"): key/value rows (unit id, level, year,
@@ -69,12 +70,11 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     (HEADER_UNIT, 11),
     (HEADER_HOW, 24),
     (HEADER_VALUE, 14),
-    (HEADER_VERIFIED, 14),
     (HEADER_EVIDENCE, 30),
     (HEADER_NOTE, 30),
 )
 _COL = {header: index for index, (header, _) in enumerate(COLUMNS, start=1)}
-_UNLOCKED_HEADERS = (HEADER_VALUE, HEADER_VERIFIED, HEADER_EVIDENCE, HEADER_NOTE)
+_UNLOCKED_HEADERS = (HEADER_VALUE, HEADER_EVIDENCE, HEADER_NOTE)
 
 META_FIELDS: tuple[tuple[str, str], ...] = (
     ("form_format", "Định dạng phiếu"),
@@ -93,7 +93,6 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADING_FILLS = ("BDD7EE", "DDEBF7", "EDF3FA")
 _CRITERION_FILL = "F2F2F2"
 _VALUE_FILL = "FFF2CC"
-_VERIFIED_FILL = "E2EFDA"
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
 _LINE_HEIGHT = 15.75
@@ -107,8 +106,8 @@ _KIND_HOW = {
 _KIND_UNIT = {"share": "%", "points": "điểm"}
 
 INSTRUCTIONS = (
-    "1. Chỉ nhập vào các ô nền vàng ở cột 'Giá trị'. Cột 'Giá trị thẩm định' do cơ quan "
-    "thẩm định ghi; đơn vị để trống.",
+    "1. Chỉ nhập vào các ô nền vàng ở cột 'Giá trị' và các cột minh chứng, giải trình. "
+    "Cơ quan thẩm định ghi kết quả thẩm định trên phiếu thẩm định riêng, không trên phiếu này.",
     "2. Số: chỉ ghi chữ số, dùng dấu phẩy cho phần thập phân (ví dụ 43,72) và dấu chấm "
     "phân cách hàng nghìn (ví dụ 1.234); không ghi đơn vị tính vào ô.",
     "3. Tỷ lệ %: ghi số từ 0 đến 100 (ví dụ 85 hoặc 85%).",
@@ -296,15 +295,12 @@ def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int
         wrap_text=True, vertical="top", indent=depth
     )
     ws.cell(row=row, column=_COL[HEADER_VALUE]).fill = PatternFill("solid", fgColor=_VALUE_FILL)
-    verified = ws.cell(row=row, column=_COL[HEADER_VERIFIED])
-    verified.fill = PatternFill("solid", fgColor=_VERIFIED_FILL)
     _fit_row_height(ws, row, texts)
 
 
 def _value_range(row: int) -> str:
     first = get_column_letter(_COL[HEADER_VALUE])
-    last = get_column_letter(_COL[HEADER_VERIFIED])
-    return f"{first}{row}:{last}{row}"
+    return f"{first}{row}"
 
 
 def _validation_for(
@@ -428,6 +424,8 @@ def _write_meta_sheet(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -
             cell.font = _font()
             cell.border = _BORDER
             cell.number_format = "@" if isinstance(value, str) else "0"
+            if isinstance(value, str):
+                cell.data_type = "s"  # a name starting with "=" stays text, not a formula
     for letter, width in zip("ABC", (22, 70, 40), strict=True):
         ws.column_dimensions[letter].width = width
     ws.protection.sheet = True
@@ -452,7 +450,9 @@ def _canonical(text: object) -> str:
     return normalize_text(str(text)).casefold() if text is not None else ""
 
 
-_CANONICAL_HEADERS = {_canonical(h): h for h, _ in COLUMNS}
+# HEADER_VERIFIED is no longer written but still recognised: a returned form that has
+# such a column (an older form, or one a unit added) gets a warning and is not trusted.
+_CANONICAL_HEADERS = {_canonical(h): h for h in (*dict(COLUMNS), HEADER_VERIFIED)}
 
 
 def find_header(ws: Worksheet, max_rows: int = HEADER_SEARCH_ROWS) -> Header | None:
@@ -515,7 +515,9 @@ def fill_form(
     Keys are input codes; values are written as given (text stays text, so messy input
     can be simulated; as in Excel, text starting with "=" becomes a formula), except NA
     and booleans, written "Không áp dụng", "Có", "Không". Unknown codes raise
-    UnknownCodeError (a KeyError) before anything is written.
+    UnknownCodeError (a KeyError) before anything is written. ``verified`` simulates a
+    unit typing in a "Giá trị thẩm định" column: the form must have one (the forms this
+    package writes do not), and the reader ignores it with a warning.
     """
     wb = load_workbook(io.BytesIO(Path(src).read_bytes()))
     if SHEET_INPUTS not in wb.sheetnames:
@@ -536,6 +538,8 @@ def fill_form(
         raise UnknownCodeError(f"{src}: phiếu không có mã {', '.join(unknown)}")
     for header_text, answers in columns:
         column = header.column(header_text)
+        if column is None and not answers:
+            continue
         if column is None:
             raise SubmissionError(f"{src}: phiếu không có cột '{header_text}'")
         for code, value in answers.items():

@@ -117,9 +117,20 @@ EN: dict[str, str] = {
     "Tự đánh giá": "Self-assessed",
     "Thẩm định": "Verified",
     "Chênh lệch": "Difference",
+    "Số liệu cơ quan thẩm định đã điều chỉnh, với lý do:": (
+        "Figures the assessing office changed, with the reasons:"
+    ),
+    "Chỉ tiêu": "Input",
+    "Đơn vị tự đánh giá": "Unit's figure",
+    "Lý do điều chỉnh": "Reason for the change",
+    "Phiếu thẩm định": "Verification form",
     # previous year
     "Không có dữ liệu năm %(year)s của đơn vị để so sánh.": (
         "The unit has no data for %(year)s to compare with."
+    ),
+    "Không đọc được dữ liệu năm %(year)s (có phiếu bị lỗi): chưa so sánh được với năm trước.": (
+        "The data of %(year)s cannot be read (a form has errors): no comparison with the "
+        "previous year."
     ),
     "Năm %(year)s": "%(year)s",
     "Thay đổi": "Change",

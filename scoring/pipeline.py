@@ -9,6 +9,7 @@ was made.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -26,7 +27,7 @@ from scoring.io import write_bytes
 from scoring.ranking import rank_map
 from scoring.rules import Values
 from scoring.scores import UnitScore, score_peers
-from scoring.stamp import inputs_stamp
+from scoring.stamp import input_files, inputs_stamp
 from scoring.submissions import (
     Collection,
     Problem,
@@ -35,6 +36,7 @@ from scoring.submissions import (
     stem_unit_id,
 )
 from scoring.units import Unit, load_units
+from scoring.verification import read_verifications
 
 if TYPE_CHECKING:  # pandas is imported where tables are made: report kernels need none
     import pandas as pd
@@ -118,6 +120,56 @@ class YearResult:
             self._memo[key] = {code: sum(v) / len(v) for code, v in shares.items()}
         return self._memo[key]  # type: ignore[return-value]
 
+    def verification_view(self, unit_id: str) -> dict[str, object]:
+        """What the unit claimed against what the office verified, as plain data.
+
+        Per group and in total, self-assessed next to verified points (None while the
+        unit is not verified); each changed figure with its reason; both files with
+        their SHA-256. The unit report presents it; its build key includes it.
+        """
+        own, off = self.self_scores[unit_id], self.official[unit_id]
+        check = self.inputs.collection.verifications.get(unit_id)
+        sub = self.inputs.collection.submissions[unit_id]
+        own_groups = {g.code: g for g in own.groups}
+        return {
+            "verified": check is not None,
+            "groups": [
+                {
+                    "code": g.code,
+                    "name": g.name,
+                    "self": own_groups[g.code].points,
+                    "self_max": own_groups[g.code].max,
+                    "verified": g.points if check else None,
+                    "max": g.max,
+                }
+                for g in off.groups
+            ],
+            "total": {
+                "self": own.total,
+                "self_max": own.max,
+                "verified": off.total if check else None,
+                "max": off.max,
+            },
+            "changes": [
+                {
+                    "code": c.code,
+                    "label": c.label,
+                    "kind": c.kind,
+                    "claimed": c.claimed,
+                    "verified": c.verified,
+                    "reason": c.reason,
+                }
+                for c in (check.changes if check else ())
+            ],
+            "form": {"path": str(sub.path), "sha256": sub.sha256},
+            "verification": ({"path": str(check.path), "sha256": check.sha256} if check else None),
+        }
+
+    def official_values(self, unit_id: str) -> Values:
+        """The figures the official score is computed from: verified where they exist."""
+        check = self.inputs.collection.verifications.get(unit_id)
+        return check.values if check else self.inputs.collection.submissions[unit_id].values
+
     def scored_units(self) -> Iterator[Unit]:
         for level_ids in self.peers.values():
             for uid in level_ids:
@@ -133,12 +185,32 @@ class YearResult:
 
 
 def load(data_dir: Path, year: int) -> YearInputs:
-    """Read the criteria, the unit list and every returned form of the year."""
-    data_dir = Path(data_dir)
+    """Read the criteria, the unit list, every returned form and verification of the year."""
+    return with_verifications(_load_forms(Path(data_dir), year))
+
+
+def _load_forms(data_dir: Path, year: int) -> YearInputs:
     criteria = load_year(data_dir, year)
     units = load_units(data_dir / "units.csv")
     collection = read_submissions(data_dir, year, criteria, units)
     return YearInputs(data_dir.resolve(), year, criteria, units, collection)
+
+
+def with_verifications(inputs: YearInputs) -> YearInputs:
+    """``inputs`` with the office's verification files read and their problems added.
+
+    Read apart from the forms (and always again: they are few), so that the cache of
+    forms in ``load_reusing`` never holds a verification.
+    """
+    found, problems = read_verifications(
+        inputs.data_dir, inputs.year, inputs.criteria, inputs.units_by_id, inputs.collection
+    )
+    collection = dataclasses.replace(
+        inputs.collection,
+        problems=[*inputs.collection.problems, *problems],
+        verifications=found,
+    )
+    return dataclasses.replace(inputs, collection=collection)
 
 
 def _score_level(
@@ -164,11 +236,10 @@ def score(inputs: YearInputs) -> YearResult:
             if by_id[uid].level == level
         }
         self_scores |= _score_level(inputs, level, {u: s.values for u, s in subs.items()})
-        verified = {u: s.verified for u, s in subs.items() if s.verified is not None}
+        checked = inputs.collection.verifications
+        verified = {u: checked[u].values for u in subs if u in checked}
         # Normalised rules compare a unit with its peers' official values.
-        official_values = {
-            u: s.verified if s.verified is not None else s.values for u, s in subs.items()
-        }
+        official_values = {u: verified.get(u, s.values) for u, s in subs.items()}
         level_official = _score_level(inputs, level, official_values)
         verified_scores |= {u: level_official[u] for u in verified}
         official |= level_official
@@ -281,7 +352,7 @@ def load_reusing(data_dir: Path, year: int, cache_dir: Path) -> YearInputs:
         if len(changed) <= MAX_REREAD_SHARE * len(files):
             inputs = _reread(last["inputs"], folder, changed)
     if inputs is None:
-        inputs = load(data_dir, year)
+        inputs = _load_forms(data_dir, year)
     # A file whose size or time changed while the forms were read may have been read in
     # either state: it gets no stat, so the next load reads it again whatever its time.
     after = _stats(sorted(folder.iterdir())) if folder.is_dir() else {}
@@ -290,7 +361,7 @@ def load_reusing(data_dir: Path, year: int, cache_dir: Path) -> YearInputs:
         fixed = {}  # never equal to a real reading: all is read again next time
     kept = {"fixed": fixed, "files": files, "inputs": inputs}
     write_bytes(manifest, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-    return inputs
+    return with_verifications(inputs)
 
 
 def _stats(paths: list[Path]) -> dict[str, tuple[int, int]]:
@@ -419,6 +490,64 @@ def criteria_table(result: YearResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def has_year(data_dir: Path, year: int) -> bool:
+    """Whether the year has a criteria set and a folder of returned forms."""
+    data_dir = Path(data_dir)
+    return (data_dir / "criteria" / str(year)).is_dir() and (
+        data_dir / str(year) / "submissions"
+    ).is_dir()
+
+
+def previous_unreadable(result: YearResult) -> bool:
+    """Whether the previous year has data that cannot be scored (a damaged form, say):
+    reports then say so instead of "no data"."""
+    return has_year(result.inputs.data_dir, result.year - 1) and previous(result) is None
+
+
+def compare_with_previous(inputs: YearInputs) -> list[Problem]:
+    """``validate``'s look at the previous year: suspicious changes since the units' last
+    forms (``scoring.changes``), and a warning when that year cannot be read."""
+    year = inputs.year - 1
+    if not has_year(inputs.data_dir, year):
+        return []
+    where = inputs.data_dir / str(year) / "submissions"
+    try:
+        before = load(inputs.data_dir, year)
+    except ScoringError as exc:
+        return [_previous_problem(where, year, str(exc).splitlines()[0])]
+    problems = []
+    if before.collection.errors:
+        first = before.collection.errors[0]
+        problems.append(
+            _previous_problem(
+                where,
+                year,
+                f"{len(before.collection.errors)} lỗi, đầu tiên: {first.format()}",
+                f"{len(before.collection.errors)} error(s), the first: {first.format('en')}",
+            )
+        )
+    from scoring.changes import suspicious_changes
+
+    problems += suspicious_changes(
+        inputs.collection, before.collection, inputs.criteria, before.criteria
+    )
+    return problems
+
+
+def _previous_problem(where: Path, year: int, vi: str, en: str | None = None) -> Problem:
+    return Problem(
+        file=str(where),
+        sheet=None,
+        cell=None,
+        code=None,
+        message=f"không đọc được đầy đủ dữ liệu năm {year} ({vi}); báo cáo sẽ ghi không so "
+        "sánh được với năm trước",
+        severity="warning",
+        message_en=f"the data of {year} cannot be fully read ({en or vi}); the reports will "
+        "say the previous year could not be compared",
+    )
+
+
 def previous(result: YearResult) -> YearResult | None:
     """The previous year's result when its data exist and are valid; else None."""
     data_dir = result.inputs.data_dir
@@ -440,15 +569,41 @@ def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.Dat
     """``scores.csv`` and ``criteria_scores.csv`` of the year, written atomically."""
     scores = result.table()
     details = result.criteria_table()
-    write_bytes(folder / "scores.csv", scores.to_csv(index=False).encode("utf-8"))
-    write_bytes(folder / "criteria_scores.csv", details.to_csv(index=False).encode("utf-8"))
+    write_bytes(folder / "scores.csv", csv_bytes(scores))
+    write_bytes(folder / "criteria_scores.csv", csv_bytes(details))
     return scores, details
 
 
+# A text cell starting with one of these is a formula to Excel, even in a CSV file.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """A table as CSV that Excel opens as written: UTF-8 with a BOM (so Vietnamese shows),
+    and text that would start a formula ("=...", "+...", "@...") prefixed with "'"
+    (Excel's own mark for "this is text"), so a unit name never runs as a formula."""
+    import pandas as pd
+
+    safe = table.copy()
+    for column in safe.columns:
+        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
 def build_date(result: YearResult) -> dt.date:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest input's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    dates = [s.modified for s in result.inputs.collection.submissions.values() if s.modified]
-    return max(dates).date() if dates else dt.date(result.year, 12, 31)
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest input file's
+    modification time; never a date in the future, and never a date a unit's file claims
+    about itself (a form's metadata can say anything, 2099 included)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    today = dt.datetime.now(dt.UTC).date()
+    if epoch.isascii() and epoch.isdigit():
+        return min(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date(), today)
+    times = [
+        p.stat().st_mtime for p in input_files(result.inputs.data_dir, result.year) if p.is_file()
+    ]
+    if not times:
+        return today
+    return min(dt.datetime.fromtimestamp(max(times), dt.UTC).date(), today)

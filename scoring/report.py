@@ -31,7 +31,7 @@ from scoring import __version__, i18n, numfmt, params, snapshot
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
-from scoring.pipeline import YearResult, build_date, previous, year_result
+from scoring.pipeline import YearResult, build_date, previous, previous_unreadable, year_result
 from scoring.ranking import points_to_next_rank
 from scoring.rules import NA, Value
 from scoring.scores import NodeScore, UnitScore
@@ -341,8 +341,7 @@ class UnitReport(_Speaks):
         criterion), ``inputs`` (what the unit reported, as shown), ``points``,
         ``full_max``, ``applicable``.
         """
-        submission = self._result.inputs.collection.submissions[self.unit_id]
-        values = submission.verified if submission.verified is not None else submission.values
+        values = self._result.official_values(self.unit_id)
         groups = {g.code for g in self.cset.groups}
         rows = []
         for node in self.score.nodes():
@@ -476,20 +475,33 @@ class UnitReport(_Speaks):
         return target.min_percent / 100 * self.score.max - self.score.total, self._(target.name)
 
     def verification(self, differences: pd.DataFrame | None = None) -> Fragment:
-        """Self-assessed against verified totals, and the criteria that differ."""
+        """Self-assessed against verified points for every group and the total, and each
+        figure the office changed with its reason; with ``differences`` (a frame like
+        ``differences()``), also the criteria whose points differ (left out by default:
+        the figures and reasons say it, and the report keeps to four pages)."""
+        view = self._result.verification_view(self.unit_id)
+        changes = [
+            {
+                **c,
+                "claimed": format_value(c["claimed"], c["kind"], self.lang),
+                "verified": format_value(c["verified"], c["kind"], self.lang),
+            }
+            for c in view["changes"]  # type: ignore[attr-defined]
+        ]
         return self._render(
             "verification.html.j2",
-            verified=self._result.is_verified(self.unit_id),
-            self_total=self._result.self_scores[self.unit_id].total,
-            verified_total=self.score.total,
-            rows=_records(self.differences() if differences is None else differences),
+            verified=view["verified"],
+            view=view,
+            changes=changes,
+            rows=[] if differences is None else _records(differences),
         )
 
     def previous_year(self) -> Fragment:
         prev_result = previous(self._result)
         year = self._result.year
         if prev_result is None or self.unit_id not in prev_result.official:
-            return self._render("previous.html.j2", prev=None, year=year)
+            unreadable = prev_result is None and previous_unreadable(self._result)
+            return self._render("previous.html.j2", prev=None, year=year, unreadable=unreadable)
         prev = prev_result.official[self.unit_id]
         prev_rank = prev_result.ranks[self.unit_id]
         rank = self._result.ranks[self.unit_id]
@@ -507,6 +519,7 @@ class UnitReport(_Speaks):
         ]
         return self._render(
             "previous.html.j2",
+            unreadable=False,
             prev=prev,
             now=self.score,
             year=year,
@@ -533,6 +546,7 @@ class UnitReport(_Speaks):
 
     def provenance(self) -> Fragment:
         submission = self._result.inputs.collection.submissions[self.unit_id]
+        check = self._result.inputs.collection.verifications.get(self.unit_id)
         data_dir = self._result.inputs.data_dir
         units_file = data_dir / "units.csv"
         return self._render(
@@ -541,6 +555,8 @@ class UnitReport(_Speaks):
             criteria_sha=self.cset.fingerprint,
             form_file=_relative(submission.path, data_dir),
             form_sha=submission.sha256,
+            check_file=_relative(check.path, data_dir) if check else None,
+            check_sha=check.sha256 if check else None,
             units_file=_relative(units_file, data_dir),
             units_sha=sha256_file(units_file),
             version=__version__,
@@ -593,7 +609,9 @@ class UnitReport(_Speaks):
             "peer_means": self._peer_means(),
             "targets": self._targets(),
             "previous": prev,
+            "previous_unreadable": prev_result is None and previous_unreadable(result),
             "form": submission.sha256,
+            "verification": result.verification_view(self.unit_id),
             "units": sha256_file(result.inputs.data_dir / "units.csv"),
             "date": build_date(result).isoformat(),
             "note": self._note(self.unit_id),
@@ -770,11 +788,7 @@ class RankingReport(_Speaks):
                 ("Đã nộp", sorted(coll.submissions)),
                 (
                     "Đã thẩm định",
-                    [
-                        names[u]
-                        for u in sorted(coll.submissions)
-                        if coll.submissions[u].verified is not None
-                    ],
+                    [names[u] for u in sorted(coll.submissions) if u in coll.verifications],
                 ),
                 ("Chưa nộp", [names.get(u, u) for u in coll.missing]),
                 ("Có cảnh báo", [names.get(u, u) for u in warned]),

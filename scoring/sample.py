@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scoring import verification
 from scoring.criteria import (
     CountRule,
     CriteriaSet,
@@ -40,7 +41,9 @@ from scoring.criteria import (
 )
 from scoring.forms import fill_form, write_form
 from scoring.scores import UnitScore, score_peers
+from scoring.submissions import read_submission
 from scoring.units import Unit, load_units, units_in_year
+from scoring.values import render_value
 
 RawValues = dict[str, float | bool]
 
@@ -298,8 +301,37 @@ def _notes(cset: CriteriaSet, form: SampleForm) -> dict[str, str]:
     }
 
 
+def _reason(inp: Input, value: float | bool, year: int) -> str:
+    """The office's reason for a lowered figure, as a verifier would write it, briefly."""
+    return f"Minh chứng chỉ xác nhận {render_value(value)}."
+
+
+def write_sample_verification(
+    data_dir: Path, criteria: CriteriaYear, form: SampleForm, year: int
+) -> None:
+    """The office's verification file of a sample unit: its lowered figures, with reasons."""
+    assert form.verified is not None
+    units = {form.unit.id: form.unit}
+    path = data_dir / str(year) / "submissions" / f"{form.unit.id}.xlsx"
+    sub, _ = read_submission(path, criteria, units, year)
+    assert sub is not None, path
+    cset = criteria.for_level(form.unit.level)
+    changed = {c: v for c, v in form.verified.items() if form.values.get(c) != v}
+    target = verification.folder(data_dir, year) / f"{form.unit.id}.xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        blank = Path(tmp) / target.name
+        verification.write_verification_form(blank, cset, form.unit, sub)
+        verification.fill_verification(
+            blank,
+            target,
+            {c: _as_typed(cset.inputs[c], v) for c, v in changed.items()},
+            {c: _reason(cset.inputs[c], v, year) for c, v in changed.items()},
+        )
+
+
 def write_sample(data_dir: Path, year: int) -> int:
-    """Write ``data/<year>/submissions/<unit_id>.xlsx`` for every unit valid in the year."""
+    """Write ``data/<year>/submissions/<unit_id>.xlsx`` for every unit valid in the year,
+    and ``data/<year>/verification/<unit_id>.xlsx`` for the units the office verified."""
     criteria = load_year(data_dir, year)
     units = units_in_year(load_units(data_dir / "units.csv"), year)
     target = data_dir / str(year) / "submissions"
@@ -310,20 +342,14 @@ def write_sample(data_dir: Path, year: int) -> int:
             blank = Path(tmp) / f"{form.unit.id}.xlsx"
             write_form(blank, cset, form.unit, year)
             typed = {c: _as_typed(cset.inputs[c], v) for c, v in form.values.items()}
-            verified = None
-            if form.verified is not None:
-                verified = {
-                    c: _as_typed(cset.inputs[c], v)
-                    for c, v in form.verified.items()
-                    if form.values.get(c) != v
-                }
             fill_form(
                 blank,
                 target / f"{form.unit.id}.xlsx",
                 typed,
-                verified=verified,
                 evidence=_evidence(cset, form, year),
                 notes=_notes(cset, form),
             )
+            if form.verified is not None:
+                write_sample_verification(data_dir, criteria, form, year)
     shutil.rmtree(Path(tmp), ignore_errors=True)
     return len(units)

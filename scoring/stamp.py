@@ -11,12 +11,13 @@ from pathlib import Path
 
 
 def input_files(data_dir: Path, year: int) -> list[Path]:
-    """The unit list, the year's criteria files and its returned forms."""
+    """The unit list, the year's criteria files, its returned forms and verifications."""
     data_dir = Path(data_dir)
     return [
         data_dir / "units.csv",
         *sorted((data_dir / "criteria" / str(year)).glob("*")),
         *sorted((data_dir / str(year) / "submissions").glob("*")),
+        *sorted((data_dir / str(year) / "verification").glob("*")),
     ]
 
 

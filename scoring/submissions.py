@@ -49,26 +49,31 @@ from scoring.forms import (
 )
 from scoring.lang import Lang
 from scoring.rules import NA, Value
+from scoring.sheetxml import TooManyCells, compact_workbook
 from scoring.units import Unit
 from scoring.values import (
     NA_TEXT,
     ValueProblem,
+    escape_controls,
     format_number_en,
     format_number_vi,
     normalize_text,
     parse_value,
+    quote,
 )
 
 Severity = Literal["error", "warning"]
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OTHER_SPREADSHEETS = {".xls", ".xlsm", ".xlsb", ".ods", ".csv"}
+TEMPLATES = {".xltx", ".xltm", ".xlt", ".ots"}
 # Limits checked before openpyxl parses anything: a returned form is about 20 KB, so these
 # leave room for pasted images while refusing oversized files and zip bombs quickly.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 1000
 MAX_RATIO = 200
+MAX_CELLS = 50_000  # filled cells per sheet; a form has a few hundred
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)$")
 _QUOTED = re.compile(r'"[^"]*"|\\.')
 FORMULA_NOT_CALCULATED = (
@@ -132,22 +137,22 @@ class Problem:
         if self.code:
             where.append(f"{words.code} {self.code}")
         prefix = words.error if self.is_error else words.warning
-        return f"{prefix}: {', '.join(where)}: {self.text(lang)}"
+        # Names and typed text are shown escaped: a newline in a file name must not
+        # print a forged "Lỗi:" line.
+        return escape_controls(f"{prefix}: {', '.join(where)}: {self.text(lang)}")
 
 
 @dataclass(frozen=True)
 class Submission:
     """The checked answers of one unit's returned form."""
 
-    def __repr__(self) -> str:
-        state = "verified" if self.verified is not None else "self-assessed"
-        return f"Submission({self.unit_id}, {self.path.name}, {len(self.values)} values, {state})"
+    def __repr__(self) -> str:  # a form holds self-assessed values only
+        return f"Submission({self.unit_id}, {self.path.name}, {len(self.values)} values)"
 
     unit_id: str
     path: Path
     sha256: str
-    values: dict[str, Value]  # self-assessed
-    verified: dict[str, Value] | None  # None when no verified value was entered at all
+    values: dict[str, Value]  # self-assessed: all a returned form can ever hold
     evidence: dict[str, str]
     notes: dict[str, str]
     cells: dict[str, str]  # input code -> address of its "Giá trị" cell
@@ -163,6 +168,9 @@ class Collection:
     problems: list[Problem]
     expected: list[str]  # ids of the units valid in the year
     files: dict[str, list[Path]] = field(default_factory=dict)  # unit id -> its files
+    # unit id -> the office's verification (scoring.verification.Verification), attached
+    # after the forms are read: a unit's own file is never a source of verified figures.
+    verifications: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (
@@ -192,7 +200,7 @@ class Collection:
             "received": sorted(self.files),
             "accepted": sorted(self.submissions),
             "missing": sorted(missing),
-            "verified": sorted(u for u, s in self.submissions.items() if s.verified is not None),
+            "verified": sorted(u for u in self.verifications if u in self.submissions),
             "with_problems": sorted(troubled),
             "with_errors": sorted({p.unit_id for p in self.errors if p.unit_id} - missing),
         }
@@ -342,23 +350,43 @@ def _load(reader: _Reader, data: bytes) -> tuple[Workbook, Workbook] | None:
     """The workbook with cached values and the one with formulas, or None if unreadable.
 
     Both are needed: openpyxl shows a formula whose result was never calculated as an
-    empty cell, which must not pass for an unanswered one.
+    empty cell, which must not pass for an unanswered one. Empty cells and rows are
+    dropped first (``scoring.sheetxml``), so time and memory follow the filled cells.
     """
+    try:
+        data = compact_workbook(data, MAX_CELLS)
+    except TooManyCells as exc:
+        reader.add(
+            f"tệp bị từ chối: trang tính ({exc.sheet}) có {exc.count} ô có nội dung, quá giới "
+            f"hạn {MAX_CELLS}; phiếu khảo sát chỉ có vài trăm ô, xóa các dòng, cột thừa rồi "
+            "lưu lại",
+            en=f"file refused: a sheet ({exc.sheet}) has {exc.count} cells with content, over "
+            f"the limit of {MAX_CELLS}; a survey form has a few hundred cells: delete the "
+            "extra rows and columns and save it again",
+        )
+        return None
+    except Exception as exc:  # noqa: BLE001 - a damaged archive: the file is at fault
+        _unreadable(reader, exc)
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             values = load_workbook(io.BytesIO(data), data_only=True)
             formulas = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # any parser failure: the file, not the program, is at fault
-        error = type(exc).__name__
-        reader.add(
-            "không đọc được tệp như một bảng tính Excel (.xlsx): tệp bị hỏng hoặc không "
-            f"đúng định dạng ({error}); mở bằng Excel/LibreOffice và lưu lại",
-            en="cannot read the file as an Excel workbook (.xlsx): it is damaged or in another "
-            f"format ({error}); open it in Excel/LibreOffice and save it again",
-        )
+        _unreadable(reader, exc)
         return None
     return values, formulas
+
+
+def _unreadable(reader: _Reader, exc: BaseException) -> None:
+    error = type(exc).__name__
+    reader.add(
+        "không đọc được tệp như một bảng tính Excel (.xlsx): tệp bị hỏng hoặc không "
+        f"đúng định dạng ({error}); mở bằng Excel/LibreOffice và lưu lại",
+        en="cannot read the file as an Excel workbook (.xlsx): it is damaged or in another "
+        f"format ({error}); open it in Excel/LibreOffice and save it again",
+    )
 
 
 def _sheet(wb: Workbook, name: str) -> Worksheet | None:
@@ -397,8 +425,8 @@ def _identify(
     fmt = _meta_text(meta.get("form_format", (None, ""))[0])
     if fmt and fmt != FORM_FORMAT:
         reader.add(
-            f"phiếu định dạng '{fmt}', chương trình đọc định dạng '{FORM_FORMAT}'",
-            en=f"the form has format '{fmt}', the program reads format '{FORM_FORMAT}'",
+            f"phiếu định dạng {quote(fmt)}, chương trình đọc định dạng '{FORM_FORMAT}'",
+            en=f"the form has format {quote(fmt)}, the program reads format '{FORM_FORMAT}'",
         )
         return None
     unit = _check_unit(reader, meta, units, year)
@@ -426,17 +454,17 @@ def _check_unit(
     if stem.casefold() != unit_id.casefold():
         name = reader.path.name
         reader.add(
-            f"tên tệp '{name}' không khớp mã đơn vị '{unit_id}' ghi trong phiếu; "
+            f"tên tệp '{name}' không khớp mã đơn vị {quote(unit_id)} ghi trong phiếu; "
             f"tệp phiếu của đơn vị này phải tên là {unit_id}.xlsx",
-            en=f"the file name '{name}' does not match the unit code '{unit_id}' written in "
+            en=f"the file name '{name}' does not match the unit code {quote(unit_id)} written in "
             f"the form; the form of this unit must be named {unit_id}.xlsx",
             cell=cell,
         )
     unit = units.get(unit_id)
     if unit is None:
         reader.add(
-            f"mã đơn vị '{unit_id}' không có trong danh sách đơn vị",
-            en=f"the unit code '{unit_id}' is not in the list of units",
+            f"mã đơn vị {quote(unit_id)} không có trong danh sách đơn vị",
+            en=f"the unit code {quote(unit_id)} is not in the list of units",
             cell=cell,
         )
         return None
@@ -455,8 +483,9 @@ def _check_unit(
     level = _meta_text(level_raw)
     if level != unit.level:
         reader.add(
-            f"phiếu lập cho cấp '{level}', đơn vị {unit_id} thuộc cấp '{unit.level}'",
-            en=f"the form was made for level '{level}', unit {unit_id} is at level '{unit.level}'",
+            f"phiếu lập cho cấp {quote(level)}, đơn vị {unit_id} thuộc cấp '{unit.level}'",
+            en=f"the form was made for level {quote(level)}, unit {unit_id} is at level "
+            f"'{unit.level}'",
             cell=level_cell,
         )
         return None
@@ -530,16 +559,13 @@ class _Answers:
     """What the inputs sheet holds, code by code, before the cross-field checks."""
 
     values: dict[str, Value] = field(default_factory=dict)
-    verified: dict[str, Value] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
-    verified_cells: dict[str, str] = field(default_factory=dict)
     note_cells: dict[str, str] = field(default_factory=dict)
     evidence_cells: dict[str, str] = field(default_factory=dict)
     bad: set[str] = field(default_factory=set)  # codes whose self-assessed value was refused
-    bad_verified: set[str] = field(default_factory=set)
-    any_verified: bool = False
+    self_verified: list[str] = field(default_factory=list)  # filled "verified" cells: ignored
 
 
 def _is_percent_format(number_format: str | None) -> bool:
@@ -604,17 +630,17 @@ def _read_inputs(
     answers = _Answers()
     seen: dict[str, str] = {}
     code_column = header.columns[HEADER_CODE]
-    for row in range(header.row + 1, ws.max_row + 1):
+    for row in filled_rows(ws, code_column, header.row + 1):
         code_cell = ws.cell(row=row, column=code_column)
         code = code_text(code_cell.value)
         if not code:
             continue
         if code not in cset.inputs:
             reader.add(
-                f"mã '{code}' không có trong bộ tiêu chí; không sửa hay thêm nội dung vào "
+                f"mã {quote(code)} không có trong bộ tiêu chí; không sửa hay thêm nội dung vào "
                 f"cột '{HEADER_CODE}'",
-                en=f"the code '{code}' is not in the criteria set; do not edit or add anything "
-                f"in the column '{HEADER_CODE}'",
+                en=f"the code {quote(code)} is not in the criteria set; do not edit or add "
+                f"anything in the column '{HEADER_CODE}'",
                 cell=code_cell.coordinate,
             )
             continue
@@ -627,7 +653,34 @@ def _read_inputs(
             continue
         seen[code] = code_cell.coordinate
         _read_row(reader, ws, fws, header, row, code, cset, answers)
+    _warn_self_verified(reader, answers.self_verified)
     return answers
+
+
+def filled_rows(ws: Worksheet, column: int, first: int) -> list[int]:
+    """The rows from ``first`` on whose cell in ``column`` exists, in order.
+
+    Only the cells the file holds are visited: one space typed in A1048576 must not
+    make the reader walk (and create) a million empty cells.
+    """
+    cells = ws._cells  # noqa: SLF001 - openpyxl's map of the cells present in the file
+    return sorted(r for r, c in cells if c == column and r >= first)
+
+
+def _warn_self_verified(reader: _Reader, cells: list[str]) -> None:
+    """A unit cannot verify itself: what it typed as "verified" is named and ignored."""
+    if not cells:
+        return
+    shown = ", ".join(cells[:10]) + (f" (+{len(cells) - 10})" if len(cells) > 10 else "")
+    reader.warn(
+        f"cột '{HEADER_VERIFIED}' do cơ quan thẩm định ghi, không phải đơn vị: các giá trị ở "
+        f"ô {shown} bị bỏ qua; điểm thẩm định chỉ lấy từ phiếu thẩm định "
+        "(data/<năm>/verification/<mã đơn vị>.xlsx)",
+        en=f"the column '{HEADER_VERIFIED}' is for the assessing office, not the unit: the "
+        f"values in cell(s) {shown} are ignored; verified figures come only from the "
+        "verification form (data/<year>/verification/<unit id>.xlsx)",
+        cell=cells[0],
+    )
 
 
 def _read_row(
@@ -644,48 +697,61 @@ def _read_row(
     node = cset.nodes[cset.input_owner[code]]
     maximum = node.max if inp.kind == "points" else None
 
-    def parse(column: int, into: dict[str, Value], cells: dict[str, str], bad: set[str]) -> bool:
-        """Read one value cell into ``into``; whether the cell held anything at all."""
-        address = ws.cell(row=row, column=column).coordinate
-        cells[code] = address
-        raw = _raw_value(reader, ws, fws, row, column, code)
-        if raw is None:
-            bad.add(code)
-            return True
+    column = header.columns[HEADER_VALUE]
+    address = ws.cell(row=row, column=column).coordinate
+    answers.cells[code] = address
+    raw = _raw_value(reader, ws, fws, row, column, code)
+    if raw is None:
+        answers.bad.add(code)
+    else:
         try:
             value = parse_value(
-                raw[0],
-                inp.kind,
-                allow_na=node.allow_na,
-                maximum=maximum,
-                is_percent_format=raw[1],
+                raw[0], inp.kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
             )
         except ValueProblem as exc:
             reader.add(exc.message_vi, en=exc.message_en, cell=address, code=code)
-            bad.add(code)
-            return True
-        if value is None:
-            return False
-        into[code] = value
-        return True
-
-    parse(header.columns[HEADER_VALUE], answers.values, answers.cells, answers.bad)
+            answers.bad.add(code)
+            value = None
+        if value is not None:
+            answers.values[code] = value
+            _check_fraction(reader, inp.kind, raw, value, address, code)
     verified_column = header.column(HEADER_VERIFIED)
     if verified_column is not None:
-        answers.any_verified |= parse(
-            verified_column, answers.verified, answers.verified_cells, answers.bad_verified
-        )
+        cell = ws.cell(row=row, column=verified_column)
+        if _cell_text(cell.value) or fws.cell(row=row, column=verified_column).value is not None:
+            answers.self_verified.append(cell.coordinate)
     for name, texts, cells in (
         (HEADER_EVIDENCE, answers.evidence, answers.evidence_cells),
         (HEADER_NOTE, answers.notes, answers.note_cells),
     ):
-        column = header.column(name)
-        if column is not None:
-            cell = ws.cell(row=row, column=column)
+        text_column = header.column(name)
+        if text_column is not None:
+            cell = ws.cell(row=row, column=text_column)
             cells[code] = cell.coordinate
             text = _cell_text(cell.value)
             if text:
                 texts[code] = text
+
+
+def _check_fraction(
+    reader: _Reader, kind: str, raw: tuple[object, bool], value: Value, cell: str, code: str
+) -> None:
+    """A share typed as a fraction (0,891, or =178/200) without a % format: probably 89,1 %."""
+    typed, percent_format = raw
+    if kind != "share" or percent_format or not isinstance(value, float) or not 0 < value < 1:
+        return
+    if isinstance(typed, str) and typed.strip().endswith("%"):
+        return
+    meant = value * 100
+    reader.warn(
+        f"tỷ lệ {format_number_vi(value)} % trông như một phân số: có phải "
+        f"{format_number_vi(meant)} %? Tỷ lệ ghi từ 0 đến 100 (ví dụ {format_number_vi(meant)})",
+        en=f"the share {format_number_en(value)} % looks like a fraction: did you mean "
+        f"{format_number_en(meant)} %? Shares are written from 0 to 100 (e.g. "
+        f"{format_number_vi(meant)})",
+        cell=cell,
+        code=code,
+    )
 
 
 # ---------------------------------------------------------------------- cross-field checks
@@ -737,8 +803,13 @@ def _number(value: Value | None) -> float | None:
     return float(value)  # type: ignore[arg-type]
 
 
-def _check_ratios(
-    reader: _Reader, cset: CriteriaSet, answers: _Answers, verified: dict[str, Value] | None
+def check_ratios(
+    reader: _Reader,
+    cset: CriteriaSet,
+    values: dict[str, Value],
+    cells: dict[str, str],
+    *,
+    verified: bool = False,
 ) -> None:
     """A numerator above its denominator is a typing slip (a share over 100 %)."""
     for node in cset.criteria():
@@ -746,10 +817,7 @@ def _check_ratios(
         if not isinstance(rule, RatioRule) or rule.numerator is None or rule.denominator is None:
             continue
         pair = (rule.numerator, rule.denominator)
-        _check_ratio(reader, node, pair, answers.values, answers.cells, verified=False)
-        if verified is not None and any(c in answers.verified for c in pair):
-            cells = {c: answers.verified_cells.get(c, answers.cells.get(c, "")) for c in pair}
-            _check_ratio(reader, node, pair, verified, cells, verified=True)
+        _check_ratio(reader, node, pair, values, cells, verified=verified)
 
 
 def _check_ratio(
@@ -815,46 +883,62 @@ def _check_evidence(reader: _Reader, cset: CriteriaSet, answers: _Answers) -> No
         )
 
 
-def _merge_verified(cset: CriteriaSet, answers: _Answers) -> dict[str, Value] | None:
-    if not answers.any_verified:
-        return None
-    merged: dict[str, Value] = {}
-    for code in cset.inputs:
-        if code in answers.verified:
-            merged[code] = answers.verified[code]
-        elif code in answers.values:
-            merged[code] = answers.values[code]
-    return merged
-
-
 # ---------------------------------------------------------------------- one file
+
+
+def open_workbooks(reader: _Reader) -> tuple[bytes, Workbook, Workbook] | None:
+    """The file's bytes, its workbook of values and its workbook of formulas; None, with
+    the reason recorded, when the file is not a readable, reasonably sized .xlsx."""
+    data = _read_bytes(reader)
+    if data is None or not _check_magic(reader, data) or not _check_archive(reader, data):
+        return None
+    books = _load(reader, data)
+    return None if books is None else (data, *books)
 
 
 def _read_file(
     path: Path, criteria: CriteriaYear, units: dict[str, Unit], year: int
 ) -> _FileResult:
+    """Read one form; a failure of the reader itself is that file's error, not a crash."""
     reader = _Reader(Path(path))
     guess = stem_unit_id(reader.path)
     reader.unit_id = guess if guess in units else None
     result = _FileResult(reader.path, reader.unit_id, None, reader.problems)
-    data = _read_bytes(reader)
-    if data is None or not _check_magic(reader, data) or not _check_archive(reader, data):
-        return result
-    books = _load(reader, data)
-    if books is None:
-        return result
+    try:
+        _read_checked(reader, result, criteria, units, year)
+    except (ValueError, ArithmeticError, TypeError, KeyError, IndexError, RecursionError) as exc:
+        result.submission = None
+        reader.add(
+            f"không đọc hết được tệp ({type(exc).__name__}); mở bằng Excel/LibreOffice, "
+            "kiểm tra các ô có giá trị bất thường và lưu lại",
+            en=f"the file could not be read to the end ({type(exc).__name__}); open it in "
+            "Excel/LibreOffice, check cells with unusual values and save it again",
+        )
+    return result
+
+
+def _read_checked(
+    reader: _Reader,
+    result: _FileResult,
+    criteria: CriteriaYear,
+    units: dict[str, Unit],
+    year: int,
+) -> None:
+    opened = open_workbooks(reader)
+    if opened is None:
+        return
+    data, *books = opened
     identity = _identify(reader, books[0], criteria, units, year)
     result.unit_id = reader.unit_id or result.unit_id
     if identity is None:
-        return result
+        return
     unit, cset = identity
     answers = _read_inputs(reader, books[0], books[1], cset)
     if answers is None:
-        return result
-    verified = _merge_verified(cset, answers)
+        return
     checks: list[Callable[[], None]] = [
         lambda: _check_required(reader, cset, answers),
-        lambda: _check_ratios(reader, cset, answers, verified),
+        lambda: check_ratios(reader, cset, answers.values, answers.cells),
         lambda: _check_justified(reader, cset, answers),
         lambda: _check_evidence(reader, cset, answers),
     ]
@@ -866,13 +950,11 @@ def _read_file(
             path=reader.path,
             sha256=hashlib.sha256(data).hexdigest(),
             values=answers.values,
-            verified=verified,
             evidence=answers.evidence,
             notes=answers.notes,
             cells=answers.cells,
             modified=books[0].properties.modified,
         )
-    return result
 
 
 def read_submission(
@@ -906,14 +988,22 @@ def _candidate_files(folder: Path, units: dict[str, Unit], collection: Collectio
     """
     found: list[Path] = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith(("~$", ".")):
+        if path.name.startswith(("~$", ".")):
             continue  # Excel's lock files, hidden and temporary files
         suffix = path.suffix.lower()
-        if suffix == ".xlsx":
-            found.append(path)
-            continue
         guess = stem_unit_id(path)
         unit_id = guess if guess in units else None
+        if suffix == ".xlsx" and path.is_file():
+            found.append(path)
+            continue
+        odd = _odd_name(path, unit_id)
+        if odd is not None:
+            collection.problems.append(_file_problem(path, odd[0], en=odd[1], unit_id=unit_id))
+            if unit_id is not None:
+                collection.files.setdefault(unit_id, []).append(path)
+            continue
+        if not path.is_file():
+            continue  # a sub-folder (of evidence, say) that names no unit
         if suffix in OTHER_SPREADSHEETS:
             problem = _file_problem(
                 path,
@@ -938,6 +1028,45 @@ def _candidate_files(folder: Path, units: dict[str, Unit], collection: Collectio
             )
             collection.problems.append(problem)
     return found
+
+
+def _odd_name(path: Path, unit_id: str | None) -> tuple[str, str] | None:
+    """Why an entry that looks like a unit's form cannot be read as one; None otherwise.
+
+    A form named "06808.xlsx " (a trailing space), saved as a template (.xltx), or a
+    folder or pipe named like a form was sent by the unit: it is an error that names the
+    file, never a silent "not sent".
+    """
+    name = path.name
+    clean = normalize_text(name)
+    looks_like_form = clean.lower().endswith(".xlsx") or unit_id is not None
+    if not path.is_file():
+        if not looks_like_form:
+            return None
+        kind_vi, kind_en = (
+            ("thư mục", "a folder")
+            if path.is_dir()
+            else ("không phải tệp thường", "not a regular file")
+        )
+        return (
+            f"{quote(name)} là {kind_vi}, không phải tệp phiếu .xlsx",
+            f"{quote(name)} is {kind_en}, not an .xlsx form file",
+        )
+    if clean != name and clean.lower().endswith(".xlsx"):
+        return (
+            f"tên tệp {quote(name)} có khoảng trắng thừa (ở đầu, cuối hoặc ký tự trắng đặc "
+            f"biệt); đổi tên thành {quote(clean)}",
+            f"the file name {quote(name)} has extra white space (leading, trailing or a "
+            f"special space); rename it to {quote(clean)}",
+        )
+    if path.suffix.lower() in TEMPLATES:
+        return (
+            f"tệp dạng mẫu ({path.suffix}) không phải phiếu; mở bằng Excel và lưu lại dạng "
+            "Excel Workbook (.xlsx)",
+            f"a template file ({path.suffix}) is not a form; open it in Excel and save it as "
+            "Excel Workbook (.xlsx)",
+        )
+    return None
 
 
 def _duplicates(results: Iterable[_FileResult]) -> dict[str, list[_FileResult]]:

@@ -8,12 +8,15 @@ safe characters are accepted.
 from __future__ import annotations
 
 import csv
+import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from scoring.criteria import LEVELS
 from scoring.errors import UnitsError
+from scoring.values import escape_controls, quote
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 COLUMNS = ("id", "name", "level", "valid_from", "valid_to")
@@ -31,51 +34,147 @@ class Unit:
         return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
 
 
+def _fail(path: Path, line: int, column: str | None, vi: str, en: str) -> UnitsError:
+    where_vi = f"{path}, dòng {line}" + (f", cột {column}" if column else "")
+    where_en = f"{path}, line {line}" + (f", column {column}" if column else "")
+    return UnitsError(f"{where_vi}: {vi}", en=f"{where_en}: {en}")
+
+
 def _year(text: str, path: Path, line: int, column: str, *, optional: bool) -> int | None:
     text = text.strip()
     if not text and optional:
         return None
-    if not text.isdigit() or len(text) != 4:
-        raise UnitsError(f"{path}, dòng {line}, cột {column}: cần một năm (4 chữ số), có '{text}'")
+    # ASCII digits only: "²⁰¹⁸" passes str.isdigit() but is no year.
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise _fail(
+            path,
+            line,
+            column,
+            f"cần một năm (4 chữ số), có {quote(text)}",
+            f"expected a year (4 digits), found {quote(text)}",
+        )
     return int(text)
 
 
-def load_units(path: Path) -> list[Unit]:
-    """Read data/units.csv; refuse unsafe ids, unknown levels and repeated ids."""
+def _decode(path: Path, raw: bytes) -> str:
+    """The file as text; one that is not UTF-8 (Excel's plain "CSV") is named as such."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise UnitsError(
-                    f"{path}: thiếu cột {', '.join(missing)} (cần: {', '.join(COLUMNS)})"
-                )
-            rows = list(reader)
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _fail(
+            path,
+            line,
+            None,
+            "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, Windows-1258); "
+            "mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'",
+            "the file is not UTF-8 (perhaps saved by Excel as plain CSV, Windows-1258); open "
+            "it in Excel and save it as 'CSV UTF-8 (Comma delimited)'",
+        ) from None
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    try:
+        raw = Path(path).read_bytes()
     except OSError as exc:
-        raise UnitsError(f"{path}: không đọc được danh sách đơn vị ({exc.strerror})") from exc
+        raise UnitsError(
+            f"{path}: không đọc được danh sách đơn vị ({exc.strerror})",
+            en=f"{path}: cannot read the list of units ({exc.strerror})",
+        ) from exc
+    reader = csv.DictReader(io.StringIO(_decode(path, raw), newline=""))
+    try:
+        fields = reader.fieldnames or []
+        missing = [c for c in COLUMNS if c not in fields]
+        if missing:
+            raise UnitsError(
+                f"{path}: thiếu cột {', '.join(missing)} (cần: {', '.join(COLUMNS)})",
+                en=f"{path}: missing column(s) {', '.join(missing)} (needed: {', '.join(COLUMNS)})",
+            )
+        return list(reader)
+    except csv.Error as exc:
+        raise _fail(
+            path,
+            reader.line_num,
+            None,
+            f"dòng không đọc được như CSV ({exc}); mỗi ô chỉ ghi một giá trị ngắn",
+            f"the line cannot be read as CSV ({exc}); each field holds one short value",
+        ) from None
+
+
+def _check_text(path: Path, line: int, row: dict[str, str]) -> None:
+    """No control character (Shift+Enter's "\\x0b", NUL...) in any field: they break the
+    Excel files and reports the tool writes."""
+    for column, value in row.items():
+        if column is None or not isinstance(value, str):
+            continue
+        bad = [ch for ch in value if unicodedata.category(ch) == "Cc"]
+        if bad:
+            shown = escape_controls(bad[0])
+            raise _fail(
+                path,
+                line,
+                column,
+                f"có ký tự điều khiển {shown} (ví dụ do Shift+Enter hay Alt+Enter); xóa ký tự đó",
+                f"contains the control character {shown} (e.g. from Shift+Enter or "
+                "Alt+Enter); delete it",
+            )
+
+
+def load_units(path: Path) -> list[Unit]:
+    """Read data/units.csv; refuse unsafe ids, unknown levels and repeated ids.
+
+    Columns other than ``COLUMNS`` are allowed (optional ones are read where needed).
+    """
     units: list[Unit] = []
-    seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):
+    seen: dict[str, int] = {}
+    for line, row in enumerate(_read_rows(path), start=2):
         uid = (row["id"] or "").strip()
         if not SAFE_ID.match(uid):
-            raise UnitsError(
-                f"{path}, dòng {line}, cột id: mã đơn vị '{uid}' không hợp lệ "
-                "(chỉ chữ cái không dấu, chữ số, '-' và '_', tối đa 64 ký tự)"
+            raise _fail(
+                path,
+                line,
+                "id",
+                f"mã đơn vị {quote(uid)} không hợp lệ (chỉ chữ cái không dấu, chữ số, '-' và "
+                "'_', tối đa 64 ký tự)",
+                f"the unit id {quote(uid)} is not valid (only letters without accents, digits, "
+                "'-' and '_', at most 64 characters)",
             )
-        if uid in seen:
-            raise UnitsError(f"{path}, dòng {line}, cột id: mã đơn vị '{uid}' bị trùng")
-        seen.add(uid)
+        _check_text(path, line, row)
+        if uid.casefold() in seen:
+            first = seen[uid.casefold()]
+            raise _fail(
+                path,
+                line,
+                "id",
+                f"mã đơn vị '{uid}' trùng với mã ở dòng {first} (không phân biệt hoa thường: "
+                "mã là tên tệp)",
+                f"the unit id '{uid}' repeats the id of line {first} (case does not count: "
+                "ids are file names)",
+            )
+        seen[uid.casefold()] = line
         level = (row["level"] or "").strip()
         if level not in LEVELS:
-            raise UnitsError(
-                f"{path}, dòng {line}, cột level: '{level}' không hợp lệ (cần: {', '.join(LEVELS)})"
+            raise _fail(
+                path,
+                line,
+                "level",
+                f"{quote(level)} không hợp lệ (cần: {', '.join(LEVELS)})",
+                f"{quote(level)} is not valid (expected: {', '.join(LEVELS)})",
             )
         name = (row["name"] or "").strip()
         if not name:
-            raise UnitsError(f"{path}, dòng {line}, cột name: thiếu tên đơn vị")
+            raise _fail(path, line, "name", "thiếu tên đơn vị", "the unit name is missing")
         valid_from = _year(row["valid_from"] or "", path, line, "valid_from", optional=False)
         valid_to = _year(row["valid_to"] or "", path, line, "valid_to", optional=True)
         assert valid_from is not None
+        if valid_to is not None and valid_to < valid_from:
+            raise _fail(
+                path,
+                line,
+                "valid_to",
+                f"năm kết thúc {valid_to} trước năm bắt đầu {valid_from}",
+                f"the last year {valid_to} is before the first year {valid_from}",
+            )
         units.append(Unit(uid, name, level, valid_from, valid_to))
     return units
 

@@ -111,13 +111,47 @@ def _describe(raw: object) -> Pair:
         word = "TRUE" if raw else "FALSE"
         return f"giá trị logic {word}", f"the logical value {word}"
     if isinstance(raw, int | float):
+        if not _finite(raw):
+            digits = quote(str(raw))
+            return f"số {digits}", f"the number {digits}"
         return format_number_vi(float(raw)), format_number_en(float(raw))
     if isinstance(raw, datetime | date):
         return f"ngày tháng {raw:%d/%m/%Y}", f"the date {raw:%d/%m/%Y}"
     if isinstance(raw, time):
         return f"giờ {raw:%H:%M}", f"the time {raw:%H:%M}"
-    quoted = f"'{normalize_text(str(raw))}'"
+    quoted = quote(str(raw))
     return quoted, quoted
+
+
+QUOTE_LIMIT = 80
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` as a message quotes it: normalised, in quotes, cut to ``limit`` characters
+    ("…" after a cut), control characters escaped: a 100 000-character
+    cell must not become a 100 000-character message, nor a typed newline a forged line."""
+    text = escape_controls(normalize_text(text))
+    if len(text) > limit:
+        return f"'{text[:limit]}…'"
+    return f"'{text}'"
+
+
+def escape_controls(text: str) -> str:
+    """Control characters written as escapes ("\\n", "\\x0b"): one problem, one line."""
+    if all(ch.isprintable() or ch == " " for ch in text):
+        return text
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
+
+
+def _finite(number: int | float) -> bool:
+    """Whether ``number`` is a float that is not inf or nan (a 400-digit int is not)."""
+    try:
+        return math.isfinite(float(number))
+    except OverflowError:
+        return False
 
 
 def _expected(kind: str, allow_na: bool, maximum: float | None) -> Pair:
@@ -253,13 +287,18 @@ def _to_number(
         if parsed is None:
             raise _problem(raw, kind, allow_na, maximum)
         number, percent = parsed
+        if not math.isfinite(number):
+            why = ("không phải một số hữu hạn", "not a finite number")
+            raise _problem(raw, kind, allow_na, maximum, why)
         if percent and kind != "share":
             why = ("dấu % chỉ dùng cho tỷ lệ", "the % sign is only for shares")
             raise _problem(raw, kind, allow_na, maximum, why)
         return number
+    if not _finite(raw):
+        raise _problem(
+            raw, kind, allow_na, maximum, ("không phải một số hữu hạn", "not a finite number")
+        )
     number = float(raw)
-    if not math.isfinite(number):
-        raise _problem(raw, kind, allow_na, maximum)
     if is_percent_format and kind == "share":
         number = round(number * 100, 9)
     return number

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.styles import Protection
 
 from scoring.criteria import CriteriaSet, CriteriaYear, load_year
 from scoring.forms import (
     HEADER_CODE,
     HEADER_VALUE,
+    HEADER_VERIFIED,
     SHEET_INPUTS,
     fill_form,
     find_header,
@@ -177,6 +179,21 @@ class FormKit:
         extra.setdefault("notes", NOTES)
         path = self.submissions / name
         fill_form(blank or self.blank(name.split(".")[0].split(" ")[0]), path, answers, **extra)  # type: ignore[arg-type]
+        return path
+
+    def blank_with_verified_column(self, unit_id: str = "06808") -> Path:
+        """A blank form with a "Giá trị thẩm định" column added after the last one, as in
+        the forms of earlier versions (or a unit that added one): a unit can type there."""
+        path = self.blank(unit_id)
+        wb = load_workbook(path)
+        ws = wb[SHEET_INPUTS]
+        found = find_header(ws)
+        assert found is not None
+        column = max(found.columns.values()) + 1
+        ws.cell(row=found.row, column=column, value=HEADER_VERIFIED)
+        for row in range(found.row + 1, ws.max_row + 1):
+            ws.cell(row=row, column=column).protection = Protection(locked=False)
+        wb.save(path)
         return path
 
     def read(self, path: Path, year: int = YEAR) -> tuple[Submission | None, list[Problem]]:

@@ -64,12 +64,15 @@ def test_city_pdf_shows_published_figures(built):
 
 
 def test_unit_reports_fit_on_two_to_four_a4_pages(built):
+    """Two to four pages; a verified unit's report, which also lists each figure the office
+    changed with its reason (issue 13), may take a fifth."""
     pages = {
         path.stem: len(PdfReader(path).pages)
         for path in (built / "reports" / "2018" / "units").glob("*.pdf")
     }
+    verified = {p.stem for p in (DATA / "2018" / "verification").glob("*.xlsx")}
     assert len(pages) == 25
-    assert {uid: n for uid, n in pages.items() if not 2 <= n <= 4} == {}
+    assert {uid: n for uid, n in pages.items() if not 2 <= n <= (5 if uid in verified else 4)} == {}
 
 
 def test_2017_builds_with_its_own_criteria(tmp_path):

@@ -83,7 +83,8 @@ def test_only_answer_cells_are_unlocked_and_sheets_protected(form_kit) -> None:
     row = header.row + 1
     while ws.cell(row=row, column=header.columns[HEADER_CODE]).value is None:
         row += 1  # the first input row, below the headings
-    for name in (HEADER_VALUE, HEADER_VERIFIED, HEADER_EVIDENCE, HEADER_NOTE):
+    assert HEADER_VERIFIED not in header.columns  # the office verifies in its own file
+    for name in (HEADER_VALUE, HEADER_EVIDENCE, HEADER_NOTE):
         assert ws.cell(row=row, column=header.columns[name]).protection.locked is False
     for name in (HEADER_CODE, HEADER_LABEL):
         assert ws.cell(row=row, column=header.columns[name]).protection.locked is True
@@ -97,7 +98,6 @@ def test_data_validation_per_kind(form_kit) -> None:
 
     count = _validation_of(ws, cell(path, "A1.a"))
     assert (count.type, count.operator, count.formula1) == ("whole", "greaterThanOrEqual", "0")
-    assert _validation_of(ws, cell(path, "A1.a", HEADER_VERIFIED)) is count
     share = _validation_of(ws, cell(path, "A3.a"))
     assert (share.type, share.formula1, share.formula2) == ("decimal", "0", "100")
     amount = _validation_of(ws, cell(path, "A4.a"))
@@ -167,7 +167,6 @@ def test_fill_writes_values_as_a_person_would(form_kit, tmp_path: Path) -> None:
         blank,
         filled,
         {"A1.a": 12, "A2.a": True, "B1.a": NA, "A4.a": "1.234,5"},
-        verified={"A1.a": 10},
         evidence={"A1.a": "Báo cáo 5/BC"},
         notes={"A5.a": "Giải trình"},
     )
@@ -182,7 +181,6 @@ def test_fill_writes_values_as_a_person_would(form_kit, tmp_path: Path) -> None:
         "Không áp dụng",
         "1.234,5",
     )
-    assert at("A1.a", HEADER_VERIFIED) == 10 and at("A1.b", HEADER_VERIFIED) is None
     assert at("A1.a", HEADER_EVIDENCE) == "Báo cáo 5/BC" and at("A5.a", HEADER_NOTE) == "Giải trình"
     assert ws.protection.sheet and ws.data_validations.dataValidation  # survives the round trip
     assert filled.read_bytes() != blank.read_bytes()

@@ -102,7 +102,7 @@ def test_a_changed_form_is_read_alone_and_spliced_in_order(tmp_path, monkeypatch
     )
     # the figure changes, and with no evidence left the form gains warnings, which must
     # come in the same place as in a full read (before those of later files)
-    evidence = [f"G{a[1:]}" for a in target.cells.values()]  # "Minh chứng" is column G
+    evidence = [f"F{a[1:]}" for a in target.cells.values()]  # "Minh chứng" is column F
     _set_value(target.path, cell, target.values[code] + 1, *evidence)
     reads: list[Path] = []
     real = pipeline.read_submission
@@ -113,7 +113,7 @@ def test_a_changed_form_is_read_alone_and_spliced_in_order(tmp_path, monkeypatch
 
     full_load = pipeline.load
     monkeypatch.setattr(pipeline, "read_submission", counted)
-    monkeypatch.setattr(pipeline, "load", lambda *a: pytest.fail("read every form"))
+    monkeypatch.setattr(pipeline, "_load_forms", lambda *a: pytest.fail("read every form"))
     again = pipeline.load_reusing(data, 2018, cache)
     monkeypatch.undo()
     assert reads == [target.path]

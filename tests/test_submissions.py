@@ -124,19 +124,24 @@ def test_round_trip(form_kit) -> None:
     assert submission is not None
     assert submission.unit_id == "06808" and submission.path == path
     assert submission.values == form_kit.parsed
-    assert submission.verified is None
+    assert not hasattr(submission, "verified")  # a unit's form is never a source of those
     assert submission.evidence == form_kit.evidence and submission.notes == form_kit.notes
     assert submission.cells["A1.a"] == form_kit.cell(path, "A1.a")
     assert re.fullmatch(r"E\d+", submission.cells["A1.a"])
     assert submission.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_verified_column_falls_back_to_self_assessment(form_kit) -> None:
-    path = form_kit.filled(verified={"A1.a": 15, "A2.a": "Không"})
+def test_a_unit_cannot_verify_itself(form_kit) -> None:
+    """Figures a unit types in a "Giá trị thẩm định" column are named and ignored."""
+    blank = form_kit.blank_with_verified_column()
+    path = form_kit.filled(verified={"A1.a": 15, "A2.a": "Không"}, blank=blank)
     submission, problems = form_kit.read(path)
-    assert problems == [] and submission is not None
-    assert submission.verified == {**form_kit.parsed, "A1.a": 15.0, "A2.a": False}
-    assert submission.values == form_kit.parsed
+    assert submission is not None and submission.values == form_kit.parsed
+    cells = [form_kit.cell(path, c, HEADER_VERIFIED) for c in ("A1.a", "A2.a")]
+    assert [p.severity for p in problems] == ["warning"]
+    assert problems[0].cell == cells[0]
+    assert f"các giá trị ở ô {cells[0]}, {cells[1]} bị bỏ qua" in problems[0].message
+    assert f"the values in cell(s) {cells[0]}, {cells[1]} are ignored" in problems[0].text("en")
 
 
 def test_reading_never_changes_the_file(form_kit) -> None:
@@ -248,13 +253,6 @@ def test_numerator_above_denominator(form_kit) -> None:
     _, problems = form_kit.read(path)
     assert [(p.code, p.cell) for p in problems] == [("A1.a", form_kit.cell(path, "A1.a"))]
     assert "tử số A1.a (25) lớn hơn mẫu số A1.b (20) của tiêu chí A1" in problems[0].message
-
-
-def test_numerator_above_denominator_in_verified_values(form_kit) -> None:
-    path = form_kit.filled(verified={"A1.b": "15"})
-    _, problems = form_kit.read(path)
-    assert [p.cell for p in problems] == [form_kit.cell(path, "A1.a", HEADER_VERIFIED)]
-    assert "(giá trị thẩm định)" in problems[0].message
 
 
 def test_direct_points_need_a_justification(form_kit) -> None:
@@ -436,7 +434,7 @@ def _collect(form_kit):
 
 
 def test_folder_reads_every_file_and_reports_missing_units(form_kit) -> None:
-    form_kit.filled("06808.xlsx", verified={"A1.a": 15})
+    form_kit.filled("06808.xlsx")
     (form_kit.submissions / "07141.xlsx").write_bytes(b"not a workbook")
     (form_kit.submissions / "~$06808.xlsx").write_bytes(b"lock")  # Excel's lock file
     (form_kit.submissions / "06811.xls").write_bytes(b"old")
@@ -451,10 +449,10 @@ def test_folder_reads_every_file_and_reports_missing_units(form_kit) -> None:
     assert warnings == ["đơn vị 06814 (Phường Bắc Sơn) chưa nộp phiếu"]
     summary = collection.summary()
     assert {k: summary[k] for k in ("expected", "received", "accepted", "missing", "verified")} == {
-        "expected": 4, "received": 3, "accepted": 1, "missing": 1, "verified": 1,
+        "expected": 4, "received": 3, "accepted": 1, "missing": 1, "verified": 0,
     }  # fmt: skip
     assert summary["with_problems_units"] == ["06811", "07141"]
-    assert summary["verified_units"] == ["06808"] and summary["missing_units"] == ["06814"]
+    assert summary["verified_units"] == [] and summary["missing_units"] == ["06814"]
 
 
 def test_two_files_for_one_unit(form_kit) -> None:

@@ -285,8 +285,9 @@ def _cells(kit, blank: Path) -> list[Problem]:
     path = _set_cells(kit, kit.filled(drop=("A1.b", "B1.a"), blank=blank), codes, column="A")
     problems += kit.read(path)[1]
     evidence = {c: e for c, e in kit.evidence.items() if c not in ("A1.a", "A1.b")}
+    typed = {"A1.a": 25, "A3.a": 0.891, "A4.a": "1" + "0" * 400}  # a fraction, an infinity
     path = kit.filled(
-        values={"A1.a": 25}, verified={"A1.b": "15"}, notes={}, evidence=evidence, blank=blank
+        values=typed, verified={"A1.b": "15"}, notes={}, evidence=evidence, blank=blank
     )
     return problems + kit.read(path)[1]
 
@@ -297,6 +298,9 @@ def _folder(kit, blank: Path) -> list[Problem]:
     kit.filled("06808 (1).xlsx", blank=blank)
     (kit.submissions / "06811.xls").write_bytes(b"old")
     (kit.submissions / "notes.pdf").write_bytes(b"%PDF")
+    (kit.submissions / "06811.xlsx ").write_bytes(b"PK")  # a trailing space
+    (kit.submissions / "06811.xltx").write_bytes(b"PK")  # saved as a template
+    (kit.submissions / "07141.xlsx").mkdir()  # a folder named like a form
     units = list(kit.units.values())
     problems = read_submissions(kit.root, 2018, kit.criteria, units).problems
     return problems + read_submissions(kit.root / "none", 2018, kit.criteria, units).problems
@@ -311,13 +315,22 @@ def test_every_message_site_has_its_own_english(form_kit, monkeypatch) -> None:
     _record(monkeypatch, submissions, "_file_problem", set(), reached)
     _record(monkeypatch, values, "ValueProblem", {"_problem", "fail"}, reached)
     blank = form_kit.root / "shared-blank.xlsx"  # kit.blank's own file is rewritten below
-    shutil.copy(form_kit.blank(), blank)
+    shutil.copy(form_kit.blank_with_verified_column(), blank)
     problems = [
         *_files(form_kit),
         *_identity(form_kit, blank),
         *_cells(form_kit, blank),
         *_folder(form_kit, blank),
     ]
+    monkeypatch.setattr(submissions, "MAX_CELLS", 5)  # the real limit: test_hostile_inputs
+    problems += form_kit.read(form_kit.filled(blank=blank))[1]
+    monkeypatch.setattr(submissions, "MAX_CELLS", 50_000)
+
+    def reader_bug(*args: object) -> None:
+        raise ValueError("a failure of the reader itself")
+
+    monkeypatch.setattr(submissions, "_identify", reader_bug)
+    problems += form_kit.read(form_kit.filled(blank=blank))[1]
     for problem in problems:
         assert problem.message_en and problem.message_en != problem.message, problem
         _assert_english(problem.format("en"), form_kit)

@@ -30,8 +30,16 @@ def _link(folder: Path, name: str) -> str | None:
     return f"{folder.name}/{name}" if (folder / name).is_file() else None
 
 
+def _as_written(text: str) -> str:
+    """A name as in units.csv: scores.csv marks text that Excel would run as a formula
+    with a leading "'" (see ``scoring.pipeline.csv_bytes``)."""
+    if text.startswith("'") and text[1:].startswith(("=", "+", "-", "@", "\t", "\r")):
+        return text[1:]
+    return text
+
+
 def _year_entry(folder: Path, lang: str) -> dict[str, object]:
-    with open(folder / "scores.csv", encoding="utf-8", newline="") as fh:
+    with open(folder / "scores.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     _ = i18n.translator(lang)
     units = []
@@ -41,7 +49,7 @@ def _year_entry(folder: Path, lang: str) -> dict[str, object]:
         units.append(
             {
                 "id": uid,
-                "name": row["name"],
+                "name": _as_written(row["name"]),
                 "level": _(LEVEL_NAMES_VI.get(row["level"], "")),
                 "rank": row["rank"],
                 "band": _(row["band"]),
@@ -59,7 +67,7 @@ def write_index(reports: Path, lang: str = "vi") -> bool:
         (
             p
             for p in Path(reports).iterdir()
-            if p.is_dir() and p.name.isdigit() and (p / "scores.csv").exists()
+            if p.is_dir() and p.name.isascii() and p.name.isdigit() and (p / "scores.csv").exists()
         ),
         key=lambda p: -int(p.name),
     )

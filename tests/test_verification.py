@@ -1,0 +1,143 @@
+"""A unit cannot verify itself: the office's figures live in data/<year>/verification/,
+each change with its reason, and the unit report shows both sides and both files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import UNITS, YEAR
+from helpers import DATA
+from openpyxl import load_workbook
+
+from scoring import cli, verification
+from scoring.pipeline import load, score
+from scoring.verification import COL_CODE, COL_REASON, COL_VERIFIED, SHEET_VERIFY
+
+
+def _units_csv(root: Path) -> None:
+    rows = [f"{u.id},{u.name},{u.level},{u.valid_from},{u.valid_to or ''}" for u in UNITS]
+    text = "id,name,level,valid_from,valid_to\n" + "\n".join(rows) + "\n"
+    (root / "units.csv").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def office(form_kit):
+    """The kit with two accepted forms and ``make verification-forms`` run on them."""
+    form_kit.filled("06808.xlsx")
+    form_kit.filled("06811.xlsx")
+    _units_csv(form_kit.root)
+    status = cli.main(["verification-forms", "--year", str(YEAR), "--data", str(form_kit.root)])
+    assert status == 0
+    return form_kit
+
+
+def _verify(kit, unit_id: str, figures: dict, reasons: dict) -> Path:
+    path = verification.folder(kit.root, YEAR) / f"{unit_id}.xlsx"
+    verification.fill_verification(path, path, figures, reasons)
+    return path
+
+
+def test_verification_forms_are_prefilled_with_the_units_figures_and_evidence(office):
+    path = verification.folder(office.root, YEAR) / "06808.xlsx"
+    ws = load_workbook(path)[SHEET_VERIFY]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in rows if COL_CODE in r)
+    assert {COL_CODE, COL_VERIFIED, COL_REASON} <= set(header)
+    by_code = {r[0]: dict(zip(header, r, strict=True)) for r in rows if r[0] in office.valid}
+    assert by_code["A1.a"]["Giá trị đơn vị tự đánh giá"] == 18
+    assert by_code["A2.a"]["Giá trị đơn vị tự đánh giá"] == "Có"
+    assert by_code["A1.a"]["Minh chứng của đơn vị"] == office.evidence["A1.a"]
+    assert by_code["A1.a"][COL_VERIFIED] is None and by_code["A1.a"][COL_REASON] is None
+    # a prepared form verifies nothing; running again keeps the office's work
+    assert load(office.root, YEAR).collection.verifications == {}
+    before = path.read_bytes()
+    _verify(office, "06808", {"A1.a": 15}, {"A1.a": "Chỉ 15 máy có biên bản bàn giao."})
+    edited = path.read_bytes()
+    assert edited != before
+    cli.main(["verification-forms", "--year", str(YEAR), "--data", str(office.root)])
+    assert path.read_bytes() == edited
+
+
+def test_verified_figures_are_scored_and_listed_with_their_reasons(office):
+    _verify(office, "06808", {"A1.a": 15, "A2.a": "Không"}, {"A1.a": "Biên bản kiểm tra.",
+            "A2.a": "Không có mạng LAN khi kiểm tra thực tế."})  # fmt: skip
+    inputs = load(office.root, YEAR)
+    assert inputs.collection.errors == []
+    result = score(inputs)
+    assert result.is_verified("06808") and not result.is_verified("06811")
+    own, checked = result.self_scores["06808"], result.official["06808"]
+    assert checked.node("A1").points == pytest.approx(4 * 15 / 20)
+    assert checked.node("A2").points == 0 and own.node("A2").points == 2
+    view = result.verification_view("06808")
+    assert [(c["code"], c["claimed"], c["verified"]) for c in view["changes"]] == [
+        ("A1.a", 18.0, 15.0),
+        ("A2.a", True, False),
+    ]
+    assert view["changes"][1]["reason"] == "Không có mạng LAN khi kiểm tra thực tế."
+    total = view["total"]
+    assert (total["self"], total["verified"]) == (own.total, checked.total)
+    path = verification.folder(office.root, YEAR) / "06808.xlsx"
+    assert view["verification"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert inputs.collection.summary()["verified_units"] == ["06808"]
+
+
+def test_a_changed_figure_needs_a_reason(office):
+    path = _verify(office, "06808", {"A1.a": 15, "A3.a": 85}, {})
+    inputs = load(office.root, YEAR)
+    errors = [p for p in inputs.collection.errors if p.file == str(path)]
+    assert [(p.code, p.sheet) for p in errors] == [("A1.a", SHEET_VERIFY)]  # 85 is unchanged
+    assert f"cần ghi lý do ở cột '{COL_REASON}'" in errors[0].message
+    assert re.fullmatch(r"G\d+", errors[0].cell or "")
+    assert "a reason is needed" in errors[0].text("en")
+    assert "06808" not in inputs.collection.verifications
+
+
+def test_a_bad_verified_figure_and_a_form_sent_again_are_reported(office):
+    path = _verify(office, "06808", {"A1.a": "mười lăm"}, {"A1.a": "x"})
+    errors = [p for p in load(office.root, YEAR).collection.errors if p.file == str(path)]
+    assert [p.code for p in errors] == ["A1.a"] and "cần một số nguyên" in errors[0].message
+    _verify(office, "06808", {"A1.a": 15}, {"A1.a": "Biên bản."})
+    office.filled("06808.xlsx", values={"A1.b": 21})  # the unit sends its form again
+    warnings = [p for p in load(office.root, YEAR).collection.warnings if p.file == str(path)]
+    assert len(warnings) == 1 and "đơn vị đã gửi lại phiếu" in warnings[0].message
+
+
+def test_a_verification_for_a_unit_that_sent_nothing_is_an_error(office):
+    src = verification.folder(office.root, YEAR) / "06808.xlsx"
+    shutil.copy(src, src.with_name("06814.xlsx"))
+    errors = load(office.root, YEAR).collection.errors
+    assert [Path(p.file).name for p in errors] == ["06814.xlsx"]
+    assert "chưa nộp phiếu" in errors[0].message
+
+
+def test_the_city_report_shows_self_assessed_and_verified_side_by_side():
+    from scoring.report import UnitReport
+
+    city = UnitReport.build(DATA, 2018, "196")
+    html = city.verification()
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    for own, checked in (("43,72", "43,72"), ("89,27", "84,50"), ("17,78", "17,78")):
+        assert own in cells and checked in cells
+    assert "150,77" in cells and "146,00" in cells
+    assert html.count("Minh chứng chỉ xác nhận") >= 2  # each change, its reason
+    sub = city.result.inputs.collection.submissions["196"]
+    check = city.result.inputs.collection.verifications["196"]
+    provenance = city.provenance()
+    assert sub.sha256 in provenance and check.sha256 in provenance
+    assert "data/2018/verification/196.xlsx" in provenance
+    assert sub.sha256 == hashlib.sha256(sub.path.read_bytes()).hexdigest()
+    assert check.sha256 == hashlib.sha256(check.path.read_bytes()).hexdigest()
+
+
+def test_the_sample_forms_carry_no_verified_figures():
+    for path in sorted((DATA / "2018" / "submissions").glob("*.xlsx")):
+        ws = load_workbook(path, read_only=True)["Phiếu khảo sát"]
+        headers = {c for row in ws.iter_rows(max_row=40, values_only=True) for c in row}
+        assert COL_VERIFIED not in headers, path
+    assert sorted(p.stem for p in (DATA / "2018" / "verification").glob("*.xlsx")) == sorted(
+        ["196", "06808", "06820", "06826", "196-VHTT", "196-TNMT"]
+    )
