@@ -100,6 +100,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_share(args: argparse.Namespace) -> int:
+    from scoring.render.share import share
+
+    return share(Path(args.data), args.year, Path(args.reports), Path(args.build), args.lang)
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from scoring.render.index import write_index
 
@@ -153,6 +159,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=None)
     build.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler (tùy chọn)")
     _lang_option(build, "ngôn ngữ báo cáo và thông báo (vi, en)")
+    share = command("share", cmd_share, "chuẩn bị trang web, thư nháp, bản gửi tỉnh, tập in")
+    share.add_argument("--reports", type=Path, default=Path("reports"))
+    share.add_argument("--build", type=Path, default=Path("build"))
+    _lang_option(share, "ngôn ngữ của các tệp và thông báo (vi, en)")
     index = command("index", cmd_index, "lập lại reports/index.html", year=False)
     index.add_argument("--reports", type=Path, default=Path("reports"))
     _lang_option(index, "ngôn ngữ trang mục lục (vi, en)")
