@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scoring.errors import ScoringError
-from scoring.io import TEMP_NAME
 
 if TYPE_CHECKING:
     from scoring.pipeline import YearResult
@@ -84,10 +83,10 @@ def _digest(*parts: object) -> str:
 
 def _file_hashes(root: Path, paths: list[Path]) -> list[tuple[str, str]]:
     """(path relative to ``root``, sha256 of its bytes) of every regular file given,
-    leaving out the temporary files of a killed writer."""
+    leaving out hidden ones (the temporary files of a killed writer, ``.~lock`` files)."""
     found = []
     for path in sorted(paths):
-        if path.is_file() and not TEMP_NAME.fullmatch(path.name):
+        if path.is_file() and not path.name.startswith("."):
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             found.append((path.relative_to(root).as_posix(), digest))
     return found
