@@ -132,12 +132,16 @@ def message(
 
     Headers are encoded with ``email.header.Header`` (the compat32 API): Python 3.11's
     default policy drops the space at a fold between encoded words, so a long Vietnamese
-    subject would read "chínhquyền" in the recipient's client.
+    subject would read "chínhquyền" in the recipient's client. The display name of To is
+    one encoded word (``formataddr``): Python's address parser doubles a space between
+    folded words of a name, and unit names are short.
     """
     msg = MIMEMultipart()
     msg["X-Unsent"] = "1"
     msg["To"] = formataddr((one_line(to_name), to_address), charset="utf-8")
-    msg["Subject"] = Header(one_line(subject_text), "utf-8")  # type: ignore[assignment]
+    # Folded into encoded words of at most 75 characters, each ending on a character.
+    subject_header = Header(one_line(subject_text), "utf-8", header_name="Subject")
+    msg["Subject"] = subject_header  # type: ignore[assignment]
     body_part = MIMEText(text, "plain", "utf-8")
     msg.attach(body_part)
     digest = hashlib.sha256(text.encode("utf-8"))
