@@ -67,13 +67,21 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from scoring.contacts import load_emails
+    from scoring.errors import UnitsError
     from scoring.pipeline import load
 
     collection = load(args.data, args.year).collection
     print_problems([*collection.errors, *collection.warnings], args.lang)
+    errors = len(collection.errors)
+    try:  # the addresses only matter to make share, but are checked with everything else
+        load_emails(Path(args.data) / "units.csv", args.lang)
+    except UnitsError as exc:
+        print(exc, file=sys.stderr)
+        errors += 1
     print(_summary_line(collection, args.lang), file=sys.stderr)
-    print(_closing_line(len(collection.errors), args.lang), file=sys.stderr)
-    return 1 if collection.errors else 0
+    print(_closing_line(errors, args.lang), file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:

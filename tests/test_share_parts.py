@@ -135,3 +135,20 @@ def test_every_text_of_share_has_an_english_translation():
     )
     assert len(texts) > 20
     assert sorted(texts - set(i18n.EN)) == []
+
+
+def test_validate_checks_the_addresses_too(tmp_path):
+    import shutil
+
+    from helpers import scoring
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("2017", "forms"))
+    units = (data / "units.csv").read_text(encoding="utf-8")
+    (data / "units.csv").write_text(
+        units.replace("ubnd@uongbi.example", "ubnd at uongbi"), encoding="utf-8"
+    )
+    run = scoring("validate", "--year", "2018", "--data", str(data))
+    assert run.returncode == 1
+    assert "units.csv, dòng 2, cột email: 'ubnd at uongbi'" in run.stderr
+    assert "Có 1 lỗi cần sửa" in run.stderr

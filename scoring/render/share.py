@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -215,6 +216,15 @@ def _current_result(paths: SharePaths, lang: str) -> YearResult:
             if (Path(tmp) / name).read_bytes() != _read(paths.year_reports / name):
                 what = {"year": paths.year, "folder": paths.year_reports, "what": name}
                 raise ScoringError(stale % what)
+    ranking = _read(paths.year_reports / "ranking.html") or b""
+    written_in = re.search(rb'<html lang="([a-z]+)"', ranking)
+    if written_in and written_in.group(1).decode() != lang:
+        what = {
+            "year": paths.year,
+            "folder": paths.year_reports,
+            "what": f"lang {written_in.group(1).decode()}, not {lang}",
+        }
+        raise ScoringError(stale % what)
     needed = [
         "ranking.html",
         *[f"units/{u.id}.{x}" for u in result.scored_units() for x in ("html", "pdf")],
