@@ -13,6 +13,7 @@ Text from the inputs is written as text (never a formula); the bytes are stable
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -56,6 +57,7 @@ def assessment_workbook(result: YearResult, unit_id: str, lang: str = "vi") -> b
     ws = wb.active
     ws.title = _("Kết quả đánh giá")[:31]
     _title_block(ws, result, unit_id, lang)
+    ws.row_dimensions[FIRST_ROW].height = 30
     for column, text in enumerate(headers(lang), start=1):
         cell = ws.cell(row=FIRST_ROW, column=column, value=text)
         cell.font = Font(bold=True)
@@ -159,6 +161,7 @@ def _node_row(
     criteria_node = result.official[unit_id].criteria.nodes.get(node.code)
     evidence = _evidence(result, unit_id, criteria_node) if criteria_node is not None else None
     values += [node.max, _points(own, lang), _points(verified, lang), _points(node, lang), evidence]
+    ws.row_dimensions[row].height = _height(values)
     for number, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=number, value=value)
         cell.border = BOX
@@ -171,6 +174,16 @@ def _node_row(
             cell.font = Font(bold=depth == 0, italic=depth > 0)
             if depth == 0:
                 cell.fill = GROUP_FILL
+
+
+def _height(values: list[object]) -> float:
+    """The row's height in points for its longest wrapped text: spreadsheet programs do
+    not measure rows written by openpyxl, and wrapped lines would overlap the next row."""
+    lines = 1
+    for value, width in zip(values, WIDTHS, strict=False):
+        if isinstance(value, str):
+            lines = max(lines, math.ceil(len(value) * 1.1 / width))
+    return 13.0 * lines + 2
 
 
 def _total_row(ws: Worksheet, row: int, result: YearResult, unit_id: str, lang: str) -> None:
