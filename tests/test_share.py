@@ -406,3 +406,94 @@ def test_a_template_edit_rewrites_the_drafts_only(shared):
         )
     finally:
         template.write_text(original, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- browser
+# A small Selenium check of the index in headless Chromium (Debian's chromium-driver):
+# from the file system and from a static web server on 127.0.0.1, with a proxy to
+# nowhere so that any request leaving the machine fails; every resource the pages load
+# must come from the site's folder. Skipped when Selenium, chromium or chromedriver is
+# missing.
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium")
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("needs chromium and chromedriver (Debian: chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9"):
+        options.add_argument(arg)
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
+    driver = webdriver.Chrome(options=options, service=service)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def served(shared):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site(shared)))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def resources(driver) -> list[str]:
+    return driver.execute_script(
+        "return [location.href, ...performance.getEntriesByType('resource').map(e => e.name)]"
+    )
+
+
+def visible_names(driver) -> list[str]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('tr[data-name]')]"
+        ".filter(tr => getComputedStyle(tr).display !== 'none').map(tr => tr.dataset.name)"
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_index_in_a_browser_stays_in_the_folder_sorts_and_filters(shared, chrome, served, where):
+    from selenium.webdriver.common.by import By
+
+    base = site(shared).resolve().as_uri() + "/" if where == "file" else served
+    for page in ("index.html", "ranking.html", "units/196.html"):
+        chrome.get(base + page)
+        assert chrome.execute_script("return document.readyState") == "complete"
+        assert all(url.startswith((base, "data:")) for url in resources(chrome)), page
+        assert chrome.title
+    chrome.get(base + "index.html")
+    box = chrome.find_element(By.ID, "filter")
+    box.send_keys("DIEN cong")
+    assert visible_names(chrome) == ["Xã Điền Công"]
+    box.clear()
+    box.send_keys("Điền")
+    assert visible_names(chrome) == ["Xã Điền Công"]
+    box.clear()
+    chrome.execute_script("document.getElementById('filter').dispatchEvent(new Event('input'))")
+    assert len(visible_names(chrome)) == len(KEEP)
+    table = scores(shared)
+    by_name = {row["name"]: float(row["percent"]) for row in table.values()}
+    header = chrome.find_element(By.XPATH, "//th/button[normalize-space()='Tỷ lệ']")
+    header.click()
+    ascending = visible_names(chrome)
+    assert [by_name[n] for n in ascending] == sorted(by_name[n] for n in ascending)
+    header.click()
+    assert visible_names(chrome) == ascending[::-1] or [
+        by_name[n] for n in visible_names(chrome)
+    ] == sorted(by_name.values(), reverse=True)
+    link = chrome.find_element(By.LINK_TEXT, "Tải toàn bộ (tệp nén .zip)")
+    assert link.get_attribute("href") == base + "2018.zip"
