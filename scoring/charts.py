@@ -2,7 +2,8 @@
 
 Every band has a colour *and* a hatch pattern, so a chart printed in black and white
 still tells bands apart. Figures are returned as PNG bytes with no timestamp, so two
-builds give the same bytes. matplotlib's bundled DejaVu Sans covers Vietnamese.
+builds give the same bytes; they are drawn with the package's own font (``scoring.fonts``),
+which covers Vietnamese, whatever fonts the machine has.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from scoring import numfmt  # noqa: E402
+from scoring import fonts, numfmt  # noqa: E402
 from scoring.i18n import translator  # noqa: E402
 
 BAND_STYLE = {
@@ -34,9 +35,9 @@ UNIT_COLOUR = "#1565c0"
 PEER_COLOUR = "#b0bec5"
 MAX_COLOUR = "#eceff1"
 
+fonts.use_in_matplotlib()
 plt.rcParams.update(
     {
-        "font.family": "DejaVu Sans",
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,

@@ -15,9 +15,8 @@ from typing import ClassVar
 
 import jinja2
 
-from scoring import __version__, i18n, numfmt
+from scoring import __version__, i18n, numfmt, params
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
-from scoring.errors import ScoringError
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, assess, build_date, previous
@@ -282,10 +281,9 @@ class UnitReport(_Speaks):
 
     @classmethod
     def build(cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi") -> UnitReport:
-        result = assess(str(data_dir), int(year))
-        if unit_id not in result.official:
-            raise ScoringError(f"Đơn vị '{unit_id}' không có điểm năm {year}")
-        return cls(result, unit_id, i18n.check(lang))
+        data = params.data_dir(data_dir)
+        result = assess(str(data), params.year(data, year))
+        return cls(result, params.unit_id(unit_id, result.official, result.year), i18n.check(lang))
 
     @property
     def unit(self):  # noqa: ANN201 - a scoring.units.Unit
@@ -612,7 +610,8 @@ class RankingReport(_Speaks):
 
     @classmethod
     def build(cls, data_dir: str | Path, year: int, lang: str = "vi") -> RankingReport:
-        return cls(assess(str(data_dir), int(year)), i18n.check(lang))
+        data = params.data_dir(data_dir)
+        return cls(assess(str(data), params.year(data, year)), i18n.check(lang))
 
     def levels(self) -> list[str]:
         order = ["district", "department", "commune"]

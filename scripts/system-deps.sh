@@ -11,6 +11,7 @@ have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
 python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
+  command -v chromedriver >/dev/null || need+=(chromium-driver)
   command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
