@@ -106,9 +106,11 @@ def test_template_errors_name_the_file_and_line(tmp_path):
         outbox.body(template, where, {"unit_name": "X"}, "vi")
 
 
-def test_the_sample_template_is_the_shipped_one():
-    shipped = (TEMPLATES / "email.vi.txt").read_text(encoding="utf-8")
-    assert (ROOT / "data" / "share" / "email.vi.txt").read_text(encoding="utf-8") == shipped
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_sample_template_is_the_shipped_one(lang):
+    shipped = (TEMPLATES / f"email.{lang}.txt").read_text(encoding="utf-8")
+    sample = ROOT / "data" / "share" / f"email.{lang}.txt"
+    assert sample.read_text(encoding="utf-8") == shipped
 
 
 def test_links_outside_the_folder_are_recognised():

@@ -109,8 +109,10 @@ def inputs_key(paths: SharePaths, lang: str) -> str:
         for p in paths.year_reports.rglob("*")
         if p != paths.booklet and "share" not in p.relative_to(paths.reports).parts
     ]
+    shipped = Path(__file__).parent / "templates"  # the message templates (.txt)
     return _digest(
         code_digest(),
+        _file_hashes(shipped, list(shipped.glob("*.txt"))),
         lang,
         paths.year,
         os.environ.get("SOURCE_DATE_EPOCH", ""),
