@@ -105,6 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         scheduler=args.scheduler,
         lang=args.lang,
+        notebooks=args.notebooks,
     )
 
 
@@ -166,6 +167,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--build", type=Path, default=Path("build"))
     build.add_argument("--jobs", type=int, default=None)
     build.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler (tùy chọn)")
+    build.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help="thư mục chứa unit_report.ipynb và ranking.ipynb (mặc định: notebooks/)",
+    )
     _lang_option(build, "ngôn ngữ báo cáo và thông báo (vi, en)")
     share = command("share", cmd_share, "chuẩn bị trang web, thư nháp, bản gửi tỉnh, tập in")
     share.add_argument("--reports", type=Path, default=Path("reports"))

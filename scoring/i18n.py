@@ -59,14 +59,20 @@ EN: dict[str, str] = {
     "Tỷ lệ": "Percent",
     "Tổng cộng": "Total",
     # unit report: sections
-    "1. Điểm theo nhóm tiêu chí": "1. Points by criteria group",
-    "2. So sánh với các đơn vị cùng cấp": "2. Compared with units of the same level",
-    "3. Các tiêu chí chưa đạt điểm tối đa, cần khắc phục": (
-        "3. Criteria below their maximum, to improve"
+    "Điểm theo nhóm tiêu chí": "Points by criteria group",
+    "So sánh với các đơn vị cùng cấp": "Compared with units of the same level",
+    "Các tiêu chí chưa đạt điểm tối đa, cần khắc phục": (
+        "Criteria below their maximum, to improve"
     ),
-    "4. Tự đánh giá và thẩm định": "4. Self-assessment and verification",
-    "5. So với năm trước": "5. Compared with the previous year",
-    "6. Điểm chi tiết từng tiêu chí": "6. Points for every criterion",
+    "Tự đánh giá và thẩm định": "Self-assessment and verification",
+    "So sánh với năm trước": "Compared with the previous year",
+    "Điểm chi tiết từng tiêu chí": "Points for every criterion",
+    "Nhận xét của cơ quan đánh giá": "Comments of the assessing office",
+    "%(notebook)s, ô số %(cell)s: kết quả dạng %(types)s không đưa được vào báo cáo (HTML, PDF)": (
+        "%(notebook)s, cell %(cell)s: an output of type %(types)s cannot be put in the "
+        "report (HTML, PDF)"
+    ),
+    "Cảnh báo: %(what)s (%(n)s báo cáo).": "Warning: %(what)s (%(n)s reports).",
     "Cách lập báo cáo": "How this report was made",
     # charts
     "Điểm tối đa": "Maximum",
