@@ -20,8 +20,8 @@ LOCK_PYTHON := 3.11.2
 LAB_PORT ?= 8888
 LAB_IP  ?= 127.0.0.1
 
-.PHONY: reports reports-all forms validate verification-forms scores sample test lint lab clean \
-	bench system-deps lock strip-notebooks
+.PHONY: reports share reports-all forms validate verification-forms scores sample test lint lab \
+	clean bench system-deps lock strip-notebooks
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 	@scripts/system-deps.sh runtime
@@ -39,6 +39,11 @@ system-deps:
 ## The annual cycle for YEAR: check the forms, score, render every report, rank, index.
 reports: $(STAMP)
 	@$(PY) -m scoring build --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --jobs $(JOBS) --lang $(OUTPUT_LANG) $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
+
+## Hand out YEAR's results (after bringing the reports up to date): a site to publish and
+## its zip, a draft message per unit, the province's copy, the printed booklet.
+share: reports
+	@$(PY) -m scoring share --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --lang $(OUTPUT_LANG)
 
 ## Every year that has data.
 reports-all: $(STAMP)

@@ -69,15 +69,23 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from scoring.contacts import load_emails
+    from scoring.errors import UnitsError
     from scoring.pipeline import compare_with_previous, load
 
     inputs = load(args.data, args.year)
     collection = inputs.collection
     collection.problems.extend(compare_with_previous(inputs))
     print_problems([*collection.errors, *collection.warnings], args.lang)
+    errors = len(collection.errors)
+    try:  # the addresses only matter to make share, but are checked with everything else
+        load_emails(Path(args.data) / "units.csv", args.lang)
+    except UnitsError as exc:
+        print(exc, file=sys.stderr)
+        errors += 1
     print(_summary_line(collection, args.lang), file=sys.stderr)
-    print(_closing_line(len(collection.errors), args.lang), file=sys.stderr)
-    return 1 if collection.errors else 0
+    print(_closing_line(errors, args.lang), file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmd_verification_forms(args: argparse.Namespace) -> int:
@@ -129,6 +137,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         lang=args.lang,
         notebooks=args.notebooks,
     )
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    from scoring.render.share import share
+
+    return share(Path(args.data), args.year, Path(args.reports), Path(args.build), args.lang)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -190,6 +204,10 @@ def parser() -> argparse.ArgumentParser:
         help="thư mục chứa unit_report.ipynb và ranking.ipynb (mặc định: notebooks/)",
     )
     _lang_option(build, "ngôn ngữ báo cáo và thông báo (vi, en)")
+    share = command("share", cmd_share, "chuẩn bị trang web, thư nháp, bản gửi tỉnh, tập in")
+    share.add_argument("--reports", type=Path, default=Path("reports"))
+    share.add_argument("--build", type=Path, default=Path("build"))
+    _lang_option(share, "ngôn ngữ của các tệp và thông báo (vi, en)")
     index = command("index", cmd_index, "lập lại reports/index.html", year=False)
     index.add_argument("--reports", type=Path, default=Path("reports"))
     _lang_option(index, "ngôn ngữ trang mục lục (vi, en)")

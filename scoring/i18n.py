@@ -219,6 +219,45 @@ EN: dict[str, str] = {
     "Báo cáo": "Report",
     "Chưa có báo cáo nào.": "No reports yet.",
     "chưa lập được": "not built",
+    # make share: the site, the booklet, the province's copy, the messages, the console
+    "Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s": (
+        "E-government maturity assessment results %(year)s"
+    ),
+    "Bảng xếp hạng": "Ranking",
+    "Tập báo cáo in (PDF)": "Printed booklet (PDF)",
+    "Diễn biến qua các năm": "Trends over the years",
+    "Số liệu:": "Data:",
+    "Tải toàn bộ (tệp nén .zip)": "Download everything (.zip)",
+    "Mục lục": "Contents",
+    "hạng %(rank)s/%(peers)s, %(band)s": "rank %(rank)s/%(peers)s, %(band)s",
+    "Kết quả đánh giá": "Assessment",
+    "Nhóm con": "Sub-group",
+    "Minh chứng": "Evidence",
+    "Điểm đạt là điểm chính thức: điểm thẩm định khi đơn vị đã được thẩm định, nếu không là "
+    "điểm tự đánh giá.": (
+        "Points are the official score: the verified one where the unit was verified, else "
+        "the self-assessed one."
+    ),
+    "Chưa có báo cáo năm %(year)s trong %(folder)s: chạy make reports YEAR=%(year)s trước.": (
+        "No reports for %(year)s in %(folder)s: run make reports YEAR=%(year)s first."
+    ),
+    "Báo cáo năm %(year)s trong %(folder)s chưa theo dữ liệu hiện tại (%(what)s): "
+    "chạy make reports YEAR=%(year)s trước khi chia sẻ.": (
+        "The %(year)s reports in %(folder)s do not show the current data (%(what)s): "
+        "run make reports YEAR=%(year)s before sharing."
+    ),
+    "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "
+    "trong %(outbox)s; bản gửi tỉnh trong %(province)s; tập báo cáo %(booklet)s.": (
+        "Year %(year)s: site %(site)s (%(n)s files) and %(zip)s; %(messages)s draft "
+        "messages in %(outbox)s; the province's copy in %(province)s; booklet %(booklet)s."
+    ),
+    "Đơn vị chưa có địa chỉ thư điện tử (cột email của units.csv), chưa lập thư: %(n)s": (
+        "Units without an e-mail address (the email column of units.csv), no message "
+        "prepared: %(n)s"
+    ),
+    "Năm %(year)s: không có gì thay đổi từ lần chia sẻ trước; giữ nguyên các tệp.": (
+        "Year %(year)s: nothing changed since the last share; every file kept."
+    ),
 }
 
 
