@@ -376,10 +376,15 @@ class UnitReport(_Speaks):
 
     def _targets(self) -> dict[str, object]:
         """Points to the next rank and the next band, and which rank and band that is."""
-        peers = [self.result.official[u].total for u in self.result.peer_ids(self.unit_id)]
-        to_rank = points_to_next_rank(self.score.total, peers)
-        rank = self.result.ranks[self.unit_id]
-        next_rank = 1 + sum(1 for t in peers if t > self.score.total + (to_rank or 0) + 1e-9)
+        result, uid = self.result, self.unit_id
+        to_rank = result.points_to_next_rank(uid)
+        rank = result.ranks[uid]
+        # The rank reached with those points: one past the peers still above the target.
+        target = points_to_next_rank(
+            result.rank_value(uid), [result.rank_value(u) for u in result.peer_ids(uid)]
+        )
+        above = result.rank_value(uid) + (target or 0) + 1e-9
+        next_rank = 1 + sum(1 for u in result.peer_ids(uid) if result.rank_value(u) > above)
         to_band, next_band = self._to_next_band()
         return {
             "to_rank": to_rank,
