@@ -3,6 +3,49 @@
 The core (criteria, units, forms, rules, scores, ranks) has no dependency on the
 rendering layer in ``scoring.render`` (papermill, nbconvert, WeasyPrint), which sits on
 top of it.
+
+For analysts in a notebook (see the README, "Analysing in a notebook")::
+
+    import scoring
+    totals = scoring.load_totals("../data")          # every year with data
+    scores = scoring.load_scores("../data", 2018)    # one row per unit and node
+
+Importing ``scoring`` stays light (no pandas) so a build with nothing to do is fast.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 __version__ = "0.1.0"
+__all__ = ["load_scores", "load_totals"]
+
+
+def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
+    """One row per year and scored unit: ``year, level, unit_id, name, self_total,
+    verified_total, total, max, percent, band, rank, peers, verified``.
+
+    ``years``: a year, a list of years, or None (every year with data). More in
+    ``scoring.data.load_totals``.
+    """
+    from scoring.data import load_totals as load
+
+    return load(data_dir, years)
+
+
+def load_scores(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
+    """One row per year, scored unit and node of the criteria tree: ``year, level,
+    unit_id, name, node, node_name, parent, is_criterion, self_points, verified_points,
+    points, max, percent, applicable``.
+
+    ``years``: a year, a list of years, or None (every year with data). More in
+    ``scoring.data.load_scores``.
+    """
+    from scoring.data import load_scores as load
+
+    return load(data_dir, years)

@@ -16,14 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from scoring import fonts, numfmt  # noqa: E402
-from scoring.i18n import translator  # noqa: E402
+from scoring import fonts, numfmt
+from scoring.i18n import translator
 
 BAND_STYLE = {
     "Tốt": ("#1b5e20", ""),
@@ -35,8 +32,12 @@ UNIT_COLOUR = "#1565c0"
 PEER_COLOUR = "#b0bec5"
 MAX_COLOUR = "#eceff1"
 
+# The reports' style, for these charts and for the ones analysts add with pyplot. No
+# backend is chosen here: figures are drawn without pyplot, so a notebook's kernel keeps
+# JupyterLab's inline backend and ``plt.show()`` reaches the report (issue 11). Text is
+# set in the package's own font (``scoring.fonts``), whatever fonts the machine has.
 fonts.use_in_matplotlib()
-plt.rcParams.update(
+matplotlib.rcParams.update(
     {
         "font.size": 9,
         "axes.spines.top": False,
@@ -49,7 +50,6 @@ def to_png(fig: Figure) -> bytes:
     """PNG bytes without the software/date metadata that would make builds differ."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -62,7 +62,8 @@ def groups_against_max(
 ) -> bytes:
     """Horizontal bars: each group's points drawn over its maximum."""
     _ = translator(lang)
-    fig, ax = plt.subplots(figsize=(7, 0.42 * len(labels) + 0.7))
+    fig = Figure(figsize=(7, 0.42 * len(labels) + 0.7))
+    ax = fig.subplots()
     ys = list(range(len(labels)))[::-1]
     ax.barh(ys, maxima, color=MAX_COLOUR, edgecolor="#90a4ae", label=_("Điểm tối đa"))
     ax.barh(ys, points, color=UNIT_COLOUR, height=0.5, label=_("Điểm đạt"))
@@ -84,7 +85,8 @@ def subgroups_against_peers(
 ) -> bytes:
     """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean."""
     _ = translator(lang)
-    fig, ax = plt.subplots(figsize=(7, 2.3))
+    fig = Figure(figsize=(7, 2.3))
+    ax = fig.subplots()
     xs = range(len(labels))
     width = 0.38
     ax.bar([x - width / 2 for x in xs], unit_pct, width, color=UNIT_COLOUR, label=unit_name)
@@ -184,7 +186,8 @@ def _bars_page(
     lang: str,
 ) -> bytes:
     _ = translator(lang)
-    fig, ax = plt.subplots(figsize=(7, ROW_HEIGHT * len(names) + 1.0))
+    fig = Figure(figsize=(7, ROW_HEIGHT * len(names) + 1.0))
+    ax = fig.subplots()
     ys = list(range(len(names)))[::-1]
     for band in legend:  # one call per band, not per unit
         colour, hatch = band_style(band)
@@ -206,7 +209,7 @@ def _bars_page(
     ax.set_xlim(0, maximum * 1.12)
     ax.set_xlabel(_("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)})
     handles = [
-        plt.Rectangle((0, 0), 1, 1, color=band_style(b)[0], hatch=band_style(b)[1], ec="#37474f")
+        Rectangle((0, 0), 1, 1, color=band_style(b)[0], hatch=band_style(b)[1], ec="#37474f")
         for b in legend
     ]
     # above the bars, not over them: on a page of the best units every bar is long
@@ -251,7 +254,8 @@ def _heat_page(
     row_labels: list[str], col_labels: list[str], values: list[list[float | None]], lang: str
 ) -> bytes:
     grid = [[float("nan") if v is None else v for v in row] for row in values]
-    fig, ax = plt.subplots(figsize=(7, ROW_HEIGHT * len(grid) + 1.2))
+    fig = Figure(figsize=(7, ROW_HEIGHT * len(grid) + 1.2))
+    ax = fig.subplots()
     image = ax.imshow(grid, cmap="Greens", vmin=0, vmax=100, aspect="auto")
     ax.set_xticks(range(len(col_labels)), col_labels)
     ax.set_yticks(range(len(row_labels)), row_labels, fontsize=7.5)

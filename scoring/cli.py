@@ -97,6 +97,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         scheduler=args.scheduler,
         lang=args.lang,
+        notebooks=args.notebooks,
     )
 
 
@@ -152,6 +153,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--build", type=Path, default=Path("build"))
     build.add_argument("--jobs", type=int, default=None)
     build.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler (tùy chọn)")
+    build.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help="thư mục chứa unit_report.ipynb và ranking.ipynb (mặc định: notebooks/)",
+    )
     _lang_option(build, "ngôn ngữ báo cáo và thông báo (vi, en)")
     index = command("index", cmd_index, "lập lại reports/index.html", year=False)
     index.add_argument("--reports", type=Path, default=Path("reports"))

@@ -194,6 +194,12 @@ class CriteriaSet:
     nodes: dict[str, Node] = field(default_factory=dict)
     input_owner: dict[str, str] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return (
+            f"CriteriaSet({self.year} {self.level} {self.version!r}: {self.title!r}, "
+            f"max {self.max:g}, {len(self.criteria())} criteria)"
+        )
+
     def walk(self) -> Iterator[Node]:
         for group in self.groups:
             yield from group.walk()
@@ -210,6 +216,9 @@ class CriteriaYear:
     bands: tuple[Band, ...]
     levels: dict[str, CriteriaSet]
     ranking: Ranking = Ranking()
+
+    def __repr__(self) -> str:
+        return f"CriteriaYear({self.year}, levels={sorted(self.levels)}, bands={len(self.bands)})"
 
     def for_level(self, level: str) -> CriteriaSet:
         if level not in self.levels:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring import snapshot
 from scoring.criteria import CriteriaYear, load_year
 from scoring.errors import ScoringError
 from scoring.io import write_bytes
@@ -63,6 +64,12 @@ class YearInputs:
     def units_by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.units}
 
+    def __repr__(self) -> str:
+        return (
+            f"YearInputs(year={self.year}, data_dir={str(self.data_dir)!r}, "
+            f"units={len(self.units)}, forms={len(self.collection.submissions)})"
+        )
+
 
 @dataclass(frozen=True)
 class YearResult:
@@ -79,6 +86,13 @@ class YearResult:
     @property
     def year(self) -> int:
         return self.inputs.year
+
+    def __repr__(self) -> str:
+        levels = ", ".join(f"{lv}: {len(ids)}" for lv, ids in self.peers.items())
+        return (
+            f"YearResult(year={self.year}, units={len(self.official)} ({levels}), "
+            f"verified={len(self.verified_scores)})"
+        )
 
     def unit(self, unit_id: str) -> Unit:
         return self.inputs.units_by_id[unit_id]
@@ -214,20 +228,50 @@ def score(inputs: YearInputs) -> YearResult:
 
 
 def assess(data_dir: str | Path, year: int) -> YearResult:
-    """Load and score one year, cached per process and, when SCORING_CACHE names a folder,
-    across processes: the render driver sets it so that each report notebook loads the
-    scored year instead of reading every form again, and so that a build after a few
-    forms changed reads only those forms (``load_reusing``).
+    """Load and score one year.
 
-    Both caches are keyed by the input files' stamp (names, sizes, modification times),
-    so a process that lives on (a warm kernel, a JupyterLab session) sees a changed form.
+    In a report kernel of a build, the year comes from the snapshot the build handed it
+    (``scoring.snapshot``), never from the forms, and the read is recorded: the report
+    then depends on the whole year. Elsewhere it is cached per process and, when
+    SCORING_CACHE names a folder (the build's own process), across processes, so that a
+    build after a few forms changed reads only those forms (``load_reusing``). Both
+    caches are keyed by the input files' stamp (names, sizes, modification times), so a
+    process that lives on (a JupyterLab session) sees a changed form.
     """
+    result = year_result(data_dir, year)
+    snapshot.record("year", int(year), data_digest=snapshot.year_digest(result))
+    return result
+
+
+def year_result(data_dir: str | Path, year: int) -> YearResult:
+    """``assess`` without recording a read: for the package's own views, which record
+    (in finer detail) what they show.
+    """
+    snap = snapshot.active(data_dir)
+    if snap is not None and int(year) in snap.results:
+        found = snap.results[int(year)]
+        if found is None:
+            raise ScoringError(f"Năm {year}: phiếu của các đơn vị còn lỗi, chưa chấm điểm được")
+        return found
     return _assess(
         str(data_dir),
         int(year),
         os.environ.get("SCORING_CACHE", ""),
         inputs_stamp(Path(data_dir), year),
     )
+
+
+def years_with_data(data_dir: str | Path) -> list[int]:
+    """Every year with a criteria set and a folder of returned forms."""
+    data_dir = Path(data_dir)
+    snap = snapshot.active(data_dir)
+    if snap is not None:
+        return sorted(snap.results)
+    found = []
+    for folder in (data_dir / "criteria").glob("*"):
+        if folder.name.isdigit() and (data_dir / folder.name / "submissions").is_dir():
+            found.append(int(folder.name))
+    return sorted(found)
 
 
 @functools.lru_cache(maxsize=4)  # a year and the one before, in a kernel that lives on
@@ -239,8 +283,11 @@ def _assess(data_dir: str, year: int, cache_dir: str, stamp: str) -> YearResult:
         with open(cache, "rb") as fh:
             return pickle.load(fh)  # noqa: S301 - our own build folder
     result = score(load_reusing(Path(data_dir), year, Path(cache_dir)))
-    write_bytes(cache, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    _prune(Path(cache_dir), f"{year}-*.pickle", keep=3)
+    # Kept under the stamp taken before reading only when no file changed meanwhile: a
+    # form saved while it was read, then put back with its old time, must be read again.
+    if inputs_stamp(Path(data_dir), year) == stamp:
+        write_bytes(cache, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        _prune(Path(cache_dir), f"{year}-*.pickle", keep=3)
     return result
 
 
@@ -270,7 +317,8 @@ def load_reusing(data_dir: Path, year: int, cache_dir: Path) -> YearInputs:
     folder = data_dir / str(year) / "submissions"
     where = hashlib.sha256(f"{data_dir}|{data_dir.resolve()}".encode()).hexdigest()[:16]
     manifest = cache_dir / f"inputs-{year}-{where}.pickle"
-    fixed = _stats([data_dir / "units.csv", *sorted((data_dir / "criteria" / str(year)).glob("*"))])
+    fixed_files = [data_dir / "units.csv", *sorted((data_dir / "criteria" / str(year)).glob("*"))]
+    fixed = _stats(fixed_files)
     files = _stats(sorted(folder.iterdir())) if folder.is_dir() else {}
     inputs = None
     try:
@@ -284,6 +332,12 @@ def load_reusing(data_dir: Path, year: int, cache_dir: Path) -> YearInputs:
             inputs = _reread(last["inputs"], folder, changed)
     if inputs is None:
         inputs = load(data_dir, year)
+    # A file whose size or time changed while the forms were read may have been read in
+    # either state: it gets no stat, so the next load reads it again whatever its time.
+    after = _stats(sorted(folder.iterdir())) if folder.is_dir() else {}
+    files = {name: stat if after.get(name) == stat else (-1, -1) for name, stat in files.items()}
+    if _stats(fixed_files) != fixed:
+        fixed = {}  # never equal to a real reading: all is read again next time
     kept = {"fixed": fixed, "files": files, "inputs": inputs}
     write_bytes(manifest, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     return inputs
@@ -427,12 +481,15 @@ def previous(result: YearResult) -> YearResult | None:
     """The previous year's result when its data exist and are valid; else None."""
     data_dir = result.inputs.data_dir
     year = result.year - 1
+    snap = snapshot.active(data_dir)
+    if snap is not None:
+        return snap.results.get(year)
     if not (data_dir / "criteria" / str(year)).is_dir():
         return None
     if not (data_dir / str(year) / "submissions").is_dir():
         return None
     try:
-        return assess(str(data_dir), year)
+        return year_result(str(data_dir), year)
     except ScoringError:
         return None
 

@@ -1,28 +1,43 @@
-"""What the notebooks show: views of a scored year as HTML fragments and charts.
+"""What the notebooks show: each section as data, then its presentation.
 
-The notebooks stay thin: one call per section. Every fragment is rendered by Jinja2
-with autoescaping, so no unit name, label or note from the inputs can inject markup into
-a report. Fragments and charts carry ``_repr_html_`` / ``_repr_png_`` so a notebook
-displays them by simply returning them, with no IPython import here.
+A report object (``UnitReport``, ``RankingReport``) hands out tidy pandas DataFrames
+(``report.groups()``, ``report.gaps()``...) and small helpers that show one
+(``report.groups_chart(groups)``, ``report.to_improve(gaps)``): an analyst can filter or
+extend a frame with plain pandas before showing it, or show it another way. The HTML
+lives in Jinja templates beside the page template (``scoring/render/templates/report``),
+rendered with autoescaping, so no unit name, label or note from the inputs can inject
+markup into a report. Fragments and charts carry ``_repr_html_`` / ``_repr_png_`` so a
+notebook displays them by simply returning them, with no IPython import here.
+
+Section headings carry no number: the stylesheet numbers them (a CSS counter), so
+removing or reordering sections in a notebook renumbers the rest.
+
+Every report records what it shows as a read of the build's snapshot
+(``scoring.snapshot``): ``UnitReport.build`` records the digest of ``shown()``, so a
+report is rebuilt when anything it shows changed, and an analyst reaching for the whole
+scored year (``report.result``) makes the report depend on the whole year.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import jinja2
+from markupsafe import Markup
 
-from scoring import __version__, i18n, numfmt, params
+from scoring import __version__, i18n, numfmt, params, snapshot
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
-from scoring.pipeline import YearResult, assess, build_date, previous
+from scoring.pipeline import YearResult, build_date, previous, year_result
 from scoring.ranking import points_to_next_rank
 from scoring.rules import NA, Value
 from scoring.scores import NodeScore, UnitScore
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @functools.lru_cache(maxsize=len(LANGUAGES))
@@ -33,6 +48,7 @@ def _environment(lang: str) -> jinja2.Environment:
     looked up in ``scoring.i18n.EN`` (newstyle gettext: the arguments are escaped).
     """
     env = jinja2.Environment(
+        loader=jinja2.PackageLoader("scoring.render", "templates/report"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -51,14 +67,15 @@ def _environment(lang: str) -> jinja2.Environment:
 
 
 UNIT_SECTIONS = {
-    "groups": "1. Điểm theo nhóm tiêu chí",
-    "peers": "2. So sánh với các đơn vị cùng cấp",
-    "to_improve": "3. Các tiêu chí chưa đạt điểm tối đa, cần khắc phục",
-    "verification": "4. Tự đánh giá và thẩm định",
-    "previous": "5. So với năm trước",
-    "criteria": "6. Điểm chi tiết từng tiêu chí",
+    "groups": "Điểm theo nhóm tiêu chí",
+    "peers": "So sánh với các đơn vị cùng cấp",
+    "to_improve": "Các tiêu chí chưa đạt điểm tối đa, cần khắc phục",
+    "verification": "Tự đánh giá và thẩm định",
+    "previous": "So sánh với năm trước",
+    "criteria": "Điểm chi tiết từng tiêu chí",
     "provenance": "Cách lập báo cáo",
 }
+UNNUMBERED = {"provenance"}
 LEVEL_TITLES = {
     "district": "Cấp huyện (thành phố)",
     "department": "Các phòng, ban",
@@ -72,6 +89,12 @@ class Fragment(str):
     def _repr_html_(self) -> str:
         return str(self)
 
+    def __html__(self) -> str:  # Jinja and markupsafe take it as markup
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"Fragment({len(self)} characters of HTML)"
+
 
 class Png(bytes):
     """A chart that a notebook displays as a PNG image."""
@@ -79,9 +102,13 @@ class Png(bytes):
     def _repr_png_(self) -> bytes:
         return bytes(self)
 
+    def __repr__(self) -> str:
+        return f"Png({len(self)} bytes)"
 
-def _render(template: str, lang: str = "vi", **context: object) -> Fragment:
-    return Fragment(_environment(lang).from_string(template).render(**context))
+
+def render(template: str, lang: str = "vi", **context: object) -> Fragment:
+    """A template file of ``scoring/render/templates/report`` as a fragment."""
+    return Fragment(_environment(lang).get_template(template).render(**context))
 
 
 def format_value(value: Value | None, kind: str, lang: str = "vi") -> str:
@@ -97,149 +124,24 @@ def format_value(value: Value | None, kind: str, lang: str = "vi") -> str:
     return f"{text}%" if kind == "share" else text
 
 
-HEADER = """
-<div class="report-header">
-  <div class="agency">{{ _("ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ · ĐÁNH GIÁ, XẾP HẠNG CHÍNH QUYỀN ĐIỆN TỬ") }}</div>
-  <h1>{{ _("Báo cáo kết quả đánh giá mức độ chính quyền điện tử năm %(year)s", year=year) }}</h1>
-  <div class="unit-name">{{ unit.name }}</div>
-  <table class="meta">
-    <tr><th>{{ _("Cấp đánh giá") }}</th><td>{{ level_name }}</td></tr>
-    <tr><th>{{ _("Bộ tiêu chí") }}</th><td>{{ cset.title }} ({{ _("phiên bản") }} {{ cset.version }})</td></tr>
-    <tr><th>{{ _("Căn cứ") }}</th><td>{% for line in cset.legal_basis %}{{ line }}<br>{% endfor %}</td></tr>
-  </table>
-</div>
-<div class="headline">
-  <div class="big">{{ _("%(total)s/%(max)s điểm", total=score.total|pts, max=score.max|mx) }}</div>
-  <div class="facts">
-    <span class="fact">{{ score.percent|pct }}</span>
-    <span class="fact band band-{{ band_slug }}">{{ _("Xếp loại") }}: {{ band }}</span>
-    <span class="fact">{{ _("Hạng %(rank)s/%(peers)s %(level)s", rank=rank, peers=peers, level=level_name) }}</span>
-    <span class="fact">{{ _("Điểm thẩm định") if verified else _("Điểm tự đánh giá (chưa thẩm định)") }}</span>
-  </div>
-  {% if score.max < cset.max %}
-  <p class="note">{{ _("Một số tiêu chí không áp dụng với đơn vị: điểm tối đa giảm từ %(full)s xuống %(max)s, tỷ lệ tính trên điểm tối đa đã giảm.", full=cset.max|mx, max=score.max|mx) }}</p>
-  {% endif %}
-  <table class="groups">
-    <tr><th>{{ _("Nhóm tiêu chí") }}</th><th class="num">{{ _("Điểm đạt") }}</th><th class="num">{{ _("Tối đa") }}</th>
-        <th class="num">{{ _("Tỷ lệ") }}</th></tr>
-    {% for g in score.groups %}
-    <tr><td>{{ g.code }}. {{ g.name }}</td><td class="num">{{ g.points|pts }}</td>
-        <td class="num">{{ g.max|mx }}</td><td class="num">{{ g.percent|pct }}</td></tr>
-    {% endfor %}
-    <tr class="total"><td>{{ _("Tổng cộng") }}</td><td class="num">{{ score.total|pts }}</td>
-        <td class="num">{{ score.max|mx }}</td><td class="num">{{ score.percent|pct }}</td></tr>
-  </table>
-</div>
-"""
+def markdown_html(text: str) -> str:
+    """Markdown an analyst wrote, as HTML safe to put in a report: raw HTML is escaped
+    (shown as typed), images become their text (a report loads nothing), links keep only
+    web and mail addresses.
+    """
+    import mistune
+    from markupsafe import escape
 
-TO_IMPROVE = """
-{% if rows %}
-<p>{{ _("%(n)s tiêu chí chưa đạt điểm tối đa, xếp theo số điểm còn có thể đạt thêm (tổng cộng %(total)s điểm).", n=rows|length, total=total|pts) }}</p>
-<table class="data">
-  <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Tiêu chí") }}</th><th class="num">{{ _("Điểm đạt") }}</th><th class="num">{{ _("Tối đa") }}</th>
-  <th class="num">{{ _("Còn thiếu") }}</th></tr></thead>
-  <tbody>
-  {% for n in rows %}
-  <tr><td>{{ n.code }}</td><td>{{ n.name }}</td><td class="num">{{ n.points|pts }}</td>
-      <td class="num">{{ n.max|mx }}</td><td class="num">{{ n.missing|pts }}</td></tr>
-  {% endfor %}
-  </tbody>
-</table>
-{% else %}
-<p>{{ _("Đơn vị đạt điểm tối đa ở mọi tiêu chí áp dụng.") }}</p>
-{% endif %}
-<ul class="targets">
-{% if to_rank is not none %}
-  <li>{{ _("Cần thêm <b>%(points)s</b> điểm để lên hạng %(rank)s.", points=to_rank|pts, rank=next_rank) }}</li>
-{% else %}
-  <li>{{ _("Đơn vị đang đứng đầu %(level)s.", level=level_name) }}</li>
-{% endif %}
-{% if to_band is not none %}
-  <li>{{ _("Cần thêm <b>%(points)s</b> điểm để đạt xếp loại <b>%(band)s</b>.", points=to_band|pts, band=next_band) }}</li>
-{% endif %}
-</ul>
-"""
+    class Safe(mistune.HTMLRenderer):
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            return str(escape(text))
 
-VERIFICATION = """
-{% if not verified %}
-<p>{{ _("Phiếu của đơn vị chưa được thẩm định: điểm trong báo cáo là điểm tự đánh giá.") }}</p>
-{% else %}
-<p>{{ _("Điểm tự đánh giá %(own)s, điểm thẩm định %(verified)s (chênh lệch %(diff)s điểm).", own=self_total|pts, verified=verified_total|pts, diff=(verified_total - self_total)|signed) }}
-{% if rows %}{{ _("Các tiêu chí có điểm thẩm định khác điểm tự đánh giá:") }}{% endif %}</p>
-{% if rows %}
-<table class="data">
-  <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Tiêu chí") }}</th><th class="num">{{ _("Tự đánh giá") }}</th>
-  <th class="num">{{ _("Thẩm định") }}</th><th class="num">{{ _("Chênh lệch") }}</th></tr></thead>
-  <tbody>
-  {% for own, off in rows %}
-  <tr><td>{{ off.code }}</td><td>{{ off.name }}</td><td class="num">{{ own.points|pts }}</td>
-      <td class="num">{{ off.points|pts }}</td>
-      <td class="num">{{ (off.points - own.points)|signed }}</td></tr>
-  {% endfor %}
-  </tbody>
-</table>
-{% endif %}
-{% endif %}
-"""
+        def link(self, text: str, url: str, title: str | None = None) -> str:
+            if url.lower().startswith(("http://", "https://", "mailto:")):
+                return super().link(text, url, None)
+            return text
 
-PREVIOUS = """
-{% if prev is none %}
-<p>{{ _("Không có dữ liệu năm %(year)s của đơn vị để so sánh.", year=year - 1) }}</p>
-{% else %}
-<table class="data keep">
-  <thead><tr><th></th><th class="num">{{ _("Năm %(year)s", year=year - 1) }}</th><th class="num">{{ _("Năm %(year)s", year=year) }}</th>
-  <th class="num">{{ _("Thay đổi") }}</th></tr></thead>
-  <tbody>
-  <tr><td>{{ _("Tổng điểm") }}</td><td class="num">{{ prev.total|pts }}/{{ prev.max|mx }}</td>
-      <td class="num">{{ now.total|pts }}/{{ now.max|mx }}</td>
-      <td class="num">{{ (now.total - prev.total)|signed }}</td></tr>
-  <tr><td>{{ _("Tỷ lệ") }}</td><td class="num">{{ prev.percent|pct }}</td><td class="num">{{ now.percent|pct }}</td>
-      <td class="num">{{ _("%(diff)s điểm %%", diff=(now.percent - prev.percent)|signed(1)) }}</td></tr>
-  <tr><td>{{ _("Hạng") }}</td><td class="num">{{ prev_rank }}/{{ prev_peers }}</td>
-      <td class="num">{{ rank }}/{{ peers }}</td><td class="num">{{ rank_change }}</td></tr>
-  {% for code, p, n in groups %}
-  <tr><td>{{ _("Nhóm %(code)s", code=code) }}</td><td class="num">{{ p.points|pts }}/{{ p.max|mx }}</td>
-      <td class="num">{{ n.points|pts }}/{{ n.max|mx }}</td>
-      <td class="num">{{ (n.points - p.points)|signed }}</td></tr>
-  {% endfor %}
-  </tbody>
-</table>
-{% if prev_version != version %}
-<p class="note">{{ _("Bộ tiêu chí năm %(prev_year)s (phiên bản %(prev_version)s) khác năm %(year)s (phiên bản %(version)s): so sánh ở mức nhóm tiêu chí và tổng điểm.", prev_year=year - 1, prev_version=prev_version, year=year, version=version) }}</p>
-{% endif %}
-{% endif %}
-"""
-
-CRITERIA = """
-<table class="data criteria">
-  <thead><tr><th>{{ _("Mã") }}</th><th>{{ _("Tiêu chí / chỉ tiêu") }}</th><th>{{ _("Số liệu đơn vị báo cáo") }}</th>
-  <th class="num">{{ _("Điểm đạt") }}</th><th class="num">{{ _("Tối đa") }}</th></tr></thead>
-  <tbody>
-  {% for row in rows %}
-  <tr class="{{ row.kind }}{{ ' na' if not row.node.applicable }}">
-    <td>{{ row.node.code }}</td><td>{{ row.node.name }}</td>
-    <td>{% for label, value in row.inputs %}<div class="input">{{ label }}: <b>{{ value }}</b></div>{% endfor %}
-      {% if not row.node.applicable %}<i>{{ _("Không áp dụng") }}</i>{% endif %}</td>
-    <td class="num">{{ row.node.points|pts if row.node.applicable else "–" }}</td>
-    <td class="num">{{ row.node.full_max|mx }}</td>
-  </tr>
-  {% endfor %}
-  </tbody>
-</table>
-"""
-
-PROVENANCE = """
-<div class="keep">
-<table class="meta provenance">
-  <tr><th>{{ _("Bộ tiêu chí") }}</th><td>{{ criteria_file }}<br><code>SHA-256 {{ criteria_sha }}</code></td></tr>
-  <tr><th>{{ _("Phiếu của đơn vị") }}</th><td>{{ form_file }}<br><code>SHA-256 {{ form_sha }}</code></td></tr>
-  <tr><th>{{ _("Danh sách đơn vị") }}</th><td>{{ units_file }}<br><code>SHA-256 {{ units_sha }}</code></td></tr>
-  <tr><th>{{ _("Phần mềm") }}</th><td>scoring {{ version }}</td></tr>
-  <tr><th>{{ _("Ngày lập") }}</th><td>{{ date }}</td></tr>
-</table>
-<p class="note">{{ _("Điểm được tính trên số chưa làm tròn; báo cáo làm tròn đến hai chữ số thập phân. Đơn vị có tổng điểm bằng nhau được xếp cùng hạng.") }}</p>
-</div>
-"""
+    return str(mistune.create_markdown(escape=True, renderer=Safe(escape=True))(text))
 
 
 def _slug(band: str) -> str:
@@ -253,45 +155,103 @@ def _row_class(node: Node, groups: set[str]) -> str:
     return "subgroup" if node.children else "criterion"
 
 
+def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, object]]:
+    return [] if frame is None else frame.to_dict("records")  # type: ignore[return-value]
+
+
 class _Speaks:
     """What both reports share: their text is in ``self.lang`` (vi, or en for the option)."""
 
     lang: str
     SECTIONS: ClassVar[dict[str, str]] = {}
+    _result: YearResult
+
+    @property
+    def result(self) -> YearResult:
+        """The whole scored year: a report that uses it depends on all of it."""
+        snapshot.record("year", self._result.year, data_digest=snapshot.year_digest(self._result))
+        return self._result
 
     def section(self, key: str) -> Fragment:
-        """A section heading ("1. Điểm theo nhóm tiêu chí") in the report's language."""
-        return self._render("<h2>{{ _(title) }}</h2>", title=self.SECTIONS[key])
+        """A section heading in the report's language; numbered by the stylesheet."""
+        return self.heading(self._(self.SECTIONS[key]), numbered=key not in UNNUMBERED)
+
+    def heading(self, title: str, numbered: bool = True) -> Fragment:
+        """A heading of the analyst's own section, numbered with the others."""
+        return self._render("heading.html.j2", title=title, numbered=numbered)
+
+    def show_table(self, frame: pd.DataFrame, decimals: int = 2) -> Fragment:
+        """Any DataFrame as a report table, numbers in the report's format ("1.234,56")."""
+        import pandas as pd
+
+        columns = [
+            {"title": str(c), "numeric": pd.api.types.is_numeric_dtype(frame[c])}
+            for c in frame.columns
+        ]
+        rows = []
+        for values in frame.itertuples(index=False):
+            row = []
+            for column, value in zip(columns, values, strict=True):
+                shown = value
+                if column["numeric"] and not isinstance(value, bool):
+                    shown = numfmt.number(float(value), decimals, trim=True, lang=self.lang)
+                row.append((column, shown))
+            rows.append(row)
+        return self._render("table.html.j2", columns=columns, rows=rows)
 
     def _(self, text: str) -> str:
         return i18n.translator(self.lang)(text)
 
     def _render(self, template: str, **context: object) -> Fragment:
-        return _render(template, self.lang, **context)
+        return render(template, self.lang, **context)
+
+    def _note(self, name: str) -> str | None:
+        return snapshot.read_note(self._result.inputs.data_dir, self._result.year, name)
+
+    def _notes_fragment(self, name: str) -> Fragment:
+        text = self._note(name)
+        if not text or not text.strip():
+            return Fragment("")
+        return self._render("notes.html.j2", body=Markup(markdown_html(text)))
 
 
-@dataclass(frozen=True)
 class UnitReport(_Speaks):
     """Everything the unit report shows, for one unit of one year."""
 
-    result: YearResult
-    unit_id: str
-    lang: str = "vi"
     SECTIONS: ClassVar[dict[str, str]] = UNIT_SECTIONS
+
+    def __init__(self, result: YearResult, unit_id: str, lang: str = "vi") -> None:
+        self._result = result
+        self.unit_id = unit_id
+        self.lang = lang
+
+    def __repr__(self) -> str:
+        return f"UnitReport({self.unit_id} {self.unit.name!r}, {self._result.year}, lang={self.lang!r})"
 
     @classmethod
     def build(cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi") -> UnitReport:
         data = params.data_dir(data_dir)
-        result = assess(str(data), params.year(data, year))
-        return cls(result, params.unit_id(unit_id, result.official, result.year), i18n.check(lang))
+        result = year_result(str(data), params.year(data, year))
+        unit_id = params.unit_id(unit_id, result.official, result.year)
+        report = cls(result, unit_id, i18n.check(lang))
+        snapshot.record(
+            "unit", result.year, unit_id, lang, data_digest=snapshot.digest(report.shown())
+        )
+        return report
 
     @property
     def unit(self):  # noqa: ANN201 - a scoring.units.Unit
-        return self.result.unit(self.unit_id)
+        return self._result.unit(self.unit_id)
 
     @property
     def score(self) -> UnitScore:
-        return self.result.official[self.unit_id]
+        return self._result.official[self.unit_id]
 
     @property
     def cset(self) -> CriteriaSet:
@@ -301,31 +261,157 @@ class UnitReport(_Speaks):
     def level_name(self) -> str:
         return self._(LEVEL_NAMES_VI[self.unit.level])
 
+    # -- data -------------------------------------------------------------------------
+
+    def groups(self) -> pd.DataFrame:
+        """One row per criteria group: ``code, name, points, max, percent``."""
+        return _frame(
+            [
+                {
+                    "code": g.code,
+                    "name": g.name,
+                    "points": g.points,
+                    "max": g.max,
+                    "percent": g.percent,
+                }
+                for g in self.score.groups
+            ],
+            ["code", "name", "points", "max", "percent"],
+        )
+
+    def subgroups(self) -> pd.DataFrame:
+        """One row per sub-group: ``code, name, percent`` (of its applicable maximum) and
+        ``peer_mean``, the level's mean percent (to the whole percent, as drawn).
+        """
+        means = self._peer_means()
+        return _frame(
+            [
+                {"code": s.code, "name": s.name, "percent": s.percent, "peer_mean": float(m)}
+                for s, m in zip(self._subgroups(), means, strict=True)
+            ],
+            ["code", "name", "percent", "peer_mean"],
+        )
+
+    def gaps(self) -> pd.DataFrame:
+        """The criteria below their maximum, most points to gain first:
+        ``code, name, points, max, missing``.
+        """
+        return _frame(
+            [
+                {
+                    "code": n.code,
+                    "name": n.name,
+                    "points": n.points,
+                    "max": n.max,
+                    "missing": n.missing,
+                }
+                for n in self._to_improve_rows()
+            ],
+            ["code", "name", "points", "max", "missing"],
+        )
+
+    def targets(self) -> dict[str, object]:
+        """Points to the next rank and the next band, and which rank and band that is."""
+        return self._targets()
+
+    def differences(self) -> pd.DataFrame:
+        """The criteria whose verified points differ from the self-assessed ones:
+        ``code, name, self_points, verified_points, difference`` (empty when the unit was
+        not verified).
+        """
+        rows = []
+        if self._result.is_verified(self.unit_id):
+            own = {n.code: n for n in self._result.self_scores[self.unit_id].nodes()}
+            for n in self.score.nodes():
+                mine = own[n.code].points
+                if n.is_criterion and abs(n.points - mine) > 1e-9:
+                    rows.append(
+                        {
+                            "code": n.code,
+                            "name": n.name,
+                            "self_points": mine,
+                            "verified_points": n.points,
+                            "difference": n.points - mine,
+                        }
+                    )
+        return _frame(rows, ["code", "name", "self_points", "verified_points", "difference"])
+
+    def criteria_rows(self) -> pd.DataFrame:
+        """Every node of the tree in order: ``code, name, kind`` (group, subgroup,
+        criterion), ``inputs`` (what the unit reported, as shown), ``points``,
+        ``full_max``, ``applicable``.
+        """
+        submission = self._result.inputs.collection.submissions[self.unit_id]
+        values = submission.verified if submission.verified is not None else submission.values
+        groups = {g.code for g in self.cset.groups}
+        rows = []
+        for node in self.score.nodes():
+            spec = self.cset.nodes[node.code]
+            inputs = [
+                (
+                    i.label + (f" ({i.unit})" if i.unit else ""),
+                    format_value(values.get(i.code), i.kind, self.lang),
+                )
+                for i in spec.inputs
+            ]
+            rows.append(
+                {
+                    "code": node.code,
+                    "name": node.name,
+                    "kind": _row_class(spec, groups),
+                    "inputs": inputs,
+                    "points": node.points,
+                    "full_max": node.full_max,
+                    "applicable": node.applicable,
+                }
+            )
+        return _frame(rows, ["code", "name", "kind", "inputs", "points", "full_max", "applicable"])
+
+    def note(self) -> str | None:
+        """The analysts' commentary on this unit (``data/<year>/notes/<unit_id>.md``)."""
+        return self._note(self.unit_id)
+
+    # -- presentation -----------------------------------------------------------------
+
     def header(self) -> Fragment:
-        band = self.result.band(self.unit_id)
+        band = self._result.band(self.unit_id)
         return self._render(
-            HEADER,
-            year=self.result.year,
+            "unit_header.html.j2",
+            year=self._result.year,
             unit=self.unit,
             level_name=self.level_name,
             cset=self.cset,
             score=self.score,
             band=self._(band),
             band_slug=_slug(band),
-            rank=self.result.ranks[self.unit_id],
-            peers=len(self.result.peer_ids(self.unit_id)),
-            verified=self.result.is_verified(self.unit_id),
+            rank=self._result.ranks[self.unit_id],
+            peers=len(self._result.peer_ids(self.unit_id)),
+            verified=self._result.is_verified(self.unit_id),
+            **self._rank_rule(),
         )
 
-    def groups_chart(self) -> Png:
-        groups = self.score.groups
+    def _rank_rule(self) -> dict[str, object]:
+        """How the year ranks, and how robust this unit's rank and band are."""
+        ranking = self._result.inputs.criteria.ranking
+        analysis = self._result.robustness(self.unit.level)
+        return {
+            "rank_by": ranking.rank_by,
+            "robust": analysis.units[self.unit_id],
+            "runs": analysis.runs,
+            "spread": analysis.weight_spread,
+            "offsets": len(analysis.offsets),
+        }
+
+    def groups_chart(self, groups: pd.DataFrame | None = None) -> Png:
+        """Each group's points over its maximum (``groups``: a frame like ``groups()``)."""
         from scoring import charts
 
+        frame = self.groups() if groups is None else groups
         return Png(
             charts.groups_against_max(
-                [f"{g.code}. {g.name}" for g in groups],
-                [g.points for g in groups],
-                [g.max for g in groups],
+                [f"{c}. {n}" for c, n in zip(frame["code"], frame["name"], strict=True)],
+                [float(v) for v in frame["points"]],
+                [float(v) for v in frame["max"]],
                 lang=self.lang,
             )
         )
@@ -335,38 +421,34 @@ class UnitReport(_Speaks):
 
     def _peer_means(self) -> list[int]:
         """Peers' mean percent per sub-group, to the whole percent the chart can show."""
-        means = self.result.subgroup_means(self.unit.level)
+        means = self._result.subgroup_means(self.unit.level)
         return [round(means.get(s.code, 0.0)) for s in self._subgroups()]
 
-    def peers_chart(self) -> Png | Fragment:
+    def peers_chart(self, subgroups: pd.DataFrame | None = None) -> Png | Fragment:
+        """The unit's sub-groups against its peers' means (``subgroups()``)."""
         from scoring import charts
 
-        if len(self.result.peer_ids(self.unit_id)) < 2:
+        if len(self._result.peer_ids(self.unit_id)) < 2:
             return self._render(
-                "<p>{{ _('%(name)s là đơn vị duy nhất được đánh giá ở %(level)s năm %(year)s: "
-                "không có đơn vị cùng cấp để so sánh.', name=name, level=level, year=year) }}</p>",
+                "no_peers.html.j2",
                 name=self.unit.name,
                 level=self.level_name,
-                year=self.result.year,
+                year=self._result.year,
             )
-        subgroups = self._subgroups()
+        frame = self.subgroups() if subgroups is None else subgroups
         return Png(
             charts.subgroups_against_peers(
-                [s.code for s in subgroups],
-                [s.percent for s in subgroups],
-                [float(m) for m in self._peer_means()],
+                list(frame["code"]),
+                [float(v) for v in frame["percent"]],
+                [float(v) for v in frame["peer_mean"]],
                 self.unit.name,
                 lang=self.lang,
             )
         )
 
-    def subgroup_legend(self) -> Fragment:
-        subgroups = [s for g in self.score.groups for s in g.children if not s.is_criterion]
-        return self._render(
-            "<p class='legend'>{% for s in subs %}<b>{{ s.code }}</b>: {{ s.name }}"
-            "{{ '; ' if not loop.last }}{% endfor %}.</p>",
-            subs=subgroups,
-        )
+    def subgroup_legend(self, subgroups: pd.DataFrame | None = None) -> Fragment:
+        frame = self.subgroups() if subgroups is None else subgroups
+        return self._render("legend.html.j2", rows=_records(frame))
 
     def _to_improve_rows(self) -> list[NodeScore]:
         return sorted(
@@ -376,7 +458,7 @@ class UnitReport(_Speaks):
 
     def _targets(self) -> dict[str, object]:
         """Points to the next rank and the next band, and which rank and band that is."""
-        result, uid = self.result, self.unit_id
+        result, uid = self._result, self.unit_id
         to_rank = result.points_to_next_rank(uid)
         rank = result.ranks[uid]
         # The rank reached with those points: one past the peers still above the target.
@@ -393,51 +475,43 @@ class UnitReport(_Speaks):
             "next_band": next_band,
         }
 
-    def to_improve(self) -> Fragment:
-        rows = self._to_improve_rows()
+    def to_improve(self, gaps: pd.DataFrame | None = None) -> Fragment:
+        """The criteria to improve (``gaps()``) and the points to the next rank and band."""
+        frame = self.gaps() if gaps is None else gaps
         return self._render(
-            TO_IMPROVE,
-            rows=rows,
-            total=sum(n.missing for n in rows),
+            "to_improve.html.j2",
+            rows=_records(frame),
+            total=float(frame["missing"].sum()) if len(frame) else 0.0,
             level_name=self.level_name,
             **self._targets(),
         )
 
     def _to_next_band(self) -> tuple[float | None, str | None]:
         current = self.score.percent
-        higher = [b for b in self.result.inputs.criteria.bands if b.min_percent > current + 1e-9]
+        higher = [b for b in self._result.inputs.criteria.bands if b.min_percent > current + 1e-9]
         if not higher:
             return None, None
         target = min(higher, key=lambda b: b.min_percent)
         return target.min_percent / 100 * self.score.max - self.score.total, self._(target.name)
 
-    def verification(self) -> Fragment:
-        verified = self.result.is_verified(self.unit_id)
-        own = self.result.self_scores[self.unit_id]
-        rows: list[tuple[NodeScore, NodeScore]] = []
-        if verified:
-            own_nodes = {n.code: n for n in own.nodes()}
-            rows = [
-                (own_nodes[n.code], n)
-                for n in self.score.nodes()
-                if n.is_criterion and abs(n.points - own_nodes[n.code].points) > 1e-9
-            ]
+    def verification(self, differences: pd.DataFrame | None = None) -> Fragment:
+        """Self-assessed against verified totals, and the criteria that differ."""
         return self._render(
-            VERIFICATION,
-            verified=verified,
-            self_total=own.total,
+            "verification.html.j2",
+            verified=self._result.is_verified(self.unit_id),
+            self_total=self._result.self_scores[self.unit_id].total,
             verified_total=self.score.total,
-            rows=rows,
+            rows=_records(self.differences() if differences is None else differences),
         )
 
     def previous_year(self) -> Fragment:
-        prev_result = previous(self.result)
-        year = self.result.year
+        prev_result = previous(self._result)
+        year = self._result.year
         if prev_result is None or self.unit_id not in prev_result.official:
-            return self._render(PREVIOUS, prev=None, year=year)
+            return self._render("previous.html.j2", prev=None, year=year)
         prev = prev_result.official[self.unit_id]
         prev_rank = prev_result.ranks[self.unit_id]
-        rank = self.result.ranks[self.unit_id]
+        rank = self._result.ranks[self.unit_id]
         moved = prev_rank - rank
         rank_change = (
             self._("giữ nguyên")
@@ -451,30 +525,59 @@ class UnitReport(_Speaks):
             (g.code, prev_groups[g.code], g) for g in self.score.groups if g.code in prev_groups
         ]
         return self._render(
-            PREVIOUS,
+            "previous.html.j2",
             prev=prev,
             now=self.score,
             year=year,
             prev_rank=prev_rank,
             prev_peers=len(prev_result.peer_ids(self.unit_id)),
             rank=rank,
-            peers=len(self.result.peer_ids(self.unit_id)),
+            peers=len(self._result.peer_ids(self.unit_id)),
             rank_change=rank_change,
             groups=groups,
             prev_version=prev.criteria.version,
             version=self.cset.version,
         )
 
-    def shown(self) -> dict[str, object]:
-        """Everything this report shows, as plain data.
+    def criteria_table(self, rows: pd.DataFrame | None = None) -> Fragment:
+        return self._render(
+            "criteria.html.j2", rows=_records(self.criteria_rows() if rows is None else rows)
+        )
 
-        Its hash is the report's build key: a report is rebuilt only when this changes,
-        so a correction in one unit's form rebuilds the units whose rank, gap to the next
-        rank or peers' means (to the whole percent drawn) it moves, not the whole level.
+    def notes(self) -> Fragment:
+        """The section "Nhận xét của cơ quan đánh giá" when the unit has a note; else
+        nothing (and no number taken).
         """
-        submission = self.result.inputs.collection.submissions[self.unit_id]
-        own = self.result.self_scores[self.unit_id]
-        prev_result = previous(self.result)
+        return self._notes_fragment(self.unit_id)
+
+    def provenance(self) -> Fragment:
+        submission = self._result.inputs.collection.submissions[self.unit_id]
+        data_dir = self._result.inputs.data_dir
+        units_file = data_dir / "units.csv"
+        return self._render(
+            "provenance.html.j2",
+            criteria_file=_relative(self.cset.path, data_dir),
+            criteria_sha=self.cset.fingerprint,
+            form_file=_relative(submission.path, data_dir),
+            form_sha=submission.sha256,
+            units_file=_relative(units_file, data_dir),
+            units_sha=sha256_file(units_file),
+            version=__version__,
+            date=numfmt.date(build_date(self._result)),
+        )
+
+    def shown(self) -> dict[str, object]:
+        """Everything this report's helpers can show, as plain data.
+
+        Its digest is what ``build`` records as this report's read: a report is rebuilt
+        only when this changes, so a correction in one unit's form rebuilds the units
+        whose rank, gap to the next rank or peers' means (to the whole percent drawn) it
+        moves, not the whole level.
+        """
+        result = self._result
+        submission = result.inputs.collection.submissions[self.unit_id]
+        own = result.self_scores[self.unit_id]
+        prev_result = previous(result)
         prev = None
         if prev_result is not None and self.unit_id in prev_result.official:
             p = prev_result.official[self.unit_id]
@@ -500,52 +603,21 @@ class UnitReport(_Speaks):
                 for n in self.score.nodes()
             ],
             "self": [n.points for n in own.nodes()],
-            "verified": self.result.is_verified(self.unit_id),
+            "verified": result.is_verified(self.unit_id),
             "rank": [
-                self.result.ranks[self.unit_id],
-                len(self.result.peer_ids(self.unit_id)),
-                self.result.band(self.unit_id),
+                result.ranks[self.unit_id],
+                len(result.peer_ids(self.unit_id)),
+                result.band(self.unit_id),
+                repr(self._rank_rule()),
             ],
             "peer_means": self._peer_means(),
             "targets": self._targets(),
             "previous": prev,
             "form": submission.sha256,
-            "units": sha256_file(self.result.inputs.data_dir / "units.csv"),
-            "date": build_date(self.result).isoformat(),
+            "units": sha256_file(result.inputs.data_dir / "units.csv"),
+            "date": build_date(result).isoformat(),
+            "note": self._note(self.unit_id),
         }
-
-    def criteria_table(self) -> Fragment:
-        submission = self.result.inputs.collection.submissions[self.unit_id]
-        values = submission.verified if submission.verified is not None else submission.values
-        rows = []
-        groups = {g.code for g in self.cset.groups}
-        for node in self.score.nodes():
-            spec = self.cset.nodes[node.code]
-            inputs = [
-                (
-                    i.label + (f" ({i.unit})" if i.unit else ""),
-                    format_value(values.get(i.code), i.kind, self.lang),
-                )
-                for i in spec.inputs
-            ]
-            rows.append({"node": node, "kind": _row_class(spec, groups), "inputs": inputs})
-        return self._render(CRITERIA, rows=rows)
-
-    def provenance(self) -> Fragment:
-        submission = self.result.inputs.collection.submissions[self.unit_id]
-        data_dir = self.result.inputs.data_dir
-        units_file = data_dir / "units.csv"
-        return self._render(
-            PROVENANCE,
-            criteria_file=_relative(self.cset.path, data_dir),
-            criteria_sha=self.cset.fingerprint,
-            form_file=_relative(submission.path, data_dir),
-            form_sha=submission.sha256,
-            units_file=_relative(units_file, data_dir),
-            units_sha=sha256_file(units_file),
-            version=__version__,
-            date=numfmt.date(build_date(self.result)),
-        )
 
 
 def _relative(path: Path, data_dir: Path) -> str:
@@ -555,83 +627,37 @@ def _relative(path: Path, data_dir: Path) -> str:
         return Path(path).name
 
 
-RANKING_HEADER = """
-<div class="report-header">
-  <div class="agency">{{ _("ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ · ĐÁNH GIÁ, XẾP HẠNG CHÍNH QUYỀN ĐIỆN TỬ") }}</div>
-  <h1>{{ _("Kết quả xếp hạng mức độ chính quyền điện tử năm %(year)s", year=year) }}</h1>
-  <table class="meta">
-    {% for c in sets %}
-    <tr><th>{{ c.level_name }}</th><td>{{ c.cset.title }} ({{ _("phiên bản %(version)s, tối đa %(max)s điểm", version=c.cset.version, max=c.cset.max|mx) }})</td></tr>
-    {% endfor %}
-    <tr><th>{{ _("Căn cứ") }}</th><td>{% for line in legal %}{{ line }}<br>{% endfor %}</td></tr>
-    <tr><th>{{ _("Xếp loại") }}</th><td>{% for b in bands %}{{ _(b.name) }}: {{ _("từ %(min)s%%", min=b.min_percent|mx) }}{{ "; " if not loop.last }}{% endfor %}
-        ({{ _("tỷ lệ trên điểm tối đa áp dụng") }})</td></tr>
-  </table>
-</div>
-"""
-
-LEVEL_TABLE = """
-<table class="data ranking">
-  <thead><tr><th class="num">{{ _("Hạng") }}</th><th>{{ _("Đơn vị") }}</th>
-  {% for code in groups %}<th class="num">{{ _("Nhóm %(code)s", code=code) }}</th>{% endfor %}
-  <th class="num">{{ _("Tổng điểm") }}</th><th class="num">{{ _("Tỷ lệ") }}</th><th>{{ _("Xếp loại") }}</th>
-  <th class="num">{{ _("So với năm trước") }}</th></tr></thead>
-  <tbody>
-  {% for r in rows %}
-  <tr><td class="num">{{ r.rank }}</td><td>{{ r.name }}{% if not r.verified %}<sup>*</sup>{% endif %}</td>
-    {% for code in groups %}<td class="num">{{ r.groups.get(code)|pts }}</td>{% endfor %}
-    <td class="num"><b>{{ r.total|pts }}</b>/{{ r.max|mx }}</td><td class="num">{{ r.percent|pct }}</td>
-    <td class="band band-{{ r.band_slug }}">{{ _(r.band) }}</td><td class="num">{{ r.change }}</td></tr>
-  {% endfor %}
-  </tbody>
-</table>
-<p class="stats">{{ _("Số đơn vị: %(n)s. Điểm trung bình %(mean)s (%(mean_pct)s), cao nhất %(high)s, thấp nhất %(low)s.", n=rows|length, mean=mean|pts, mean_pct=mean_pct|pct, high=high|pts, low=low|pts) }}
-{% for band, n in band_counts %}{{ _(band) }}: {{ n }}{{ "; " if not loop.last }}{% endfor %}.
-{% if unverified %}<br><sup>*</sup> {{ _("Điểm tự đánh giá, chưa thẩm định.") }}{% endif %}</p>
-"""
-
-SUBMISSIONS = """
-<table class="data submissions">
-  <thead><tr><th>{{ _("Tình trạng phiếu") }}</th><th class="num">{{ _("Số đơn vị") }}</th></tr></thead>
-  <tbody>
-  {% for title, names in counts %}
-  <tr><td>{{ _(title) }}</td><td class="num">{{ names|length }}</td></tr>
-  {% endfor %}
-  </tbody>
-</table>
-{% for title, names in counts if names and title in listed %}
-<p class="note"><b>{{ _(title) }}:</b> {{ names|join(", ") }}.</p>
-{% endfor %}
-"""
-
-
-@dataclass(frozen=True)
 class RankingReport(_Speaks):
     """The city-wide ranking of one year: one peer group per level."""
 
-    result: YearResult
-    lang: str = "vi"
     SECTIONS: ClassVar[dict[str, str]] = {"submissions": "Tình hình nộp phiếu"}
+
+    def __init__(self, result: YearResult, lang: str = "vi") -> None:
+        self._result = result
+        self.lang = lang
+
+    def __repr__(self) -> str:
+        return f"RankingReport({self._result.year}, {len(self._result.official)} units, lang={self.lang!r})"
 
     @classmethod
     def build(cls, data_dir: str | Path, year: int, lang: str = "vi") -> RankingReport:
         data = params.data_dir(data_dir)
-        return cls(assess(str(data), params.year(data, year)), i18n.check(lang))
+        report = cls(year_result(str(data), params.year(data, year)), i18n.check(lang))
+        snapshot.record(
+            "ranking", report._result.year, lang, data_digest=snapshot.digest(report.shown())
+        )
+        return report
 
     def levels(self) -> list[str]:
         order = ["district", "department", "commune"]
-        return sorted(self.result.peers, key=lambda lv: order.index(lv) if lv in order else 9)
+        return sorted(self._result.peers, key=lambda lv: order.index(lv) if lv in order else 9)
 
     def level_title(self, level: str) -> Fragment:
-        cset = self.result.inputs.criteria.for_level(level)
-        return self._render(
-            "<h2>{{ _('%(title)s (tối đa %(max)s điểm)', title=t, max=m|mx) }}</h2>",
-            t=self._(LEVEL_TITLES[level]),
-            m=cset.max,
-        )
+        cset = self._result.inputs.criteria.for_level(level)
+        return self._render("level_title.html.j2", title=self._(LEVEL_TITLES[level]), max=cset.max)
 
     def header(self) -> Fragment:
-        criteria = self.result.inputs.criteria
+        criteria = self._result.inputs.criteria
         sets = [
             {"level_name": self._(LEVEL_TITLES[lv]), "cset": criteria.for_level(lv)}
             for lv in self.levels()
@@ -642,60 +668,93 @@ class RankingReport(_Speaks):
             )
         )
         return self._render(
-            RANKING_HEADER, year=self.result.year, sets=sets, legal=legal, bands=criteria.bands
+            "ranking_header.html.j2",
+            year=self._result.year,
+            sets=sets,
+            legal=legal,
+            bands=criteria.bands,
+            rank_by=criteria.ranking.rank_by,
         )
 
-    def rows(self, level: str) -> list[dict[str, object]]:
-        prev = previous(self.result)
+    def _rows(self, level: str) -> list[dict[str, object]]:
+        prev = previous(self._result)
+        robust = self._result.robustness(level)
         rows = []
-        for uid in self.result.peers[level]:
-            score = self.result.official[uid]
-            band = self.result.band(uid)
+        for uid in self._result.peers[level]:
+            score = self._result.official[uid]
+            band = self._result.band(uid)
             change = "–"
             if prev is not None and uid in prev.ranks:
-                moved = prev.ranks[uid] - self.result.ranks[uid]
+                moved = prev.ranks[uid] - self._result.ranks[uid]
                 change = "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
             rows.append(
                 {
                     "unit_id": uid,
-                    "name": self.result.unit(uid).name,
-                    "rank": self.result.ranks[uid],
+                    "name": self._result.unit(uid).name,
+                    "rank": self._result.ranks[uid],
                     "total": score.total,
                     "max": score.max,
                     "percent": score.percent,
                     "band": band,
                     "band_slug": _slug(band),
                     "change": change,
-                    "verified": self.result.is_verified(uid),
+                    "verified": self._result.is_verified(uid),
+                    "rank_p05": robust.units[uid].rank_p05,
+                    "rank_median": robust.units[uid].rank_median,
+                    "rank_p95": robust.units[uid].rank_p95,
+                    "band_stability": robust.units[uid].band_stability,
                     "groups": {g.code: g.points for g in score.groups},
                 }
             )
         return sorted(rows, key=lambda r: (r["rank"], r["name"]))  # type: ignore[return-value]
 
-    def table(self, level: str) -> Fragment:
-        rows = self.rows(level)
-        totals = [float(r["total"]) for r in rows]  # type: ignore[arg-type]
-        pcts = [float(r["percent"]) for r in rows]  # type: ignore[arg-type]
-        counts = {b.name: 0 for b in self.result.inputs.criteria.bands}
-        for r in rows:
+    def rows(self, level: str) -> pd.DataFrame:
+        """The level's ranking, best first: ``unit_id, name, rank, total, max, percent,
+        band, change`` (against last year: "↑2", "=", "–"), ``verified`` and one column
+        per group's points.
+        """
+        import pandas as pd
+
+        rows = self._rows(level)
+        frame = pd.DataFrame(
+            [{k: v for k, v in r.items() if k not in ("groups", "band_slug")} for r in rows]
+        )
+        for code in self._group_codes(level):
+            frame[code] = [r["groups"].get(code) for r in rows]  # type: ignore[attr-defined]
+        return frame
+
+    def _group_codes(self, level: str) -> list[str]:
+        return [g.code for g in self._result.inputs.criteria.for_level(level).groups]
+
+    def table(self, level: str, rows: pd.DataFrame | None = None) -> Fragment:
+        """The level's ranking table (``rows(level)``, filtered or sorted as you like)."""
+        groups = self._group_codes(level)
+        records = _records(self.rows(level) if rows is None else rows)
+        for r in records:
+            r["band_slug"] = _slug(str(r["band"]))
+            r["groups"] = {code: r.get(code) for code in groups}
+        totals = [float(r["total"]) for r in records]  # type: ignore[arg-type]
+        pcts = [float(r["percent"]) for r in records]  # type: ignore[arg-type]
+        counts = {b.name: 0 for b in self._result.inputs.criteria.bands}
+        for r in records:
             counts[str(r["band"])] += 1
-        groups = [g.code for g in self.result.inputs.criteria.for_level(level).groups]
         return self._render(
-            LEVEL_TABLE,
-            rows=rows,
+            "level_table.html.j2",
+            rows=records,
             groups=groups,
-            mean=sum(totals) / len(totals),
-            mean_pct=sum(pcts) / len(pcts),
-            high=max(totals),
-            low=min(totals),
+            mean=sum(totals) / len(totals) if totals else 0.0,
+            mean_pct=sum(pcts) / len(pcts) if pcts else 0.0,
+            high=max(totals, default=0.0),
+            low=min(totals, default=0.0),
             band_counts=list(counts.items()),
-            unverified=any(not r["verified"] for r in rows),
+            shifts=list(self._result.robustness(level).group_shift.items()),
+            unverified=any(not r["verified"] for r in records),
         )
 
     def chart(self, level: str) -> list[Png]:
         """The level's totals as bars, one figure per page of units."""
-        rows = self.rows(level)
-        cset = self.result.inputs.criteria.for_level(level)
+        rows = self._rows(level)
+        cset = self._result.inputs.criteria.for_level(level)
         from scoring import charts
 
         return [
@@ -711,12 +770,12 @@ class RankingReport(_Speaks):
 
     def heatmap(self, level: str) -> list[Png]:
         """Units × sub-groups in percent of maximum, one figure per page of units."""
-        rows = self.rows(level)
-        cset = self.result.inputs.criteria.for_level(level)
+        rows = self._rows(level)
+        cset = self._result.inputs.criteria.for_level(level)
         subs = [s.code for g in cset.groups for s in g.children if not s.is_criterion]
         grid = []
         for r in rows:
-            score = self.result.official[str(r["unit_id"])]
+            score = self._result.official[str(r["unit_id"])]
             grid.append([score.node(c).percent if score.node(c).applicable else None for c in subs])
         from scoring import charts
 
@@ -724,15 +783,15 @@ class RankingReport(_Speaks):
         return [Png(png) for png in charts.heatmap(names, subs, grid, lang=self.lang)]
 
     def submissions(self) -> Fragment:
-        coll = self.result.inputs.collection
-        names = {u.id: u.name for u in self.result.inputs.units}
+        coll = self._result.inputs.collection
+        names = {u.id: u.name for u in self._result.inputs.units}
         warned = sorted(
             {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
         )
         # The names follow the table as paragraphs: a list of a province's units would
         # make a table row taller than a page.
         return self._render(
-            SUBMISSIONS,
+            "submissions.html.j2",
             counts=[
                 ("Phải nộp", coll.expected),
                 ("Đã nộp", sorted(coll.submissions)),
@@ -749,3 +808,52 @@ class RankingReport(_Speaks):
             ],
             listed=("Đã thẩm định", "Chưa nộp", "Có cảnh báo"),
         )
+
+    def notes(self) -> Fragment:
+        """The section "Nhận xét của cơ quan đánh giá" from ``notes/ranking.md``, if any."""
+        return self._notes_fragment("ranking")
+
+    def shown(self) -> dict[str, object]:
+        """Everything the ranking's helpers can show, as plain data (its read's digest)."""
+        result = self._result
+        prev = previous(result)
+        units = []
+        for uid in sorted(result.official):
+            score = result.official[uid]
+            units.append(
+                [
+                    uid,
+                    result.unit(uid).name,
+                    result.unit(uid).level,
+                    result.ranks[uid],
+                    result.band(uid),
+                    result.is_verified(uid),
+                    [
+                        (n.code, n.points, n.max, n.applicable)
+                        for n in score.nodes()
+                        if not n.is_criterion
+                    ],
+                    prev.ranks.get(uid) if prev is not None else None,
+                ]
+            )
+        criteria = result.inputs.criteria
+        return {
+            "lang": self.lang,
+            "units": units,
+            "criteria": [
+                (lv, c.fingerprint, c.title, c.version, list(c.legal_basis), c.max)
+                for lv, c in sorted(criteria.levels.items())
+            ],
+            "bands": [(b.name, b.min_percent) for b in criteria.bands],
+            "ranking": repr(criteria.ranking),
+            "robustness": [repr(result.robustness(level)) for level in sorted(result.peers)]
+            + [
+                repr((result.robustness(level).units, result.robustness(level).group_shift))
+                for level in sorted(result.peers)
+            ],
+            "names": sorted((u.id, u.name) for u in result.inputs.units),
+            "submissions": result.inputs.collection.summary(),
+            "warned": sorted({p.unit_id or "" for p in result.inputs.collection.warnings}),
+            "date": build_date(result).isoformat(),
+            "note": self._note("ranking"),
+        }

@@ -29,6 +29,11 @@ class NodeScore:
     is_criterion: bool
     children: tuple[NodeScore, ...] = field(default_factory=tuple)
 
+    def __repr__(self) -> str:
+        if not self.applicable:
+            return f"NodeScore({self.code} {self.name!r}: không áp dụng)"
+        return f"NodeScore({self.code} {self.name!r}: {self.points:.2f}/{self.max:g})"
+
     @property
     def percent(self) -> float:
         return self.points / self.max * 100 if self.max > 0 else 0.0
@@ -51,6 +56,12 @@ class UnitScore:
     unit_id: str
     criteria: CriteriaSet
     groups: tuple[NodeScore, ...]
+
+    def __repr__(self) -> str:
+        return (
+            f"UnitScore({self.unit_id}: {self.total:.2f}/{self.max:g}, "
+            f"criteria {self.criteria.level} {self.criteria.version})"
+        )
 
     @property
     def total(self) -> float:

@@ -29,3 +29,19 @@ def inputs_stamp(data_dir: Path, year: int) -> str:
             st = path.stat()
             digest.update(f"{path.name}|{st.st_size}|{st.st_mtime_ns}".encode())
     return digest.hexdigest()[:20]
+
+
+def years_stamp(data_dir: Path) -> str:
+    """A fingerprint of every year's inputs and the analysts' notes (``<year>/notes``):
+    the reports of one year may show the others (``scoring.load_totals``) and the notes.
+    """
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256()
+    years = sorted(p.name for p in (data_dir / "criteria").glob("*") if p.name.isdigit())
+    for year in years:
+        digest.update(f"{year}:{inputs_stamp(data_dir, int(year))}".encode())
+        for path in sorted((data_dir / year / "notes").glob("*")):
+            if path.is_file():
+                st = path.stat()
+                digest.update(f"{path.name}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:20]

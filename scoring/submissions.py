@@ -139,6 +139,10 @@ class Problem:
 class Submission:
     """The checked answers of one unit's returned form."""
 
+    def __repr__(self) -> str:
+        state = "verified" if self.verified is not None else "self-assessed"
+        return f"Submission({self.unit_id}, {self.path.name}, {len(self.values)} values, {state})"
+
     unit_id: str
     path: Path
     sha256: str
@@ -159,6 +163,12 @@ class Collection:
     problems: list[Problem]
     expected: list[str]  # ids of the units valid in the year
     files: dict[str, list[Path]] = field(default_factory=dict)  # unit id -> its files
+
+    def __repr__(self) -> str:
+        return (
+            f"Collection(year={self.year}, forms={len(self.submissions)}, "
+            f"expected={len(self.expected)}, problems={len(self.problems)})"
+        )
 
     @property
     def errors(self) -> list[Problem]:

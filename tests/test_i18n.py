@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from scoring import charts, i18n, numfmt, report
 from scoring.criteria import LEVEL_NAMES_VI
-from scoring.render import build
+from scoring.render import build, html
 from scoring.render.assets import TEMPLATES
 from scoring.report import UnitReport
 
@@ -46,7 +46,9 @@ def file_template_texts(*paths: Path) -> set[str]:
     texts = set()
     for path in paths:
         for _line, _name, message in env.extract_translations(path.read_text(encoding="utf-8")):
-            texts.add(message[0] if isinstance(message, tuple) else message)
+            first = message[0] if isinstance(message, tuple) else message
+            if isinstance(first, str):  # not _(variable)
+                texts.add(first)
     return texts
 
 
@@ -71,8 +73,8 @@ def test_every_text_shown_has_an_english_translation():
     }
     texts = (
         template_texts(report)
-        | file_template_texts(TEMPLATES / "index.html.j2")
-        | python_texts(report, charts, build)
+        | file_template_texts(*Path(str(TEMPLATES)).rglob("*.j2"))
+        | python_texts(report, charts, build, html)
         | set(report.UNIT_SECTIONS.values())
         | set(report.RankingReport.SECTIONS.values())
         | set(report.LEVEL_TITLES.values())

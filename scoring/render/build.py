@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scoring.stamp import inputs_stamp
+from scoring.stamp import inputs_stamp, years_stamp
 
 if TYPE_CHECKING:  # imported where used, so that a build with nothing to do stays light
     import pandas as pd
 
     from scoring.pipeline import YearResult
     from scoring.render.driver import Outcome, Task
+    from scoring.snapshot import Snapshot
 
 PACKAGE = Path(__file__).resolve().parents[1]
 NOTEBOOKS = PACKAGE.parent / "notebooks"
@@ -43,6 +44,7 @@ class Paths:
     reports: Path
     build: Path
     year: int
+    notebooks: Path = NOTEBOOKS  # the report notebooks (an analyst's copy with --notebooks)
 
     @property
     def year_reports(self) -> Path:
@@ -53,19 +55,26 @@ class Paths:
         return self.build / str(self.year)
 
 
-def code_digest() -> str:
-    """A hash of the package code, templates and notebooks: a change rebuilds reports."""
+def code_digest(notebooks: Path | None = NOTEBOOKS) -> str:
+    """A hash of the package code, templates and (unless told) notebooks: a change
+    rebuilds reports. Each report's key takes the code without notebooks and its own
+    notebook, so editing one notebook rebuilds its reports only.
+    """
     digest = hashlib.sha256()
     files = sorted(
         [
             *PACKAGE.rglob("*.py"),
             *PACKAGE.rglob("*.j2"),
             *PACKAGE.rglob("*.css"),
-            *NOTEBOOKS.glob("*.ipynb"),
+            *(Path(notebooks).glob("*.ipynb") if notebooks else []),
         ]
     )
     for path in files:
-        digest.update(path.relative_to(PACKAGE.parent).as_posix().encode())
+        digest.update(
+            path.name.encode()
+            if path.suffix == ".ipynb"
+            else path.relative_to(PACKAGE.parent).as_posix().encode()
+        )
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -78,66 +87,164 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return json.loads(frame.to_json(orient="records", double_precision=12))
 
 
+def make_snapshot(result: YearResult, paths: Paths) -> Snapshot:
+    """Every year with data, scored (this one is ``result``), and every year's notes."""
+    from scoring.errors import ScoringError
+    from scoring.pipeline import year_result, years_with_data
+    from scoring.snapshot import Snapshot, read_notes
+
+    results: dict[int, YearResult | None] = {result.year: result}
+    for year in years_with_data(paths.data):
+        if year != result.year:
+            try:
+                results[year] = year_result(str(paths.data), year)
+            except ScoringError:
+                results[year] = None
+    notes = {year: read_notes(paths.data, year) for year in results}
+    return Snapshot(str(paths.data.resolve()), result.year, results, notes)
+
+
+def write_snapshot(snap: Snapshot, paths: Paths) -> Path:
+    """The snapshot's file, named by its content (a warm kernel loads it once)."""
+    import pickle
+
+    from scoring.io import write_bytes
+
+    data = pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL)
+    folder = (paths.build / "cache" / "snapshots").resolve()
+    path = folder / f"{paths.year}-{hashlib.sha256(data).hexdigest()[:20]}.pickle"
+    write_bytes(path, data)
+    old = sorted(folder.glob(f"{paths.year}-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+    for stale in old[:-3]:
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return path
+
+
+class _Digests:
+    """The digest each read names, on this build's snapshot (active meanwhile): what
+    the same read in a kernel would record now.
+    """
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, name: str) -> str | None:
+        if name not in self.known:
+            try:
+                self.known[name] = self._compute(name)
+            except Exception:  # noqa: BLE001 - a read that cannot be redone is stale
+                self.known[name] = None
+        return self.known[name]
+
+    def _compute(self, name: str) -> str | None:
+        from scoring import data, snapshot
+        from scoring.report import RankingReport, UnitReport
+
+        kind, year, *args = json.loads(name)
+        if year not in self.snap.results:
+            return None
+        result = self.snap.results[year]
+        if kind == "year":
+            return snapshot.year_digest(result) if result is not None else "invalid"
+        if result is None:
+            return None
+        if kind == "totals":
+            return data.frame_digest(data.totals_frame(result))
+        if kind == "scores":
+            return data.frame_digest(data.scores_frame(result))
+        if kind == "unit" and args[0] in result.official:
+            return snapshot.digest(UnitReport(result, args[0], args[1]).shown())
+        if kind == "ranking":
+            return snapshot.digest(RankingReport(result, args[0]).shown())
+        if kind == "note":
+            return snapshot.digest(self.snap.note(year, args[0]))
+        return None
+
+
+def task_key(static: str, reads: dict[str, str], digests: _Digests) -> str:
+    """The key a task's outputs have when its notebook reads what it read last time and
+    that data is as in this build; "" (never recorded) when unknown.
+    """
+    from scoring.render.driver import reads_key
+
+    if not reads:
+        return ""
+    now = {name: digests(name) for name in reads}
+    if any(value is None for value in now.values()):
+        return ""
+    return reads_key(static, now)  # type: ignore[arg-type]
+
+
 def make_tasks(
     result: YearResult,
     paths: Paths,
-    scores: pd.DataFrame,
-    details: pd.DataFrame,
+    snap: Snapshot,
+    snapshot_file: Path,
+    state: dict[str, dict[str, object]],
     lang: str = "vi",
 ) -> list[Task]:
+    """Every report of the year, each keyed on what its notebook read in its last run."""
     from scoring import i18n
-    from scoring.pipeline import build_date, previous
-    from scoring.report import UnitReport
 
     _ = i18n.translator(lang)
-    code = code_digest()
-    prev = previous(result)
-    prev_scores = _records(prev.table()) if prev is not None else []
-    date = build_date(result).isoformat()
-    summary = result.inputs.collection.summary()
-    shown_all = [_records(scores), _records(details), summary, prev_scores, date, lang]
+    code = code_digest(notebooks=None)
+    digests = _Digests(snap)
+    environment = os.environ.get("SOURCE_DATE_EPOCH", "")
+
+    def task(name: str, notebook: str, params: dict[str, object], title: str) -> Task:
+        static = _key(code, (paths.notebooks / notebook).read_bytes(), params, title, environment)
+        reads = state.get(name, {}).get("reads", {})
+        key = task_key(static, reads, digests) if isinstance(reads, dict) else ""
+        return _task(paths, name, notebook, params, title, key, static, snapshot_file)
+
     # The ranking first: it is the longest task, and a worker should not start it last.
     tasks = [
-        _task(
-            paths,
+        task(
             "ranking",
             "ranking.ipynb",
             {"lang": lang},
             _("Xếp hạng chính quyền điện tử năm %(year)s") % {"year": paths.year},
-            _key(code, shown_all),
         )
     ]
     for unit in result.scored_units():
-        shown = UnitReport(result, unit.id, lang).shown()
         tasks.append(
-            _task(
-                paths,
+            task(
                 unit.id,
                 "unit_report.ipynb",
                 {"unit_id": unit.id, "lang": lang},
                 _("%(name)s – Chính quyền điện tử năm %(year)s")
                 % {"name": unit.name, "year": paths.year},
-                _key(code, shown),
             )
         )
     return tasks
 
 
 def _task(
-    paths: Paths, name: str, notebook: str, params: dict[str, object], title: str, key: str
+    paths: Paths,
+    name: str,
+    notebook: str,
+    params: dict[str, object],
+    title: str,
+    key: str,
+    static: str,
+    snapshot_file: Path,
 ) -> Task:
     from scoring.render.driver import Task
 
     out = paths.year_reports if name == "ranking" else paths.year_reports / "units"
     return Task(
         name=name,
-        notebook=str(NOTEBOOKS / notebook),
+        notebook=str(paths.notebooks / notebook),
         parameters={**params, "year": paths.year, "data_dir": str(paths.data.resolve())},
         executed=str(paths.year_build / "notebooks" / f"{name}.ipynb"),
         html=str(out / f"{name}.html"),
         pdf=str(out / f"{name}.pdf"),
         title=title,
         key=key,
+        static=static,
+        snapshot=str(snapshot_file),
     )
 
 
@@ -306,7 +413,7 @@ def _warm_server(
 def _fingerprint(paths: Paths, lang: str) -> str:
     """What a build's outputs depend on, cheaply: code, options, input files' stamps."""
     parts = [
-        code_digest(),
+        code_digest(paths.notebooks),
         lang,
         str(paths.data.resolve()),
         str(paths.reports.resolve()),
@@ -314,6 +421,7 @@ def _fingerprint(paths: Paths, lang: str) -> str:
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         inputs_stamp(paths.data, paths.year),
         inputs_stamp(paths.data, paths.year - 1),  # the reports compare with it
+        years_stamp(paths.data),  # every year (load_totals) and the notes
     ]
     return _key(*parts)
 
@@ -379,19 +487,33 @@ def build(
     jobs: int | None = None,
     scheduler: str | None = None,
     lang: str = "vi",
+    notebooks: Path | None = None,
 ) -> int:
-    """The whole cycle for one year; returns the exit status for ``make reports``."""
+    """The whole cycle for one year; returns the exit status for ``make reports``.
+
+    ``notebooks``: a folder with an analyst's own ``unit_report.ipynb`` and
+    ``ranking.ipynb`` (default: the project's ``notebooks/``).
+    """
     clock = _Clock()
     began_ns = time.time_ns()
-    paths = Paths(Path(data), Path(reports), Path(build_dir), year)
+    # The data folder resolved: the snapshot's paths are read in kernels whose working
+    # folder is notebooks/.
+    paths = Paths(
+        Path(data).resolve(),
+        Path(reports),
+        Path(build_dir),
+        year,
+        Path(notebooks).resolve() if notebooks else NOTEBOOKS,
+    )
     fingerprint = _fingerprint(paths, lang)
     if _nothing_to_do(paths, fingerprint, lang):
         return 0
     clock.lap("kiểm tra thay đổi")
     from scoring.cli import print_problems
-    from scoring.pipeline import assess, write_scores
+    from scoring.pipeline import assess, build_date, write_scores
     from scoring.render import index
-    from scoring.render.driver import Workers, run_tasks
+    from scoring.render.driver import Workers, load_state, run_tasks
+    from scoring.snapshot import activated
 
     # Scored years are shared with the notebooks' kernels through a cache keyed by code.
     cache = (paths.build / "cache" / code_digest()[:16]).resolve()
@@ -408,17 +530,22 @@ def build(
         warnings = result.inputs.collection.warnings
         print_problems(warnings, lang)  # type: ignore[arg-type]
         remove_leftovers(paths)
+        snap = make_snapshot(result, paths)
+        snapshot_file = write_snapshot(snap, paths)
         clock.lap("đọc và chấm điểm")
-        scores, details = write_scores(result, paths.year_reports)
-        tasks = make_tasks(result, paths, scores, details, lang)
-        clock.lap("khóa báo cáo")
         state = paths.year_build / "state.json"
-        # ranking.xlsx shows what the ranking report shows: rebuilt when that is rebuilt,
-        # here while the workers render (this process only waits for them meanwhile).
-        ranking_key = next(t.key for t in tasks if t.name == "ranking")
+        with activated(snap):  # keys are computed on the data the kernels are handed
+            scores, details = write_scores(result, paths.year_reports)
+            tasks = make_tasks(result, paths, snap, snapshot_file, load_state(state), lang)
+            xlsx_key = _key(
+                code_digest(), _records(scores), _records(details), lang, build_date(result)
+            )
+        clock.lap("khóa báo cáo")
+        # ranking.xlsx shows what the ranking report's tables show: written when that
+        # changed, here while the workers render (this process only waits meanwhile).
         writer = None
-        if _xlsx_stale(paths, ranking_key):
-            writer = _Background(_write_xlsx, result, paths, scores, details, lang, ranking_key)
+        if _xlsx_stale(paths, xlsx_key):
+            writer = _Background(_write_xlsx, result, paths, scores, details, lang, xlsx_key)
         outcomes, skipped = run_tasks(tasks, state, jobs, scheduler, workers, remote)
         clock.lap("lập báo cáo")
         if writer is not None:
@@ -431,11 +558,29 @@ def build(
         _prune_figures(cache, began_ns)
     index.write_index(paths.reports, lang)
     clock.lap("mục lục")
+    shown = [p.format() for p in warnings] + _output_warnings(outcomes, lang)
     status = _summary(result, outcomes, skipped, lang)
-    if status == 0:
-        _record_done(paths, fingerprint, tasks, [p.format() for p in warnings])
+    for line in _output_warnings(outcomes, lang):
+        print(line, file=sys.stderr)
+    # A form saved while this build ran is read by the next one: it must not stop early.
+    if status == 0 and _fingerprint(paths, lang) == fingerprint:
+        _record_done(paths, fingerprint, tasks, shown)
     clock.report(outcomes)
     return status
+
+
+def _output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
+    """One line per output a notebook showed and its reports could not (each notebook
+    cell once, with how many reports it concerns).
+    """
+    from scoring import i18n
+
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        for line in outcome.warnings:
+            counts[line] = counts.get(line, 0) + 1
+    text = i18n.translator(lang)("Cảnh báo: %(what)s (%(n)s báo cáo).")
+    return [text % {"what": line, "n": n} for line, n in sorted(counts.items())]
 
 
 def _prune_figures(cache: Path, since_ns: int) -> None:

@@ -5,10 +5,14 @@ papermill executes the notebook through its Python API, nbconvert exports it and
 WeasyPrint prints it, all in that worker, so no new Python process is started per step
 or per unit. With ``DASK_SCHEDULER`` set, the same tasks go to a Dask cluster instead.
 
-A task is skipped when its key (a hash of everything its report shows) matches the key
-recorded for its outputs by the last successful build, so a second build with nothing
-changed rewrites no file. A failing notebook fails only its own task; the build goes on
-and reports every failure at the end.
+A task is skipped when its key matches the key recorded for its outputs by the last
+successful build, so a second build with nothing changed rewrites no file. The key is
+made of the code, the notebook, its parameters and what the notebook read through the
+data API in its last run, each read with a digest of the data it was handed
+(``scoring.snapshot``): the build recomputes those digests on its own snapshot, so a
+report is rebuilt exactly when data it read changed. Kernels render from the snapshot
+file the task names, handed to them in the notebook's first cell. A failing notebook
+fails only its own task; the build goes on and reports every failure at the end.
 """
 
 from __future__ import annotations
@@ -49,7 +53,11 @@ class Task:
     html: str
     pdf: str
     title: str
-    key: str
+    key: str  # what the outputs' key is when the notebook reads what it read last time
+    # What the key is made of besides the reads (code, notebook, parameters); "" when
+    # ``key`` is complete by itself (a notebook whose inputs the caller knows).
+    static: str = ""
+    snapshot: str = ""  # the scored snapshot the kernel renders from (scoring.snapshot)
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,21 @@ class Outcome:
     # (papermill), "html" (nbconvert and the page), "pdf" (WeasyPrint)
     steps: tuple[tuple[str, float], ...] = ()
     kernel_peak_mb: float = 0.0  # the worker's kernel, a process of its own
+    reads: tuple[tuple[str, str], ...] = ()  # what the notebook read: (read, digest)
+    warnings: tuple[str, ...] = ()  # outputs the report could not show
+
+
+def reads_key(static: str, reads: dict[str, str]) -> str:
+    """The key of a report whose notebook read ``reads`` (read -> digest of the data)."""
+    import hashlib
+
+    text = json.dumps([static, sorted(reads.items())], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def outcome_key(task: Task, outcome: Outcome) -> str:
+    """The key to record for a task's outputs once written."""
+    return reads_key(task.static, dict(outcome.reads)) if task.static else task.key
 
 
 def _kernel_peak_mb(km: object) -> float:
@@ -215,7 +238,7 @@ class _WarmKernel:
 _KERNEL: _WarmKernel | None = None
 RESET_CELL = 'get_ipython().run_line_magic("reset", "-f")  # scoring: fresh namespace'
 # What every report imports first; a new kernel imports it while the worker waits for work.
-WARM_UP = "import scoring.report, scoring.charts"
+WARM_UP = "import scoring.report, scoring.charts, matplotlib.pyplot"
 
 
 def _kernel() -> _WarmKernel:
@@ -228,15 +251,56 @@ def _kernel() -> _WarmKernel:
     return _KERNEL
 
 
-def _with_reset(notebook: str) -> object:
-    """The notebook with a first cell that empties the (reused) kernel's namespace."""
+def first_cell(snapshot: str) -> str:
+    """The code the driver runs before a notebook: an empty namespace, figures shown the
+    way JupyterLab shows them, and the build's scored snapshot handed to the data API.
+    """
+    return "\n".join(
+        [
+            RESET_CELL,
+            'get_ipython().run_line_magic("matplotlib", "inline")',
+            f"__import__('scoring.snapshot').snapshot.use({snapshot!r})",
+        ]
+    )
+
+
+LAST_CELL = (
+    "from IPython.display import display as _scoring_display\n"
+    "_scoring_display({%r: __import__('scoring.snapshot').snapshot.reads_for_key()}, raw=True)"
+)
+
+
+def _prepared(task: Task) -> object:
+    """The notebook with the driver's first and last cells, each cell of the analyst's
+    numbered (for warnings), the first emptying the (reused) kernel's namespace.
+    """
     import nbformat
 
-    nb = nbformat.read(notebook, as_version=4)
-    cell = nbformat.v4.new_code_cell(RESET_CELL, metadata={"tags": ["scoring-reset"]})
-    cell.id = "scoring-reset"
-    nb.cells.insert(0, cell)
+    from scoring.snapshot import READS_MIME
+
+    nb = nbformat.read(task.notebook, as_version=4)
+    for number, cell in enumerate(nb.cells, start=1):
+        cell.metadata["scoring"] = {"cell": number}
+    first = nbformat.v4.new_code_cell(
+        first_cell(task.snapshot), metadata={"tags": ["scoring-reset"]}
+    )
+    first.id = "scoring-reset"
+    last = nbformat.v4.new_code_cell(LAST_CELL % READS_MIME, metadata={"tags": ["scoring-reads"]})
+    last.id = "scoring-reads"
+    nb.cells = [first, *nb.cells, last]
     return nb
+
+
+def _take_reads(nb: Any) -> dict[str, str]:
+    """Remove the driver's last cell and return the reads it reported."""
+    from scoring.snapshot import READS_MIME
+
+    last = nb.cells.pop()
+    for output in last.get("outputs", []):
+        data = output.get("data", {})
+        if READS_MIME in data:
+            return {str(k): str(v) for k, v in dict(data[READS_MIME]).items()}
+    return {}
 
 
 def run_task(task: Task) -> Outcome:
@@ -258,7 +322,7 @@ def run_task(task: Task) -> Outcome:
         # papermill rewrites its output file in place: a kill would leave a half-executed
         # notebook. It writes none here; the complete one is written below, atomically.
         nb = papermill.execute_notebook(
-            _with_reset(task.notebook),
+            _prepared(task),
             None,
             parameters=task.parameters,
             kernel_name="python3",
@@ -270,10 +334,12 @@ def run_task(task: Task) -> Outcome:
         )
         km.release_clients()  # type: ignore[attr-defined]
         kernel_mb = _kernel_peak_mb(km)
+        reads = _take_reads(nb)
         write_text(Path(task.executed), nbformat.writes(nb))
         steps.append(("execute", time.perf_counter() - mark))
         mark = time.perf_counter()
-        page = notebook_to_html(nb, task.title, str(task.parameters.get("lang", "vi")))
+        lang = str(task.parameters.get("lang", "vi"))
+        page, warnings = notebook_to_html(nb, task.title, lang, Path(task.notebook).name)
         write_text(Path(task.html), page)
         steps.append(("html", time.perf_counter() - mark))
         mark = time.perf_counter()
@@ -293,6 +359,8 @@ def run_task(task: Task) -> Outcome:
         _peak_rss_mb(),
         steps=(("start", started), *steps),
         kernel_peak_mb=kernel_mb,
+        reads=tuple(sorted(reads.items())),
+        warnings=tuple(warnings),
     )
 
 
@@ -471,14 +539,18 @@ def run_tasks(
     # The state records only outputs that are on disk: a task's entry goes before any of
     # its files can be rewritten, and comes back, with the new key, once all are written.
     # A build killed at any moment thus leaves no entry that would skip a stale report.
-    keys = {t.name: t.key for t in todo}
-    dropped = [state.pop(name) for name in keys if name in state]
+    by_name = {t.name: t for t in todo}
+    dropped = [state.pop(name) for name in by_name if name in state]
     if dropped:
         save_state(state_file, state)
 
     def step(outcome: Outcome) -> None:
         if outcome.ok:
-            state[outcome.name] = keys[outcome.name]
+            task = by_name[outcome.name]
+            state[outcome.name] = {
+                "key": outcome_key(task, outcome),
+                "reads": dict(outcome.reads),
+            }
             save_state(state_file, state)
         progress(outcome)
 
@@ -494,13 +566,15 @@ def run_tasks(
     return sorted(outcomes, key=lambda o: o.name), skipped
 
 
-def split_stale(tasks: Iterable[Task], state: dict[str, str]) -> tuple[list[Task], list[Task]]:
+def split_stale(
+    tasks: Iterable[Task], state: dict[str, dict[str, Any]]
+) -> tuple[list[Task], list[Task]]:
     """(tasks to run, tasks whose outputs match their key in ``state`` and exist)."""
     todo: list[Task] = []
     skipped: list[Task] = []
     for task in tasks:
         fresh = (
-            state.get(task.name) == task.key
+            state.get(task.name, {}).get("key") == task.key
             and Path(task.html).exists()
             and Path(task.pdf).exists()
         )
@@ -508,13 +582,22 @@ def split_stale(tasks: Iterable[Task], state: dict[str, str]) -> tuple[list[Task
     return todo, skipped
 
 
-def load_state(path: Path) -> dict[str, str]:
+def load_state(path: Path) -> dict[str, dict[str, Any]]:
+    """Report name -> {"key": its outputs' key, "reads": what its notebook read}."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    state = {}
+    for name, entry in data.items():
+        if isinstance(entry, str):  # a build before reads were recorded
+            entry = {"key": entry, "reads": {}}
+        if isinstance(entry, dict) and isinstance(entry.get("reads", {}), dict):
+            state[str(name)] = {"key": str(entry.get("key")), "reads": entry.get("reads", {})}
+    return state
 
 
-def save_state(path: Path, state: dict[str, str]) -> None:
-    write_text(path, json.dumps(dict(sorted(state.items())), indent=1) + "\n")
+def save_state(path: Path, state: dict[str, dict[str, Any]]) -> None:
+    write_text(path, json.dumps(dict(sorted(state.items())), indent=1, ensure_ascii=False) + "\n")

@@ -19,7 +19,23 @@ from scoring.io import atomic_path
 fonts.isolate_fontconfig()  # before WeasyPrint loads pango and fontconfig
 
 import weasyprint  # noqa: E402
+from weasyprint.text import ffi as _weasyprint_ffi  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+from scoring.errors import ScoringError  # noqa: E402
+
+
+def _check_subsetter() -> None:
+    """WeasyPrint subsets embedded fonts with HarfBuzz when libharfbuzz-subset is present,
+    else with fontTools, and the two give different bytes: refuse the second rather than
+    print PDFs that differ from another machine's."""
+    if _weasyprint_ffi.harfbuzz_subset is None:
+        raise ScoringError(
+            "Thiếu thư viện libharfbuzz-subset (gói Debian libharfbuzz-subset0), cần để PDF "
+            "giống hệt nhau trên mọi máy: chạy `make reports` với quyền root hoặc "
+            "`apt-get install libharfbuzz-subset0`"
+        )
+
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -27,6 +43,7 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 def write_pdf(html: str, target: Path) -> None:
     """Render ``html`` to ``target`` atomically."""
+    _check_subsetter()
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = weasyprint.HTML(string=html, base_url=str(Path(target).parent))
     font_config = FontConfiguration()

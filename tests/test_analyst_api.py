@@ -1,0 +1,154 @@
+"""The analyst's API (issue 11): tidy DataFrames from ``scoring``, short reprs, sections
+as data then presentation, HTML only in template files, explore.ipynb runs headless.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import papermill
+import pytest
+from helpers import DATA, ROOT
+
+import scoring
+from scoring import pipeline, snapshot
+from scoring.report import RankingReport, UnitReport, markdown_html
+
+TOTALS = (
+    "year, level, unit_id, name, self_total, verified_total, total, max, percent, band, "
+    "rank, peers, verified"
+).split(", ")
+SCORES = (
+    "year, level, unit_id, name, node, node_name, parent, is_criterion, self_points, "
+    "verified_points, points, max, percent, applicable"
+).split(", ")
+
+
+def test_load_totals_has_the_documented_columns_for_every_year():
+    totals = scoring.load_totals(DATA)
+    assert list(totals.columns) == TOTALS
+    assert sorted(totals["year"].unique()) == [2017, 2018]
+    city = totals[(totals["year"] == 2018) & (totals["unit_id"] == "196")].iloc[0]
+    assert round(city["self_total"], 2) == 150.77 and round(city["total"], 2) == 146.0
+    assert city["verified"] and city["verified_total"] == city["total"]
+    assert city["rank"] == 1 and city["peers"] == 1 and city["band"] == "Tốt"
+    unverified = totals[~totals["verified"]]
+    assert unverified["verified_total"].isna().all() and len(unverified) > 0
+    assert len(scoring.load_totals(DATA, 2018)) == 25
+    assert list(scoring.load_totals(DATA, [2017])["year"].unique()) == [2017]
+
+
+def test_load_scores_is_one_row_per_unit_and_node_with_the_tree():
+    scores = scoring.load_scores(DATA, 2018)
+    assert list(scores.columns) == SCORES
+    city = scores[scores["unit_id"] == "196"]
+    groups = city[city["parent"] == ""]
+    assert list(groups["node"]) == ["A", "B", "C"]
+    assert round(groups["points"].sum(), 2) == 146.0
+    assert round(groups["self_points"].sum(), 2) == 150.77
+    a1 = city[city["node"] == "A1"].iloc[0]
+    assert a1["parent"] == "A" and not a1["is_criterion"]
+    children = city[city["parent"] == "A1"]
+    assert children["is_criterion"].all() and round(children["points"].sum(), 6) == round(
+        a1["points"], 6
+    )
+    # every applicable criterion's maximum is part of its unit's total maximum
+    crit = scores[scores["is_criterion"] & scores["applicable"]]
+    assert (crit["percent"] <= 100 + 1e-9).all()
+
+
+def test_a_year_with_errors_is_named_when_asked_for(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "2017" / "submissions" / "06808.xlsx").write_bytes(b"not an excel file")
+    with pytest.warns(UserWarning, match="2017"):
+        assert list(scoring.load_totals(data)["year"].unique()) == [2018]
+    with pytest.raises(pipeline.InvalidSubmissions):
+        scoring.load_totals(data, 2017)
+
+
+def test_every_object_an_analyst_may_type_has_a_short_repr():
+    report = UnitReport.build(DATA, 2018, "196")
+    ranking = RankingReport.build(DATA, 2018)
+    result = report.result
+    objects = [
+        report,
+        ranking,
+        result,
+        result.inputs,
+        result.inputs.collection,
+        result.inputs.criteria,
+        report.cset,
+        report.score,
+        report.score.groups[0],
+        result.inputs.collection.submissions["196"],
+        report.header(),
+        report.groups_chart(),
+    ]
+    for obj in objects:
+        assert len(repr(obj)) < 200, type(obj).__name__
+
+
+def test_sections_are_data_then_presentation():
+    report = UnitReport.build(DATA, 2018, "196-VP")
+    gaps = report.gaps()
+    assert list(gaps.columns) == ["code", "name", "points", "max", "missing"]
+    fewer = gaps.head(2)
+    html = report.to_improve(fewer)
+    assert "2 tiêu chí chưa đạt điểm tối đa" in html
+    assert gaps.iloc[2]["code"] not in re.findall(r"<td>([A-C][0-9.]+)</td>", html)
+    # headings carry no number: the stylesheet counts them
+    assert report.section("groups") == '<h2 class="section">Điểm theo nhóm tiêu chí</h2>'
+    assert "unnumbered" in report.section("provenance")
+
+
+def test_report_module_holds_no_html():
+    tree = ast.parse((ROOT / "scoring" / "report.py").read_text(encoding="utf-8"))
+    tags = re.compile(r"</?(p|div|h[1-6]|table|thead|tbody|tr|td|th|span|ul|li|b|i|br|sup)[\s>/]")
+    found = [
+        node.value[:60]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and tags.search(node.value)
+    ]
+    assert found == []
+
+
+def test_notes_are_markdown_without_markup_or_network():
+    html = markdown_html('**a** <img src="http://x/y.png"> ![b](http://x/b.png) [c](file:///etc)')
+    assert "<strong>a</strong>" in html and "&lt;img" in html
+    assert "http://x" not in html.replace("&lt;img src=&quot;http://x", "")
+    assert "file:" not in html
+
+
+def test_in_a_build_kernel_the_api_answers_from_the_snapshot(tmp_path):
+    result = pipeline.assess(DATA, 2018)
+    snap = snapshot.Snapshot(str(DATA.resolve()), 2018, {2018: result}, {2018: {"196": "x"}})
+    with snapshot.activated(snap):
+        totals = scoring.load_totals(DATA)
+        assert list(totals["year"].unique()) == [2018]  # the snapshot's years, not the folder's
+        UnitReport.build(DATA, 2018, "196")
+        assert set(snapshot.reads()) == {'["totals", 2018]', '["unit", 2018, "196", "vi"]'}
+        assert UnitReport.build(DATA, 2018, "196").note() == "x"
+    assert snapshot.active(DATA) is None
+
+
+@pytest.mark.e2e
+def test_explore_notebook_runs_headless(tmp_path):
+    nb = papermill.execute_notebook(
+        str(ROOT / "notebooks" / "explore.ipynb"),
+        str(tmp_path / "explore.ipynb"),
+        parameters={"data_dir": str(DATA), "year": 2018},
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    tables = [o for o in outputs if "text/html" in o.get("data", {})]
+    assert len(images) >= 2 and len(tables) >= 3
+    assert Path(tmp_path / "explore.ipynb").exists()

@@ -1,0 +1,204 @@
+"""Never stale (issue 11): every report of a build shows the figures of ``scores.csv``,
+and a later build rebuilds exactly the reports whose shown data changed.
+
+(a) A cell added to the unit notebook shows every peer's total: correcting one
+    department's form rebuilds every report showing that total.
+(b) A form saved while a build reads the forms: the build's reports agree with its
+    scores.csv, and after the form is put back (with its old modification time) the next
+    build shows the form as it is.
+Also: an added chart and Markdown cell reach the report; a note rebuilds its report only.
+
+On a small copy of the sample (five units, no 2017) to keep the builds short.
+"""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from helpers import DATA, ROOT, build
+
+from scoring import numfmt, pipeline
+from scoring.forms import fill_form
+
+pytestmark = pytest.mark.e2e
+
+KEEP = ("196-VP", "196-NV", "196-TP", "06808", "06811")
+DEPARTMENTS = ("196-VP", "196-NV", "196-TP")
+
+
+def small_data(root: Path) -> Path:
+    data = root / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    for form in (data / "2018" / "submissions").glob("*.xlsx"):
+        if form.stem not in KEEP:
+            form.unlink()
+    lines = (data / "units.csv").read_text(encoding="utf-8").splitlines()
+    kept = [lines[0], *(line for line in lines[1:] if line.split(",")[0] in KEEP)]
+    (data / "units.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return data
+
+
+def scores(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "reports" / "2018" / "scores.csv", dtype={"unit_id": str})
+
+
+def html(out: Path, unit_id: str) -> str:
+    return (out / "reports" / "2018" / "units" / f"{unit_id}.html").read_text(encoding="utf-8")
+
+
+def headline(page: str) -> str:
+    found = re.search(r'<div class="big">([0-9.,]+)/', page)
+    assert found, "no headline total"
+    return found.group(1)
+
+
+def assert_reports_agree_with_scores(out: Path) -> None:
+    table = scores(out)
+    for row in table.itertuples():
+        assert headline(html(out, row.unit_id)) == numfmt.points(row.total), row.unit_id
+    ranking = (out / "reports" / "2018" / "ranking.html").read_text(encoding="utf-8")
+    for row in table.itertuples():
+        assert numfmt.points(row.total) in ranking
+
+
+def built_count(stderr: str) -> int:
+    found = re.search(r"Năm 2018: lập (\d+) báo cáo", stderr)
+    assert found, stderr[-2000:]
+    return int(found.group(1))
+
+
+PEERS_CELLS = [
+    nbformat.v4.new_markdown_cell("## Tổng điểm các đơn vị cùng cấp"),
+    nbformat.v4.new_code_cell(
+        "import scoring\n"
+        "peers = scoring.load_totals(data_dir, year)\n"
+        'peers = peers[peers["level"] == report.unit.level][["unit_id", "name", "total"]]\n'
+        "report.show_table(peers)"
+    ),
+    nbformat.v4.new_code_cell(
+        "import matplotlib.pyplot as plt\n"
+        'plt.bar(peers["unit_id"], peers["total"])\n'
+        'plt.title("Tổng điểm các đơn vị cùng cấp")\n'
+        "plt.show()"
+    ),
+]
+
+
+def analyst_notebooks(root: Path) -> Path:
+    """The project's notebooks, with the peers' totals (table, chart, heading) added to
+    the unit report before its provenance section, as an analyst would in JupyterLab.
+    """
+    folder = root / "notebooks"
+    shutil.copytree(ROOT / "notebooks", folder)
+    path = folder / "unit_report.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if 'section("provenance")' in c.source)
+    nb.cells[at:at] = PEERS_CELLS
+    nbformat.write(nb, path)
+    return folder
+
+
+def test_a_cell_showing_peers_totals_is_rebuilt_when_a_peer_changes(tmp_path):
+    data = small_data(tmp_path)
+    notebooks = analyst_notebooks(tmp_path)
+    out = tmp_path / "out"
+    run = build(data, out, "--jobs", "2", "--notebooks", str(notebooks))
+    assert run.returncode == 0, run.stderr[-3000:]
+    page = html(out, "196-NV")
+    assert "Tổng điểm các đơn vị cùng cấp" in page  # the added Markdown cell
+    assert page.count("data:image/png;base64,") == 3  # groups, peers, and the added chart
+    assert_reports_agree_with_scores(out)
+    before = scores(out).set_index("unit_id")["total"]
+
+    form = data / "2018" / "submissions" / "196-VP.xlsx"
+    fill_form(form, form, {"A1.1.a": 1})
+    run = build(data, out, "--jobs", "2", "--notebooks", str(notebooks))
+    assert run.returncode == 0, run.stderr[-3000:]
+    after = scores(out).set_index("unit_id")["total"]
+    assert after["196-VP"] < before["196-VP"] - 0.5
+    shown = numfmt.number(after["196-VP"], 2, trim=True)
+    for unit_id in DEPARTMENTS:
+        assert shown in html(out, unit_id), unit_id  # the peers' table shows the new total
+    assert_reports_agree_with_scores(out)
+    state = json.loads((out / "build" / "2018" / "state.json").read_text(encoding="utf-8"))
+    assert '["totals", 2018]' in state["196-NV"]["reads"]  # keyed on what it read
+
+
+def test_a_form_saved_during_a_build_is_picked_up_by_the_next(tmp_path, monkeypatch):
+    from scoring.render.build import build as build_in_process
+
+    data = small_data(tmp_path)
+    out = tmp_path / "out"
+    form = data / "2018" / "submissions" / "196-NV.xlsx"
+    original = tmp_path / "original.xlsx"
+    shutil.copy2(form, original)
+    corrected = tmp_path / "corrected.xlsx"
+    fill_form(form, corrected, {"A1.1.a": 1})
+    read = pipeline.read_submissions
+
+    def saved_meanwhile(*args, **kwargs):  # the analyst saves once the forms were listed
+        shutil.copy(corrected, form)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_submissions", saved_meanwhile)
+    monkeypatch.setenv("SCORING_CACHE", "")  # the build sets it; restored afterwards
+    status = build_in_process(data, 2018, out / "reports", out / "build", jobs=2)
+    assert status == 0
+    assert_reports_agree_with_scores(out)
+    saved = scores(out).set_index("unit_id")["total"]["196-NV"]
+
+    monkeypatch.setattr(pipeline, "read_submissions", read)
+    shutil.copy2(original, form)  # put back, with its old modification time
+    run = build(data, out, "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "không có gì thay đổi" not in run.stderr
+    assert_reports_agree_with_scores(out)
+    now = scores(out).set_index("unit_id")["total"]["196-NV"]
+    assert now > saved + 0.5  # the original form's figures again, in the report too
+    assert built_count(run.stderr) >= 2  # 196-NV and the ranking, at least
+
+
+@pytest.fixture(scope="module")
+def small_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("notes")
+    data = small_data(root)
+    run = build(data, root / "out", "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return data, root / "out"
+
+
+NOTE = """Đơn vị đã **khắc phục** phần lớn tồn tại của năm trước.
+
+- Cần công khai đủ thủ tục hành chính.
+<script>alert("x")</script> <b onclick="x()">đậm</b>
+![ảnh](https://example.org/a.png) [văn bản](https://example.org/vb) [lạ](javascript:alert(1))
+"""
+
+
+def test_a_note_rebuilds_its_report_only_and_is_shown_safely(small_build):
+    data, out = small_build
+    notes = data / "2018" / "notes"
+    notes.mkdir()
+    (notes / "06808.md").write_text(NOTE, encoding="utf-8")
+    run = build(data, out, "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert built_count(run.stderr) == 1
+    page = html(out, "06808")
+    assert "Nhận xét của cơ quan đánh giá" in page
+    assert "<strong>khắc phục</strong>" in page and "<li>" in page
+    assert "<script" not in page and "onclick" not in page.replace("&lt;b onclick", "")
+    assert "&lt;script&gt;" in page  # shown as typed, not run
+    assert "example.org/a.png" not in page and 'href="https://example.org/vb"' in page
+    assert "javascript:" not in page
+    assert "Nhận xét của cơ quan đánh giá" not in html(out, "06811")
+
+    (notes / "ranking.md").write_text("Năm nay **mọi** đơn vị đã nộp phiếu.", encoding="utf-8")
+    run = build(data, out, "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert built_count(run.stderr) == 1
+    ranking = (out / "reports" / "2018" / "ranking.html").read_text(encoding="utf-8")
+    assert "Nhận xét của cơ quan đánh giá" in ranking and "<strong>mọi</strong>" in ranking
