@@ -14,7 +14,8 @@ the sample's seeded filler), then measures side by side:
 (e) the scoring step alone on 10 000 synthetic units;
 (f) ``validate`` on 2 000 normal forms, and (g) on one form of 500 000 styled empty rows
     (about 10 MB, 93–99 MB unpacked): seconds and peak memory of the process
-    (``--validate-only`` runs these two alone).
+    (``--validate-only`` runs these two alone);
+(h) the robustness analysis of one level: 1 000 runs of 300 units, one core.
 
 It prints seconds per unit, the ratio a/b, the peak memory per worker and its kernel, and
 where the time of a build goes (SCORING_TIMINGS). Run it with ``--units 60`` and
@@ -235,6 +236,32 @@ def validate_costs(root: Path, count: int) -> None:
     )
 
 
+def robustness_only(count: int) -> float:
+    """The Monte Carlo analysis of one level of ``count`` units, 1 000 runs, one core."""
+    from scoring.criteria import Robustness, load_year
+    from scoring.robustness import analyse
+
+    criteria = load_year(ROOT / "data", YEAR)
+    cset = criteria.for_level("commune")
+    template = [
+        natural_values(cset, Unit(f"T{i}", "t", "commune", 2011, None), 0.3 + i / 150, f"t{i}")
+        for i in range(100)
+    ]
+    scores = score_peers(cset, {f"U{i}": template[i % 100] for i in range(count)})
+    verified = {f"U{i}" for i in range(0, count, 5)}
+    start = time.perf_counter()
+    analyse(
+        scores,
+        verified,
+        [-1.2, -1.5, -2.8, 0.4],
+        criteria.bands,
+        Robustness(),
+        "percent",
+        (YEAR, "commune"),
+    )
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m scoring.bench")
     parser.add_argument("--units", type=int, default=60)
@@ -279,6 +306,7 @@ def main() -> None:
         print(runs[-1][1])
         print("\n".join(runs[-1][2]))
         print(f"(e) chỉ chấm điểm 10.000 đơn vị: {scoring_only(10_000):.2f} s")
+        print(f"(h) độ vững thứ hạng, 1.000 lần chạy × 300 đơn vị: {robustness_only(300):.2f} s")
 
 
 if __name__ == "__main__":

@@ -141,8 +141,28 @@ class Band(_Strict):
     min_percent: float = Field(ge=0, le=100)
 
 
+class Robustness(_Strict):
+    """Settings of the uncertainty analysis (``robustness:`` in bands.yaml)."""
+
+    runs: int = Field(default=1000, ge=10, le=100_000)
+    weight_spread: float = Field(default=0.25, ge=0, lt=1)  # uniform ±25 % on each weight
+    unverified_spread: bool = True  # shift unverified units by observed self/verified gaps
+    seed: int = Field(default=1, ge=0)
+
+
+class Ranking(_Strict):
+    """How a year ranks its units (bands.yaml, beside the bands)."""
+
+    rank_by: Literal["percent", "total"] = "percent"
+    missing: Literal["rank_last", "exclude"] = "rank_last"
+    robustness: Robustness = Robustness()
+
+
 class _BandsFile(_Strict):
     bands: list[Band]
+    rank_by: Literal["percent", "total"] = "percent"
+    missing: Literal["rank_last", "exclude"] = "rank_last"
+    robustness: Robustness = Robustness()
 
 
 class _CriteriaFile(_Strict):
@@ -195,6 +215,7 @@ class CriteriaYear:
     year: int
     bands: tuple[Band, ...]
     levels: dict[str, CriteriaSet]
+    ranking: Ranking = Ranking()
 
     def __repr__(self) -> str:
         return f"CriteriaYear({self.year}, levels={sorted(self.levels)}, bands={len(self.bands)})"
@@ -475,11 +496,22 @@ def load_criteria_file(path: Path) -> CriteriaSet:
 
 def load_bands(path: Path) -> tuple[Band, ...]:
     """Bands from highest to lowest; the lowest must start at 0 % so every unit has one."""
+    return load_ranking(path)[0]
+
+
+def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
+    """bands.yaml: the bands, highest first, and how the year ranks (``rank_by``, ``missing``,
+    ``robustness``; defaults when absent)."""
     data, _ = _read_yaml(path)
     try:
-        bands = _BandsFile.model_validate(data).bands
+        parsed = _BandsFile.model_validate(data)
     except ValidationError as exc:
         raise _format_validation(path, data, exc) from None
+    ranking = Ranking(rank_by=parsed.rank_by, missing=parsed.missing, robustness=parsed.robustness)
+    return _ordered_bands(path, parsed.bands), ranking
+
+
+def _ordered_bands(path: Path, bands: list[Band]) -> tuple[Band, ...]:
     ordered = tuple(sorted(bands, key=lambda b: -b.min_percent))
     if not ordered or ordered[-1].min_percent != 0:
         raise CriteriaError(f"{path}: xếp loại thấp nhất phải có min_percent: 0")
@@ -507,15 +539,16 @@ def load_year(data_dir: Path, year: int) -> CriteriaYear:
             problems.append(f"{path}: 'year' là {cset.year}, thư mục là năm {year}")
         levels[cset.level] = cset
     bands: tuple[Band, ...] = ()
+    ranking = Ranking()
     try:
-        bands = load_bands(folder / "bands.yaml")
+        bands, ranking = load_ranking(folder / "bands.yaml")
     except CriteriaError as exc:
         problems.append(str(exc))
     if not levels and not problems:
         problems.append(f"{folder}: không có tệp bộ tiêu chí nào (district.yaml, ...)")
     if problems:
         raise CriteriaError("\n".join(problems))
-    return CriteriaYear(year=year, bands=bands, levels=levels)
+    return CriteriaYear(year=year, bands=bands, levels=levels, ranking=ranking)
 
 
 def years_available(data_dir: Path) -> list[int]:

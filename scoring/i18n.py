@@ -171,6 +171,36 @@ EN: dict[str, str] = {
         "Units: %(n)s. Mean %(mean)s (%(mean_pct)s), highest %(high)s, lowest %(low)s."
     ),
     "Điểm tự đánh giá, chưa thẩm định.": "Self-assessed score, not verified.",
+    "Xếp hạng trong từng cấp theo tỷ lệ điểm đạt trên điểm tối đa áp dụng (điểm quy đổi), "
+    "cùng con số dùng để xếp loại; các đơn vị bằng điểm cùng hạng và bỏ qua hạng kế tiếp.": (
+        "Units are ranked within each level on the percent of their applicable maximum (the "
+        "converted score), the same figure the bands are read from; units with equal scores "
+        "share a rank and the next rank is skipped."
+    ),
+    "Xếp hạng trong từng cấp theo tổng điểm đạt; các đơn vị bằng điểm cùng hạng và bỏ qua "
+    "hạng kế tiếp.": (
+        "Units are ranked within each level on their total points; units with equal scores "
+        "share a rank and the next rank is skipped."
+    ),
+    "Độ vững: hạng %(rank)s (khoảng %(low)s–%(high)s trong 90%% trường hợp); giữ xếp loại "
+    "%(band)s trong %(kept)s trường hợp.": (
+        "Robustness: rank %(rank)s (between %(low)s and %(high)s in 90%% of cases); keeps the "
+        "band %(band)s in %(kept)s of cases."
+    ),
+    "Phân tích %(runs)s lần chạy: trọng số các nhóm và nhóm con dao động ±%(spread)s; "
+    "điểm của các đơn vị chưa thẩm định dao động theo chênh lệch giữa điểm tự đánh giá và "
+    "điểm thẩm định đã thấy ở %(n)s đơn vị được thẩm định.": (
+        "An analysis of %(runs)s runs: the weights of groups and sub-groups vary by "
+        "±%(spread)s; the scores of units not verified vary by the differences between "
+        "self-assessed and verified scores seen at %(n)s verified units."
+    ),
+    "Hạng (90%%)": "Rank (90%%)",
+    'Độ vững của thứ hạng: cột "Hạng (90%%)" là khoảng hạng trong 90%% số lần chạy. Bỏ '
+    "riêng từng nhóm tiêu chí, thứ hạng dịch chuyển trung bình:": (
+        'Robustness of the ranks: the column "Rank (90%%)" is the range of ranks in 90%% of '
+        "the runs. Leaving out one group of criteria at a time, ranks move on average by:"
+    ),
+    "%(shift)s bậc": "%(shift)s places",
     "Tình trạng phiếu": "Forms",
     "Tình hình nộp phiếu": "Forms received",
     "Số đơn vị": "Units",

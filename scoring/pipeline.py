@@ -24,7 +24,7 @@ from scoring import snapshot
 from scoring.criteria import CriteriaYear, load_year
 from scoring.errors import ScoringError
 from scoring.io import write_bytes
-from scoring.ranking import rank_map
+from scoring.ranking import points_to_next_rank, rank_map
 from scoring.rules import Values
 from scoring.scores import UnitScore, score_peers
 from scoring.stamp import input_files, inputs_stamp
@@ -40,6 +40,8 @@ from scoring.verification import read_verifications
 
 if TYPE_CHECKING:  # pandas is imported where tables are made: report kernels need none
     import pandas as pd
+
+    from scoring.robustness import LevelRobustness
 
 
 class InvalidSubmissions(ScoringError):
@@ -179,6 +181,46 @@ class YearResult:
         """One row per scored unit: the contract of ``scores.csv``."""
         return scores_table(self)
 
+    def rank_value(self, unit_id: str) -> float:
+        return rank_value(self.inputs, self.official[unit_id])
+
+    def points_to_next_rank(self, unit_id: str) -> float | None:
+        """Points the unit needs to reach the next higher rank value among its peers, on its
+        own applicable maximum when ranks are on percent; None when it is first."""
+        own = self.rank_value(unit_id)
+        peers = [self.rank_value(u) for u in self.peer_ids(unit_id)]
+        gap = points_to_next_rank(own, peers)
+        if gap is None or self.inputs.criteria.ranking.rank_by == "total":
+            return gap
+        return gap / 100 * self.official[unit_id].max
+
+    def verification_offsets(self) -> list[float]:
+        """Verified minus self-assessed percent of every verified unit of the year (percent
+        points of the applicable maximum): the doubt the robustness analysis puts on units
+        that were not verified."""
+        return [
+            self.official[u].percent - self.self_scores[u].percent
+            for u in sorted(self.verified_scores)
+        ]
+
+    def robustness(self, level: str) -> LevelRobustness:
+        """The seeded Monte Carlo analysis of one level (computed once per level)."""
+        key = f"robustness:{level}"
+        if key not in self._memo:
+            from scoring.robustness import analyse
+
+            criteria = self.inputs.criteria
+            self._memo[key] = analyse(
+                {u: self.official[u] for u in self.peers.get(level, [])},
+                set(self.verified_scores),
+                self.verification_offsets(),
+                criteria.bands,
+                criteria.ranking.robustness,
+                criteria.ranking.rank_by,
+                (self.year, level),
+            )
+        return self._memo[key]  # type: ignore[return-value]
+
     def criteria_table(self) -> pd.DataFrame:
         """One row per unit and node: self-assessed, verified and official points."""
         return criteria_table(self)
@@ -219,6 +261,14 @@ def _score_level(
     return score_peers(inputs.criteria.for_level(level), values) if values else {}
 
 
+def rank_value(inputs: YearInputs, score: UnitScore) -> float:
+    """What a unit is ranked on: the percent of its applicable maximum (equivalently, its
+    score converted to the full maximum, "điểm quy đổi"), or its raw total where the year's
+    bands.yaml says ``rank_by: total``."""
+    by_total = inputs.criteria.ranking.rank_by == "total"
+    return score.total if by_total else score.percent
+
+
 def score(inputs: YearInputs) -> YearResult:
     """Score every valid submission against its level's criteria and rank within levels."""
     if inputs.collection.errors:
@@ -243,7 +293,7 @@ def score(inputs: YearInputs) -> YearResult:
         level_official = _score_level(inputs, level, official_values)
         verified_scores |= {u: level_official[u] for u in verified}
         official |= level_official
-        ranks |= rank_map({u: level_official[u].total for u in subs})
+        ranks |= rank_map({u: rank_value(inputs, level_official[u]) for u in subs})
         peers[level] = list(subs)
     return YearResult(inputs, self_scores, verified_scores, official, ranks, peers)
 
@@ -457,6 +507,14 @@ def scores_table(result: YearResult) -> pd.DataFrame:
             "verified": result.is_verified(unit.id),
             "verified_total": off.total if result.is_verified(unit.id) else None,
             "difference": off.total - own.total if result.is_verified(unit.id) else None,
+            "status": "submitted",
+        }
+        robust = result.robustness(unit.level).units[unit.id]
+        row |= {
+            "rank_p05": robust.rank_p05,
+            "rank_median": robust.rank_median,
+            "rank_p95": robust.rank_p95,
+            "band_stability": round(robust.band_stability, 4),
         }
         rows.append(row)
     import pandas as pd

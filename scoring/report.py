@@ -386,7 +386,20 @@ class UnitReport(_Speaks):
             rank=self._result.ranks[self.unit_id],
             peers=len(self._result.peer_ids(self.unit_id)),
             verified=self._result.is_verified(self.unit_id),
+            **self._rank_rule(),
         )
+
+    def _rank_rule(self) -> dict[str, object]:
+        """How the year ranks, and how robust this unit's rank and band are."""
+        ranking = self._result.inputs.criteria.ranking
+        analysis = self._result.robustness(self.unit.level)
+        return {
+            "rank_by": ranking.rank_by,
+            "robust": analysis.units[self.unit_id],
+            "runs": analysis.runs,
+            "spread": analysis.weight_spread,
+            "offsets": len(analysis.offsets),
+        }
 
     def groups_chart(self, groups: pd.DataFrame | None = None) -> Png:
         """Each group's points over its maximum (``groups``: a frame like ``groups()``)."""
@@ -443,10 +456,16 @@ class UnitReport(_Speaks):
         )
 
     def _targets(self) -> dict[str, object]:
-        peers = [self._result.official[u].total for u in self._result.peer_ids(self.unit_id)]
-        to_rank = points_to_next_rank(self.score.total, peers)
-        rank = self._result.ranks[self.unit_id]
-        next_rank = 1 + sum(1 for t in peers if t > self.score.total + (to_rank or 0) + 1e-9)
+        """Points to the next rank and the next band, and which rank and band that is."""
+        result, uid = self._result, self.unit_id
+        to_rank = result.points_to_next_rank(uid)
+        rank = result.ranks[uid]
+        # The rank reached with those points: one past the peers still above the target.
+        target = points_to_next_rank(
+            result.rank_value(uid), [result.rank_value(u) for u in result.peer_ids(uid)]
+        )
+        above = result.rank_value(uid) + (target or 0) + 1e-9
+        next_rank = 1 + sum(1 for u in result.peer_ids(uid) if result.rank_value(u) > above)
         to_band, next_band = self._to_next_band()
         return {
             "to_rank": to_rank,
@@ -605,6 +624,7 @@ class UnitReport(_Speaks):
                 result.ranks[self.unit_id],
                 len(result.peer_ids(self.unit_id)),
                 result.band(self.unit_id),
+                repr(self._rank_rule()),
             ],
             "peer_means": self._peer_means(),
             "targets": self._targets(),
@@ -671,10 +691,12 @@ class RankingReport(_Speaks):
             sets=sets,
             legal=legal,
             bands=criteria.bands,
+            rank_by=criteria.ranking.rank_by,
         )
 
     def _rows(self, level: str) -> list[dict[str, object]]:
         prev = previous(self._result)
+        robust = self._result.robustness(level)
         rows = []
         for uid in self._result.peers[level]:
             score = self._result.official[uid]
@@ -695,6 +717,10 @@ class RankingReport(_Speaks):
                     "band_slug": _slug(band),
                     "change": change,
                     "verified": self._result.is_verified(uid),
+                    "rank_p05": robust.units[uid].rank_p05,
+                    "rank_median": robust.units[uid].rank_median,
+                    "rank_p95": robust.units[uid].rank_p95,
+                    "band_stability": robust.units[uid].band_stability,
                     "groups": {g.code: g.points for g in score.groups},
                 }
             )
@@ -739,6 +765,7 @@ class RankingReport(_Speaks):
             high=max(totals, default=0.0),
             low=min(totals, default=0.0),
             band_counts=list(counts.items()),
+            shifts=list(self._result.robustness(level).group_shift.items()),
             unverified=any(not r["verified"] for r in records),
         )
 
@@ -832,6 +859,12 @@ class RankingReport(_Speaks):
                 for lv, c in sorted(criteria.levels.items())
             ],
             "bands": [(b.name, b.min_percent) for b in criteria.bands],
+            "ranking": repr(criteria.ranking),
+            "robustness": [repr(result.robustness(level)) for level in sorted(result.peers)]
+            + [
+                repr((result.robustness(level).units, result.robustness(level).group_shift))
+                for level in sorted(result.peers)
+            ],
             "names": sorted((u.id, u.name) for u in result.inputs.units),
             "submissions": result.inputs.collection.summary(),
             "warned": sorted({p.unit_id or "" for p in result.inputs.collection.warnings}),
