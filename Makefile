@@ -13,15 +13,23 @@ STAMP   := $(VENV)/.installed
 SHELL   := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 PIPQ    := 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+# The pip that installs the lock (Debian 12's venv brings pip 23.0.1).
+PIP_PIN := pip==26.3
+# Pythons the lock is made for: the lowest supported one (Debian 12's), see README.
+LOCK_PYTHON := 3.11.2
+LAB_PORT ?= 8888
 
-.PHONY: reports reports-all forms validate scores sample test lint lab clean bench system-deps
+.PHONY: reports reports-all forms validate scores sample test lint lab clean bench system-deps lock \
+	strip-notebooks
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 	@scripts/system-deps.sh runtime
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Cài đặt môi trường Python (.venv) theo requirements.lock..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check $(PIP_PIN) $(PIPQ)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock $(PIPQ)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIPQ)
+	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIPQ)
+	@scripts/git-filters.sh $(VENV)
 	@touch $@
 
 system-deps:
@@ -59,9 +67,21 @@ test: $(STAMP)
 	@$(PY) scripts/check_notebooks.py notebooks/*.ipynb
 	@$(PY) -m pytest -q
 
+## JupyterLab on notebooks/ with the project's kernel, for root or a user, on LAB_PORT; no browser
+## is opened (copy the printed URL with its token).
 lab: $(STAMP)
 	@$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (scoring)" >/dev/null
-	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks --no-browser --port=$(LAB_PORT) \
+	  --ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root)
+
+## Clear the outputs of the notebooks (what `make test` asks for when a notebook was saved with them).
+strip-notebooks: $(STAMP)
+	@$(VENV)/bin/nbstripout notebooks/*.ipynb
+
+## Regenerate requirements.lock for the lowest supported Python (keeps current pins where it can).
+lock: $(STAMP)
+	@$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra dev \
+	  --python-version $(LOCK_PYTHON) --python-platform linux -o requirements.lock
 
 bench: $(STAMP)
 	@$(PY) -m scoring.bench --units $${N:-60}

@@ -2,7 +2,8 @@
 
 Every band has a colour *and* a hatch pattern, so a chart printed in black and white
 still tells bands apart. Figures are returned as PNG bytes with no timestamp, so two
-builds give the same bytes. matplotlib's bundled DejaVu Sans covers Vietnamese.
+builds give the same bytes; they are drawn with the package's own font (``scoring.fonts``),
+which covers Vietnamese, whatever fonts the machine has.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from scoring import numfmt
+from scoring import fonts, numfmt
 from scoring.i18n import translator
 
 BAND_STYLE = {
@@ -34,9 +35,9 @@ MAX_COLOUR = "#eceff1"
 # The reports' style, for these charts and for the ones analysts add with pyplot. No
 # backend is chosen here: figures are drawn without pyplot, so a notebook's kernel keeps
 # JupyterLab's inline backend and ``plt.show()`` reaches the report (issue 11).
+fonts.use_in_matplotlib()
 matplotlib.rcParams.update(
     {
-        "font.family": "DejaVu Sans",
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,

@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING, ClassVar
 import jinja2
 from markupsafe import Markup
 
-from scoring import __version__, i18n, numfmt, snapshot
+from scoring import __version__, i18n, numfmt, params, snapshot
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
-from scoring.errors import ScoringError
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, build_date, previous, year_result
@@ -237,9 +236,9 @@ class UnitReport(_Speaks):
 
     @classmethod
     def build(cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi") -> UnitReport:
-        result = year_result(str(data_dir), int(year))
-        if unit_id not in result.official:
-            raise ScoringError(f"Đơn vị '{unit_id}' không có điểm năm {year}")
+        data = params.data_dir(data_dir)
+        result = year_result(str(data), params.year(data, year))
+        unit_id = params.unit_id(unit_id, result.official, result.year)
         report = cls(result, unit_id, i18n.check(lang))
         snapshot.record(
             "unit", result.year, unit_id, lang, data_digest=snapshot.digest(report.shown())
@@ -622,7 +621,8 @@ class RankingReport(_Speaks):
 
     @classmethod
     def build(cls, data_dir: str | Path, year: int, lang: str = "vi") -> RankingReport:
-        report = cls(year_result(str(data_dir), int(year)), i18n.check(lang))
+        data = params.data_dir(data_dir)
+        report = cls(year_result(str(data), params.year(data, year)), i18n.check(lang))
         snapshot.record(
             "ranking", report._result.year, lang, data_digest=snapshot.digest(report.shown())
         )

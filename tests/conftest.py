@@ -214,3 +214,15 @@ def write_criteria(root: Path, text: str = MINI_CRITERIA) -> Path:
 def form_kit(tmp_path: Path) -> FormKit:
     root = write_criteria(tmp_path / "data")
     return FormKit(root=root, criteria=load_year(root, YEAR))
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """One cold ``make reports`` of the embedded 2018 sample, shared by the tests that only
+    read its outputs (``<folder>/reports``, ``<folder>/build``). Do not modify it."""
+    from helpers import DATA, build
+
+    folder = tmp_path_factory.mktemp("sample-build")
+    run = build(DATA, folder, "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return folder

@@ -34,9 +34,19 @@ def conda() -> dict[str, str]:
 
 def test_every_direct_dependency_is_in_environment_yml_at_the_locked_version():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    direct = project["dependencies"] + project["optional-dependencies"]["test"]
+    extras = project["optional-dependencies"]
+    direct = project["dependencies"] + extras["test"] + extras["dev"]
     pins, env = lock(), conda()
     for dep in map(norm, direct):
         assert dep in env, f"{dep} missing from environment.yml"
         assert env[dep] == pins[dep], f"{dep}: environment.yml {env[dep]} != lock {pins[dep]}"
     assert set(env) - {"python", "pip"} == set(map(norm, direct))
+
+
+def test_lock_is_made_for_the_lowest_supported_python():
+    """The lock's header names the resolver's target Python; it must be Debian 12's 3.11.2,
+    the lowest the README supports (a pin needing a newer 3.11 would break a fresh Debian)."""
+    header = (ROOT / "requirements.lock").read_text().splitlines()[:3]
+    assert any("--python-version 3.11.2" in line for line in header), header
+    makefile = (ROOT / "Makefile").read_text()
+    assert "LOCK_PYTHON := 3.11.2" in makefile

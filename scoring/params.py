@@ -1,0 +1,68 @@
+"""Checking a notebook's parameters on entry, whoever passes them.
+
+``make reports`` passes ``unit_id`` as text, but an analyst running papermill by hand
+(``papermill ... -p unit_id 196 -p year 2018``) gets numbers: papermill reads ``196`` as
+the integer 196 and ``06808`` as 6808. A numeric-looking id is therefore matched against
+the unit list by its digits; an unknown unit or a year without data gets a message that
+lists what exists, instead of a bare "not found" deep in the notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from scoring.criteria import years_available
+from scoring.errors import ScoringError
+
+UNITS_FILE = "units.csv"
+
+
+def data_dir(value: str | Path) -> Path:
+    """The data folder: ``value`` as given, or, when it is a relative ``.../data`` that does
+    not hold ``units.csv`` from here, the nearest ``data`` folder that does, looking from
+    the working folder upwards (a notebook run from the project root with the default
+    ``../data`` meant the project's ``data``)."""
+    given = Path(value)
+    if (given / UNITS_FILE).is_file():
+        return given
+    if not given.is_absolute() and given.name == "data":
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            if (folder / "data" / UNITS_FILE).is_file():
+                return folder / "data"
+    raise ScoringError(
+        f"Không tìm thấy thư mục dữ liệu '{value}' (cần có tệp {UNITS_FILE}), "
+        f"tính từ thư mục đang chạy {Path.cwd()}"
+    )
+
+
+def year(data: Path, value: object) -> int:
+    """``value`` as a year that has a criteria set under ``data``."""
+    known = years_available(data) if (data / "criteria").is_dir() else []
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or number not in known:
+        raise ScoringError(
+            f"Năm '{value}' không có dữ liệu trong {data}; "
+            f"các năm có dữ liệu: {', '.join(map(str, known)) or 'không có'}"
+        )
+    return number
+
+
+def unit_id(value: object, known: Iterable[str], year: int) -> str:
+    """``value`` as one of the ``known`` unit ids of ``year`` (ints matched by their digits)."""
+    ids = sorted(known)
+    text = str(value).strip()
+    if text in ids:
+        return text
+    if text.isdigit():
+        same = [uid for uid in ids if uid.isdigit() and int(uid) == int(text)]
+        if len(same) == 1:
+            return same[0]
+    listed = ", ".join(ids[:40]) + (" ..." if len(ids) > 40 else "")
+    raise ScoringError(
+        f"Đơn vị '{value}' không có điểm năm {year}; các mã đơn vị có điểm: {listed or 'không có'}"
+    )
