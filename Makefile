@@ -18,6 +18,7 @@ PIP_PIN := pip==26.3
 # Pythons the lock is made for: the lowest supported one (Debian 12's), see README.
 LOCK_PYTHON := 3.11.2
 LAB_PORT ?= 8888
+LAB_IP  ?= 127.0.0.1
 
 .PHONY: reports reports-all forms validate scores sample test lint lab clean bench system-deps lock \
 	strip-notebooks
@@ -71,7 +72,7 @@ test: $(STAMP)
 ## is opened (copy the printed URL with its token).
 lab: $(STAMP)
 	@$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (scoring)" >/dev/null
-	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks --no-browser --port=$(LAB_PORT) \
+	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) \
 	  --ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## Clear the outputs of the notebooks (what `make test` asks for when a notebook was saved with them).

@@ -34,7 +34,8 @@ MAX_COLOUR = "#eceff1"
 
 # The reports' style, for these charts and for the ones analysts add with pyplot. No
 # backend is chosen here: figures are drawn without pyplot, so a notebook's kernel keeps
-# JupyterLab's inline backend and ``plt.show()`` reaches the report (issue 11).
+# JupyterLab's inline backend and ``plt.show()`` reaches the report (issue 11). Text is
+# set in the package's own font (``scoring.fonts``), whatever fonts the machine has.
 fonts.use_in_matplotlib()
 matplotlib.rcParams.update(
     {

@@ -15,18 +15,17 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import CHROMEDRIVER, CHROMIUM, chrome
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 PAGES = ["units/196.html", "units/06808.html", "ranking.html", "../index.html"]
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip(
         "needs /usr/bin/chromium and /usr/bin/chromedriver (installed by `make test`)",
         allow_module_level=True,
     )
-webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium")
+pytest.importorskip("selenium.webdriver", reason="needs selenium")
 
 
 @pytest.fixture(scope="module")
@@ -36,26 +35,7 @@ def reports(sample_build) -> Path:
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1000,1400",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    service = Service(executable_path=str(CHROMEDRIVER))
-    drv = webdriver.Chrome(service=service, options=options)
+    drv = chrome(tmp_path_factory.mktemp("chromium-profile"))
     try:
         drv.execute_cdp_cmd("Network.enable", {})
         drv.execute_cdp_cmd(
