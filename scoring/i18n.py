@@ -182,6 +182,11 @@ EN: dict[str, str] = {
         "Units are ranked within each level on their total points; units with equal scores "
         "share a rank and the next rank is skipped."
     ),
+    "Độ vững: hạng %(rank)s trong ít nhất 90%% trường hợp; giữ xếp loại %(band)s trong "
+    "%(kept)s trường hợp.": (
+        "Robustness: rank %(rank)s in at least 90%% of cases; keeps the band %(band)s in "
+        "%(kept)s of cases."
+    ),
     "Độ vững: hạng %(rank)s (khoảng %(low)s–%(high)s trong 90%% trường hợp); giữ xếp loại "
     "%(band)s trong %(kept)s trường hợp.": (
         "Robustness: rank %(rank)s (between %(low)s and %(high)s in 90%% of cases); keeps the "
