@@ -39,9 +39,10 @@ def make_data(root: Path) -> Path:
     data = root / "data"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("forms"))
     for year in ("2017", "2018"):
-        for form in (data / year / "submissions").glob("*.xlsx"):
-            if form.stem not in KEEP:
-                form.unlink()
+        for folder in ("submissions", "verification"):  # a unit's form and the office's file
+            for form in (data / year / folder).glob("*.xlsx"):
+                if form.stem not in KEEP:
+                    form.unlink()
     with open(DATA / "units.csv", encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["id"] in KEEP]
     for row in rows:

@@ -33,9 +33,10 @@ DEPARTMENTS = ("196-VP", "196-NV", "196-TP")
 def small_data(root: Path) -> Path:
     data = root / "data"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
-    for form in (data / "2018" / "submissions").glob("*.xlsx"):
-        if form.stem not in KEEP:
-            form.unlink()
+    for folder in ("submissions", "verification"):  # a unit's form and the office's file
+        for form in (data / "2018" / folder).glob("*.xlsx"):
+            if form.stem not in KEEP:
+                form.unlink()
     lines = (data / "units.csv").read_text(encoding="utf-8").splitlines()
     kept = [lines[0], *(line for line in lines[1:] if line.split(",")[0] in KEEP)]
     (data / "units.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 from pathlib import Path
 
 FAMILY = "Scoring Sans"
@@ -44,22 +43,13 @@ def print_css() -> str:
 
 
 def isolate_fontconfig() -> Path:
-    """Point fontconfig (WeasyPrint's font lookup) at a configuration that knows only the
-    shipped faces, ignoring the machine's fonts and rules (an installed package's alias
-    could otherwise replace even a family no other font has). WeasyPrint loads the
-    configuration named by ``FONTCONFIG_FILE`` for each document it lays out, so this is
-    called before each one."""
-    folder = Path(tempfile.gettempdir()) / f"scoring-fontconfig-{os.getuid()}"
-    folder.mkdir(exist_ok=True)
-    conf = folder / "fonts.conf"
-    text = (
-        "<?xml version='1.0'?>\n<!DOCTYPE fontconfig SYSTEM 'fonts.dtd'>\n<fontconfig>\n"
-        f"  <dir>{FOLDER}</dir>\n  <cachedir>{folder / 'cache'}</cachedir>\n</fontconfig>\n"
-    )
-    if not conf.is_file() or conf.read_text(encoding="utf-8") != text:
-        tmp = folder / f".fonts.conf.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(conf)
+    """Point fontconfig (WeasyPrint's font lookup) at ``fonts.conf`` beside the faces, a
+    configuration that knows only them and includes none of the machine's (an installed
+    package's alias could otherwise replace even a family no other font has). WeasyPrint
+    loads the configuration named by ``FONTCONFIG_FILE`` for each document it lays out, so
+    this is called before each one. The file is shipped, not written: nothing is left in
+    TMPDIR (fontconfig caches the scan in its usual per-user cache folder)."""
+    conf = FOLDER / "fonts.conf"
     os.environ["FONTCONFIG_FILE"] = str(conf)
     return conf
 
