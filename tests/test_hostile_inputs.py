@@ -5,6 +5,7 @@ never a silent lie. Large files are generated in the test, never committed.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import time
@@ -20,7 +21,8 @@ from scoring import cli
 from scoring.criteria import load_year
 from scoring.errors import CriteriaError, UnitsError
 from scoring.forms import SHEET_META
-from scoring.submissions import read_submissions
+from scoring.sheetxml import compact_workbook
+from scoring.submissions import MAX_CELLS, read_submissions
 from scoring.synthetic import LAST_ROW, far_cell_form, measure_validate, styled_rows_form
 from scoring.units import load_units
 
@@ -84,38 +86,46 @@ def test_a_share_with_a_percent_format_is_no_fraction(form_kit):
 # ---------------------------------------------------------------- bounded cost
 
 
-def test_a_form_with_500_000_styled_empty_rows_is_read_in_bounded_time_and_memory(form_kit):
+def test_a_form_with_500_000_styled_empty_rows_is_read_from_its_filled_cells_only(form_kit):
+    """The styled empty rows are dropped before openpyxl loads the sheet, so reading costs
+    what the filled cells cost (time is measured by `make bench`, line g, not here); the
+    form is accepted, and the validating process stays far below 300 MB."""
     target = form_kit.filled()
     _units_csv(form_kit.root)
-    plain, _, status, _ = measure_validate(form_kit.root, YEAR)  # the same form, unstyled
     src = target.with_name("src.xlsx.bak")
     target.rename(src)
     styled_rows_form(src, target, rows=500_000)
+    rows_before = _sheet_rows(target.read_bytes())
+    compacted = _sheet_rows(compact_workbook(target.read_bytes(), MAX_CELLS))
+    assert rows_before > 500_000 and compacted <= _sheet_rows(src.read_bytes())
     src.unlink()
     unpacked = sum(i.file_size for i in zipfile.ZipFile(target).infolist())
     assert target.stat().st_size > 5e6 and 90e6 < unpacked < 100e6
-    seconds, megabytes, status, err = measure_validate(form_kit.root, YEAR)
+    _, megabytes, status, err = measure_validate(form_kit.root, YEAR)
     assert "đã nộp 1" in err and "có lỗi 0 đơn vị" in err and status == 0, err
     assert megabytes <= 300, megabytes
-    # 5 s at most; on a machine so loaded that starting Python alone takes seconds, the
-    # rows may add at most 3 s to what the same form costs without them.
-    assert seconds <= 5 or seconds - plain <= 3, (seconds, plain)
 
 
-def test_one_space_in_the_last_cell_costs_no_more_than_any_form(form_kit):
+def _sheet_rows(xlsx: bytes) -> int:
+    """Rows written in the form's worksheets (what openpyxl would load)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        return sum(
+            z.read(n).count(b"<row ") for n in z.namelist() if n.startswith("xl/worksheets/sheet")
+        )
+
+
+def test_one_space_in_the_last_cell_is_read_like_any_form(form_kit):
+    """A space typed in A1048576 makes openpyxl size the sheet to a million rows; the
+    compacted sheet keeps only the rows that hold something, and the form reads cleanly."""
     normal = form_kit.filled("06811.xlsx")
     far = form_kit.submissions / "06808.xlsx"
     far_cell_form(form_kit.filled(), far)
     assert f"A{LAST_ROW}" in zipfile.ZipFile(far).read("xl/worksheets/sheet1.xml").decode()
-
-    def cost(path: Path) -> float:
-        start = time.perf_counter()
+    compacted = compact_workbook(far.read_bytes(), MAX_CELLS)
+    assert _sheet_rows(compacted) <= _sheet_rows(normal.read_bytes()) + 1
+    for path in (normal, far):
         submission, problems = form_kit.read(path)
         assert submission is not None and problems == []
-        return time.perf_counter() - start
-
-    cost(normal)  # warm
-    assert cost(far) < 3 * cost(normal) + 0.3
 
 
 # ---------------------------------------------------------------- the unit list
@@ -175,10 +185,8 @@ def test_yaml_aliases_are_refused_at_once(tmp_path):
     lines += [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in pairs]
     root = _criteria_file(tmp_path, "\n".join(lines) + "\n")
     assert (root / "criteria" / str(YEAR) / "commune.yaml").stat().st_size < 2000
-    start = time.perf_counter()
-    with pytest.raises(CriteriaError) as caught:
+    with pytest.raises(CriteriaError) as caught:  # before any expansion (a billion nodes)
         load_year(root, YEAR)
-    assert time.perf_counter() - start < 2
     assert "không dùng neo, bí danh YAML" in str(caught.value)
     assert len(str(caught.value)) < 1000
 

@@ -14,7 +14,6 @@ import email.policy
 import io
 import re
 import shutil
-import time
 import zipfile
 from pathlib import Path
 
@@ -379,14 +378,11 @@ def outputs(shared) -> dict[Path, int]:
 
 def test_nothing_changed_is_a_no_op(shared):
     before = outputs(shared)
-    began = time.perf_counter()
     run = share(shared["data"], shared["out"])
-    seconds = time.perf_counter() - began
     assert run.returncode == 0, run.stderr
     assert "không có gì thay đổi" in run.stderr
     assert "chưa có địa chỉ thư điện tử" in run.stderr  # the list is printed again
-    assert outputs(shared) == before
-    assert seconds < 5  # a Python start and a hash of the inputs; about 0,3 s
+    assert outputs(shared) == before  # nothing rewritten (its time: about 0,3 s)
 
 
 def test_a_template_edit_rewrites_the_drafts_only(shared):
