@@ -91,8 +91,16 @@ def site(shared) -> Path:
 
 
 def scores(shared) -> dict[str, dict[str, str]]:
-    with open(reports(shared) / "2018" / "scores.csv", encoding="utf-8", newline="") as fh:
-        return {r["unit_id"]: r for r in csv.DictReader(fh)}
+    """scores.csv by unit, names as units.csv has them (scores.csv guards a name starting
+    with "=" by a leading "'", so that Excel shows it as text)."""
+    with open(shared["data"] / "units.csv", encoding="utf-8", newline="") as fh:
+        names = {r["id"]: r["name"] for r in csv.DictReader(fh)}
+    with open(reports(shared) / "2018" / "scores.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = {r["unit_id"]: r for r in csv.DictReader(fh)}
+    for uid, row in rows.items():
+        assert row["name"] in (names[uid], "'" + names[uid])
+        row["name"] = names[uid]
+    return rows
 
 
 def emails(shared) -> dict[str, str]:
@@ -185,7 +193,7 @@ def parse(path: Path) -> email.message.EmailMessage:
 
 def top_three(shared, uid: str) -> list[str]:
     """The three applicable criteria with the most points to gain, from the CSV."""
-    with open(reports(shared) / "2018" / "criteria_scores.csv", encoding="utf-8") as fh:
+    with open(reports(shared) / "2018" / "criteria_scores.csv", encoding="utf-8-sig") as fh:
         rows = [
             r
             for r in csv.DictReader(fh)
@@ -245,7 +253,7 @@ def test_a_wrong_address_is_refused_before_anything_is_written(shared, tmp_path)
         shared["out"] / "reports", out / "reports", ignore=shutil.ignore_patterns("share")
     )
     run = share(data, out)
-    assert run.returncode == 1
+    assert run.returncode == 2  # a unit-list error, like the others (issue 13)
     assert "units.csv, dòng 2, cột email: 'ubnd@uongbi'" in run.stderr
     assert not (out / "reports" / "share").exists()
 
