@@ -191,13 +191,18 @@ def _spread(values: list[float]) -> str:
     return f"{ordered[len(ordered) // 2]:.1f} s (từ {ordered[0]:.1f} đến {ordered[-1]:.1f})"
 
 
-def scoring_only(count: int) -> float:
-    cset = load_year(ROOT / "data", YEAR).for_level("commune")
+def synthetic_peers(cset: CriteriaSet, count: int) -> dict[str, dict[str, float | bool]]:
+    """``count`` communes' values, drawn from 100 distinct natural-looking forms."""
     template = [
         natural_values(cset, Unit(f"T{i}", "t", "commune", 2011, None), 0.3 + i / 150, f"t{i}")
         for i in range(100)
     ]
-    peers = {f"U{i}": template[i % 100] for i in range(count)}
+    return {f"U{i}": template[i % 100] for i in range(count)}
+
+
+def scoring_only(count: int) -> float:
+    cset = load_year(ROOT / "data", YEAR).for_level("commune")
+    peers = synthetic_peers(cset, count)
     start = time.perf_counter()
     scores = score_peers(cset, peers)
     from scoring.ranking import rank_map
@@ -238,16 +243,13 @@ def validate_costs(root: Path, count: int) -> None:
 
 def robustness_only(count: int) -> float:
     """The Monte Carlo analysis of one level of ``count`` units, 1 000 runs, one core."""
-    from scoring.criteria import Robustness, load_year
+    from scoring.criteria import Robustness
     from scoring.robustness import analyse
 
     criteria = load_year(ROOT / "data", YEAR)
-    cset = criteria.for_level("commune")
-    template = [
-        natural_values(cset, Unit(f"T{i}", "t", "commune", 2011, None), 0.3 + i / 150, f"t{i}")
-        for i in range(100)
-    ]
-    scores = score_peers(cset, {f"U{i}": template[i % 100] for i in range(count)})
+    scores = score_peers(
+        criteria.for_level("commune"), synthetic_peers(criteria.for_level("commune"), count)
+    )
     verified = {f"U{i}" for i in range(0, count, 5)}
     start = time.perf_counter()
     analyse(

@@ -158,11 +158,8 @@ class Ranking(_Strict):
     robustness: Robustness = Robustness()
 
 
-class _BandsFile(_Strict):
+class _BandsFile(Ranking):
     bands: list[Band]
-    rank_by: Literal["percent", "total"] = "percent"
-    missing: Literal["rank_last", "exclude"] = "rank_last"
-    robustness: Robustness = Robustness()
 
 
 class _CriteriaFile(_Strict):
@@ -507,7 +504,7 @@ def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
         parsed = _BandsFile.model_validate(data)
     except ValidationError as exc:
         raise _format_validation(path, data, exc) from None
-    ranking = Ranking(rank_by=parsed.rank_by, missing=parsed.missing, robustness=parsed.robustness)
+    ranking = Ranking.model_validate(parsed.model_dump(exclude={"bands"}))
     return _ordered_bands(path, parsed.bands), ranking
 
 

@@ -187,12 +187,20 @@ class YearResult:
     def points_to_next_rank(self, unit_id: str) -> float | None:
         """Points the unit needs to reach the next higher rank value among its peers, on its
         own applicable maximum when ranks are on percent; None when it is first."""
-        own = self.rank_value(unit_id)
-        peers = [self.rank_value(u) for u in self.peer_ids(unit_id)]
-        gap = points_to_next_rank(own, peers)
-        if gap is None or self.inputs.criteria.ranking.rank_by == "total":
-            return gap
-        return gap / 100 * self.official[unit_id].max
+        return self.next_rank(unit_id)[0]
+
+    def next_rank(self, unit_id: str) -> tuple[float | None, int]:
+        """The points to the next higher rank value among the unit's peers (see
+        ``points_to_next_rank``) and the rank they reach; (None, its rank) when first."""
+        own, rank = self.rank_value(unit_id), self.ranks[unit_id]
+        values = [self.rank_value(u) for u in self.peer_ids(unit_id)]
+        gap = points_to_next_rank(own, values)
+        if gap is None:
+            return None, rank
+        reached = 1 + sum(1 for v in values if v > own + gap + 1e-9)
+        if self.inputs.criteria.ranking.rank_by == "percent":
+            gap = gap / 100 * self.official[unit_id].max
+        return gap, min(reached, rank)
 
     def verification_offsets(self) -> list[float]:
         """Verified minus self-assessed percent of every verified unit of the year (percent

@@ -32,7 +32,6 @@ from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, build_date, previous, previous_unreadable, year_result
-from scoring.ranking import points_to_next_rank
 from scoring.rules import NA, Value
 from scoring.scores import NodeScore, UnitScore
 
@@ -457,19 +456,11 @@ class UnitReport(_Speaks):
 
     def _targets(self) -> dict[str, object]:
         """Points to the next rank and the next band, and which rank and band that is."""
-        result, uid = self._result, self.unit_id
-        to_rank = result.points_to_next_rank(uid)
-        rank = result.ranks[uid]
-        # The rank reached with those points: one past the peers still above the target.
-        target = points_to_next_rank(
-            result.rank_value(uid), [result.rank_value(u) for u in result.peer_ids(uid)]
-        )
-        above = result.rank_value(uid) + (target or 0) + 1e-9
-        next_rank = 1 + sum(1 for u in result.peer_ids(uid) if result.rank_value(u) > above)
+        to_rank, next_rank = self._result.next_rank(self.unit_id)
         to_band, next_band = self._to_next_band()
         return {
             "to_rank": to_rank,
-            "next_rank": min(next_rank, rank),
+            "next_rank": next_rank,
             "to_band": to_band,
             "next_band": next_band,
         }
@@ -860,11 +851,7 @@ class RankingReport(_Speaks):
             ],
             "bands": [(b.name, b.min_percent) for b in criteria.bands],
             "ranking": repr(criteria.ranking),
-            "robustness": [repr(result.robustness(level)) for level in sorted(result.peers)]
-            + [
-                repr((result.robustness(level).units, result.robustness(level).group_shift))
-                for level in sorted(result.peers)
-            ],
+            "robustness": [repr(vars(result.robustness(level))) for level in sorted(result.peers)],
             "names": sorted((u.id, u.name) for u in result.inputs.units),
             "submissions": result.inputs.collection.summary(),
             "warned": sorted({p.unit_id or "" for p in result.inputs.collection.warnings}),

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.criteria import Band, Robustness
+from scoring.criteria import TOLERANCE, Band, Robustness
 from scoring.ranking import TIE_DECIMALS
 from scoring.scores import UnitScore
 
@@ -126,8 +126,6 @@ def competition_ranks(values: np.ndarray) -> np.ndarray:
 
 def _band_index(percent: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
     """Index into ``bands`` (highest first) of each percent."""
-    from scoring.criteria import TOLERANCE
-
     lows = np.array([b.min_percent for b in bands])
     return (percent[..., None] + TOLERANCE < lows).sum(axis=-1)
 

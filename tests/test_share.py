@@ -241,35 +241,29 @@ def test_units_without_an_address_are_listed_at_the_end(shared):
         assert re.search(rf"^\s+{re.escape(uid)}\s", tail, re.M), uid
 
 
-def test_a_wrong_address_is_refused_before_anything_is_written(shared, tmp_path):
+def share_with_units_edited(shared, tmp_path, old: str, new: str):
+    """``make share`` on a copy of the shared data and reports (without their share folder)
+    whose units.csv has ``old`` replaced by ``new``; returns the run and the output folder."""
     data = tmp_path / "data"
     shutil.copytree(shared["data"], data)
     text = (data / "units.csv").read_text(encoding="utf-8")
-    (data / "units.csv").write_text(
-        text.replace("ubnd@uongbi.example", "ubnd@uongbi"), encoding="utf-8"
-    )
+    (data / "units.csv").write_text(text.replace(old, new), encoding="utf-8")
     out = tmp_path / "out"
     shutil.copytree(
         shared["out"] / "reports", out / "reports", ignore=shutil.ignore_patterns("share")
     )
-    run = share(data, out)
+    return share(data, out), out
+
+
+def test_a_wrong_address_is_refused_before_anything_is_written(shared, tmp_path):
+    run, out = share_with_units_edited(shared, tmp_path, "ubnd@uongbi.example", "ubnd@uongbi")
     assert run.returncode == 2  # a unit-list error, like the others (issue 13)
     assert "units.csv, dòng 2, cột email: 'ubnd@uongbi'" in run.stderr
     assert not (out / "reports" / "share").exists()
 
 
 def test_stale_reports_are_refused(shared, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(shared["data"], data)
-    text = (data / "units.csv").read_text(encoding="utf-8")
-    (data / "units.csv").write_text(
-        text.replace("Phòng Nội vụ", "Phòng Nội vụ mới"), encoding="utf-8"
-    )
-    out = tmp_path / "out"
-    shutil.copytree(
-        shared["out"] / "reports", out / "reports", ignore=shutil.ignore_patterns("share")
-    )
-    run = share(data, out)
+    run, out = share_with_units_edited(shared, tmp_path, "Phòng Nội vụ", "Phòng Nội vụ mới")
     assert run.returncode == 1
     assert "make reports YEAR=2018" in run.stderr and "scores.csv" in run.stderr
     assert not (out / "reports" / "share").exists()

@@ -34,11 +34,8 @@ def print_css() -> str:
     faces are found through fontconfig (``isolate_fontconfig``), not ``@font-face``, which
     would make WeasyPrint copy them into a temporary folder that a killed build leaves."""
     family = f'font-family: "{FAMILY}" !important;'
-    margins = " ".join(
-        f"@{box} {{ {family} }}"
-        for box in ("top-left", "top-center", "top-right", "bottom-left", "bottom-center")
-        + ("bottom-right",)
-    )
+    boxes = ("top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")
+    margins = " ".join(f"@{box} {{ {family} }}" for box in boxes)
     return f"html, html * {{ {family} }}\n@page {{ {family} {margins} }}\n"
 
 

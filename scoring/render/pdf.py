@@ -14,15 +14,12 @@ import hashlib
 import logging
 from pathlib import Path
 
+import weasyprint
+from weasyprint.text import ffi as _weasyprint_ffi
+
 from scoring import fonts
+from scoring.errors import ScoringError
 from scoring.io import atomic_path
-
-fonts.isolate_fontconfig()
-
-import weasyprint  # noqa: E402
-from weasyprint.text import ffi as _weasyprint_ffi  # noqa: E402
-
-from scoring.errors import ScoringError  # noqa: E402
 
 
 def _check_subsetter() -> None:
