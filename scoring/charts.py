@@ -79,6 +79,40 @@ def groups_against_max(
     return to_png(fig)
 
 
+def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: str = "vi") -> bytes:
+    """A small figure of the robustness analysis: the share of runs at each rank, the
+    unit's rank in black, the others grey, and the 90 % interval as a bracket above.
+    Grey levels and a bracket, no colour: it reads printed in black and white."""
+    _ = translator(lang)
+    fig = Figure(figsize=(6.2, 1.55))
+    ax = fig.subplots()
+    xs = list(range(1, len(shares) + 1))
+    colours = ["#212121" if x == rank else "#bdbdbd" for x in xs]
+    ax.bar(xs, [v * 100 for v in shares], color=colours, edgecolor="#616161", linewidth=0.4)
+    top = max(shares, default=0) * 100 * 1.35 or 1.0
+    ax.plot([low - 0.4, high + 0.4], [top * 0.9] * 2, color="#212121", linewidth=1.2)
+    for x in (low - 0.4, high + 0.4):
+        ax.plot([x, x], [top * 0.9, top * 0.8], color="#212121", linewidth=1.2)
+    ax.text(
+        (low + high) / 2,
+        top * 0.93,
+        _("90% số lần chạy"),
+        ha="center",
+        va="bottom",
+        fontsize=7.5,
+    )
+    ax.set_ylim(0, top * 1.12)
+    ax.set_yticks([t for t in (0, 25, 50, 75, 100) if t <= top])
+    ax.set_xticks(xs, [str(x) for x in xs], fontsize=7)
+    ax.set_xlim(0.4, len(shares) + 0.6)
+    ax.set_xlabel(_("Hạng trong các lần chạy (màu đen: hạng của đơn vị)"), fontsize=8)
+    ax.set_ylabel(_("% số lần"), fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return to_png(fig)
+
+
 def subgroups_against_peers(
     labels: Sequence[str],
     unit_pct: Sequence[float],
@@ -158,12 +192,22 @@ def totals_by_band(
     maximum: float,
     rows_per_figure: int = ROWS_PER_FIGURE,
     lang: str = "vi",
+    labels: Sequence[str] | None = None,
+    axis: str | None = None,
 ) -> list[bytes]:
     """The ranking as horizontal bars, best at the top, coloured and hatched by band.
 
+    ``totals`` are what the level is ranked on (percent of the applicable maximum, or raw
+    totals), so the bars' order is the ranks' order; ``labels`` are the texts printed at
+    the bars' ends and ``axis`` the axis title (default: points out of ``maximum``).
     One figure per ``rows_per_figure`` units, all on the same scale and with the same
     legend (every band of the level), so the pages read as one chart.
     """
+    _ = translator(lang)
+    if labels is None:
+        labels = [numfmt.points(t, lang) for t in totals]
+    if axis is None:
+        axis = _("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)}
     legend = list(dict.fromkeys(bands))
     return [
         _remembered(
@@ -175,6 +219,8 @@ def totals_by_band(
             legend,
             maximum,
             lang,
+            [labels[i] for i in rows],
+            axis,
         )
         for rows in _pages(len(names), rows_per_figure)
     ]
@@ -187,6 +233,8 @@ def _bars_page(
     legend: list[str],
     maximum: float,
     lang: str,
+    labels: list[str],
+    axis: str,
 ) -> bytes:
     _ = translator(lang)
     fig = Figure(figsize=(7, ROW_HEIGHT * len(names) + 1.0))
@@ -205,12 +253,12 @@ def _bars_page(
                 edgecolor="#37474f",
                 linewidth=0.5,
             )
-    for y, total in zip(ys, totals, strict=True):
-        ax.text(total, y, f" {numfmt.points(total, lang)}", va="center", fontsize=7.5)
+    for y, total, label in zip(ys, totals, labels, strict=True):
+        ax.text(total, y, f" {label}", va="center", fontsize=7.5)
     ax.set_yticks(ys, names, fontsize=7.5)
     ax.set_ylim(-0.6, len(names) - 0.4)
     ax.set_xlim(0, maximum * 1.12)
-    ax.set_xlabel(_("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)})
+    ax.set_xlabel(axis)
     handles = [
         Rectangle((0, 0), 1, 1, color=band_style(b)[0], hatch=band_style(b)[1], ec="#37474f")
         for b in legend

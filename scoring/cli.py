@@ -148,7 +148,7 @@ def cmd_share(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from scoring.render.index import write_index
 
-    write_index(Path(args.reports), args.lang)
+    write_index(Path(args.reports), args.lang, Path(args.data))
     return 0
 
 

@@ -139,6 +139,9 @@ class Node(_Strict):
 class Band(_Strict):
     name: str
     min_percent: float = Field(ge=0, le=100)
+    # true: the threshold is inferred or reconstructed, not read in a published text;
+    # every report then says so (``CriteriaYear.inferred_bands``)
+    inferred: bool = False
 
 
 class Robustness(_Strict):
@@ -197,6 +200,16 @@ class CriteriaSet:
             f"max {self.max:g}, {len(self.criteria())} criteria)"
         )
 
+    def reconstructed_groups(self) -> list[str]:
+        """Codes of the groups holding any node marked ``reconstructed: true`` (the group
+        itself or below): what a report's source notice names."""
+        return [g.code for g in self.groups if any(n.reconstructed for n in g.walk())]
+
+    def reconstructed_count(self) -> tuple[int, int]:
+        """How many nodes are marked reconstructed, of how many."""
+        nodes = list(self.walk())
+        return sum(1 for n in nodes if n.reconstructed), len(nodes)
+
     def walk(self) -> Iterator[Node]:
         for group in self.groups:
             yield from group.walk()
@@ -224,6 +237,10 @@ class CriteriaYear:
                 f"(cần tệp data/criteria/{self.year}/{level}.yaml)"
             )
         return self.levels[level]
+
+    def inferred_bands(self) -> list[str]:
+        """Names of the bands whose threshold is inferred (``inferred: true``)."""
+        return [b.name for b in self.bands if b.inferred]
 
     def band(self, percent: float) -> str:
         for band in self.bands:

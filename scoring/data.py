@@ -107,7 +107,7 @@ def totals_frame(result: YearResult) -> pd.DataFrame:
                 off.percent,
                 result.band(unit.id),
                 result.ranks[unit.id],
-                len(result.peer_ids(unit.id)),
+                result.peer_count(unit.id),
                 verified,
             ]
         )

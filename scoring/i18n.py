@@ -32,6 +32,121 @@ EN: dict[str, str] = {
     "Không áp dụng": "Not applicable",
     "Có": "Yes",
     "Không": "No",
+    # issue 12: units without a form, source notice, leaders' summary, robustness figure
+    "Chưa nộp phiếu": "No form sent",
+    "Không xếp hạng": "Not ranked",
+    "Lý do": "Reason",
+    "Tổng số": "Total",
+    "tái dựng": "reconstructed",
+    "% số lần": "% of runs",
+    "90% số lần chạy": "90% of runs",
+    "Hạng trong các lần chạy (màu đen: hạng của đơn vị)": (
+        "Rank in the runs (black: the unit's rank)"
+    ),
+    "Chưa nộp phiếu, không xếp hạng (theo bands.yaml: missing: exclude): %(names)s.": (
+        "No form sent, not ranked (bands.yaml: missing: exclude): %(names)s."
+    ),
+    "Số đơn vị được đánh giá: %(n)s (%(sent)s đã nộp phiếu và được xếp hạng; %(missing)s "
+    "chưa nộp phiếu, không xếp hạng).": (
+        "Units assessed: %(n)s (%(sent)s sent their form and are ranked; %(missing)s sent "
+        "none and are not ranked)."
+    ),
+    "Số đơn vị được đánh giá: %(n)s (%(sent)s đã nộp phiếu; %(missing)s chưa nộp phiếu, xếp "
+    "cuối với 0 điểm).": (
+        "Units assessed: %(n)s (%(sent)s sent their form; %(missing)s sent none and are "
+        "ranked last with 0 points)."
+    ),
+    "Số đơn vị được đánh giá: %(n)s, đều đã nộp phiếu.": (
+        "Units assessed: %(n)s, all of which sent their form."
+    ),
+    "Điểm trung bình của các đơn vị đã nộp phiếu %(mean)s (%(mean_pct)s), cao nhất %(high)s, "
+    "thấp nhất %(low)s.": (
+        "Mean score of the units that sent a form %(mean)s (%(mean_pct)s), highest %(high)s, "
+        "lowest %(low)s."
+    ),
+    "Điểm tối đa của một đơn vị nhỏ hơn %(max)s khi có tiêu chí không áp dụng với đơn vị; tỷ "
+    "lệ tính trên điểm tối đa áp dụng.": (
+        "A unit's maximum is below %(max)s when some criteria do not apply to it; percentages "
+        "are of the applicable maximum."
+    ),
+    "Tỷ lệ điểm đạt trên điểm tối đa áp dụng (%), căn cứ xếp hạng": (
+        "Percent of the applicable maximum (%), what the ranks are based on"
+    ),
+    "Đơn vị không nộp phiếu được ghi trong bảng với 0 điểm và xếp cuối.": (
+        "Units that sent no form are listed with 0 points and ranked last."
+    ),
+    "Đơn vị không nộp phiếu không được xếp hạng; tên các đơn vị này ghi dưới bảng của cấp.": (
+        "Units that sent no form are not ranked; they are named under their level's table."
+    ),
+    "Đến ngày lập báo cáo (%(date)s), cơ quan đánh giá chưa nhận được phiếu tự đánh giá năm "
+    "%(year)s của đơn vị (tệp %(file)s).": (
+        "By the date of this report (%(date)s), the assessing office had not received the "
+        "unit's self-assessment form for %(year)s (file %(file)s)."
+    ),
+    "Theo quy định xếp hạng năm %(year)s, đơn vị không nộp phiếu không được xếp hạng; "
+    "%(peers)s đơn vị đã nộp phiếu của %(level)s được xếp hạng.": (
+        "Under the ranking rules of %(year)s, a unit that sent no form is not ranked; the "
+        "%(peers)s units of the %(level)s that sent theirs are ranked."
+    ),
+    "Theo quy định xếp hạng năm %(year)s, đơn vị không nộp phiếu được ghi 0 điểm và xếp cuối "
+    "%(level)s, cùng hạng với %(others)s đơn vị khác chưa nộp phiếu.": (
+        "Under the ranking rules of %(year)s, a unit that sent no form gets 0 points and is "
+        "ranked last at the %(level)s, tied with %(others)s other units that sent none."
+    ),
+    "Theo quy định xếp hạng năm %(year)s, đơn vị không nộp phiếu được ghi 0 điểm và xếp cuối "
+    "%(level)s.": (
+        "Under the ranking rules of %(year)s, a unit that sent no form gets 0 points and is "
+        "ranked last at the %(level)s."
+    ),
+    "Khi đơn vị gửi phiếu, báo cáo được lập lại với điểm của đơn vị.": (
+        "When the unit sends its form, this report is rebuilt with its scores."
+    ),
+    "Năm %(year)s đơn vị cũng chưa nộp phiếu.": "In %(year)s the unit sent no form either.",
+    "Năm %(year)s: %(total)s/%(max)s điểm, hạng %(rank)s/%(peers)s, xếp loại %(band)s "
+    "(%(basis)s).": (
+        "%(year)s: %(total)s/%(max)s points, rank %(rank)s/%(peers)s, band %(band)s (%(basis)s)."
+    ),
+    "điểm thẩm định": "verified score",
+    "điểm tự đánh giá, chưa thẩm định": "self-assessed, not verified",
+    "Lưu ý về nguồn:": "About the sources:",
+    "Một phần bộ tiêu chí năm %(year)s là tái dựng, chưa đối chiếu với văn bản gốc:": (
+        "Part of the %(year)s criteria is a reconstruction, not yet checked against the "
+        "original text:"
+    ),
+    "%(level)s %(n)s/%(total)s mục, trong các nhóm %(groups)s": (
+        "%(level)s %(n)s/%(total)s items, in groups %(groups)s"
+    ),
+    "Ngưỡng xếp loại %(bands)s là suy luận, chưa có văn bản công bố.": (
+        "The thresholds of the bands %(bands)s are inferred, not published."
+    ),
+    "Trong bảng điểm chi tiết, mục tái dựng được đánh dấu ◊.": (
+        "In the detailed table, reconstructed items are marked ◊."
+    ),
+    "Điểm, xếp loại và thứ hạng tính theo các phần này là kết quả tham khảo, có thể thay đổi "
+    "khi có văn bản chính thức.": (
+        "Scores, bands and ranks that rest on these parts are indicative and may change once "
+        "the official text is available."
+    ),
+    "Tóm tắt kết quả xếp hạng chính quyền điện tử năm %(year)s": (
+        "E-government ranking %(year)s: summary"
+    ),
+    "Số đơn vị theo xếp loại": "Units per band",
+    "Năm tiêu chí yếu nhất toàn thành phố": "The five weakest criteria city-wide",
+    "Tỷ lệ trung bình": "Mean percent",
+    "Thay đổi so với năm %(year)s": "Change since %(year)s",
+    "Không có dữ liệu năm %(year)s để so sánh.": "No data for %(year)s to compare with.",
+    "Tăng nhiều nhất": "Most improved",
+    "Giảm nhiều nhất": "Most declined",
+    "Tỷ lệ điểm đạt trên điểm tối đa áp dụng của mỗi năm, theo bộ tiêu chí của năm đó.": (
+        "Percent of each year's applicable maximum, under that year's criteria set."
+    ),
+    "Đơn vị cần quan tâm": "Units needing attention",
+    "Xếp loại %(band)s": "Band %(band)s",
+    "năm trước: %(band)s": "last year: %(band)s",
+    "Tụt xếp loại: %(before)s → %(now)s": "Band lost: %(before)s → %(now)s",
+    "Không có đơn vị nào xếp loại thấp nhất, tụt xếp loại hay chưa nộp phiếu.": (
+        "No unit is in the lowest band, lost a band or sent no form."
+    ),
     # unit report: header
     "ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ · ĐÁNH GIÁ, XẾP HẠNG CHÍNH QUYỀN ĐIỆN TỬ": (
         "UONG BI CITY PEOPLE'S COMMITTEE · E-GOVERNMENT ASSESSMENT AND RANKING"

@@ -52,8 +52,12 @@ def year(data: Path, value: object) -> int:
     return number
 
 
-def unit_id(value: object, known: Iterable[str], year: int) -> str:
-    """``value`` as one of the ``known`` unit ids of ``year`` (ints matched by their digits)."""
+def unit_id(
+    value: object, known: Iterable[str], year: int, hint: str = "", missing: bool = False
+) -> str:
+    """``value`` as one of the ``known`` unit ids of ``year`` (ints matched by their digits):
+    units with scores, or (``missing``) units that sent no form; ``hint`` ends the error:
+    where a unit that is not among them may be found."""
     ids = sorted(known)
     text = str(value).strip()
     if text in ids:
@@ -63,6 +67,8 @@ def unit_id(value: object, known: Iterable[str], year: int) -> str:
         if len(same) == 1:
             return same[0]
     listed = ", ".join(ids[:40]) + (" ..." if len(ids) > 40 else "")
+    what = "chưa nộp phiếu" if missing else "có điểm"
     raise ScoringError(
-        f"Đơn vị '{value}' không có điểm năm {year}; các mã đơn vị có điểm: {listed or 'không có'}"
+        f"Đơn vị '{value}' không thuộc các đơn vị {what} năm {year}; các mã đơn vị {what}: "
+        f"{listed or 'không có'}" + (f". {hint}" if hint else "")
     )

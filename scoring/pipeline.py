@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scoring import snapshot
-from scoring.criteria import CriteriaYear, load_year
+from scoring.criteria import LEVELS, CriteriaYear, load_year
 from scoring.errors import ScoringError
 from scoring.io import write_bytes
 from scoring.ranking import points_to_next_rank, rank_map
@@ -83,6 +83,9 @@ class YearResult:
     official: dict[str, UnitScore]
     ranks: dict[str, int]
     peers: dict[str, list[str]]  # level -> unit ids scored at that level
+    # level -> ids of units valid in the year that sent no form (ranked last with 0 points
+    # unless bands.yaml says ``missing: exclude``)
+    missing: dict[str, list[str]] = field(default_factory=dict)
     _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -98,6 +101,39 @@ class YearResult:
 
     def unit(self, unit_id: str) -> Unit:
         return self.inputs.units_by_id[unit_id]
+
+    def levels(self) -> list[str]:
+        """Levels with any unit assessed this year, the city first (``LEVELS``' order)."""
+        found = set(self.peers) | set(self.missing)
+        return [lv for lv in LEVELS if lv in found]
+
+    def is_missing(self, unit_id: str) -> bool:
+        """True for a unit valid in the year that sent no form."""
+        return unit_id in self.missing.get(self.unit(unit_id).level, ())
+
+    def status(self, unit_id: str) -> str:
+        """``submitted`` or ``missing``: the ``status`` column of scores.csv."""
+        return "missing" if self.is_missing(unit_id) else "submitted"
+
+    @property
+    def ranks_missing(self) -> bool:
+        """Whether units without a form are ranked (last, with 0 points): bands.yaml's
+        ``missing: rank_last``, the default."""
+        return self.inputs.criteria.ranking.missing == "rank_last"
+
+    def ranked_ids(self, level: str) -> list[str]:
+        """The units ranked at a level: those scored, then those without a form unless
+        they are excluded."""
+        missing = self.missing.get(level, []) if self.ranks_missing else []
+        return [*self.peers.get(level, []), *missing]
+
+    def assessed_ids(self, level: str) -> list[str]:
+        """Every unit of the level valid in the year: scored first, then without a form."""
+        return [*self.peers.get(level, []), *self.missing.get(level, [])]
+
+    def peer_count(self, unit_id: str) -> int:
+        """The "n" of "Hạng r/n": how many units are ranked at the unit's level."""
+        return len(self.ranked_ids(self.unit(unit_id).level))
 
     def band(self, unit_id: str) -> str:
         return self.inputs.criteria.band(self.official[unit_id].percent)
@@ -175,6 +211,12 @@ class YearResult:
     def scored_units(self) -> Iterator[Unit]:
         for level_ids in self.peers.values():
             for uid in level_ids:
+                yield self.unit(uid)
+
+    def missing_units(self) -> Iterator[Unit]:
+        """Units valid in the year that sent no form, level by level."""
+        for level in self.levels():
+            for uid in self.missing.get(level, []):
                 yield self.unit(uid)
 
     def table(self) -> pd.DataFrame:
@@ -303,7 +345,21 @@ def score(inputs: YearInputs) -> YearResult:
         official |= level_official
         ranks |= rank_map({u: rank_value(inputs, level_official[u]) for u in subs})
         peers[level] = list(subs)
-    return YearResult(inputs, self_scores, verified_scores, official, ranks, peers)
+    missing = _missing_by_level(inputs)
+    if inputs.criteria.ranking.missing == "rank_last":
+        for level, ids in missing.items():  # all tied, after every unit that sent a form
+            ranks |= dict.fromkeys(ids, len(peers.get(level, [])) + 1)
+    return YearResult(inputs, self_scores, verified_scores, official, ranks, peers, missing)
+
+
+def _missing_by_level(inputs: YearInputs) -> dict[str, list[str]]:
+    """Units expected this year (valid, at a level with criteria) that sent no form."""
+    found: dict[str, list[str]] = {}
+    for uid in sorted(inputs.collection.missing):
+        level = inputs.units_by_id[uid].level
+        if level in inputs.criteria.levels:
+            found.setdefault(level, []).append(uid)
+    return found
 
 
 def assess(data_dir: str | Path, year: int) -> YearResult:
@@ -491,43 +547,72 @@ def _reread(last: YearInputs, folder: Path, changed: list[str]) -> YearInputs | 
 
 
 def scores_table(result: YearResult) -> pd.DataFrame:
-    rows = []
-    for unit in result.scored_units():
-        off = result.official[unit.id]
-        own = result.self_scores[unit.id]
-        row: dict[str, object] = {
-            "unit_id": unit.id,
-            "name": unit.name,
-            "level": unit.level,
-        }
-        for group in off.groups:
-            row[group.code] = group.points
-        for group in off.groups:
-            row[f"{group.code}_max"] = group.max
-        row |= {
-            "total": off.total,
-            "max": off.max,
-            "percent": off.percent,
-            "band": result.band(unit.id),
-            "rank": result.ranks[unit.id],
-            "peers": len(result.peer_ids(unit.id)),
-            "self_total": own.total,
-            "verified": result.is_verified(unit.id),
-            "verified_total": off.total if result.is_verified(unit.id) else None,
-            "difference": off.total - own.total if result.is_verified(unit.id) else None,
-            "status": "submitted",
-        }
-        robust = result.robustness(unit.level).units[unit.id]
-        row |= {
-            "rank_p05": robust.rank_p05,
-            "rank_median": robust.rank_median,
-            "rank_p95": robust.rank_p95,
-            "band_stability": round(robust.band_stability, 4),
-        }
-        rows.append(row)
+    """One row per unit assessed: scored ones level by level, then those without a form
+    (``status`` missing: 0 points of the level's full maximum, no band; ranked last, or
+    without a rank when bands.yaml says ``missing: exclude``)."""
     import pandas as pd
 
-    return pd.DataFrame(rows)
+    rows = [_score_row(result, unit) for unit in result.scored_units()]
+    rows += [_missing_row(result, unit) for unit in result.missing_units()]
+    table = pd.DataFrame(rows)
+    for column in ("rank", "rank_p05", "rank_median", "rank_p95"):
+        if column in table:
+            table[column] = table[column].astype("Int64")  # blank, not "8.0", when unranked
+    return table
+
+
+def _score_row(result: YearResult, unit: Unit) -> dict[str, object]:
+    off = result.official[unit.id]
+    own = result.self_scores[unit.id]
+    row: dict[str, object] = {"unit_id": unit.id, "name": unit.name, "level": unit.level}
+    row |= {group.code: group.points for group in off.groups}
+    row |= {f"{group.code}_max": group.max for group in off.groups}
+    verified = result.is_verified(unit.id)
+    row |= {
+        "total": off.total,
+        "max": off.max,
+        "percent": off.percent,
+        "band": result.band(unit.id),
+        "rank": result.ranks[unit.id],
+        "peers": result.peer_count(unit.id),
+        "self_total": own.total,
+        "verified": verified,
+        "verified_total": off.total if verified else None,
+        "difference": off.total - own.total if verified else None,
+        "status": "submitted",
+    }
+    robust = result.robustness(unit.level).units[unit.id]
+    return row | {
+        "rank_p05": robust.rank_p05,
+        "rank_median": robust.rank_median,
+        "rank_p95": robust.rank_p95,
+        "band_stability": round(robust.band_stability, 4),
+    }
+
+
+def _missing_row(result: YearResult, unit: Unit) -> dict[str, object]:
+    cset = result.inputs.criteria.for_level(unit.level)
+    rank = result.ranks.get(unit.id)
+    row: dict[str, object] = {"unit_id": unit.id, "name": unit.name, "level": unit.level}
+    row |= {group.code: 0.0 for group in cset.groups}
+    row |= {f"{group.code}_max": group.max for group in cset.groups}
+    return row | {
+        "total": 0.0,
+        "max": cset.max,
+        "percent": 0.0,
+        "band": "",
+        "rank": rank,
+        "peers": result.peer_count(unit.id),
+        "self_total": None,
+        "verified": False,
+        "verified_total": None,
+        "difference": None,
+        "status": "missing",
+        "rank_p05": rank,
+        "rank_median": rank,
+        "rank_p95": rank,
+        "band_stability": None,
+    }
 
 
 def criteria_table(result: YearResult) -> pd.DataFrame:

@@ -21,6 +21,7 @@ scored year (``report.result``) makes the report depend on the whole year.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,7 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from scoring import __version__, i18n, numfmt, params, snapshot
-from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
+from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, CriteriaYear, Node
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, build_date, previous, previous_unreadable, year_result
@@ -143,6 +144,41 @@ def markdown_html(text: str) -> str:
     return str(mistune.create_markdown(escape=True, renderer=Safe(escape=True))(text))
 
 
+def source_notice(
+    criteria: CriteriaYear, levels: Iterable[str], lang: str = "vi", marked: bool = False
+) -> Fragment:
+    """The notice a reader sees when the year's criteria at ``levels`` or its band
+    thresholds are not all official: the reconstructed parts by level and group, the
+    inferred thresholds (``marked``: the report's criteria table marks the nodes). Empty
+    when the files declare everything official."""
+    _ = i18n.translator(lang)
+    sets = []
+    for level in levels:
+        cset = criteria.levels.get(level)
+        if cset is None or not cset.reconstructed_groups():
+            continue
+        count, total = cset.reconstructed_count()
+        sets.append(
+            {
+                "level": _(LEVEL_TITLES[level]),
+                "groups": cset.reconstructed_groups(),
+                "count": count,
+                "total": total,
+            }
+        )
+    bands = [_(b) for b in criteria.inferred_bands()]
+    if not sets and not bands:
+        return Fragment("")
+    return render(
+        "source_notice.html.j2",
+        lang,
+        year=criteria.year,
+        sets=sets,
+        bands=bands,
+        marked=marked and bool(sets),
+    )
+
+
 def _slug(band: str) -> str:
     return {"Tốt": "tot", "Khá": "kha", "Trung bình": "tb", "Yếu": "yeu"}.get(band, "other")
 
@@ -237,7 +273,11 @@ class UnitReport(_Speaks):
     def build(cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi") -> UnitReport:
         data = params.data_dir(data_dir)
         result = year_result(str(data), params.year(data, year))
-        unit_id = params.unit_id(unit_id, result.official, result.year)
+        hint = ""
+        if result.missing:
+            listed = ", ".join(u.id for u in result.missing_units())
+            hint = f"Đơn vị chưa nộp phiếu ({listed}): báo cáo do missing_report.ipynb lập"
+        unit_id = params.unit_id(unit_id, result.official, result.year, hint)
         report = cls(result, unit_id, i18n.check(lang))
         snapshot.record(
             "unit", result.year, unit_id, lang, data_digest=snapshot.digest(report.shown())
@@ -338,7 +378,8 @@ class UnitReport(_Speaks):
     def criteria_rows(self) -> pd.DataFrame:
         """Every node of the tree in order: ``code, name, kind`` (group, subgroup,
         criterion), ``inputs`` (what the unit reported, as shown), ``points``,
-        ``full_max``, ``applicable``.
+        ``full_max``, ``applicable``, ``reconstructed`` (the criteria file marks the node's
+        content as a reconstruction, not a published text).
         """
         values = self._result.official_values(self.unit_id)
         groups = {g.code for g in self.cset.groups}
@@ -361,9 +402,11 @@ class UnitReport(_Speaks):
                     "points": node.points,
                     "full_max": node.full_max,
                     "applicable": node.applicable,
+                    "reconstructed": bool(spec.reconstructed),
                 }
             )
-        return _frame(rows, ["code", "name", "kind", "inputs", "points", "full_max", "applicable"])
+        columns = ["code", "name", "kind", "inputs", "points", "full_max", "applicable"]
+        return _frame(rows, [*columns, "reconstructed"])
 
     def note(self) -> str | None:
         """The analysts' commentary on this unit (``data/<year>/notes/<unit_id>.md``)."""
@@ -373,19 +416,22 @@ class UnitReport(_Speaks):
 
     def header(self) -> Fragment:
         band = self._result.band(self.unit_id)
-        return self._render(
-            "unit_header.html.j2",
-            year=self._result.year,
-            unit=self.unit,
-            level_name=self.level_name,
-            cset=self.cset,
-            score=self.score,
-            band=self._(band),
-            band_slug=_slug(band),
-            rank=self._result.ranks[self.unit_id],
-            peers=len(self._result.peer_ids(self.unit_id)),
-            verified=self._result.is_verified(self.unit_id),
-            **self._rank_rule(),
+        return Fragment(
+            self._render(
+                "unit_header.html.j2",
+                year=self._result.year,
+                unit=self.unit,
+                level_name=self.level_name,
+                cset=self.cset,
+                score=self.score,
+                band=self._(band),
+                band_slug=_slug(band),
+                rank=self._result.ranks[self.unit_id],
+                peers=self._result.peer_count(self.unit_id),
+                verified=self._result.is_verified(self.unit_id),
+                **self._rank_rule(),
+            )
+            + source_notice(self._result.inputs.criteria, [self.unit.level], self.lang, marked=True)
         )
 
     def _rank_rule(self) -> dict[str, object]:
@@ -399,6 +445,24 @@ class UnitReport(_Speaks):
             "spread": analysis.weight_spread,
             "offsets": len(analysis.offsets),
         }
+
+    def robustness_chart(self) -> Png | Fragment:
+        """The small figure of the rank's robustness: share of runs at each rank; nothing
+        for a unit alone at its level."""
+        robust = self._result.robustness(self.unit.level).units[self.unit_id]
+        if len(robust.rank_share) < 2:
+            return Fragment("")
+        from scoring import charts
+
+        return Png(
+            charts.rank_spread(
+                robust.rank_share,
+                self._result.ranks[self.unit_id],
+                robust.rank_p05,
+                robust.rank_p95,
+                lang=self.lang,
+            )
+        )
 
     def groups_chart(self, groups: pd.DataFrame | None = None) -> Png:
         """Each group's points over its maximum (``groups``: a frame like ``groups()``)."""
@@ -534,9 +598,9 @@ class UnitReport(_Speaks):
             now=self.score,
             year=year,
             prev_rank=prev_rank,
-            prev_peers=len(prev_result.peer_ids(self.unit_id)),
+            prev_peers=prev_result.peer_count(self.unit_id),
             rank=rank,
-            peers=len(self._result.peer_ids(self.unit_id)),
+            peers=self._result.peer_count(self.unit_id),
             rank_change=rank_change,
             groups=groups,
             prev_version=prev.criteria.version,
@@ -592,7 +656,7 @@ class UnitReport(_Speaks):
                 p.total,
                 p.max,
                 prev_result.ranks[self.unit_id],
-                len(prev_result.peer_ids(self.unit_id)),
+                prev_result.peer_count(self.unit_id),
                 p.criteria.version,
                 [(g.code, g.points, g.max) for g in p.groups],
             ]
@@ -613,7 +677,7 @@ class UnitReport(_Speaks):
             "verified": result.is_verified(self.unit_id),
             "rank": [
                 result.ranks[self.unit_id],
-                len(result.peer_ids(self.unit_id)),
+                result.peer_count(self.unit_id),
                 result.band(self.unit_id),
                 repr(self._rank_rule()),
             ],
@@ -623,6 +687,7 @@ class UnitReport(_Speaks):
             "previous_unreadable": prev_result is None and previous_unreadable(result),
             "form": submission.sha256,
             "verification": result.verification_view(self.unit_id),
+            "bands": [(b.name, b.min_percent, b.inferred) for b in result.inputs.criteria.bands],
             "units": sha256_file(result.inputs.data_dir / "units.csv"),
             "date": build_date(result).isoformat(),
             "note": self._note(self.unit_id),
@@ -658,8 +723,7 @@ class RankingReport(_Speaks):
         return report
 
     def levels(self) -> list[str]:
-        order = ["district", "department", "commune"]
-        return sorted(self._result.peers, key=lambda lv: order.index(lv) if lv in order else 9)
+        return self._result.levels()
 
     def level_title(self, level: str) -> Fragment:
         cset = self._result.inputs.criteria.for_level(level)
@@ -676,51 +740,87 @@ class RankingReport(_Speaks):
                 line for lv in self.levels() for line in criteria.for_level(lv).legal_basis
             )
         )
-        return self._render(
-            "ranking_header.html.j2",
-            year=self._result.year,
-            sets=sets,
-            legal=legal,
-            bands=criteria.bands,
-            rank_by=criteria.ranking.rank_by,
+        return Fragment(
+            self._render(
+                "ranking_header.html.j2",
+                year=self._result.year,
+                sets=sets,
+                legal=legal,
+                bands=criteria.bands,
+                rank_by=criteria.ranking.rank_by,
+                missing=criteria.ranking.missing,
+            )
+            + source_notice(criteria, self.levels(), self.lang)
         )
 
     def _rows(self, level: str) -> list[dict[str, object]]:
+        """The level's ranked units, best first (those without a form last, when ranked)."""
+        result = self._result
+        rows = [self._scored_row(uid) for uid in result.peers.get(level, [])]
+        rows.sort(key=lambda r: (r["rank"], r["name"]))  # type: ignore[arg-type, return-value]
+        if result.ranks_missing:
+            rows += [self._missing_row(uid) for uid in result.missing.get(level, [])]
+        return rows
+
+    def _change(self, uid: str) -> str:
         prev = previous(self._result)
-        robust = self._result.robustness(level)
-        rows = []
-        for uid in self._result.peers[level]:
-            score = self._result.official[uid]
-            band = self._result.band(uid)
-            change = "–"
-            if prev is not None and uid in prev.ranks:
-                moved = prev.ranks[uid] - self._result.ranks[uid]
-                change = "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
-            rows.append(
-                {
-                    "unit_id": uid,
-                    "name": self._result.unit(uid).name,
-                    "rank": self._result.ranks[uid],
-                    "total": score.total,
-                    "max": score.max,
-                    "percent": score.percent,
-                    "band": band,
-                    "band_slug": _slug(band),
-                    "change": change,
-                    "verified": self._result.is_verified(uid),
-                    "rank_p05": robust.units[uid].rank_p05,
-                    "rank_median": robust.units[uid].rank_median,
-                    "rank_p95": robust.units[uid].rank_p95,
-                    "band_stability": robust.units[uid].band_stability,
-                    "groups": {g.code: g.points for g in score.groups},
-                }
-            )
-        return sorted(rows, key=lambda r: (r["rank"], r["name"]))  # type: ignore[return-value]
+        if prev is None or prev.ranks.get(uid) is None or uid not in self._result.ranks:
+            return "–"
+        moved = prev.ranks[uid] - self._result.ranks[uid]
+        return "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
+
+    def _scored_row(self, uid: str) -> dict[str, object]:
+        result = self._result
+        score = result.official[uid]
+        band = result.band(uid)
+        robust = result.robustness(result.unit(uid).level).units[uid]
+        return {
+            "unit_id": uid,
+            "name": result.unit(uid).name,
+            "rank": result.ranks[uid],
+            "total": score.total,
+            "max": score.max,
+            "percent": score.percent,
+            "band": band,
+            "band_slug": _slug(band),
+            "status": "submitted",
+            "change": self._change(uid),
+            "verified": result.is_verified(uid),
+            "rank_p05": robust.rank_p05,
+            "rank_median": robust.rank_median,
+            "rank_p95": robust.rank_p95,
+            "band_stability": robust.band_stability,
+            "groups": {g.code: g.points for g in score.groups},
+        }
+
+    def _missing_row(self, uid: str) -> dict[str, object]:
+        """A unit without a form: 0 points of the level's full maximum, ranked last."""
+        cset = self._result.inputs.criteria.for_level(self._result.unit(uid).level)
+        rank = self._result.ranks.get(uid)
+        return {
+            "unit_id": uid,
+            "name": self._result.unit(uid).name,
+            "rank": rank,
+            "total": 0.0,
+            "max": cset.max,
+            "percent": 0.0,
+            "band": "",
+            "band_slug": "missing",
+            "status": "missing",
+            "change": self._change(uid),
+            "verified": False,
+            "rank_p05": rank,
+            "rank_median": rank,
+            "rank_p95": rank,
+            "band_stability": None,
+            "groups": {g.code: 0.0 for g in cset.groups},
+        }
 
     def rows(self, level: str) -> pd.DataFrame:
         """The level's ranking, best first: ``unit_id, name, rank, total, max, percent,
-        band, change`` (against last year: "↑2", "=", "–"), ``verified`` and one column
-        per group's points.
+        band, status`` ("submitted"; "missing" for a unit without a form, ranked last with
+        0 points unless bands.yaml excludes it), ``change`` (against last year: "↑2", "=",
+        "–"), ``verified``, the rank's 90 % range and one column per group's points.
         """
         import pandas as pd
 
@@ -732,6 +832,13 @@ class RankingReport(_Speaks):
             frame[code] = [r["groups"].get(code) for r in rows]  # type: ignore[attr-defined]
         return frame
 
+    def excluded(self, level: str) -> list[str]:
+        """Names of the level's units without a form left out of the ranks
+        (``missing: exclude`` in bands.yaml); empty when they are ranked last."""
+        if self._result.ranks_missing:
+            return []
+        return [self._result.unit(u).name for u in self._result.missing.get(level, [])]
+
     def _group_codes(self, level: str) -> list[str]:
         return [g.code for g in self._result.inputs.criteria.for_level(level).groups]
 
@@ -740,46 +847,72 @@ class RankingReport(_Speaks):
         groups = self._group_codes(level)
         records = _records(self.rows(level) if rows is None else rows)
         for r in records:
-            r["band_slug"] = _slug(str(r["band"]))
+            r["band_slug"] = _slug(str(r["band"])) if r.get("status") != "missing" else "missing"
             r["groups"] = {code: r.get(code) for code in groups}
-        totals = [float(r["total"]) for r in records]  # type: ignore[arg-type]
-        pcts = [float(r["percent"]) for r in records]  # type: ignore[arg-type]
+        sent = [r for r in records if r.get("status") != "missing"]
+        full_max = self._result.inputs.criteria.for_level(level).max
+        totals = [float(r["total"]) for r in sent]  # type: ignore[arg-type]
+        pcts = [float(r["percent"]) for r in sent]  # type: ignore[arg-type]
         counts = {b.name: 0 for b in self._result.inputs.criteria.bands}
-        for r in records:
+        for r in sent:
             counts[str(r["band"])] += 1
         return self._render(
             "level_table.html.j2",
             rows=records,
             groups=groups,
+            sent=len(sent),
+            missing=len(records) - len(sent),
+            excluded=self.excluded(level),
+            reduced=any(float(r["max"]) < full_max - 1e-9 for r in sent),  # type: ignore[arg-type]
+            full_max=full_max,
             mean=sum(totals) / len(totals) if totals else 0.0,
             mean_pct=sum(pcts) / len(pcts) if pcts else 0.0,
             high=max(totals, default=0.0),
             low=min(totals, default=0.0),
             band_counts=list(counts.items()),
             shifts=list(self._result.robustness(level).group_shift.items()),
-            unverified=any(not r["verified"] for r in records),
+            unverified=any(not r["verified"] and r.get("status") != "missing" for r in records),
         )
 
     def chart(self, level: str) -> list[Png]:
-        """The level's totals as bars, one figure per page of units."""
+        """What the level is ranked on as bars (percent of the applicable maximum, or the
+        total with ``rank_by: total``), best first, one figure per page of units."""
         rows = self._rows(level)
         cset = self._result.inputs.criteria.for_level(level)
+        by_total = self._result.inputs.criteria.ranking.rank_by == "total"
         from scoring import charts
 
+        labels = [self._bar_label(r, by_total) for r in rows]
+        axis = None
+        if not by_total:
+            axis = self._("Tỷ lệ điểm đạt trên điểm tối đa áp dụng (%), căn cứ xếp hạng")
         return [
             Png(png)
             for png in charts.totals_by_band(
                 [str(r["name"]) for r in rows],
-                [float(r["total"]) for r in rows],  # type: ignore[arg-type]
-                [str(r["band"]) for r in rows],
-                cset.max,
+                [float(r["total" if by_total else "percent"]) for r in rows],  # type: ignore[arg-type]
+                [str(r["band"]) or self._("Chưa nộp phiếu") for r in rows],
+                cset.max if by_total else 100.0,
                 lang=self.lang,
+                labels=labels,
+                axis=axis,
             )
         ]
 
+    def _bar_label(self, row: dict[str, object], by_total: bool) -> str:
+        """ "150,77/170" at a bar's end, with the percent the rank is on when it is."""
+        if row["status"] == "missing":
+            return self._("Chưa nộp phiếu")
+        total, top = float(row["total"]), float(row["max"])  # type: ignore[arg-type]
+        text = f"{numfmt.points(total, self.lang)}/{numfmt.maximum(top, self.lang)}"
+        if by_total:
+            return text
+        return f"{text} · {numfmt.percent(float(row['percent']), lang=self.lang)}"  # type: ignore[arg-type]
+
     def heatmap(self, level: str) -> list[Png]:
-        """Units × sub-groups in percent of maximum, one figure per page of units."""
-        rows = self._rows(level)
+        """Units × sub-groups in percent of maximum, one figure per page of units (units
+        that sent a form)."""
+        rows = [r for r in self._rows(level) if r["status"] != "missing"]
         cset = self._result.inputs.criteria.for_level(level)
         subs = [s.code for g in cset.groups for s in g.children if not s.is_criterion]
         grid = []
@@ -790,6 +923,33 @@ class RankingReport(_Speaks):
 
         names = [str(r["name"]) for r in rows]
         return [Png(png) for png in charts.heatmap(names, subs, grid, lang=self.lang)]
+
+    def _summary_data(self) -> dict[str, object]:
+        from scoring import summary
+
+        prev = previous(self._result)
+        return {
+            "counts": summary.band_counts(self._result),
+            "weakest": summary.weakest_criteria(self._result),
+            "movers": summary.movers(self._result, prev),
+            "attention": summary.attention(self._result, prev),
+            "prev_year": prev.year if prev is not None else None,
+        }
+
+    def summary(self) -> Fragment:
+        """The first page for leaders: units per band and level, the five weakest criteria
+        city-wide, the units that moved most since last year, the units needing attention."""
+        data = self._summary_data()
+        level_names = {lv: self._(LEVEL_TITLES[lv]) for lv in LEVEL_TITLES}
+        criteria = self._result.inputs.criteria
+        return self._render(
+            "summary.html.j2",
+            year=self._result.year,
+            bands=[b.name for b in criteria.bands],
+            levels=level_names,
+            notice=source_notice(criteria, self.levels(), self.lang),
+            **data,
+        )
 
     def submissions(self) -> Fragment:
         coll = self._result.inputs.collection
@@ -822,6 +982,10 @@ class RankingReport(_Speaks):
         """Everything the ranking's helpers can show, as plain data (its read's digest)."""
         result = self._result
         prev = previous(result)
+
+        def prev_rank(uid: str) -> int | None:
+            return prev.ranks.get(uid) if prev is not None else None
+
         units = []
         for uid in sorted(result.official):
             score = result.official[uid]
@@ -838,19 +1002,25 @@ class RankingReport(_Speaks):
                         for n in score.nodes()
                         if not n.is_criterion
                     ],
-                    prev.ranks.get(uid) if prev is not None else None,
+                    prev_rank(uid),
                 ]
             )
         criteria = result.inputs.criteria
         return {
             "lang": self.lang,
             "units": units,
+            "missing": [
+                (uid, result.unit(uid).name, lv, result.ranks.get(uid), prev_rank(uid))
+                for lv in result.levels()
+                for uid in result.missing.get(lv, [])
+            ],
             "criteria": [
                 (lv, c.fingerprint, c.title, c.version, list(c.legal_basis), c.max)
                 for lv, c in sorted(criteria.levels.items())
             ],
-            "bands": [(b.name, b.min_percent) for b in criteria.bands],
+            "bands": [(b.name, b.min_percent, b.inferred) for b in criteria.bands],
             "ranking": repr(criteria.ranking),
+            "summary": self._summary_data(),
             "robustness": [repr(vars(result.robustness(level))) for level in sorted(result.peers)],
             "names": sorted((u.id, u.name) for u in result.inputs.units),
             "submissions": result.inputs.collection.summary(),

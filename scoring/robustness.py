@@ -41,6 +41,8 @@ class UnitRobustness:
     rank_median: int
     rank_p95: int
     band_stability: float  # share of runs (0-1) in which the unit keeps its band
+    # share of runs (0-1) at each rank 1..n: the unit report's small figure
+    rank_share: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,15 @@ def analyse(
     base_band = _band_index(base_percent[0], bands)
     kept = (_band_index(percent, bands) == base_band[None]).mean(axis=0)
     low, mid, high = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
+    shares = [np.bincount(ranks[:, i] - 1, minlength=len(ids)) / runs for i in range(len(ids))]
     units = {
-        uid: UnitRobustness(int(low[i]), int(mid[i]), int(high[i]), float(kept[i]))
+        uid: UnitRobustness(
+            int(low[i]),
+            int(mid[i]),
+            int(high[i]),
+            float(kept[i]),
+            tuple(round(float(x), 4) for x in shares[i]),
+        )
         for i, uid in enumerate(ids)
     }
     return LevelRobustness(

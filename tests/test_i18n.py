@@ -11,7 +11,7 @@ from helpers import build as build_into
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from scoring import charts, i18n, numfmt, report
+from scoring import charts, i18n, missing_report, numfmt, report
 from scoring.criteria import LEVEL_NAMES_VI
 from scoring.render import build, html
 from scoring.render.assets import TEMPLATES
@@ -74,7 +74,7 @@ def test_every_text_shown_has_an_english_translation():
     texts = (
         template_texts(report)
         | file_template_texts(*Path(str(TEMPLATES)).rglob("*.j2"))
-        | python_texts(report, charts, build, html)
+        | python_texts(report, missing_report, charts, build, html)
         | set(report.UNIT_SECTIONS.values())
         | set(report.RankingReport.SECTIONS.values())
         | set(report.LEVEL_TITLES.values())

@@ -194,10 +194,11 @@ def make_tasks(
     environment = os.environ.get("SOURCE_DATE_EPOCH", "")
 
     def task(name: str, notebook: str, params: dict[str, object], title: str) -> Task:
-        static = _key(code, (paths.notebooks / notebook).read_bytes(), params, title, environment)
+        source = notebook_path(paths, notebook)
+        static = _key(code, source.read_bytes(), params, title, environment)
         reads = state.get(name, {}).get("reads", {})
         key = task_key(static, reads, digests) if isinstance(reads, dict) else ""
-        return _task(paths, name, notebook, params, title, key, static, snapshot_file)
+        return _task(paths, name, source, params, title, key, static, snapshot_file)
 
     # The ranking first: it is the longest task, and a worker should not start it last.
     tasks = [
@@ -218,13 +219,30 @@ def make_tasks(
                 % {"name": unit.name, "year": paths.year},
             )
         )
+    for unit in result.missing_units():  # a short report: no form arrived
+        tasks.append(
+            task(
+                unit.id,
+                "missing_report.ipynb",
+                {"unit_id": unit.id, "lang": lang},
+                _("%(name)s – Chính quyền điện tử năm %(year)s")
+                % {"name": unit.name, "year": paths.year},
+            )
+        )
     return tasks
+
+
+def notebook_path(paths: Paths, notebook: str) -> Path:
+    """A report notebook: the analyst's copy (``--notebooks``) when it has one, else ours
+    (a folder copied before missing_report.ipynb existed still builds)."""
+    own = paths.notebooks / notebook
+    return own if own.is_file() else NOTEBOOKS / notebook
 
 
 def _task(
     paths: Paths,
     name: str,
-    notebook: str,
+    notebook: Path,
     params: dict[str, object],
     title: str,
     key: str,
@@ -236,7 +254,7 @@ def _task(
     out = paths.year_reports if name == "ranking" else paths.year_reports / "units"
     return Task(
         name=name,
-        notebook=str(paths.notebooks / notebook),
+        notebook=str(notebook),
         parameters={**params, "year": paths.year, "data_dir": str(paths.data.resolve())},
         executed=str(paths.year_build / "notebooks" / f"{name}.ipynb"),
         html=str(out / f"{name}.html"),
@@ -267,7 +285,7 @@ def write_ranking_xlsx(
     wb = Workbook()
     wb.remove(wb.active)
     for level in ["district", "department", "commune"]:
-        rows = scores[scores["level"] == level].sort_values(["rank", "name"])
+        rows = scores[scores["level"] == level].sort_values(["rank", "name"], na_position="last")
         if rows.empty:
             continue
         groups = [g.code for g in result.inputs.criteria.for_level(level).groups]
@@ -285,16 +303,16 @@ def write_ranking_xlsx(
         ]
         data = [
             [
-                int(r["rank"]),
+                None if pd.isna(r["rank"]) else int(r["rank"]),
                 r["unit_id"],
                 r["name"],
                 *[float(r[g]) for g in groups],
                 float(r["total"]),
                 float(r["max"]),
                 float(r["percent"]),
-                _(r["band"]),
+                _(r["band"]) if r["status"] == "submitted" else _("Chưa nộp phiếu"),
                 _("Có") if r["verified"] else _("Không"),
-                float(r["self_total"]),
+                None if pd.isna(r["self_total"]) else float(r["self_total"]),
             ]
             for _row, r in rows.iterrows()
         ]
@@ -556,7 +574,7 @@ def build(
             workers.close()
     if any(o.name == "ranking" and o.ok for o in outcomes):
         _prune_figures(cache, began_ns)
-    index.write_index(paths.reports, lang)
+    index.write_index(paths.reports, lang, paths.data)
     clock.lap("mục lục")
     shown = [p.format() for p in warnings] + _output_warnings(outcomes, lang)
     status = _summary(result, outcomes, skipped, lang)

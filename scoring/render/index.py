@@ -38,13 +38,29 @@ def _as_written(text: str) -> str:
     return text
 
 
-def _year_entry(folder: Path, lang: str) -> dict[str, object]:
+def _notice(data: Path | None, year: int, lang: str) -> str:
+    """The year's source notice (reconstructed criteria, inferred bands), as HTML; empty
+    when every file is official or the criteria cannot be read."""
+    if data is None:
+        return ""
+    from scoring.criteria import load_year
+    from scoring.errors import ScoringError
+    from scoring.report import source_notice
+
+    try:
+        criteria = load_year(data, year)
+    except (ScoringError, OSError):
+        return ""
+    return str(source_notice(criteria, LEVELS, lang))
+
+
+def _year_entry(folder: Path, lang: str, data: Path | None = None) -> dict[str, object]:
     with open(folder / "scores.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     _ = i18n.translator(lang)
     units = []
     order = {level: n for n, level in enumerate(LEVELS)}  # the city first, then its bodies
-    for row in sorted(rows, key=lambda r: (order.get(r["level"], 9), int(r["rank"]), r["name"])):
+    for row in sorted(rows, key=lambda r: (order.get(r["level"], 9), _rank_key(r), r["name"])):
         uid = row["unit_id"]
         units.append(
             {
@@ -52,17 +68,24 @@ def _year_entry(folder: Path, lang: str) -> dict[str, object]:
                 "name": _as_written(row["name"]),
                 "level": _(LEVEL_NAMES_VI.get(row["level"], "")),
                 "rank": row["rank"],
-                "band": _(row["band"]),
+                "band": _(row["band"]) if row.get("status") != "missing" else _("Chưa nộp phiếu"),
                 "html": _link(folder, f"units/{uid}.html"),
                 "pdf": _link(folder, f"units/{uid}.pdf"),
             }
         )
     files = {ext: _link(folder, f"ranking.{ext}") for ext in ("html", "pdf", "xlsx")}
-    return {"year": folder.name, "units": units, "ranking": files}
+    notice = _notice(data, int(folder.name), lang)
+    return {"year": folder.name, "units": units, "ranking": files, "notice": notice}
 
 
-def write_index(reports: Path, lang: str = "vi") -> bool:
-    """Write (or leave unchanged) the index of every year found under ``reports``."""
+def _rank_key(row: dict[str, str]) -> int:
+    """Ranked units first, by rank; units left out of the ranks (no form) after them."""
+    return int(row["rank"]) if row["rank"] else 10**9
+
+
+def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bool:
+    """Write (or leave unchanged) the index of every year found under ``reports``; with
+    ``data``, each year says when its criteria or bands are not all official."""
     years = sorted(
         (
             p
@@ -71,6 +94,6 @@ def write_index(reports: Path, lang: str = "vi") -> bool:
         ),
         key=lambda p: -int(p.name),
     )
-    entries = [_year_entry(p, lang) for p in years]
+    entries = [_year_entry(p, lang, data) for p in years]
     page = _template(lang).render(years=entries, css=css(), lang=lang)
     return write_text(Path(reports) / "index.html", page)

@@ -101,7 +101,7 @@ def fields(result: YearResult, unit_id: str, lang: str = "vi") -> dict[str, obje
         "percent": numfmt.percent(score.percent, lang=lang),
         "band": _(result.band(unit_id)),
         "rank": result.ranks[unit_id],
-        "peers": len(result.peer_ids(unit_id)),
+        "peers": result.peer_count(unit_id),
         "verified": result.is_verified(unit_id),
         "self_score": numfmt.score(result.self_scores[unit_id].total, score.max, lang),
         "criteria_to_improve": [

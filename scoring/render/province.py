@@ -96,7 +96,7 @@ def _title_block(ws: Worksheet, result: YearResult, unit_id: str, lang: str) -> 
         + _("Hạng %(rank)s/%(peers)s %(level)s")
         % {
             "rank": result.ranks[unit_id],
-            "peers": len(result.peer_ids(unit_id)),
+            "peers": result.peer_count(unit_id),
             "level": _(LEVEL_NAMES_VI[unit.level]),
         },
         _(

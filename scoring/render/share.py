@@ -270,7 +270,7 @@ def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Par
         unit = result.unit(uid)
         detail = _("hạng %(rank)s/%(peers)s, %(band)s") % {
             "rank": result.ranks[uid],
-            "peers": len(result.peer_ids(uid)),
+            "peers": result.peer_count(uid),
             "band": _(result.band(uid)),
         }
         page = (paths.year_reports / "units" / f"{uid}.html").read_text(encoding="utf-8")
@@ -389,7 +389,7 @@ def _index_rows(result: YearResult, present: set[str], lang: str) -> list[dict[s
                 "band": _(result.band(uid)),
                 "band_order": bands.index(result.band(uid)),
                 "rank": result.ranks[uid],
-                "peers": len(result.peer_ids(uid)),
+                "peers": result.peer_count(uid),
                 "html": html if html in present else None,
                 "pdf": pdf if pdf in present else None,
             }

@@ -1,0 +1,169 @@
+"""Issue 12: units without a form are visible, sources are labelled, leaders get a first
+page, every unit report shows how robust its rank is."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import DATA, build
+from pypdf import PdfReader
+
+from scoring import pipeline, summary
+from scoring.criteria import load_year
+from scoring.errors import ScoringError
+from scoring.missing_report import MissingReport
+from scoring.report import RankingReport, UnitReport, source_notice
+
+KEEP = ("196", "196-VP", "196-NV", "196-TP", "06808", "06811", "06814", "06817")
+SILENT = ("196-TP", "06814")  # valid in 2018, in units.csv, no form
+
+
+def data_without_forms(root: Path, silent: tuple[str, ...] = SILENT) -> Path:
+    """The 2018 sample cut to ``KEEP``, the ``silent`` units' forms (and verifications)
+    removed: they stay valid units of the year that sent nothing."""
+    data = root / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    for folder in ("submissions", "verification"):
+        for form in (data / "2018" / folder).glob("*.xlsx"):
+            if form.stem not in KEEP or form.stem in silent:
+                form.unlink()
+    lines = (data / "units.csv").read_text(encoding="utf-8").splitlines()
+    kept = [lines[0], *(line for line in lines[1:] if line.split(",")[0] in KEEP)]
+    (data / "units.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return data
+
+
+def set_missing_rule(data: Path, rule: str) -> None:
+    bands = data / "criteria" / "2018" / "bands.yaml"
+    text = bands.read_text(encoding="utf-8")
+    bands.write_text(re.sub(r"(?m)^missing: .*$", f"missing: {rule}", text), encoding="utf-8")
+
+
+def test_units_without_a_form_are_ranked_last_with_zero_points(tmp_path):
+    result = pipeline.assess(data_without_forms(tmp_path), 2018)
+    table = result.table().set_index("unit_id")
+    assert table.loc["06814", "status"] == "missing"
+    assert table.loc["06808", "status"] == "submitted"
+    communes = table[table["level"] == "commune"]
+    assert len(communes) == 4  # 06808, 06811, 06817 sent; 06814 did not
+    assert communes.loc["06814", "rank"] == 4 and communes.loc["06814", "total"] == 0
+    assert set(communes["peers"]) == {4}
+    assert communes.loc["06814", "rank"] > communes.drop("06814")["rank"].max()
+    assert table.loc["196-TP", "rank"] == 3 and table.loc["196-TP", "peers"] == 3
+
+
+def test_missing_exclude_leaves_them_out_of_the_ranks(tmp_path):
+    data = data_without_forms(tmp_path)
+    set_missing_rule(data, "exclude")
+    result = pipeline.assess(data, 2018)
+    table = result.table().set_index("unit_id")
+    assert table.loc["06814", "status"] == "missing"
+    assert str(table.loc["06814", "rank"]) == "<NA>"
+    assert table.loc["06808", "peers"] == 3  # ranked among the three that sent a form
+    page = RankingReport(result).table("commune")
+    rows, note = page.split("missing: exclude")
+    assert result.unit("06814").name not in rows and result.unit("06814").name in note
+
+
+def test_the_unit_report_refuses_a_unit_without_a_form_and_names_the_notebook(tmp_path):
+    data = data_without_forms(tmp_path)
+    with pytest.raises(ScoringError, match="missing_report.ipynb"):
+        UnitReport.build(data, 2018, "06814")
+    with pytest.raises(ScoringError, match="chưa nộp phiếu"):
+        MissingReport.build(data, 2018, "06808")
+
+
+def test_source_notice_names_reconstructed_groups_and_inferred_bands_and_goes_when_official(
+    tmp_path,
+):
+    criteria = load_year(DATA, 2018)
+    notice = source_notice(criteria, ["district"], marked=True)
+    assert "tái dựng" in notice and "nhóm A, B, C" in notice
+    assert "Trung bình, Yếu là suy luận" in notice and "◊" in notice
+    official = tmp_path / "data"
+    shutil.copytree(DATA / "criteria" / "2018", official / "criteria" / "2018")
+    for path in (official / "criteria" / "2018").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("reconstructed: true", "reconstructed: false")
+        path.write_text(text.replace("inferred: true", "inferred: false"), encoding="utf-8")
+    assert source_notice(load_year(official, 2018), ["district", "commune"]) == ""
+
+
+def test_reconstructed_criteria_are_marked_in_the_criteria_table():
+    report = UnitReport.build(DATA, 2018, "196")
+    rows = report.criteria_rows()
+    marked = set(rows[rows["reconstructed"]]["code"])
+    spec = report.cset.nodes
+    assert marked == {code for code, node in spec.items() if node.reconstructed}
+    assert report.criteria_table(rows).count("◊") == len(marked) > 0
+
+
+def test_summary_counts_every_unit_and_lists_those_needing_attention(tmp_path):
+    result = pipeline.assess(data_without_forms(tmp_path), 2018)
+    counts = summary.band_counts(result)
+    assert sum(row["total"] for row in counts) == len(KEEP)
+    assert sum(row["missing"] for row in counts) == len(SILENT)
+    attention = summary.attention(result, pipeline.previous(result))
+    assert {a["unit_id"] for a in attention if a["reason"] == "missing"} == set(SILENT)
+    lowest = result.inputs.criteria.bands[-1].name
+    for unit in result.scored_units():
+        if result.band(unit.id) == lowest:
+            assert unit.id in {a["unit_id"] for a in attention}
+    weakest = summary.weakest_criteria(result)
+    assert len(weakest) == summary.WEAKEST
+    assert [w["mean_percent"] for w in weakest] == sorted(w["mean_percent"] for w in weakest)
+
+
+def test_robustness_shares_are_a_distribution_and_hold_the_interval():
+    result = pipeline.assess(DATA, 2018)
+    for level in result.levels():
+        for uid, robust in result.robustness(level).units.items():
+            assert sum(robust.rank_share) == pytest.approx(1.0, abs=1e-3)
+            held = sum(robust.rank_share[robust.rank_p05 - 1 : robust.rank_p95])
+            assert held >= 0.9 - 1e-3, uid
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("missing-build")
+    run = build(data_without_forms(folder), folder, "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return folder / "reports" / "2018"
+
+
+@pytest.mark.e2e
+def test_a_unit_without_a_form_gets_a_short_report_and_is_in_the_index(built):
+    page = (built / "units" / "06814.html").read_text(encoding="utf-8")
+    assert "Chưa nộp phiếu" in page and "Phường Bắc Sơn" in page
+    assert "xếp cuối" in page and "Hạng 4/4" in page
+    assert (built / "units" / "06814.pdf").stat().st_size > 1000
+    index = (built.parent / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr data-name="[^"]*">.*?06814\.html.*?</tr>', index, re.S)
+    assert row and "Chưa nộp phiếu" in row.group(0)
+    with open(built / "scores.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = {r["unit_id"]: r for r in csv.DictReader(fh)}
+    assert rows["06814"]["status"] == "missing" and rows["06814"]["rank"] == "4"
+    ranking = (built / "ranking.html").read_text(encoding="utf-8")
+    assert ranking.count('class="band band-missing"') == len(SILENT)
+
+
+@pytest.mark.e2e
+def test_the_ranking_opens_with_a_one_page_summary_and_each_report_shows_robustness(built):
+    pages = [p.extract_text() for p in PdfReader(built / "ranking.pdf").pages]
+    first = pages[0]
+    for heading in (
+        "Tóm tắt",
+        "Số đơn vị theo xếp loại",
+        "Năm tiêu chí yếu nhất",
+        "Đơn vị cần quan tâm",
+        "Lưu ý về nguồn",
+    ):
+        assert heading in first, heading
+    assert "Tóm tắt" not in pages[1] and "Kết quả xếp hạng" in pages[1]
+    unit = (built / "units" / "06808.html").read_text(encoding="utf-8")
+    assert "trong 90% trường hợp" in unit or "trong ít nhất 90% trường hợp" in unit
+    assert unit.count("<img") >= 3  # the robustness figure beside the two charts
