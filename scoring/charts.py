@@ -84,7 +84,7 @@ def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: s
     unit's rank in black, the others grey, and the 90 % interval as a bracket above.
     Grey levels and a bracket, no colour: it reads printed in black and white."""
     _ = translator(lang)
-    fig = Figure(figsize=(6.2, 1.55))
+    fig = Figure(figsize=(7.5, 1.3))
     ax = fig.subplots()
     xs = list(range(1, len(shares) + 1))
     colours = ["#212121" if x == rank else "#bdbdbd" for x in xs]

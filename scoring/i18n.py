@@ -315,10 +315,11 @@ EN: dict[str, str] = {
         "self-assessed and verified scores seen at %(n)s verified units."
     ),
     "Hạng (90%%)": "Rank (90%%)",
-    'Độ vững của thứ hạng: cột "Hạng (90%%)" là khoảng hạng trong 90%% số lần chạy. Bỏ '
-    "riêng từng nhóm tiêu chí, thứ hạng dịch chuyển trung bình:": (
-        'Robustness of the ranks: the column "Rank (90%%)" is the range of ranks in 90%% of '
-        "the runs. Leaving out one group of criteria at a time, ranks move on average by:"
+    'Độ vững của thứ hạng: cột "Hạng (90%%)" là hạng trung vị và, trong ngoặc, khoảng hạng '
+    "trong 90%% số lần chạy. Bỏ riêng từng nhóm tiêu chí, thứ hạng dịch chuyển trung bình:": (
+        'Robustness of the ranks: the column "Rank (90%%)" is the median rank and, in '
+        "brackets, the range of ranks in 90%% of the runs. Leaving out one group of criteria "
+        "at a time, ranks move on average by:"
     ),
     "%(shift)s bậc": "%(shift)s places",
     "Tình trạng phiếu": "Forms",
