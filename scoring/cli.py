@@ -57,9 +57,11 @@ def _closing_line(errors: int, lang: Lang) -> str:
 def cmd_forms(args: argparse.Namespace) -> int:
     from scoring.criteria import load_year
     from scoring.forms import write_form
+    from scoring.lineage import load_changes
     from scoring.units import load_units, units_in_year
 
     criteria = load_year(args.data, args.year)
+    load_changes(args.data)  # a wrong unit_changes.csv is named before any form is made
     out = Path(args.out) if args.out else Path(args.data) / str(args.year) / "forms"
     units = units_in_year(load_units(Path(args.data) / "units.csv"), args.year)
     for unit in units:
@@ -71,9 +73,11 @@ def cmd_forms(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from scoring.contacts import load_emails
     from scoring.errors import UnitsError
+    from scoring.lineage import load_changes
     from scoring.pipeline import compare_with_previous, load
 
     inputs = load(args.data, args.year)
+    load_changes(args.data)  # unit_changes.csv against units.csv: exit 2 like units.csv
     collection = inputs.collection
     collection.problems.extend(compare_with_previous(inputs))
     print_problems([*collection.errors, *collection.warnings], args.lang)
