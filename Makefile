@@ -20,7 +20,7 @@ LOCK_PYTHON := 3.11.2
 LAB_PORT ?= 8888
 LAB_IP  ?= 127.0.0.1
 
-.PHONY: reports share reports-all forms validate verification-forms scores sample test lint lab \
+.PHONY: reports share reports-all new-year forms validate verification-forms scores sample test lint lab \
 	clean bench system-deps lock strip-notebooks
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
@@ -49,6 +49,10 @@ share: reports
 reports-all: $(STAMP)
 	@set -e; for y in $$($(PY) -m scoring years --data $(DATA)); do \
 	  $(MAKE) --no-print-directory reports YEAR=$$y; done
+
+## Next year's criteria: $(DATA)/criteria/$(YEAR)/ from the latest set (legal basis to edit).
+new-year: $(STAMP)
+	@$(PY) -m scoring new-year --year $(YEAR) --data $(DATA)
 
 ## Blank survey forms for every unit valid in YEAR: $(DATA)/$(YEAR)/forms/<unit_id>.xlsx
 forms: $(STAMP)

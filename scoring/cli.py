@@ -58,15 +58,40 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from scoring.criteria import load_year
     from scoring.forms import write_form
     from scoring.lineage import load_changes
+    from scoring.newyear import check_ready
     from scoring.units import load_units, units_in_year
 
     criteria = load_year(args.data, args.year)
+    check_ready(criteria)  # a set made by make new-year still cites no decision
     load_changes(args.data)  # a wrong unit_changes.csv is named before any form is made
     out = Path(args.out) if args.out else Path(args.data) / str(args.year) / "forms"
     units = units_in_year(load_units(Path(args.data) / "units.csv"), args.year)
     for unit in units:
         write_form(out / f"{unit.id}.xlsx", criteria.for_level(unit.level), unit, args.year)
     print(f"Đã tạo {len(units)} phiếu khảo sát năm {args.year} trong {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_new_year(args: argparse.Namespace) -> int:
+    from scoring.newyear import PLACEHOLDER_MARK, create
+
+    folder, old, review = create(args.data, args.year)
+    print(
+        f"Đã tạo {folder} từ bộ tiêu chí năm {old} (year: {args.year}, version: "
+        f'"{args.year}.1"). Việc tiếp theo:\n'
+        f"  1. Thay dòng '{PLACEHOLDER_MARK}' ở legal_basis của mọi tệp bằng quyết định ban "
+        f"hành bộ tiêu chí năm {args.year} (make forms từ chối cho đến khi sửa).\n"
+        "  2. Sửa title, provenance và các tiêu chí theo quyết định mới; tiêu chí đổi mã thì "
+        f"ghi {folder}/mapping.csv (old_code,new_code).\n"
+        "  3. Cập nhật data/units.csv và data/unit_changes.csv nếu đơn vị sáp nhập, chia "
+        "tách, đổi tên.\n"
+        f"  4. make validate YEAR={args.year}; rồi make forms YEAR={args.year}.",
+        file=sys.stderr,
+    )
+    if review:
+        print(f"Các dòng còn ghi năm {old}, cần xem lại:", file=sys.stderr)
+        for line in review:
+            print(f"  {line}", file=sys.stderr)
     return 0
 
 
@@ -192,6 +217,7 @@ def parser() -> argparse.ArgumentParser:
 
     forms = command("forms", cmd_forms, "tạo phiếu khảo sát trống cho mọi đơn vị của năm")
     forms.add_argument("--out", type=Path, default=None)
+    command("new-year", cmd_new_year, "tạo bộ tiêu chí năm mới từ bộ gần nhất")
     validate = command("validate", cmd_validate, "kiểm tra mọi phiếu đã nộp của năm")
     _lang_option(validate, "ngôn ngữ thông báo (vi, en)")
     score = command("score", cmd_score, "chấm điểm, ghi scores.csv")

@@ -27,7 +27,7 @@ SCORES = (
 def test_load_totals_has_the_documented_columns_for_every_year():
     totals = scoring.load_totals(DATA)
     assert list(totals.columns) == TOTALS
-    assert sorted(totals["year"].unique()) == [2017, 2018]
+    assert sorted(totals["year"].unique()) == [2017, 2018, 2019, 2020]
     city = totals[(totals["year"] == 2018) & (totals["unit_id"] == "196")].iloc[0]
     assert round(city["self_total"], 2) == 150.77 and round(city["total"], 2) == 146.0
     assert city["verified"] and city["verified_total"] == city["total"]
