@@ -16,7 +16,7 @@ from scoring.report import RankingReport, UnitReport, markdown_html
 
 TOTALS = (
     "year, level, unit_id, name, self_total, verified_total, total, max, percent, band, "
-    "rank, peers, verified"
+    "rank, peers, verified, lineage"
 ).split(", ")
 SCORES = (
     "year, level, unit_id, name, node, node_name, parent, is_criterion, self_points, "
@@ -64,7 +64,7 @@ def test_a_year_with_errors_is_named_when_asked_for(tmp_path):
     shutil.copytree(DATA, data)
     (data / "2017" / "submissions" / "06808.xlsx").write_bytes(b"not an excel file")
     with pytest.warns(UserWarning, match="2017"):
-        assert list(scoring.load_totals(data)["year"].unique()) == [2018]
+        assert list(scoring.load_totals(data)["year"].unique()) == [2018, 2019, 2020]
     with pytest.raises(pipeline.InvalidSubmissions):
         scoring.load_totals(data, 2017)
 
