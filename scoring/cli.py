@@ -66,10 +66,35 @@ def cmd_forms(args: argparse.Namespace) -> int:
     load_changes(args.data)  # a wrong unit_changes.csv is named before any form is made
     out = Path(args.out) if args.out else Path(args.data) / str(args.year) / "forms"
     units = units_in_year(load_units(Path(args.data) / "units.csv"), args.year)
+    previous = _previous_figures(args.data, args.year)
     for unit in units:
-        write_form(out / f"{unit.id}.xlsx", criteria.for_level(unit.level), unit, args.year)
+        cset = criteria.for_level(unit.level)
+        shown = previous(unit.id, list(cset.inputs)) if previous else None
+        write_form(out / f"{unit.id}.xlsx", cset, unit, args.year, shown)
     print(f"Đã tạo {len(units)} phiếu khảo sát năm {args.year} trong {out}", file=sys.stderr)
     return 0
+
+
+def _previous_figures(data: Path, year: int):  # noqa: ANN202
+    """Each unit's figures of the year before, for its blank form; None (with a line
+    saying why) when that year has no data or cannot be scored."""
+    from scoring.compare import load_mapping, previous_inputs
+    from scoring.lineage import load_changes
+    from scoring.pipeline import has_year, year_result
+
+    if not has_year(Path(data), year - 1):
+        return None
+    try:
+        before = year_result(str(data), year - 1)
+    except ScoringError as exc:
+        print(
+            f"Cảnh báo: phiếu không ghi số liệu năm {year - 1} (chưa chấm được năm đó: "
+            f"{str(exc).splitlines()[0]})",
+            file=sys.stderr,
+        )
+        return None
+    lineage, mapping = load_changes(data), load_mapping(data, year)
+    return lambda uid, codes: previous_inputs(before, uid, codes, lineage, mapping)
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:

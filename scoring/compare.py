@@ -330,3 +330,51 @@ def shown_comparison(cmp: Comparison | None, after: tuple[Event, list[str]] | No
         dataclasses.asdict(cmp) if cmp is not None else None,
         [dataclasses.asdict(after[0]), after[1]] if after is not None else None,
     ]
+
+
+# ------------------------------------------------------------------ blank forms
+
+
+def _old_code(code: str, mapping: dict[str, str]) -> str:
+    """An input code of this year as it was last year (``mapping.csv`` renames criteria,
+    and their inputs carry the criterion's code: B2.5.a was B2.4.a)."""
+    for new, old in mapping.items():
+        if code == new or code.startswith(new + "."):
+            return old + code[len(new) :]
+    return code
+
+
+def previous_inputs(
+    prev_result: YearResult, unit: str, codes: list[str], lineage: Lineage, mapping: dict[str, str]
+) -> tuple[str, dict[str, str]]:
+    """What a blank form of ``unit`` shows beside each input: its figure of the year
+    before (official: verified where it was), its lineage followed (a merged unit sees
+    each predecessor's figure, named). Returns the column's heading and code -> text."""
+    from scoring.values import render_value
+
+    year = prev_result.year
+    event = lineage.formed(unit, year + 1)
+    sources = [s for s in (event.sources if event else (unit,)) if s in prev_result.official]
+    if not sources:
+        return "", {}
+    values = {s: prev_result.official_values(s) for s in sources}
+    shown: dict[str, str] = {}
+    for code in codes:
+        old = _old_code(code, mapping)
+        parts = [(s, values[s].get(old)) for s in sources]
+        parts = [(s, v) for s, v in parts if v is not None]
+        if not parts:
+            continue
+        if len(sources) == 1 and parts[0][0] == unit:
+            shown[code] = render_value(parts[0][1])
+        else:
+            shown[code] = "; ".join(
+                f"{prev_result.unit(s).name}: {render_value(v)}" for s, v in parts
+            )
+    states = {prev_result.is_verified(s) for s in sources}
+    basis = (
+        "gồm số thẩm định và tự đánh giá"
+        if len(states) > 1
+        else ("đã thẩm định" if states.pop() else "tự đánh giá")
+    )
+    return f"Số liệu năm {year} ({basis}; để đối chiếu, không sửa)", shown
