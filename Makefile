@@ -45,10 +45,11 @@ reports: $(STAMP)
 share: reports
 	@$(PY) -m scoring share --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --lang $(OUTPUT_LANG)
 
-## Every year that has data.
+## Every year that has data, then the trends across them ($(REPORTS)/trends.html, .pdf).
 reports-all: $(STAMP)
 	@set -e; for y in $$($(PY) -m scoring years --data $(DATA)); do \
 	  $(MAKE) --no-print-directory reports YEAR=$$y; done
+	@$(PY) -m scoring trends --data $(DATA) --reports $(REPORTS) --lang $(OUTPUT_LANG)
 
 ## Next year's criteria: $(DATA)/criteria/$(YEAR)/ from the latest set (legal basis to edit).
 new-year: $(STAMP)

@@ -202,7 +202,17 @@ def cmd_share(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from scoring.render.index import write_index
 
-    write_index(Path(args.reports), args.lang)
+    write_index(Path(args.reports), args.lang, data=Path(args.data))
+    return 0
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    from scoring.render.index import write_index
+    from scoring.render.trends import write_trends
+
+    write_trends(Path(args.data), Path(args.reports), args.lang)
+    write_index(Path(args.reports), args.lang, data=Path(args.data))
+    print(f"Đã lập {Path(args.reports) / 'trends.html'} và trends.pdf", file=sys.stderr)
     return 0
 
 
@@ -266,6 +276,9 @@ def parser() -> argparse.ArgumentParser:
     index = command("index", cmd_index, "lập lại reports/index.html", year=False)
     index.add_argument("--reports", type=Path, default=Path("reports"))
     _lang_option(index, "ngôn ngữ trang mục lục (vi, en)")
+    trends = command("trends", cmd_trends, "lập reports/trends.html, trends.pdf", year=False)
+    trends.add_argument("--reports", type=Path, default=Path("reports"))
+    _lang_option(trends, "ngôn ngữ trang xu hướng (vi, en)")
     verify = command(
         "verification-forms",
         cmd_verification_forms,

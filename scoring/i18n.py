@@ -20,6 +20,43 @@ if TYPE_CHECKING:
     import jinja2
 
 EN: dict[str, str] = {
+    # trends.html (scoring.render.trends)
+    "Xu hướng qua các năm": "Trends over the years",
+    "Xu hướng chính quyền điện tử qua các năm %(first)s–%(last)s": (
+        "E-government trends %(first)s–%(last)s"
+    ),
+    "Mỗi dòng là một đơn vị theo dòng thay đổi của nó (sáp nhập, chia tách, đổi tên theo "
+    "data/unit_changes.csv): đơn vị sáp nhập được xem cùng các đơn vị trước sáp nhập. Mỗi ô: "
+    "tỷ lệ điểm đạt, hạng trong cấp, xếp loại; (TĐ) là số tự đánh giá, chưa thẩm định.": (
+        "Each row is a unit followed through its changes (mergers, splits, renames in "
+        "data/unit_changes.csv): a merged unit is shown with the units it came from. Each "
+        "cell: percent achieved, rank within the level, band; (SA) marks a self-assessed, "
+        "unverified figure."
+    ),
+    "Các nhóm tiêu chí của thành phố": "The city's criteria groups",
+    "Tỷ lệ điểm đạt theo nhóm tiêu chí của thành phố qua các năm": (
+        "The city's percent achieved per criteria group over the years"
+    ),
+    "Đơn vị thay đổi xếp loại": "Units that changed band",
+    "Năm trước": "Year before",
+    "Năm nay": "This year",
+    "lên loại": "up a band",
+    "xuống loại": "down a band",
+    "Không đơn vị nào thay đổi xếp loại.": "No unit changed band.",
+    "Tỷ lệ điểm, hạng và xếp loại từng năm": "Percent, rank and band per year",
+    "gộp": "merged",
+    "TĐ": "SA",
+    "Tỷ lệ điểm đạt từng đơn vị qua các năm": "Each unit's percent achieved over the years",
+    "Nền xám đậm nhạt là các ngưỡng xếp loại; mỗi kiểu đường là một mã đơn vị.": (
+        "The grey bands behind are the band thresholds; each line style is one unit id."
+    ),
+    "Tỷ lệ điểm đạt (%)": "Percent achieved (%)",
+    "Xu hướng qua các năm (trends.html, trends.pdf)": (
+        "Trends over the years (trends.html, trends.pdf)"
+    ),
+    "Chưa lập báo cáo năm này (make reports YEAR=%(year)s).": (
+        "No reports built for this year yet (make reports YEAR=%(year)s)."
+    ),
     # year over year (scoring.compare, previous.html.j2)
     "sáp nhập": "merger",
     "chia tách": "split",

@@ -560,7 +560,7 @@ def build(
             workers.close()
     if any(o.name == "ranking" and o.ok for o in outcomes):
         _prune_figures(cache, began_ns)
-    index.write_index(paths.reports, lang)
+    index.write_index(paths.reports, lang, data=paths.data)
     clock.lap("mục lục")
     shown = [p.format() for p in warnings] + _output_warnings(outcomes, lang)
     status = _summary(result, outcomes, skipped, lang)
