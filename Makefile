@@ -20,7 +20,7 @@ LOCK_PYTHON := 3.11.2
 LAB_PORT ?= 8888
 LAB_IP  ?= 127.0.0.1
 
-.PHONY: reports share reports-all forms validate verification-forms scores sample test lint lab \
+.PHONY: reports share reports-all new-year forms validate verification-forms scores sample test lint lab \
 	clean bench system-deps lock strip-notebooks
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
@@ -45,10 +45,15 @@ reports: $(STAMP)
 share: reports
 	@$(PY) -m scoring share --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --lang $(OUTPUT_LANG)
 
-## Every year that has data.
+## Every year that has data, then the trends across them ($(REPORTS)/trends.html, .pdf).
 reports-all: $(STAMP)
 	@set -e; for y in $$($(PY) -m scoring years --data $(DATA)); do \
 	  $(MAKE) --no-print-directory reports YEAR=$$y; done
+	@$(PY) -m scoring trends --data $(DATA) --reports $(REPORTS) --lang $(OUTPUT_LANG)
+
+## Next year's criteria: $(DATA)/criteria/$(YEAR)/ from the latest set (legal basis to edit).
+new-year: $(STAMP)
+	@$(PY) -m scoring new-year --year $(YEAR) --data $(DATA)
 
 ## Blank survey forms for every unit valid in YEAR: $(DATA)/$(YEAR)/forms/<unit_id>.xlsx
 forms: $(STAMP)

@@ -57,23 +57,77 @@ def _closing_line(errors: int, lang: Lang) -> str:
 def cmd_forms(args: argparse.Namespace) -> int:
     from scoring.criteria import load_year
     from scoring.forms import write_form
+    from scoring.lineage import load_changes
+    from scoring.newyear import check_ready
     from scoring.units import load_units, units_in_year
 
     criteria = load_year(args.data, args.year)
+    check_ready(criteria)  # a set made by make new-year still cites no decision
+    load_changes(args.data)  # a wrong unit_changes.csv is named before any form is made
     out = Path(args.out) if args.out else Path(args.data) / str(args.year) / "forms"
     units = units_in_year(load_units(Path(args.data) / "units.csv"), args.year)
+    previous = _previous_figures(args.data, args.year)
     for unit in units:
-        write_form(out / f"{unit.id}.xlsx", criteria.for_level(unit.level), unit, args.year)
+        cset = criteria.for_level(unit.level)
+        shown = previous(unit.id, list(cset.inputs)) if previous else None
+        write_form(out / f"{unit.id}.xlsx", cset, unit, args.year, shown)
     print(f"Đã tạo {len(units)} phiếu khảo sát năm {args.year} trong {out}", file=sys.stderr)
+    return 0
+
+
+def _previous_figures(data: Path, year: int):  # noqa: ANN202
+    """Each unit's figures of the year before, for its blank form; None (with a line
+    saying why) when that year has no data or cannot be scored."""
+    from scoring.compare import load_mapping, previous_inputs
+    from scoring.lineage import load_changes
+    from scoring.pipeline import has_year, year_result
+
+    if not has_year(Path(data), year - 1):
+        return None
+    try:
+        before = year_result(str(data), year - 1)
+    except ScoringError as exc:
+        print(
+            f"Cảnh báo: phiếu không ghi số liệu năm {year - 1} (chưa chấm được năm đó: "
+            f"{str(exc).splitlines()[0]})",
+            file=sys.stderr,
+        )
+        return None
+    lineage, mapping = load_changes(data), load_mapping(data, year)
+    return lambda uid, codes: previous_inputs(before, uid, codes, lineage, mapping)
+
+
+def cmd_new_year(args: argparse.Namespace) -> int:
+    from scoring.newyear import PLACEHOLDER_MARK, create
+
+    folder, old, review = create(args.data, args.year)
+    print(
+        f"Đã tạo {folder} từ bộ tiêu chí năm {old} (year: {args.year}, version: "
+        f'"{args.year}.1"). Việc tiếp theo:\n'
+        f"  1. Thay dòng '{PLACEHOLDER_MARK}' ở legal_basis của mọi tệp bằng quyết định ban "
+        f"hành bộ tiêu chí năm {args.year} (make forms từ chối cho đến khi sửa).\n"
+        "  2. Sửa title, provenance và các tiêu chí theo quyết định mới; tiêu chí đổi mã thì "
+        f"ghi {folder}/mapping.csv (old_code,new_code).\n"
+        "  3. Cập nhật data/units.csv và data/unit_changes.csv nếu đơn vị sáp nhập, chia "
+        "tách, đổi tên.\n"
+        f"  4. make validate YEAR={args.year}; rồi make forms YEAR={args.year}.",
+        file=sys.stderr,
+    )
+    if review:
+        print(f"Các dòng còn ghi năm {old}, cần xem lại:", file=sys.stderr)
+        for line in review:
+            print(f"  {line}", file=sys.stderr)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from scoring.contacts import load_emails
     from scoring.errors import UnitsError
+    from scoring.lineage import load_changes
     from scoring.pipeline import compare_with_previous, load
 
     inputs = load(args.data, args.year)
+    load_changes(args.data)  # unit_changes.csv against units.csv: exit 2 like units.csv
     collection = inputs.collection
     collection.problems.extend(compare_with_previous(inputs))
     print_problems([*collection.errors, *collection.warnings], args.lang)
@@ -148,7 +202,17 @@ def cmd_share(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from scoring.render.index import write_index
 
-    write_index(Path(args.reports), args.lang, Path(args.data))
+    write_index(Path(args.reports), args.lang, data=Path(args.data))
+    return 0
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    from scoring.render.index import write_index
+    from scoring.render.trends import write_trends
+
+    write_trends(Path(args.data), Path(args.reports), args.lang)
+    write_index(Path(args.reports), args.lang, data=Path(args.data))
+    print(f"Đã lập {Path(args.reports) / 'trends.html'} và trends.pdf", file=sys.stderr)
     return 0
 
 
@@ -188,6 +252,7 @@ def parser() -> argparse.ArgumentParser:
 
     forms = command("forms", cmd_forms, "tạo phiếu khảo sát trống cho mọi đơn vị của năm")
     forms.add_argument("--out", type=Path, default=None)
+    command("new-year", cmd_new_year, "tạo bộ tiêu chí năm mới từ bộ gần nhất")
     validate = command("validate", cmd_validate, "kiểm tra mọi phiếu đã nộp của năm")
     _lang_option(validate, "ngôn ngữ thông báo (vi, en)")
     score = command("score", cmd_score, "chấm điểm, ghi scores.csv")
@@ -211,6 +276,9 @@ def parser() -> argparse.ArgumentParser:
     index = command("index", cmd_index, "lập lại reports/index.html", year=False)
     index.add_argument("--reports", type=Path, default=Path("reports"))
     _lang_option(index, "ngôn ngữ trang mục lục (vi, en)")
+    trends = command("trends", cmd_trends, "lập reports/trends.html, trends.pdf", year=False)
+    trends.add_argument("--reports", type=Path, default=Path("reports"))
+    _lang_option(trends, "ngôn ngữ trang xu hướng (vi, en)")
     verify = command(
         "verification-forms",
         cmd_verification_forms,

@@ -37,6 +37,7 @@ TOTALS_COLUMNS = [
     "rank",
     "peers",
     "verified",
+    "lineage",
 ]
 SCORES_COLUMNS = [
     "year",
@@ -90,6 +91,9 @@ def totals_frame(result: YearResult) -> pd.DataFrame:
     """One year's totals: one row per scored unit, columns ``TOTALS_COLUMNS``."""
     import pandas as pd
 
+    from scoring.lineage import load_changes
+
+    lineage = load_changes(result.inputs.data_dir)
     rows = []
     for unit in result.scored_units():
         off = result.official[unit.id]
@@ -109,6 +113,7 @@ def totals_frame(result: YearResult) -> pd.DataFrame:
                 result.ranks[unit.id],
                 result.peer_count(unit.id),
                 verified,
+                lineage.lineage_id(unit.id),
             ]
         )
     return pd.DataFrame(rows, columns=TOTALS_COLUMNS)
@@ -171,7 +176,11 @@ def _load(
 
 def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
     """One row per year and scored unit: ``year, level, unit_id, name, self_total,
-    verified_total, total, max, percent, band, rank, peers, verified``.
+    verified_total, total, max, percent, band, rank, peers, verified, lineage``.
+
+    ``lineage`` names the line of units a unit belongs to across mergers, splits and
+    renames (``data/unit_changes.csv``, ``scoring.lineage``): Điền Công (07141) and
+    Trưng Vương share "06820", so ``groupby("lineage")`` follows a unit across years.
 
     ``total`` is the official score (verified where the unit was verified, else
     self-assessed), ``verified_total`` is NaN for a unit not verified, ``percent`` is on

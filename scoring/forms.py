@@ -144,8 +144,19 @@ class Header:
 # --------------------------------------------------------------------------- writing
 
 
-def write_form(path: Path, cset: CriteriaSet, unit: Unit, year: int) -> None:
-    """Write the blank form of ``unit`` for ``year`` to ``path``, atomically."""
+def write_form(
+    path: Path,
+    cset: CriteriaSet,
+    unit: Unit,
+    year: int,
+    previous: tuple[str, Mapping[str, str]] | None = None,
+) -> None:
+    """Write the blank form of ``unit`` for ``year`` to ``path``, atomically.
+
+    ``previous``: a heading and, per input code, the unit's figure of the year before
+    (``scoring.compare.previous_inputs``), shown in a last, locked, grey column so the
+    unit sees what it reported; the reader ignores that column.
+    """
     if unit.level != cset.level:
         raise SubmissionError(
             f"Đơn vị {unit.id} thuộc {LEVEL_NAMES_VI.get(unit.level, unit.level)}, "
@@ -162,6 +173,8 @@ def write_form(path: Path, cset: CriteriaSet, unit: Unit, year: int) -> None:
     for group in cset.groups:
         row = _write_node(ws, group, 0, row, validations)
     _finish_inputs_sheet(ws, header_row, row - 1)
+    if previous is not None and previous[1]:
+        _write_previous(ws, header_row, row - 1, *previous)
     _write_meta_sheet(wb.create_sheet(SHEET_META), cset, unit, year)
     wb.active = 0
     when = datetime(year, 1, 1)
@@ -399,6 +412,37 @@ def _finish_inputs_sheet(ws: Worksheet, header_row: int, last_row: int) -> None:
     first_value = f"{get_column_letter(_COL[HEADER_VALUE])}{header_row + 1}"
     ws.sheet_view.selection[0].activeCell = first_value
     ws.sheet_view.selection[0].sqref = first_value
+
+
+_PREVIOUS_FILL = "D9D9D9"
+
+
+def _write_previous(
+    ws: Worksheet, header_row: int, last_row: int, heading: str, figures: Mapping[str, str]
+) -> None:
+    """Last year's figures in the column after the last one: grey, italic, locked (the
+    sheet is protected), as text, so they read as a reference and are never typed over."""
+    column = len(COLUMNS) + 1
+    letter = get_column_letter(column)
+    head = ws.cell(row=header_row, column=column, value=heading)
+    head.font = _font(bold=True, italic=True)
+    head.fill = PatternFill("solid", fgColor=_PREVIOUS_FILL)
+    head.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    head.border = _BORDER
+    ws.column_dimensions[letter].width = 24
+    ws.row_dimensions[header_row].height = _LINE_HEIGHT * 4 + 2
+    code_column = _COL[HEADER_CODE]
+    for row in range(header_row + 1, last_row + 1):
+        code = ws.cell(row=row, column=code_column).value
+        if not isinstance(code, str) or code not in figures:
+            continue
+        cell = ws.cell(row=row, column=column, value=figures[code])
+        cell.data_type = "s"  # a unit name starting with "=" stays text
+        cell.font = Font(name=FONT_NAME, size=12, italic=True, color="595959")
+        cell.fill = PatternFill("solid", fgColor=_PREVIOUS_FILL)
+        cell.alignment = _WRAP
+        cell.border = _BORDER
+    ws.print_area = f"A1:{letter}{max(last_row, header_row)}"
 
 
 def _write_meta_sheet(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> None:

@@ -20,6 +20,99 @@ if TYPE_CHECKING:
     import jinja2
 
 EN: dict[str, str] = {
+    # trends.html (scoring.render.trends)
+    "Xu hướng qua các năm": "Trends over the years",
+    "Xu hướng chính quyền điện tử qua các năm %(first)s–%(last)s": (
+        "E-government trends %(first)s–%(last)s"
+    ),
+    "Mỗi dòng là một đơn vị theo dòng thay đổi của nó (sáp nhập, chia tách, đổi tên theo "
+    "data/unit_changes.csv): đơn vị sáp nhập được xem cùng các đơn vị trước sáp nhập. Mỗi ô: "
+    "tỷ lệ điểm đạt, hạng trong cấp, xếp loại; (TĐ) là số tự đánh giá, chưa thẩm định.": (
+        "Each row is a unit followed through its changes (mergers, splits, renames in "
+        "data/unit_changes.csv): a merged unit is shown with the units it came from. Each "
+        "cell: percent achieved, rank within the level, band; (SA) marks a self-assessed, "
+        "unverified figure."
+    ),
+    "Các nhóm tiêu chí của thành phố": "The city's criteria groups",
+    "Tỷ lệ điểm đạt theo nhóm tiêu chí của thành phố qua các năm": (
+        "The city's percent achieved per criteria group over the years"
+    ),
+    "Đơn vị thay đổi xếp loại": "Units that changed band",
+    "Năm trước": "Year before",
+    "Năm nay": "This year",
+    "lên loại": "up a band",
+    "xuống loại": "down a band",
+    "Không đơn vị nào thay đổi xếp loại.": "No unit changed band.",
+    "Tỷ lệ điểm, hạng và xếp loại từng năm": "Percent, rank and band per year",
+    "gộp": "merged",
+    "TĐ": "SA",
+    "Tỷ lệ điểm đạt từng đơn vị qua các năm": "Each unit's percent achieved over the years",
+    "Nền xám đậm nhạt là các ngưỡng xếp loại; mỗi kiểu đường là một mã đơn vị.": (
+        "The grey bands behind are the band thresholds; each line style is one unit id."
+    ),
+    "Tỷ lệ điểm đạt (%)": "Percent achieved (%)",
+    "Xu hướng qua các năm (trends.html, trends.pdf)": (
+        "Trends over the years (trends.html, trends.pdf)"
+    ),
+    "Chưa lập báo cáo năm này (make reports YEAR=%(year)s).": (
+        "No reports built for this year yet (make reports YEAR=%(year)s)."
+    ),
+    # year over year (scoring.compare, previous.html.j2)
+    "sáp nhập": "merger",
+    "chia tách": "split",
+    "đổi tên, đổi mã": "renaming",
+    "gồm số thẩm định và số tự đánh giá": "verified and self-assessed figures combined",
+    "đã thẩm định": "verified",
+    "tự đánh giá": "self-assessed",
+    "Từ năm %(year)s, đơn vị thay đổi (%(kind)s), trở thành: %(names)s (căn cứ: %(basis)s). "
+    "Đây là báo cáo cuối cùng của đơn vị với mã này.": (
+        "From %(year)s the unit changes (%(kind)s) and becomes: %(names)s (basis: %(basis)s). "
+        "This is the unit's last report under this id."
+    ),
+    "Từ năm %(year)s, đơn vị được hình thành do %(kind)s từ: %(names)s (căn cứ: %(basis)s).": (
+        "From %(year)s the unit is formed by a %(kind)s of: %(names)s (basis: %(basis)s)."
+    ),
+    "Kết quả năm nay được so với kết quả năm %(year)s của từng đơn vị trước sáp nhập và với "
+    "mức gộp của các đơn vị đó (tổng điểm đạt chia tổng điểm tối đa áp dụng).": (
+        "This year's result is compared with the %(year)s result of each unit before the "
+        "merger and with their combined level (the sum of their points over the sum of "
+        "their applicable maxima)."
+    ),
+    "Điểm năm %(year)s là của đơn vị cũ: so sánh theo tỷ lệ %% điểm đạt.": (
+        "The %(year)s points are the former unit's: compared on the percent (%%) achieved."
+    ),
+    "Năm": "Year",
+    "Cơ sở": "Basis",
+    "Mức gộp trước sáp nhập": "Combined, before the merger",
+    "mức gộp": "combined level",
+    "Tỷ lệ điểm đạt: %(before)s (năm %(prev_year)s, %(what)s) → %(after)s (năm %(year)s), "
+    "%(diff)s điểm %%.": (
+        "Percent achieved: %(before)s (%(prev_year)s, %(what)s) → %(after)s (%(year)s), "
+        "%(diff)s points."
+    ),
+    "Năm %(year)s (gộp)": "%(year)s (combined)",
+    "Thay đổi tỷ lệ": "Change in percent",
+    "So sánh từng tiêu chí: %(n)s tiêu chí giữ nguyên mã, điểm tối đa và cách tính điểm; "
+    "%(m)s tiêu chí đổi điểm:": (
+        "Criterion by criterion: %(n)s criteria keep their code, maximum and rule; the "
+        "points of %(m)s changed:"
+    ),
+    "năm trước: %(code)s": "last year: %(code)s",
+    "Tiêu chí đổi mã (theo mapping.csv), được so với mã cũ: %(pairs)s.": (
+        "Criteria with a new code (mapping.csv), compared with their old code: %(pairs)s."
+    ),
+    "Không so sánh được từng tiêu chí:": "Not comparable criterion by criterion:",
+    "điểm tối đa %(before)s → %(after)s": "maximum %(before)s → %(after)s",
+    "cách tính điểm thay đổi": "scoring rule changed",
+    "tiêu chí mới": "new criterion",
+    "không còn trong bộ tiêu chí năm %(year)s": "no longer in the %(year)s set",
+    "Bộ tiêu chí năm %(prev_year)s (phiên bản %(prev_version)s) khác năm %(year)s (phiên "
+    "bản %(version)s): tiêu chí nào giữ nguyên mã, điểm tối đa và cách tính điểm vẫn được so "
+    "sánh từng tiêu chí; tổng điểm và điểm nhóm so sánh theo các bộ của từng năm.": (
+        "The %(prev_year)s criteria set (version %(prev_version)s) differs from %(year)s "
+        "(version %(version)s): criteria that keep their code, maximum and rule are still "
+        "compared one by one; totals and groups are compared as each year's set gives them."
+    ),
     # levels and bands (data, translated when known)
     "cấp huyện": "district level",
     "cấp phòng, ban": "department level",
@@ -256,11 +349,6 @@ EN: dict[str, str] = {
     "giữ nguyên": "unchanged",
     "tăng %(n)s bậc": "up %(n)s",
     "giảm %(n)s bậc": "down %(n)s",
-    "Bộ tiêu chí năm %(prev_year)s (phiên bản %(prev_version)s) khác năm %(year)s "
-    "(phiên bản %(version)s): so sánh ở mức nhóm tiêu chí và tổng điểm.": (
-        "The %(prev_year)s criteria set (version %(prev_version)s) differs from the "
-        "%(year)s one (version %(version)s): compared by group and total only."
-    ),
     # criteria table, provenance
     "Tiêu chí / chỉ tiêu": "Criterion / indicator",
     "Số liệu đơn vị báo cáo": "Figures reported by the unit",

@@ -39,6 +39,9 @@ from scoring.scores import NodeScore, UnitScore
 if TYPE_CHECKING:
     import pandas as pd
 
+    from scoring.compare import Comparison
+    from scoring.lineage import Lineage
+
 
 @functools.lru_cache(maxsize=len(LANGUAGES))
 def _environment(lang: str) -> jinja2.Environment:
@@ -571,41 +574,33 @@ class UnitReport(_Speaks):
         )
 
     def previous_year(self) -> Fragment:
-        prev_result = previous(self._result)
-        year = self._result.year
-        if prev_result is None or self.unit_id not in prev_result.official:
-            unreadable = prev_result is None and previous_unreadable(self._result)
-            return self._render("previous.html.j2", prev=None, year=year, unreadable=unreadable)
-        prev = prev_result.official[self.unit_id]
-        prev_rank = prev_result.ranks[self.unit_id]
-        rank = self._result.ranks[self.unit_id]
-        moved = prev_rank - rank
-        rank_change = (
-            self._("giữ nguyên")
-            if moved == 0
-            else self._("tăng %(n)s bậc") % {"n": moved}
-            if moved > 0
-            else self._("giảm %(n)s bậc") % {"n": -moved}
-        )
-        prev_groups = {g.code: g for g in prev.groups}
-        groups = [
-            (g.code, prev_groups[g.code], g) for g in self.score.groups if g.code in prev_groups
-        ]
+        """The year before, like for like (``scoring.compare``): the unit or what it was
+        formed from, criteria compared one by one where unchanged, each figure's basis."""
+        from scoring.compare import became
+        from scoring.lineage import KIND_NAMES_VI
+
+        result = self._result
+        unreadable = previous(result) is None and previous_unreadable(result)
         return self._render(
             "previous.html.j2",
-            unreadable=False,
-            prev=prev,
-            now=self.score,
-            year=year,
-            prev_rank=prev_rank,
-            prev_peers=prev_result.peer_count(self.unit_id),
-            rank=rank,
-            peers=self._result.peer_count(self.unit_id),
-            rank_change=rank_change,
-            groups=groups,
-            prev_version=prev.criteria.version,
-            version=self.cset.version,
+            cmp=self._comparison(),
+            became=became(result, self.unit_id, self._lineage()),
+            kinds=KIND_NAMES_VI,
+            year=result.year,
+            unreadable=unreadable,
         )
+
+    def _lineage(self) -> Lineage:
+        from scoring.lineage import load_changes
+
+        return load_changes(self._result.inputs.data_dir)
+
+    def _comparison(self) -> Comparison | None:
+        from scoring.compare import compare, load_mapping
+
+        result = self._result
+        mapping = load_mapping(result.inputs.data_dir, result.year)
+        return compare(result, previous(result), self.unit_id, self._lineage(), mapping)
 
     def criteria_table(self, rows: pd.DataFrame | None = None) -> Fragment:
         return self._render(
@@ -649,17 +644,9 @@ class UnitReport(_Speaks):
         submission = result.inputs.collection.submissions[self.unit_id]
         own = result.self_scores[self.unit_id]
         prev_result = previous(result)
-        prev = None
-        if prev_result is not None and self.unit_id in prev_result.official:
-            p = prev_result.official[self.unit_id]
-            prev = [
-                p.total,
-                p.max,
-                prev_result.ranks[self.unit_id],
-                prev_result.peer_count(self.unit_id),
-                p.criteria.version,
-                [(g.code, g.points, g.max) for g in p.groups],
-            ]
+        from scoring.compare import became, shown_comparison
+
+        prev = shown_comparison(self._comparison(), became(result, self.unit_id, self._lineage()))
         return {
             "lang": self.lang,
             "unit": [self.unit.id, self.unit.name, self.unit.level],

@@ -81,6 +81,9 @@ MATURITY = [
 TIE = ("06832", "06835")  # Phương Đông returns the same figures as Phương Nam
 NO_PROCEDURES = ("196-NV", "196-TTR")
 VERIFIED_UNITS = ("196", "06808", "06820", "06826", "196-VHTT", "196-TNMT")
+# From 2020 the office verifies another ward instead of Yên Thanh, so that comparisons
+# meet a unit verified in one year and self-assessed in the other.
+VERIFIED_FROM_2020 = ("06808", "06820", "06814", "196-VHTT", "196-TNMT")
 NO_EVIDENCE = ("06829", "196-QLDT")
 
 
@@ -234,7 +237,11 @@ def city_values(cset: CriteriaSet, unit: Unit, year: int) -> tuple[RawValues, Ra
     """The city's answers: the published group scores, and the published verified total."""
     targets = CITY_TARGETS.get(year)
     if targets is None:
-        return natural_values(cset, unit, 0.86, f"{year}-{unit.id}"), None
+        q = 0.86 + 0.025 * max(0, year - 2018)  # the city keeps improving after 2018
+        values = natural_values(cset, unit, q, f"{year}-{unit.id}")
+        if year > 2018:  # verified every year, like 2018
+            return values, _verify(values, cset, f"v{year}-{unit.id}")
+        return values, None
     values = full_values(cset, unit)
     for group, target in targets.items():
         values = tune(cset, unit.id, values, group, target)
@@ -257,17 +264,38 @@ def _verify(values: RawValues, cset: CriteriaSet, seed: str) -> RawValues:
     return verified
 
 
-def sample_forms(criteria: CriteriaYear, units: list[Unit], year: int) -> list[SampleForm]:
+def maturity(unit: Unit, index: int, year: int) -> float:
+    """A unit's maturity in a year: its place in the unit list picks a level (2017 a little
+    lower), and from 2019 a seeded drift per unit and year moves it (most units improve,
+    some decline), so that trends show bands gained and lost."""
+    q = MATURITY[index % len(MATURITY)] - (0.04 if year < 2018 else 0.0)
+    for later in range(2019, year + 1):
+        q += random.Random(f"drift-{later}-{unit.id}").uniform(-0.07, 0.09)
+    return min(1.0, max(0.2, q))
+
+
+def verified_units(year: int) -> tuple[str, ...]:
+    return VERIFIED_UNITS if year < 2020 else ("196", *VERIFIED_FROM_2020)
+
+
+def sample_forms(
+    criteria: CriteriaYear, units: list[Unit], year: int, every: list[Unit] | None = None
+) -> list[SampleForm]:
+    """The forms of ``units`` (valid in ``year``); ``every`` is the whole unit list, whose
+    order gives each unit its maturity (so a unit that ends does not shift the others)."""
+    order = {u.id: i for i, u in enumerate(every or units)}
     forms: dict[str, SampleForm] = {}
-    for index, unit in enumerate(units):
+    for unit in units:
         cset = criteria.for_level(unit.level)
         if unit.level == "district":
             values, verified = city_values(cset, unit, year)
         else:
-            q = MATURITY[index % len(MATURITY)] - (0.04 if year < 2018 else 0.0)
+            q = maturity(unit, order[unit.id], year)
             values = natural_values(cset, unit, q, f"{year}-{unit.id}")
             verified = (
-                _verify(values, cset, f"v{year}-{unit.id}") if unit.id in VERIFIED_UNITS else None
+                _verify(values, cset, f"v{year}-{unit.id}")
+                if unit.id in verified_units(year)
+                else None
             )
         forms[unit.id] = SampleForm(unit, values, verified)
     if all(u in forms for u in TIE):
@@ -333,11 +361,12 @@ def write_sample(data_dir: Path, year: int) -> int:
     """Write ``data/<year>/submissions/<unit_id>.xlsx`` for every unit valid in the year,
     and ``data/<year>/verification/<unit_id>.xlsx`` for the units the office verified."""
     criteria = load_year(data_dir, year)
-    units = units_in_year(load_units(data_dir / "units.csv"), year)
+    every = load_units(data_dir / "units.csv")
+    units = units_in_year(every, year)
     target = data_dir / str(year) / "submissions"
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for form in sample_forms(criteria, units, year):
+        for form in sample_forms(criteria, units, year, every):
             cset = criteria.for_level(form.unit.level)
             blank = Path(tmp) / f"{form.unit.id}.xlsx"
             write_form(blank, cset, form.unit, year)

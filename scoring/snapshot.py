@@ -37,7 +37,8 @@ READS_MIME = "application/x-scoring-reads+json"
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything a build's reports may show: every year with data, scored, and notes.
+    """Everything a build's reports may show: every year with data, scored, the notes
+    and the unit changes.
 
     ``results[year]`` is None for a year whose forms still have errors.
     """
@@ -46,6 +47,7 @@ class Snapshot:
     year: int  # the year being built
     results: dict[int, YearResult | None]
     notes: dict[int, dict[str, str]] = field(default_factory=dict)  # year -> name -> text
+    changes: object = None  # scoring.lineage.Lineage: the unit changes (unit_changes.csv)
 
     def __repr__(self) -> str:
         years = ", ".join(str(y) for y in sorted(self.results))

@@ -33,11 +33,16 @@ def inputs_stamp(data_dir: Path, year: int) -> str:
 
 
 def years_stamp(data_dir: Path) -> str:
-    """A fingerprint of every year's inputs and the analysts' notes (``<year>/notes``):
-    the reports of one year may show the others (``scoring.load_totals``) and the notes.
+    """A fingerprint of every year's inputs, the analysts' notes (``<year>/notes``) and
+    the unit changes: the reports of one year may show the others (``scoring.load_totals``,
+    a merged unit's predecessors), the notes and the changes.
     """
     data_dir = Path(data_dir)
     digest = hashlib.sha256()
+    changes = data_dir / "unit_changes.csv"  # mergers, splits: what reports compare with
+    if changes.is_file():
+        st = changes.stat()
+        digest.update(f"{changes.name}|{st.st_size}|{st.st_mtime_ns}".encode())
     years = sorted(p.name for p in (data_dir / "criteria").glob("*") if p.name.isdigit())
     for year in years:
         digest.update(f"{year}:{inputs_stamp(data_dir, int(year))}".encode())

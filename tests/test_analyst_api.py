@@ -16,7 +16,7 @@ from scoring.report import RankingReport, UnitReport, markdown_html
 
 TOTALS = (
     "year, level, unit_id, name, self_total, verified_total, total, max, percent, band, "
-    "rank, peers, verified"
+    "rank, peers, verified, lineage"
 ).split(", ")
 SCORES = (
     "year, level, unit_id, name, node, node_name, parent, is_criterion, self_points, "
@@ -27,7 +27,7 @@ SCORES = (
 def test_load_totals_has_the_documented_columns_for_every_year():
     totals = scoring.load_totals(DATA)
     assert list(totals.columns) == TOTALS
-    assert sorted(totals["year"].unique()) == [2017, 2018]
+    assert sorted(totals["year"].unique()) == [2017, 2018, 2019, 2020]
     city = totals[(totals["year"] == 2018) & (totals["unit_id"] == "196")].iloc[0]
     assert round(city["self_total"], 2) == 150.77 and round(city["total"], 2) == 146.0
     assert city["verified"] and city["verified_total"] == city["total"]
@@ -64,7 +64,7 @@ def test_a_year_with_errors_is_named_when_asked_for(tmp_path):
     shutil.copytree(DATA, data)
     (data / "2017" / "submissions" / "06808.xlsx").write_bytes(b"not an excel file")
     with pytest.warns(UserWarning, match="2017"):
-        assert list(scoring.load_totals(data)["year"].unique()) == [2018]
+        assert list(scoring.load_totals(data)["year"].unique()) == [2018, 2019, 2020]
     with pytest.raises(pipeline.InvalidSubmissions):
         scoring.load_totals(data, 2017)
 

@@ -44,7 +44,7 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("year", [2017, 2018])
+@pytest.mark.parametrize("year", [2017, 2018, 2019, 2020])
 def test_real_criteria_sets_load(year):
     criteria = load_year(DATA, year)
     assert criteria.for_level("district").max == 170

@@ -119,7 +119,9 @@ def test_validate_exit_codes(tmp_path):
     assert scoring("validate", "--year", "2018", "--data", str(DATA)).returncode == 0
     assert scoring("validate", "--year").returncode == 2
     data = tmp_path / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    shutil.copytree(
+        DATA, data, ignore=shutil.ignore_patterns("2017", "2019", "2020", "unit_changes.csv")
+    )
     (data / "2018" / "submissions" / "06808.xlsx").write_bytes(b"not an excel file")
     run = scoring("validate", "--year", "2018", "--data", str(data))
     assert run.returncode == 1
@@ -128,7 +130,9 @@ def test_validate_exit_codes(tmp_path):
 
 def test_build_stops_before_writing_when_a_form_is_wrong(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    shutil.copytree(
+        DATA, data, ignore=shutil.ignore_patterns("2017", "2019", "2020", "unit_changes.csv")
+    )
     (data / "2018" / "submissions" / "06811.xlsx").write_bytes(b"PK\x03\x04broken")
     reports = tmp_path / "reports"
     run = build_into(data, tmp_path)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from scoring import charts, i18n, missing_report, numfmt, report
 from scoring.criteria import LEVEL_NAMES_VI
 from scoring.render import build, html
+from scoring.render import trends as render_trends
 from scoring.render.assets import TEMPLATES
 from scoring.report import UnitReport
 
@@ -74,7 +75,7 @@ def test_every_text_shown_has_an_english_translation():
     texts = (
         template_texts(report)
         | file_template_texts(*Path(str(TEMPLATES)).rglob("*.j2"))
-        | python_texts(report, missing_report, charts, build, html)
+        | python_texts(report, missing_report, charts, build, html, render_trends)
         | set(report.UNIT_SECTIONS.values())
         | set(report.RankingReport.SECTIONS.values())
         | set(report.LEVEL_TITLES.values())

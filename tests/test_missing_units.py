@@ -26,7 +26,9 @@ def data_without_forms(root: Path, silent: tuple[str, ...] = SILENT) -> Path:
     """The 2018 sample cut to ``KEEP``, the ``silent`` units' forms (and verifications)
     removed: they stay valid units of the year that sent nothing."""
     data = root / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    shutil.copytree(
+        DATA, data, ignore=shutil.ignore_patterns("2017", "2019", "2020", "unit_changes.csv")
+    )
     for folder in ("submissions", "verification"):
         for form in (data / "2018" / folder).glob("*.xlsx"):
             if form.stem not in KEEP or form.stem in silent:

@@ -70,7 +70,9 @@ def _copy_year(tmp_path: Path) -> Path:
     import shutil
 
     data = tmp_path / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2017"))
+    shutil.copytree(
+        DATA, data, ignore=shutil.ignore_patterns("2017", "2019", "2020", "unit_changes.csv")
+    )
     return data
 
 

@@ -36,7 +36,9 @@ SUBJECT = "Kết quả đánh giá mức độ chính quyền điện tử năm 
 def make_data(root: Path) -> Path:
     """A copy of the sample limited to KEEP, 06808 renamed to EVIL, a template edited."""
     data = root / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("forms"))
+    shutil.copytree(
+        DATA, data, ignore=shutil.ignore_patterns("forms", "2019", "2020", "unit_changes.csv")
+    )
     for year in ("2017", "2018"):
         for folder in ("submissions", "verification"):  # a unit's form and the office's file
             for form in (data / year / folder).glob("*.xlsx"):

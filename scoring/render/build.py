@@ -88,7 +88,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def make_snapshot(result: YearResult, paths: Paths) -> Snapshot:
-    """Every year with data, scored (this one is ``result``), and every year's notes."""
+    """Every year with data, scored (this one is ``result``), every year's notes and the
+    unit changes."""
     from scoring.errors import ScoringError
     from scoring.pipeline import year_result, years_with_data
     from scoring.snapshot import Snapshot, read_notes
@@ -100,8 +101,11 @@ def make_snapshot(result: YearResult, paths: Paths) -> Snapshot:
                 results[year] = year_result(str(paths.data), year)
             except ScoringError:
                 results[year] = None
+    from scoring.lineage import load_changes
+
     notes = {year: read_notes(paths.data, year) for year in results}
-    return Snapshot(str(paths.data.resolve()), result.year, results, notes)
+    changes = load_changes(paths.data)
+    return Snapshot(str(paths.data.resolve()), result.year, results, notes, changes)
 
 
 def write_snapshot(snap: Snapshot, paths: Paths) -> Path:
@@ -574,7 +578,7 @@ def build(
             workers.close()
     if any(o.name == "ranking" and o.ok for o in outcomes):
         _prune_figures(cache, began_ns)
-    index.write_index(paths.reports, lang, paths.data)
+    index.write_index(paths.reports, lang, data=paths.data)
     clock.lap("mục lục")
     shown = [p.format() for p in warnings] + _output_warnings(outcomes, lang)
     status = _summary(result, outcomes, skipped, lang)

@@ -84,16 +84,27 @@ def _rank_key(row: dict[str, str]) -> int:
 
 
 def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bool:
-    """Write (or leave unchanged) the index of every year found under ``reports``; with
-    ``data``, each year says when its criteria or bands are not all official."""
-    years = sorted(
-        (
-            p
-            for p in Path(reports).iterdir()
-            if p.is_dir() and p.name.isascii() and p.name.isdigit() and (p / "scores.csv").exists()
-        ),
-        key=lambda p: -int(p.name),
+    """Write (or leave unchanged) the index of every year found under ``reports``, and,
+    given the data folder, of every year with data not built yet (named as such)."""
+    built = {
+        int(p.name): p
+        for p in Path(reports).iterdir()
+        if p.is_dir() and p.name.isascii() and p.name.isdigit() and (p / "scores.csv").exists()
+    }
+    pending: set[int] = set()
+    if data is not None:
+        from scoring.pipeline import years_with_data
+
+        pending = set(years_with_data(data)) - set(built)
+    entries = [
+        _year_entry(built[y], lang, data)
+        if y in built
+        else {"year": str(y), "pending": True, "notice": _notice(data, y, lang)}
+        for y in sorted(set(built) | pending, reverse=True)
+    ]
+    trends = "trends.html" if (Path(reports) / "trends.html").is_file() else None
+    trends_pdf = "trends.pdf" if (Path(reports) / "trends.pdf").is_file() else None
+    page = _template(lang).render(
+        years=entries, css=css(), lang=lang, trends=trends, trends_pdf=trends_pdf
     )
-    entries = [_year_entry(p, lang, data) for p in years]
-    page = _template(lang).render(years=entries, css=css(), lang=lang)
     return write_text(Path(reports) / "index.html", page)

@@ -1,0 +1,359 @@
+"""Units over time: mergers, splits and renames, read from ``data/unit_changes.csv``.
+
+Units change (Xã Điền Công merged into Phường Trưng Vương on 1/1/2020), and a unit formed
+by a change must be compared with what it came from, not with nothing. The file has one
+row per link ``year,from,to,kind,basis``: ``year`` is the first year of the new
+arrangement, ``kind`` is ``merge`` (several ``from`` to one ``to``; the ``to`` may be one
+of the ``from``, the unit that absorbs the others), ``split`` (one ``from`` to several
+``to``) or ``rename`` (one to one), ``basis`` the legal act as text. It is checked against
+``units.csv``: every id exists, a unit that ends with the change is valid up to the year
+before and a unit it creates starts in the year, and no chain of changes leads back to
+where it started. Errors are ``UnitsError`` (exit 2), naming the file, line and column.
+
+Core module: no pandas, no rendering. In a report kernel the changes come from the
+build's snapshot (``Snapshot.changes``), so a report shows what the build keyed it on.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from scoring import snapshot
+from scoring.errors import UnitsError
+from scoring.units import Unit, _check_text, _decode, _fail, _year, load_units
+from scoring.values import quote
+
+FILE_NAME = "unit_changes.csv"
+COLUMNS = ("year", "from", "to", "kind", "basis")
+KINDS = ("merge", "split", "rename")
+KIND_NAMES_VI = {"merge": "sáp nhập", "split": "chia tách", "rename": "đổi tên, đổi mã"}
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """One link of the file: ``source`` became (part of) ``target`` from ``year`` on."""
+
+    year: int
+    source: str
+    target: str
+    kind: str
+    basis: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change as a reader sees it: the units before, the units after, why."""
+
+    year: int
+    kind: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    basis: str
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Every unit change, with the questions the reports ask of them."""
+
+    changes: tuple[UnitChange, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Lineage({len(self.changes)} links)"
+
+    def _event(self, links: list[UnitChange]) -> Event:
+        first = links[0]
+        return Event(
+            first.year,
+            first.kind,
+            tuple(dict.fromkeys(c.source for c in links)),
+            tuple(dict.fromkeys(c.target for c in links)),
+            first.basis,
+        )
+
+    def _group(self, change: UnitChange) -> list[UnitChange]:
+        """The links of the change ``change`` belongs to (a merger's rows, a split's rows)."""
+        if change.kind == "split":
+            same = [c for c in self.changes if c.source == change.source]
+        else:
+            same = [c for c in self.changes if c.target == change.target]
+        return [c for c in same if c.year == change.year and c.kind == change.kind]
+
+    def formed(self, unit_id: str, year: int) -> Event | None:
+        """The change that formed ``unit_id`` as it is in ``year`` (taking effect that
+        year), or None: then the unit compares with itself."""
+        for change in self.changes:
+            if change.year == year and change.target == unit_id:
+                return self._event(self._group(change))
+        return None
+
+    def became(self, unit_id: str, year: int) -> Event | None:
+        """What ``unit_id`` became from ``year`` on when it changes then; else None."""
+        for change in self.changes:
+            if change.year == year and change.source == unit_id:
+                event = self._event(self._group(change))
+                if event.targets != (unit_id,):
+                    return event
+        return None
+
+    @functools.cached_property
+    def _components(self) -> dict[str, str]:
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                x = parent[x]
+            return x
+
+        for c in self.changes:
+            parent[find(c.source)] = find(c.target)
+        return {x: find(x) for x in list(parent)}
+
+    def lineage_id(self, unit_id: str) -> str:
+        """The name of the line of units ``unit_id`` belongs to: the id(s) of the units
+        its changes end in ("06820" for Điền Công and Trưng Vương; "B+C" for a unit A
+        split into B and C). A unit that never changed is its own line."""
+        root = self._components.get(unit_id)
+        if root is None:
+            return unit_id
+        members = {x for x, r in self._components.items() if r == root}
+        kept = {(c.year, c.source) for c in self.changes if c.source == c.target}
+        ended = {
+            c.source
+            for c in self.changes
+            if c.source != c.target and (c.year, c.source) not in kept
+        }
+        last = sorted(members - ended) or sorted(members)
+        return "+".join(last)
+
+
+def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(_decode(path, path.read_bytes()), newline=""))
+    try:
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise UnitsError(
+                f"{path}: thiếu cột {', '.join(missing)} (cần: {', '.join(COLUMNS)})",
+                en=f"{path}: missing column(s) {', '.join(missing)} (needed: {', '.join(COLUMNS)})",
+            )
+        return [(line, row) for line, row in enumerate(reader, start=2)]
+    except csv.Error as exc:
+        raise _fail(
+            path,
+            reader.line_num,
+            None,
+            f"dòng không đọc được như CSV ({exc})",
+            f"the line cannot be read as CSV ({exc})",
+        ) from None
+
+
+def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -> UnitChange:
+    _check_text(path, line, row)
+    year = _year(row["year"] or "", path, line, "year", optional=False)
+    assert year is not None
+    ids = {}
+    for column in ("from", "to"):
+        uid = (row[column] or "").strip()
+        if uid not in units:
+            raise _fail(
+                path,
+                line,
+                column,
+                f"mã đơn vị {quote(uid)} không có trong units.csv",
+                f"the unit id {quote(uid)} is not in units.csv",
+            )
+        ids[column] = uid
+    kind = (row["kind"] or "").strip()
+    if kind not in KINDS:
+        raise _fail(
+            path,
+            line,
+            "kind",
+            f"{quote(kind)} không hợp lệ (cần: merge – sáp nhập, split – chia tách, "
+            "rename – đổi tên)",
+            f"{quote(kind)} is not valid (expected: merge, split, rename)",
+        )
+    basis = (row["basis"] or "").strip()
+    if not basis:
+        raise _fail(
+            path,
+            line,
+            "basis",
+            "thiếu căn cứ (văn bản quyết định việc thay đổi, ví dụ nghị quyết số ...)",
+            "the basis is missing (the act that decided the change)",
+        )
+    return UnitChange(year, ids["from"], ids["to"], kind, basis, line)
+
+
+def _check_years(path: Path, c: UnitChange, units: dict[str, Unit], stays: bool) -> None:
+    """The validity years of units.csv meet at the change: what ends, ends the year
+    before; what starts, starts that year; a unit that carries on spans both."""
+    source, target = units[c.source], units[c.target]
+    if not source.valid_in(c.year - 1):
+        raise _fail(
+            path,
+            c.line,
+            "from",
+            f"đơn vị {c.source} không còn hiệu lực năm {c.year - 1} theo units.csv "
+            f"({source.valid_from}–{source.valid_to or ''}), nên không thể thay đổi "
+            f"từ năm {c.year}",
+            f"unit {c.source} is not valid in {c.year - 1} in units.csv, so it cannot change "
+            f"from {c.year}",
+        )
+    if not stays and source.valid_to != c.year - 1:
+        raise _fail(
+            path,
+            c.line,
+            "from",
+            f"đơn vị {c.source} thôi tồn tại từ năm {c.year} nhưng units.csv ghi valid_to "
+            f"{quote(str(source.valid_to or ''))}; cần valid_to = {c.year - 1}",
+            f"unit {c.source} ends in {c.year} but units.csv has valid_to "
+            f"{quote(str(source.valid_to or ''))}; expected valid_to = {c.year - 1}",
+        )
+    if not target.valid_in(c.year):
+        raise _fail(
+            path,
+            c.line,
+            "to",
+            f"đơn vị {c.target} không có hiệu lực năm {c.year} theo units.csv "
+            f"({target.valid_from}–{target.valid_to or ''})",
+            f"unit {c.target} is not valid in {c.year} in units.csv",
+        )
+
+
+def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit]) -> None:
+    """Each kind has its shape: a merger several units into one, a split one into
+    several, a rename one into one other."""
+    merges: dict[tuple[int, str], list[UnitChange]] = defaultdict(list)
+    splits: dict[tuple[int, str], list[UnitChange]] = defaultdict(list)
+    for c in changes:
+        if c.kind == "merge":
+            merges[(c.year, c.target)].append(c)
+        elif c.kind == "split":
+            splits[(c.year, c.source)].append(c)
+        elif c.source == c.target:
+            raise _fail(
+                path, c.line, "to", "đổi tên cần mã mới khác mã cũ", "a rename needs a new id"
+            )
+    for links in merges.values():
+        if len({c.source for c in links}) < 2:
+            raise _fail(
+                path,
+                links[0].line,
+                "from",
+                f"sáp nhập vào {links[0].target} cần ít nhất hai dòng 'from' (mỗi đơn vị "
+                "nhập vào một dòng, kể cả đơn vị nhận sáp nhập nếu giữ mã)",
+                f"a merger into {links[0].target} needs at least two 'from' rows",
+            )
+    for links in splits.values():
+        if len({c.target for c in links}) < 2:
+            raise _fail(
+                path,
+                links[0].line,
+                "to",
+                f"chia tách {links[0].source} cần ít nhất hai dòng 'to' (mỗi đơn vị mới một dòng)",
+                f"a split of {links[0].source} needs at least two 'to' rows",
+            )
+    for c in changes:
+        stays = any(
+            o.year == c.year and o.source == c.source and o.target == c.source for o in changes
+        )
+        _check_years(path, c, units, stays)
+        if c.kind != "merge" and c.target != c.source:
+            target_stays = any(o.year == c.year and o.source == c.target for o in changes)
+            if not target_stays and units[c.target].valid_from != c.year:
+                raise _fail(
+                    path,
+                    c.line,
+                    "to",
+                    f"đơn vị mới {c.target} có valid_from {units[c.target].valid_from} trong "
+                    f"units.csv; cần valid_from = {c.year}",
+                    f"the new unit {c.target} has valid_from {units[c.target].valid_from}; "
+                    f"expected {c.year}",
+                )
+
+
+def _check_cycles(path: Path, changes: list[UnitChange]) -> None:
+    """No chain of changes returns to a unit it started from (A → B → A)."""
+    edges: dict[str, set[str]] = defaultdict(set)
+    for c in changes:
+        if c.source != c.target:
+            edges[c.source].add(c.target)
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                loop = " → ".join([*trail[trail.index(nxt) :], nxt])
+                line = min(x.line for x in changes if x.source == node and x.target == nxt)
+                raise _fail(
+                    path,
+                    line,
+                    None,
+                    f"các thay đổi tạo thành vòng lặp ({loop}): một đơn vị không thể trở "
+                    "thành chính nó qua các lần thay đổi",
+                    f"the changes form a cycle ({loop})",
+                )
+            if nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for start in sorted(edges):
+        if start not in state:
+            visit(start, [start])
+
+
+def load_changes_file(path: Path, units: list[Unit]) -> Lineage:
+    """Read and check ``unit_changes.csv`` against the unit list; a missing file is no
+    change at all."""
+    path = Path(path)
+    if not path.is_file():
+        return Lineage()
+    by_id = {u.id: u for u in units}
+    changes = [_parse(path, line, row, by_id) for line, row in _rows(path)]
+    seen: dict[tuple[int, str, str], int] = {}
+    for c in changes:
+        key = (c.year, c.source, c.target)
+        if key in seen:
+            raise _fail(
+                path,
+                c.line,
+                None,
+                f"dòng lặp lại dòng {seen[key]}",
+                f"the line repeats line {seen[key]}",
+            )
+        seen[key] = c.line
+    _check_cycles(path, changes)
+    _check_groups(path, changes, by_id)
+    return Lineage(tuple(changes))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(path: str, stamp: tuple[int, int], units_stamp: tuple[int, int]) -> Lineage:
+    return load_changes_file(Path(path), load_units(Path(path).parent / "units.csv"))
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def load_changes(data_dir: str | Path) -> Lineage:
+    """The unit changes of a data folder: from the build's snapshot in a report kernel,
+    else from ``unit_changes.csv`` (cached by the files' sizes and times)."""
+    snap = snapshot.active(data_dir)
+    found = getattr(snap, "changes", None) if snap is not None else None
+    if isinstance(found, Lineage):
+        return found
+    data_dir = Path(data_dir)
+    path = data_dir / FILE_NAME
+    return _cached(str(path), _stat(path), _stat(data_dir / "units.csv"))

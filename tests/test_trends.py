@@ -1,0 +1,58 @@
+"""trends.html / trends.pdf across every year with data, and the index of every year."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import DATA
+from pypdf import PdfReader
+
+import scoring
+from scoring import trends
+
+
+def test_band_moves_follow_the_lineage() -> None:
+    totals = scoring.load_totals(DATA)
+    moves = trends.band_moves(totals)
+    dien_cong = moves[(moves["lineage"] == "06820") & (moves["year"] == 2018)]
+    assert list(dien_cong["before"]) == ["Trung bình"] and list(dien_cong["after"]) == ["Yếu"]
+    # Trưng Vương 2020 (Tốt) against Điền Công (Yếu) and itself (Tốt) in 2019: no move.
+    assert moves[(moves["lineage"] == "06820") & (moves["year"] == 2020)].empty
+    assert set(moves["direction"]) == {1, -1}
+    groups = trends.city_groups(scoring.load_scores(DATA))
+    assert list(groups.index) == ["A", "B", "C"] and list(groups.columns) == [
+        2017,
+        2018,
+        2019,
+        2020,
+    ]
+
+
+def test_trends_page_and_index_of_every_year(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    (reports / "2018").mkdir(parents=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "scoring", "trends", "--data", str(DATA), "--reports", str(reports)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    page = (reports / "trends.html").read_text(encoding="utf-8")
+    assert "Xu hướng chính quyền điện tử qua các năm 2017–2020" in page
+    assert "Phường Trưng Vương <small>(gộp)</small>" in page  # the merged line
+    assert "Đơn vị thay đổi xếp loại" in page and "http" not in page.split("<body>")[1]
+    text = "".join(p.extract_text() for p in PdfReader(reports / "trends.pdf").pages)
+    assert "Xu hướng chính quyền điện tử" in text and "Trưng Vương" in text
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    for year in (2017, 2018, 2019, 2020):  # every year with data, none built here
+        assert f"make reports YEAR={year}" in index
+    assert 'href="trends.html"' in index and 'href="trends.pdf"' in index
+    # Unchanged data: the page is not rewritten, the PDF not printed again.
+    before = (reports / "trends.pdf").stat().st_mtime_ns
+    from scoring.render.trends import write_trends
+
+    assert write_trends(DATA, reports) is False
+    assert (reports / "trends.pdf").stat().st_mtime_ns == before
