@@ -125,6 +125,25 @@ EN: dict[str, str] = {
     "Không áp dụng": "Not applicable",
     "Có": "Yes",
     "Không": "No",
+    "Bộ tiêu chí năm %(prev_year)s (phiên bản %(prev_version)s) khác năm %(year)s (phiên bản "
+    "%(version)s); đơn vị đã thay đổi nên chỉ so sánh tổng điểm và điểm nhóm, theo các bộ của "
+    "từng năm.": (
+        "The %(prev_year)s criteria set (version %(prev_version)s) differs from %(year)s "
+        "(version %(version)s); as the unit itself changed, only totals and groups are "
+        "compared, each under its own year's set."
+    ),
+    "Bộ tiêu chí các năm %(years)s có phần tái dựng, chưa đối chiếu với văn bản gốc.": (
+        "The criteria sets of %(years)s are partly reconstructed, not yet checked against "
+        "the original texts."
+    ),
+    "Ngưỡng xếp loại các năm %(years)s có phần suy luận, chưa có văn bản công bố.": (
+        "Some band thresholds of %(years)s are inferred, not published."
+    ),
+    "Chi tiết ở bảng xếp hạng từng năm. Tỷ lệ, hạng và xếp loại tính theo các phần này là kết "
+    "quả tham khảo.": (
+        "Details in each year's ranking. Percentages, ranks and bands that rest on these parts "
+        "are indicative."
+    ),
     # issue 12: units without a form, source notice, leaders' summary, robustness figure
     "Chưa nộp phiếu": "No form sent",
     "Không xếp hạng": "Not ranked",

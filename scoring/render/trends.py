@@ -153,9 +153,14 @@ def write_trends(data_dir: Path, reports: Path, lang: str = "vi") -> bool:
         last = by_year[max(by_year)]
         table.append({"lineage": key, "name": last["name"], "level": last["level"], "cells": cells})
     moves = trends.band_moves(totals)
+    sets = {y: load_year(data_dir, y) for y in years}
     page = _template(lang).render(
         css=css(),
         lang=lang,
+        rebuilt=[
+            y for y, c in sets.items() if any(s.reconstructed_groups() for s in c.levels.values())
+        ],
+        inferred=[y for y, c in sets.items() if c.inferred_bands()],
         years=years,
         table=table,
         panels=[_png(p) for p in lineage_panels(lines, bands, lang)],
