@@ -93,11 +93,12 @@ EN: dict[str, str] = {
     "Năm %(year)s (gộp)": "%(year)s (combined)",
     "Thay đổi tỷ lệ": "Change in percent",
     "So sánh từng tiêu chí: %(n)s tiêu chí giữ nguyên mã, điểm tối đa và cách tính điểm; "
-    "%(m)s tiêu chí đổi điểm:": (
+    '%(m)s tiêu chí đổi điểm. Điểm năm %(year)s của từng tiêu chí ở cột "Năm %(year)s" của '
+    "bảng điểm chi tiết.": (
         "Criterion by criterion: %(n)s criteria keep their code, maximum and rule; the "
-        "points of %(m)s changed:"
+        'points of %(m)s changed. Each one\'s %(year)s points are in the column "%(year)s" of '
+        "the detailed table."
     ),
-    "năm trước: %(code)s": "last year: %(code)s",
     "Tiêu chí đổi mã (theo mapping.csv), được so với mã cũ: %(pairs)s.": (
         "Criteria with a new code (mapping.csv), compared with their old code: %(pairs)s."
     ),

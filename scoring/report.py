@@ -199,6 +199,13 @@ def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _number_or_none(value: object) -> float | None:
+    """A number, or None for None and NaN (pandas' blank)."""
+    if value is None or not isinstance(value, (int, float)) or value != value:
+        return None
+    return float(value)
+
+
 def _records(frame: pd.DataFrame | None) -> list[dict[str, object]]:
     return [] if frame is None else frame.to_dict("records")  # type: ignore[return-value]
 
@@ -382,10 +389,15 @@ class UnitReport(_Speaks):
         """Every node of the tree in order: ``code, name, kind`` (group, subgroup,
         criterion), ``inputs`` (what the unit reported, as shown), ``points``,
         ``full_max``, ``applicable``, ``reconstructed`` (the criteria file marks the node's
-        content as a reconstruction, not a published text).
+        content as a reconstruction, not a published text), ``previous`` (last year's points
+        where the criterion is comparable like for like, ``scoring.compare``; else None).
         """
         values = self._result.official_values(self.unit_id)
         groups = {g.code for g in self.cset.groups}
+        cmp = self._comparison()
+        before = {}
+        if cmp is not None and cmp.single:  # groups and like-for-like criteria
+            before = {r.code: r.prev_points for r in [*cmp.groups, *cmp.criteria]}
         rows = []
         for node in self.score.nodes():
             spec = self.cset.nodes[node.code]
@@ -406,10 +418,11 @@ class UnitReport(_Speaks):
                     "full_max": node.full_max,
                     "applicable": node.applicable,
                     "reconstructed": bool(spec.reconstructed),
+                    "previous": before.get(node.code),
                 }
             )
         columns = ["code", "name", "kind", "inputs", "points", "full_max", "applicable"]
-        return _frame(rows, [*columns, "reconstructed"])
+        return _frame(rows, [*columns, "reconstructed", "previous"])
 
     def note(self) -> str | None:
         """The analysts' commentary on this unit (``data/<year>/notes/<unit_id>.md``)."""
@@ -603,8 +616,14 @@ class UnitReport(_Speaks):
         return compare(result, previous(result), self.unit_id, self._lineage(), mapping)
 
     def criteria_table(self, rows: pd.DataFrame | None = None) -> Fragment:
+        records = _records(self.criteria_rows() if rows is None else rows)
+        for r in records:  # a DataFrame turns a missing value into NaN
+            r["previous"] = _number_or_none(r.get("previous"))
         return self._render(
-            "criteria.html.j2", rows=_records(self.criteria_rows() if rows is None else rows)
+            "criteria.html.j2",
+            rows=records,
+            prev_year=self._result.year - 1,
+            compared=any(r["previous"] is not None for r in records),
         )
 
     def notes(self) -> Fragment:

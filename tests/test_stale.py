@@ -113,7 +113,7 @@ def test_a_cell_showing_peers_totals_is_rebuilt_when_a_peer_changes(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     page = html(out, "196-NV")
     assert "Tổng điểm các đơn vị cùng cấp" in page  # the added Markdown cell
-    assert page.count("data:image/png;base64,") == 3  # groups, peers, and the added chart
+    assert page.count("data:image/png;base64,") == 4  # robustness, groups, peers, added chart
     assert_reports_agree_with_scores(out)
     before = scores(out).set_index("unit_id")["total"]
 
