@@ -145,6 +145,15 @@ EN: dict[str, str] = {
         "Details in each year's ranking. Percentages, ranks and bands that rest on these parts "
         "are indicative."
     ),
+    "Năm %(year)s đơn vị chưa nộp phiếu (0 điểm, hạng %(rank)s/%(peers)s): không có số liệu "
+    "để so sánh.": (
+        "In %(year)s the unit sent no form (0 points, rank %(rank)s/%(peers)s): there are no "
+        "figures to compare with."
+    ),
+    "Năm %(year)s đơn vị chưa nộp phiếu, không được xếp hạng: không có số liệu để so sánh.": (
+        "In %(year)s the unit sent no form and was not ranked: there are no figures to "
+        "compare with."
+    ),
     # issue 12: units without a form, source notice, leaders' summary, robustness figure
     "Chưa nộp phiếu": "No form sent",
     "Không xếp hạng": "Not ranked",

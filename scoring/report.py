@@ -601,7 +601,18 @@ class UnitReport(_Speaks):
             kinds=KIND_NAMES_VI,
             year=result.year,
             unreadable=unreadable,
+            sent_none=self._missing_last_year(),
         )
+
+    def _missing_last_year(self) -> list[object] | None:
+        """[rank, peers] (rank None when left out) when the unit was valid last year but
+        sent no form; else None."""
+        prev = previous(self._result)
+        if prev is None or self.unit_id not in prev.inputs.units_by_id:
+            return None
+        if not prev.is_missing(self.unit_id):
+            return None
+        return [prev.ranks.get(self.unit_id), prev.peer_count(self.unit_id)]
 
     def _lineage(self) -> Lineage:
         from scoring.lineage import load_changes
@@ -690,6 +701,7 @@ class UnitReport(_Speaks):
             "peer_means": self._peer_means(),
             "targets": self._targets(),
             "previous": prev,
+            "previous_missing": self._missing_last_year(),
             "previous_unreadable": prev_result is None and previous_unreadable(result),
             "form": submission.sha256,
             "verification": result.verification_view(self.unit_id),

@@ -22,17 +22,19 @@ KEEP = ("196", "196-VP", "196-NV", "196-TP", "06808", "06811", "06814", "06817")
 SILENT = ("196-TP", "06814")  # valid in 2018, in units.csv, no form
 
 
-def data_without_forms(root: Path, silent: tuple[str, ...] = SILENT) -> Path:
-    """The 2018 sample cut to ``KEEP``, the ``silent`` units' forms (and verifications)
-    removed: they stay valid units of the year that sent nothing."""
+def data_without_forms(
+    root: Path, silent: tuple[str, ...] = SILENT, years: tuple[int, ...] = (2018,)
+) -> Path:
+    """The sample of ``years`` cut to ``KEEP``, the ``silent`` units' forms (and
+    verifications) of the last year removed: they stay valid units that sent nothing."""
     data = root / "data"
-    shutil.copytree(
-        DATA, data, ignore=shutil.ignore_patterns("2017", "2019", "2020", "unit_changes.csv")
-    )
-    for folder in ("submissions", "verification"):
-        for form in (data / "2018" / folder).glob("*.xlsx"):
-            if form.stem not in KEEP or form.stem in silent:
-                form.unlink()
+    left_out = [str(y) for y in (2017, 2018, 2019, 2020) if y not in years]
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(*left_out, "unit_changes.csv"))
+    for year in years:
+        for folder in ("submissions", "verification"):
+            for form in (data / str(year) / folder).glob("*.xlsx"):
+                if form.stem not in KEEP or (year == years[-1] and form.stem in silent):
+                    form.unlink()
     lines = (data / "units.csv").read_text(encoding="utf-8").splitlines()
     kept = [lines[0], *(line for line in lines[1:] if line.split(",")[0] in KEEP)]
     (data / "units.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
@@ -69,6 +71,18 @@ def test_missing_exclude_leaves_them_out_of_the_ranks(tmp_path):
     page = RankingReport(result).table("commune")
     rows, note = page.split("missing: exclude")
     assert result.unit("06814").name not in rows and result.unit("06814").name in note
+
+
+def test_a_report_says_the_unit_sent_no_form_last_year(tmp_path):
+    data = data_without_forms(tmp_path, years=(2017,))  # 06814 sent nothing in 2017
+    shutil.copytree(DATA / "criteria" / "2018", data / "criteria" / "2018")
+    shutil.copytree(DATA / "2018" / "submissions", data / "2018" / "submissions")
+    for form in (data / "2018" / "submissions").glob("*.xlsx"):
+        if form.stem not in KEEP:
+            form.unlink()
+    text = UnitReport.build(data, 2018, "06814").previous_year()
+    assert "Năm 2017 đơn vị chưa nộp phiếu (0 điểm, hạng 4/4)" in text
+    assert "Năm 2017" in UnitReport.build(data, 2018, "06808").previous_year()
 
 
 def test_the_unit_report_refuses_a_unit_without_a_form_and_names_the_notebook(tmp_path):
