@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.criteria import LEVELS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -24,7 +26,7 @@ BAND_ORDER = ("Yếu", "Trung bình", "Khá", "Tốt")
 def lineages(totals: pd.DataFrame) -> pd.DataFrame:
     """``lineage, level, year, unit_id, name, percent, rank, peers, band, verified``,
     sorted by level, lineage and year."""
-    order = {"district": 0, "department": 1, "commune": 2}
+    order = {level: n for n, level in enumerate(LEVELS)}
     frame = totals[
         [
             "lineage",

@@ -281,6 +281,7 @@ def write_ranking_xlsx(
     from openpyxl import Workbook
 
     from scoring import i18n
+    from scoring.criteria import LEVELS
     from scoring.pipeline import build_date
     from scoring.render import workbook
     from scoring.report import LEVEL_TITLES
@@ -288,7 +289,7 @@ def write_ranking_xlsx(
     _ = i18n.translator(lang)
     wb = Workbook()
     wb.remove(wb.active)
-    for level in ["district", "department", "commune"]:
+    for level in LEVELS:
         rows = scores[scores["level"] == level].sort_values(["rank", "name"], na_position="last")
         if rows.empty:
             continue
