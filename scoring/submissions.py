@@ -379,8 +379,30 @@ def _load(reader: _Reader, data: bytes) -> tuple[Workbook, Workbook] | None:
     return values, formulas
 
 
+def _forbidden_xml(exc: BaseException) -> bool:
+    """Whether ``exc`` or what caused it is defusedxml refusing a DTD or entity
+    declaration (a "billion laughs" bomb, an external reference): openpyxl wraps it."""
+    from defusedxml import DefusedXmlException
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DefusedXmlException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _unreadable(reader: _Reader, exc: BaseException) -> None:
     error = type(exc).__name__
+    if _forbidden_xml(exc):
+        reader.add(
+            "tệp bị từ chối: phần XML bên trong có khai báo DTD hoặc thực thể (ENTITY), cách "
+            "tấn công làm treo máy; Excel không ghi các khai báo này: mở bằng Excel/LibreOffice "
+            "và lưu lại",
+            en="file refused: its XML declares a DTD or entities (ENTITY), a way to hang the "
+            "machine; Excel never writes them: open it in Excel/LibreOffice and save it again",
+        )
+        return
     reader.add(
         "không đọc được tệp như một bảng tính Excel (.xlsx): tệp bị hỏng hoặc không "
         f"đúng định dạng ({error}); mở bằng Excel/LibreOffice và lưu lại",
