@@ -6,6 +6,7 @@ problem is left without its own English text.
 from __future__ import annotations
 
 import ast
+import io
 import re
 import shutil
 import sys
@@ -218,6 +219,14 @@ def _files(kit) -> list[Problem]:
     problems.extend(kit.read(path)[1])
     with open(path, "wb") as fh:
         fh.truncate(30 * 1024 * 1024)  # sparse: nothing written
+    problems.extend(kit.read(path)[1])
+    good = io.BytesIO(kit.filled().read_bytes())  # a real form; its workbook.xml declares
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:  # entities
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                body = b'<!DOCTYPE x [<!ENTITY a "a">]>' + body.split(b"?>", 1)[-1]
+            target.writestr(info, body)
     problems.extend(kit.read(path)[1])
     path.unlink()
     path.mkdir()  # a folder named like a form: it cannot be read
