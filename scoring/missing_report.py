@@ -9,6 +9,7 @@ where, what it means for the rank, and what last year's result was.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import ClassVar
 
@@ -52,8 +53,9 @@ class MissingReport(_Speaks):
         )
         return report
 
+    @functools.cached_property
     def _view(self) -> dict[str, object]:
-        """Plain data: everything the report shows."""
+        """Plain data: everything the report shows (computed once per report)."""
         result = self._result
         unit = result.unit(self.unit_id)
         cset = result.inputs.criteria.for_level(unit.level)
@@ -94,11 +96,11 @@ class MissingReport(_Speaks):
         }
 
     def shown(self) -> dict[str, object]:
-        return {"lang": self.lang, **self._view()}
+        return {"lang": self.lang, **self._view}
 
     def header(self) -> Fragment:
         """The heading, "Chưa nộp phiếu", the rank it leaves the unit with, and why."""
-        view = self._view()
+        view = self._view
         unit = self._result.unit(self.unit_id)
         header = self._render(
             "missing_header.html.j2",

@@ -394,7 +394,7 @@ class UnitReport(_Speaks):
         """
         values = self._result.official_values(self.unit_id)
         groups = {g.code for g in self.cset.groups}
-        cmp = self._comparison()
+        cmp = self._comparison
         before = {}
         if cmp is not None and cmp.single:  # groups and like-for-like criteria
             before = {r.code: r.prev_points for r in [*cmp.groups, *cmp.criteria]}
@@ -596,7 +596,7 @@ class UnitReport(_Speaks):
         unreadable = previous(result) is None and previous_unreadable(result)
         return self._render(
             "previous.html.j2",
-            cmp=self._comparison(),
+            cmp=self._comparison,
             became=became(result, self.unit_id, self._lineage()),
             kinds=KIND_NAMES_VI,
             year=result.year,
@@ -619,7 +619,10 @@ class UnitReport(_Speaks):
 
         return load_changes(self._result.inputs.data_dir)
 
+    @functools.cached_property
     def _comparison(self) -> Comparison | None:
+        """Last year against this one (read by the comparison section, the criteria table
+        and ``shown``: computed once per report)."""
         from scoring.compare import compare, load_mapping
 
         result = self._result
@@ -676,7 +679,7 @@ class UnitReport(_Speaks):
         prev_result = previous(result)
         from scoring.compare import became, shown_comparison
 
-        prev = shown_comparison(self._comparison(), became(result, self.unit_id, self._lineage()))
+        prev = shown_comparison(self._comparison, became(result, self.unit_id, self._lineage()))
         return {
             "lang": self.lang,
             "unit": [self.unit.id, self.unit.name, self.unit.level],
@@ -942,7 +945,9 @@ class RankingReport(_Speaks):
         names = [str(r["name"]) for r in rows]
         return [Png(png) for png in charts.heatmap(names, subs, grid, lang=self.lang)]
 
+    @functools.cached_property
     def _summary_data(self) -> dict[str, object]:
+        """The first page's data (read by ``summary`` and ``shown``: computed once)."""
         from scoring import summary
 
         prev = previous(self._result)
@@ -957,7 +962,7 @@ class RankingReport(_Speaks):
     def summary(self) -> Fragment:
         """The first page for leaders: units per band and level, the five weakest criteria
         city-wide, the units that moved most since last year, the units needing attention."""
-        data = self._summary_data()
+        data = self._summary_data
         level_names = {lv: self._(LEVEL_TITLES[lv]) for lv in LEVEL_TITLES}
         criteria = self._result.inputs.criteria
         return self._render(
@@ -1038,7 +1043,7 @@ class RankingReport(_Speaks):
             ],
             "bands": [(b.name, b.min_percent, b.inferred) for b in criteria.bands],
             "ranking": repr(criteria.ranking),
-            "summary": self._summary_data(),
+            "summary": self._summary_data,
             "robustness": [repr(vars(result.robustness(level))) for level in sorted(result.peers)],
             "names": sorted((u.id, u.name) for u in result.inputs.units),
             "submissions": result.inputs.collection.summary(),

@@ -213,21 +213,16 @@ def make_tasks(
             _("Xếp hạng chính quyền điện tử năm %(year)s") % {"year": paths.year},
         )
     ]
-    for unit in result.scored_units():
+    # A unit that sent a form gets the full report; one that sent none, the short one.
+    reports = [
+        *((u, "unit_report.ipynb") for u in result.scored_units()),
+        *((u, "missing_report.ipynb") for u in result.missing_units()),
+    ]
+    for unit, notebook in reports:
         tasks.append(
             task(
                 unit.id,
-                "unit_report.ipynb",
-                {"unit_id": unit.id, "lang": lang},
-                _("%(name)s – Chính quyền điện tử năm %(year)s")
-                % {"name": unit.name, "year": paths.year},
-            )
-        )
-    for unit in result.missing_units():  # a short report: no form arrived
-        tasks.append(
-            task(
-                unit.id,
-                "missing_report.ipynb",
+                notebook,
                 {"unit_id": unit.id, "lang": lang},
                 _("%(name)s – Chính quyền điện tử năm %(year)s")
                 % {"name": unit.name, "year": paths.year},
