@@ -16,42 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from scoring import console
 from scoring.errors import CriteriaError, ScoringError, UnitsError
-from scoring.lang import DEFAULT_LANG, LANGUAGES, Lang
-
-
-def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> None:
-    for problem in problems:
-        print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
-
-
-def _summary_line(collection: object, lang: Lang = DEFAULT_LANG) -> str:
-    """The counts of the year's forms, after the problem lines."""
-    s = collection.summary()  # type: ignore[attr-defined]
-    if lang == "en":
-        return (
-            f"Year {s['year']}: expected {s['expected']}, received {s['received']}, "
-            f"not received {s['missing']}, verified {s['verified']}, "
-            f"units with errors {s['with_errors']} ({s['errors']} errors), "
-            f"warnings {s['warnings']}."
-        )
-    return (
-        f"Năm {s['year']}: phải nộp {s['expected']}, đã nộp {s['received']}, "
-        f"chưa nộp {s['missing']}, đã thẩm định {s['verified']}, "
-        f"có lỗi {s['with_errors']} đơn vị ({s['errors']} lỗi), "
-        f"có cảnh báo {s['warnings']}."
-    )
-
-
-def _closing_line(errors: int, lang: Lang) -> str:
-    """What the analyst must do next: fix ``errors`` errors, or nothing."""
-    if lang == "en":
-        if errors:
-            return f"{errors} error(s) in the forms must be fixed before scoring."
-        return "Every form received is valid."
-    if errors:
-        return f"Có {errors} lỗi cần sửa trong phiếu trước khi chấm điểm."
-    return "Mọi phiếu đã nộp đều hợp lệ."
+from scoring.lang import DEFAULT_LANG, LANGUAGES
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
@@ -130,15 +97,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     load_changes(args.data)  # unit_changes.csv against units.csv: exit 2 like units.csv
     collection = inputs.collection
     collection.problems.extend(compare_with_previous(inputs))
-    print_problems([*collection.errors, *collection.warnings], args.lang)
+    console.print_problems([*collection.errors, *collection.warnings], args.lang)
     errors = len(collection.errors)
     try:  # the addresses only matter to make share, but are checked with everything else
         load_emails(Path(args.data) / "units.csv", args.lang)
     except UnitsError as exc:
         print(exc, file=sys.stderr)
         errors += 1
-    print(_summary_line(collection, args.lang), file=sys.stderr)
-    print(_closing_line(errors, args.lang), file=sys.stderr)
+    print(console.forms_summary(collection, args.lang), file=sys.stderr)
+    print(console.closing_line(errors, args.lang), file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -148,7 +115,7 @@ def cmd_verification_forms(args: argparse.Namespace) -> int:
     from scoring.verification import folder, write_verification_forms
 
     inputs = load(args.data, args.year)
-    print_problems(inputs.collection.errors, args.lang)
+    console.print_problems(inputs.collection.errors, args.lang)
     written, kept = write_verification_forms(
         args.data, args.year, inputs.collection, inputs.criteria, inputs.units
     )
@@ -303,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScoringError as exc:
         problems = getattr(exc, "problems", None)  # pipeline.InvalidSubmissions
         if problems is not None:
-            print_problems(problems, getattr(args, "lang", DEFAULT_LANG))
+            console.print_problems(problems, getattr(args, "lang", DEFAULT_LANG))
             return 1
         lang = getattr(args, "lang", DEFAULT_LANG)
         text = exc.text(lang)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring import console
 from scoring.stamp import inputs_stamp, years_stamp
 
 if TYPE_CHECKING:  # imported where used, so that a build with nothing to do stays light
@@ -527,7 +528,6 @@ def build(
     if _nothing_to_do(paths, fingerprint, lang):
         return 0
     clock.lap("kiểm tra thay đổi")
-    from scoring.cli import print_problems
     from scoring.pipeline import assess, build_date, write_scores
     from scoring.render import index
     from scoring.render.driver import Workers, load_state, run_tasks
@@ -546,7 +546,7 @@ def build(
     try:
         result = assess(str(paths.data), year)  # raises InvalidSubmissions before any write
         warnings = result.inputs.collection.warnings
-        print_problems(warnings, lang)  # type: ignore[arg-type]
+        console.print_problems(warnings, lang)  # type: ignore[arg-type]
         remove_leftovers(paths)
         snap = make_snapshot(result, paths)
         snapshot_file = write_snapshot(snap, paths)
@@ -576,29 +576,15 @@ def build(
         _prune_figures(cache, began_ns)
     index.write_index(paths.reports, lang, data=paths.data)
     clock.lap("mục lục")
-    shown = [p.format() for p in warnings] + _output_warnings(outcomes, lang)
-    status = _summary(result, outcomes, skipped, lang)
-    for line in _output_warnings(outcomes, lang):
+    shown = [p.format() for p in warnings] + console.output_warnings(outcomes, lang)
+    status = console.build_summary(result, outcomes, skipped, lang)
+    for line in console.output_warnings(outcomes, lang):
         print(line, file=sys.stderr)
     # A form saved while this build ran is read by the next one: it must not stop early.
     if status == 0 and _fingerprint(paths, lang) == fingerprint:
         _record_done(paths, fingerprint, tasks, shown)
     clock.report(outcomes)
     return status
-
-
-def _output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
-    """One line per output a notebook showed and its reports could not (each notebook
-    cell once, with how many reports it concerns).
-    """
-    from scoring import i18n
-
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        for line in outcome.warnings:
-            counts[line] = counts.get(line, 0) + 1
-    text = i18n.translator(lang)("Cảnh báo: %(what)s (%(n)s báo cáo).")
-    return [text % {"what": line, "n": n} for line, n in sorted(counts.items())]
 
 
 def _prune_figures(cache: Path, since_ns: int) -> None:
@@ -637,43 +623,3 @@ def _write_xlsx(
 
     write_ranking_xlsx(result, paths, scores, details, lang)
     write_text(paths.year_build / "ranking.xlsx.key", ranking_key)
-
-
-def _summary(
-    result: YearResult, outcomes: list[Outcome], skipped: list[Task], lang: str = "vi"
-) -> int:
-    from scoring import i18n, numfmt
-    from scoring.criteria import LEVEL_NAMES_VI
-
-    _ = i18n.translator(lang)
-
-    failed = [o for o in outcomes if not o.ok]
-    built = len(outcomes) - len(failed)
-    secs = sum(o.seconds for o in outcomes)
-    peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
-    kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
-    summary = _(
-        "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
-        "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
-        "trình %(peak)s MB (nhân Jupyter của nó %(kernel)s MB)."
-    )
-    figures = {
-        "year": result.year,
-        "built": built,
-        "skipped": len(skipped),
-        "failed": len(failed),
-        "secs": numfmt.number(secs, 1, lang=lang),
-        "peak": numfmt.number(peak, 0, lang=lang),
-        "kernel": numfmt.number(kernel, 0, lang=lang),
-    }
-    print(summary % figures, file=sys.stderr)
-    levels = {u.id: _(LEVEL_NAMES_VI[u.level]) for u in result.inputs.units}
-    for outcome in failed:
-        line = _("  Lỗi báo cáo %(name)s (%(level)s): %(error)s")
-        where = {
-            "name": outcome.name,
-            "level": levels.get(outcome.name, ""),
-            "error": outcome.error,
-        }
-        print(line % where, file=sys.stderr)
-    return 1 if failed else 0

@@ -1,0 +1,106 @@
+"""What the commands print on the console: problems, the forms' counts, a build's summary.
+
+Kept apart from ``scoring.cli`` (which parses arguments and calls the work) and from
+``scoring.render.build`` (which does the work), so that both print through it and neither
+imports the other. Lines go to stderr; stdout stays free for data (``scoring years``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from scoring.lang import DEFAULT_LANG, Lang
+
+if TYPE_CHECKING:
+    from scoring.pipeline import YearResult
+    from scoring.render.driver import Outcome, Task
+
+
+def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> None:
+    for problem in problems:
+        print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
+
+
+def forms_summary(collection: object, lang: Lang = DEFAULT_LANG) -> str:
+    """The counts of the year's forms, after the problem lines."""
+    s = collection.summary()  # type: ignore[attr-defined]
+    if lang == "en":
+        return (
+            f"Year {s['year']}: expected {s['expected']}, received {s['received']}, "
+            f"not received {s['missing']}, verified {s['verified']}, "
+            f"units with errors {s['with_errors']} ({s['errors']} errors), "
+            f"warnings {s['warnings']}."
+        )
+    return (
+        f"Năm {s['year']}: phải nộp {s['expected']}, đã nộp {s['received']}, "
+        f"chưa nộp {s['missing']}, đã thẩm định {s['verified']}, "
+        f"có lỗi {s['with_errors']} đơn vị ({s['errors']} lỗi), "
+        f"có cảnh báo {s['warnings']}."
+    )
+
+
+def closing_line(errors: int, lang: Lang) -> str:
+    """What the analyst must do next: fix ``errors`` errors, or nothing."""
+    if lang == "en":
+        if errors:
+            return f"{errors} error(s) in the forms must be fixed before scoring."
+        return "Every form received is valid."
+    if errors:
+        return f"Có {errors} lỗi cần sửa trong phiếu trước khi chấm điểm."
+    return "Mọi phiếu đã nộp đều hợp lệ."
+
+
+def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
+    """One line per output a notebook showed and its reports could not (each notebook
+    cell once, with how many reports it concerns).
+    """
+    from scoring import i18n
+
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        for line in outcome.warnings:
+            counts[line] = counts.get(line, 0) + 1
+    text = i18n.translator(lang)("Cảnh báo: %(what)s (%(n)s báo cáo).")
+    return [text % {"what": line, "n": n} for line, n in sorted(counts.items())]
+
+
+def build_summary(
+    result: YearResult, outcomes: list[Outcome], skipped: list[Task], lang: str = "vi"
+) -> int:
+    from scoring import i18n, numfmt
+    from scoring.criteria import LEVEL_NAMES_VI
+
+    _ = i18n.translator(lang)
+
+    failed = [o for o in outcomes if not o.ok]
+    built = len(outcomes) - len(failed)
+    secs = sum(o.seconds for o in outcomes)
+    peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
+    kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
+    summary = _(
+        "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
+        "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
+        "trình %(peak)s MB (nhân Jupyter của nó %(kernel)s MB)."
+    )
+    figures = {
+        "year": result.year,
+        "built": built,
+        "skipped": len(skipped),
+        "failed": len(failed),
+        "secs": numfmt.number(secs, 1, lang=lang),
+        "peak": numfmt.number(peak, 0, lang=lang),
+        "kernel": numfmt.number(kernel, 0, lang=lang),
+    }
+    print(summary % figures, file=sys.stderr)
+    levels = {u.id: _(LEVEL_NAMES_VI[u.level]) for u in result.inputs.units}
+    for outcome in failed:
+        line = _("  Lỗi báo cáo %(name)s (%(level)s): %(error)s")
+        where = {
+            "name": outcome.name,
+            "level": levels.get(outcome.name, ""),
+            "error": outcome.error,
+        }
+        print(line % where, file=sys.stderr)
+    return 1 if failed else 0
