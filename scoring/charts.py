@@ -8,12 +8,8 @@ which covers Vietnamese, whatever fonts the machine has.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
-import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -161,28 +157,14 @@ def _pages(count: int, size: int) -> list[range]:
 
 
 def _remembered(kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
-    """``draw(*args)``, kept in the build's cache (SCORING_CACHE, one folder per code
-    version) under a hash of its arguments: a correction in one form redraws only the
-    ranking's pages it changes. A figure read from the cache is touched, so the build can
-    drop the figures no longer used (``scoring.render.build``).
+    """``draw(*args)``, kept in the cache of the build whose snapshot is active (one
+    folder per code version, ``scoring.state.remembered_figure``) under a hash of its
+    arguments: a correction in one form redraws only the ranking's pages it changes.
     """
-    folder = os.environ.get("SCORING_CACHE")
-    if not folder:
-        return draw(*args)
-    key = hashlib.sha256(json.dumps([kind, *args], ensure_ascii=False).encode()).hexdigest()
-    path = Path(folder) / "figures" / f"{key[:32]}.png"
-    try:
-        png = path.read_bytes()
-        os.utime(path)
-        return png
-    except OSError:
-        pass
-    png = draw(*args)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(png)
-    os.replace(tmp, path)
-    return png
+    from scoring.snapshot import cache_folder
+    from scoring.state import remembered_figure
+
+    return remembered_figure(cache_folder(), kind, draw, *args)
 
 
 def totals_by_band(

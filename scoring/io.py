@@ -12,9 +12,10 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written: a no-op build needs none
+    from openpyxl import Workbook
 
 # The temporary files of atomic_path: ".<name>.<8 random characters>.tmp" (mkstemp's
 # random part is 8 of [a-z0-9_]). A process killed while writing leaves one behind.
@@ -80,6 +81,8 @@ def workbook_bytes(wb: Workbook, when: dt.datetime, creator: str = "scoring") ->
     openpyxl's ``save`` stamps "now" in the document properties and the zip entries; we
     write through ExcelWriter with our own dates and then fix every entry's time.
     """
+    from openpyxl.writer.excel import ExcelWriter
+
     wb.properties.created = when
     wb.properties.modified = when
     wb.properties.creator = creator

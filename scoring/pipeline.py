@@ -1,5 +1,8 @@
 """One year's cycle as verbs on one object: load the inputs, check them, score, rank.
 
+(Over 400 lines: ``YearResult`` and its tables are the one API the reports and notebooks
+read; the build's caching lives in ``scoring.state``.)
+
 ``assess(data_dir, year)`` is what the command line, the notebooks and the tests call.
 It returns a ``YearResult`` holding everything a report shows: every unit's
 self-assessed and verified scores, the official one (verified where it exists), ranks
@@ -12,9 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import os
-import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +28,11 @@ from scoring.io import write_bytes
 from scoring.ranking import points_to_next_rank, rank_map
 from scoring.rules import Values
 from scoring.scores import UnitScore, score_peers
-from scoring.stamp import input_files, inputs_stamp
+from scoring.state import input_files, inputs_stamp
 from scoring.submissions import (
     Collection,
     Problem,
-    read_submission,
     read_submissions,
-    stem_unit_id,
 )
 from scoring.units import Unit, load_units
 from scoring.verification import read_verifications
@@ -278,10 +277,10 @@ class YearResult:
 
 def load(data_dir: Path, year: int) -> YearInputs:
     """Read the criteria, the unit list, every returned form and verification of the year."""
-    return with_verifications(_load_forms(Path(data_dir), year))
+    return with_verifications(load_forms(Path(data_dir), year))
 
 
-def _load_forms(data_dir: Path, year: int) -> YearInputs:
+def load_forms(data_dir: Path, year: int) -> YearInputs:
     criteria = load_year(data_dir, year)
     units = load_units(data_dir / "units.csv")
     collection = read_submissions(data_dir, year, criteria, units)
@@ -292,7 +291,7 @@ def with_verifications(inputs: YearInputs) -> YearInputs:
     """``inputs`` with the office's verification files read and their problems added.
 
     Read apart from the forms (and always again: they are few), so that the cache of
-    forms in ``load_reusing`` never holds a verification.
+    forms in ``scoring.state.load_reusing`` never holds a verification.
     """
     found, problems = read_verifications(
         inputs.data_dir, inputs.year, inputs.criteria, inputs.units_by_id, inputs.collection
@@ -367,11 +366,10 @@ def assess(data_dir: str | Path, year: int) -> YearResult:
 
     In a report kernel of a build, the year comes from the snapshot the build handed it
     (``scoring.snapshot``), never from the forms, and the read is recorded: the report
-    then depends on the whole year. Elsewhere it is cached per process and, when
-    SCORING_CACHE names a folder (the build's own process), across processes, so that a
-    build after a few forms changed reads only those forms (``load_reusing``). Both
-    caches are keyed by the input files' stamp (names, sizes, modification times), so a
-    process that lives on (a JupyterLab session) sees a changed form.
+    then depends on the whole year. Elsewhere it is cached per process, keyed by the input
+    files' stamp (names, sizes, modification times), so a process that lives on (a
+    JupyterLab session) sees a changed form. The build reads through its own cache across
+    processes (``scoring.state.assess_cached``).
     """
     result = year_result(data_dir, year)
     snapshot.record("year", int(year), data_digest=snapshot.year_digest(result))
@@ -388,12 +386,7 @@ def year_result(data_dir: str | Path, year: int) -> YearResult:
         if found is None:
             raise ScoringError(f"Năm {year}: phiếu của các đơn vị còn lỗi, chưa chấm điểm được")
         return found
-    return _assess(
-        str(data_dir),
-        int(year),
-        os.environ.get("SCORING_CACHE", ""),
-        inputs_stamp(Path(data_dir), year),
-    )
+    return _assess(str(data_dir), int(year), inputs_stamp(Path(data_dir), year))
 
 
 def years_with_data(data_dir: str | Path) -> list[int]:
@@ -410,140 +403,17 @@ def years_with_data(data_dir: str | Path) -> list[int]:
 
 
 @functools.lru_cache(maxsize=4)  # a year and the one before, in a kernel that lives on
-def _assess(data_dir: str, year: int, cache_dir: str, stamp: str) -> YearResult:
-    if not cache_dir:
-        return score(load(Path(data_dir), year))
-    cache = Path(cache_dir) / f"{year}-{stamp}.pickle"
-    if cache.exists():
-        with open(cache, "rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - our own build folder
-    result = score(load_reusing(Path(data_dir), year, Path(cache_dir)))
-    # Kept under the stamp taken before reading only when no file changed meanwhile: a
-    # form saved while it was read, then put back with its old time, must be read again.
-    if inputs_stamp(Path(data_dir), year) == stamp:
-        write_bytes(cache, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        _prune(Path(cache_dir), f"{year}-*.pickle", keep=3)
-    return result
+def _assess(data_dir: str, year: int, stamp: str) -> YearResult:
+    return score(load(Path(data_dir), year))
 
 
-def _prune(folder: Path, pattern: str, keep: int) -> None:
-    """Delete all but the ``keep`` newest cache files matching ``pattern``."""
-    files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in files[keep:]:
-        old.unlink(missing_ok=True)
+def __getattr__(name: str) -> object:
+    """``pipeline.load_reusing``, now ``scoring.state.load_reusing`` (the build's cache)."""
+    if name == "load_reusing":
+        from scoring.state import load_reusing
 
-
-# A year's forms are re-read one by one, splicing the new readings into the last
-# collection, when at most this share of them changed (else all are read again).
-MAX_REREAD_SHARE = 0.25
-
-
-def load_reusing(data_dir: Path, year: int, cache_dir: Path) -> YearInputs:
-    """``load``, reading again only the forms whose size or modification time changed.
-
-    Reading a form (openpyxl, every check) takes about 35 ms, so a province of 300 units
-    took 10 s to load after a one-figure correction. The last load of the year is kept in
-    ``cache_dir`` with each file's size and modification time; when the unit list, the
-    criteria and the folder's file names are unchanged and only a few forms changed,
-    those forms are read again and their submissions and problems replace the old ones
-    in place (same order as a full read). Anything else reads every form.
-    """
-    data_dir = Path(data_dir)
-    folder = data_dir / str(year) / "submissions"
-    where = hashlib.sha256(f"{data_dir}|{data_dir.resolve()}".encode()).hexdigest()[:16]
-    manifest = cache_dir / f"inputs-{year}-{where}.pickle"
-    fixed_files = [data_dir / "units.csv", *sorted((data_dir / "criteria" / str(year)).glob("*"))]
-    fixed = _stats(fixed_files)
-    files = _stats(sorted(folder.iterdir())) if folder.is_dir() else {}
-    inputs = None
-    try:
-        with open(manifest, "rb") as fh:
-            last = pickle.load(fh)  # noqa: S301 - our own build folder
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-        last = None
-    if last is not None and last["fixed"] == fixed and last["files"].keys() == files.keys():
-        changed = sorted(name for name, stat in files.items() if last["files"][name] != stat)
-        if len(changed) <= MAX_REREAD_SHARE * len(files):
-            inputs = _reread(last["inputs"], folder, changed)
-    if inputs is None:
-        inputs = _load_forms(data_dir, year)
-    # A file whose size or time changed while the forms were read may have been read in
-    # either state: it gets no stat, so the next load reads it again whatever its time.
-    after = _stats(sorted(folder.iterdir())) if folder.is_dir() else {}
-    files = {name: stat if after.get(name) == stat else (-1, -1) for name, stat in files.items()}
-    if _stats(fixed_files) != fixed:
-        fixed = {}  # never equal to a real reading: all is read again next time
-    kept = {"fixed": fixed, "files": files, "inputs": inputs}
-    write_bytes(manifest, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-    return with_verifications(inputs)
-
-
-def _stats(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """Name -> (size, modification time) of each file; taken before the files are read,
-    so a file changed while being read is read again next time.
-    """
-    stats = {}
-    for path in paths:
-        if path.is_file():
-            st = path.stat()
-            stats[path.name] = (st.st_size, st.st_mtime_ns)
-    return stats
-
-
-def _reread(last: YearInputs, folder: Path, changed: list[str]) -> YearInputs | None:
-    """``last`` with the ``changed`` forms read again, or None when a full read is needed:
-    a changed file that is not a unit's only, valid form (a new error, a file claiming
-    another unit, a duplicate), or problems not in the order this splice assumes.
-    """
-    old = last.collection
-    if not changed:
-        return last
-    forms = [
-        p
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", "."))
-    ]
-    order = {str(p): n for n, p in enumerate(forms)}
-    not_sent = {str(folder / f"{uid}.xlsx") for uid in old.missing}
-    if not_sent & order.keys():
-        return None
-
-    # A full read lists the problems of other files, then each form's in file order,
-    # then the units that sent nothing.
-    def place(problem: Problem) -> tuple[int, int]:
-        if problem.file in not_sent:
-            return (2, 0)
-        return (1, order[problem.file]) if problem.file in order else (0, 0)
-
-    if sorted(old.problems, key=place) != old.problems:
-        return None
-    submissions = dict(old.submissions)
-    fresh: dict[str, list[Problem]] = {}
-    for name in changed:
-        path = folder / name
-        uid = stem_unit_id(path)
-        before = old.submissions.get(uid)
-        if str(path) not in order or before is None or before.path != path:
-            return None
-        if old.files.get(uid) != [path]:
-            return None
-        submission, problems = read_submission(path, last.criteria, last.units_by_id, last.year)
-        if submission is None or submission.unit_id != uid:
-            return None
-        if any(p.file != str(path) for p in problems):
-            return None
-        submissions[uid] = submission
-        fresh[str(path)] = problems
-    kept = [p for p in old.problems if p.file not in fresh]
-    problems = sorted(kept + [p for ps in fresh.values() for p in ps], key=place)
-    collection = Collection(
-        year=old.year,
-        submissions=submissions,
-        problems=problems,
-        expected=list(old.expected),
-        files={uid: list(paths) for uid, paths in old.files.items()},
-    )
-    return YearInputs(last.data_dir, last.year, last.criteria, last.units, collection)
+        return load_reusing
+    raise AttributeError(name)
 
 
 def scores_table(result: YearResult) -> pd.DataFrame:

@@ -48,6 +48,9 @@ class Snapshot:
     results: dict[int, YearResult | None]
     notes: dict[int, dict[str, str]] = field(default_factory=dict)  # year -> name -> text
     changes: object = None  # scoring.lineage.Lineage: the unit changes (unit_changes.csv)
+    # The build's cache for this code version (``scoring.state``): the kernels keep the
+    # ranking's figures there. Handed with the data, so each build uses its own.
+    cache: str = ""
 
     def __repr__(self) -> str:
         years = ", ".join(str(y) for y in sorted(self.results))
@@ -105,6 +108,11 @@ def use(path: str | None) -> None:
         _LOADED.clear()  # a warm kernel keeps one build's snapshot, not all of them
         _LOADED[path] = loaded
     _ACTIVE = _LOADED[path]
+
+
+def cache_folder() -> str:
+    """The active snapshot's cache folder ("" outside a build: nothing is cached)."""
+    return _ACTIVE.cache if _ACTIVE is not None else ""
 
 
 def active(data_dir: str | Path) -> Snapshot | None:

@@ -28,25 +28,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from scoring.render.driver import TASKS_PER_WORKER, Outcome, Task, Workers, run_task
-
-# Environment variables that differ between two shells (or make levels) of the same
-# user without changing a report; every other variable is part of a server's identity,
-# since its kernels keep the environment they started with (SOURCE_DATE_EPOCH, paths).
-_VOLATILE = {
-    "_",
-    "OLDPWD",
-    "PWD",
-    "SHLVL",
-    "MAKELEVEL",
-    "MAKEFLAGS",
-    "MFLAGS",
-    "MAKE_TERMOUT",
-    "MAKE_TERMERR",
-    "COLUMNS",
-    "LINES",
-    "TERM",
-}
+from scoring.render.driver import Workers
+from scoring.render.runner import TASKS_PER_WORKER, Outcome, Task, run_task
+from scoring.state import server_identity
 
 
 def socket_path(folder: Path) -> Path | None:
@@ -68,15 +52,6 @@ def sockets(build: Path) -> list[Path]:
     """The sockets of the servers of this build folder that are listening (or left)."""
     found = (socket_path(f) for f in sorted((Path(build).resolve() / "workers").glob("*")))
     return [p for p in found if p is not None and p.exists()]
-
-
-def identity(code: str, jobs: int) -> str:
-    """What a server's workers depend on: code, interpreter, environment, worker count."""
-    digest = hashlib.sha256(f"{code}|{sys.executable}|{jobs}".encode())
-    for name in sorted(os.environ):
-        if name not in _VOLATILE and not name.startswith("SCORING_WARM"):
-            digest.update(f"{name}={os.environ[name]}\0".encode())
-    return digest.hexdigest()[:16]
 
 
 def _connect(folder: Path, timeout: float = 2.0) -> Connection | None:
@@ -111,7 +86,7 @@ def connect_or_start(build: Path, code: str, jobs: int, minutes: float) -> Conne
     """
     import fcntl
 
-    name = identity(code, jobs)
+    name = server_identity(code, jobs)
     folder = Path(build).resolve() / "workers" / name
     path = socket_path(folder)
     if path is None:

@@ -200,14 +200,11 @@ def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi
 def _current_result(paths: SharePaths, lang: str) -> YearResult:
     """The year's scores, refused when the reports do not show them (or are missing)."""
     from scoring.i18n import translator
-    from scoring.pipeline import assess, write_scores
-    from scoring.render.build import code_digest
+    from scoring.pipeline import write_scores
+    from scoring.state import assess_cached, cache_folder
 
     _ = translator(lang)
-    os.environ.setdefault(
-        "SCORING_CACHE", str((paths.build / "cache" / code_digest()[:16]).resolve())
-    )
-    result = assess(str(paths.data), paths.year)
+    result = assess_cached(paths.data, paths.year, cache_folder(paths.build))
     stale = _(
         "Báo cáo năm %(year)s trong %(folder)s chưa theo dữ liệu hiện tại (%(what)s): "
         "chạy make reports YEAR=%(year)s trước khi chia sẻ."

@@ -1,0 +1,389 @@
+"""One report in one worker: execute the notebook, export it to HTML, print the PDF.
+
+papermill executes the notebook through its Python API on a warm kernel (one per worker,
+reused from report to report), nbconvert exports it and WeasyPrint prints it, all in the
+worker, so no new Python process is started per step or per unit. The driver
+(``scoring.render.driver``) decides which tasks run, and where.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scoring.io import write_text
+from scoring.state import NOTEBOOKS, reads_key
+
+# jsonschema, which nbformat imports, imports the optional rfc3987_syntax when it is
+# installed (JupyterLab's dependencies bring it), and that compiles a grammar at import:
+# about 1 s in every worker, for IRI format checks that notebook validation never makes.
+# Made unimportable here, jsonschema simply goes without them.
+if "rfc3987_syntax" not in sys.modules:
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One notebook run: its parameters and where its outputs go."""
+
+    name: str  # unit id, or "ranking"
+    notebook: str
+    parameters: dict[str, object]
+    executed: str  # the executed notebook, kept for audit
+    html: str
+    pdf: str
+    title: str
+    key: str  # what the outputs' key is when the notebook reads what it read last time
+    # What the key is made of besides the reads (code, notebook, parameters); "" when
+    # ``key`` is complete by itself (a notebook whose inputs the caller knows).
+    static: str = ""
+    snapshot: str = ""  # the scored snapshot the kernel renders from (scoring.snapshot)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    ok: bool
+    seconds: float
+    peak_rss_mb: float
+    error: str = ""
+    # seconds per step: "kernel" (starting one, when this task had to), "execute"
+    # (papermill), "html" (nbconvert and the page), "pdf" (WeasyPrint)
+    steps: tuple[tuple[str, float], ...] = ()
+    kernel_peak_mb: float = 0.0  # the worker's kernel, a process of its own
+    reads: tuple[tuple[str, str], ...] = ()  # what the notebook read: (read, digest)
+    warnings: tuple[str, ...] = ()  # outputs the report could not show
+
+
+def outcome_key(task: Task, outcome: Outcome) -> str:
+    """The key to record for a task's outputs once written."""
+    return reads_key(task.static, dict(outcome.reads)) if task.static else task.key
+
+
+def _kernel_peak_mb(km: object) -> float:
+    """The peak resident memory of the kernel process (Linux; 0 where unknown)."""
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _error_text(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    cell = getattr(exc, "exec_count", None)
+    where = f" (ô lệnh số {cell})" if cell else ""
+    return f"{ename}: {evalue}{where}".strip()
+
+
+def _kernel_manager() -> type:
+    """A kernel manager on IPC sockets in a private folder of this worker process.
+
+    With the default TCP transport, kernels started at the same moment by two workers can
+    pick the same free port and one dies ("Address already in use"); IPC sockets under a
+    per-process folder cannot collide, and need no network at all.
+    """
+    import atexit
+    import shutil
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    folder = tempfile.mkdtemp(prefix="scoring-kernels-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: object) -> None:
+            # The connection file too (else a temporary file in TMPDIR, left by a kill).
+            connection = os.path.join(folder, f"kernel-{uuid.uuid4().hex}.json")
+            super().__init__(
+                transport="ipc",
+                ip=os.path.join(folder, "kernel"),
+                connection_file=connection,
+                **kwargs,
+            )
+            self.handed_out: list[object] = []
+
+        def client(self, **kwargs: Any) -> Any:
+            """A client, remembered: nbclient leaves open the clients of a kernel it
+            did not start, and each one's socket then gets a copy of every later
+            notebook's outputs (a worker grew by 10 to 30 MB more with every report).
+            """
+            kc = super().client(**kwargs)
+            self.handed_out.append(kc)
+            return kc
+
+        def release_clients(self) -> None:
+            while self.handed_out:
+                self.handed_out.pop().stop_channels()  # type: ignore[attr-defined]
+
+    return IPCKernelManager
+
+
+# A worker grows by about 0,6 MB per report and its kernel by about 0,4 MB (caches that
+# outlive a task; it was 9 MB and more while nbclient's kernel clients stayed open, see
+# ``release_clients``). Replacing both after this many reports bounds them (about 190
+# and 160 MB) while a new worker and kernel, 2-3 s of start-up, are seldom needed.
+TASKS_PER_WORKER = 100
+
+
+class _WarmKernel:
+    """One kernel per worker, reused from notebook to notebook.
+
+    Starting a kernel and importing pandas, matplotlib and this package costs about as
+    much as the report itself; a warm kernel pays it once per worker. Each notebook
+    starts with ``%reset -f`` so no variable leaks from one unit to the next, and the
+    kernel is replaced after ``RECYCLE_AFTER`` notebooks (on Dask, where workers live on)
+    or after a failure. A local worker starts its kernel, and imports the package in
+    it, as soon as it is spawned (``_start_worker``), while the build is still scoring.
+    """
+
+    RECYCLE_AFTER = TASKS_PER_WORKER
+
+    def __init__(self) -> None:
+        self.manager_class = _kernel_manager()
+        self.km: object | None = None
+        self.runs = 0
+        self.unreported = 0.0  # seconds spent starting, not yet in an Outcome
+
+    def start(
+        self, cwd: str, warm_up: str = "", meanwhile: Callable[[], None] | None = None
+    ) -> None:
+        """Start a kernel; send it ``warm_up`` to run, do ``meanwhile`` here while it
+        starts and runs it (two processes at work), then wait until it has finished.
+        """
+        from jupyter_core.utils import run_sync
+
+        began = time.perf_counter()
+        self.close()
+        km = self.manager_class(kernel_name="python3")
+        run_sync(km.start_kernel)(cwd=cwd)
+        self.km, self.runs = km, 0
+        client = km.client() if warm_up else None
+        try:
+            if client is not None:
+                client.start_channels()  # requests wait in the socket until the kernel is up
+                sent = client.execute(warm_up, silent=True, store_history=False)
+            if meanwhile is not None:
+                meanwhile()
+            if client is not None:
+                deadline = time.monotonic() + 120
+                while True:
+                    reply = run_sync(client.get_shell_msg)(timeout=deadline - time.monotonic())
+                    if reply["parent_header"].get("msg_id") == sent:
+                        break
+        except Exception:  # noqa: BLE001 - a kernel that cannot warm up is replaced
+            self.close()
+        finally:
+            km.release_clients()
+        self.unreported += time.perf_counter() - began
+
+    def get(self, cwd: str) -> object:
+        if self.km is None or self.runs >= self.RECYCLE_AFTER:
+            self.start(cwd)
+        self.runs += 1
+        return self.km
+
+    def close(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        km, self.km = self.km, None
+        if km is not None:
+            km.release_clients()  # type: ignore[attr-defined]
+        if km is not None and getattr(km, "has_kernel", False):
+            try:
+                run_sync(km.shutdown_kernel)(now=True)  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - a dead kernel needs no shutdown
+                pass
+
+
+_KERNEL: _WarmKernel | None = None
+RESET_CELL = 'get_ipython().run_line_magic("reset", "-f")  # scoring: fresh namespace'
+# What every report imports first; a new kernel imports it while the worker waits for work.
+WARM_UP = "import scoring.report, scoring.charts, matplotlib.pyplot"
+
+
+def _kernel() -> _WarmKernel:
+    import atexit
+
+    global _KERNEL
+    if _KERNEL is None:
+        _KERNEL = _WarmKernel()
+        atexit.register(_KERNEL.close)
+    return _KERNEL
+
+
+def first_cell(snapshot: str) -> str:
+    """The code the driver runs before a notebook: an empty namespace, figures shown the
+    way JupyterLab shows them, and the build's scored snapshot handed to the data API.
+    """
+    return "\n".join(
+        [
+            RESET_CELL,
+            'get_ipython().run_line_magic("matplotlib", "inline")',
+            f"__import__('scoring.snapshot').snapshot.use({snapshot!r})",
+        ]
+    )
+
+
+LAST_CELL = (
+    "from IPython.display import display as _scoring_display\n"
+    "_scoring_display({%r: __import__('scoring.snapshot').snapshot.reads_for_key()}, raw=True)"
+)
+
+
+def _prepared(task: Task) -> object:
+    """The notebook with the driver's first and last cells, each cell of the analyst's
+    numbered (for warnings), the first emptying the (reused) kernel's namespace.
+    """
+    import nbformat
+
+    from scoring.snapshot import READS_MIME
+
+    nb = nbformat.read(task.notebook, as_version=4)
+    for number, cell in enumerate(nb.cells, start=1):
+        cell.metadata["scoring"] = {"cell": number}
+    first = nbformat.v4.new_code_cell(
+        first_cell(task.snapshot), metadata={"tags": ["scoring-reset"]}
+    )
+    first.id = "scoring-reset"
+    last = nbformat.v4.new_code_cell(LAST_CELL % READS_MIME, metadata={"tags": ["scoring-reads"]})
+    last.id = "scoring-reads"
+    nb.cells = [first, *nb.cells, last]
+    return nb
+
+
+def _take_reads(nb: Any) -> dict[str, str]:
+    """Remove the driver's last cell and return the reads it reported."""
+    from scoring.snapshot import READS_MIME
+
+    last = nb.cells.pop()
+    for output in last.get("outputs", []):
+        data = output.get("data", {})
+        if READS_MIME in data:
+            return {str(k): str(v) for k, v in dict(data[READS_MIME]).items()}
+    return {}
+
+
+def run_task(task: Task) -> Outcome:
+    """Execute, export and print one report; never raises (errors come back as text)."""
+    import nbformat
+    import papermill
+
+    from scoring.render.html import notebook_to_html
+    from scoring.render.pdf import write_pdf
+
+    kernel = _kernel()
+    start = time.perf_counter()
+    steps: list[tuple[str, float]] = []
+    try:
+        Path(task.executed).parent.mkdir(parents=True, exist_ok=True)
+        cwd = str(Path(task.notebook).parent)
+        km = kernel.get(cwd)
+        mark = time.perf_counter()
+        # papermill rewrites its output file in place: a kill would leave a half-executed
+        # notebook. It writes none here; the complete one is written below, atomically.
+        nb = papermill.execute_notebook(
+            _prepared(task),
+            None,
+            parameters=task.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=cwd,
+            km=km,
+            request_save_on_cell_execute=False,  # saved once, at the end
+        )
+        km.release_clients()  # type: ignore[attr-defined]
+        kernel_mb = _kernel_peak_mb(km)
+        reads = _take_reads(nb)
+        write_text(Path(task.executed), nbformat.writes(nb))
+        steps.append(("execute", time.perf_counter() - mark))
+        mark = time.perf_counter()
+        lang = str(task.parameters.get("lang", "vi"))
+        page, warnings = notebook_to_html(nb, task.title, lang, Path(task.notebook).name)
+        write_text(Path(task.html), page)
+        steps.append(("html", time.perf_counter() - mark))
+        mark = time.perf_counter()
+        write_pdf(page, Path(task.pdf))
+        steps.append(("pdf", time.perf_counter() - mark))
+    except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on
+        kernel.close()  # a failed notebook may have left the kernel in any state
+        detail = _error_text(exc)
+        if not hasattr(exc, "ename"):
+            detail += "\n" + "".join(traceback.format_exception_only(exc)).strip()
+        return Outcome(task.name, False, time.perf_counter() - start, _peak_rss_mb(), detail)
+    started, kernel.unreported = kernel.unreported, 0.0
+    return Outcome(
+        task.name,
+        True,
+        time.perf_counter() - start,
+        _peak_rss_mb(),
+        steps=(("start", started), *steps),
+        kernel_peak_mb=kernel_mb,
+        reads=tuple(sorted(reads.items())),
+        warnings=tuple(warnings),
+    )
+
+
+def _quiet_worker(log_path: str) -> None:
+    """Send the worker's (and its kernels') stderr to a log file, away from the terminal.
+
+    Jupyter kernels log start-up notices and shutdown messages on stderr; the analyst
+    should see the progress bar and the errors that matter, which come back as Outcome.
+    """
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def start_worker(log_path: str) -> None:
+    """A new local worker: quiet stderr, start a kernel warming up, and meanwhile import
+    the rendering stack here (about 1 s each, in two processes at once).
+    """
+    import atexit
+
+    began = time.perf_counter()
+    _quiet_worker(log_path)
+    # Run last at exit, after the kernel is stopped: skip tearing down the interpreter
+    # (a few tenths of a second the build would wait for; outputs are written by then).
+    atexit.register(os._exit, 0)
+
+    def imports() -> None:
+        import papermill  # noqa: F401
+
+        import scoring.render.html
+        import scoring.render.pdf  # noqa: F401
+
+    kernel = _kernel()
+    try:
+        kernel.start(str(NOTEBOOKS), WARM_UP, meanwhile=imports)
+    except Exception:  # noqa: BLE001 - the first task starts one again and reports why
+        kernel.close()
+    kernel.unreported = time.perf_counter() - began
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def ready() -> int:
+    """A trivial task: a spawning pool starts a process per waiting task."""
+    return os.getpid()
