@@ -100,7 +100,7 @@ lock: $(STAMP)
 	  --python-version $(LOCK_PYTHON) --python-platform linux -o requirements.lock
 
 bench: $(STAMP)
-	@$(PY) -m scoring.bench --units $${N:-60}
+	@$(PY) -m scoring.bench --units $${N:-60} $(if $(BASE),--base $(BASE))
 
 clean:
 	rm -rf $(REPORTS) $(BUILD) .pytest_cache .mypy_cache .ruff_cache

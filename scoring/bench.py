@@ -135,9 +135,10 @@ def plain_chain(data: Path, out: Path, units: list[Unit]) -> float:
 
 
 def build(
-    data: Path, reports: Path, build_dir: Path, jobs: int, **env: str
+    data: Path, reports: Path, build_dir: Path, jobs: int, code: Path = ROOT, **env: str
 ) -> tuple[float, str, list[str]]:
-    """One ``make reports``: (seconds, its summary line, its timing lines)."""
+    """One ``make reports`` with the package in ``code`` (this one, or the base commit's
+    worktree): (seconds, its summary line, its timing lines)."""
     start = time.perf_counter()
     run = subprocess.run(
         [
@@ -158,8 +159,8 @@ def build(
         ],
         capture_output=True,
         text=True,
-        cwd=ROOT,
-        env={**os.environ, "SCORING_TIMINGS": "1", **env},
+        cwd=code,
+        env={**os.environ, "SCORING_TIMINGS": "1", "PYTHONPATH": str(code), **env},
     )
     seconds = time.perf_counter() - start
     if run.returncode != 0:
@@ -176,13 +177,27 @@ def corrections(
     """``times`` builds, each after one figure of ``unit``'s form was corrected (or the
     correction undone), as an analyst going through the returned forms.
     """
+    return [
+        runs[0]
+        for runs in side_by_side(data, {"": (reports, build_dir, ROOT)}, jobs, unit, times, **env)
+    ]
+
+
+Builds = dict[str, tuple[Path, Path, Path]]  # name -> (reports, build folder, code)
+
+
+def side_by_side(
+    data: Path, builds: Builds, jobs: int, unit: Unit, times: int, **env: str
+) -> list[list[tuple[float, str, list[str]]]]:
+    """``corrections`` for each code version in ``builds``, one after the other after
+    each correction (both see the same data, under the same load)."""
     cset = load_year(data, YEAR).for_level("commune")
     original = unit_values(cset, unit, int(unit.id[1:]))
     runs = []
     for n in range(times):
         values = corrected(cset, original) if n % 2 == 0 else original
         write_unit_form(data, cset, unit, values)
-        runs.append(build(data, reports, build_dir, jobs, **env))
+        runs.append([build(data, r, b, jobs, code, **env) for r, b, code in builds.values()])
     return runs
 
 
@@ -264,6 +279,77 @@ def robustness_only(count: int) -> float:
     return time.perf_counter() - start
 
 
+def _ranking_seconds(timings: list[str]) -> float:
+    """The ranking task's seconds in a build's timing lines (0 when it was not built)."""
+    for line in timings:
+        if line.startswith("  tác vụ ranking:"):
+            return float(line.split(":")[1].split("(")[0])
+    return 0.0
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def compare(args: argparse.Namespace, root: Path, data: Path, units: list[Unit]) -> None:
+    """(b), (c), (d) and (d') for the base commit and this code, side by side in one run
+    (same data, same load; the machine's load moves both), with the ratios this/base."""
+    base = root / "base-code"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(base), args.base],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    builds: Builds = {
+        "base": (root / "base-reports", root / "base-build", base),
+        "this": (root / "reports", root / "build", ROOT),
+    }
+    try:
+        _compare(args, data, units, builds)
+    finally:
+        for _reports, build_dir, _code in builds.values():
+            stop_servers(build_dir)
+        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
+
+
+def _compare(args: argparse.Namespace, data: Path, units: list[Unit], builds: Builds) -> None:
+    def show(what: str, found: dict[str, float], unit: str = "s") -> None:
+        ratio = found["this"] / found["base"] if found["base"] else float("nan")
+        print(
+            f"{what}: base {found['base']:.2f} {unit}, this {found['this']:.2f} {unit}, "
+            f"this/base {ratio:.2f}",
+            flush=True,
+        )
+
+    per_unit = {}
+    for name, (reports, build_dir, code) in builds.items():
+        seconds, summary, timings = build(data, reports, build_dir, args.jobs, code)
+        per_unit[name] = seconds / (args.units + 1)
+        print(f"    {name}: {summary}\n" + "\n".join(f"    {t}" for t in timings), flush=True)
+    show("(b) cold, per unit", per_unit)
+    noop = {
+        name: min(build(data, r, b, args.jobs, code)[0] for _ in range(3))
+        for name, (r, b, code) in builds.items()
+    }
+    show("(c) nothing changed", noop)
+    for label, env in (
+        ("(d) one corrected figure", {}),
+        ("(d') warm", {"SCORING_WARM_MINUTES": "5"}),
+    ):
+        unit = units[0] if not env else units[1]
+        runs = side_by_side(data, builds, args.jobs, unit, args.repeat + bool(env), **env)
+        runs = runs[1:] if env else runs  # the first warm build starts the server
+        for n, name in enumerate(builds):
+            print(f"    {name}: {runs[-1][n][1]}\n" + "\n".join(f"    {t}" for t in runs[-1][n][2]))
+        show(label, {name: _median([r[n][0] for r in runs]) for n, name in enumerate(builds)})
+        ranking = {
+            name: _median([_ranking_seconds(r[n][2]) for r in runs])
+            for n, name in enumerate(builds)
+        }
+        show(f"{label}, the ranking task", ranking)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m scoring.bench")
     parser.add_argument("--units", type=int, default=60)
@@ -272,9 +358,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="corrections measured in (d)")
     parser.add_argument("--validate-forms", type=int, default=2000, help="forms in (f)")
     parser.add_argument("--validate-only", action="store_true", help="only (f) and (g)")
+    parser.add_argument(
+        "--base",
+        help="a commit to measure side by side with this code: (b), (c), (d), (d') only",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        if args.base:
+            data = root / "data"
+            units = make_province(data, args.units)
+            print(f"Tỉnh thử nghiệm: {args.units} đơn vị, {args.jobs} tiến trình", flush=True)
+            compare(args, root, data, units)
+            return
         validate_costs(root, args.validate_forms)
         if args.validate_only:
             return

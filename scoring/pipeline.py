@@ -270,6 +270,15 @@ class YearResult:
             )
         return self._memo[key]  # type: ignore[return-value]
 
+    def precompute(self) -> YearResult:
+        """Compute now, once, the per-level views every report reads (the robustness
+        analysis, the peers' means): a build does it before writing its snapshot, so that
+        no report kernel computes them again."""
+        for level in self.peers:
+            self.robustness(level)
+            self.subgroup_means(level)
+        return self
+
     def criteria_table(self) -> pd.DataFrame:
         """One row per unit and node: self-assessed, verified and official points."""
         return criteria_table(self)
@@ -607,10 +616,14 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
 
     safe = table.copy()
     for column in safe.columns:
-        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-            )
+        values = safe[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            try:
+                formula = values.str.startswith(FORMULA_START, na=False).astype(bool)
+            except AttributeError:  # no text in the column (None and numbers)
+                continue
+            if formula.any():  # a cell by cell map took a second on 40 000 rows
+                safe.loc[formula, column] = "'" + values[formula]
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 

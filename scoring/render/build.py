@@ -174,7 +174,7 @@ def _assess(paths: Paths, cache: Path, lang: str) -> tuple[YearResult, Snapshot,
 
     result = assess_cached(paths.data, paths.year, cache)
     console.print_problems(result.inputs.collection.warnings, lang)  # type: ignore[arg-type]
-    snap = make_snapshot(result, paths, cache)
+    snap = make_snapshot(result.precompute(), paths, cache)
     return result, snap, write_snapshot(snap, paths.build)
 
 
