@@ -29,6 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from scoring import __version__, i18n, numfmt, params, snapshot
+from scoring import bands as band_styles
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, CriteriaYear, Node
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
@@ -182,8 +183,14 @@ def source_notice(
     )
 
 
-def _slug(band: str) -> str:
-    return {"Tốt": "tot", "Khá": "kha", "Trung bình": "tb", "Yếu": "yeu"}.get(band, "other")
+def band_class(criteria: CriteriaYear, band: str) -> str:
+    """The CSS class of ``band`` (``band-<class>``): by its place in the year's bands."""
+    return band_styles.style(band_names(criteria), band).css
+
+
+def band_names(criteria: CriteriaYear) -> list[str]:
+    """The year's band names, best first (bands.yaml, ordered by threshold)."""
+    return [b.name for b in criteria.bands]
 
 
 def _row_class(node: Node, groups: set[str]) -> str:
@@ -441,7 +448,7 @@ class UnitReport(_Speaks):
                 cset=self.cset,
                 score=self.score,
                 band=self._(band),
-                band_slug=_slug(band),
+                band_slug=band_class(self._result.inputs.criteria, band),
                 rank=self._result.ranks[self.unit_id],
                 peers=self._result.peer_count(self.unit_id),
                 verified=self._result.is_verified(self.unit_id),
@@ -803,7 +810,7 @@ class RankingReport(_Speaks):
             "max": score.max,
             "percent": score.percent,
             "band": band,
-            "band_slug": _slug(band),
+            "band_slug": band_class(result.inputs.criteria, band),
             "status": "submitted",
             "change": self._change(uid),
             "verified": result.is_verified(uid),
@@ -867,8 +874,10 @@ class RankingReport(_Speaks):
         """The level's ranking table (``rows(level)``, filtered or sorted as you like)."""
         groups = self._group_codes(level)
         records = _records(self.rows(level) if rows is None else rows)
+        criteria = self._result.inputs.criteria
         for r in records:
-            r["band_slug"] = _slug(str(r["band"])) if r.get("status") != "missing" else "missing"
+            missing = r.get("status") == "missing"
+            r["band_slug"] = "missing" if missing else band_class(criteria, str(r["band"]))
             r["groups"] = {code: r.get(code) for code in groups}
         sent = [r for r in records if r.get("status") != "missing"]
         full_max = self._result.inputs.criteria.for_level(level).max
@@ -914,6 +923,7 @@ class RankingReport(_Speaks):
                 [float(r["total" if by_total else "percent"]) for r in rows],  # type: ignore[arg-type]
                 [str(r["band"]) or self._("Chưa nộp phiếu") for r in rows],
                 cset.max if by_total else 100.0,
+                band_names(self._result.inputs.criteria),
                 lang=self.lang,
                 labels=labels,
                 axis=axis,

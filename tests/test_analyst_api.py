@@ -16,7 +16,7 @@ from scoring.report import RankingReport, UnitReport, markdown_html
 
 TOTALS = (
     "year, level, unit_id, name, self_total, verified_total, total, max, percent, band, "
-    "rank, peers, verified, lineage"
+    "band_position, rank, peers, verified, lineage"
 ).split(", ")
 SCORES = (
     "year, level, unit_id, name, node, node_name, parent, is_criterion, self_points, "
