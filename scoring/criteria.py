@@ -15,23 +15,18 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scoring.errors import CriteriaError
 
-LEVELS = ("district", "department", "commune")
+# The levels, the city first: the order of every report, table and index.
+Level = Literal["district", "department", "commune"]
+LEVELS: tuple[str, ...] = get_args(Level)
 LEVEL_NAMES_VI = {"district": "cấp huyện", "department": "cấp phòng, ban", "commune": "cấp xã"}
 InputKind = Literal["count", "share", "yes_no", "amount", "points"]
-KIND_NAMES_VI = {
-    "count": "số lượng (số nguyên)",
-    "share": "tỷ lệ % (0–100)",
-    "yes_no": "Có/Không",
-    "amount": "giá trị (số)",
-    "points": "điểm tự chấm",
-}
 TOLERANCE = 1e-6
 
 
@@ -167,7 +162,7 @@ class _BandsFile(Ranking):
 
 class _CriteriaFile(_Strict):
     year: int
-    level: Literal["district", "department", "commune"]
+    level: Level
     version: str
     title: str
     legal_basis: list[str]
@@ -572,3 +567,10 @@ def years_available(data_dir: Path) -> list[int]:
         for p in folder.iterdir()
         if p.is_dir() and p.name.isascii() and p.name.isdigit()
     )
+
+
+# Each level as the heading of its part of the ranking and the summaries, beside
+# LEVEL_NAMES_VI (the level in a sentence, "cấp huyện"): level names are kept here only.
+LEVEL_TITLES_VI = dict(
+    zip(LEVELS, ("Cấp huyện (thành phố)", "Các phòng, ban", "Các phường, xã"), strict=True)
+)

@@ -30,7 +30,14 @@ from markupsafe import Markup
 
 from scoring import __version__, i18n, numfmt, params, snapshot
 from scoring import bands as band_styles
-from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, CriteriaYear, Node
+from scoring.criteria import (
+    LEVEL_NAMES_VI,
+    LEVEL_TITLES_VI,
+    LEVELS,
+    CriteriaSet,
+    CriteriaYear,
+    Node,
+)
 from scoring.i18n import LANGUAGES
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, build_date, previous, previous_unreadable, year_result
@@ -80,11 +87,7 @@ UNIT_SECTIONS = {
     "provenance": "Cách lập báo cáo",
 }
 UNNUMBERED = {"provenance"}
-LEVEL_TITLES = {
-    "district": "Cấp huyện (thành phố)",
-    "department": "Các phòng, ban",
-    "commune": "Các phường, xã",
-}
+LEVEL_TITLES = LEVEL_TITLES_VI
 
 
 class Fragment(str):
@@ -973,7 +976,7 @@ class RankingReport(_Speaks):
         """The first page for leaders: units per band and level, the five weakest criteria
         city-wide, the units that moved most since last year, the units needing attention."""
         data = self._summary_data
-        level_names = {lv: self._(LEVEL_TITLES[lv]) for lv in LEVEL_TITLES}
+        level_names = {lv: self._(LEVEL_TITLES[lv]) for lv in LEVELS}
         criteria = self._result.inputs.criteria
         return self._render(
             "summary.html.j2",
