@@ -503,11 +503,6 @@ def load_criteria_file(path: Path) -> CriteriaSet:
     )
 
 
-def load_bands(path: Path) -> tuple[Band, ...]:
-    """Bands from highest to lowest; the lowest must start at 0 % so every unit has one."""
-    return load_ranking(path)[0]
-
-
 def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
     """bands.yaml: the bands, highest first, and how the year ranks (``rank_by``, ``missing``,
     ``robustness``; defaults when absent)."""
