@@ -17,7 +17,8 @@ from scoring import i18n, numfmt, params, snapshot
 from scoring.criteria import LEVEL_NAMES_VI
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, build_date, previous, year_result
-from scoring.report import Fragment, _relative, _Speaks, source_notice
+from scoring.report.base import Fragment, _relative, _Speaks
+from scoring.report.notice import source_notice
 
 
 class MissingReport(_Speaks):

@@ -1,5 +1,8 @@
 """The writer of blank survey forms (``make forms``): one workbook per unit and year.
 
+(Over 400 lines: one form's title, rows, shading, validation and print setup, in the order
+they are written; split apart, the steps of one workbook would be read in several files.)
+
 The layout (sheets, headers, columns, metadata keys) is ``scoring.forms.layout``; this
 module adds what only a fresh form has: the title block and instructions, the shading,
 the Excel data validation of each value cell, the protection and the print setup.
