@@ -15,8 +15,8 @@ from helpers import DATA
 from matplotlib.image import imread
 
 import scoring
-from scoring import bands, trends
-from scoring.pipeline import year_result
+from scoring import bands, summary, trends
+from scoring.pipeline import previous, year_result
 from scoring.report import RankingReport
 
 UNITS = ("196", "196-VP", "196-NV", "06808", "06820", "07141")
@@ -41,18 +41,43 @@ robustness:
 """
 
 
+# 2017's bands of the kit share no name with 2018's: only their places compare.
+FOUR_BANDS = FIVE_BANDS.replace(
+    """  - name: "Xuất sắc"
+    min_percent: 90
+  - name: "Tốt"
+    min_percent: 80
+  - name: "Khá"
+    min_percent: 70
+  - name: "Đạt"
+    min_percent: 50
+  - name: "Chưa đạt"
+""",
+    """  - name: "Hạng 1"
+    min_percent: 80
+  - name: "Hạng 2"
+    min_percent: 70
+  - name: "Hạng 3"
+    min_percent: 50
+  - name: "Hạng 4"
+""",
+)
+
+
 @pytest.fixture(scope="module")
 def five_band_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """2018 with six units and five bands named as some provinces name them."""
+    """2018 with six units and five bands named as some provinces name them; 2017 with
+    four bands named otherwise again."""
     data = tmp_path_factory.mktemp("bands") / "data"
-    shutil.copytree(DATA / "criteria" / "2018", data / "criteria" / "2018")
-    (data / "criteria" / "2018" / "bands.yaml").write_text(FIVE_BANDS, encoding="utf-8")
-    for folder in ("submissions", "verification"):
-        (data / "2018" / folder).mkdir(parents=True)
-        for unit in UNITS:
-            form = DATA / "2018" / folder / f"{unit}.xlsx"
-            if form.exists():
-                shutil.copy(form, data / "2018" / folder / form.name)
+    for year, text in ((2017, FOUR_BANDS), (2018, FIVE_BANDS)):
+        shutil.copytree(DATA / "criteria" / str(year), data / "criteria" / str(year))
+        (data / "criteria" / str(year) / "bands.yaml").write_text(text, encoding="utf-8")
+        for folder in ("submissions", "verification"):
+            (data / str(year) / folder).mkdir(parents=True)
+            for unit in UNITS:
+                form = DATA / str(year) / folder / f"{unit}.xlsx"
+                if form.exists():
+                    shutil.copy(form, data / str(year) / folder / form.name)
     rows = list(csv.reader(io.StringIO((DATA / "units.csv").read_text(encoding="utf-8"))))
     with (data / "units.csv").open("w", encoding="utf-8", newline="") as out:
         csv.writer(out, lineterminator="\n").writerows(
@@ -111,6 +136,27 @@ def test_totals_carry_the_bands_place_in_its_year(five_band_year: Path) -> None:
     totals = scoring.load_totals(five_band_year, 2018)
     places = {"Xuất sắc": 1, "Tốt": 2, "Khá": 3, "Đạt": 4, "Chưa đạt": 5}
     assert list(totals["band_position"]) == [places[b] for b in totals["band"]]
+
+
+def test_a_band_lost_is_judged_by_places_across_differently_named_years(
+    five_band_year: Path,
+) -> None:
+    result = year_result(str(five_band_year), 2018)
+    prev = previous(result)
+    assert prev is not None and prev.year == 2017
+    now = [b.name for b in result.inputs.criteria.bands]
+    before = [b.name for b in prev.inputs.criteria.bands]
+    assert not set(now) & set(before)
+    lost = {
+        uid
+        for uid in result.official
+        if uid in prev.official and now.index(result.band(uid)) > before.index(prev.band(uid))
+    }
+    assert lost  # e.g. "Hạng 1" in 2017, "Tốt" (second of five) in 2018
+    rows = summary.attention(result, prev)
+    flagged = {r["unit_id"] for r in rows if r["reason"] == "lost"}
+    lowest = {r["unit_id"] for r in rows if r["reason"] == "lowest"}
+    assert flagged == lost - lowest
 
 
 def test_band_moves_compare_places_across_differently_named_years() -> None:
