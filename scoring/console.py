@@ -23,6 +23,25 @@ def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> Non
         print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
 
 
+def export_problems(problems: Sequence[object], fmt: str) -> None:
+    """The problems as rows on stdout (``validate --format csv|json``): kind, severity,
+    file, sheet, cell, code, unit id, found, expected and the message in each language."""
+    import csv
+    import json
+
+    rows = [p.as_dict() for p in problems]  # type: ignore[attr-defined]
+    if fmt == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        print()
+        return
+    from scoring.submissions import Problem
+
+    columns = list(Problem("", None, None, None).as_dict())
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
 def forms_summary(collection: object, lang: Lang = DEFAULT_LANG) -> str:
     """The counts of the year's forms, after the problem lines."""
     from scoring import i18n

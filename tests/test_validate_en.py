@@ -5,7 +5,9 @@ without its English text in the catalogue.
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -124,6 +126,35 @@ def test_vietnamese_stays_the_default(form_kit, capsys) -> None:
         "có cảnh báo 1.",
         "Có 6 lỗi cần sửa trong phiếu trước khi chấm điểm.",
     ]
+
+
+def test_problems_exported_as_json_and_csv(form_kit, capsys) -> None:
+    """``--format json|csv``: one row per problem on stdout, grouped by kind at will."""
+    paths = _broken_folder(form_kit)
+    _write_units(form_kit)
+    args = ["validate", "--year", "2018", "--data", str(form_kit.root)]
+    assert main([*args, "--format", "json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    kinds = [(r["kind"], r["file"], r["code"], r["severity"]) for r in rows]
+    assert kinds == [
+        ("value.not_count", str(paths["06808"]), "A1.b", "error"),
+        ("value.share_above_100", str(paths["06808"]), "A3.a", "error"),
+        ("value.required", str(paths["06808"]), "B2.1.a", "error"),
+        ("value.ratio_above_one", str(paths["06808"]), "B1.a", "error"),
+        ("meta.wrong_year", str(paths["06811"]), None, "error"),
+        ("file.not_xlsx", str(paths["06814"]), None, "error"),
+        ("folder.not_sent", str(form_kit.submissions / "07141.xlsx"), None, "warning"),
+    ]
+    year = rows[4]
+    assert (year["sheet"], year["cell"], year["found"], year["expected"]) == (
+        SHEET_META, "B7", "2017", 2018
+    )  # fmt: skip
+    assert year["message_en"].startswith("the form is for 2017")
+    assert year["message_vi"].startswith("phiếu của năm 2017")
+    assert main([*args, "--format", "csv"]) == 1
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["kind"] for r in table] == [r["kind"] for r in rows]
+    assert table[0]["cell"] == form_kit.cell(paths["06808"], "A1.b")
 
 
 def test_unknown_language_is_a_usage_error(form_kit, capsys) -> None:
