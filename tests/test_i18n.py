@@ -1,8 +1,10 @@
 """The English option of the reports: every text we write has a translation, and it is used."""
 
+import ast
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
 import yaml
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -20,6 +22,34 @@ from scoring.submissions import KINDS
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def file_template_texts(*paths: Path) -> set[str]:
+    """Every ``_("...")`` of Jinja template files (used by test_share_parts)."""
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    texts = set()
+    for path in paths:
+        for _line, _name, message in env.extract_translations(path.read_text(encoding="utf-8")):
+            first = message[0] if isinstance(message, tuple) else message
+            if isinstance(first, str):  # not _(variable)
+                texts.add(first)
+    return texts
+
+
+def python_texts(*modules: object) -> set[str]:
+    """Every literal passed to ``_()`` or ``self._()`` in the modules' source (used by
+    test_share_parts)."""
+    texts = set()
+    for module in modules:
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            first = node.args[0]
+            if name == "_" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                texts.add(first.value)
+    return texts
 
 
 def extracted() -> dict[str, set[str]]:
