@@ -24,6 +24,11 @@ class ScoringError(Exception):
         self.en = en
         super().__init__(self.text("vi"))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled (a worker process, the cache) with its msgid and fields, so that it can
+        # still be shown in any language where it is unpickled.
+        return (_restore, (type(self), self.args, self.__dict__))
+
     def as_phrase(self) -> Phrase:
         """The error as a part of a longer message (every problem of a year's files)."""
         from scoring.i18n import Phrase
@@ -44,6 +49,15 @@ class ScoringError(Exception):
             # A finished sentence (old style): translated only when the catalogue has it.
             return i18n.translate_data(self.msgid, lang)
         return i18n.render(self.msgid, lang, self.params)
+
+
+def _restore(
+    cls: type[ScoringError], args: tuple[object, ...], state: dict[str, object]
+) -> ScoringError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class CriteriaError(ScoringError):
