@@ -389,7 +389,7 @@ def _reason(err: Any) -> Phrase:  # noqa: ANN401 - pydantic's ErrorDetails
     msgid = _REASONS.get(err["type"])
     if msgid is None:
         return phrase("%(reason)s", reason=err["msg"])  # pydantic's own English: last resort
-    ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+    ctx = {k: f"{v:g}" if isinstance(v, float) else str(v) for k, v in err.get("ctx", {}).items()}
     return phrase(msgid, **ctx)
 
 
