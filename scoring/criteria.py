@@ -649,5 +649,9 @@ def years_available(data_dir: Path) -> list[int]:
 # Each level as the heading of its part of the ranking and the summaries, beside
 # LEVEL_NAMES_VI (the level in a sentence, "cấp huyện"): level names are kept here only.
 LEVEL_TITLES_VI = dict(
-    zip(LEVELS, ("Cấp huyện (thành phố)", "Các phòng, ban", "Các phường, xã"), strict=True)
+    zip(
+        LEVELS,
+        (N_("Cấp huyện (thành phố)"), N_("Các phòng, ban"), N_("Các phường, xã")),
+        strict=True,
+    )
 )

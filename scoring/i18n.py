@@ -67,36 +67,17 @@ def N_(text: str) -> str:
 
 # Texts the catalogue must hold that no marker at their site gives to the extraction:
 # the band names of data/criteria/<year>/bands.yaml (data, translated when known), and
-# texts of modules whose marks are still to be placed at the site (report.py's section
-# and level titles and table labels, missing_report.py, and the ``translator(lang)("…")``
-# calls of render/build.py, render/share.py and render/html.py). A text moved to its
-# site is removed from here; ``make messages`` then keeps its translation.
+# a text whose site is still to be marked (render/build.py). A text marked at its site is
+# removed from here; ``make messages`` then keeps its translation.
 DATA_AND_PENDING = (
     N_("Tốt"),
     N_("Khá"),
     N_("Trung bình"),
     N_("Yếu"),
-    N_("Điểm theo nhóm tiêu chí"),
-    N_("So sánh với các đơn vị cùng cấp"),
-    N_("Các tiêu chí chưa đạt điểm tối đa, cần khắc phục"),
-    N_("Tự đánh giá và thẩm định"),
-    N_("So sánh với năm trước"),
-    N_("Điểm chi tiết từng tiêu chí"),
-    N_("Cách lập báo cáo"),
-    N_("Tình hình nộp phiếu"),
-    N_("Phải nộp"),
-    N_("Đã nộp"),
-    N_("Chưa nộp"),
-    N_("Có cảnh báo"),
-    N_("Cấp huyện (thành phố)"),
-    N_("Các phòng, ban"),
-    N_("Các phường, xã"),
     N_(
         "Năm %(year)s: không có gì thay đổi từ lần lập trước (dữ liệu, mã nguồn, báo cáo); "
         "giữ nguyên %(n)s báo cáo."
     ),
-    N_("Năm %(year)s: không có gì thay đổi từ lần chia sẻ trước; giữ nguyên các tệp."),
-    N_("Trang"),
 )
 
 

@@ -41,6 +41,7 @@ from scoring.forms.layout import (
     SHEET_META,
     save_atomic,
 )
+from scoring.i18n import N_
 from scoring.units import Unit
 from scoring.values import NA_TEXT, NO_TEXT, YES_TEXT, format_number_vi
 
@@ -98,8 +99,10 @@ def write_form(
     """
     if unit.level != cset.level:
         raise SubmissionError(
-            f"Đơn vị {unit.id} thuộc {LEVEL_NAMES_VI.get(unit.level, unit.level)}, "
-            f"không lập phiếu theo bộ tiêu chí {LEVEL_NAMES_VI.get(cset.level, cset.level)}"
+            N_("Đơn vị %(unit)s thuộc %(level)s, không lập phiếu theo bộ tiêu chí %(set)s"),
+            unit=unit.id,
+            level=LEVEL_NAMES_VI.get(unit.level, unit.level),
+            set=LEVEL_NAMES_VI.get(cset.level, cset.level),
         )
     wb = Workbook()
     ws = wb.active

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from scoring import i18n, numfmt, params, snapshot
 from scoring.criteria import LEVELS
+from scoring.i18n import N_
 from scoring.pipeline import YearResult, build_date, previous, year_result
 from scoring.report.base import (
     LEVEL_TITLES,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 class RankingReport(_Speaks):
     """The city-wide ranking of one year: one peer group per level."""
 
-    SECTIONS: ClassVar[dict[str, str]] = {"submissions": "Tình hình nộp phiếu"}
+    SECTIONS: ClassVar[dict[str, str]] = {"submissions": N_("Tình hình nộp phiếu")}
 
     def __init__(self, result: YearResult, lang: str = "vi") -> None:
         self._result = result
@@ -295,14 +296,14 @@ class RankingReport(_Speaks):
         return self._render(
             "submissions.html.j2",
             counts=[
-                ("Phải nộp", coll.expected),
-                ("Đã nộp", sorted(coll.submissions)),
+                (N_("Phải nộp"), coll.expected),
+                (N_("Đã nộp"), sorted(coll.submissions)),
                 (
                     "Đã thẩm định",
                     [names[u] for u in sorted(coll.submissions) if u in coll.verifications],
                 ),
-                ("Chưa nộp", [names.get(u, u) for u in coll.missing]),
-                ("Có cảnh báo", [names.get(u, u) for u in warned]),
+                (N_("Chưa nộp"), [names.get(u, u) for u in coll.missing]),
+                (N_("Có cảnh báo"), [names.get(u, u) for u in warned]),
             ],
             listed=("Đã thẩm định", "Chưa nộp", "Có cảnh báo"),
         )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from scoring import i18n, params, snapshot
 from scoring.compare import became, shown_comparison
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet
+from scoring.i18n import N_
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, build_date, year_result
 from scoring.report import criteria_table, notice, previous
@@ -40,13 +41,13 @@ if TYPE_CHECKING:
 
 
 UNIT_SECTIONS = {
-    "groups": "Điểm theo nhóm tiêu chí",
-    "peers": "So sánh với các đơn vị cùng cấp",
-    "to_improve": "Các tiêu chí chưa đạt điểm tối đa, cần khắc phục",
-    "verification": "Tự đánh giá và thẩm định",
-    "previous": "So sánh với năm trước",
-    "criteria": "Điểm chi tiết từng tiêu chí",
-    "provenance": "Cách lập báo cáo",
+    "groups": N_("Điểm theo nhóm tiêu chí"),
+    "peers": N_("So sánh với các đơn vị cùng cấp"),
+    "to_improve": N_("Các tiêu chí chưa đạt điểm tối đa, cần khắc phục"),
+    "verification": N_("Tự đánh giá và thẩm định"),
+    "previous": N_("So sánh với năm trước"),
+    "criteria": N_("Điểm chi tiết từng tiêu chí"),
+    "provenance": N_("Cách lập báo cáo"),
 }
 
 

@@ -29,6 +29,7 @@ from scoring.forms.layout import (
     find_header,
     save_atomic,
 )
+from scoring.i18n import N_
 
 
 class UnknownCodeError(SubmissionError, KeyError):
@@ -57,11 +58,13 @@ def fill_form(
     """
     wb = load_workbook(io.BytesIO(Path(src).read_bytes()))
     if SHEET_INPUTS not in wb.sheetnames:
-        raise SubmissionError(f"{src}: không có trang tính '{SHEET_INPUTS}'")
+        raise SubmissionError(
+            N_("%(src)s: không có trang tính '%(sheet)s'"), src=src, sheet=SHEET_INPUTS
+        )
     ws = wb[SHEET_INPUTS]
     header = find_header(ws)
     if header is None:
-        raise SubmissionError(f"{src}: không tìm thấy dòng tiêu đề của phiếu")
+        raise SubmissionError(N_("%(src)s: không tìm thấy dòng tiêu đề của phiếu"), src=src)
     rows = _input_rows(ws, header)
     columns = (
         (HEADER_VALUE, values),
@@ -71,13 +74,17 @@ def fill_form(
     )
     unknown = sorted({code for _, answers in columns for code in answers} - rows.keys())
     if unknown:
-        raise UnknownCodeError(f"{src}: phiếu không có mã {', '.join(unknown)}")
+        raise UnknownCodeError(
+            N_("%(src)s: phiếu không có mã %(codes)s"), src=src, codes=", ".join(unknown)
+        )
     for header_text, answers in columns:
         column = header.column(header_text)
         if column is None and not answers:
             continue
         if column is None:
-            raise SubmissionError(f"{src}: phiếu không có cột '{header_text}'")
+            raise SubmissionError(
+                N_("%(src)s: phiếu không có cột '%(column)s'"), src=src, column=header_text
+            )
         for code, value in answers.items():
             ws.cell(row=rows[code], column=column, value=cell_value(value))
     when = wb.properties.created or datetime(2000, 1, 1)
