@@ -28,7 +28,7 @@ class BandStyle:
 # so the reports keep their bytes; they name a place on the scale, not a band. A year with
 # four bands uses all but "mid", one with five uses all; three bands: tot, mid, yeu. A year
 # with more than five bands shares a style between neighbours (its names still differ).
-# "mid" has no colour rule in report.css: its text is the default colour, in bold.
+# "mid" is olive in report.css, between the greens and the yellow-brown of "tb".
 STYLES = (
     BandStyle("tot", "#1b5e20", ""),
     BandStyle("kha", "#66bb6a", "//"),
