@@ -18,7 +18,8 @@ YEAR = 2018
 
 
 def bars() -> list[bytes]:
-    return charts.totals_by_band(["Xã A", "Xã B"], [80.0, 40.0], ["Khá", "Yếu"], 100.0)
+    bands = ["Tốt", "Khá", "Trung bình", "Yếu"]
+    return charts.totals_by_band(["Xã A", "Xã B"], [80.0, 40.0], ["Khá", "Yếu"], 100.0, bands)
 
 
 @pytest.fixture
