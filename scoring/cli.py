@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scoring import console
 from scoring.errors import CriteriaError, ScoringError, UnitsError
+from scoring.i18n import N_, translator
 from scoring.lang import DEFAULT_LANG, LANGUAGES
 
 
@@ -122,18 +123,12 @@ def cmd_verification_forms(args: argparse.Namespace) -> int:
         args.data, args.year, inputs.collection, inputs.criteria, inputs.units
     )
     where = folder(args.data, args.year)
-    if args.lang == "en":
-        print(
-            f"Wrote {len(written)} verification form(s) in {where}; kept {len(kept)} that "
-            "already existed (delete one to make it again).",
-            file=sys.stderr,
-        )
-    else:
-        print(
-            f"Đã tạo {len(written)} phiếu thẩm định trong {where}; giữ nguyên {len(kept)} "
-            "phiếu đã có (xóa phiếu nếu cần lập lại).",
-            file=sys.stderr,
-        )
+    _ = translator(args.lang)
+    line = _(
+        "Đã tạo %(written)s phiếu thẩm định trong %(where)s; giữ nguyên %(kept)s "
+        "phiếu đã có (xóa phiếu nếu cần lập lại)."
+    )
+    print(line % {"written": len(written), "where": where, "kept": len(kept)}, file=sys.stderr)
     return 1 if inputs.collection.errors else 0
 
 
@@ -282,19 +277,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         lang = getattr(args, "lang", DEFAULT_LANG)
         text = exc.text(lang)
-        prefix = "Error" if lang == "en" else "Lỗi"
-        print(f"{prefix}: {text}" if "\n" not in text else text, file=sys.stderr)
+        _ = translator(lang)
+        print(_("Lỗi: %(text)s") % {"text": text} if "\n" not in text else text, file=sys.stderr)
         # The criteria or the unit list unreadable: nothing of the year could be checked.
         return 2 if isinstance(exc, CriteriaError | UnitsError) else 1
     except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        print(
+            translator(getattr(args, "lang", DEFAULT_LANG))(N_("Đã dừng theo yêu cầu.")),
+            file=sys.stderr,
+        )
         return 130
     except OSError as exc:  # disk full, a read-only folder: one line, no traceback
         from scoring.values import escape_controls
 
         where = f" {escape_controls(str(exc.filename))}" if exc.filename else ""
-        if getattr(args, "lang", DEFAULT_LANG) == "en":
-            print(f"Error: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
-        else:
-            print(f"Lỗi: không ghi hoặc đọc được{where}: {exc.strerror or exc}", file=sys.stderr)
+        _ = translator(getattr(args, "lang", DEFAULT_LANG))
+        line = _("Lỗi: không ghi hoặc đọc được%(where)s: %(reason)s")
+        print(line % {"where": where, "reason": exc.strerror or exc}, file=sys.stderr)
         return 2

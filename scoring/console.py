@@ -34,9 +34,9 @@ def export_problems(problems: Sequence[object], fmt: str) -> None:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
         print()
         return
-    from scoring.submissions import Problem
+    from scoring.submissions.problems import EXPORT_COLUMNS
 
-    columns = list(Problem("", None, None, None).as_dict())
+    columns = list(EXPORT_COLUMNS)
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)

@@ -13,15 +13,12 @@ class ScoringError(Exception):
 
     ``message`` is a Vietnamese msgid of the catalogue (``scoring.i18n``), with
     ``%(name)s`` fields filled from ``params`` when the error is shown in a language:
-    ``ScoringError(N_("không đọc được %(path)s"), path=p)``. ``en`` is the former way of
-    giving the English text beside a finished Vietnamese one; it is still accepted from
-    callers not yet moved to the catalogue.
+    ``ScoringError(N_("không đọc được %(path)s"), path=p)``.
     """
 
-    def __init__(self, message: str = "", *, en: str | None = None, **params: object) -> None:
+    def __init__(self, message: str = "", **params: object) -> None:
         self.msgid = message
         self.params = params
-        self.en = en
         super().__init__(self.text("vi"))
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -41,12 +38,10 @@ class ScoringError(Exception):
         return self
 
     def text(self, lang: str = "vi") -> str:
-        if lang == "en" and self.en:
-            return self.en
         from scoring import i18n
 
-        if self.en is not None or (not self.params and "%(" not in self.msgid):
-            # A finished sentence (old style): translated only when the catalogue has it.
+        if not self.params and "%(" not in self.msgid:
+            # A sentence without fields: often a library's own text passed on as is.
             return i18n.translate_data(self.msgid, lang)
         return i18n.render(self.msgid, lang, self.params)
 

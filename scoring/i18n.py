@@ -66,18 +66,12 @@ def N_(text: str) -> str:
 
 
 # Texts the catalogue must hold that no marker at their site gives to the extraction:
-# the band names of data/criteria/<year>/bands.yaml (data, translated when known), and
-# a text whose site is still to be marked (render/build.py). A text marked at its site is
-# removed from here; ``make messages`` then keeps its translation.
+# the band names of data/criteria/<year>/bands.yaml (data, translated when known).
 DATA_AND_PENDING = (
     N_("Tốt"),
     N_("Khá"),
     N_("Trung bình"),
     N_("Yếu"),
-    N_(
-        "Năm %(year)s: không có gì thay đổi từ lần lập trước (dữ liệu, mã nguồn, báo cáo); "
-        "giữ nguyên %(n)s báo cáo."
-    ),
 )
 
 
@@ -167,6 +161,9 @@ def _field(value: object, lang: str) -> object:
         return render(value.msgid, lang, dict(value.params))
     if isinstance(value, Lines):
         return "\n".join(str(_field(line, lang)) for line in value)
+    localized = getattr(value, "localized", None)  # a Problem quoted in another one
+    if callable(localized):
+        return localized(lang)
     if isinstance(value, float):
         from scoring.values import format_number_en, format_number_vi
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from scoring import snapshot
 from scoring.criteria import LEVELS, CriteriaYear, load_year
 from scoring.errors import ScoringError
+from scoring.i18n import N_
 from scoring.io import write_bytes
 from scoring.ranking import points_to_next_rank, rank_map
 from scoring.rules import Values
@@ -393,7 +394,9 @@ def year_result(data_dir: str | Path, year: int) -> YearResult:
     if snap is not None and int(year) in snap.results:
         found = snap.results[int(year)]
         if found is None:
-            raise ScoringError(f"Năm {year}: phiếu của các đơn vị còn lỗi, chưa chấm điểm được")
+            raise ScoringError(
+                N_("Năm %(year)s: phiếu của các đơn vị còn lỗi, chưa chấm điểm được"), year=year
+            )
         return found
     return _assess(str(data_dir), int(year), inputs_stamp(Path(data_dir), year))
 
@@ -544,16 +547,13 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
     try:
         before = load(inputs.data_dir, year)
     except ScoringError as exc:
-        return [_previous_problem(where, year, str(exc).splitlines()[0])]
+        return [_previous_problem(where, "previous.unreadable", year=year, found=exc.as_phrase())]
     problems = []
     if before.collection.errors:
-        first = before.collection.errors[0]
+        errors = before.collection.errors
         problems.append(
             _previous_problem(
-                where,
-                year,
-                f"{len(before.collection.errors)} lỗi, đầu tiên: {first.format()}",
-                f"{len(before.collection.errors)} error(s), the first: {first.format('en')}",
+                where, "previous.has_errors", year=year, found=len(errors), first=errors[0]
             )
         )
     from scoring.changes import suspicious_changes
@@ -564,17 +564,16 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
     return problems
 
 
-def _previous_problem(where: Path, year: int, vi: str, en: str | None = None) -> Problem:
+def _previous_problem(where: Path, kind: str, found: object, **params: object) -> Problem:
     return Problem(
         file=str(where),
         sheet=None,
         cell=None,
         code=None,
-        message=f"không đọc được đầy đủ dữ liệu năm {year} ({vi}); báo cáo sẽ ghi không so "
-        "sánh được với năm trước",
         severity="warning",
-        message_en=f"the data of {year} cannot be fully read ({en or vi}); the reports will "
-        "say the previous year could not be compared",
+        kind=kind,
+        found=found,
+        params=tuple(params.items()),
     )
 
 

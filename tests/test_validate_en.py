@@ -317,7 +317,12 @@ def _folder(kit, blank: Path) -> list[Problem]:
 
 
 # Kinds raised by other readers than the returned forms' (their own tests reach them).
-ELSEWHERE = {"value.ratio_above_one_verified", "value.suspicious_change"}
+ELSEWHERE = {
+    "value.ratio_above_one_verified",
+    "value.suspicious_change",
+    "previous.has_errors",  # test_previous_year_problems below
+    "previous.unreadable",
+}
 
 
 def test_every_kind_of_problem_is_reached_and_shown_in_english(form_kit, monkeypatch) -> None:
@@ -350,3 +355,29 @@ def test_every_kind_of_problem_is_reached_and_shown_in_english(form_kit, monkeyp
     assert kinds <= set(KINDS)
     missed = {k for k in KINDS if not k.startswith("verification.")} - ELSEWHERE - kinds
     assert not missed, f"no broken input here reaches the kinds {sorted(missed)}"
+
+
+def test_previous_year_problems_are_typed_and_shown_in_english(tmp_path, monkeypatch) -> None:
+    """validate's look at the previous year: a damaged form of 2017 gives a warning of kind
+    ``previous.has_errors`` quoting the first error in the reader's language; a 2017
+    criteria file that cannot be read gives ``previous.unreadable``."""
+    from helpers import DATA
+
+    from scoring.pipeline import compare_with_previous, load
+
+    monkeypatch.setenv("SCORING_STRICT_MESSAGES", "1")
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2019", "2020", "share"))
+    (data / "2017" / "submissions" / "06808.xlsx").write_bytes(b"not a workbook")
+    inputs = load(data, 2018)
+    found = [p for p in compare_with_previous(inputs) if p.kind.startswith("previous.")]
+    assert [(p.kind, p.severity, p.found) for p in found] == [("previous.has_errors", "warning", 1)]
+    assert found[0].file == str(data / "2017" / "submissions")
+    assert "06808.xlsx" in found[0].text("en") and "Error:" in found[0].text("en")
+    assert found[0].text("en").replace(str(data), "").isascii()
+    assert "Lỗi:" in found[0].text("vi")
+
+    (data / "criteria" / "2017" / "commune.yaml").write_text("groups: [", encoding="utf-8")
+    found = [p for p in compare_with_previous(inputs) if p.kind.startswith("previous.")]
+    assert [(p.kind, p.severity) for p in found] == [("previous.unreadable", "warning")]
+    assert "commune.yaml" in found[0].text("en")

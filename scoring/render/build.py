@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scoring import console
 from scoring.render.plan import Paths
@@ -42,6 +42,7 @@ from scoring.state import (
 )
 
 if TYPE_CHECKING:  # imported where used, so that a build with nothing to do stays light
+    from scoring.lang import Lang
     from scoring.pipeline import YearResult
     from scoring.render.driver import Executor
     from scoring.render.runner import Outcome, Task
@@ -139,7 +140,8 @@ def _changed(paths: Paths, records: Records, lang: str) -> str | None:
         print(line, file=sys.stderr)
     from scoring.i18n import translator
 
-    line = translator(lang)(
+    _ = translator(lang)
+    line = _(
         "Năm %(year)s: không có gì thay đổi từ lần lập trước (dữ liệu, mã nguồn, báo cáo); "
         "giữ nguyên %(n)s báo cáo."
     )
@@ -244,7 +246,8 @@ def _finish(
 
     index.write_index(paths.reports, lang, data=paths.data)
     problems = result.inputs.collection.warnings
-    shown = [p.format() for p in problems] + console.output_warnings(outcomes, lang)
+    said = cast("Lang", lang)
+    shown = [p.format(said) for p in problems] + console.output_warnings(outcomes, lang)
     status = console.build_summary(result, outcomes, skipped, lang)
     for line in console.output_warnings(outcomes, lang):
         print(line, file=sys.stderr)

@@ -157,6 +157,15 @@ KINDS: dict[str, str] = {
     "value.na_not_allowed": N_(
         "có '%(found)s' nhưng tiêu chí này không được chọn '%(found)s'; cần %(expected)s"
     ),
+    # the previous year, as validate looks at it (scoring.pipeline.compare_with_previous)
+    "previous.unreadable": N_(
+        "không đọc được đầy đủ dữ liệu năm %(year)s (%(found)s); báo cáo sẽ ghi không so "
+        "sánh được với năm trước"
+    ),
+    "previous.has_errors": N_(
+        "không đọc được đầy đủ dữ liệu năm %(year)s (%(found)s lỗi, đầu tiên: %(first)s); "
+        "báo cáo sẽ ghi không so sánh được với năm trước"
+    ),
     # the folder
     "folder.missing": N_("chưa có thư mục phiếu đã nộp của năm %(year)s"),
     "folder.other_spreadsheet": N_(
@@ -217,24 +226,27 @@ _WORDS: dict[str, str] = {
 }
 
 
+# The columns of ``validate --format csv`` (a Problem's ``as_dict``), in order.
+EXPORT_COLUMNS = (
+    "kind", "severity", "file", "sheet", "cell", "code", "unit_id",
+    "found", "expected", "message_vi", "message_en",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one file, located as precisely as possible.
 
     ``kind`` names the problem (a key of ``KINDS``); ``found`` and ``expected`` are what
     the file holds and what it should; ``params`` are the other fields of its sentence.
-    ``message``/``message_en`` are the former finished sentences, still accepted (with an
-    empty ``kind``) from callers not yet moved to kinds.
     """
 
     file: str
     sheet: str | None
     cell: str | None
     code: str | None
-    message: str = ""  # old style only: a finished Vietnamese sentence
     severity: Severity = "error"
     unit_id: str | None = None
-    message_en: str = ""  # old style only
     kind: str = ""
     found: object = None
     expected: object = None
@@ -255,8 +267,6 @@ class Problem:
 
     def text(self, lang: Lang = "vi") -> str:
         """The message alone, in ``lang``, from the catalogue."""
-        if not self.kind:
-            return (self.message_en or self.message) if lang == "en" else self.message
         return render(KINDS[self.kind], lang, self.fields())
 
     def format(self, lang: Lang = "vi") -> str:
@@ -277,7 +287,11 @@ class Problem:
         # print a forged "Lỗi:" line.
         return escape_controls(f"{prefix}: {', '.join(where)}: {self.text(lang)}")
 
-    def as_dict(self) -> dict[str, Any]:
+    def localized(self, lang: Lang) -> str:
+        """The whole line in ``lang``, as a field of another problem's sentence."""
+        return self.format(lang)
+
+    def as_dict(self) -> dict[str, Any]:  # its keys: EXPORT_COLUMNS
         """The problem as a row for an export (``scoring validate --format csv|json``)."""
         return {
             "kind": self.kind,
