@@ -28,6 +28,7 @@ import jinja2.sandbox
 from scoring import i18n, numfmt
 from scoring.criteria import LEVEL_NAMES_VI
 from scoring.errors import ScoringError
+from scoring.i18n import N_
 from scoring.pipeline import YearResult
 from scoring.render.assets import TEMPLATES
 
@@ -40,6 +41,9 @@ class Attachment:
     maintype: str
     subtype: str
     data: bytes
+
+
+TEMPLATE_ERROR = N_("%(where)s, dòng %(line)s: mẫu thư không dùng được (%(what)s)")
 
 
 def template_path(data_dir: Path, lang: str) -> Path | None:
@@ -63,13 +67,12 @@ def load_template(data_dir: Path, lang: str) -> tuple[str, jinja2.Template]:
     try:
         return str(source), env.from_string(text)
     except jinja2.TemplateSyntaxError as exc:
-        raise ScoringError(_template_error(str(source), exc.lineno, exc.message, lang)) from exc
-
-
-def _template_error(where: str, line: int | None, what: str | None, lang: str) -> str:
-    if lang == "en":
-        return f"{where}, line {line}: the message template cannot be used ({what})"
-    return f"{where}, dòng {line}: mẫu thư không dùng được ({what})"
+        raise ScoringError(
+            TEMPLATE_ERROR,
+            where=str(source),
+            line=exc.lineno,
+            what=exc.message,
+        ) from exc
 
 
 def subject(result: YearResult, unit_id: str, lang: str = "vi") -> str:
@@ -121,8 +124,9 @@ def body(template: jinja2.Template, where: str, values: dict[str, object], lang:
     try:
         return template.render(**values)
     except jinja2.TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ScoringError(_template_error(where, line, str(exc), lang)) from exc
+        raise ScoringError(
+            TEMPLATE_ERROR, where=where, line=getattr(exc, "lineno", None), what=str(exc)
+        ) from exc
 
 
 def message(
