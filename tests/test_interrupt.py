@@ -1,7 +1,8 @@
 """Builds killed with SIGKILL at any moment: every report is its old or its new complete
 version, nothing else is written, no process survives, and rerunning finishes the job.
 
-A clean build of the sample (the previous version), a clean build of changed inputs into
+On the small kit (the city, two departments, two communes; helpers.KIT): a clean build
+(the previous version), a clean build of changed inputs into
 another folder (the new version), then builds of the changed inputs over the previous
 version killed early, midway and at the end. After each kill every file under REPORTS is
 byte-identical to its previous or its new version, the executed notebooks under BUILD are
@@ -18,7 +19,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +30,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from helpers import KIT, small_data
 
 from scoring.forms import fill_form
 
@@ -41,14 +42,14 @@ pytestmark = pytest.mark.e2e
 TEMP = re.compile(r"\..*\.tmp")
 MARK = "SCORING_INTERRUPT_TEST"  # set in every process of our builds, kernels included
 
-# The best commune falls to the middle and a department climbs: ranks, gaps and peers'
-# means move, so 24 of the 25 unit reports and the ranking change (the city's does not).
+# The best commune falls behind and a department climbs: ranks, gaps and peers' means
+# move, so every unit report but the city's, and the ranking, change.
 CHANGE = {
     "06808": {"A1.1.a": 0, "B2.1.a": 0, "B1.3.a": 0, "C1.a": 0},
-    "196-KT": {"A1.1.a": 31, "B2.1.a": 23, "B1.2.a": 25},
+    "196-NV": {"A1.1.a": 22, "B2.1.a": 30, "B1.2.a": 29},  # every figure full
 }
-# After CHANGE, a correction that changes two unit reports and the ranking.
-SMALL = ("196-YT", {"C1.a": 1})
+# After CHANGE, a correction that changes the department reports and the ranking.
+SMALL = ("196-VP", {"C1.a": 1})
 
 
 @dataclass
@@ -212,9 +213,7 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
     box = Sandbox(tmp_path, uuid.uuid4().hex)
     for sub in ("tmp", "runtime", "cwd"):
         (tmp_path / sub).mkdir()
-    shutil.copytree(
-        ROOT / "data", box.data, ignore=shutil.ignore_patterns("2019", "2020", "unit_changes.csv")
-    )
+    small_data(tmp_path, years=(YEAR,))
     work, reference = tmp_path / "work", tmp_path / "reference"
 
     # The previous version: a complete build of the sample.
@@ -228,7 +227,9 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
     new = snapshot(reference / "reports")
     changing = sorted(n for n in new if new[n] != old.get(n))
     unit_files = [n for n in changing if n.startswith(f"{YEAR}/units/")]
-    assert len(unit_files) >= 40 and f"{YEAR}/units/196.pdf" not in changing
+    assert sorted(unit_files) == sorted(
+        f"{YEAR}/units/{uid}.{ext}" for uid in KIT if uid != "196" for ext in ("html", "pdf")
+    )
 
     reports, units = work / "reports", work / "reports" / YEAR / "units"
     state = work / "build" / YEAR / "state.json"
