@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,3 +156,32 @@ def files(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+_WATCHED: list[tuple[Path, list[Path]]] = []
+_HOOKED: list[object] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _WATCHED and event == "open" and isinstance(args[0], str | Path):
+        path = Path(args[0])
+        for folder, found in _WATCHED:
+            if path.parent == folder:
+                found.append(path)
+
+
+@contextlib.contextmanager
+def files_opened(folder: Path) -> Iterator[list[Path]]:
+    """The files of ``folder`` this process opens inside the block, in order (Python's
+    audit hook on ``open``, so it sees what a function really reads, however it is
+    written; one hook for the whole session, as hooks cannot be removed)."""
+    if _audit not in _HOOKED:
+        sys.addaudithook(_audit)
+        _HOOKED.append(_audit)
+    found: list[Path] = []
+    entry = (Path(folder), found)
+    _WATCHED.append(entry)
+    try:
+        yield found
+    finally:
+        _WATCHED.remove(entry)
