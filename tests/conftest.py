@@ -247,8 +247,8 @@ def sample_build(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def kit_build(tmp_path_factory) -> Path:
-    """One cold build of the small kit (``helpers.KIT``: the city, two departments, two
-    communes; 2017 and 2018): ``<folder>/data``, ``<folder>/reports``, ``<folder>/build``.
+    """One cold build of the small kit (``helpers.KIT``: the city, a department, two communes;
+    2017 and 2018): ``<folder>/data``, ``<folder>/reports``, ``<folder>/build``.
     Shared by the tests that compare a build of their own with a cold one (Dask, a second
     build byte for byte). Do not modify it: its reports depend on its folder's path, so a
     test that changes something builds its own kit (``helpers.small_data``)."""

@@ -1,15 +1,15 @@
 """Builds killed with SIGKILL at any moment: every report is its old or its new complete
 version, nothing else is written, no process survives, and rerunning finishes the job.
 
-On the small kit (the city, two departments, two communes; helpers.KIT): a clean build
-(the previous version), a clean build of changed inputs into
-another folder (the new version), then builds of the changed inputs over the previous
-version killed early, midway and at the end. After each kill every file under REPORTS is
-byte-identical to its previous or its new version, the executed notebooks under BUILD are
-complete, the inputs are unchanged and no build process or Jupyter kernel is left. A
-rerun then gives the new version byte for byte. Last, a small correction killed after its
-report was rewritten, then withdrawn: the rerun must rebuild that report although its
-inputs are back to what the state file recorded.
+On the small kit (the city, a department, two communes; helpers.KIT): its session build
+copied (the previous version), a clean build of changed inputs into another folder (the
+new version), then builds of the changed inputs over the previous version killed early,
+midway and at the end. After each kill every file under REPORTS is byte-identical to its
+previous or its new version, the executed notebooks under BUILD are complete, the inputs
+are unchanged and no build process or Jupyter kernel is left. Then a small correction is
+killed after its report was rewritten, and withdrawn: the rerun must rebuild that report
+although its inputs are back to what the state file recorded, and give the new version
+byte for byte.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -48,8 +49,8 @@ CHANGE = {
     "06808": {"A1.1.a": 0, "B2.1.a": 0, "B1.3.a": 0, "C1.a": 0},
     "196-NV": {"A1.1.a": 22, "B2.1.a": 30, "B1.2.a": 29},  # every figure full
 }
-# After CHANGE, a correction that changes the department reports and the ranking.
-SMALL = ("196-VP", {"C1.a": 1})
+# After CHANGE, a correction that changes the department's report and the ranking.
+SMALL = ("196-NV", {"C1.a": 1})
 
 
 @dataclass
@@ -209,15 +210,17 @@ def check_complete(
     return updated, pending, temps
 
 
-def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
+def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(kit_build, tmp_path):
     box = Sandbox(tmp_path, uuid.uuid4().hex)
     for sub in ("tmp", "runtime", "cwd"):
         (tmp_path / sub).mkdir()
-    small_data(tmp_path, years=(YEAR,))
+    small_data(tmp_path)  # the kit's data, as kit_build was built from
     work, reference = tmp_path / "work", tmp_path / "reference"
+    shared = stamps(kit_build)
 
-    # The previous version: a complete build of the sample.
-    assert box.run(work) is False
+    # The previous version: the session's complete build of the kit.
+    for part in ("reports", "build"):
+        shutil.copytree(kit_build / part, work / part, symlinks=True)
     old = snapshot(work / "reports")
 
     # The new version: the changed inputs built cleanly into another folder.
@@ -265,14 +268,6 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
             assert killed and updated > 0 and pending > 0, moments
     print("kills (killed, files new, files old, temporary files):", moments)
 
-    # Rerunning finishes the job: the new version, byte for byte, and no temporary file.
-    assert box.run(work) is False
-    assert snapshot(work / "reports") == new
-    leftovers = [p for p in work.rglob("*") if TEMP.fullmatch(p.name)]
-    assert leftovers == []
-    for nb in (work / "build" / YEAR / "notebooks").glob("*.ipynb"):
-        assert json.loads(nb.read_text(encoding="utf-8"))["metadata"]["papermill"]["end_time"]
-
     # A correction killed after its report was rewritten, then withdrawn: the inputs are
     # again those the state file had recorded for that report, yet it must be rebuilt.
     uid, values = SMALL
@@ -283,8 +278,15 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
     assert box.run(work, lambda: stamps(units).get(f"{uid}.html") != was_report)
     assert report.read_bytes() != new[f"{YEAR}/units/{uid}.html"]
     box.form(uid).write_bytes(kept)
+
+    # Rerunning finishes the job (the end kill's and the withdrawn correction's): the new
+    # version, byte for byte, and no temporary file.
     assert box.run(work) is False
     assert snapshot(work / "reports") == new
+    leftovers = [p for p in work.rglob("*") if TEMP.fullmatch(p.name)]
+    assert leftovers == []
+    for nb in (work / "build" / YEAR / "notebooks").glob("*.ipynb"):
+        assert json.loads(nb.read_text(encoding="utf-8"))["metadata"]["papermill"]["end_time"]
 
     # Nothing written outside REPORTS and BUILD (each run checked the inputs): the working
     # folder and Jupyter's runtime folder are empty; in TMPDIR, killed workers leave only
@@ -297,3 +299,4 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
         ["build.log", "cwd", "data", "reference", "runtime", "tmp", "work"]
     )
     assert box.ours() == []
+    assert stamps(kit_build) == shared  # the shared build was only read

@@ -16,9 +16,9 @@ from scoring.render.server import sockets, stop_servers
 
 pytestmark = pytest.mark.e2e
 
-# The city, a commune and its peer (whose report shows the commune's figures): three
-# unit reports and the ranking.
-KEEP = ("196", "06808", "06826")
+# A commune and its peer (whose report shows the commune's figures): two unit reports
+# and the ranking.
+KEEP = ("06808", "06826")
 DATE = {"SOURCE_DATE_EPOCH": "1546300800"}  # saving a form would change the date
 WARM = {"SCORING_WARM_MINUTES": "3", **DATE}
 
