@@ -75,6 +75,17 @@ verification-forms: $(STAMP)
 sample: $(STAMP)
 	@$(PY) -m scoring sample --year $(YEAR) --data $(DATA)
 
+## The message catalogue (docs/messages.md): extract every text shown from the code and the
+## templates into scoring/locale/scoring.pot, then merge it into each language's .po file
+## (new texts come in empty, changed ones fuzzy: translate them in scoring.po).
+.PHONY: messages
+messages: $(STAMP)
+	@$(VENV)/bin/pybabel -q extract -F babel.cfg -o scoring/locale/scoring.pot \
+	  -k ScoringError -k CriteriaError -k UnitsError -k SubmissionError \
+	  --sort-output --add-location=file --project=scoring --no-wrap scoring
+	@$(VENV)/bin/pybabel -q update -i scoring/locale/scoring.pot -d scoring/locale -D scoring \
+	  --ignore-obsolete --no-wrap
+
 test: $(STAMP)
 	@scripts/system-deps.sh test
 	@$(PY) -m ruff check scoring tests

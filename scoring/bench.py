@@ -34,9 +34,10 @@ import time
 from pathlib import Path
 
 from scoring.criteria import CriteriaSet, load_year
-from scoring.forms import fill_form, write_form
+from scoring.forms import write_form
 from scoring.render.server import stop_servers
 from scoring.sample import _as_typed, natural_values
+from scoring.sample.fill import fill_form
 from scoring.scores import score_peers
 from scoring.units import Unit
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from scoring.criteria import CriteriaYear
+from scoring.i18n import N_, Phrase, phrase
 from scoring.rules import NA, Value
 from scoring.submissions import Collection, Problem, Submission
 from scoring.values import render_value
@@ -26,28 +27,23 @@ def _number(value: Value | None) -> float | None:
     return float(value)  # type: ignore[arg-type]
 
 
-def _why(kind: str, before: Value, now: Value, evidence: str) -> tuple[str, str] | None:
-    """(Vietnamese, English) reason a change is suspicious, or None."""
+def _why(kind: str, before: Value, now: Value, evidence: str) -> Phrase | None:
+    """The reason a change is suspicious, or None."""
     if kind == "yes_no":
         if before is False and now is True and not evidence:
-            return (
-                "chuyển từ 'Không' sang 'Có' nhưng không ghi minh chứng",
-                "changed from 'Không' (no) to 'Có' (yes) with no evidence cited",
-            )
+            return phrase(N_("chuyển từ 'Không' sang 'Có' nhưng không ghi minh chứng"))
         return None
     old, new = _number(before), _number(now)
     if old is None or new is None:
         return None
     if kind == "share":
         if abs(new - old) > SHARE_POINTS:
-            return (
-                f"tỷ lệ thay đổi hơn {SHARE_POINTS:g} điểm phần trăm",
-                f"the share moved by more than {SHARE_POINTS:g} points",
-            )
+            what = N_("tỷ lệ thay đổi hơn %(limit)s điểm phần trăm")
+            return phrase(what, limit=f"{SHARE_POINTS:g}")
         return None
     if kind in ("count", "amount") and old > 0 and new > 0:
         if new > FOLD * old or new < old / FOLD:
-            return (f"thay đổi hơn {FOLD:g} lần", f"moved more than {FOLD:g}-fold")
+            return phrase(N_("thay đổi hơn %(limit)s lần"), limit=f"{FOLD:g}")
     return None
 
 
@@ -62,17 +58,18 @@ def _unit_changes(
         why = _why(kind, before.values[code], value, now.evidence.get(code, ""))
         if why is None:
             continue
-        old, new = render_value(before.values[code]), render_value(value)
         problems.append(
             Problem(
                 file=str(now.path),
                 sheet=None,
                 cell=now.cells.get(code),
                 code=code,
-                message=f"cần xem lại: năm {year - 1} là {old}, năm {year} là {new} ({why[0]})",
                 severity="warning",
                 unit_id=now.unit_id,
-                message_en=f"to check: {old} in {year - 1}, {new} in {year} ({why[1]})",
+                kind="value.suspicious_change",
+                found=render_value(before.values[code]),
+                expected=render_value(value),
+                params=(("previous_year", year - 1), ("year", year), ("why", why)),
             )
         )
     return problems

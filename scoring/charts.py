@@ -1,9 +1,10 @@
 """Charts for the reports: matplotlib figures sized for A4 and readable in grayscale.
 
-Every band has a colour *and* a hatch pattern, so a chart printed in black and white
-still tells bands apart. Figures are returned as PNG bytes with no timestamp, so two
-builds give the same bytes; they are drawn with the package's own font (``scoring.fonts``),
-which covers Vietnamese, whatever fonts the machine has.
+Every band has a colour *and* a hatch pattern, chosen by its place in the year's bands
+(``scoring.bands``), so a chart printed in black and white still tells bands apart.
+Figures are returned as PNG bytes with no timestamp, so two builds give the same bytes;
+they are drawn with the package's own font (``scoring.fonts``), which covers Vietnamese,
+whatever fonts the machine has.
 """
 
 from __future__ import annotations
@@ -19,15 +20,10 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from scoring import bands as band_styles
 from scoring import fonts, numfmt
 from scoring.i18n import translator
 
-BAND_STYLE = {
-    "Tốt": ("#1b5e20", ""),
-    "Khá": ("#66bb6a", "//"),
-    "Trung bình": ("#fdd835", ".."),
-    "Yếu": ("#c62828", "xx"),
-}
 UNIT_COLOUR = "#1565c0"
 PEER_COLOUR = "#b0bec5"
 MAX_COLOUR = "#eceff1"
@@ -54,10 +50,6 @@ def to_png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
-
-
-def band_style(band: str) -> tuple[str, str]:
-    return BAND_STYLE.get(band, ("#9e9e9e", ""))
 
 
 def groups_against_max(
@@ -185,11 +177,18 @@ def _remembered(kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
     return png
 
 
+def _style(year_bands: Sequence[str], band: str) -> tuple[str, str]:
+    """Colour and hatch of a bar of ``band`` in a year whose bands are ``year_bands``."""
+    found = band_styles.style(year_bands, band)
+    return found.colour, found.hatch
+
+
 def totals_by_band(
     names: Sequence[str],
     totals: Sequence[float],
     bands: Sequence[str],
     maximum: float,
+    year_bands: Sequence[str],
     rows_per_figure: int = ROWS_PER_FIGURE,
     lang: str = "vi",
     labels: Sequence[str] | None = None,
@@ -200,6 +199,8 @@ def totals_by_band(
     ``totals`` are what the level is ranked on (percent of the applicable maximum, or raw
     totals), so the bars' order is the ranks' order; ``labels`` are the texts printed at
     the bars' ends and ``axis`` the axis title (default: points out of ``maximum``).
+    ``year_bands``: the year's band names, best first; a bar's colour and hatch follow its
+    band's place among them (``scoring.bands``), any other label is grey.
     One figure per ``rows_per_figure`` units, all on the same scale and with the same
     legend (every band of the level), so the pages read as one chart.
     """
@@ -209,6 +210,7 @@ def totals_by_band(
     if axis is None:
         axis = _("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)}
     legend = list(dict.fromkeys(bands))
+    styles = [list(_style(year_bands, b)) for b in legend]
     return [
         _remembered(
             "bars",
@@ -217,6 +219,7 @@ def totals_by_band(
             [totals[i] for i in rows],
             [bands[i] for i in rows],
             legend,
+            styles,
             maximum,
             lang,
             [labels[i] for i in rows],
@@ -231,6 +234,7 @@ def _bars_page(
     totals: list[float],
     bands: list[str],
     legend: list[str],
+    styles: list[list[str]],
     maximum: float,
     lang: str,
     labels: list[str],
@@ -240,8 +244,7 @@ def _bars_page(
     fig = Figure(figsize=(7, ROW_HEIGHT * len(names) + 1.0))
     ax = fig.subplots()
     ys = list(range(len(names)))[::-1]
-    for band in legend:  # one call per band, not per unit
-        colour, hatch = band_style(band)
+    for band, (colour, hatch) in zip(legend, styles, strict=True):  # one call per band
         mine = [(y, t) for y, t, b in zip(ys, totals, bands, strict=True) if b == band]
         if mine:
             ax.barh(
@@ -260,8 +263,7 @@ def _bars_page(
     ax.set_xlim(0, maximum * 1.12)
     ax.set_xlabel(axis)
     handles = [
-        Rectangle((0, 0), 1, 1, color=band_style(b)[0], hatch=band_style(b)[1], ec="#37474f")
-        for b in legend
+        Rectangle((0, 0), 1, 1, color=colour, hatch=hatch, ec="#37474f") for colour, hatch in styles
     ]
     # above the bars, not over them: on a page of the best units every bar is long
     ax.legend(

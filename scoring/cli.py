@@ -98,6 +98,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     collection = inputs.collection
     collection.problems.extend(compare_with_previous(inputs))
     console.print_problems([*collection.errors, *collection.warnings], args.lang)
+    if args.format != "text":  # the problems as data on stdout, the lines stay on stderr
+        console.export_problems([*collection.errors, *collection.warnings], args.format)
     errors = len(collection.errors)
     try:  # the addresses only matter to make share, but are checked with everything else
         load_emails(Path(args.data) / "units.csv", args.lang)
@@ -222,6 +224,12 @@ def parser() -> argparse.ArgumentParser:
     command("new-year", cmd_new_year, "tạo bộ tiêu chí năm mới từ bộ gần nhất")
     validate = command("validate", cmd_validate, "kiểm tra mọi phiếu đã nộp của năm")
     _lang_option(validate, "ngôn ngữ thông báo (vi, en)")
+    validate.add_argument(
+        "--format",
+        choices=("text", "csv", "json"),
+        default="text",
+        help="csv, json: ghi thêm các vấn đề ra stdout (kind, file, sheet, cell, code...)",
+    )
     score = command("score", cmd_score, "chấm điểm, ghi scores.csv")
     score.add_argument("--reports", type=Path, default=Path("reports"))
     build = command("build", cmd_build, "kiểm tra, chấm điểm, lập mọi báo cáo của năm")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scoring.errors import CriteriaError
+from scoring.i18n import N_, located, phrase
 from scoring.lineage import Event, Lineage
 
 if TYPE_CHECKING:
@@ -135,8 +136,9 @@ def combined(figures: list[Figure], year: int, name: str) -> Figure:
 # ------------------------------------------------------------------ mapping.csv
 
 
-def _mapping_error(path: Path, line: int, vi: str, en: str) -> CriteriaError:
-    return CriteriaError(f"{path}, dòng {line}: {vi}", en=f"{path}, line {line}: {en}")
+def _mapping_error(path: Path, line: int, msgid: str, **params: object) -> CriteriaError:
+    what = phrase(msgid, **params)
+    return CriteriaError("%(where)s: %(what)s", where=located(path, line), what=what)
 
 
 def read_mapping(path: Path) -> dict[str, str]:
@@ -145,18 +147,18 @@ def read_mapping(path: Path) -> dict[str, str]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if reader.fieldnames is None or not {"old_code", "new_code"} <= set(reader.fieldnames):
         raise CriteriaError(
-            f"{path}: cần hai cột old_code,new_code (mã năm trước, mã năm nay)",
-            en=f"{path}: needs the two columns old_code,new_code",
+            N_("%(path)s: cần hai cột old_code,new_code (mã năm trước, mã năm nay)"),
+            path=str(path),
         )
     found: dict[str, str] = {}
     olds: set[str] = set()
     for line, row in enumerate(reader, start=2):
         old, new = (row["old_code"] or "").strip(), (row["new_code"] or "").strip()
         if not old or not new:
-            raise _mapping_error(path, line, "thiếu mã cũ hoặc mã mới", "a code is missing")
+            raise _mapping_error(path, line, N_("thiếu mã cũ hoặc mã mới"))
         if new in found or old in olds:
             raise _mapping_error(
-                path, line, f"mã {new} hoặc {old} đã có ở dòng trước", "a code is repeated"
+                path, line, N_("mã %(new)s hoặc %(old)s đã có ở dòng trước"), new=new, old=old
             )
         found[new] = old
         olds.add(old)

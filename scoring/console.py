@@ -23,33 +23,46 @@ def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> Non
         print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
 
 
+def export_problems(problems: Sequence[object], fmt: str) -> None:
+    """The problems as rows on stdout (``validate --format csv|json``): kind, severity,
+    file, sheet, cell, code, unit id, found, expected and the message in each language."""
+    import csv
+    import json
+
+    rows = [p.as_dict() for p in problems]  # type: ignore[attr-defined]
+    if fmt == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        print()
+        return
+    from scoring.submissions import Problem
+
+    columns = list(Problem("", None, None, None).as_dict())
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
 def forms_summary(collection: object, lang: Lang = DEFAULT_LANG) -> str:
     """The counts of the year's forms, after the problem lines."""
-    s = collection.summary()  # type: ignore[attr-defined]
-    if lang == "en":
-        return (
-            f"Year {s['year']}: expected {s['expected']}, received {s['received']}, "
-            f"not received {s['missing']}, verified {s['verified']}, "
-            f"units with errors {s['with_errors']} ({s['errors']} errors), "
-            f"warnings {s['warnings']}."
-        )
-    return (
-        f"Năm {s['year']}: phải nộp {s['expected']}, đã nộp {s['received']}, "
-        f"chưa nộp {s['missing']}, đã thẩm định {s['verified']}, "
-        f"có lỗi {s['with_errors']} đơn vị ({s['errors']} lỗi), "
-        f"có cảnh báo {s['warnings']}."
+    from scoring import i18n
+
+    summary = i18n.N_(
+        "Năm %(year)s: phải nộp %(expected)s, đã nộp %(received)s, chưa nộp %(missing)s, "
+        "đã thẩm định %(verified)s, có lỗi %(with_errors)s đơn vị (%(errors)s lỗi), "
+        "có cảnh báo %(warnings)s."
     )
+    return i18n.render(summary, lang, collection.summary())  # type: ignore[attr-defined]
 
 
 def closing_line(errors: int, lang: Lang) -> str:
     """What the analyst must do next: fix ``errors`` errors, or nothing."""
-    if lang == "en":
-        if errors:
-            return f"{errors} error(s) in the forms must be fixed before scoring."
-        return "Every form received is valid."
+    from scoring import i18n
+
     if errors:
-        return f"Có {errors} lỗi cần sửa trong phiếu trước khi chấm điểm."
-    return "Mọi phiếu đã nộp đều hợp lệ."
+        return i18n.render(
+            i18n.N_("Có %(n)s lỗi cần sửa trong phiếu trước khi chấm điểm."), lang, {"n": errors}
+        )
+    return i18n.gettext(i18n.N_("Mọi phiếu đã nộp đều hợp lệ."), lang)
 
 
 def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
@@ -62,8 +75,8 @@ def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
     for outcome in outcomes:
         for line in outcome.warnings:
             counts[line] = counts.get(line, 0) + 1
-    text = i18n.translator(lang)("Cảnh báo: %(what)s (%(n)s báo cáo).")
-    return [text % {"what": line, "n": n} for line, n in sorted(counts.items())]
+    text = i18n.N_("Cảnh báo: %(what)s (%(n)s báo cáo).")
+    return [i18n.render(text, lang, {"what": line, "n": n}) for line, n in sorted(counts.items())]
 
 
 def build_summary(

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from scoring.errors import UnitsError
+from scoring.i18n import N_, located, phrase
 
 COLUMN = "email"
 
@@ -39,23 +40,25 @@ def load_emails(path: Path, lang: str = "vi") -> dict[str, str]:
                 return {}
             rows = list(reader)
     except OSError as exc:
-        raise UnitsError(f"{path}: không đọc được danh sách đơn vị ({exc.strerror})") from exc
+        raise UnitsError(
+            N_("%(path)s: không đọc được danh sách đơn vị (%(reason)s)"),
+            path=str(path),
+            reason=exc.strerror,
+        ) from exc
     emails: dict[str, str] = {}
     for line, row in enumerate(rows, start=2):
         text = (row.get(COLUMN) or "").strip()
         if not text:
             continue
         if not is_address(text):
-            if lang == "en":
-                message = (
-                    f"{path}, line {line}, column {COLUMN}: '{text}' is not an e-mail address "
-                    "(expected one address such as vanthu@uongbi.gov.vn, or nothing)"
-                )
-            else:
-                message = (
-                    f"{path}, dòng {line}, cột {COLUMN}: '{text}' không phải địa chỉ thư điện "
-                    "tử hợp lệ (cần một địa chỉ, ví dụ vanthu@uongbi.gov.vn, hoặc để trống)"
-                )
-            raise UnitsError(message)
+            what = N_(
+                "'%(found)s' không phải địa chỉ thư điện tử hợp lệ (cần một địa chỉ, ví dụ "
+                "vanthu@uongbi.gov.vn, hoặc để trống)"
+            )
+            raise UnitsError(
+                "%(where)s: %(what)s",
+                where=located(path, line, COLUMN),
+                what=phrase(what, found=text),
+            ).shown_in(lang)
         emails[(row.get("id") or "").strip()] = text
     return emails

@@ -1,5 +1,9 @@
 """The criteria set as data: load, check and describe one year's YAML files.
 
+(Over 400 lines: the schema, its loader and the checks a schema cannot express are one
+contract with docs/criteria-format.md; split, each part would only make sense with the
+others open beside it.)
+
 A criteria set changes every year or few years, so it lives in
 ``data/criteria/<year>/<level>.yaml`` (one file per level: district, department,
 commune) plus ``bands.yaml`` for the year's classification bands. Loading is strict:
@@ -15,23 +19,23 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scoring.errors import CriteriaError
+from scoring.i18n import N_, Lines, Phrase, phrase
 
-LEVELS = ("district", "department", "commune")
-LEVEL_NAMES_VI = {"district": "cấp huyện", "department": "cấp phòng, ban", "commune": "cấp xã"}
-InputKind = Literal["count", "share", "yes_no", "amount", "points"]
-KIND_NAMES_VI = {
-    "count": "số lượng (số nguyên)",
-    "share": "tỷ lệ % (0–100)",
-    "yes_no": "Có/Không",
-    "amount": "giá trị (số)",
-    "points": "điểm tự chấm",
+# The levels, the city first: the order of every report, table and index.
+Level = Literal["district", "department", "commune"]
+LEVELS: tuple[str, ...] = get_args(Level)
+LEVEL_NAMES_VI = {
+    "district": N_("cấp huyện"),
+    "department": N_("cấp phòng, ban"),
+    "commune": N_("cấp xã"),
 }
+InputKind = Literal["count", "share", "yes_no", "amount", "points"]
 TOLERANCE = 1e-6
 
 
@@ -167,7 +171,7 @@ class _BandsFile(Ranking):
 
 class _CriteriaFile(_Strict):
     year: int
-    level: Literal["district", "department", "commune"]
+    level: Level
     version: str
     title: str
     legal_basis: list[str]
@@ -233,8 +237,12 @@ class CriteriaYear:
     def for_level(self, level: str) -> CriteriaSet:
         if level not in self.levels:
             raise CriteriaError(
-                f"Năm {self.year} không có bộ tiêu chí cho cấp '{level}' "
-                f"(cần tệp data/criteria/{self.year}/{level}.yaml)"
+                N_(
+                    "Năm %(expected)s không có bộ tiêu chí cho cấp '%(found)s' "
+                    "(cần tệp data/criteria/%(expected)s/%(found)s.yaml)"
+                ),
+                expected=self.year,
+                found=level,
             )
         return self.levels[level]
 
@@ -271,14 +279,19 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise CriteriaError(
-                f"dòng {line}: không dùng neo, bí danh YAML (&, *); viết đầy đủ nội dung"
+                N_("dòng %(line)s: không dùng neo, bí danh YAML (&, *); viết đầy đủ nội dung"),
+                line=line,
             )
         self._depth += 1
         self._nodes += 1
         if self._depth > MAX_YAML_DEPTH:
-            raise CriteriaError(f"dòng {line}: lồng quá {MAX_YAML_DEPTH} cấp")
+            raise CriteriaError(
+                N_("dòng %(line)s: lồng quá %(max)s cấp"), line=line, max=MAX_YAML_DEPTH
+            )
         if self._nodes > MAX_YAML_NODES:
-            raise CriteriaError(f"dòng {line}: quá {MAX_YAML_NODES} phần tử")
+            raise CriteriaError(
+                N_("dòng %(line)s: quá %(max)s phần tử"), line=line, max=MAX_YAML_NODES
+            )
         try:
             return super().compose_node(parent, index)
         finally:
@@ -291,7 +304,9 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
         key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
         if key in seen:
             raise CriteriaError(
-                f"khóa '{key}' được viết hai lần (dòng {key_node.start_mark.line + 1})"
+                N_("khóa '%(key)s' được viết hai lần (dòng %(line)s)"),
+                key=key,
+                line=key_node.start_mark.line + 1,
             )
         seen.add(key)
     return loader.construct_mapping(node)
@@ -305,22 +320,29 @@ def _read_yaml(path: Path) -> tuple[Any, bytes]:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
             raise CriteriaError(
-                f"{path}: tệp quá lớn ({size} byte, tối đa {MAX_YAML_BYTES}) cho một bộ tiêu chí"
+                N_("%(path)s: tệp quá lớn (%(found)s byte, tối đa %(max)s) cho một bộ tiêu chí"),
+                path=str(path),
+                found=size,
+                max=MAX_YAML_BYTES,
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise CriteriaError(f"{path}: không đọc được tệp ({exc.strerror})") from exc
+        raise CriteriaError(
+            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
+        ) from exc
     try:
         return yaml.load(raw.decode("utf-8"), Loader=_UniqueKeyLoader), raw  # noqa: S506
     except CriteriaError as exc:
-        raise CriteriaError(f"{path}: {exc}") from exc
+        raise CriteriaError("%(path)s: %(error)s", path=str(path), error=exc.as_phrase()) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CriteriaError(f"{path}: không phải YAML hợp lệ: {exc}") from exc
+        raise CriteriaError(
+            N_("%(path)s: không phải YAML hợp lệ: %(reason)s"), path=str(path), reason=str(exc)
+        ) from exc
 
 
-def _node_code_at(data: Any, loc: tuple[Any, ...]) -> str:
+def _node_code_at(data: Any, loc: tuple[Any, ...]) -> str | Phrase:  # noqa: ANN401
     """The code of the deepest node on a pydantic error path, to name it in messages."""
-    code = "(gốc tệp)"
+    code: str | Phrase = phrase(N_("(gốc tệp)"))
     current = data
     for part in loc:
         try:
@@ -332,24 +354,66 @@ def _node_code_at(data: Any, loc: tuple[Any, ...]) -> str:
     return code
 
 
-def _format_validation(path: Path, data: Any, exc: ValidationError) -> CriteriaError:
+# Pydantic's reasons for the schema errors a hand-written file makes most, in the
+# catalogue's words; its own English text is shown only for the others.
+_REASONS: dict[str, str] = {
+    "missing": N_("thiếu trường bắt buộc"),
+    "extra_forbidden": N_("trường không có trong định dạng (kiểm tra chính tả tên trường)"),
+    "literal_error": N_("cần một trong: %(expected)s"),
+    "int_type": N_("cần một số nguyên"),
+    "int_parsing": N_("cần một số nguyên"),
+    "int_from_float": N_("cần một số nguyên, không có phần thập phân"),
+    "float_type": N_("cần một số"),
+    "float_parsing": N_("cần một số"),
+    "finite_number": N_("cần một số hữu hạn"),
+    "string_type": N_("cần một chuỗi văn bản"),
+    "bool_type": N_("cần true hoặc false"),
+    "bool_parsing": N_("cần true hoặc false"),
+    "list_type": N_("cần một danh sách (các dòng bắt đầu bằng '-')"),
+    "dict_type": N_("cần một bảng khóa: giá trị"),
+    "model_type": N_("cần một bảng khóa: giá trị"),
+    "model_attributes_type": N_("cần một bảng khóa: giá trị"),
+    "greater_than": N_("phải lớn hơn %(gt)s"),
+    "greater_than_equal": N_("phải lớn hơn hoặc bằng %(ge)s"),
+    "less_than": N_("phải nhỏ hơn %(lt)s"),
+    "less_than_equal": N_("phải nhỏ hơn hoặc bằng %(le)s"),
+    "string_too_short": N_("cần ít nhất %(min_length)s ký tự"),
+    "string_too_long": N_("tối đa %(max_length)s ký tự"),
+    "too_short": N_("cần ít nhất %(min_length)s phần tử"),
+    "too_long": N_("tối đa %(max_length)s phần tử"),
+    "union_tag_invalid": N_("loại %(tag)s không hợp lệ (cần: %(expected_tags)s)"),
+    "union_tag_not_found": N_("thiếu trường '%(discriminator)s'"),
+}
+
+
+def _reason(err: Any) -> Phrase:  # noqa: ANN401 - pydantic's ErrorDetails
+    """Why pydantic refused a value, in the catalogue's words when the type is known."""
+    msgid = _REASONS.get(err["type"])
+    if msgid is None:
+        return phrase("%(reason)s", reason=err["msg"])  # pydantic's own English: last resort
+    ctx = {k: f"{v:g}" if isinstance(v, float) else str(v) for k, v in err.get("ctx", {}).items()}
+    return phrase(msgid, **ctx)
+
+
+def _format_validation(path: Path, data: Any, exc: ValidationError) -> CriteriaError:  # noqa: ANN401
     lines = []
     for err in exc.errors():
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc)
-        lines.append(f"{path}: nút {_node_code_at(data, loc)}: {where}: {err['msg']}")
-    return CriteriaError("\n".join(lines))
+        node = _node_code_at(data, loc)
+        what = N_("%(path)s: nút %(node)s: %(where)s: %(reason)s")
+        lines.append(phrase(what, path=str(path), node=node, where=where, reason=_reason(err)))
+    return CriteriaError("%(problems)s", problems=Lines(lines))
 
 
-def _check_tree(path: Path, parsed: _CriteriaFile) -> list[str]:
+def _check_tree(path: Path, parsed: _CriteriaFile) -> list[Phrase]:
     """The checks a schema cannot express: sums, unique codes, rule references."""
-    problems: list[str] = []
+    problems: list[Phrase] = []
     where = str(path)
     total = sum(g.max for g in parsed.groups)
     if abs(total - parsed.max) > TOLERANCE:
-        problems.append(
-            f"{where}: tổng điểm các nhóm ({total:g}) khác điểm tối đa của bộ ({parsed.max:g})"
-        )
+        what = N_("%(path)s: tổng điểm các nhóm (%(found)s) khác điểm tối đa của bộ (%(expected)s)")
+        problems.append(phrase(what, path=where, found=f"{total:g}", expected=f"{parsed.max:g}"))
     codes: dict[str, str] = {}
     inputs: dict[str, Input] = {}
     for group in parsed.groups:
@@ -357,7 +421,7 @@ def _check_tree(path: Path, parsed: _CriteriaFile) -> list[str]:
             _check_node(where, node, problems)
             for code in [node.code, *(i.code for i in node.inputs)]:
                 if code in codes:
-                    problems.append(f"{where}: nút {node.code}: mã '{code}' bị trùng")
+                    problems.append(_at(where, node, N_("mã '%(code)s' bị trùng"), code=code))
                 codes[code] = node.code
             for inp in node.inputs:
                 inputs[inp.code] = inp
@@ -366,56 +430,57 @@ def _check_tree(path: Path, parsed: _CriteriaFile) -> list[str]:
         for node in group.walk():
             used |= _check_references(where, node, inputs, problems)
     for code in sorted(set(inputs) - used):
-        problems.append(
-            f"{where}: nút {codes[code]}: chỉ tiêu '{code}' không được quy tắc nào sử dụng"
-        )
+        unused = phrase(N_("chỉ tiêu '%(code)s' không được quy tắc nào sử dụng"), code=code)
+        problems.append(phrase(_AT_NODE, path=where, node=codes[code], what=unused))
     return problems
 
 
-def _check_node(where: str, node: Node, problems: list[str]) -> None:
+_AT_NODE = N_("%(path)s: nút %(node)s: %(what)s")
+
+
+def _at(where: str, node: Node, msgid: str, **params: object) -> Phrase:
+    """A problem of one node of a criteria file: "<file>: nút A1: <what>"."""
+    return phrase(_AT_NODE, path=where, node=node.code, what=phrase(msgid, **params))
+
+
+def _check_node(where: str, node: Node, problems: list[Phrase]) -> None:
+    top = f"{node.max:g}"
     if node.rule is not None and node.children:
-        problems.append(f"{where}: nút {node.code}: vừa có 'rule' vừa có 'children'")
+        problems.append(_at(where, node, N_("vừa có 'rule' vừa có 'children'")))
     if node.rule is None and not node.children:
-        problems.append(f"{where}: nút {node.code}: cần 'rule' (tiêu chí) hoặc 'children'")
+        problems.append(_at(where, node, N_("cần 'rule' (tiêu chí) hoặc 'children'")))
     if node.children:
         total = sum(c.max for c in node.children)
         if abs(total - node.max) > TOLERANCE:
-            problems.append(
-                f"{where}: nút {node.code}: tổng điểm các tiêu chí con ({total:g}) "
-                f"khác điểm tối đa ({node.max:g})"
-            )
+            what = N_("tổng điểm các tiêu chí con (%(found)s) khác điểm tối đa (%(expected)s)")
+            problems.append(_at(where, node, what, found=f"{total:g}", expected=top))
     rule = node.rule
     if isinstance(rule, StepsRule):
         if not rule.steps:
-            problems.append(f"{where}: nút {node.code}: bảng bậc 'steps' rỗng")
+            problems.append(_at(where, node, N_("bảng bậc 'steps' rỗng")))
         mins = [s.min for s in rule.steps]
         if len(set(mins)) != len(mins):
-            problems.append(f"{where}: nút {node.code}: ngưỡng trong 'steps' bị trùng")
+            problems.append(_at(where, node, N_("ngưỡng trong 'steps' bị trùng")))
         for step in rule.steps:
             if not 0 <= step.points <= node.max + TOLERANCE:
-                problems.append(
-                    f"{where}: nút {node.code}: bậc {step.min:g} cho {step.points:g} điểm, "
-                    f"ngoài khoảng 0..{node.max:g}"
-                )
+                what = N_("bậc %(step)s cho %(found)s điểm, ngoài khoảng 0..%(max)s")
+                found = f"{step.points:g}"
+                problems.append(_at(where, node, what, step=f"{step.min:g}", found=found, max=top))
     elif isinstance(rule, CountRule):
         if rule.points_per_item <= 0:
-            problems.append(f"{where}: nút {node.code}: 'points_per_item' phải lớn hơn 0")
+            problems.append(_at(where, node, N_("'points_per_item' phải lớn hơn 0")))
         if rule.cap is not None and not 0 < rule.cap <= node.max + TOLERANCE:
-            problems.append(
-                f"{where}: nút {node.code}: 'cap' ({rule.cap:g}) phải trong khoảng 0..{node.max:g}"
-            )
+            what = N_("'cap' (%(found)s) phải trong khoảng 0..%(max)s")
+            problems.append(_at(where, node, what, found=f"{rule.cap:g}", max=top))
     elif isinstance(rule, YesNoRule) and rule.points is not None:
         if not 0 <= rule.points <= node.max + TOLERANCE:
-            problems.append(
-                f"{where}: nút {node.code}: 'points' ({rule.points:g}) ngoài khoảng 0..{node.max:g}"
-            )
+            what = N_("'points' (%(found)s) ngoài khoảng 0..%(max)s")
+            problems.append(_at(where, node, what, found=f"{rule.points:g}", max=top))
     elif isinstance(rule, RatioRule):
         pair = rule.numerator is not None and rule.denominator is not None
         if pair == (rule.share is not None) or (not pair and (rule.numerator or rule.denominator)):
-            problems.append(
-                f"{where}: nút {node.code}: quy tắc 'ratio' cần hoặc 'numerator' và "
-                "'denominator', hoặc 'share'"
-            )
+            what = N_("quy tắc 'ratio' cần hoặc 'numerator' và 'denominator', hoặc 'share'")
+            problems.append(_at(where, node, what))
 
 
 _RULE_KINDS: dict[type, tuple[str, ...]] = {
@@ -439,7 +504,7 @@ def rule_inputs(rule: Rule | None) -> list[tuple[str, str]]:
 
 
 def _check_references(
-    where: str, node: Node, inputs: dict[str, Input], problems: list[str]
+    where: str, node: Node, inputs: dict[str, Input], problems: list[Phrase]
 ) -> set[str]:
     used: set[str] = set()
     refs = rule_inputs(node.rule)
@@ -449,15 +514,18 @@ def _check_references(
         used.add(code)
         inp = inputs.get(code)
         if inp is None:
-            problems.append(
-                f"{where}: nút {node.code}: '{role}' trỏ tới chỉ tiêu '{code}' không có"
-            )
+            what = N_("'%(role)s' trỏ tới chỉ tiêu '%(code)s' không có")
+            problems.append(_at(where, node, what, role=role, code=code))
             continue
         allowed = _allowed_kinds(node.rule, role)
         if inp.kind not in allowed:
+            what = N_(
+                "chỉ tiêu '%(code)s' loại '%(found)s' không dùng được cho '%(role)s' "
+                "(cần: %(expected)s)"
+            )
+            expected = ", ".join(allowed)
             problems.append(
-                f"{where}: nút {node.code}: chỉ tiêu '{code}' loại '{inp.kind}' "
-                f"không dùng được cho '{role}' (cần: {', '.join(allowed)})"
+                _at(where, node, what, code=code, found=inp.kind, role=role, expected=expected)
             )
     return used
 
@@ -479,9 +547,10 @@ def load_criteria_file(path: Path) -> CriteriaSet:
         raise _format_validation(path, data, exc) from None
     problems = _check_tree(path, parsed)
     if path.stem != parsed.level:
-        problems.append(f"{path}: tên tệp phải là '{parsed.level}.yaml' (theo 'level')")
+        what = N_("%(path)s: tên tệp phải là '%(expected)s.yaml' (theo 'level')")
+        problems.append(phrase(what, path=str(path), expected=parsed.level))
     if problems:
-        raise CriteriaError("\n".join(problems))
+        raise CriteriaError("%(problems)s", problems=Lines(problems))
     nodes: dict[str, Node] = {}
     inputs: dict[str, Input] = {}
     owner: dict[str, str] = {}
@@ -508,11 +577,6 @@ def load_criteria_file(path: Path) -> CriteriaSet:
     )
 
 
-def load_bands(path: Path) -> tuple[Band, ...]:
-    """Bands from highest to lowest; the lowest must start at 0 % so every unit has one."""
-    return load_ranking(path)[0]
-
-
 def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
     """bands.yaml: the bands, highest first, and how the year ranks (``rank_by``, ``missing``,
     ``robustness``; defaults when absent)."""
@@ -528,9 +592,11 @@ def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
 def _ordered_bands(path: Path, bands: list[Band]) -> tuple[Band, ...]:
     ordered = tuple(sorted(bands, key=lambda b: -b.min_percent))
     if not ordered or ordered[-1].min_percent != 0:
-        raise CriteriaError(f"{path}: xếp loại thấp nhất phải có min_percent: 0")
+        raise CriteriaError(
+            N_("%(path)s: xếp loại thấp nhất phải có min_percent: 0"), path=str(path)
+        )
     if len({b.min_percent for b in ordered}) != len(ordered):
-        raise CriteriaError(f"{path}: hai xếp loại có cùng min_percent")
+        raise CriteriaError(N_("%(path)s: hai xếp loại có cùng min_percent"), path=str(path))
     return ordered
 
 
@@ -538,8 +604,12 @@ def load_year(data_dir: Path, year: int) -> CriteriaYear:
     """Every level file of the year plus its bands; all problems of all files at once."""
     folder = Path(data_dir) / "criteria" / str(year)
     if not folder.is_dir():
-        raise CriteriaError(f"{folder}: không có thư mục bộ tiêu chí cho năm {year}")
-    problems: list[str] = []
+        raise CriteriaError(
+            N_("%(path)s: không có thư mục bộ tiêu chí cho năm %(year)s"),
+            path=str(folder),
+            year=year,
+        )
+    problems: list[Phrase] = []
     levels: dict[str, CriteriaSet] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path.stem == "bands":
@@ -547,21 +617,23 @@ def load_year(data_dir: Path, year: int) -> CriteriaYear:
         try:
             cset = load_criteria_file(path)
         except CriteriaError as exc:
-            problems.append(str(exc))
+            problems.append(exc.as_phrase())
             continue
         if cset.year != year:
-            problems.append(f"{path}: 'year' là {cset.year}, thư mục là năm {year}")
+            what = N_("%(path)s: 'year' là %(found)s, thư mục là năm %(expected)s")
+            problems.append(phrase(what, path=str(path), found=cset.year, expected=year))
         levels[cset.level] = cset
     bands: tuple[Band, ...] = ()
     ranking = Ranking()
     try:
         bands, ranking = load_ranking(folder / "bands.yaml")
     except CriteriaError as exc:
-        problems.append(str(exc))
+        problems.append(exc.as_phrase())
     if not levels and not problems:
-        problems.append(f"{folder}: không có tệp bộ tiêu chí nào (district.yaml, ...)")
+        what = N_("%(path)s: không có tệp bộ tiêu chí nào (district.yaml, ...)")
+        problems.append(phrase(what, path=str(folder)))
     if problems:
-        raise CriteriaError("\n".join(problems))
+        raise CriteriaError("%(problems)s", problems=Lines(problems))
     return CriteriaYear(year=year, bands=bands, levels=levels, ranking=ranking)
 
 
@@ -572,3 +644,14 @@ def years_available(data_dir: Path) -> list[int]:
         for p in folder.iterdir()
         if p.is_dir() and p.name.isascii() and p.name.isdigit()
     )
+
+
+# Each level as the heading of its part of the ranking and the summaries, beside
+# LEVEL_NAMES_VI (the level in a sentence, "cấp huyện"): level names are kept here only.
+LEVEL_TITLES_VI = dict(
+    zip(
+        LEVELS,
+        (N_("Cấp huyện (thành phố)"), N_("Các phòng, ban"), N_("Các phường, xã")),
+        strict=True,
+    )
+)

@@ -34,6 +34,7 @@ TOTALS_COLUMNS = [
     "max",
     "percent",
     "band",
+    "band_position",
     "rank",
     "peers",
     "verified",
@@ -94,6 +95,7 @@ def totals_frame(result: YearResult) -> pd.DataFrame:
     from scoring.lineage import load_changes
 
     lineage = load_changes(result.inputs.data_dir)
+    names = [b.name for b in result.inputs.criteria.bands]
     rows = []
     for unit in result.scored_units():
         off = result.official[unit.id]
@@ -110,6 +112,7 @@ def totals_frame(result: YearResult) -> pd.DataFrame:
                 off.max,
                 off.percent,
                 result.band(unit.id),
+                names.index(result.band(unit.id)) + 1,
                 result.ranks[unit.id],
                 result.peer_count(unit.id),
                 verified,
@@ -176,7 +179,8 @@ def _load(
 
 def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
     """One row per year and scored unit: ``year, level, unit_id, name, self_total,
-    verified_total, total, max, percent, band, rank, peers, verified, lineage``.
+    verified_total, total, max, percent, band, band_position, rank, peers, verified,
+    lineage``.
 
     ``lineage`` names the line of units a unit belongs to across mergers, splits and
     renames (``data/unit_changes.csv``, ``scoring.lineage``): Điền Công (07141) and
@@ -184,7 +188,9 @@ def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) 
 
     ``total`` is the official score (verified where the unit was verified, else
     self-assessed), ``verified_total`` is NaN for a unit not verified, ``percent`` is on
-    the applicable maximum, ``rank`` is within the level (ties share a rank) among
+    the applicable maximum, ``band_position`` is the band's place in that year's bands
+    (bands.yaml, 1 = the best: sort or compare bands by it, names differ between years),
+    ``rank`` is within the level (ties share a rank) among
     ``peers`` units. ``years``: a year, a list of years, or None for every year with data.
     """
     return _load(data_dir, years, "totals", totals_frame)

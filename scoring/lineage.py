@@ -25,13 +25,14 @@ from pathlib import Path
 
 from scoring import snapshot
 from scoring.errors import UnitsError
+from scoring.i18n import N_
 from scoring.units import Unit, _check_text, _decode, _fail, _year, load_units
 from scoring.values import quote
 
 FILE_NAME = "unit_changes.csv"
 COLUMNS = ("year", "from", "to", "kind", "basis")
 KINDS = ("merge", "split", "rename")
-KIND_NAMES_VI = {"merge": "sáp nhập", "split": "chia tách", "rename": "đổi tên, đổi mã"}
+KIND_NAMES_VI = {"merge": N_("sáp nhập"), "split": N_("chia tách"), "rename": N_("đổi tên, đổi mã")}
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,10 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise UnitsError(
-                f"{path}: thiếu cột {', '.join(missing)} (cần: {', '.join(COLUMNS)})",
-                en=f"{path}: missing column(s) {', '.join(missing)} (needed: {', '.join(COLUMNS)})",
+                N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)"),
+                path=str(path),
+                found=", ".join(missing),
+                expected=", ".join(COLUMNS),
             )
         return [(line, row) for line, row in enumerate(reader, start=2)]
     except csv.Error as exc:
@@ -147,8 +150,8 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             path,
             reader.line_num,
             None,
-            f"dòng không đọc được như CSV ({exc})",
-            f"the line cannot be read as CSV ({exc})",
+            N_("dòng không đọc được như CSV (%(reason)s)"),
+            reason=str(exc),
         ) from None
 
 
@@ -164,8 +167,8 @@ def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -
                 path,
                 line,
                 column,
-                f"mã đơn vị {quote(uid)} không có trong units.csv",
-                f"the unit id {quote(uid)} is not in units.csv",
+                N_("mã đơn vị %(found)s không có trong units.csv"),
+                found=quote(uid),
             )
         ids[column] = uid
     kind = (row["kind"] or "").strip()
@@ -174,9 +177,11 @@ def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -
             path,
             line,
             "kind",
-            f"{quote(kind)} không hợp lệ (cần: merge – sáp nhập, split – chia tách, "
-            "rename – đổi tên)",
-            f"{quote(kind)} is not valid (expected: merge, split, rename)",
+            N_(
+                "%(found)s không hợp lệ (cần: merge – sáp nhập, split – chia tách, "
+                "rename – đổi tên)"
+            ),
+            found=quote(kind),
         )
     basis = (row["basis"] or "").strip()
     if not basis:
@@ -184,8 +189,7 @@ def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -
             path,
             line,
             "basis",
-            "thiếu căn cứ (văn bản quyết định việc thay đổi, ví dụ nghị quyết số ...)",
-            "the basis is missing (the act that decided the change)",
+            N_("thiếu căn cứ (văn bản quyết định việc thay đổi, ví dụ nghị quyết số ...)"),
         )
     return UnitChange(year, ids["from"], ids["to"], kind, basis, line)
 
@@ -199,30 +203,40 @@ def _check_years(path: Path, c: UnitChange, units: dict[str, Unit], stays: bool)
             path,
             c.line,
             "from",
-            f"đơn vị {c.source} không còn hiệu lực năm {c.year - 1} theo units.csv "
-            f"({source.valid_from}–{source.valid_to or ''}), nên không thể thay đổi "
-            f"từ năm {c.year}",
-            f"unit {c.source} is not valid in {c.year - 1} in units.csv, so it cannot change "
-            f"from {c.year}",
+            N_(
+                "đơn vị %(unit)s không còn hiệu lực năm %(before)s theo units.csv "
+                "(%(start)s–%(end)s), nên không thể thay đổi từ năm %(year)s"
+            ),
+            unit=c.source,
+            before=c.year - 1,
+            start=source.valid_from,
+            end=source.valid_to or "",
+            year=c.year,
         )
     if not stays and source.valid_to != c.year - 1:
         raise _fail(
             path,
             c.line,
             "from",
-            f"đơn vị {c.source} thôi tồn tại từ năm {c.year} nhưng units.csv ghi valid_to "
-            f"{quote(str(source.valid_to or ''))}; cần valid_to = {c.year - 1}",
-            f"unit {c.source} ends in {c.year} but units.csv has valid_to "
-            f"{quote(str(source.valid_to or ''))}; expected valid_to = {c.year - 1}",
+            N_(
+                "đơn vị %(unit)s thôi tồn tại từ năm %(year)s nhưng units.csv ghi valid_to "
+                "%(found)s; cần valid_to = %(expected)s"
+            ),
+            unit=c.source,
+            year=c.year,
+            found=quote(str(source.valid_to or "")),
+            expected=c.year - 1,
         )
     if not target.valid_in(c.year):
         raise _fail(
             path,
             c.line,
             "to",
-            f"đơn vị {c.target} không có hiệu lực năm {c.year} theo units.csv "
-            f"({target.valid_from}–{target.valid_to or ''})",
-            f"unit {c.target} is not valid in {c.year} in units.csv",
+            N_("đơn vị %(unit)s không có hiệu lực năm %(year)s theo units.csv (%(start)s–%(end)s)"),
+            unit=c.target,
+            year=c.year,
+            start=target.valid_from,
+            end=target.valid_to or "",
         )
 
 
@@ -237,18 +251,18 @@ def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit])
         elif c.kind == "split":
             splits[(c.year, c.source)].append(c)
         elif c.source == c.target:
-            raise _fail(
-                path, c.line, "to", "đổi tên cần mã mới khác mã cũ", "a rename needs a new id"
-            )
+            raise _fail(path, c.line, "to", N_("đổi tên cần mã mới khác mã cũ"))
     for links in merges.values():
         if len({c.source for c in links}) < 2:
             raise _fail(
                 path,
                 links[0].line,
                 "from",
-                f"sáp nhập vào {links[0].target} cần ít nhất hai dòng 'from' (mỗi đơn vị "
-                "nhập vào một dòng, kể cả đơn vị nhận sáp nhập nếu giữ mã)",
-                f"a merger into {links[0].target} needs at least two 'from' rows",
+                N_(
+                    "sáp nhập vào %(unit)s cần ít nhất hai dòng 'from' (mỗi đơn vị "
+                    "nhập vào một dòng, kể cả đơn vị nhận sáp nhập nếu giữ mã)"
+                ),
+                unit=links[0].target,
             )
     for links in splits.values():
         if len({c.target for c in links}) < 2:
@@ -256,8 +270,8 @@ def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit])
                 path,
                 links[0].line,
                 "to",
-                f"chia tách {links[0].source} cần ít nhất hai dòng 'to' (mỗi đơn vị mới một dòng)",
-                f"a split of {links[0].source} needs at least two 'to' rows",
+                N_("chia tách %(unit)s cần ít nhất hai dòng 'to' (mỗi đơn vị mới một dòng)"),
+                unit=links[0].source,
             )
     for c in changes:
         stays = any(
@@ -271,10 +285,13 @@ def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit])
                     path,
                     c.line,
                     "to",
-                    f"đơn vị mới {c.target} có valid_from {units[c.target].valid_from} trong "
-                    f"units.csv; cần valid_from = {c.year}",
-                    f"the new unit {c.target} has valid_from {units[c.target].valid_from}; "
-                    f"expected {c.year}",
+                    N_(
+                        "đơn vị mới %(unit)s có valid_from %(found)s trong units.csv; cần "
+                        "valid_from = %(expected)s"
+                    ),
+                    unit=c.target,
+                    found=units[c.target].valid_from,
+                    expected=c.year,
                 )
 
 
@@ -296,9 +313,11 @@ def _check_cycles(path: Path, changes: list[UnitChange]) -> None:
                     path,
                     line,
                     None,
-                    f"các thay đổi tạo thành vòng lặp ({loop}): một đơn vị không thể trở "
-                    "thành chính nó qua các lần thay đổi",
-                    f"the changes form a cycle ({loop})",
+                    N_(
+                        "các thay đổi tạo thành vòng lặp (%(loop)s): một đơn vị không thể trở "
+                        "thành chính nó qua các lần thay đổi"
+                    ),
+                    loop=loop,
                 )
             if nxt not in state:
                 visit(nxt, [*trail, nxt])
@@ -325,8 +344,8 @@ def load_changes_file(path: Path, units: list[Unit]) -> Lineage:
                 path,
                 c.line,
                 None,
-                f"dòng lặp lại dòng {seen[key]}",
-                f"the line repeats line {seen[key]}",
+                N_("dòng lặp lại dòng %(first)s"),
+                first=seen[key],
             )
         seen[key] = c.line
     _check_cycles(path, changes)

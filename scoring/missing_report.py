@@ -15,15 +15,17 @@ from typing import ClassVar
 
 from scoring import i18n, numfmt, params, snapshot
 from scoring.criteria import LEVEL_NAMES_VI
+from scoring.i18n import N_
 from scoring.io import sha256_file
 from scoring.pipeline import YearResult, build_date, previous, year_result
-from scoring.report import Fragment, _relative, _Speaks, source_notice
+from scoring.report.base import Fragment, _relative, _Speaks
+from scoring.report.notice import source_notice
 
 
 class MissingReport(_Speaks):
     """What the report of a unit without a form shows."""
 
-    SECTIONS: ClassVar[dict[str, str]] = {"provenance": "Cách lập báo cáo"}
+    SECTIONS: ClassVar[dict[str, str]] = {"provenance": N_("Cách lập báo cáo")}
 
     def __init__(self, result: YearResult, unit_id: str, lang: str = "vi") -> None:
         self._result = result

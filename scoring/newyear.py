@@ -16,6 +16,7 @@ from pathlib import Path
 
 from scoring.criteria import CriteriaYear, years_available
 from scoring.errors import CriteriaError
+from scoring.i18n import N_
 from scoring.io import write_bytes
 
 PLACEHOLDER_MARK = "CẦN SỬA"
@@ -69,14 +70,14 @@ def create(data_dir: Path, year: int) -> tuple[Path, int, list[str]]:
     target = data_dir / "criteria" / str(year)
     if target.exists():
         raise CriteriaError(
-            f"{target}: thư mục đã có; xóa hoặc đổi tên nếu muốn tạo lại",
-            en=f"{target}: the folder exists; delete or rename it to create it again",
+            N_("%(path)s: thư mục đã có; xóa hoặc đổi tên nếu muốn tạo lại"), path=str(target)
         )
     earlier = [y for y in years_available(data_dir) if y < year]
     if not earlier:
         raise CriteriaError(
-            f"{data_dir / 'criteria'}: không có bộ tiêu chí năm nào trước {year} để sao chép",
-            en=f"{data_dir / 'criteria'}: no criteria set before {year} to copy",
+            N_("%(path)s: không có bộ tiêu chí năm nào trước %(year)s để sao chép"),
+            path=str(data_dir / "criteria"),
+            year=year,
         )
     old = earlier[-1]
     review = []
@@ -94,10 +95,11 @@ def check_ready(criteria: CriteriaYear) -> None:
     for cset in criteria.levels.values():
         if any(PLACEHOLDER_MARK in line for line in cset.legal_basis):
             raise CriteriaError(
-                f"{cset.path}: căn cứ pháp lý (legal_basis) vẫn là dòng '{PLACEHOLDER_MARK}' do "
-                "make new-year ghi; sửa thành quyết định ban hành bộ tiêu chí của năm rồi "
-                "tạo phiếu lại",
-                en=f"{cset.path}: the legal basis (legal_basis) is still the "
-                f"'{PLACEHOLDER_MARK}' line written by make new-year; replace it with the "
-                "decision that issued the year's criteria, then make the forms again",
+                N_(
+                    "%(path)s: căn cứ pháp lý (legal_basis) vẫn là dòng '%(mark)s' do "
+                    "make new-year ghi; sửa thành quyết định ban hành bộ tiêu chí của năm rồi "
+                    "tạo phiếu lại"
+                ),
+                path=str(cset.path),
+                mark=PLACEHOLDER_MARK,
             )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from scoring.criteria import years_available
 from scoring.errors import ScoringError
+from scoring.i18n import N_
 
 UNITS_FILE = "units.csv"
 
@@ -32,8 +33,13 @@ def data_dir(value: str | Path) -> Path:
             if (folder / "data" / UNITS_FILE).is_file():
                 return folder / "data"
     raise ScoringError(
-        f"Không tìm thấy thư mục dữ liệu '{value}' (cần có tệp {UNITS_FILE}), "
-        f"tính từ thư mục đang chạy {Path.cwd()}"
+        N_(
+            "Không tìm thấy thư mục dữ liệu '%(value)s' (cần có tệp %(file)s), "
+            "tính từ thư mục đang chạy %(cwd)s"
+        ),
+        value=value,
+        file=UNITS_FILE,
+        cwd=Path.cwd(),
     )
 
 
@@ -45,9 +51,17 @@ def year(data: Path, value: object) -> int:
     except ValueError:
         number = None
     if number is None or number not in known:
+        if not known:
+            raise ScoringError(
+                N_("Năm '%(value)s' không có dữ liệu trong %(data)s; không có năm nào có dữ liệu"),
+                value=value,
+                data=data,
+            )
         raise ScoringError(
-            f"Năm '{value}' không có dữ liệu trong {data}; "
-            f"các năm có dữ liệu: {', '.join(map(str, known)) or 'không có'}"
+            N_("Năm '%(value)s' không có dữ liệu trong %(data)s; các năm có dữ liệu: %(years)s"),
+            value=value,
+            data=data,
+            years=", ".join(map(str, known)),
         )
     return number
 
@@ -67,8 +81,15 @@ def unit_id(
         if len(same) == 1:
             return same[0]
     listed = ", ".join(ids[:40]) + (" ..." if len(ids) > 40 else "")
-    what = "chưa nộp phiếu" if missing else "có điểm"
-    raise ScoringError(
-        f"Đơn vị '{value}' không thuộc các đơn vị {what} năm {year}; các mã đơn vị {what}: "
-        f"{listed or 'không có'}" + (f". {hint}" if hint else "")
-    )
+    if missing:
+        text = N_(
+            "Đơn vị '%(value)s' không thuộc các đơn vị chưa nộp phiếu năm %(year)s; "
+            "các mã đơn vị chưa nộp phiếu: %(listed)s%(hint)s"
+        )
+    else:
+        text = N_(
+            "Đơn vị '%(value)s' không thuộc các đơn vị có điểm năm %(year)s; "
+            "các mã đơn vị có điểm: %(listed)s%(hint)s"
+        )
+    hint = ". " + hint if hint else ""
+    raise ScoringError(text, value=value, year=year, listed=listed or "—", hint=hint)

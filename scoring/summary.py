@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring.bands import position
 from scoring.pipeline import YearResult
 
 WEAKEST = 5  # criteria listed as weakest city-wide
@@ -93,14 +94,18 @@ def movers(
 
 def attention(result: YearResult, prev: YearResult | None) -> list[dict[str, Any]]:
     """Units that need attention: band at the bottom of the scale, a band lost since last
-    year, or no form sent; each with its reason."""
+    year, or no form sent; each with its reason. A band is lost when its place among its
+    year's bands (best first) is lower than last year's band's place among last year's:
+    the two years' bands may be named differently."""
     bands = [b.name for b in result.inputs.criteria.bands]
+    before_bands = [b.name for b in prev.inputs.criteria.bands] if prev is not None else []
     lowest = bands[-1]
     rows: list[dict[str, Any]] = []
     for unit in result.scored_units():
         band = result.band(unit.id)
         before = prev.band(unit.id) if prev is not None and unit.id in prev.official else None
-        lost = before in bands and bands.index(band) > bands.index(before)  # type: ignore[arg-type]
+        place = position(before_bands, before) if before is not None else None
+        lost = place is not None and bands.index(band) > place
         if band == lowest or lost:
             rows.append(
                 {

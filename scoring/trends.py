@@ -20,8 +20,6 @@ from scoring.criteria import LEVELS
 if TYPE_CHECKING:
     import pandas as pd
 
-BAND_ORDER = ("Yếu", "Trung bình", "Khá", "Tốt")
-
 
 def lineages(totals: pd.DataFrame) -> pd.DataFrame:
     """``lineage, level, year, unit_id, name, percent, rank, peers, band, verified``,
@@ -56,12 +54,14 @@ def band_moves(totals: pd.DataFrame) -> pd.DataFrame:
     """``year, lineage, name, before, after, direction`` (+1 up, -1 down): every band
     change between consecutive years with data: a unit against itself, a unit formed by
     a change against its lineage's units of the year before (their bands joined, "Yếu,
-    Tốt": up when above them all, down when below them all)."""
+    Tốt": up when above them all, down when below them all). Bands are compared by their
+    place in their own year's bands counted from the best (``band_position``), so years
+    whose bands are named differently compare correctly; a year that adds a band above
+    the others moves its old top band down a place."""
     import pandas as pd
 
     rows = []
     years = sorted(totals["year"].unique())
-    rank = {b: i for i, b in enumerate(BAND_ORDER)}
     for before_year, year in zip(years, years[1:], strict=False):
         now = totals[totals["year"] == year]
         prev = totals[totals["year"] == before_year]
@@ -72,10 +72,10 @@ def band_moves(totals: pd.DataFrame) -> pd.DataFrame:
             if earlier.empty:
                 continue
             bands = list(dict.fromkeys(earlier["band"]))
-            best = max(rank.get(b, -1) for b in bands)
-            worst = min(rank.get(b, -1) for b in bands)
-            here = rank.get(unit["band"], -1)
-            direction = 1 if here > best else (-1 if here < worst else 0)
+            best = int(earlier["band_position"].min())  # 1 = the year's best band
+            worst = int(earlier["band_position"].max())
+            here = int(unit["band_position"])
+            direction = 1 if here < best else (-1 if here > worst else 0)
             if direction:
                 rows.append(
                     [

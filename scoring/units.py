@@ -16,6 +16,7 @@ from pathlib import Path
 
 from scoring.criteria import LEVELS
 from scoring.errors import UnitsError
+from scoring.i18n import N_, located, phrase
 from scoring.values import escape_controls, quote
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -34,10 +35,10 @@ class Unit:
         return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
 
 
-def _fail(path: Path, line: int, column: str | None, vi: str, en: str) -> UnitsError:
-    where_vi = f"{path}, dòng {line}" + (f", cột {column}" if column else "")
-    where_en = f"{path}, line {line}" + (f", column {column}" if column else "")
-    return UnitsError(f"{where_vi}: {vi}", en=f"{where_en}: {en}")
+def _fail(path: Path, line: int, column: str | None, msgid: str, **params: object) -> UnitsError:
+    """The error of one field of the unit list: where, then ``msgid`` with ``params``."""
+    what = phrase(msgid, **params)
+    return UnitsError("%(where)s: %(what)s", where=located(path, line, column), what=what)
 
 
 def _year(text: str, path: Path, line: int, column: str, *, optional: bool) -> int | None:
@@ -50,8 +51,8 @@ def _year(text: str, path: Path, line: int, column: str, *, optional: bool) -> i
             path,
             line,
             column,
-            f"cần một năm (4 chữ số), có {quote(text)}",
-            f"expected a year (4 digits), found {quote(text)}",
+            N_("cần một năm (4 chữ số), có %(found)s"),
+            found=quote(text),
         )
     return int(text)
 
@@ -66,10 +67,10 @@ def _decode(path: Path, raw: bytes) -> str:
             path,
             line,
             None,
-            "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, Windows-1258); "
-            "mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'",
-            "the file is not UTF-8 (perhaps saved by Excel as plain CSV, Windows-1258); open "
-            "it in Excel and save it as 'CSV UTF-8 (Comma delimited)'",
+            N_(
+                "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, "
+                "Windows-1258); mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'"
+            ),
         ) from None
 
 
@@ -78,8 +79,9 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise UnitsError(
-            f"{path}: không đọc được danh sách đơn vị ({exc.strerror})",
-            en=f"{path}: cannot read the list of units ({exc.strerror})",
+            N_("%(path)s: không đọc được danh sách đơn vị (%(reason)s)"),
+            path=str(path),
+            reason=exc.strerror,
         ) from exc
     reader = csv.DictReader(io.StringIO(_decode(path, raw), newline=""))
     try:
@@ -87,8 +89,10 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         missing = [c for c in COLUMNS if c not in fields]
         if missing:
             raise UnitsError(
-                f"{path}: thiếu cột {', '.join(missing)} (cần: {', '.join(COLUMNS)})",
-                en=f"{path}: missing column(s) {', '.join(missing)} (needed: {', '.join(COLUMNS)})",
+                N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)"),
+                path=str(path),
+                found=", ".join(missing),
+                expected=", ".join(COLUMNS),
             )
         return list(reader)
     except csv.Error as exc:
@@ -96,8 +100,8 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
             path,
             reader.line_num,
             None,
-            f"dòng không đọc được như CSV ({exc}); mỗi ô chỉ ghi một giá trị ngắn",
-            f"the line cannot be read as CSV ({exc}); each field holds one short value",
+            N_("dòng không đọc được như CSV (%(reason)s); mỗi ô chỉ ghi một giá trị ngắn"),
+            reason=str(exc),
         ) from None
 
 
@@ -114,9 +118,11 @@ def _check_text(path: Path, line: int, row: dict[str, str]) -> None:
                 path,
                 line,
                 column,
-                f"có ký tự điều khiển {shown} (ví dụ do Shift+Enter hay Alt+Enter); xóa ký tự đó",
-                f"contains the control character {shown} (e.g. from Shift+Enter or "
-                "Alt+Enter); delete it",
+                N_(
+                    "có ký tự điều khiển %(found)s (ví dụ do Shift+Enter hay Alt+Enter); "
+                    "xóa ký tự đó"
+                ),
+                found=shown,
             )
 
 
@@ -134,10 +140,11 @@ def load_units(path: Path) -> list[Unit]:
                 path,
                 line,
                 "id",
-                f"mã đơn vị {quote(uid)} không hợp lệ (chỉ chữ cái không dấu, chữ số, '-' và "
-                "'_', tối đa 64 ký tự)",
-                f"the unit id {quote(uid)} is not valid (only letters without accents, digits, "
-                "'-' and '_', at most 64 characters)",
+                N_(
+                    "mã đơn vị %(found)s không hợp lệ (chỉ chữ cái không dấu, chữ số, '-' và "
+                    "'_', tối đa 64 ký tự)"
+                ),
+                found=quote(uid),
             )
         _check_text(path, line, row)
         if uid.casefold() in seen:
@@ -146,10 +153,12 @@ def load_units(path: Path) -> list[Unit]:
                 path,
                 line,
                 "id",
-                f"mã đơn vị '{uid}' trùng với mã ở dòng {first} (không phân biệt hoa thường: "
-                "mã là tên tệp)",
-                f"the unit id '{uid}' repeats the id of line {first} (case does not count: "
-                "ids are file names)",
+                N_(
+                    "mã đơn vị '%(found)s' trùng với mã ở dòng %(first)s (không phân biệt hoa "
+                    "thường: mã là tên tệp)"
+                ),
+                found=uid,
+                first=first,
             )
         seen[uid.casefold()] = line
         level = (row["level"] or "").strip()
@@ -158,12 +167,13 @@ def load_units(path: Path) -> list[Unit]:
                 path,
                 line,
                 "level",
-                f"{quote(level)} không hợp lệ (cần: {', '.join(LEVELS)})",
-                f"{quote(level)} is not valid (expected: {', '.join(LEVELS)})",
+                N_("%(found)s không hợp lệ (cần: %(expected)s)"),
+                found=quote(level),
+                expected=", ".join(LEVELS),
             )
         name = (row["name"] or "").strip()
         if not name:
-            raise _fail(path, line, "name", "thiếu tên đơn vị", "the unit name is missing")
+            raise _fail(path, line, "name", N_("thiếu tên đơn vị"))
         valid_from = _year(row["valid_from"] or "", path, line, "valid_from", optional=False)
         valid_to = _year(row["valid_to"] or "", path, line, "valid_to", optional=True)
         assert valid_from is not None
@@ -172,8 +182,9 @@ def load_units(path: Path) -> list[Unit]:
                 path,
                 line,
                 "valid_to",
-                f"năm kết thúc {valid_to} trước năm bắt đầu {valid_from}",
-                f"the last year {valid_to} is before the first year {valid_from}",
+                N_("năm kết thúc %(found)s trước năm bắt đầu %(first)s"),
+                found=valid_to,
+                first=valid_from,
             )
         units.append(Unit(uid, name, level, valid_from, valid_to))
     return units

@@ -32,6 +32,7 @@ import unicodedata
 from datetime import date, datetime, time
 
 from scoring import numfmt
+from scoring.i18n import N_, Phrase, phrase
 from scoring.rules import NA, Value
 
 NA_TEXT = "Không áp dụng"
@@ -48,31 +49,51 @@ _GROUPED_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
 _SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?%?$")
 
 EXAMPLES = {
-    "count": "một số nguyên không âm (ví dụ 12 hoặc 1.234)",
-    "share": "một tỷ lệ phần trăm từ 0 đến 100 (ví dụ 85 hoặc 43,72%)",
-    "amount": "một số không âm (ví dụ 12 hoặc 43,72)",
-    "points": "một số điểm",
-    "yes_no": "'Có' hoặc 'Không'",
+    "count": N_("một số nguyên không âm (ví dụ 12 hoặc 1.234)"),
+    "share": N_("một tỷ lệ phần trăm từ 0 đến 100 (ví dụ 85 hoặc 43,72%)"),
+    "amount": N_("một số không âm (ví dụ 12 hoặc 43,72)"),
+    "points": N_("một số điểm"),
+    "yes_no": N_("'Có' hoặc 'Không'"),
 }
-EXAMPLES_EN = {
-    "count": "a whole number of 0 or more (e.g. 12 or 1.234; a dot groups thousands)",
-    "share": "a percentage from 0 to 100 (e.g. 85 or 43,72%; a comma marks decimals)",
-    "amount": "a number of 0 or more (e.g. 12 or 43,72; a comma marks decimals)",
-    "points": "a number of points",
-    "yes_no": "'Có' (yes) or 'Không' (no)",
-}
+"""What a cell of each kind holds (msgids: ``scoring.i18n`` gives them in English)."""
 
 
 class ValueProblem(ValueError):
-    """A cell value that cannot be used; the message in the analyst's language is shown.
+    """A cell value that cannot be used: a ``kind`` ("value.negative"), what was
+    ``found`` and what was ``expected`` (phrases rendered in the reader's language)."""
 
-    Both texts are required so that no refusal can be added without its English.
-    """
+    def __init__(
+        self, kind: str, found: Phrase, expected: Phrase, why: Phrase | None = None
+    ) -> None:
+        self.kind, self.found, self.expected, self.why = kind, found, expected, why
+        super().__init__(self.text("vi"))
 
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
-        self.message_en = message_en
+    @property
+    def msgid(self) -> str:
+        if self.kind == "value.na_not_allowed":
+            return N_(
+                "có '%(found)s' nhưng tiêu chí này không được chọn '%(found)s'; cần %(expected)s"
+            )
+        if self.why is None:
+            return N_("có %(found)s, cần %(expected)s")
+        return N_("có %(found)s (%(why)s), cần %(expected)s")
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {"found": self.found, "expected": self.expected, "why": self.why or ""}
+
+    def text(self, lang: str = "vi") -> str:
+        from scoring import i18n
+
+        return i18n.render(self.msgid, lang, self.params)
+
+    @property
+    def message_vi(self) -> str:
+        return self.text("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.text("en")
 
 
 def normalize_text(text: str) -> str:
@@ -101,26 +122,19 @@ def is_na_text(raw: object) -> bool:
     return isinstance(raw, str) and fold(raw).rstrip(".") in _NA_WORDS
 
 
-# A message part in both languages: (Vietnamese, English).
-Pair = tuple[str, str]
-
-
-def _describe(raw: object) -> Pair:
+def _describe(raw: object) -> Phrase:
     """How a found value is named in a message: text quoted as typed, numbers written out."""
     if isinstance(raw, bool):
-        word = "TRUE" if raw else "FALSE"
-        return f"giá trị logic {word}", f"the logical value {word}"
+        return phrase(N_("giá trị logic %(word)s"), word="TRUE" if raw else "FALSE")
     if isinstance(raw, int | float):
         if not _finite(raw):
-            digits = quote(str(raw))
-            return f"số {digits}", f"the number {digits}"
-        return format_number_vi(float(raw)), format_number_en(float(raw))
+            return phrase(N_("số %(digits)s"), digits=quote(str(raw)))
+        return phrase("%(n)s", n=float(raw))
     if isinstance(raw, datetime | date):
-        return f"ngày tháng {raw:%d/%m/%Y}", f"the date {raw:%d/%m/%Y}"
+        return phrase(N_("ngày tháng %(date)s"), date=f"{raw:%d/%m/%Y}")
     if isinstance(raw, time):
-        return f"giờ {raw:%H:%M}", f"the time {raw:%H:%M}"
-    quoted = quote(str(raw))
-    return quoted, quoted
+        return phrase(N_("giờ %(time)s"), time=f"{raw:%H:%M}")
+    return phrase("%(text)s", text=quote(str(raw)))
 
 
 QUOTE_LIMIT = 80
@@ -154,31 +168,30 @@ def _finite(number: int | float) -> bool:
         return False
 
 
-def _expected(kind: str, allow_na: bool, maximum: float | None) -> Pair:
+def _expected(kind: str, allow_na: bool, maximum: float | None) -> Phrase:
     """What the cell should hold, with an example of how to type it in the form."""
-    if kind == "points":
-        top_vi = f" đến {format_number_vi(maximum)}" if maximum is not None else ""
-        top_en = f" to {format_number_en(maximum)}" if maximum is not None else ""
-        vi = f"một số điểm từ 0{top_vi} (ví dụ 2 hoặc 2,5)"
-        en = f"a number of points from 0{top_en} (e.g. 2 or 2,5)"
+    if kind == "points" and maximum is not None:
+        what = phrase(N_("một số điểm từ 0 đến %(max)s (ví dụ 2 hoặc 2,5)"), max=float(maximum))
+    elif kind == "points":
+        what = phrase(N_("một số điểm từ 0 (ví dụ 2 hoặc 2,5)"))
     else:
-        vi, en = EXAMPLES[kind], EXAMPLES_EN[kind]
+        what = phrase(EXAMPLES[kind])
     if allow_na:
-        vi, en = f"{vi} hoặc '{NA_TEXT}'", f"{en} or '{NA_TEXT}' (not applicable)"
-    return vi, en
+        return phrase(N_("%(what)s hoặc '%(na)s'"), what=what, na=NA_TEXT)
+    return what
 
 
 def _problem(
-    raw: object, kind: str, allow_na: bool, maximum: float | None, why: Pair | None = None
+    raw: object,
+    kind: str,
+    allow_na: bool,
+    maximum: float | None,
+    why: tuple[str, Phrase] | None = None,
 ) -> ValueProblem:
-    """The refusal of ``raw``: what was found, why it is wrong if not obvious, what to type."""
-    found_vi, found_en = _describe(raw)
-    expected_vi, expected_en = _expected(kind, allow_na, maximum)
-    why_vi, why_en = (f" ({why[0]})", f" ({why[1]})") if why else ("", "")
-    return ValueProblem(
-        f"có {found_vi}{why_vi}, cần {expected_vi}",
-        f"found {found_en}{why_en}, expected {expected_en}",
-    )
+    """The refusal of ``raw``: what was found, why it is wrong if not obvious, what to type.
+    ``why`` is (problem kind, reason); without it the kind is "value.not_<input kind>"."""
+    problem_kind, reason = why if why else (f"value.not_{kind}", None)
+    return ValueProblem(problem_kind, _describe(raw), _expected(kind, allow_na, maximum), reason)
 
 
 def parse_number_text(text: str, kind: str) -> tuple[float, bool] | None:
@@ -250,11 +263,8 @@ def parse_value(
     if is_na_text(raw):
         if allow_na:
             return NA
-        expected_vi, expected_en = _expected(kind, False, maximum)
         raise ValueProblem(
-            f"có '{NA_TEXT}' nhưng tiêu chí này không được chọn '{NA_TEXT}'; cần {expected_vi}",
-            f"found '{NA_TEXT}' (not applicable), but this criterion cannot be marked "
-            f"not applicable; expected {expected_en}",
+            "value.na_not_allowed", phrase("%(t)s", t=NA_TEXT), _expected(kind, False, maximum)
         )
     if kind == "yes_no":
         return _parse_yes_no(raw, allow_na)
@@ -288,16 +298,15 @@ def _to_number(
             raise _problem(raw, kind, allow_na, maximum)
         number, percent = parsed
         if not math.isfinite(number):
-            why = ("không phải một số hữu hạn", "not a finite number")
+            why = ("value.not_finite", phrase(N_("không phải một số hữu hạn")))
             raise _problem(raw, kind, allow_na, maximum, why)
         if percent and kind != "share":
-            why = ("dấu % chỉ dùng cho tỷ lệ", "the % sign is only for shares")
+            why = ("value.percent_not_share", phrase(N_("dấu % chỉ dùng cho tỷ lệ")))
             raise _problem(raw, kind, allow_na, maximum, why)
         return number
     if not _finite(raw):
-        raise _problem(
-            raw, kind, allow_na, maximum, ("không phải một số hữu hạn", "not a finite number")
-        )
+        why = ("value.not_finite", phrase(N_("không phải một số hữu hạn")))
+        raise _problem(raw, kind, allow_na, maximum, why)
     number = float(raw)
     if is_percent_format and kind == "share":
         number = round(number * 100, 9)
@@ -307,24 +316,22 @@ def _to_number(
 def _check_range(
     number: float, raw: object, kind: str, allow_na: bool, maximum: float | None
 ) -> None:
-    def fail(why_vi: str, why_en: str) -> ValueProblem:
-        return _problem(raw, kind, allow_na, maximum, (why_vi, why_en))
+    def fail(problem: str, why: Phrase) -> ValueProblem:
+        return _problem(raw, kind, allow_na, maximum, (problem, why))
 
     if number < 0:
-        raise fail("số âm", "a negative number")
+        raise fail("value.negative", phrase(N_("số âm")))
     if kind == "count" and abs(number - round(number)) > 1e-9:
         if isinstance(raw, str) and re.search(r"\d,\d{3}$", normalize_text(raw)):
-            raise fail(
-                "dấu phẩy là dấu thập phân; số hàng nghìn viết 1.234",
-                "the comma is the decimal separator; write thousands as 1.234",
-            )
-        raise fail("số lượng phải là số nguyên", "a count must be a whole number")
+            reason = N_("dấu phẩy là dấu thập phân; số hàng nghìn viết 1.234")
+            raise fail("value.comma_thousands", phrase(reason))
+        raise fail("value.not_whole", phrase(N_("số lượng phải là số nguyên")))
     if kind == "share" and number > 100:
-        raise fail("tỷ lệ lớn hơn 100%", "a share above 100%")
+        raise fail("value.share_above_100", phrase(N_("tỷ lệ lớn hơn 100%")))
     if kind == "points" and maximum is not None and number > maximum + 1e-9:
         raise fail(
-            f"vượt điểm tối đa {format_number_vi(maximum)}",
-            f"above the maximum of {format_number_en(maximum)} points",
+            "value.above_maximum",
+            phrase(N_("vượt điểm tối đa %(max)s"), max=float(maximum)),
         )
 
 

@@ -32,18 +32,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.criteria import CriteriaSet, CriteriaYear
 from scoring.forms import FONT_NAME, SHEET_META, cell_value, code_text, save_atomic
+from scoring.i18n import N_, phrase
 from scoring.rules import Value
 from scoring.submissions import (
     Collection,
     Problem,
+    Reader,
     Submission,
-    _cell_text,
-    _raw_value,
-    _Reader,
-    _sheet,
+    cell_text,
     check_ratios,
     filled_rows,
+    find_sheet,
     open_workbooks,
+    raw_value,
 )
 from scoring.units import Unit
 from scoring.values import ValueProblem, parse_value, quote, render_value
@@ -223,7 +224,7 @@ def read_verifications(
     for path in sorted(where.iterdir()):
         if path.name.startswith(("~$", ".")):
             continue
-        reader = _Reader(path)
+        reader = Reader(path)
         result = _read_one(reader, criteria, units, collection)
         problems.extend(reader.problems)
         if result is not None and not reader.has_errors:
@@ -232,59 +233,35 @@ def read_verifications(
 
 
 def _read_one(
-    reader: _Reader, criteria: CriteriaYear, units: dict[str, Unit], collection: Collection
+    reader: Reader, criteria: CriteriaYear, units: dict[str, Unit], collection: Collection
 ) -> Verification | None:
     path = reader.path
     uid = path.stem if path.suffix == ".xlsx" and path.is_file() else None
     if uid is None or uid not in collection.expected:
-        reader.add(
-            "tệp trong thư mục thẩm định phải tên là <mã đơn vị>.xlsx, của một đơn vị được "
-            "đánh giá trong năm",
-            en="a file in the verification folder must be named <unit id>.xlsx, for a unit "
-            "assessed in the year",
-        )
+        reader.add("verification.file_name")
         return None
     reader.unit_id = uid
     sub = collection.submissions.get(uid)
     if sub is None:
         if uid in collection.files:
             return None  # the unit's form has errors: they are listed already
-        reader.add(
-            f"có phiếu thẩm định nhưng đơn vị {uid} chưa nộp phiếu",
-            en=f"there is a verification form but unit {uid} has not sent its form",
-        )
+        reader.add("verification.no_form", unit=uid)
         return None
     opened = open_workbooks(reader)
     if opened is None:
         return None
     data, wb, fwb = opened
-    meta_ws = _sheet(wb, SHEET_META)
+    meta_ws = find_sheet(wb, SHEET_META)
     meta = _read_meta(meta_ws) if meta_ws is not None else {}
     if code_text(meta.get("unit_id")) != uid or code_text(meta.get("form_format")) != FORMAT:
-        reader.add(
-            f"không phải phiếu thẩm định của đơn vị {uid} (trang '{SHEET_META}' không ghi "
-            f"form_format {FORMAT} và unit_id {uid}); lập lại bằng make verification-forms",
-            en=f"not the verification form of unit {uid} (its sheet '{SHEET_META}' does not "
-            f"give form_format {FORMAT} and unit_id {uid}); make it again with "
-            "make verification-forms",
-        )
+        reader.add("verification.not_ours", expected=FORMAT, unit=uid, sheet_name=SHEET_META)
         return None
     made_from = code_text(meta.get("submission_sha256"))
     if made_from != sub.sha256:
-        reader.warn(
-            f"phiếu thẩm định lập từ phiếu của đơn vị có SHA-256 {made_from[:12]}…, phiếu hiện "
-            f"tại là {sub.sha256[:12]}… (đơn vị đã gửi lại phiếu): kiểm tra lại các giá trị "
-            "thẩm định",
-            en=f"the verification form was made from the unit's form with SHA-256 "
-            f"{made_from[:12]}…, the current one is {sub.sha256[:12]}… (the unit sent its "
-            "form again): check the verified figures again",
-        )
-    ws = _sheet(wb, SHEET_VERIFY)
+        reader.warn("verification.form_sent_again", found=made_from[:12], expected=sub.sha256[:12])
+    ws = find_sheet(wb, SHEET_VERIFY)
     if ws is None:
-        reader.add(
-            f"không có trang tính '{SHEET_VERIFY}'",
-            en=f"there is no sheet '{SHEET_VERIFY}'",
-        )
+        reader.add("verification.no_sheet", expected=SHEET_VERIFY)
         return None
     reader.sheet = ws.title
     cset = criteria.for_level(units[uid].level)
@@ -310,7 +287,7 @@ def _header(ws: Worksheet) -> dict[str, int]:
 
 
 def _read_rows(
-    reader: _Reader,
+    reader: Reader,
     ws: Worksheet,
     fws: Worksheet,
     cset: CriteriaSet,
@@ -320,9 +297,10 @@ def _read_rows(
     header = _header(ws)
     if not header:
         reader.add(
-            f"không tìm thấy dòng tiêu đề có các cột '{COL_CODE}', '{COL_VERIFIED}' và "
-            f"'{COL_REASON}'",
-            en=f"no header row with the columns '{COL_CODE}', '{COL_VERIFIED}' and '{COL_REASON}'",
+            "verification.no_header",
+            code_column=COL_CODE,
+            verified_column=COL_VERIFIED,
+            reason_column=COL_REASON,
         )
         return None
     values = dict(sub.values)
@@ -335,9 +313,9 @@ def _read_rows(
             continue
         if code not in cset.inputs:
             reader.add(
-                f"mã {quote(code)} không có trong bộ tiêu chí",
-                en=f"the code {quote(code)} is not in the criteria set",
+                "verification.unknown_code",
                 cell=ws.cell(row=row, column=header[COL_CODE]).coordinate,
+                found=quote(code),
             )
             continue
         verified = _verified_value(reader, ws, fws, row, header[COL_VERIFIED], code, cset)
@@ -350,16 +328,15 @@ def _read_rows(
         if verified == claimed and type(verified) is type(claimed):
             continue
         reason_cell = ws.cell(row=row, column=header[COL_REASON])
-        reason = _cell_text(reason_cell.value)
+        reason = cell_text(reason_cell.value)
         if not reason:
             reader.add(
-                f"giá trị thẩm định {render_value(verified)} khác giá trị đơn vị tự đánh giá "
-                f"{render_value(claimed) or '(trống)'}: cần ghi lý do ở cột '{COL_REASON}'",
-                en=f"the verified figure {render_value(verified)} differs from the unit's "
-                f"{render_value(claimed) or '(empty)'}: a reason is needed in the column "
-                f"'{COL_REASON}'",
+                "verification.no_reason",
                 cell=reason_cell.coordinate,
                 code=code,
+                found=render_value(verified),
+                expected=render_value(claimed) or phrase(N_("(trống)")),
+                column=COL_REASON,
             )
         inp = cset.inputs[code]
         changes.append(Change(code, inp.label, inp.kind, claimed, verified, reason, address))
@@ -378,7 +355,7 @@ def _read_rows(
 
 
 def _verified_value(
-    reader: _Reader,
+    reader: Reader,
     ws: Worksheet,
     fws: Worksheet,
     row: int,
@@ -386,7 +363,7 @@ def _verified_value(
     code: str,
     cset: CriteriaSet,
 ) -> Value | None:
-    raw = _raw_value(reader, ws, fws, row, column, code)
+    raw = raw_value(reader, ws, fws, row, column, code)
     if raw is None:
         return None
     node = cset.nodes[cset.input_owner[code]]
@@ -401,5 +378,5 @@ def _verified_value(
         )
     except ValueProblem as exc:
         address = ws.cell(row=row, column=column).coordinate
-        reader.add(exc.message_vi, en=exc.message_en, cell=address, code=code)
+        reader.add_value(exc, cell=address, code=code)
         return None

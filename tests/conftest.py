@@ -20,10 +20,10 @@ from scoring.forms import (
     HEADER_VALUE,
     HEADER_VERIFIED,
     SHEET_INPUTS,
-    fill_form,
     find_header,
     write_form,
 )
+from scoring.sample.fill import fill_form
 from scoring.submissions import Problem, Submission, read_submission
 from scoring.units import Unit
 

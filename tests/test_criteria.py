@@ -106,3 +106,24 @@ def test_steps_points_above_max_refused(tmp_path):
     ).replace('{code: A2.a, label: "Có?", kind: yes_no}', '{code: A2.n, label: "Số", kind: count}')
     with pytest.raises(CriteriaError, match="bậc 1 cho 9 điểm"):
         load_criteria_file(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "vi", "en"),
+    [
+        ('name: "Tỷ lệ"', 'name: "Tỷ lệ"\n        colour: red', "trường không có trong định dạng",
+         "a field the format does not have"),
+        ("max: 6\n", "max: -6\n", "phải lớn hơn", "must be greater than"),
+        ("max: 6\n", "max: sáu\n", "cần một số", "expected a number"),
+        ("kind: yes_no", "kind: maybe", "cần một trong:", "expected one of:"),
+    ],
+)  # fmt: skip
+def test_schema_errors_give_their_reason_in_each_language(tmp_path, old, new, vi, en):
+    """Pydantic's reasons come from the catalogue, not in English inside a Vietnamese line."""
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(CriteriaError) as err:
+        load_criteria_file(path)
+    assert vi in err.value.text("vi") and en not in err.value.text("vi")
+    assert en in err.value.text("en") and vi not in err.value.text("en")
+    assert str(path) in err.value.text("en") and ": node " in err.value.text("en")

@@ -20,12 +20,11 @@ from scoring.forms import (
     HEADER_VERIFIED,
     SHEET_INPUTS,
     SHEET_META,
-    UnknownCodeError,
-    fill_form,
     find_header,
     read_meta,
     write_form,
 )
+from scoring.sample.fill import UnknownCodeError, fill_form
 from scoring.units import Unit
 
 

@@ -8,42 +8,25 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
 from helpers import build as build_into
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from scoring import charts, i18n, missing_report, numfmt, report
+from scoring import i18n, numfmt, report
 from scoring.criteria import LEVEL_NAMES_VI
-from scoring.render import build, html
-from scoring.render import trends as render_trends
-from scoring.render.assets import TEMPLATES
 from scoring.report import UnitReport
+from scoring.submissions import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def template_texts(*modules: object) -> set[str]:
-    """Every ``_("...")`` of the Jinja templates written as string literals in the modules."""
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-    texts = set()
-    for module in modules:
-        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[attr-defined]
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and "_(" in node.value
-            ):
-                for _line, _name, message in env.extract_translations(node.value):
-                    first = message[0] if isinstance(message, tuple) else message
-                    if isinstance(first, str):
-                        texts.add(first)
-    return texts
-
-
 def file_template_texts(*paths: Path) -> set[str]:
+    """Every ``_("...")`` of Jinja template files (used by test_share_parts)."""
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     texts = set()
     for path in paths:
@@ -55,7 +38,8 @@ def file_template_texts(*paths: Path) -> set[str]:
 
 
 def python_texts(*modules: object) -> set[str]:
-    """Every literal passed to ``_()`` or ``self._()`` in the modules' source."""
+    """Every literal passed to ``_()`` or ``self._()`` in the modules' source (used by
+    test_share_parts)."""
     texts = set()
     for module in modules:
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[attr-defined]
@@ -69,28 +53,73 @@ def python_texts(*modules: object) -> set[str]:
     return texts
 
 
+def extracted() -> dict[str, set[str]]:
+    """msgid -> the files it is in, as ``make messages`` extracts them (Babel's API, the
+    mapping of babel.cfg and the keywords of the Makefile's ``messages`` recipe)."""
+    with open(ROOT / "babel.cfg", encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nmessages:", 1)[1]
+    recipe = recipe.split("\n\n", 1)[0]
+    keywords = dict(DEFAULT_KEYWORDS) | {k: None for k in re.findall(r"-k (\w+)", recipe)}
+    assert "ScoringError" in keywords  # the recipe was found
+    found: dict[str, set[str]] = {}
+    for filename, _line, message, _comments, _context in extract_from_dir(
+        ROOT / "scoring", method_map, options_map, keywords=keywords
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault(msgid, set()).add(filename)
+    return found
+
+
+def english_po():
+    with open(i18n.po_path("en"), "rb") as fh:
+        return read_po(fh, locale="en")
+
+
 def test_every_text_shown_has_an_english_translation():
+    """Every msgid of the code and templates has a non-empty, non-fuzzy English text,
+    and the English catalogue holds nothing else (no obsolete entry to mislead)."""
+    texts = extracted()
+    assert len(texts) > 300
+    catalogue = english_po()
+    entries = {m.id: m for m in catalogue if m.id}
+    untranslated = sorted(t for t in texts if t not in entries or not entries[t].string)
+    assert untranslated == [], "run `make messages` and translate in en.po"
+    assert sorted(t for t in texts if entries[t].fuzzy) == [], "fuzzy entries in en.po"
+    assert sorted(set(entries) - set(texts)) == [], "en.po holds texts no longer in the code"
+    assert list(catalogue.obsolete) == []
+
+
+def test_every_kind_of_problem_and_data_name_is_in_the_catalogue():
+    """What is shown by name (problem kinds, level names, 2018's bands) is in en.po."""
     bands = {
         b["name"] for b in yaml.safe_load((DATA / "criteria/2018/bands.yaml").read_text())["bands"]
     }
-    texts = (
-        template_texts(report)
-        | file_template_texts(*Path(str(TEMPLATES)).rglob("*.j2"))
-        | python_texts(report, missing_report, charts, build, html, render_trends)
-        | set(report.UNIT_SECTIONS.values())
-        | set(report.RankingReport.SECTIONS.values())
-        | set(report.LEVEL_TITLES.values())
-        | set(LEVEL_NAMES_VI.values())
-        | bands
-        | {"Trang"}
-    )
-    assert len(texts) > 50
-    assert sorted(texts - set(i18n.EN)) == []
+    shown = set(KINDS.values()) | set(LEVEL_NAMES_VI.values()) | bands | {"Trang"}
+    shown |= set(report.UNIT_SECTIONS.values()) | set(report.LEVEL_TITLES.values())
+    assert sorted(shown - set(i18n.catalogue("en"))) == []
 
 
 def test_translations_keep_their_placeholders():
-    for vi, en in i18n.EN.items():
-        assert set(PLACEHOLDER.findall(vi)) == set(PLACEHOLDER.findall(en)), vi
+    for message in english_po():
+        if message.id and message.string:
+            vi, en = set(PLACEHOLDER.findall(message.id)), set(PLACEHOLDER.findall(message.string))
+            assert en == vi, message.id
+
+
+def test_a_text_missing_from_the_catalogue_is_never_shown_silently(monkeypatch):
+    """A lookup the catalogue cannot answer is recorded, and raises in strict mode (tests)."""
+    monkeypatch.setattr(i18n, "MISSING", set())
+    assert i18n.gettext("Một câu không có trong danh mục", "en") == (
+        "Một câu không có trong danh mục"
+    )
+    assert i18n.MISSING == {"Một câu không có trong danh mục"}
+    monkeypatch.setenv("SCORING_STRICT_MESSAGES", "1")
+    with pytest.raises(i18n.MissingMessage):
+        i18n.translator("en")("Một câu khác")
+    assert i18n.translator("vi")("Một câu khác") == "Một câu khác"
+    assert i18n.gettext("%(where)s: %(what)s", "en") == "%(where)s: %(what)s"  # no words
 
 
 def test_english_numbers_and_unknown_language():
@@ -101,7 +130,8 @@ def test_english_numbers_and_unknown_language():
         i18n.check("xx")
 
 
-def test_english_fragments_carry_no_vietnamese_of_ours():
+def test_english_fragments_carry_no_vietnamese_of_ours(monkeypatch):
+    monkeypatch.setenv("SCORING_STRICT_MESSAGES", "1")  # any text missing from en.po raises
     city = UnitReport.build(DATA, 2018, "196", "en")
     html = "".join([city.header(), city.to_improve(), city.verification(), city.previous_year()])
     assert "146.00/170 points" in html and "Rank 1/1 at district level" in html

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from scoring.forms import HEADER_NOTE, HEADER_VERIFIED, SHEET_INPUTS, SHEET_META, fill_form
 from scoring.rules import NA
-from scoring.submissions import FORMULA_NOT_CALCULATED, Problem, read_submissions
+from scoring.submissions import KINDS, Problem, read_submissions
 from scoring.values import ValueProblem, format_number_vi, parse_value
 
 # ---------------------------------------------------------------------- parse_value
@@ -71,8 +71,9 @@ def test_parse_empty_is_none(raw: object) -> None:
 @pytest.mark.parametrize("raw", ["Không áp dụng", "không áp dụng", "KAD", "N/A", "na"])
 def test_not_applicable_only_where_allowed(raw: str) -> None:
     assert parse_value(raw, "count", allow_na=True, maximum=None) is NA
-    with pytest.raises(ValueProblem, match="không được chọn 'Không áp dụng'"):
+    with pytest.raises(ValueProblem) as caught:
         parse_value(raw, "count", allow_na=False, maximum=None)
+    assert caught.value.kind == "value.na_not_allowed"
 
 
 def test_percent_format_fraction_becomes_percent() -> None:
@@ -83,25 +84,44 @@ def test_percent_format_fraction_becomes_percent() -> None:
 @pytest.mark.parametrize(
     ("raw", "kind", "expected"),
     [
-        ("abc", "amount", "có 'abc', cần một số không âm (ví dụ 12 hoặc 43,72)"),
-        ("12 người", "count", "cần một số nguyên"),
-        (-3, "count", "số âm"),
-        ("-1,5", "amount", "số âm"),
-        ("12,5", "count", "số lượng phải là số nguyên"),
-        ("1,234", "count", "dấu phẩy là dấu thập phân"),
-        ("120", "share", "tỷ lệ lớn hơn 100%"),
-        ("85%", "count", "dấu % chỉ dùng cho tỷ lệ"),
-        ("3,5", "points", "vượt điểm tối đa 3"),
-        ("có lẽ", "yes_no", "cần 'Có' hoặc 'Không'"),
-        (2, "yes_no", "cần 'Có' hoặc 'Không'"),
-        (True, "count", "giá trị logic TRUE"),
-        ("1.23.4", "count", "có '1.23.4'"),
+        ("abc", "amount", "value.not_amount"),
+        ("12 người", "count", "value.not_count"),
+        (-3, "count", "value.negative"),
+        ("-1,5", "amount", "value.negative"),
+        ("12,5", "count", "value.not_whole"),
+        ("1,234", "count", "value.comma_thousands"),
+        ("120", "share", "value.share_above_100"),
+        ("85%", "count", "value.percent_not_share"),
+        ("3,5", "points", "value.above_maximum"),
+        ("có lẽ", "yes_no", "value.not_yes_no"),
+        (2, "yes_no", "value.not_yes_no"),
+        (True, "count", "value.not_count"),
+        ("1.23.4", "count", "value.not_count"),
+        (float("inf"), "count", "value.not_finite"),
     ],
 )
-def test_parse_refuses_with_a_vietnamese_message(raw: object, kind: str, expected: str) -> None:
+def test_parse_refuses_with_its_kind(raw: object, kind: str, expected: str) -> None:
     with pytest.raises(ValueProblem) as caught:
         parse_value(raw, kind, allow_na=False, maximum=3)
-    assert expected in caught.value.message_vi
+    assert caught.value.kind == expected and expected in KINDS
+
+
+def test_a_refusal_says_what_was_found_and_expected_in_each_language() -> None:
+    """The one test that reads the sentences: the catalogue's Vietnamese and English."""
+    with pytest.raises(ValueProblem) as caught:
+        parse_value("3,5", "points", allow_na=True, maximum=3)
+    assert caught.value.text("vi") == (
+        "có '3,5' (vượt điểm tối đa 3), cần một số điểm từ 0 đến 3 (ví dụ 2 hoặc 2,5) "
+        "hoặc 'Không áp dụng'"
+    )
+    assert caught.value.text("en") == (
+        "found '3,5' (above the maximum of 3 points), expected a number of points from 0 to 3 "
+        "(e.g. 2 or 2,5) or 'Không áp dụng' (not applicable)"
+    )
+    with pytest.raises(ValueProblem) as caught:
+        parse_value(True, "count", allow_na=False, maximum=None)
+    assert caught.value.text("vi").startswith("có giá trị logic TRUE, cần một số nguyên")
+    assert caught.value.text("en").startswith("found the logical value TRUE, expected a whole")
 
 
 @given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False))
@@ -140,8 +160,8 @@ def test_a_unit_cannot_verify_itself(form_kit) -> None:
     cells = [form_kit.cell(path, c, HEADER_VERIFIED) for c in ("A1.a", "A2.a")]
     assert [p.severity for p in problems] == ["warning"]
     assert problems[0].cell == cells[0]
-    assert f"các giá trị ở ô {cells[0]}, {cells[1]} bị bỏ qua" in problems[0].message
-    assert f"the values in cell(s) {cells[0]}, {cells[1]} are ignored" in problems[0].text("en")
+    assert problems[0].kind == "sheet.self_verified"
+    assert problems[0].found == f"{cells[0]}, {cells[1]}"
 
 
 def test_reading_never_changes_the_file(form_kit) -> None:
@@ -194,16 +214,16 @@ def test_percent_formatted_share_cell(form_kit) -> None:
 @pytest.mark.parametrize(
     ("code", "typed", "expected"),
     [
-        ("A1.b", "abc", "có 'abc', cần một số nguyên không âm"),
-        ("A4.a", "nhiều", "cần một số không âm (ví dụ 12 hoặc 43,72)"),
-        ("B2.1.b", "-5", "số âm"),
-        ("B2.1.b", "100,5", "số lượng phải là số nguyên"),
-        ("A3.a", "120", "cần một tỷ lệ phần trăm từ 0 đến 100"),
-        ("A3.a", "-1", "số âm"),
-        ("A5.a", "3,5", "vượt điểm tối đa 3"),
-        ("A1.b", "Không áp dụng", "không được chọn 'Không áp dụng'"),
-        ("A2.a", "có lẽ", "cần 'Có' hoặc 'Không' hoặc 'Không áp dụng'"),
-        ("B2.1.b", "85%", "dấu % chỉ dùng cho tỷ lệ"),
+        ("A1.b", "abc", "value.not_count"),
+        ("A4.a", "nhiều", "value.not_amount"),
+        ("B2.1.b", "-5", "value.negative"),
+        ("B2.1.b", "100,5", "value.not_whole"),
+        ("A3.a", "120", "value.share_above_100"),
+        ("A3.a", "-1", "value.negative"),
+        ("A5.a", "3,5", "value.above_maximum"),
+        ("A1.b", "Không áp dụng", "value.na_not_allowed"),
+        ("A2.a", "có lẽ", "value.not_yes_no"),
+        ("B2.1.b", "85%", "value.percent_not_share"),
     ],
 )
 def test_bad_values_are_reported_at_their_cell(
@@ -216,17 +236,40 @@ def test_bad_values_are_reported_at_their_cell(
     assert len(bad) == 1, _messages(problems)
     address = form_kit.cell(path, code)
     assert bad[0].cell == address and bad[0].sheet == SHEET_INPUTS
-    line = bad[0].format()
-    assert line.startswith(f"Lỗi: {path}, trang tính '{SHEET_INPUTS}', ô {address}, mã {code}: ")
-    assert expected in line
+    assert bad[0].kind == expected
+
+
+def test_a_problem_line_and_row_in_each_language(form_kit) -> None:
+    """The console line and the exported row: location words and sentence per language."""
+    path = form_kit.filled(values={"B2.1.b": "-5"})
+    _, problems = form_kit.read(path)
+    (bad,) = [p for p in problems if p.is_error]
+    address = form_kit.cell(path, "B2.1.b")
+    assert bad.format("vi").startswith(
+        f"Lỗi: {path}, trang tính '{SHEET_INPUTS}', ô {address}, mã B2.1.b: có '-5' (số âm), "
+        "cần một số nguyên không âm"
+    )
+    assert bad.format("en").startswith(
+        f"Error: {path}, sheet '{SHEET_INPUTS}', cell {address}, code B2.1.b: found '-5' "
+        "(a negative number), expected a whole number of 0 or more"
+    )
+    row = bad.as_dict()
+    assert {k: row[k] for k in ("kind", "severity", "file", "sheet", "cell", "code")} == {
+        "kind": "value.negative", "severity": "error", "file": str(path),
+        "sheet": SHEET_INPUTS, "cell": address, "code": "B2.1.b",
+    }  # fmt: skip
+    assert (row["unit_id"], row["found"]) == ("06808", "'-5'")
+    assert row["expected"].startswith("một số nguyên không âm")
+    assert row["message_vi"] == bad.text("vi") and row["message_en"] == bad.text("en")
 
 
 def test_missing_required_value(form_kit) -> None:
     path = form_kit.filled(drop=("A1.b",))
     submission, problems = form_kit.read(path)
     assert submission is None
-    assert [(p.code, p.cell) for p in problems] == [("A1.b", form_kit.cell(path, "A1.b"))]
-    assert "thiếu giá trị" in problems[0].message
+    assert [(p.kind, p.code, p.cell) for p in problems] == [
+        ("value.required", "A1.b", form_kit.cell(path, "A1.b"))
+    ]
 
 
 def test_optional_input_may_stay_empty(form_kit) -> None:
@@ -251,18 +294,20 @@ def test_not_applicable_excuses_the_rest_of_its_criterion(form_kit) -> None:
 def test_numerator_above_denominator(form_kit) -> None:
     path = form_kit.filled(values={"A1.a": 25})
     _, problems = form_kit.read(path)
-    assert [(p.code, p.cell) for p in problems] == [("A1.a", form_kit.cell(path, "A1.a"))]
-    assert "tử số A1.a (25) lớn hơn mẫu số A1.b (20) của tiêu chí A1" in problems[0].message
+    assert [(p.kind, p.code, p.cell) for p in problems] == [
+        ("value.ratio_above_one", "A1.a", form_kit.cell(path, "A1.a"))
+    ]
+    assert (problems[0].found, problems[0].expected) == (25, 20)
+    assert dict(problems[0].params) == {"denominator": "A1.b", "criterion": "A1"}
 
 
 def test_direct_points_need_a_justification(form_kit) -> None:
     path = form_kit.filled(notes={})
     submission, problems = form_kit.read(path)
     assert submission is None
-    assert [(p.code, p.cell) for p in problems] == [
-        ("A5.a", form_kit.cell(path, "A5.a", HEADER_NOTE))
+    assert [(p.kind, p.code, p.cell) for p in problems] == [
+        ("value.unjustified_points", "A5.a", form_kit.cell(path, "A5.a", HEADER_NOTE))
     ]
-    assert "cần giải trình" in problems[0].message
     submission, problems = form_kit.read(form_kit.filled(values={"A5.a": 0}, notes={}))
     assert problems == [] and submission is not None
 
@@ -271,9 +316,10 @@ def test_values_without_evidence_are_a_warning(form_kit) -> None:
     evidence = {c: e for c, e in form_kit.evidence.items() if c not in ("A1.a", "A1.b")}
     submission, problems = form_kit.read(form_kit.filled(evidence=evidence))
     assert submission is not None
-    assert [(p.severity, p.code) for p in problems] == [("warning", "A1.a")]
-    assert problems[0].format().startswith("Cảnh báo: ")
-    assert "tiêu chí A1" in problems[0].message and "minh chứng" in problems[0].message
+    assert [(p.severity, p.kind, p.code) for p in problems] == [
+        ("warning", "value.no_evidence", "A1.a")
+    ]
+    assert dict(problems[0].params)["criterion"] == "A1"
 
 
 def _edit_sheet_xml(path: Path, cell: str, new_cell_xml: str) -> None:
@@ -295,7 +341,7 @@ def test_formula_with_cached_value_is_read(form_kit) -> None:
     path = form_kit.filled(values={"A1.b": "=10+10"})
     address = form_kit.cell(path, "A1.b")
     _, problems = form_kit.read(path)
-    assert [(p.cell, p.message) for p in problems] == [(address, FORMULA_NOT_CALCULATED)]
+    assert [(p.cell, p.kind) for p in problems] == [(address, "value.formula_not_calculated")]
     _edit_sheet_xml(path, address, f'<c r="{address}"><f>10+10</f><v>20</v></c>')
     submission, problems = form_kit.read(path)
     assert problems == [] and submission is not None and submission.values["A1.b"] == 20
@@ -306,7 +352,9 @@ def test_formula_error_value(form_kit) -> None:
     address = form_kit.cell(path, "A1.b")
     _edit_sheet_xml(path, address, f'<c r="{address}" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
     _, problems = form_kit.read(path)
-    assert [p.cell for p in problems] == [address] and "#DIV/0!" in problems[0].message
+    assert [(p.cell, p.kind, p.found) for p in problems] == [
+        (address, "value.formula_error", "#DIV/0!")
+    ]
 
 
 def test_unknown_and_repeated_codes(form_kit) -> None:
@@ -319,9 +367,9 @@ def test_unknown_and_repeated_codes(form_kit) -> None:
     ws[repeated] = "B1.a"
     wb.save(path)
     _, problems = form_kit.read(path)
-    messages = {p.cell: p.message for p in problems}
-    assert "mã 'Z9.z' không có trong bộ tiêu chí" in messages[unknown]
-    assert "mã B1.a lặp lại" in messages[repeated]
+    found = {p.cell: (p.kind, p.found) for p in problems}
+    assert found[unknown] == ("sheet.unknown_code", "'Z9.z'")
+    assert found[repeated] == ("sheet.repeated_code", "B1.a")
 
 
 # ---------------------------------------------------------------------- identity checks
@@ -336,16 +384,19 @@ def _set_meta(path: Path, key: str, value: object) -> None:
     wb.save(path)
 
 
-def _only_error(problems: list[Problem]) -> str:
+def _only_error(problems: list[Problem]) -> Problem:
     assert len(problems) == 1 and problems[0].is_error, _messages(problems)
-    return problems[0].format()
+    return problems[0]
 
 
 def test_file_name_must_match_the_unit(form_kit) -> None:
     path = form_kit.filled("06811.xlsx", blank=form_kit.blank("06808"))
     submission, problems = form_kit.read(path)
     assert submission is None
-    assert "không khớp mã đơn vị '06808'" in _only_error(problems)
+    problem = _only_error(problems)
+    assert (problem.kind, problem.found, problem.expected) == (
+        "meta.file_name", "06811.xlsx", "06808.xlsx"
+    )  # fmt: skip
     assert problems[0].sheet == SHEET_META
 
 
@@ -354,37 +405,44 @@ def test_unit_not_in_the_list(form_kit) -> None:
 
     stranger = Unit("99999", "Phường Lạ", "commune", 2011, None)
     path = form_kit.filled("99999.xlsx", blank=form_kit.blank("99999", unit=stranger))
-    assert "không có trong danh sách đơn vị" in _only_error(form_kit.read(path)[1])
+    assert _only_error(form_kit.read(path)[1]).kind == "meta.unknown_unit"
 
 
 def test_unit_not_valid_in_the_year(form_kit) -> None:
     path = form_kit.filled("06899.xlsx")
-    assert "không thuộc diện đánh giá năm 2018" in _only_error(form_kit.read(path)[1])
+    problem = _only_error(form_kit.read(path)[1])
+    assert (problem.kind, problem.found) == ("meta.unit_not_assessed", 2018)
 
 
 def test_level_mismatch(form_kit) -> None:
     path = form_kit.filled()
     _set_meta(path, "level", "district")
-    assert "phiếu lập cho cấp 'district'" in _only_error(form_kit.read(path)[1])
+    problem = _only_error(form_kit.read(path)[1])
+    assert (problem.kind, problem.found, problem.expected) == (
+        "meta.wrong_level", "'district'", "commune"
+    )  # fmt: skip
 
 
 def test_year_mismatch(form_kit) -> None:
     path = form_kit.filled(blank=form_kit.blank(year=2017))
-    assert "phiếu của năm 2017, đang đọc phiếu năm 2018" in _only_error(form_kit.read(path)[1])
+    problem = _only_error(form_kit.read(path)[1])
+    assert (problem.kind, problem.found, problem.expected) == ("meta.wrong_year", "2017", 2018)
+    assert problem.sheet == SHEET_META and problem.cell is not None
 
 
 def test_criteria_version_mismatch(form_kit) -> None:
     old = form_kit.variant("old", form_kit.criteria_text.replace('version: "T1"', 'version: "T0"'))
     path = form_kit.filled(blank=form_kit.blank(cset=old))
-    message = _only_error(form_kit.read(path)[1])
-    assert "phiếu lập theo bộ tiêu chí phiên bản T0, bộ hiện hành là T1" in message
+    problem = _only_error(form_kit.read(path)[1])
+    assert (problem.kind, problem.found, problem.expected) == ("meta.wrong_version", "T0", "T1")
 
 
 def test_criteria_fingerprint_mismatch(form_kit) -> None:
     edited = form_kit.variant("edited", "# sửa chú thích\n" + form_kit.criteria_text)
     path = form_kit.filled(blank=form_kit.blank(cset=edited))
-    message = _only_error(form_kit.read(path)[1])
-    assert "dấu vân tay" in message and "cần lập lại phiếu" in message
+    problem = _only_error(form_kit.read(path)[1])
+    assert problem.kind == "meta.wrong_fingerprint"
+    assert problem.found == edited.fingerprint[:12] != problem.expected
 
 
 def test_missing_sheets_are_named(form_kit) -> None:
@@ -392,24 +450,28 @@ def test_missing_sheets_are_named(form_kit) -> None:
     wb = load_workbook(path)
     del wb[SHEET_META]
     wb.save(path)
-    message = _only_error(form_kit.read(path)[1])
-    assert f"thiếu trang tính '{SHEET_META}' (có: {SHEET_INPUTS})" in message
+    problem = _only_error(form_kit.read(path)[1])
+    assert (problem.kind, problem.found, problem.expected) == (
+        "meta.no_sheet", SHEET_INPUTS, SHEET_META
+    )  # fmt: skip
 
     path = form_kit.filled()
     wb = load_workbook(path)
     wb[SHEET_INPUTS].title = "Sheet1"
     wb.save(path)
-    message = _only_error(form_kit.read(path)[1])
-    assert f"không có trang tính '{SHEET_INPUTS}' (có: Sheet1, {SHEET_META})" in message
+    problem = _only_error(form_kit.read(path)[1])
+    assert (problem.kind, problem.found, problem.expected) == (
+        "sheet.no_inputs", f"Sheet1, {SHEET_META}", SHEET_INPUTS
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "tệp rỗng"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "tệp Excel cũ (.xls)"),
-        (b"id,name\n06808,x\n", "không phải bảng tính Excel .xlsx"),
-        (None, "không đọc được tệp như một bảng tính Excel"),  # a zip, but not a workbook
+        (b"", "file.empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "file.old_excel"),
+        (b"id,name\n06808,x\n", "file.not_xlsx"),
+        (None, "file.unreadable"),  # a zip, but not a workbook
     ],
 )
 def test_unreadable_files(form_kit, content: bytes | None, expected: str) -> None:
@@ -421,8 +483,10 @@ def test_unreadable_files(form_kit, content: bytes | None, expected: str) -> Non
         path.write_bytes(content)
     submission, problems = form_kit.read(path)
     assert submission is None
-    message = _only_error(problems)
-    assert message.startswith(f"Lỗi: {path}: ") and expected in message
+    problem = _only_error(problems)
+    assert (problem.kind, problem.file, problem.sheet, problem.cell) == (
+        expected, str(path), None, None
+    )  # fmt: skip
     assert problems[0].unit_id == "06808"
 
 
@@ -442,11 +506,10 @@ def test_folder_reads_every_file_and_reports_missing_units(form_kit) -> None:
     assert list(collection.submissions) == ["06808"]
     assert collection.expected == ["06808", "06811", "06814", "07141"]
     assert collection.missing == ["06814"]  # 06811 sent a file, if not a usable one
-    errors = {Path(p.file).name: p.message for p in collection.errors}
-    assert set(errors) == {"07141.xlsx", "06811.xls"}
-    assert "lưu lại dưới dạng Excel Workbook (.xlsx)" in errors["06811.xls"]
-    warnings = [p.message for p in collection.warnings]
-    assert warnings == ["đơn vị 06814 (Phường Bắc Sơn) chưa nộp phiếu"]
+    errors = {Path(p.file).name: p.kind for p in collection.errors}
+    assert errors == {"07141.xlsx": "file.not_xlsx", "06811.xls": "folder.other_spreadsheet"}
+    warnings = [(p.kind, p.unit_id, Path(p.file).name) for p in collection.warnings]
+    assert warnings == [("folder.not_sent", "06814", "06814.xlsx")]
     summary = collection.summary()
     assert {k: summary[k] for k in ("expected", "received", "accepted", "missing", "verified")} == {
         "expected": 4, "received": 3, "accepted": 1, "missing": 1, "verified": 0,
@@ -460,14 +523,17 @@ def test_two_files_for_one_unit(form_kit) -> None:
     form_kit.filled("06808 (1).xlsx")
     collection = _collect(form_kit)
     assert "06808" not in collection.submissions and "06808" not in collection.missing
-    duplicates = [p for p in collection.errors if "2 tệp phiếu" in p.message]
+    duplicates = [p for p in collection.errors if p.kind == "folder.duplicate"]
     assert sorted(Path(p.file).name for p in duplicates) == ["06808 (1).xlsx", "06808.xlsx"]
-    assert all("(06808 (1).xlsx, 06808.xlsx)" in p.message for p in duplicates)
+    assert all(p.found == 2 for p in duplicates)
+    assert all(dict(p.params)["names"] == "06808 (1).xlsx, 06808.xlsx" for p in duplicates)
 
 
 def test_no_submissions_folder(form_kit) -> None:
     collection = read_submissions(form_kit.root / "none", 2018, form_kit.criteria, [])
-    assert [p.message for p in collection.errors] == ["chưa có thư mục phiếu đã nộp của năm 2018"]
+    assert [(p.kind, p.file) for p in collection.errors] == [
+        ("folder.missing", str(form_kit.root / "none" / "2018" / "submissions"))
+    ]
 
 
 # ---------------------------------------------------------------------- property

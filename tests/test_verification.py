@@ -89,21 +89,23 @@ def test_a_changed_figure_needs_a_reason(office):
     path = _verify(office, "06808", {"A1.a": 15, "A3.a": 85}, {})
     inputs = load(office.root, YEAR)
     errors = [p for p in inputs.collection.errors if p.file == str(path)]
-    assert [(p.code, p.sheet) for p in errors] == [("A1.a", SHEET_VERIFY)]  # 85 is unchanged
-    assert f"cần ghi lý do ở cột '{COL_REASON}'" in errors[0].message
+    assert [(p.kind, p.code, p.sheet) for p in errors] == [
+        ("verification.no_reason", "A1.a", SHEET_VERIFY)
+    ]  # 85 is unchanged
+    assert (errors[0].found, errors[0].expected) == ("15", "18")  # verified, the unit's
+    assert dict(errors[0].params) == {"column": COL_REASON}
     assert re.fullmatch(r"G\d+", errors[0].cell or "")
-    assert "a reason is needed" in errors[0].text("en")
     assert "06808" not in inputs.collection.verifications
 
 
 def test_a_bad_verified_figure_and_a_form_sent_again_are_reported(office):
     path = _verify(office, "06808", {"A1.a": "mười lăm"}, {"A1.a": "x"})
     errors = [p for p in load(office.root, YEAR).collection.errors if p.file == str(path)]
-    assert [p.code for p in errors] == ["A1.a"] and "cần một số nguyên" in errors[0].message
+    assert [(p.kind, p.code) for p in errors] == [("value.not_count", "A1.a")]
     _verify(office, "06808", {"A1.a": 15}, {"A1.a": "Biên bản."})
     office.filled("06808.xlsx", values={"A1.b": 21})  # the unit sends its form again
     warnings = [p for p in load(office.root, YEAR).collection.warnings if p.file == str(path)]
-    assert len(warnings) == 1 and "đơn vị đã gửi lại phiếu" in warnings[0].message
+    assert [p.kind for p in warnings] == ["verification.form_sent_again"]
 
 
 def test_a_verification_for_a_unit_that_sent_nothing_is_an_error(office):
@@ -111,7 +113,7 @@ def test_a_verification_for_a_unit_that_sent_nothing_is_an_error(office):
     shutil.copy(src, src.with_name("06814.xlsx"))
     errors = load(office.root, YEAR).collection.errors
     assert [Path(p.file).name for p in errors] == ["06814.xlsx"]
-    assert "chưa nộp phiếu" in errors[0].message
+    assert [p.kind for p in errors] == ["verification.no_form"]
 
 
 def test_the_city_report_shows_self_assessed_and_verified_side_by_side():

@@ -21,7 +21,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from scoring import __version__
-from scoring.i18n import translator
+from scoring.i18n import N_, translator
 from scoring.render.assets import TEMPLATES, css
 
 
@@ -142,7 +142,7 @@ def page(body: str, title: str, lang: str = "vi") -> str:
         css=css(),
         version=__version__,
         lang=lang,
-        page_word=translator(lang)("Trang"),
+        page_word=translator(lang)(N_("Trang")),
     )
 
 

@@ -140,9 +140,8 @@ def _nothing_to_do(paths: SharePaths, key: str, state: dict[str, object], lang: 
     lines = state.get("lines")
     for line in lines if isinstance(lines, list) else []:
         print(line, file=sys.stderr)
-    line = translator(lang)(
-        "Năm %(year)s: không có gì thay đổi từ lần chia sẻ trước; giữ nguyên các tệp."
-    )
+    _ = translator(lang)
+    line = _("Năm %(year)s: không có gì thay đổi từ lần chia sẻ trước; giữ nguyên các tệp.")
     print(line % {"year": paths.year}, file=sys.stderr)
     return True
 

@@ -39,7 +39,8 @@ from scoring.criteria import (
     YesNoRule,
     load_year,
 )
-from scoring.forms import fill_form, write_form
+from scoring.forms import write_form
+from scoring.sample.fill import fill_form
 from scoring.scores import UnitScore, score_peers
 from scoring.submissions import read_submission
 from scoring.units import Unit, load_units, units_in_year

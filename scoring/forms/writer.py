@@ -1,40 +1,22 @@
-"""The survey form (phiếu khảo sát) a unit fills in, as an Excel workbook.
+"""The writer of blank survey forms (``make forms``): one workbook per unit and year.
 
-One workbook per unit and year, written from the unit's criteria set:
+(Over 400 lines: one form's title, rows, shading, validation and print setup, in the order
+they are written; split apart, the steps of one workbook would be read in several files.)
 
-* Sheet ``SHEET_INPUTS`` ("Phiếu khảo sát"): a title block (unit, year, criteria set,
-  legal basis, instructions), a header row, then the criteria tree in order. Group,
-  sub-group and criterion rows are shaded headings whose "Mã" cell is left EMPTY (their
-  code is written in the label, "A1 – Hạ tầng thông tin (20 điểm)"), so the reader can
-  never take a heading for an input. Each input has its own row: "Mã" is the input code,
-  and the unit fills column E "Giá trị" (self-assessed value), F "Minh chứng"
-  (evidence), G "Ghi chú / giải trình". There is no "verified" column: verification is
-  the office's own file (``scoring.verification``), never the unit's.
-  The reader finds columns by their header text, not by letter, so a column inserted by
-  a user does not break it.
-* Sheet ``SHEET_META`` ("Thông tin phiếu"): key/value rows (unit id, level, year,
-  criteria version and fingerprint...) that tie the returned file to the unit and to the
-  exact criteria file it was made from. It is VISIBLE but protected: analysts can see
-  which criteria version a form belongs to, and a hidden sheet would only make a wrong
-  file harder to diagnose.
-
-Both sheets are protected without a password (it is a guard against slips, not a
-security measure); only the value, verified value, evidence and note cells of input
-rows are unlocked. Output is byte-for-byte deterministic: document dates come from the
-year and zip entry times are fixed, so a form regenerated from the same data is the
-same file.
+The layout (sheets, headers, columns, metadata keys) is ``scoring.forms.layout``; this
+module adds what only a fresh form has: the title block and instructions, the shading,
+the Excel data validation of each value cell, the protection and the print setup.
+See ``scoring.forms`` for what the form looks like and why.
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -43,51 +25,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet, Input, Node
 from scoring.errors import SubmissionError
-from scoring.io import workbook_bytes, write_bytes
-from scoring.rules import NA
-from scoring.units import Unit
-from scoring.values import NA_TEXT, NO_TEXT, YES_TEXT, format_number_vi, normalize_text
-
-SHEET_INPUTS = "Phiếu khảo sát"
-SHEET_META = "Thông tin phiếu"
-HEADER_CODE = "Mã"
-HEADER_LABEL = "Tiêu chí / chỉ tiêu"
-HEADER_UNIT = "Đơn vị tính"
-HEADER_HOW = "Cách nhập"
-HEADER_VALUE = "Giá trị"
-HEADER_VERIFIED = "Giá trị thẩm định"
-HEADER_EVIDENCE = "Minh chứng"
-HEADER_NOTE = "Ghi chú / giải trình"
-HEADER_SEARCH_ROWS = 60
-META_SEARCH_ROWS = 50
-FORM_FORMAT = "1"
-CREATOR = "scoring"
-
-# (header, column width); the order is the column order of the inputs sheet.
-COLUMNS: tuple[tuple[str, float], ...] = (
-    (HEADER_CODE, 11),
-    (HEADER_LABEL, 58),
-    (HEADER_UNIT, 11),
-    (HEADER_HOW, 24),
-    (HEADER_VALUE, 14),
-    (HEADER_EVIDENCE, 30),
-    (HEADER_NOTE, 30),
+from scoring.forms.layout import (
+    COLUMNS,
+    FONT_NAME,
+    FORM_FORMAT,
+    HEADER_CODE,
+    HEADER_EVIDENCE,
+    HEADER_HOW,
+    HEADER_LABEL,
+    HEADER_NOTE,
+    HEADER_UNIT,
+    HEADER_VALUE,
+    META_FIELDS,
+    SHEET_INPUTS,
+    SHEET_META,
+    save_atomic,
 )
+from scoring.i18n import N_
+from scoring.units import Unit
+from scoring.values import NA_TEXT, NO_TEXT, YES_TEXT, format_number_vi
+
+CREATOR = "scoring"
 _COL = {header: index for index, (header, _) in enumerate(COLUMNS, start=1)}
 _UNLOCKED_HEADERS = (HEADER_VALUE, HEADER_EVIDENCE, HEADER_NOTE)
 
-META_FIELDS: tuple[tuple[str, str], ...] = (
-    ("form_format", "Định dạng phiếu"),
-    ("unit_id", "Mã đơn vị"),
-    ("unit_name", "Tên đơn vị"),
-    ("level", "Cấp"),
-    ("year", "Năm đánh giá"),
-    ("criteria_version", "Phiên bản bộ tiêu chí"),
-    ("criteria_fingerprint", "Dấu vân tay (sha256) của tệp bộ tiêu chí"),
-    ("criteria_file", "Tệp bộ tiêu chí"),
-)
-
-FONT_NAME = "Times New Roman"
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADING_FILLS = ("BDD7EE", "DDEBF7", "EDF3FA")
@@ -123,27 +84,6 @@ INSTRUCTIONS = (
 )
 
 
-class UnknownCodeError(SubmissionError, KeyError):
-    """fill_form was given a code the form has no row for."""
-
-    def __str__(self) -> str:  # KeyError would wrap the message in quotes
-        return str(self.args[0]) if self.args else ""
-
-
-@dataclass(frozen=True)
-class Header:
-    """Where the header row of an inputs sheet is and which column holds which header."""
-
-    row: int
-    columns: dict[str, int]  # canonical header text -> 1-based column index
-
-    def column(self, header: str) -> int | None:
-        return self.columns.get(header)
-
-
-# --------------------------------------------------------------------------- writing
-
-
 def write_form(
     path: Path,
     cset: CriteriaSet,
@@ -159,8 +99,10 @@ def write_form(
     """
     if unit.level != cset.level:
         raise SubmissionError(
-            f"Đơn vị {unit.id} thuộc {LEVEL_NAMES_VI.get(unit.level, unit.level)}, "
-            f"không lập phiếu theo bộ tiêu chí {LEVEL_NAMES_VI.get(cset.level, cset.level)}"
+            N_("Đơn vị %(unit)s thuộc %(level)s, không lập phiếu theo bộ tiêu chí %(set)s"),
+            unit=unit.id,
+            level=LEVEL_NAMES_VI.get(unit.level, unit.level),
+            set=LEVEL_NAMES_VI.get(cset.level, cset.level),
         )
     wb = Workbook()
     ws = wb.active
@@ -475,128 +417,7 @@ def _write_meta_sheet(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -
     ws.protection.sheet = True
 
 
-# ---------------------------------------------------------------------- saving
-
-
-def save_atomic(wb: Workbook, path: Path, when: datetime) -> None:
-    """Write ``wb`` to ``path`` deterministically, via a temporary file and os.replace.
-
-    A reader (or a crash) never sees a half-written form, and the same workbook always
-    gives the same bytes: document dates are ``when`` and every zip entry carries it.
-    """
-    write_bytes(path, workbook_bytes(wb, when))
-
-
 # ---------------------------------------------------------------------- reading layout
 
 
-def _canonical(text: object) -> str:
-    return normalize_text(str(text)).casefold() if text is not None else ""
-
-
-# HEADER_VERIFIED is no longer written but still recognised: a returned form that has
-# such a column (an older form, or one a unit added) gets a warning and is not trusted.
-_CANONICAL_HEADERS = {_canonical(h): h for h in (*dict(COLUMNS), HEADER_VERIFIED)}
-
-
-def find_header(ws: Worksheet, max_rows: int = HEADER_SEARCH_ROWS) -> Header | None:
-    """The first row with both "Mã" and "Giá trị" (NFC, trimmed, any case), or None."""
-    for row in ws.iter_rows(min_row=1, max_row=max_rows):
-        columns: dict[str, int] = {}
-        for cell in row:
-            header = _CANONICAL_HEADERS.get(_canonical(cell.value))
-            if header is not None and header not in columns and cell.column is not None:
-                columns[header] = int(cell.column)
-        if HEADER_CODE in columns and HEADER_VALUE in columns:
-            return Header(row=int(row[0].row or 0), columns=columns)
-    return None
-
-
-def read_meta(ws: Worksheet) -> dict[str, tuple[object, str]]:
-    """Key -> (value, address of the value cell) from a metadata sheet."""
-    found: dict[str, tuple[object, str]] = {}
-    keys = {key for key, _ in META_FIELDS}
-    for row in ws.iter_rows(min_row=1, max_row=META_SEARCH_ROWS, max_col=2):
-        if len(row) < 2:
-            continue
-        key = _canonical(row[0].value)
-        if key in keys and key not in found:
-            found[key] = (row[1].value, str(row[1].coordinate))
-    return found
-
-
-def code_text(value: object) -> str:
-    """A "Mã" cell as text: trimmed NFC; numbers typed as codes lose no ".0" noise."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalize_text(str(value))
-
-
 # ---------------------------------------------------------------------- filling
-
-
-def cell_value(value: object) -> object:
-    """What a person's answer looks like in a cell: NA and booleans as their words."""
-    if value is NA:
-        return NA_TEXT
-    if isinstance(value, bool):
-        return YES_TEXT if value else NO_TEXT
-    return value
-
-
-def fill_form(
-    src: Path,
-    dst: Path,
-    values: Mapping[str, object],
-    verified: Mapping[str, object] | None = None,
-    evidence: Mapping[str, str] | None = None,
-    notes: Mapping[str, str] | None = None,
-) -> None:
-    """Write answers into a form as a unit (and the assessing office) would; atomic.
-
-    Keys are input codes; values are written as given (text stays text, so messy input
-    can be simulated; as in Excel, text starting with "=" becomes a formula), except NA
-    and booleans, written "Không áp dụng", "Có", "Không". Unknown codes raise
-    UnknownCodeError (a KeyError) before anything is written. ``verified`` simulates a
-    unit typing in a "Giá trị thẩm định" column: the form must have one (the forms this
-    package writes do not), and the reader ignores it with a warning.
-    """
-    wb = load_workbook(io.BytesIO(Path(src).read_bytes()))
-    if SHEET_INPUTS not in wb.sheetnames:
-        raise SubmissionError(f"{src}: không có trang tính '{SHEET_INPUTS}'")
-    ws = wb[SHEET_INPUTS]
-    header = find_header(ws)
-    if header is None:
-        raise SubmissionError(f"{src}: không tìm thấy dòng tiêu đề của phiếu")
-    rows = _input_rows(ws, header)
-    columns = (
-        (HEADER_VALUE, values),
-        (HEADER_VERIFIED, verified or {}),
-        (HEADER_EVIDENCE, evidence or {}),
-        (HEADER_NOTE, notes or {}),
-    )
-    unknown = sorted({code for _, answers in columns for code in answers} - rows.keys())
-    if unknown:
-        raise UnknownCodeError(f"{src}: phiếu không có mã {', '.join(unknown)}")
-    for header_text, answers in columns:
-        column = header.column(header_text)
-        if column is None and not answers:
-            continue
-        if column is None:
-            raise SubmissionError(f"{src}: phiếu không có cột '{header_text}'")
-        for code, value in answers.items():
-            ws.cell(row=rows[code], column=column, value=cell_value(value))
-    when = wb.properties.created or datetime(2000, 1, 1)
-    save_atomic(wb, Path(dst), when)
-
-
-def _input_rows(ws: Worksheet, header: Header) -> dict[str, int]:
-    column = header.columns[HEADER_CODE]
-    rows: dict[str, int] = {}
-    for (cell,) in ws.iter_rows(min_row=header.row + 1, min_col=column, max_col=column):
-        code = code_text(cell.value)
-        if code and code not in rows:
-            rows[code] = int(cell.row or 0)
-    return rows
