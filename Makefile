@@ -92,7 +92,7 @@ test: $(STAMP)
 	@$(PY) -m ruff format --check scoring tests
 	@$(PY) -m mypy scoring
 	@$(PY) scripts/check_notebooks.py notebooks/*.ipynb
-	@$(PY) -m pytest -q
+	@$(PY) -m pytest -q --durations=10
 
 ## JupyterLab on notebooks/ with the project's kernel, for root or a user, on LAB_PORT; no browser
 ## is opened (copy the printed URL with its token).

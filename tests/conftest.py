@@ -243,3 +243,18 @@ def sample_build(tmp_path_factory) -> Path:
     run = build(DATA, folder, "--jobs", "2")
     assert run.returncode == 0, run.stderr[-3000:]
     return folder
+
+
+@pytest.fixture(scope="session")
+def kit_build(tmp_path_factory) -> Path:
+    """One cold build of the small kit (``helpers.KIT``: the city, a department, two communes;
+    2017 and 2018): ``<folder>/data``, ``<folder>/reports``, ``<folder>/build``.
+    Shared by the tests that compare a build of their own with a cold one (Dask, a second
+    build byte for byte). Do not modify it: its reports depend on its folder's path, so a
+    test that changes something builds its own kit (``helpers.small_data``)."""
+    from helpers import build, small_data
+
+    folder = tmp_path_factory.mktemp("kit-build")
+    run = build(small_data(folder), folder, "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return folder

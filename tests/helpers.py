@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,3 +90,98 @@ def chrome(profile: Path, *flags: str):  # noqa: ANN201 - a selenium Chrome WebD
     return webdriver.Chrome(
         service=LoopbackService(executable_path=str(CHROMEDRIVER)), options=options
     )
+
+
+# The small kit: the city, a department and two communes (each level, verified and
+# self-assessed reports, peers), 2017 and 2018. A cold build of it takes about a fifth of
+# the whole sample's; tests that must build themselves use it (or a part of it).
+KIT = ("196", "196-NV", "06808", "06826")
+
+
+def small_data(
+    root: Path, keep: tuple[str, ...] = KIT, years: tuple[str, ...] = ("2017", "2018")
+) -> Path:
+    """``root``/data: a copy of the sample cut to the units ``keep`` and the ``years``
+    (their forms, verifications and criteria), with units.csv and unit_changes.csv cut to
+    match (a change is kept when all its units are)."""
+    import csv
+
+    data = root / "data"
+    others = [p.name for p in DATA.iterdir() if p.name.isdigit() and p.name not in years]
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(*others, "unit_changes.csv"))
+    for form in data.glob("[0-9]*/*/*.xlsx"):
+        if form.stem not in keep:
+            form.unlink()
+    lines = (DATA / "units.csv").read_text(encoding="utf-8").splitlines()
+    kept = [lines[0], *(line for line in lines[1:] if line.split(",")[0] in keep)]
+    (data / "units.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with open(DATA / "unit_changes.csv", encoding="utf-8", newline="") as fh:
+        changes = [r for r in csv.DictReader(fh) if r["from"] in keep and r["to"] in keep]
+    if changes:
+        with open(data / "unit_changes.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(changes[0]))
+            writer.writeheader()
+            writer.writerows(changes)
+    return data
+
+
+def unit_ids(data: Path, year: int = 2018) -> list[str]:
+    """The units of ``data`` valid in ``year``, read from its units.csv (as the build
+    reads it: one report each)."""
+    from scoring.units import load_units
+
+    return [u.id for u in load_units(data / "units.csv") if u.valid_in(year)]
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file under ``folder`` (relative name) with what tells it was rewritten: its
+    inode and modification time (every output is written to a temp file and renamed)."""
+    out = {}
+    for p in folder.rglob("*"):
+        if p.is_file():
+            st = p.stat()
+            out[p.relative_to(folder).as_posix()] = (st.st_ino, st.st_mtime_ns)
+    return out
+
+
+def rewritten(before: dict[str, tuple[int, int]], folder: Path) -> set[str]:
+    """The files under ``folder`` written since ``before`` was taken (new or replaced)."""
+    return {name for name, stamp in stamps(folder).items() if before.get(name) != stamp}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative name, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+_WATCHED: list[tuple[Path, list[Path]]] = []
+_HOOKED: list[object] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _WATCHED and event == "open" and isinstance(args[0], str | Path):
+        path = Path(args[0])
+        for folder, found in _WATCHED:
+            if path.parent == folder:
+                found.append(path)
+
+
+@contextlib.contextmanager
+def files_opened(folder: Path) -> Iterator[list[Path]]:
+    """The files of ``folder`` this process opens inside the block, in order (Python's
+    audit hook on ``open``, so it sees what a function really reads, however it is
+    written; one hook for the whole session, as hooks cannot be removed)."""
+    if _audit not in _HOOKED:
+        sys.addaudithook(_audit)
+        _HOOKED.append(_audit)
+    found: list[Path] = []
+    entry = (Path(folder), found)
+    _WATCHED.append(entry)
+    try:
+        yield found
+    finally:
+        _WATCHED.remove(entry)

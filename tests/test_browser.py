@@ -87,19 +87,58 @@ def test_page_is_offline_clean(reports, driver, page):
     assert load(driver, reports / page) == []
 
 
-def test_city_screenshot_shows_the_report(reports, driver, tmp_path):
+def screenshot(drv):  # noqa: ANN201 - a PIL image, in grey levels
     from PIL import Image
+
+    return Image.open(io.BytesIO(drv.get_screenshot_as_png())).convert("L")
+
+
+def drawn(image, box: tuple[int, int, int, int] | None = None) -> bool:
+    """Whether the region shows something drawn: dark pixels (text, bars) on a light
+    background, in a real share, not a uniform (blank or single-colour) area."""
+    region = image.crop(box) if box else image
+    histogram = region.histogram()
+    total = region.size[0] * region.size[1]
+    dark = sum(histogram[:100]) / total
+    light = sum(histogram[200:]) / total
+    return 0.005 < dark < 0.9 and light > 0.1
+
+
+def region(drv, element) -> tuple[int, int, int, int]:
+    """The element's box in the screenshot's pixels (the viewport's, as scrolled)."""
+    box = drv.execute_script(
+        "const r = arguments[0].getBoundingClientRect(), s = window.devicePixelRatio;"
+        "return [r.left * s, r.top * s, r.right * s, r.bottom * s]",
+        element,
+    )
+    return tuple(round(v) for v in box)  # type: ignore[return-value]
+
+
+def test_city_screenshot_shows_the_report(reports, driver, tmp_path):
+    # The check itself: a blank page is not "drawn".
+    blank = tmp_path / "blank.html"
+    blank.write_text("<html><body></body></html>", encoding="utf-8")
+    load(driver, blank)
+    assert not drawn(screenshot(driver))
 
     assert load(driver, reports / "units/196.html") == []
     text = driver.find_element("tag name", "body").text
     assert "Thành phố Uông Bí" in text and "/170" in text
-    png = driver.get_screenshot_as_png()
-    (tmp_path / "196.png").write_bytes(png)  # kept in pytest's tmp folder, to look at
-    image = Image.open(io.BytesIO(png)).convert("L")
-    assert image.size[0] >= 900
-    # Text and charts drawn: a real share of dark pixels, not a blank or error page.
-    dark = sum(count for value, count in enumerate(image.histogram()) if value < 100)
-    assert dark / (image.size[0] * image.size[1]) > 0.005
+    image = screenshot(driver)
+    image.save(tmp_path / "196.png")  # kept in pytest's tmp folder, to look at
+    width, height = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    scale = driver.execute_script("return window.devicePixelRatio")
+    assert image.size == (round(width * scale), round(height * scale))
+    assert drawn(image)
+    # The unit's name is drawn where the page puts it, and so is the first chart.
+    title = driver.find_element(
+        "xpath", "//*[normalize-space(text())='Thành phố Uông Bí'][not(self::title)]"
+    )
+    assert drawn(image, region(driver, title))
+    chart = driver.find_element("css selector", "img[src^='data:image/png']")
+    driver.execute_script("arguments[0].scrollIntoView()", chart)
+    assert driver.execute_script("return arguments[0].naturalWidth", chart) > 100
+    assert drawn(screenshot(driver), region(driver, chart))
 
 
 def test_index_filter_folds_diacritics(reports, driver):

@@ -1,6 +1,7 @@
 """The English option of the reports: every text we write has a translation, and it is used."""
 
 import ast
+import csv
 import re
 from pathlib import Path
 
@@ -141,15 +142,22 @@ def test_english_fragments_carry_no_vietnamese_of_ours(monkeypatch):
 
 @pytest.mark.e2e
 def test_english_build(tmp_path):
-    run = build_into(DATA, tmp_path, "--jobs", "2", "--lang", "en")
+    from helpers import small_data, unit_ids
+
+    data = small_data(tmp_path, keep=("196-NV", "06826"))  # a department, a commune
+    run = build_into(data, tmp_path, "--jobs", "2", "--lang", "en")
     assert run.returncode == 0, run.stderr[-3000:]
-    assert "2018: 26 reports built, 0 unchanged, 0 failed." in run.stderr
+    reports = len(unit_ids(data)) + 1  # one per unit, and the ranking
+    assert f"2018: {reports} reports built, 0 unchanged, 0 failed." in run.stderr
     year = tmp_path / "reports" / "2018"
     html = (year / "units" / "06826.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     pages = PdfReader(year / "units" / "06826.pdf").pages
     text = "\n".join(p.extract_text() for p in pages)
-    assert "55.55/100 points" in text and "Band: Average" in text
+    with open(year / "scores.csv", encoding="utf-8-sig", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["unit_id"] == "06826")
+    total = numfmt.score(float(row["total"]), float(row["max"]), "en")
+    assert f"{total} points" in text and "." in total and "Band: Average" in text
     assert "1. Points by criteria group" in text and f"Page 1/{len(pages)}" in text
     assert "Phường Yên Thanh" in text  # data stays as written
     assert "Trang " not in text and "điểm" not in text

@@ -1,14 +1,15 @@
 """Builds killed with SIGKILL at any moment: every report is its old or its new complete
 version, nothing else is written, no process survives, and rerunning finishes the job.
 
-A clean build of the sample (the previous version), a clean build of changed inputs into
-another folder (the new version), then builds of the changed inputs over the previous
-version killed early, midway and at the end. After each kill every file under REPORTS is
-byte-identical to its previous or its new version, the executed notebooks under BUILD are
-complete, the inputs are unchanged and no build process or Jupyter kernel is left. A
-rerun then gives the new version byte for byte. Last, a small correction killed after its
-report was rewritten, then withdrawn: the rerun must rebuild that report although its
-inputs are back to what the state file recorded.
+On the small kit (the city, a department, two communes; helpers.KIT): its session build
+copied (the previous version), a clean build of changed inputs into another folder (the
+new version), then builds of the changed inputs over the previous version killed early,
+midway and at the end. After each kill every file under REPORTS is byte-identical to its
+previous or its new version, the executed notebooks under BUILD are complete, the inputs
+are unchanged and no build process or Jupyter kernel is left. Then a small correction is
+killed after its report was rewritten, and withdrawn: the rerun must rebuild that report
+although its inputs are back to what the state file recorded, and give the new version
+byte for byte.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from helpers import KIT, small_data
 
 from scoring.forms import fill_form
 
@@ -41,14 +43,14 @@ pytestmark = pytest.mark.e2e
 TEMP = re.compile(r"\..*\.tmp")
 MARK = "SCORING_INTERRUPT_TEST"  # set in every process of our builds, kernels included
 
-# The best commune falls to the middle and a department climbs: ranks, gaps and peers'
-# means move, so 24 of the 25 unit reports and the ranking change (the city's does not).
+# The best commune falls behind and a department climbs: ranks, gaps and peers' means
+# move, so every unit report but the city's, and the ranking, change.
 CHANGE = {
     "06808": {"A1.1.a": 0, "B2.1.a": 0, "B1.3.a": 0, "C1.a": 0},
-    "196-KT": {"A1.1.a": 31, "B2.1.a": 23, "B1.2.a": 25},
+    "196-NV": {"A1.1.a": 22, "B2.1.a": 30, "B1.2.a": 29},  # every figure full
 }
-# After CHANGE, a correction that changes two unit reports and the ranking.
-SMALL = ("196-YT", {"C1.a": 1})
+# After CHANGE, a correction that changes the department's report and the ranking.
+SMALL = ("196-NV", {"C1.a": 1})
 
 
 @dataclass
@@ -208,17 +210,17 @@ def check_complete(
     return updated, pending, temps
 
 
-def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
+def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(kit_build, tmp_path):
     box = Sandbox(tmp_path, uuid.uuid4().hex)
     for sub in ("tmp", "runtime", "cwd"):
         (tmp_path / sub).mkdir()
-    shutil.copytree(
-        ROOT / "data", box.data, ignore=shutil.ignore_patterns("2019", "2020", "unit_changes.csv")
-    )
+    small_data(tmp_path)  # the kit's data, as kit_build was built from
     work, reference = tmp_path / "work", tmp_path / "reference"
+    shared = stamps(kit_build)
 
-    # The previous version: a complete build of the sample.
-    assert box.run(work) is False
+    # The previous version: the session's complete build of the kit.
+    for part in ("reports", "build"):
+        shutil.copytree(kit_build / part, work / part, symlinks=True)
     old = snapshot(work / "reports")
 
     # The new version: the changed inputs built cleanly into another folder.
@@ -228,7 +230,9 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
     new = snapshot(reference / "reports")
     changing = sorted(n for n in new if new[n] != old.get(n))
     unit_files = [n for n in changing if n.startswith(f"{YEAR}/units/")]
-    assert len(unit_files) >= 40 and f"{YEAR}/units/196.pdf" not in changing
+    assert sorted(unit_files) == sorted(
+        f"{YEAR}/units/{uid}.{ext}" for uid in KIT if uid != "196" for ext in ("html", "pdf")
+    )
 
     reports, units = work / "reports", work / "reports" / YEAR / "units"
     state = work / "build" / YEAR / "state.json"
@@ -264,14 +268,6 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
             assert killed and updated > 0 and pending > 0, moments
     print("kills (killed, files new, files old, temporary files):", moments)
 
-    # Rerunning finishes the job: the new version, byte for byte, and no temporary file.
-    assert box.run(work) is False
-    assert snapshot(work / "reports") == new
-    leftovers = [p for p in work.rglob("*") if TEMP.fullmatch(p.name)]
-    assert leftovers == []
-    for nb in (work / "build" / YEAR / "notebooks").glob("*.ipynb"):
-        assert json.loads(nb.read_text(encoding="utf-8"))["metadata"]["papermill"]["end_time"]
-
     # A correction killed after its report was rewritten, then withdrawn: the inputs are
     # again those the state file had recorded for that report, yet it must be rebuilt.
     uid, values = SMALL
@@ -282,8 +278,15 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
     assert box.run(work, lambda: stamps(units).get(f"{uid}.html") != was_report)
     assert report.read_bytes() != new[f"{YEAR}/units/{uid}.html"]
     box.form(uid).write_bytes(kept)
+
+    # Rerunning finishes the job (the end kill's and the withdrawn correction's): the new
+    # version, byte for byte, and no temporary file.
     assert box.run(work) is False
     assert snapshot(work / "reports") == new
+    leftovers = [p for p in work.rglob("*") if TEMP.fullmatch(p.name)]
+    assert leftovers == []
+    for nb in (work / "build" / YEAR / "notebooks").glob("*.ipynb"):
+        assert json.loads(nb.read_text(encoding="utf-8"))["metadata"]["papermill"]["end_time"]
 
     # Nothing written outside REPORTS and BUILD (each run checked the inputs): the working
     # folder and Jupyter's runtime folder are empty; in TMPDIR, killed workers leave only
@@ -296,3 +299,4 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(tmp_path):
         ["build.log", "cwd", "data", "reference", "runtime", "tmp", "work"]
     )
     assert box.ours() == []
+    assert stamps(kit_build) == shared  # the shared build was only read
