@@ -371,7 +371,7 @@ def _year_2017(kit) -> Path:
 def test_suspicious_changes_since_last_year_are_warnings_naming_both_values(form_kit, capsys):
     from conftest import EVIDENCE, NOTES, VALID
 
-    from scoring.forms import fill_form
+    from scoring.sample.fill import fill_form
 
     forms = _year_2017(form_kit)
     cset = load_year(form_kit.root, 2017).for_level("commune")

@@ -12,7 +12,8 @@ from helpers import DATA
 from openpyxl import load_workbook
 
 from scoring.criteria import load_year
-from scoring.forms import SHEET_INPUTS, fill_form
+from scoring.forms import SHEET_INPUTS
+from scoring.sample.fill import fill_form
 from scoring.submissions import read_submission
 from scoring.units import load_units
 

@@ -25,7 +25,7 @@ from helpers import ROOT, build, rewritten, stamps
 from helpers import small_data as cut_data
 
 from scoring import numfmt
-from scoring.forms import fill_form
+from scoring.sample.fill import fill_form
 
 pytestmark = pytest.mark.e2e
 

@@ -87,16 +87,3 @@ __all__ = [
     "save_atomic",
     "write_form",
 ]
-
-# The filler moved to the sample (``scoring.sample.fill``); tests written before the
-# split still import it from here. Resolved on first use, so importing the forms never
-# imports the sample.
-_MOVED = {"fill_form", "UnknownCodeError"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        from scoring.sample import fill
-
-        return getattr(fill, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
