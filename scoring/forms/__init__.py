@@ -31,8 +31,6 @@ same file.
 
 from __future__ import annotations
 
-from typing import Any
-
 from scoring.forms.layout import (
     COLUMNS,
     FONT_NAME,
