@@ -1,5 +1,8 @@
 """``make share``: what the analyst hands out once ``make reports`` has run.
 
+(Over 400 lines: the orchestration of four outputs, each made by its own module, with the
+checks that keep them in step with the reports; the outputs' own code lives elsewhere.)
+
 - ``share/<year>/site/``: a folder to publish (``scoring.render.site``) and
   ``share/<year>.zip`` holding it;
 - ``share/<year>/outbox/<unit_id>.eml``: a draft message per unit with an address
