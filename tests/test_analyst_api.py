@@ -8,7 +8,7 @@ from pathlib import Path
 
 import papermill
 import pytest
-from helpers import DATA, ROOT
+from helpers import DATA, ROOT, small_data
 
 import scoring
 from scoring import pipeline, snapshot
@@ -58,10 +58,7 @@ def test_load_scores_is_one_row_per_unit_and_node_with_the_tree():
 
 
 def test_a_year_with_errors_is_named_when_asked_for(tmp_path):
-    import shutil
-
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
+    data = small_data(tmp_path, years=("2017", "2018", "2019", "2020"))
     (data / "2017" / "submissions" / "06808.xlsx").write_bytes(b"not an excel file")
     with pytest.warns(UserWarning, match="2017"):
         assert list(scoring.load_totals(data)["year"].unique()) == [2018, 2019, 2020]
@@ -143,7 +140,7 @@ def test_explore_notebook_runs_headless(tmp_path):
     nb = papermill.execute_notebook(
         str(ROOT / "notebooks" / "explore.ipynb"),
         str(tmp_path / "explore.ipynb"),
-        parameters={"data_dir": str(DATA), "year": 2018},
+        parameters={"data_dir": str(small_data(tmp_path)), "year": 2018},
         cwd=str(ROOT / "notebooks"),
         progress_bar=False,
         kernel_name="python3",
