@@ -34,7 +34,7 @@ def identify(
         return None
     reader.sheet = ws.title
     meta = read_meta(ws)
-    fmt = code_text(meta.get("form_format", (None, ""))[0])
+    fmt = _field(meta, "form_format")[0]
     if fmt and fmt != FORM_FORMAT:
         reader.add("meta.wrong_format", found=quote(fmt), expected=FORM_FORMAT)
         return None
@@ -46,9 +46,14 @@ def identify(
     return _check_criteria(reader, meta, criteria, unit)
 
 
+def _field(meta: Meta, name: str) -> tuple[str, str | None]:
+    """A field of the form's metadata sheet as text ("" when absent), and its cell."""
+    raw, cell = meta.get(name, (None, None))
+    return code_text(raw), cell
+
+
 def _check_unit(reader: Reader, meta: Meta, units: dict[str, Unit], year: int) -> Unit | None:
-    raw, cell = meta.get("unit_id", (None, None))
-    unit_id = code_text(raw)
+    unit_id, cell = _field(meta, "unit_id")
     if not unit_id:
         reader.add("meta.no_unit_id", cell=cell)
         return None
@@ -77,8 +82,7 @@ def _check_unit(reader: Reader, meta: Meta, units: dict[str, Unit], year: int) -
             end=end,
         )
         return None
-    level_raw, level_cell = meta.get("level", (None, None))
-    level = code_text(level_raw)
+    level, level_cell = _field(meta, "level")
     if level != unit.level:
         reader.add(
             "meta.wrong_level",
@@ -92,8 +96,7 @@ def _check_unit(reader: Reader, meta: Meta, units: dict[str, Unit], year: int) -
 
 
 def _check_year(reader: Reader, meta: Meta, year: int) -> bool:
-    raw, cell = meta.get("year", (None, None))
-    text = code_text(raw)
+    text, cell = _field(meta, "year")
     if text == str(year):
         return True
     if text:
@@ -111,8 +114,7 @@ def _check_criteria(
     except CriteriaError:
         reader.add("meta.no_criteria", found=unit.level, expected=criteria.year)
         return None
-    version_raw, version_cell = meta.get("criteria_version", (None, None))
-    version = code_text(version_raw)
+    version, version_cell = _field(meta, "criteria_version")
     if version != cset.version:
         reader.add(
             "meta.wrong_version",
@@ -121,8 +123,7 @@ def _check_criteria(
             expected=cset.version,
         )
         return None
-    print_raw, print_cell = meta.get("criteria_fingerprint", (None, None))
-    fingerprint = code_text(print_raw)
+    fingerprint, print_cell = _field(meta, "criteria_fingerprint")
     if fingerprint != cset.fingerprint:
         reader.add(
             "meta.wrong_fingerprint",
