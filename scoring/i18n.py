@@ -105,14 +105,6 @@ def located(path: object, line: int | None = None, column: str | None = None) ->
     )
 
 
-def __getattr__(name: str) -> Mapping[str, str]:
-    """``i18n.EN``, the former English dict: now the English catalogue, read from its .po
-    file (kept for callers not yet moved to ``gettext``/``translator``)."""
-    if name == "EN":
-        return catalogue("en")
-    raise AttributeError(name)
-
-
 def check(lang: str) -> str:
     """``lang`` itself when it is a language the tool speaks."""
     if lang not in LANGUAGES:

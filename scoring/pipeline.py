@@ -419,15 +419,6 @@ def _assess(data_dir: str, year: int, stamp: str) -> YearResult:
     return score(load(Path(data_dir), year))
 
 
-def __getattr__(name: str) -> object:
-    """``pipeline.load_reusing``, now ``scoring.state.load_reusing`` (the build's cache)."""
-    if name == "load_reusing":
-        from scoring.state import load_reusing
-
-        return load_reusing
-    raise AttributeError(name)
-
-
 def scores_table(result: YearResult) -> pd.DataFrame:
     """One row per unit assessed: scored ones level by level, then those without a form
     (``status`` missing: 0 points of the level's full maximum, no band; ranked last, or

@@ -88,13 +88,13 @@ def _set_value(path: Path, cell: str, value: object, *clear: str) -> None:
 
 
 def test_a_changed_form_is_read_alone_and_spliced_in_order(tmp_path):
-    from scoring import pipeline
+    from scoring import pipeline, state
 
     data = _copy_year(tmp_path)
     folder = data / "2018" / "submissions"
     cache = tmp_path / "cache"
     with files_opened(folder) as opened:
-        first = pipeline.load_reusing(data, 2018, cache)
+        first = state.load_reusing(data, 2018, cache)
     forms = sorted(folder.glob("*.xlsx"))
     assert len(forms) > 2 and sorted(set(opened)) == forms  # the first load reads them all
     assert first.collection == pipeline.load(data, 2018).collection
@@ -107,7 +107,7 @@ def test_a_changed_form_is_read_alone_and_spliced_in_order(tmp_path):
     evidence = [f"F{a[1:]}" for a in target.cells.values()]  # "Minh chứng" is column F
     _set_value(target.path, cell, target.values[code] + 1, *evidence)
     with files_opened(folder) as opened:
-        again = pipeline.load_reusing(data, 2018, cache)
+        again = state.load_reusing(data, 2018, cache)
     assert set(opened) == {target.path}  # the changed form, and no other
     fresh = pipeline.load(data, 2018).collection
     assert again.collection.submissions["06808"].values[code] == target.values[code] + 1
@@ -118,24 +118,24 @@ def test_a_changed_form_is_read_alone_and_spliced_in_order(tmp_path):
 
 
 def test_an_error_or_a_new_file_reads_every_form(tmp_path):
-    from scoring import pipeline
+    from scoring import pipeline, state
 
     data = _copy_year(tmp_path)
     cache = tmp_path / "cache"
-    first = pipeline.load_reusing(data, 2018, cache)
+    first = state.load_reusing(data, 2018, cache)
     target = first.collection.submissions["06826"]
     code, cell = next(
         (c, a) for c, a in target.cells.items() if isinstance(target.values[c], float)
     )
     _set_value(target.path, cell, "không rõ")
-    broken = pipeline.load_reusing(data, 2018, cache)
+    broken = state.load_reusing(data, 2018, cache)
     assert broken.collection.errors
     assert broken.collection == pipeline.load(data, 2018).collection
     _set_value(target.path, cell, target.values[code])
-    fixed = pipeline.load_reusing(data, 2018, cache)
+    fixed = state.load_reusing(data, 2018, cache)
     assert not fixed.collection.errors
     assert fixed.collection == pipeline.load(data, 2018).collection
     (data / "2018" / "submissions" / "notes.txt").write_text("ghi chú", encoding="utf-8")
-    extra = pipeline.load_reusing(data, 2018, cache)
+    extra = state.load_reusing(data, 2018, cache)
     assert extra.collection == pipeline.load(data, 2018).collection
     assert extra.collection.warnings != fixed.collection.warnings

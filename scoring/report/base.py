@@ -32,7 +32,8 @@ def _environment(lang: str) -> jinja2.Environment:
     """Jinja with autoescaping, number filters and ``_()`` for the report's language.
 
     Text in the templates is written in Vietnamese inside ``_()``; for English it is
-    looked up in ``scoring.i18n.EN`` (newstyle gettext: the arguments are escaped).
+    looked up in the English catalogue, ``scoring.i18n.catalogue`` (newstyle gettext: the
+    arguments are escaped).
     """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("scoring.render", "templates/report"),
