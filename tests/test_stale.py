@@ -154,7 +154,6 @@ def test_a_form_saved_during_a_build_is_picked_up_by_the_next(tmp_path, monkeypa
     corrected = tmp_path / "corrected.xlsx"
     fill_form(form, corrected, {"A1.1.a": 1})
 
-    monkeypatch.setenv("SCORING_CACHE", "")  # the build sets it; restored afterwards
     command = ["build", "--year", "2018", "--data", str(data), "--jobs", "2"]
     command += ["--reports", str(out / "reports"), "--build", str(out / "build")]
     # The analyst saves the form once the build has listed the forms and reads them.
