@@ -30,6 +30,8 @@ _EMPTY_CELL = re.compile(rb"<(?:\w+:)?c\b[^<>]*?/>|<((?:\w+:)?c)\b[^<>]*></\1>")
 _VALUE = re.compile(rb"</(?:\w+:)?(?:v|f|is)>")
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+# A formula element, "<f>", "<f t=...>", "<f/>" or with a namespace prefix ("<x:f>").
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 
 
 class TooManyCells(ValueError):
@@ -124,3 +126,17 @@ def compact_workbook(data: bytes, max_cells: int) -> bytes:
             else:
                 dst.writestr(info, src.read(info))
     return out.getvalue()
+
+
+def has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of ``data`` (an .xlsx, compacted or not) holds a formula.
+
+    A returned form seldom does; when none does, the workbook read with its formulas
+    would be the workbook of values over again, and the reader loads only one.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(
+            _FORMULA.search(archive.read(info))
+            for info in archive.infolist()
+            if _SHEET.match(info.filename)
+        )

@@ -348,6 +348,21 @@ def test_formula_with_cached_value_is_read(form_kit) -> None:
     assert problems == [] and submission is not None and submission.values["A1.b"] == 20
 
 
+@pytest.mark.parametrize("formula", ["<f>10+10</f>", '<f t="shared" si="0"/>'])
+def test_formula_without_value_is_seen_in_a_form_without_any_other(form_kit, formula) -> None:
+    """A file with one formula is read twice (values, formulas); the one uncalculated
+    formula of an otherwise plain form must still be found, however it is written."""
+    from scoring.sheetxml import has_formulas
+
+    path = form_kit.filled()
+    address = form_kit.cell(path, "A1.b")
+    assert not has_formulas(path.read_bytes())
+    _edit_sheet_xml(path, address, f'<c r="{address}">{formula}<v></v></c>')
+    assert has_formulas(path.read_bytes())
+    _, problems = form_kit.read(path)
+    assert [(p.cell, p.kind) for p in problems] == [(address, "value.formula_not_calculated")]
+
+
 def test_formula_error_value(form_kit) -> None:
     path = form_kit.filled(values={"A1.b": "=1/0"})
     address = form_kit.cell(path, "A1.b")

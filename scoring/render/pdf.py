@@ -9,17 +9,46 @@ date.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes.util
 import functools
 import hashlib
 import logging
+import sys
+from collections.abc import Iterator
 from pathlib import Path
-
-import weasyprint
-from weasyprint.text import ffi as _weasyprint_ffi
 
 from scoring import fonts
 from scoring.errors import ScoringError
 from scoring.io import atomic_path
+
+
+@contextlib.contextmanager
+def _no_library_search() -> Iterator[None]:
+    """While WeasyPrint loads pango, harfbuzz and fontconfig, no library search by name.
+
+    WeasyPrint tries several names per library ("libgobject-2.0-0", "gobject-2.0", ...,
+    "libgobject-2.0.so.0"); for each name the loader refuses, cffi asks
+    ``ctypes.util.find_library``, which on Linux runs ``ldconfig -p`` and then ``gcc`` and
+    ``ld``: 22 ldconfig, 16 gcc and 64 ld processes at every import, about 0,5 s of each
+    worker's start, and a worker killed meanwhile leaves gcc's temporary file in TMPDIR.
+    The soname of every library is among the names tried and is loaded directly by the
+    system's loader, so the search is skipped for the time of the import.
+    """
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        yield
+        return
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
+
+
+with _no_library_search():
+    import weasyprint
+    from weasyprint.text import ffi as _weasyprint_ffi
 
 
 def _check_subsetter() -> None:
