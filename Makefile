@@ -5,6 +5,8 @@ DATA    ?= data
 REPORTS ?= reports
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+# pytest-xdist workers for `make test`, one test file each at a time (0: no workers).
+TEST_JOBS ?= $(JOBS)
 OUTPUT_LANG ?= vi
 PYTHON  ?= python3
 VENV    := .venv
@@ -92,7 +94,7 @@ test: $(STAMP)
 	@$(PY) -m ruff format --check scoring tests
 	@$(PY) -m mypy scoring
 	@$(PY) scripts/check_notebooks.py notebooks/*.ipynb
-	@$(PY) -m pytest -q --durations=10
+	@$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile --durations=10
 
 ## JupyterLab on notebooks/ with the project's kernel, for root or a user, on LAB_PORT; no browser
 ## is opened (copy the printed URL with its token).

@@ -233,16 +233,45 @@ def form_kit(tmp_path: Path) -> FormKit:
     return FormKit(root=root, criteria=load_year(root, YEAR))
 
 
+def _built_once(tmp_path_factory, name: str, make) -> Path:  # noqa: ANN001
+    """``make(folder)`` once per test run, whatever the number of pytest-xdist workers.
+
+    Alone, the folder is a fresh one of this session. Under xdist (``make test`` runs two
+    workers), every worker gets the same folder under the run's common temporary root: the
+    first to ask builds it while holding a lock, the others wait for it and then read it.
+    A build's reports name its folder, so one folder per run is also what lets them agree.
+    """
+    import fcntl
+    import os
+    import shutil
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    root = tmp_path_factory.getbasetemp().parent
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
     """One cold ``make reports`` of the embedded 2018 sample, shared by the tests that only
     read its outputs (``<folder>/reports``, ``<folder>/build``). Do not modify it."""
     from helpers import DATA, build
 
-    folder = tmp_path_factory.mktemp("sample-build")
-    run = build(DATA, folder, "--jobs", "2")
-    assert run.returncode == 0, run.stderr[-3000:]
-    return folder
+    def make(folder: Path) -> None:
+        run = build(DATA, folder, "--jobs", "2")
+        assert run.returncode == 0, run.stderr[-3000:]
+
+    return _built_once(tmp_path_factory, "sample-build", make)
 
 
 @pytest.fixture(scope="session")
@@ -254,7 +283,8 @@ def kit_build(tmp_path_factory) -> Path:
     test that changes something builds its own kit (``helpers.small_data``)."""
     from helpers import build, small_data
 
-    folder = tmp_path_factory.mktemp("kit-build")
-    run = build(small_data(folder), folder, "--jobs", "2")
-    assert run.returncode == 0, run.stderr[-3000:]
-    return folder
+    def make(folder: Path) -> None:
+        run = build(small_data(folder), folder, "--jobs", "2")
+        assert run.returncode == 0, run.stderr[-3000:]
+
+    return _built_once(tmp_path_factory, "kit-build", make)
