@@ -56,3 +56,43 @@ def test_failure_is_reported_and_the_others_build(tmp_path):
     assert {name: entry["key"] for name, entry in state.items()} == {"a": "k-a", "c": "k-c"}
     again, skipped = run_tasks(tasks, tmp_path / "state.json", jobs=2)
     assert [t.name for t in skipped] == ["a", "c"] and [o.name for o in again] == ["bad"]
+
+
+def test_a_kernel_that_cannot_start_fails_its_tasks_within_seconds(tmp_path, monkeypatch):
+    """A kernel that dies as it starts (here: made to exit at once; once: its socket path
+    too long for a deep TMPDIR) fails each task with an error, never a build that waits
+    for it for minutes."""
+    import time
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import os, sys\n"
+        "with open('/proc/self/cmdline', 'rb') as fh:\n"
+        "    if b'ipykernel_launcher' in fh.read():\n"
+        "        sys.exit(3)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", str(hook))
+    nb = notebook(tmp_path / "report.ipynb")
+    began = time.monotonic()
+    outcomes, _ = run_tasks(
+        [task(tmp_path, n, nb) for n in ("a", "b")], tmp_path / "s.json", jobs=1
+    )
+    assert time.monotonic() - began < 60
+    assert [o.ok for o in outcomes] == [False, False]
+    assert all("Kernel died" in o.error for o in outcomes), [o.error for o in outcomes]
+
+
+def test_kernels_start_under_a_deep_temporary_folder(tmp_path, monkeypatch):
+    """A socket's path must fit in 107 bytes: a kernel whose sockets lived in TMPDIR could
+    not start under a deep one (pytest-xdist's). They are abstract sockets now."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    nb = notebook(tmp_path / "report.ipynb")
+    outcomes, _ = run_tasks([task(tmp_path, "a", nb)], tmp_path / "s.json", jobs=1)
+    assert [o.ok for o in outcomes] == [True], [o.error for o in outcomes]
+    assert list(deep.iterdir()) == [] or all(
+        p.name.startswith("scoring-kernels-") for p in deep.iterdir()
+    )

@@ -92,12 +92,68 @@ def _error_text(exc: BaseException) -> str:
     return f"{ename}: {evalue}{where}".strip()
 
 
+def _ready_client() -> type:
+    """A kernel client that knows the kernel is ready without sleeping.
+
+    jupyter_client's ``wait_for_ready``, which nbclient calls for every notebook, ends by
+    reading IOPub until it has been silent for 0,2 s: a fixed 0,2 s per report on a kernel
+    that was ready all along. This client asks for the kernel's info and is ready once the
+    kernel has replied on the shell channel and said "idle" for that request on IOPub,
+    which proves both channels connected and leaves nothing of it to read. A request whose
+    IOPub answer was lost (a socket still joining) is sent again after a second.
+    """
+    import asyncio
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
+            deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+            while time.monotonic() < deadline:
+                request = self.kernel_info()
+                if await self._idle_after(request, min(1.0, deadline - time.monotonic())):
+                    while True:
+                        reply = await self.shell_channel.get_msg(
+                            timeout=max(0.0, deadline - time.monotonic())
+                        )
+                        if reply["parent_header"].get("msg_id") == request:
+                            self._handle_kernel_info_reply(reply)
+                            return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                await asyncio.sleep(0)
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+        async def _idle_after(self, request: str, timeout: float) -> bool:
+            """Whether IOPub says "idle" for ``request`` within ``timeout`` seconds."""
+            until = time.monotonic() + timeout
+            while True:
+                try:
+                    msg = await self.iopub_channel.get_msg(
+                        timeout=max(0.0, until - time.monotonic())
+                    )
+                except Empty:
+                    return False
+                if (
+                    msg["parent_header"].get("msg_id") == request
+                    and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"
+                ):
+                    return True
+
+    return ReadyClient
+
+
 def _kernel_manager() -> type:
     """A kernel manager on IPC sockets in a private folder of this worker process.
 
     With the default TCP transport, kernels started at the same moment by two workers can
-    pick the same free port and one dies ("Address already in use"); IPC sockets under a
-    per-process folder cannot collide, and need no network at all.
+    pick the same free port and one dies ("Address already in use"); IPC sockets named
+    for this process cannot collide, and need no network at all. On Linux they are
+    abstract sockets ("@..."): no file, so nothing left by a kill, and no limit from the
+    temporary folder's length (a socket's path must fit in 107 bytes; under a deep
+    TMPDIR the kernel could not start). The folder keeps the connection file only.
     """
     import atexit
     import shutil
@@ -106,19 +162,27 @@ def _kernel_manager() -> type:
 
     from jupyter_client.manager import AsyncKernelManager
 
+    ready_client = _ready_client()
     folder = tempfile.mkdtemp(prefix="scoring-kernels-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: object) -> None:
             # The connection file too (else a temporary file in TMPDIR, left by a kill).
-            connection = os.path.join(folder, f"kernel-{uuid.uuid4().hex}.json")
+            name = uuid.uuid4().hex
+            connection = os.path.join(folder, f"kernel-{name}.json")
+            sockets = (
+                f"@scoring-kernel-{name}"
+                if sys.platform.startswith("linux")
+                else os.path.join(folder, "kernel")
+            )
             super().__init__(
                 transport="ipc",
-                ip=os.path.join(folder, "kernel"),
+                ip=sockets,
                 connection_file=connection,
                 **kwargs,
             )
+            self.client_factory = ready_client
             self.handed_out: list[object] = []
 
         def client(self, **kwargs: Any) -> Any:
@@ -184,16 +248,32 @@ class _WarmKernel:
             if meanwhile is not None:
                 meanwhile()
             if client is not None:
-                deadline = time.monotonic() + 120
-                while True:
-                    reply = run_sync(client.get_shell_msg)(timeout=deadline - time.monotonic())
-                    if reply["parent_header"].get("msg_id") == sent:
-                        break
+                self._wait_reply(km, client, sent)
         except Exception:  # noqa: BLE001 - a kernel that cannot warm up is replaced
             self.close()
         finally:
             km.release_clients()
         self.unreported += time.perf_counter() - began
+
+    @staticmethod
+    def _wait_reply(km: Any, client: Any, sent: str) -> None:
+        """Wait for the reply to ``sent``, checking every second that the kernel lives:
+        a kernel that died at start (see kernels.log) fails the task at once, never
+        after minutes of waiting."""
+        from queue import Empty
+
+        from jupyter_core.utils import run_sync
+
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                reply = run_sync(client.get_shell_msg)(timeout=1.0)
+            except Empty:
+                if time.monotonic() > deadline or not run_sync(km.is_alive)():
+                    raise RuntimeError("kernel did not start") from None
+                continue
+            if reply["parent_header"].get("msg_id") == sent:
+                return
 
     def get(self, cwd: str) -> object:
         if self.km is None or self.runs >= self.RECYCLE_AFTER:
