@@ -233,29 +233,6 @@ def form_kit(tmp_path: Path) -> FormKit:
     return FormKit(root=root, criteria=load_year(root, YEAR))
 
 
-# The files that take longest, handed out first: ``make test`` gives pytest-xdist workers
-# one file at a time in this order, so that no long file is left for the end while the
-# other worker idles. The first two use different shared builds (sample, kit), so neither
-# worker waits for the other's at the start.
-LONGEST_FIRST = (
-    "test_e2e.py",
-    "test_interrupt.py",
-    "test_server.py",
-    "test_share.py",
-    "test_stale.py",
-    "test_dask.py",
-    "test_trends.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        name = item.path.name
-        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: within a file, and among the others, as collected
-
-
 def _built_once(tmp_path_factory, name: str, make) -> Path:  # noqa: ANN001
     """``make(folder)`` once per test run, whatever the number of pytest-xdist workers.
 
