@@ -30,7 +30,7 @@ def _no_library_search() -> Iterator[None]:
     WeasyPrint tries several names per library ("libgobject-2.0-0", "gobject-2.0", ...,
     "libgobject-2.0.so.0"); for each name the loader refuses, cffi asks
     ``ctypes.util.find_library``, which on Linux runs ``ldconfig -p`` and then ``gcc`` and
-    ``ld``: 22 ldconfig, 16 gcc and 64 ld processes at every import, about 0,5 s of each
+    ``ld``: 22 ldconfig, 16 gcc and 64 ld processes at every import, 0,1-0,3 s of each
     worker's start, and a worker killed meanwhile leaves gcc's temporary file in TMPDIR.
     The soname of every library is among the names tried and is loaded directly by the
     system's loader, so the search is skipped for the time of the import.
