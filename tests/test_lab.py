@@ -65,6 +65,20 @@ class Lab:
             time.sleep(0.2)
         raise AssertionError("no URL with a token printed:\n" + "".join(self.lines)[-3000:])
 
+    def listening(self, port: int, timeout: float = 60) -> None:
+        """Wait until the server accepts connections: jupyter_server prints its URL before
+        its event loop has bound the port (a callback of that loop), so under load a
+        request sent at once is refused."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                return
+            except OSError:
+                assert self.proc.poll() is None, "".join(self.lines)[-3000:]
+                assert time.time() < deadline, "".join(self.lines)[-3000:]
+                time.sleep(0.2)
+
     def stop(self) -> int:
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
@@ -93,6 +107,7 @@ def test_make_lab_serves_the_notebooks_with_the_project_kernel(tmp_path):
         found = lab.url()
         assert int(found.group(2)) == port
         base, token = f"http://127.0.0.1:{port}", found.group(3)
+        lab.listening(port)
         specs = api(base, token, "/api/kernelspecs")
         assert specs["kernelspecs"]["python3"]["spec"]["display_name"] == "Python 3 (scoring)"
         kernel = api(base, token, "/api/kernels", "POST", {"name": "python3"})
