@@ -93,6 +93,5 @@ def test_kernels_start_under_a_deep_temporary_folder(tmp_path, monkeypatch):
     nb = notebook(tmp_path / "report.ipynb")
     outcomes, _ = run_tasks([task(tmp_path, "a", nb)], tmp_path / "s.json", jobs=1)
     assert [o.ok for o in outcomes] == [True], [o.error for o in outcomes]
-    assert list(deep.iterdir()) == [] or all(
-        p.name.startswith("scoring-kernels-") for p in deep.iterdir()
-    )
+    # Nothing of the kernel's in TMPDIR but, until the worker's exit, its folder.
+    assert all(p.name.startswith("scoring-kernels-") for p in deep.iterdir())

@@ -102,14 +102,14 @@ def _ready_client() -> type:
     which proves both channels connected and leaves nothing of it to read. A request whose
     IOPub answer was lost (a socket still joining) is sent again after a second.
     """
-    import asyncio
     from queue import Empty
 
     from jupyter_client.asynchronous import AsyncKernelClient
 
     class ReadyClient(AsyncKernelClient):
         async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
-            deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+            limit = 60.0 if timeout is None else timeout
+            deadline = time.monotonic() + limit
             while time.monotonic() < deadline:
                 request = self.kernel_info()
                 if await self._idle_after(request, min(1.0, deadline - time.monotonic())):
@@ -122,8 +122,7 @@ def _ready_client() -> type:
                             return
                 if not await self._async_is_alive():
                     raise RuntimeError("Kernel died before replying to kernel_info")
-                await asyncio.sleep(0)
-            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            raise RuntimeError(f"Kernel didn't respond in {limit:g} seconds")
 
         async def _idle_after(self, request: str, timeout: float) -> bool:
             """Whether IOPub says "idle" for ``request`` within ``timeout`` seconds."""
