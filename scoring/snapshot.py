@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring import heap
 from scoring.io import write_bytes
 
 if TYPE_CHECKING:
@@ -103,10 +104,11 @@ def use(path: str | None) -> None:
         _ACTIVE = None
         return
     if path not in _LOADED:
+        if _LOADED:  # a warm kernel keeps one build's snapshot, not all of them
+            heap.thaw()  # the first cell froze it (scoring.heap); let it be collected
+            _LOADED.clear()
         with open(path, "rb") as fh:
-            loaded = pickle.load(fh)  # noqa: S301 - written by this build
-        _LOADED.clear()  # a warm kernel keeps one build's snapshot, not all of them
-        _LOADED[path] = loaded
+            _LOADED[path] = pickle.load(fh)  # noqa: S301 - written by this build
     _ACTIVE = _LOADED[path]
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scoring import heap
 from scoring.io import write_text
 from scoring.state import NOTEBOOKS, reads_key
 
@@ -311,13 +312,16 @@ def _kernel() -> _WarmKernel:
 
 def first_cell(snapshot: str) -> str:
     """The code the driver runs before a notebook: an empty namespace, figures shown the
-    way JupyterLab shows them, and the build's scored snapshot handed to the data API.
+    way JupyterLab shows them, the build's scored snapshot handed to the data API, and
+    what lives on from report to report kept out of the garbage collector's scans
+    (``scoring.heap``).
     """
     return "\n".join(
         [
             RESET_CELL,
             'get_ipython().run_line_magic("matplotlib", "inline")',
             f"__import__('scoring.snapshot').snapshot.use({snapshot!r})",
+            "__import__('scoring.heap').heap.settle()",
         ]
     )
 
@@ -456,6 +460,7 @@ def start_worker(log_path: str) -> None:
         kernel.start(str(NOTEBOOKS), WARM_UP, meanwhile=imports)
     except Exception:  # noqa: BLE001 - the first task starts one again and reports why
         kernel.close()
+    heap.settle()  # what was imported lives as long as the worker
     kernel.unreported = time.perf_counter() - began
 
 
