@@ -284,7 +284,7 @@ def kit_build(tmp_path_factory) -> Path:
     from helpers import build, small_data
 
     def make(folder: Path) -> None:
-        run = build(small_data(folder), folder, "--jobs", "2")
+        run = build(small_data(folder), folder)
         assert run.returncode == 0, run.stderr[-3000:]
 
     return _built_once(tmp_path_factory, "kit-build", make)

@@ -33,7 +33,13 @@ def scoring(
 def build(
     data: Path, folder: Path, *extra: str, year: int = 2018, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``make reports`` for ``year`` into ``folder``/reports and ``folder``/build."""
+    """``make reports`` for ``year`` into ``folder``/reports and ``folder``/build.
+
+    One render worker unless ``extra`` asks for more (``--jobs``, ``--scheduler``): under
+    ``make test`` the test files already run on every core (pytest-xdist), so a second
+    worker only adds a worker and a kernel to start (about 5 CPU-seconds a build)."""
+    if not {"--jobs", "--scheduler"} & set(extra):
+        extra = ("--jobs", "1", *extra)
     return scoring(
         "build",
         "--year",

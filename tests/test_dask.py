@@ -8,7 +8,7 @@ pytestmark = pytest.mark.e2e
 
 def test_dask_cluster_builds_the_same_reports(kit_build, tmp_path):
     """The small kit built on a two-worker Dask cluster, against the session's build of it
-    with the local pool (--jobs 2): every report, table and page, byte for byte."""
+    with the local pool (one worker): every report, table and page, byte for byte."""
     from dask.distributed import LocalCluster
 
     data = small_data(tmp_path)

@@ -154,7 +154,7 @@ def test_robustness_shares_are_a_distribution_and_hold_the_interval():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("missing-build")
-    run = build(data_without_forms(folder, keep=BUILT), folder, "--jobs", "2")
+    run = build(data_without_forms(folder, keep=BUILT), folder)
     assert run.returncode == 0, run.stderr[-3000:]
     return folder / "reports" / "2018"
 

@@ -77,7 +77,7 @@ def share(data: Path, out: Path, *extra: str):
 def shared(tmp_path_factory):
     out = tmp_path_factory.mktemp("share")
     data = make_data(out)
-    run = build(data, out, "--jobs", "2")
+    run = build(data, out)
     assert run.returncode == 0, run.stderr[-3000:]
     first = share(data, out)
     assert first.returncode == 0, first.stderr[-3000:]

@@ -101,7 +101,7 @@ def test_a_cell_showing_peers_totals_is_rebuilt_when_a_peer_changes(tmp_path):
     data = small_data(tmp_path)
     notebooks = analyst_notebooks(tmp_path)
     out = tmp_path / "out"
-    run = build(data, out, "--jobs", "2", "--notebooks", str(notebooks))
+    run = build(data, out, "--notebooks", str(notebooks))
     assert run.returncode == 0, run.stderr[-3000:]
     page = html(out, "196-NV")
     assert "Tổng điểm các đơn vị cùng cấp" in page  # the added Markdown cell
@@ -111,7 +111,7 @@ def test_a_cell_showing_peers_totals_is_rebuilt_when_a_peer_changes(tmp_path):
 
     form = data / "2018" / "submissions" / "196-VP.xlsx"
     fill_form(form, form, {"A1.1.a": 1})
-    run = build(data, out, "--jobs", "2", "--notebooks", str(notebooks))
+    run = build(data, out, "--notebooks", str(notebooks))
     assert run.returncode == 0, run.stderr[-3000:]
     after = scores(out).set_index("unit_id")["total"]
     assert after["196-VP"] < before["196-VP"] - 0.5
@@ -154,7 +154,7 @@ def test_a_form_saved_during_a_build_is_picked_up_by_the_next(tmp_path, monkeypa
     corrected = tmp_path / "corrected.xlsx"
     fill_form(form, corrected, {"A1.1.a": 1})
 
-    command = ["build", "--year", "2018", "--data", str(data), "--jobs", "2"]
+    command = ["build", "--year", "2018", "--data", str(data), "--jobs", "1"]
     command += ["--reports", str(out / "reports"), "--build", str(out / "build")]
     # The analyst saves the form once the build has listed the forms and reads them.
     with on_first_form_read(form.parent, lambda: shutil.copy(corrected, form)) as hook:
@@ -167,7 +167,7 @@ def test_a_form_saved_during_a_build_is_picked_up_by_the_next(tmp_path, monkeypa
 
     shutil.copy2(original, form)  # put back, with its old modification time
     before = stamps(out / "reports")
-    run = build(data, out, "--jobs", "2")
+    run = build(data, out)
     assert run.returncode == 0, run.stderr[-3000:]
     assert_reports_agree_with_scores(out)
     now = scores(out).set_index("unit_id")["total"]["196-NV"]
@@ -179,7 +179,7 @@ def test_a_form_saved_during_a_build_is_picked_up_by_the_next(tmp_path, monkeypa
 def small_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("notes")
     data = small_data(root)
-    run = build(data, root / "out", "--jobs", "2")
+    run = build(data, root / "out")
     assert run.returncode == 0, run.stderr[-3000:]
     return data, root / "out"
 
@@ -198,7 +198,7 @@ def test_a_note_rebuilds_its_report_only_and_is_shown_safely(small_build):
     notes.mkdir()
     (notes / "196-NV.md").write_text(NOTE, encoding="utf-8")
     before = stamps(out / "reports")
-    run = build(data, out, "--jobs", "2")
+    run = build(data, out)
     assert run.returncode == 0, run.stderr[-3000:]
     assert rebuilt(before, out) == {"196-NV"}
     page = html(out, "196-NV")
@@ -212,7 +212,7 @@ def test_a_note_rebuilds_its_report_only_and_is_shown_safely(small_build):
 
     (notes / "ranking.md").write_text("Năm nay **mọi** đơn vị đã nộp phiếu.", encoding="utf-8")
     before = stamps(out / "reports")
-    run = build(data, out, "--jobs", "2")
+    run = build(data, out)
     assert run.returncode == 0, run.stderr[-3000:]
     assert rebuilt(before, out) == {"ranking"}
     ranking = (out / "reports" / "2018" / "ranking.html").read_text(encoding="utf-8")

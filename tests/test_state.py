@@ -83,7 +83,7 @@ def test_the_next_build_deletes_the_temp_files_of_every_cache_kind(leftovers, tm
     shutil.copy2(DATA / "units.csv", data / "units.csv")
     (data / str(YEAR) / "submissions").mkdir(parents=True)
     (data / str(YEAR) / "submissions" / "196.xlsx").write_bytes(b"not a workbook")
-    run = build(data, folder, "--jobs", "1")
+    run = build(data, folder)
     assert run.returncode != 0  # refused: the form is damaged
     left = {kind: path for kind, path in found.items() if path.exists()}
     assert left == {}
