@@ -296,8 +296,8 @@ class _WarmKernel:
 
 _KERNEL: _WarmKernel | None = None
 RESET_CELL = 'get_ipython().run_line_magic("reset", "-f")  # scoring: fresh namespace'
-# What every report imports first; a new kernel imports it while the worker waits for work.
-WARM_UP = "import scoring.report, scoring.charts, matplotlib.pyplot"
+# What every report does first; a new kernel does it while the worker waits for work.
+WARM_UP = "import matplotlib.pyplot, scoring.report.base; scoring.report.base.warm_up()"
 
 
 def _kernel() -> _WarmKernel:

@@ -54,6 +54,29 @@ def _environment(lang: str) -> jinja2.Environment:
     return i18n.install(env, lang)
 
 
+def warm_up() -> None:
+    """Do beforehand what a report kernel's first report would do, while the build is still
+    scoring the year (``scoring.render.runner`` sends this when it starts a kernel).
+
+    The first report of a kernel took 1,5-2 s more than the next ones: importing what the
+    reports import lazily (pandas alone is 295 modules), compiling the templates, loading
+    the font into matplotlib, and garbage collections that scanned all of it. That first
+    report is on the critical path of every build, a one-form correction included.
+    """
+    import matplotlib.backends.backend_agg  # noqa: F401 - the charts' canvas
+    import matplotlib_inline.backend_inline  # noqa: F401 - ``%matplotlib inline``
+    import pandas  # noqa: F401
+
+    import scoring.robustness  # noqa: F401
+    from scoring import charts, heap
+
+    env = _environment("vi")
+    for name in env.list_templates():
+        env.get_template(name)
+    charts.groups_against_max(["A"], [1.0], [2.0])
+    heap.settle()
+
+
 UNNUMBERED = {"provenance"}
 LEVEL_TITLES = LEVEL_TITLES_VI
 
