@@ -20,9 +20,10 @@ import gc
 def settle() -> None:
     """Collect, then freeze what survives.
 
-    Called once a process holds what it keeps: by a worker after its imports, and in every
-    report's first cell once the build's snapshot is in place (the collection then scans
-    only what the previous report left, since the rest is frozen)."""
+    Called once a process holds what it keeps: by a worker after its imports, by a kernel
+    at the end of its warm-up (``scoring.report.base.warm_up``), and in every report's
+    first cell once the build's snapshot is in place (the collection then scans only what
+    the previous report left, since the rest is frozen)."""
     gc.collect()
     gc.freeze()
 

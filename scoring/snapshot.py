@@ -107,6 +107,7 @@ def use(path: str | None) -> None:
         if _LOADED:  # a warm kernel keeps one build's snapshot, not all of them
             heap.thaw()  # the first cell froze it (scoring.heap); let it be collected
             _LOADED.clear()
+            _ACTIVE = None
         with open(path, "rb") as fh:
             _LOADED[path] = pickle.load(fh)  # noqa: S301 - written by this build
     _ACTIVE = _LOADED[path]

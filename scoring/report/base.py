@@ -58,7 +58,7 @@ def warm_up() -> None:
     """Do beforehand what a report kernel's first report would do, while the build is still
     scoring the year (``scoring.render.runner`` sends this when it starts a kernel).
 
-    The first report of a kernel took 1,5-2 s more than the next ones: importing what the
+    The first report of a kernel took 1-2 s more than the next ones: importing what the
     reports import lazily (pandas alone is 295 modules), compiling the templates, loading
     the font into matplotlib, and garbage collections that scanned all of it. That first
     report is on the critical path of every build, a one-form correction included.
