@@ -116,4 +116,7 @@ def build_summary(
             "error": outcome.error,
         }
         print(line % where, file=sys.stderr)
+        if outcome.kernel_log:
+            hint = _("    Nhân Jupyter của báo cáo đã dừng; lỗi của nó ghi trong %(log)s")
+            print(hint % {"log": outcome.kernel_log}, file=sys.stderr)
     return 1 if failed else 0

@@ -49,6 +49,7 @@ def test_failure_is_reported_and_the_others_build(tmp_path):
     assert skipped == []
     assert by_name["a"].ok and by_name["c"].ok
     assert not by_name["bad"].ok and "ValueError: số liệu hỏng" in by_name["bad"].error
+    assert by_name["bad"].kernel_log == ""  # its kernel lived: the error says it all
     assert "Đơn vị a" in (tmp_path / "a.html").read_text(encoding="utf-8")
     assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "bad.html").exists()
@@ -82,6 +83,8 @@ def test_a_kernel_that_cannot_start_fails_its_tasks_within_seconds(tmp_path, mon
     assert time.monotonic() - began < 60
     assert [o.ok for o in outcomes] == [False, False]
     assert all("Kernel died" in o.error for o in outcomes), [o.error for o in outcomes]
+    # The analyst is pointed to the log where a dying kernel's traceback goes.
+    assert {o.kernel_log for o in outcomes} == {str(tmp_path / "kernels.log")}
 
 
 def test_kernels_start_under_a_deep_temporary_folder(tmp_path, monkeypatch):

@@ -149,6 +149,7 @@ def test_english_build(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     reports = len(unit_ids(data)) + 1  # one per unit, and the ranking
     assert f"2018: {reports} reports built, 0 unchanged, 0 failed." in run.stderr
+    assert "Building reports" in run.stderr and "Lập báo cáo" not in run.stderr  # the bar
     year = tmp_path / "reports" / "2018"
     html = (year / "units" / "06826.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html

@@ -224,7 +224,7 @@ def _render(
         xlsx.write_if_stale, result, paths.year_reports, records, scores, details, lang, xlsx_key
     )
     with phases("lập báo cáo"):
-        outcomes, skipped = run_tasks(tasks, records.state_file, on=runner)
+        outcomes, skipped = run_tasks(tasks, records.state_file, on=runner, lang=lang)
     with phases("ranking.xlsx"):
         writer.join()
     return outcomes, skipped

@@ -192,22 +192,27 @@ def executor(
     return LocalPool(jobs, log_path, early)
 
 
-def _progress(total: int) -> OnDone:
+def _progress(total: int, lang: str = "vi") -> OnDone:
     from tqdm import tqdm
 
+    from scoring import i18n
+
+    _ = i18n.translator(lang)
     bar = tqdm(
         total=total,
-        unit="báo cáo",
-        desc="Lập báo cáo",
+        unit=_("báo cáo"),
+        desc=_("Lập báo cáo"),
         file=sys.stderr,
         disable=total == 0,
         dynamic_ncols=True,
     )
+    failed = _("  Lỗi %(name)s: %(error)s")
 
     def step(outcome: Outcome) -> None:
         bar.update(1)
         if not outcome.ok:
-            bar.write(f"  Lỗi {outcome.name}: {outcome.error.splitlines()[0]}")
+            line = failed % {"name": outcome.name, "error": outcome.error.splitlines()[0]}
+            bar.write(line, file=sys.stderr)  # with the bar (tqdm writes to stdout by default)
         if bar.n == bar.total:
             bar.close()
 
@@ -220,13 +225,15 @@ def run_tasks(
     jobs: int | None = None,
     scheduler: str | None = None,
     on: Executor | None = None,
+    lang: str = "vi",
 ) -> tuple[list[Outcome], list[Task]]:
     """Run the tasks whose outputs are stale, in the given order (longest first is best),
     on ``on`` (default: ``executor(jobs, ..., scheduler)``); return (outcomes, skipped).
+    The progress bar speaks ``lang``.
     """
     state = load_state(state_file)
     todo, skipped = split_stale(tasks, state)
-    progress = _progress(len(todo))
+    progress = _progress(len(todo), lang)
     # The state records only outputs that are on disk: a task's entry goes before any of
     # its files can be rewritten, and comes back, with the new key, once all are written.
     # A build killed at any moment thus leaves no entry that would skip a stale report.

@@ -61,6 +61,8 @@ class Outcome:
     kernel_peak_mb: float = 0.0  # the worker's kernel, a process of its own
     reads: tuple[tuple[str, str], ...] = ()  # what the notebook read: (read, digest)
     warnings: tuple[str, ...] = ()  # outputs the report could not show
+    # When the task failed because its kernel died: the log its traceback went to.
+    kernel_log: str = ""
 
 
 def outcome_key(task: Task, outcome: Outcome) -> str:
@@ -408,11 +410,13 @@ def run_task(task: Task) -> Outcome:
         write_pdf(page, Path(task.pdf))
         steps.append(("pdf", time.perf_counter() - mark))
     except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on
+        died = _died(kernel)
         kernel.close()  # a failed notebook may have left the kernel in any state
         detail = _error_text(exc)
         if not hasattr(exc, "ename"):
             detail += "\n" + "".join(traceback.format_exception_only(exc)).strip()
-        return Outcome(task.name, False, time.perf_counter() - start, _peak_rss_mb(), detail)
+        seconds, peak = time.perf_counter() - start, _peak_rss_mb()
+        return Outcome(task.name, False, seconds, peak, detail, kernel_log=_LOG if died else "")
     started, kernel.unreported = kernel.unreported, 0.0
     return Outcome(
         task.name,
@@ -426,12 +430,28 @@ def run_task(task: Task) -> Outcome:
     )
 
 
+def _died(kernel: _WarmKernel) -> bool:
+    """Whether the worker's kernel has died (its traceback, if any, is in the log)."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        return kernel.km is not None and not run_sync(kernel.km.is_alive)()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a kernel that cannot even be asked is gone
+        return True
+
+
+_LOG = ""  # where this worker's and its kernels' stderr goes ("" on Dask)
+
+
 def _quiet_worker(log_path: str) -> None:
     """Send the worker's (and its kernels') stderr to a log file, away from the terminal.
 
     Jupyter kernels log start-up notices and shutdown messages on stderr; the analyst
-    should see the progress bar and the errors that matter, which come back as Outcome.
+    should see the progress bar and the errors that matter, which come back as Outcome
+    (with this log's path when a kernel died, since its traceback is there).
     """
+    global _LOG
+    _LOG = log_path
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 2)
     os.close(fd)
