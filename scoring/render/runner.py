@@ -218,7 +218,7 @@ class _WarmKernel:
     starts with ``%reset -f`` so no variable leaks from one unit to the next, and the
     kernel is replaced after ``RECYCLE_AFTER`` notebooks (on Dask, where workers live on)
     or after a failure. A local worker starts its kernel, and imports the package in
-    it, as soon as it is spawned (``_start_worker``), while the build is still scoring.
+    it, as soon as it is spawned (``start_worker``), while the build is still scoring.
     """
 
     RECYCLE_AFTER = TASKS_PER_WORKER
@@ -228,6 +228,7 @@ class _WarmKernel:
         self.km: object | None = None
         self.runs = 0
         self.unreported = 0.0  # seconds spent starting, not yet in an Outcome
+        self.log = ""  # where its stderr goes, its traceback if it dies ("" on Dask)
 
     def start(
         self, cwd: str, warm_up: str = "", meanwhile: Callable[[], None] | None = None
@@ -250,15 +251,14 @@ class _WarmKernel:
             if meanwhile is not None:
                 meanwhile()
             if client is not None:
-                self._wait_reply(km, client, sent)
+                self._wait_reply(client, sent)
         except Exception:  # noqa: BLE001 - a kernel that cannot warm up is replaced
             self.close()
         finally:
             km.release_clients()
         self.unreported += time.perf_counter() - began
 
-    @staticmethod
-    def _wait_reply(km: Any, client: Any, sent: str) -> None:
+    def _wait_reply(self, client: Any, sent: str) -> None:
         """Wait for the reply to ``sent``, checking every second that the kernel lives:
         a kernel that died at start (see kernels.log) fails the task at once, never
         after minutes of waiting."""
@@ -271,11 +271,20 @@ class _WarmKernel:
             try:
                 reply = run_sync(client.get_shell_msg)(timeout=1.0)
             except Empty:
-                if time.monotonic() > deadline or not run_sync(km.is_alive)():
+                if time.monotonic() > deadline or self.died():
                     raise RuntimeError("kernel did not start") from None
                 continue
             if reply["parent_header"].get("msg_id") == sent:
                 return
+
+    def died(self) -> bool:
+        """Whether the kernel was started and is no longer running."""
+        from jupyter_core.utils import run_sync
+
+        try:
+            return self.km is not None and not run_sync(self.km.is_alive)()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - a kernel that cannot even be asked is gone
+            return True
 
     def get(self, cwd: str) -> object:
         if self.km is None or self.runs >= self.RECYCLE_AFTER:
@@ -410,13 +419,13 @@ def run_task(task: Task) -> Outcome:
         write_pdf(page, Path(task.pdf))
         steps.append(("pdf", time.perf_counter() - mark))
     except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on
-        died = _died(kernel)
+        log = kernel.log if kernel.died() else ""
         kernel.close()  # a failed notebook may have left the kernel in any state
         detail = _error_text(exc)
         if not hasattr(exc, "ename"):
             detail += "\n" + "".join(traceback.format_exception_only(exc)).strip()
         seconds, peak = time.perf_counter() - start, _peak_rss_mb()
-        return Outcome(task.name, False, seconds, peak, detail, kernel_log=_LOG if died else "")
+        return Outcome(task.name, False, seconds, peak, detail, kernel_log=log)
     started, kernel.unreported = kernel.unreported, 0.0
     return Outcome(
         task.name,
@@ -430,19 +439,6 @@ def run_task(task: Task) -> Outcome:
     )
 
 
-def _died(kernel: _WarmKernel) -> bool:
-    """Whether the worker's kernel has died (its traceback, if any, is in the log)."""
-    from jupyter_core.utils import run_sync
-
-    try:
-        return kernel.km is not None and not run_sync(kernel.km.is_alive)()  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - a kernel that cannot even be asked is gone
-        return True
-
-
-_LOG = ""  # where this worker's and its kernels' stderr goes ("" on Dask)
-
-
 def _quiet_worker(log_path: str) -> None:
     """Send the worker's (and its kernels') stderr to a log file, away from the terminal.
 
@@ -450,8 +446,6 @@ def _quiet_worker(log_path: str) -> None:
     should see the progress bar and the errors that matter, which come back as Outcome
     (with this log's path when a kernel died, since its traceback is there).
     """
-    global _LOG
-    _LOG = log_path
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 2)
     os.close(fd)
@@ -476,6 +470,7 @@ def start_worker(log_path: str) -> None:
         import scoring.render.pdf  # noqa: F401
 
     kernel = _kernel()
+    kernel.log = log_path
     try:
         kernel.start(str(NOTEBOOKS), WARM_UP, meanwhile=imports)
     except Exception:  # noqa: BLE001 - the first task starts one again and reports why
