@@ -5,7 +5,6 @@ the tests that build themselves use the small kit (``helpers.small_data``).
 """
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from pypdf import PdfReader
 from scoring.units import load_units
 
 pytestmark = pytest.mark.e2e
-
-
-def build_into(
-    data: Path, folder: Path, *extra: str, year: int = 2018
-) -> subprocess.CompletedProcess[str]:
-    """``make reports`` for ``year`` into ``folder``/reports and ``folder``/build."""
-    return build(data, folder, *extra, year=year)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +79,7 @@ def test_unit_reports_fit_on_two_to_five_a4_pages(built):
 
 def test_2017_builds_with_its_own_criteria(tmp_path):
     data = small_data(tmp_path, keep=("196", "06808"), years=("2017",))
-    run = build_into(data, tmp_path, year=2017)
+    run = build(data, tmp_path, year=2017)
     assert run.returncode == 0, run.stderr[-3000:]
     year = tmp_path / "reports" / "2017"
     units = sorted(p.stem for p in (data / "2017" / "submissions").glob("*.xlsx"))
@@ -125,7 +117,7 @@ def test_ranking_workbook(built):
 def test_second_build_rewrites_nothing(built):
     """Built again over the shared build (nothing changed): no report is written again."""
     before = stamps(built / "reports")
-    run = build_into(DATA, built)
+    run = build(DATA, built)
     assert run.returncode == 0, run.stderr[-2000:]
     assert stamps(built / "reports") == before
 
@@ -145,7 +137,7 @@ def test_build_stops_before_writing_when_a_form_is_wrong(tmp_path):
     data = small_data(tmp_path, years=("2018",))
     (data / "2018" / "submissions" / "06826.xlsx").write_bytes(b"PK\x03\x04broken")
     reports = tmp_path / "reports"
-    run = build_into(data, tmp_path)
+    run = build(data, tmp_path)
     assert run.returncode == 1
     assert "06826.xlsx" in run.stderr
     assert not reports.exists()
@@ -154,7 +146,7 @@ def test_build_stops_before_writing_when_a_form_is_wrong(tmp_path):
 def test_two_builds_are_byte_identical(kit_build, tmp_path):
     """The small kit built again from scratch, from another folder and with two render
     workers: the same files, the same bytes, as the session's cold build of it (one)."""
-    run = build_into(small_data(tmp_path), tmp_path, "--jobs", "2")
+    run = build(small_data(tmp_path), tmp_path, "--jobs", "2")
     assert run.returncode == 0, run.stderr[-2000:]
     first, second = files(kit_build / "reports"), files(tmp_path / "reports")
     assert sorted(first) == sorted(second)

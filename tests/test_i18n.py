@@ -11,7 +11,7 @@ import yaml
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from helpers import build as build_into
+from helpers import build
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -145,7 +145,7 @@ def test_english_build(tmp_path):
     from helpers import small_data, unit_ids
 
     data = small_data(tmp_path, keep=("196-NV", "06826"))  # a department, a commune
-    run = build_into(data, tmp_path, "--lang", "en")
+    run = build(data, tmp_path, "--lang", "en")
     assert run.returncode == 0, run.stderr[-3000:]
     reports = len(unit_ids(data)) + 1  # one per unit, and the ranking
     assert f"2018: {reports} reports built, 0 unchanged, 0 failed." in run.stderr
