@@ -106,9 +106,13 @@ def subgroups_against_peers(
     unit_pct: Sequence[float],
     peer_pct: Sequence[float],
     unit_name: str,
+    applicable: Sequence[bool] | None = None,
     lang: str = "vi",
 ) -> bytes:
-    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean."""
+    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean.
+
+    A sub-group that does not apply to the unit (``applicable`` false) has no bar of its
+    own but the words "Không áp dụng" in its place: an empty place would read as 0 %."""
     _ = translator(lang)
     fig = Figure(figsize=(7, 2.3))
     ax = fig.subplots()
@@ -124,6 +128,10 @@ def subgroups_against_peers(
         edgecolor="#607d8b",
         label=_("Trung bình các đơn vị cùng cấp"),
     )
+    for x, applies in zip(xs, applicable or [True] * len(labels), strict=True):
+        if not applies:
+            ax.text(x - width / 2, 2, _("Không áp dụng"), rotation=90, ha="center", va="bottom",
+                    fontsize=7, color="#424242")  # fmt: skip
     ax.set_xticks(list(xs), labels)
     ax.set_ylim(0, 110)
     ax.set_ylabel(_("% điểm tối đa"))

@@ -101,6 +101,24 @@ def test_sections_are_data_then_presentation():
     assert "unnumbered" in report.section("provenance")
 
 
+def test_a_sub_group_that_does_not_apply_is_marked_in_the_peers_chart():
+    """196-NV has no B3 (it settles no procedures): its row says so, and its place in the
+    chart carries the words "Không áp dụng" rather than an empty place that reads as 0 %."""
+    from scoring import charts
+
+    report = UnitReport.build(DATA, 2018, "196-NV")
+    frame = report.subgroups()
+    assert list(frame.columns) == ["code", "name", "percent", "applicable", "peer_mean"]
+    b3 = frame.set_index("code").loc["B3"]
+    assert not b3["applicable"] and b3["percent"] == 0 and b3["peer_mean"] > 0
+    args = (list(frame["code"]), list(frame["percent"]), list(frame["peer_mean"]), report.unit.name)
+    unmarked = charts.subgroups_against_peers(*args)
+    marked = charts.subgroups_against_peers(*args, applicable=list(frame["applicable"]))
+    assert bytes(report.peers_chart(frame)) == marked != unmarked
+    everywhere = [True] * len(frame)
+    assert charts.subgroups_against_peers(*args, applicable=everywhere) == unmarked
+
+
 def test_report_modules_hold_no_html():
     tags = re.compile(r"</?(p|div|h[1-6]|table|thead|tbody|tr|td|th|span|ul|li|b|i|br|sup)[\s>/]")
     modules = sorted((ROOT / "scoring" / "report").glob("*.py"))

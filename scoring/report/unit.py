@@ -115,16 +115,18 @@ class UnitReport(_Speaks):
         )
 
     def subgroups(self) -> pd.DataFrame:
-        """One row per sub-group: ``code, name, percent`` (of its applicable maximum) and
-        ``peer_mean``, the level's mean percent (to the whole percent, as drawn).
+        """One row per sub-group: ``code, name, percent`` (of its applicable maximum; 0 for
+        a sub-group that does not apply to the unit), ``applicable`` and ``peer_mean``, the
+        level's mean percent (to the whole percent, as drawn).
         """
         means = self._peer_means()
+        columns = ["code", "name", "percent", "applicable", "peer_mean"]
         return _frame(
             [
-                {"code": s.code, "name": s.name, "percent": s.percent, "peer_mean": float(m)}
+                dict(zip(columns, (s.code, s.name, s.percent, s.applicable, float(m)), strict=True))
                 for s, m in zip(self._subgroups(), means, strict=True)
             ],
-            ["code", "name", "percent", "peer_mean"],
+            columns,
         )
 
     def gaps(self) -> pd.DataFrame:
@@ -278,6 +280,9 @@ class UnitReport(_Speaks):
                 [float(v) for v in frame["percent"]],
                 [float(v) for v in frame["peer_mean"]],
                 self.unit.name,
+                applicable=[bool(v) for v in frame["applicable"]]
+                if "applicable" in frame
+                else None,
                 lang=self.lang,
             )
         )
