@@ -130,8 +130,8 @@ def subgroups_against_peers(
     )
     for x, applies in zip(xs, applicable or [True] * len(labels), strict=True):
         if not applies:
-            ax.text(x - width / 2, 2, _("Không áp dụng"), rotation=90, ha="center", va="bottom",
-                    fontsize=7, color="#424242")  # fmt: skip
+            label = _("Không áp dụng")
+            ax.text(x - width / 2, 2, label, rotation=90, ha="center", va="bottom", fontsize=7)
     ax.set_xticks(list(xs), labels)
     ax.set_ylim(0, 110)
     ax.set_ylabel(_("% điểm tối đa"))
