@@ -94,7 +94,7 @@ test: $(STAMP)
 	@$(PY) -m ruff format --check scoring tests
 	@$(PY) -m mypy scoring
 	@$(PY) scripts/check_notebooks.py notebooks/*.ipynb
-	@$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder --durations=10
+	@$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile --durations=10
 
 ## JupyterLab on notebooks/ with the project's kernel, for root or a user, on LAB_PORT; no browser
 ## is opened (copy the printed URL with its token).

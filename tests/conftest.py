@@ -227,40 +227,6 @@ def write_criteria(root: Path, text: str = MINI_CRITERIA) -> Path:
     return root
 
 
-# The test files that take longest under `make test` (seconds of one xdist worker, from
-# `--durations`: e2e 166 with the shared sample build, interrupt 106, share 100, stale 88,
-# Dask 54, trends 40, server 33, state 32, i18n 30; every other file under 30), started
-# first. pytest-xdist hands out whole files (`--dist loadfile`), by default in decreasing
-# number of tests, which left these one- to three-test files to the end of the run with
-# one worker idle; longest first is what balances two workers (`make test` passes
-# `--no-loadscope-reorder` so that this order is kept). A file missing here only runs later.
-LONGEST_FIRST = (
-    "test_e2e.py",  # first: the sample build it starts is shared (browser, fonts)
-    "test_interrupt.py",
-    "test_share.py",
-    "test_stale.py",
-    "test_dask.py",
-    "test_trends.py",
-    "test_server.py",
-    "test_state.py",
-    "test_i18n.py",
-    "test_missing_units.py",
-    "test_fonts.py",
-    "test_driver.py",
-    "test_newyear.py",
-    "test_compare.py",
-    "test_params.py",
-    "test_analyst_api.py",
-    "test_hostile_inputs.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest files first (``LONGEST_FIRST``), each file's tests in their written order."""
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
-
-
 @pytest.fixture
 def form_kit(tmp_path: Path) -> FormKit:
     root = write_criteria(tmp_path / "data")
