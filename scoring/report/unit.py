@@ -120,13 +120,18 @@ class UnitReport(_Speaks):
         level's mean percent (to the whole percent, as drawn).
         """
         means = self._peer_means()
-        columns = ["code", "name", "percent", "applicable", "peer_mean"]
         return _frame(
             [
-                dict(zip(columns, (s.code, s.name, s.percent, s.applicable, float(m)), strict=True))
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "percent": s.percent,
+                    "applicable": s.applicable,
+                    "peer_mean": float(m),
+                }
                 for s, m in zip(self._subgroups(), means, strict=True)
             ],
-            columns,
+            ["code", "name", "percent", "applicable", "peer_mean"],
         )
 
     def gaps(self) -> pd.DataFrame:
