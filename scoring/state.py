@@ -140,12 +140,11 @@ def server_identity(code: str, jobs: int) -> str:
     return digest.hexdigest()[:16]
 
 
-# Environment variables that differ between two shells (or make levels, or tests) of the
-# same user without changing a report.
+# Environment variables that differ between two shells (or make levels) of the same user
+# without changing a report.
 _VOLATILE = {
     *("_", "OLDPWD", "PWD", "SHLVL", "COLUMNS", "LINES", "TERM"),
     *("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKE_TERMOUT", "MAKE_TERMERR"),
-    "PYTEST_CURRENT_TEST",  # pytest names the running test there
 }
 
 

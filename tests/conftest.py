@@ -7,7 +7,6 @@ gives helpers to write, fill and read forms against it. Nothing here reads ``dat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,26 +233,6 @@ def form_kit(tmp_path: Path) -> FormKit:
     return FormKit(root=root, criteria=load_year(root, YEAR))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def warm_workers(tmp_path_factory) -> Iterator[None]:  # noqa: ANN001
-    """Builds started by the tests render on warm workers, one pool per test worker
-    (``SCORING_WARM_MINUTES``, ``SCORING_WARM_FOLDER``; ``scoring.render.server``).
-
-    About 50 tests build reports; each would otherwise start a render worker and a kernel
-    (about 4 CPU-seconds, a quarter of the suite). Outputs are the same bytes either way
-    (``test_server``). The shared cold builds (``sample_build``, ``kit_build``), the
-    interrupt test and the warm server's own tests start their own (``COLD``).
-    """
-    from scoring.render.server import stop_servers
-
-    folder = tmp_path_factory.mktemp("warm")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCORING_WARM_MINUTES", "10")
-        patch.setenv("SCORING_WARM_FOLDER", str(folder))
-        yield
-        stop_servers(folder)
-
-
 def _built_once(tmp_path_factory, name: str, make) -> Path:  # noqa: ANN001
     """``make(folder)`` once per test run, whatever the number of pytest-xdist workers.
 
@@ -286,10 +265,10 @@ def _built_once(tmp_path_factory, name: str, make) -> Path:  # noqa: ANN001
 def sample_build(tmp_path_factory) -> Path:
     """One cold ``make reports`` of the embedded 2018 sample, shared by the tests that only
     read its outputs (``<folder>/reports``, ``<folder>/build``). Do not modify it."""
-    from helpers import COLD, DATA, build
+    from helpers import DATA, build
 
     def make(folder: Path) -> None:
-        run = build(DATA, folder, "--jobs", "2", env=COLD)
+        run = build(DATA, folder, "--jobs", "2")
         assert run.returncode == 0, run.stderr[-3000:]
 
     return _built_once(tmp_path_factory, "sample-build", make)
@@ -302,10 +281,10 @@ def kit_build(tmp_path_factory) -> Path:
     Shared by the tests that compare a build of their own with a cold one (Dask, a second
     build byte for byte). Do not modify it: its reports depend on its folder's path, so a
     test that changes something builds its own kit (``helpers.small_data``)."""
-    from helpers import COLD, build, small_data
+    from helpers import build, small_data
 
     def make(folder: Path) -> None:
-        run = build(small_data(folder), folder, env=COLD)
+        run = build(small_data(folder), folder)
         assert run.returncode == 0, run.stderr[-3000:]
 
     return _built_once(tmp_path_factory, "kit-build", make)

@@ -14,9 +14,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-# The environment of a build that renders on its own new workers, as a first
-# ``make reports`` does, rather than on the test worker's warm ones (``conftest.py``).
-COLD = {"SCORING_WARM_MINUTES": "0"}
 
 
 def scoring(

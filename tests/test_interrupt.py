@@ -31,7 +31,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import COLD, KIT, small_data
+from helpers import KIT, small_data
 
 from scoring.sample.fill import fill_form
 
@@ -67,7 +67,6 @@ class Sandbox:
         return {
             **os.environ,
             MARK: self.marker,
-            **COLD,  # its own workers, which the kill must stop
             "TMPDIR": str(self.root / "tmp"),
             "JUPYTER_RUNTIME_DIR": str(self.root / "runtime"),
             "PYTHONPATH": str(ROOT),

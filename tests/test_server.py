@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import COLD, ROOT, files, rewritten, small_data, stamps
+from helpers import ROOT, files, rewritten, small_data, stamps
 from openpyxl import load_workbook
 
 from scoring.pipeline import load
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.e2e
 # and the ranking.
 KEEP = ("06808", "06826")
 DATE = {"SOURCE_DATE_EPOCH": "1546300800"}  # saving a form would change the date
-# This build folder's own server, not the test worker's (conftest.py).
-WARM = {"SCORING_WARM_MINUTES": "3", "SCORING_WARM_FOLDER": "", **DATE}
+WARM = {"SCORING_WARM_MINUTES": "3", **DATE}
 
 
 def build(data: Path, folder: Path, env: dict[str, str]) -> tuple[int, str, set[str]]:
@@ -74,7 +73,7 @@ def test_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path):
     finally:
         stop_servers(warm / "build")
     cold = tmp_path / "cold"
-    status, log, started = build(data, cold, {**COLD, **DATE})
+    status, log, started = build(data, cold, DATE)
     assert status == 0, log[-3000:]
     assert kernels(started)  # a build without warm workers starts its own (the control)
     assert files(warm / "reports") == files(cold / "reports")

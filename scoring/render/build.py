@@ -151,21 +151,18 @@ def _changed(paths: Paths, records: Records, lang: str) -> str | None:
 
 def _executor(paths: Paths, jobs: int, scheduler: str | None) -> Executor:
     """Where the reports run (``driver.executor``): the warm server is asked for when
-    SCORING_WARM_MINUTES is set. It is the build folder's, or SCORING_WARM_FOLDER's when
-    set: builds into several folders then share one (the tests do, one per test worker).
-    """
+    SCORING_WARM_MINUTES is set."""
     from scoring.render.driver import executor
 
     try:
         minutes = float(os.environ.get("SCORING_WARM_MINUTES", "0") or 0)
     except ValueError:
         minutes = 0
-    home = Path(os.environ.get("SCORING_WARM_FOLDER") or paths.build)
 
     def warm(jobs: int) -> Any:
         from scoring.render import server
 
-        return server.connect_or_start(home, code_digest(), jobs, minutes)
+        return server.connect_or_start(paths.build, code_digest(), jobs, minutes)
 
     log = paths.year_build / "kernels.log"
     return executor(jobs, log, scheduler, warm if minutes > 0 else None)

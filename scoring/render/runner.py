@@ -227,7 +227,6 @@ class _WarmKernel:
         self.manager_class = _kernel_manager()
         self.km: object | None = None
         self.runs = 0
-        self.cwd = ""  # the notebooks' folder it was started in
         self.unreported = 0.0  # seconds spent starting, not yet in an Outcome
         self.log = ""  # where its stderr goes, its traceback if it dies ("" on Dask)
 
@@ -243,7 +242,7 @@ class _WarmKernel:
         self.close()
         km = self.manager_class(kernel_name="python3")
         run_sync(km.start_kernel)(cwd=cwd)
-        self.km, self.runs, self.cwd = km, 0, cwd
+        self.km, self.runs = km, 0
         client = km.client() if warm_up else None
         try:
             if client is not None:
@@ -288,10 +287,7 @@ class _WarmKernel:
             return True
 
     def get(self, cwd: str) -> object:
-        """The kernel for a notebook of ``cwd``: a new one after RECYCLE_AFTER reports, or
-        when the notebooks are another folder's (an analyst's own, ``build --notebooks``),
-        whose relative paths must resolve as in JupyterLab."""
-        if self.km is None or self.runs >= self.RECYCLE_AFTER or cwd != self.cwd:
+        if self.km is None or self.runs >= self.RECYCLE_AFTER:
             self.start(cwd)
         self.runs += 1
         return self.km
