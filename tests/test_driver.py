@@ -59,6 +59,25 @@ def test_failure_is_reported_and_the_others_build(tmp_path):
     assert [t.name for t in skipped] == ["a", "c"] and [o.name for o in again] == ["bad"]
 
 
+def test_a_notebook_reads_files_next_to_it_on_a_reused_kernel(tmp_path):
+    """Each notebook runs in its own folder, as in JupyterLab, although one kernel (started
+    in the project's notebooks/) runs both: the second must not read the first's file."""
+    tasks = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "ghi_chu.txt").write_text(f"Ghi chú của thư mục {name}", encoding="utf-8")
+        nb = notebook(folder / "report.ipynb")
+        page = nbformat.read(nb, as_version=4)
+        page.cells.append(new_code_cell('HTML(open("ghi_chu.txt", encoding="utf-8").read())'))
+        nbformat.write(page, nb)
+        tasks.append(task(tmp_path, name, nb))
+    outcomes, _ = run_tasks(tasks, tmp_path / "state.json", jobs=1)
+    assert [o.ok for o in outcomes] == [True, True], [o.error for o in outcomes]
+    for name in ("a", "b"):
+        assert f"Ghi chú của thư mục {name}" in (tmp_path / f"{name}.html").read_text("utf-8")
+
+
 def test_a_kernel_that_cannot_start_fails_its_tasks_within_seconds(tmp_path, monkeypatch):
     """A kernel that dies as it starts (here: made to exit at once; once: its socket path
     too long for a deep TMPDIR) fails each task with an error, never a build that waits

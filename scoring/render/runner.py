@@ -321,15 +321,17 @@ def _kernel() -> _WarmKernel:
     return _KERNEL
 
 
-def first_cell(snapshot: str) -> str:
-    """The code the driver runs before a notebook: an empty namespace, figures shown the
-    way JupyterLab shows them, the build's scored snapshot handed to the data API, and
-    what lives on from report to report kept out of the garbage collector's scans
-    (``scoring.heap``).
+def first_cell(snapshot: str, folder: str) -> str:
+    """The code the driver runs before a notebook: an empty namespace, the notebook's own
+    ``folder`` as working folder (as in JupyterLab; a reused kernel was started in another
+    one, e.g. for an analyst's ``build --notebooks``), figures shown the way JupyterLab
+    shows them, the build's scored snapshot handed to the data API, and what lives on from
+    report to report kept out of the garbage collector's scans (``scoring.heap``).
     """
     return "\n".join(
         [
             RESET_CELL,
+            f"__import__('os').chdir({folder!r})",
             'get_ipython().run_line_magic("matplotlib", "inline")',
             f"__import__('scoring.snapshot').snapshot.use({snapshot!r})",
             "__import__('scoring.heap').heap.settle()",
@@ -355,7 +357,8 @@ def _prepared(task: Task) -> object:
     for number, cell in enumerate(nb.cells, start=1):
         cell.metadata["scoring"] = {"cell": number}
     first = nbformat.v4.new_code_cell(
-        first_cell(task.snapshot), metadata={"tags": ["scoring-reset"]}
+        first_cell(task.snapshot, str(Path(task.notebook).parent)),
+        metadata={"tags": ["scoring-reset"]},
     )
     first.id = "scoring-reset"
     last = nbformat.v4.new_code_cell(LAST_CELL % READS_MIME, metadata={"tags": ["scoring-reads"]})
