@@ -83,7 +83,7 @@ sample: $(STAMP)
 .PHONY: messages
 messages: $(STAMP)
 	@$(VENV)/bin/pybabel -q extract -F babel.cfg -o scoring/locale/scoring.pot \
-	  -k ScoringError -k CriteriaError -k UnitsError -k SubmissionError \
+	  -k ScoringError -k CriteriaError -k UnitsError -k SubmissionError -k render_plural:1,1 \
 	  --sort-output --add-location=file --project=scoring --no-wrap scoring
 	@$(VENV)/bin/pybabel -q update -i scoring/locale/scoring.pot -d scoring/locale -D scoring \
 	  --ignore-obsolete --no-wrap

@@ -46,12 +46,15 @@ def forms_summary(collection: object, lang: Lang = DEFAULT_LANG) -> str:
     """The counts of the year's forms, after the problem lines."""
     from scoring import i18n
 
-    summary = i18n.N_(
+    counts = collection.summary()  # type: ignore[attr-defined]
+    return i18n.render_plural(
         "Năm %(year)s: phải nộp %(expected)s, đã nộp %(received)s, chưa nộp %(missing)s, "
         "đã thẩm định %(verified)s, có lỗi %(with_errors)s đơn vị (%(errors)s lỗi), "
-        "có cảnh báo %(warnings)s."
+        "có cảnh báo %(warnings)s.",
+        counts["errors"],
+        lang,
+        counts,
     )
-    return i18n.render(summary, lang, collection.summary())  # type: ignore[attr-defined]
 
 
 def closing_line(errors: int, lang: Lang) -> str:
@@ -59,8 +62,8 @@ def closing_line(errors: int, lang: Lang) -> str:
     from scoring import i18n
 
     if errors:
-        return i18n.render(
-            i18n.N_("Có %(n)s lỗi cần sửa trong phiếu trước khi chấm điểm."), lang, {"n": errors}
+        return i18n.render_plural(
+            "Có %(n)s lỗi cần sửa trong phiếu trước khi chấm điểm.", errors, lang, {"n": errors}
         )
     return i18n.gettext(i18n.N_("Mọi phiếu đã nộp đều hợp lệ."), lang)
 
@@ -75,8 +78,10 @@ def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
     for outcome in outcomes:
         for line in outcome.warnings:
             counts[line] = counts.get(line, 0) + 1
-    text = i18n.N_("Cảnh báo: %(what)s (%(n)s báo cáo).")
-    return [i18n.render(text, lang, {"what": line, "n": n}) for line, n in sorted(counts.items())]
+    return [
+        i18n.render_plural("Cảnh báo: %(what)s (%(n)s báo cáo).", n, lang, {"what": line, "n": n})
+        for line, n in sorted(counts.items())
+    ]
 
 
 def build_summary(
@@ -92,11 +97,6 @@ def build_summary(
     secs = sum(o.seconds for o in outcomes)
     peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
     kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
-    summary = _(
-        "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
-        "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
-        "trình %(peak)s MB (nhân Jupyter của nó %(kernel)s MB)."
-    )
     figures = {
         "year": result.year,
         "built": built,
@@ -106,7 +106,15 @@ def build_summary(
         "peak": numfmt.number(peak, 0, lang=lang),
         "kernel": numfmt.number(kernel, 0, lang=lang),
     }
-    print(summary % figures, file=sys.stderr)
+    summary = i18n.render_plural(
+        "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
+        "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
+        "trình %(peak)s MB (nhân Jupyter của nó %(kernel)s MB).",
+        built,
+        lang,
+        figures,
+    )
+    print(summary, file=sys.stderr)
     levels = {u.id: _(LEVEL_NAMES_VI[u.level]) for u in result.inputs.units}
     for outcome in failed:
         line = _("  Lỗi báo cáo %(name)s (%(level)s): %(error)s")

@@ -79,19 +79,35 @@ def po_path(lang: str) -> Path:
     return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@cache
+class _Catalogue(NamedTuple):
+    texts: dict[str, str]  # msgid -> translation
+    forms: dict[str, tuple[str, ...]]  # singular msgid -> the plural entry's forms
+    plural: Callable[[int], int]  # count -> index of its form (the .po's Plural-Forms)
+
+
 def catalogue(lang: str) -> Mapping[str, str]:
     """msgid -> translation of the non-fuzzy, translated entries of ``lang``'s .po file."""
+    return _read(lang).texts
+
+
+@cache
+def _read(lang: str) -> _Catalogue:
+    import gettext as stdlib_gettext
+
     from babel.messages.pofile import read_po
 
     with open(po_path(lang), "rb") as fh:
         entries = read_po(fh, locale=lang, domain=DOMAIN)
-    found: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    forms: dict[str, tuple[str, ...]] = {}
     for message in entries:
-        if message.id and isinstance(message.id, str) and isinstance(message.string, str):
-            if message.string and not message.fuzzy:
-                found[message.id] = message.string
-    return found
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, str) and isinstance(message.string, str) and message.string:
+            texts[message.id] = message.string
+        elif isinstance(message.id, tuple) and all(message.string):
+            forms[message.id[0]] = tuple(message.string)
+    return _Catalogue(texts, forms, stdlib_gettext.c2py(entries.plural_expr))
 
 
 def located(path: object, line: int | None = None, column: str | None = None) -> Phrase:
@@ -128,6 +144,32 @@ def gettext(text: str, lang: str = "vi") -> str:
     if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
         raise MissingMessage(text)
     return text
+
+
+def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
+    """The form of ``one`` (a Vietnamese msgid with a count; ``many`` is its plural, the same
+    text in Vietnamese, which has one form) that ``lang`` writes for ``n``: "1 report", "2
+    reports", by the rule of the language's .po file (``Plural-Forms``). A missing entry
+    is recorded (or raises), as in ``gettext``."""
+    if lang == "vi":
+        return one if n == 1 else many
+    found = _read(check(lang))
+    if one in found.forms:
+        forms = found.forms[one]
+        return forms[min(found.plural(n), len(forms) - 1)]
+    MISSING.add(one)
+    if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
+        raise MissingMessage(one)
+    return one if n == 1 else many
+
+
+def render_plural(
+    msgid: str, n: int, lang: str = "vi", params: Mapping[str, object] | None = None
+) -> str:
+    """``render`` for a sentence whose words depend on the count ``n``: a plural entry of
+    the catalogue (extracted with msgid_plural = msgid, Vietnamese having one form)."""
+    template = ngettext(msgid, msgid, n, lang)
+    return template % {name: _field(value, lang) for name, value in (params or {}).items()}
 
 
 def translate_data(text: str, lang: str = "vi") -> str:
@@ -182,7 +224,7 @@ def install(env: jinja2.Environment, lang: str) -> jinja2.Environment:
     translate = translator(lang)
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=translate,
-        ngettext=lambda one, many, n: translate(one if n == 1 else many),
+        ngettext=lambda one, many, n: ngettext(one, many, n, lang),
         newstyle=True,
     )
     return env

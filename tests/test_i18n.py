@@ -60,7 +60,9 @@ def extracted() -> dict[str, set[str]]:
         method_map, options_map = parse_mapping_cfg(fh)
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nmessages:", 1)[1]
     recipe = recipe.split("\n\n", 1)[0]
-    keywords = dict(DEFAULT_KEYWORDS) | {k: None for k in re.findall(r"-k (\w+)", recipe)}
+    keywords = dict(DEFAULT_KEYWORDS)
+    for name, spec in re.findall(r"-k (\w+)(?::([\d,]+))?", recipe):
+        keywords[name] = tuple(int(i) for i in spec.split(",")) if spec else None
     assert "ScoringError" in keywords  # the recipe was found
     found: dict[str, set[str]] = {}
     for filename, _line, message, _comments, _context in extract_from_dir(
@@ -83,8 +85,8 @@ def test_every_text_shown_has_an_english_translation():
     texts = extracted()
     assert len(texts) > 300
     catalogue = english_po()
-    entries = {m.id: m for m in catalogue if m.id}
-    untranslated = sorted(t for t in texts if t not in entries or not entries[t].string)
+    entries = {singular(m.id): m for m in catalogue if m.id}
+    untranslated = sorted(t for t in texts if t not in entries or not all(forms(entries[t])))
     assert untranslated == [], "run `make messages` and translate in en.po"
     assert sorted(t for t in texts if entries[t].fuzzy) == [], "fuzzy entries in en.po"
     assert sorted(set(entries) - set(texts)) == [], "en.po holds texts no longer in the code"
@@ -103,9 +105,35 @@ def test_every_kind_of_problem_and_data_name_is_in_the_catalogue():
 
 def test_translations_keep_their_placeholders():
     for message in english_po():
-        if message.id and message.string:
-            vi, en = set(PLACEHOLDER.findall(message.id)), set(PLACEHOLDER.findall(message.string))
-            assert en == vi, message.id
+        for form in forms(message) if message.id else ():
+            vi = set(PLACEHOLDER.findall(singular(message.id)))
+            assert set(PLACEHOLDER.findall(form)) == vi, message.id
+
+
+def test_a_count_takes_the_english_form_for_its_number(monkeypatch):
+    """Plural entries (``i18n.render_plural``): "1 error", "2 errors"; Vietnamese, which has
+    one form, unchanged; a plural text missing from the catalogue is caught like any other."""
+    from scoring import console
+
+    assert console.closing_line(1, "en").startswith("1 error in the forms")
+    assert console.closing_line(2, "en").startswith("2 errors in the forms")
+    assert console.closing_line(1, "vi") == "Có 1 lỗi cần sửa trong phiếu trước khi chấm điểm."
+    monkeypatch.setattr(i18n, "MISSING", set())
+    assert i18n.render_plural("Có %(n)s thứ khác", 2, "en", {"n": 2}) == "Có 2 thứ khác"
+    assert i18n.MISSING == {"Có %(n)s thứ khác"}
+    monkeypatch.setenv("SCORING_STRICT_MESSAGES", "1")
+    with pytest.raises(i18n.MissingMessage):
+        i18n.render_plural("Có %(n)s thứ khác", 2, "en", {"n": 2})
+
+
+def singular(msgid: str | tuple[str, ...]) -> str:
+    """The msgid of a catalogue entry: the singular of a plural one."""
+    return msgid[0] if isinstance(msgid, tuple) else msgid
+
+
+def forms(message) -> tuple[str, ...]:  # noqa: ANN001 - a babel Message
+    """The translation of an entry, each of its forms for a plural one ("" if missing)."""
+    return tuple(message.string) if isinstance(message.string, tuple) else (message.string,)
 
 
 def test_a_text_missing_from_the_catalogue_is_never_shown_silently(monkeypatch):
@@ -145,8 +173,11 @@ def test_english_build(tmp_path):
     from helpers import small_data, unit_ids
 
     data = small_data(tmp_path, keep=("196-NV", "06826"))  # a department, a commune
-    run = build(data, tmp_path, "--lang", "en")
+    run = build(data, tmp_path, "--lang", "en", env={"SCORING_TIMINGS": "1"})
     assert run.returncode == 0, run.stderr[-3000:]
+    timings = [line for line in run.stderr.splitlines() if line.startswith(("Time", "  task"))]
+    assert timings[0].startswith("Time (s): what changed ") and len(timings) == 4, timings
+    assert not re.search(r"[^\x00-\x7f]", "".join(timings)), timings  # no Vietnamese left
     reports = len(unit_ids(data)) + 1  # one per unit, and the ranking
     assert f"2018: {reports} reports built, 0 unchanged, 0 failed." in run.stderr
     assert "Building reports" in run.stderr and "Lập báo cáo" not in run.stderr  # the bar

@@ -95,7 +95,7 @@ def test_validate_in_english(form_kit, capsys) -> None:
         "its form",
         "Year 2018: expected 4, received 3, not received 1, verified 0, units with errors 3 "
         "(6 errors), warnings 1.",
-        "6 error(s) in the forms must be fixed before scoring.",
+        "6 errors in the forms must be fixed before scoring.",
     ]
     assert lines == expected
     for line in lines:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from scoring import console
+from scoring.i18n import N_
 from scoring.render.plan import Paths
 from scoring.render.timings import Phases
 from scoring.state import (
@@ -77,8 +78,8 @@ def build(
         year,
         Path(notebooks).resolve() if notebooks else NOTEBOOKS,
     )
-    phases, records = Phases(), Records(paths.year_build)
-    with phases("kiểm tra thay đổi"):
+    phases, records = Phases(lang), Records(paths.year_build)
+    with phases(N_("kiểm tra thay đổi")):
         fingerprint = _changed(paths, records, lang)
     if fingerprint is None:
         return 0
@@ -90,14 +91,14 @@ def build(
     runner = _executor(paths, jobs, scheduler)
     records.forget_done()
     try:
-        with phases("đọc và chấm điểm"):
+        with phases(N_("đọc và chấm điểm")):
             result, snap, snapshot_file = _assess(paths, cache, lang)
-        with phases("khóa báo cáo"):
+        with phases(N_("khóa báo cáo")):
             tables, tasks = _plan(result, paths, records, snap, snapshot_file, lang)
         outcomes, skipped = _render(phases, runner, records, result, paths, tables, tasks, lang)
     finally:
         runner.close()
-    with phases("mục lục"):
+    with phases(N_("mục lục")):
         status = _finish(paths, records, fingerprint, result, tasks, outcomes, skipped, lang)
         if any(o.name == "ranking" and o.ok for o in outcomes):
             from scoring.state import prune_figures
@@ -223,9 +224,9 @@ def _render(
     writer = _Background(
         xlsx.write_if_stale, result, paths.year_reports, records, scores, details, lang, xlsx_key
     )
-    with phases("lập báo cáo"):
+    with phases(N_("lập báo cáo")):
         outcomes, skipped = run_tasks(tasks, records.state_file, on=runner, lang=lang)
-    with phases("ranking.xlsx"):
+    with phases(N_("ranking.xlsx")):
         writer.join()
     return outcomes, skipped
 

@@ -15,10 +15,12 @@ if TYPE_CHECKING:
 
 
 class Phases:
-    """``with phases("name"):`` around each step; ``report`` prints them all."""
+    """``with phases(N_("name")):`` around each step; ``report`` prints them all, in the
+    build's language."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "vi") -> None:
         self.seconds: list[tuple[str, float]] = []
+        self.lang = lang
 
     @contextlib.contextmanager
     def __call__(self, name: str) -> Iterator[None]:
@@ -32,12 +34,19 @@ class Phases:
         """The phases, then the three longest tasks step by step (the ranking first)."""
         if not os.environ.get("SCORING_TIMINGS"):
             return
-        fmt = ", ".join(f"{name} {seconds:.2f}" for name, seconds in self.seconds)
-        print(f"Thời gian (s): {fmt}", file=sys.stderr)
+        from scoring.i18n import translator
+
+        _ = translator(self.lang)
+        fmt = ", ".join(f"{_(name)} {seconds:.2f}" for name, seconds in self.seconds)
+        print(_("Thời gian (s): %(phases)s") % {"phases": fmt}, file=sys.stderr)
+        line = _("  tác vụ %(name)s: %(seconds)s (%(steps)s), %(peak)s MB, nhân %(kernel)s MB")
         for outcome in sorted(outcomes, key=lambda o: (o.name != "ranking", -o.seconds))[:3]:
             steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcome.steps)
-            print(
-                f"  tác vụ {outcome.name}: {outcome.seconds:.2f} ({steps}), "
-                f"{outcome.peak_rss_mb:.0f} MB, nhân {outcome.kernel_peak_mb:.0f} MB",
-                file=sys.stderr,
-            )
+            figures = {
+                "name": outcome.name,
+                "seconds": f"{outcome.seconds:.2f}",
+                "steps": steps,
+                "peak": f"{outcome.peak_rss_mb:.0f}",
+                "kernel": f"{outcome.kernel_peak_mb:.0f}",
+            }
+            print(line % figures, file=sys.stderr)
