@@ -105,8 +105,9 @@ def _read(lang: str) -> _Catalogue:
             continue
         if isinstance(message.id, str) and isinstance(message.string, str) and message.string:
             texts[message.id] = message.string
-        elif isinstance(message.id, tuple) and all(message.string):
-            forms[message.id[0]] = tuple(message.string)
+        elif isinstance(message.id, tuple) and isinstance(message.string, tuple | list):
+            if all(message.string):
+                forms[message.id[0]] = tuple(message.string)
     return _Catalogue(texts, forms, stdlib_gettext.c2py(entries.plural_expr))
 
 
