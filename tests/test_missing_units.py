@@ -192,3 +192,41 @@ def test_the_ranking_opens_with_a_one_page_summary_and_each_report_shows_robustn
     unit = (built / "units" / "06808.html").read_text(encoding="utf-8")
     assert "trong 90% trường hợp" in unit or "trong ít nhất 90% trường hợp" in unit
     assert unit.count("<img") >= 3  # the robustness figure beside the two charts
+
+
+@pytest.mark.e2e
+def test_make_share_shows_the_units_without_a_form(built):
+    """The site lists a unit that sent nothing (with its report and "Chưa nộp phiếu" in
+    place of a score), the booklet holds its report, and the summary names the units
+    that get no result letter."""
+    from helpers import scoring
+
+    folder = built.parents[1]
+    run = scoring(
+        "share",
+        *("--year", "2018", "--data", str(folder / "data")),
+        *("--reports", str(folder / "reports"), "--build", str(folder / "build")),
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    share = folder / "reports" / "share" / "2018"
+    index = (share / "site" / "index.html").read_text(encoding="utf-8")
+    for uid in ("06814", "196-TP"):
+        row = re.search(
+            rf'<tr data-name="[^"]*">(?:(?!</tr>).)*units/{uid}\.pdf.*?</tr>', index, re.S
+        )
+        assert row and "Chưa nộp phiếu" in row.group(0), uid
+        assert (share / "site" / "units" / f"{uid}.pdf").read_bytes() == (
+            built / "units" / f"{uid}.pdf"
+        ).read_bytes()
+    ranked = re.search(r'<tr data-name="Phường Bắc Sơn">.*?</tr>', index, re.S)
+    assert ranked and ">3/3<" in ranked.group(0)  # ranked last of the three communes
+    booklet = "\n".join(p.extract_text() for p in PdfReader(built / "booklet.pdf").pages)
+    assert "Phường Bắc Sơn" in booklet and "chưa nộp phiếu, hạng 3/3" in booklet
+    lines = run.stderr.splitlines()
+    at = next(i for i, line in enumerate(lines) if "Đơn vị chưa nộp phiếu" in line)
+    assert lines[at].endswith(": 2") and {lines[at + 1].split()[0], lines[at + 2].split()[0]} == {
+        "196-TP",
+        "06814",
+    }
+    # Letters for the scored units with an address (06811 has none in units.csv).
+    assert sorted(p.stem for p in (share / "outbox").glob("*.eml")) == ["06808"]

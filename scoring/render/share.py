@@ -245,13 +245,42 @@ def _read(path: Path) -> bytes | None:
 
 
 def _ordered_units(result: YearResult) -> list[str]:
-    """The city first, then departments, then communes; each by rank, then name."""
+    """The scored units (those a result letter or an assessment workbook can be made for):
+    the city first, then departments, then communes; each by rank, then name."""
     from scoring.criteria import LEVELS
 
     order = {level: n for n, level in enumerate(LEVELS)}
     units = list(result.scored_units())
     units.sort(key=lambda u: (order.get(u.level, 9), result.ranks[u.id], u.name, u.id))
     return [u.id for u in units]
+
+
+def _assessed_units(result: YearResult) -> list[str]:
+    """Every unit assessed in the year, as the ranking lists them: level by level, the
+    scored units by rank, then those that sent no form (ranked last, or left unranked by
+    bands.yaml), by name. The site and the booklet show them all: a unit that sent
+    nothing is not left out of what leaders read."""
+    scored = _ordered_units(result)
+    ids: list[str] = []
+    for level in result.levels():
+        ids += [uid for uid in scored if result.unit(uid).level == level]
+        silent = sorted(result.missing.get(level, []), key=lambda u: (result.unit(u).name, u))
+        ids += silent
+    return ids
+
+
+def _standing(result: YearResult, uid: str, lang: str) -> str:
+    """ "hạng 3/8, Khá" for a scored unit; "chưa nộp phiếu, hạng 8/8" (or without a rank)
+    for one that sent no form."""
+    from scoring import i18n
+
+    _ = i18n.translator(lang)
+    figures = {"rank": result.ranks.get(uid), "peers": result.peer_count(uid)}
+    if not result.is_missing(uid):
+        return _("hạng %(rank)s/%(peers)s, %(band)s") % {**figures, "band": _(result.band(uid))}
+    if figures["rank"] is None:
+        return _("chưa nộp phiếu, không xếp hạng")
+    return _("chưa nộp phiếu, hạng %(rank)s/%(peers)s") % figures
 
 
 # --- booklet -------------------------------------------------------------------------
@@ -265,13 +294,9 @@ def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Par
     _ = i18n.translator(lang)
     ranking = (paths.year_reports / "ranking.html").read_text(encoding="utf-8")
     parts = [Part("part-ranking", _("Bảng xếp hạng"), "", "", ranking)]
-    for number, uid in enumerate(_ordered_units(result), start=1):
+    for number, uid in enumerate(_assessed_units(result), start=1):
         unit = result.unit(uid)
-        detail = _("hạng %(rank)s/%(peers)s, %(band)s") % {
-            "rank": result.ranks[uid],
-            "peers": result.peer_count(uid),
-            "band": _(result.band(uid)),
-        }
+        detail = _standing(result, uid, lang)
         page = (paths.year_reports / "units" / f"{uid}.html").read_text(encoding="utf-8")
         group = _(LEVEL_TITLES[unit.level])
         parts.append(Part(f"part-{number:04d}", unit.name, detail, group, page))
@@ -372,27 +397,33 @@ def _index_rows(result: YearResult, present: set[str], lang: str) -> list[dict[s
     _ = i18n.translator(lang)
     bands = [b.name for b in result.inputs.criteria.bands]
     rows = []
-    for uid in _ordered_units(result):
+    for uid in _assessed_units(result):
         unit = result.unit(uid)
-        score = result.official[uid]
         html, pdf = f"units/{uid}.html", f"units/{uid}.pdf"
-        rows.append(
-            {
-                "name": unit.name,
-                "level": _(LEVEL_NAMES_VI[unit.level]),
-                "level_order": LEVELS.index(unit.level),
+        rank = result.ranks.get(uid)
+        row: dict[str, object] = {
+            "name": unit.name,
+            "level": _(LEVEL_NAMES_VI[unit.level]),
+            "level_order": LEVELS.index(unit.level),
+            "rank": rank if rank is not None else 99999,  # unranked: after every rank
+            "rank_text": f"{rank}/{result.peer_count(uid)}" if rank is not None else "–",
+            "html": html if html in present else None,
+            "pdf": pdf if pdf in present else None,
+        }
+        if result.is_missing(uid):  # no form: no score to show, and says so
+            row |= {"total": "–", "total_value": "-1", "percent": "–", "percent_value": "-1"}
+            row |= {"band": _("Chưa nộp phiếu"), "band_order": len(bands)}
+        else:
+            score = result.official[uid]
+            row |= {
                 "total": numfmt.score(score.total, score.max, lang),
                 "total_value": f"{score.total:.9f}",
                 "percent": numfmt.percent(score.percent, lang=lang),
                 "percent_value": f"{score.percent:.9f}",
                 "band": _(result.band(uid)),
                 "band_order": bands.index(result.band(uid)),
-                "rank": result.ranks[uid],
-                "peers": result.peer_count(uid),
-                "html": html if html in present else None,
-                "pdf": pdf if pdf in present else None,
             }
-        )
+        rows.append(row)
     return rows
 
 
@@ -404,7 +435,7 @@ def _write_site(
     from scoring.pipeline import build_date
     from scoring.render import site
 
-    sources = site.source_files(paths.year_reports, _ordered_units(result))
+    sources = site.source_files(paths.year_reports, _assessed_units(result))
     files = {name: path.read_bytes() for name, path in sources.items()}
     rows = _index_rows(result, set(files), lang)
     zip_name = f"{result.year}.zip"
@@ -459,4 +490,14 @@ def _summary(
             % {"n": len(missing)}
         )
         lines += [f"  {uid}  {result.unit(uid).name}" for uid in missing]
+    silent = [u for u in _assessed_units(result) if result.is_missing(u)]
+    if silent:
+        lines.append(
+            _(
+                "Đơn vị chưa nộp phiếu, không có thư báo kết quả (báo cáo của đơn vị có trên "
+                "trang web và trong tập báo cáo): %(n)s"
+            )
+            % {"n": len(silent)}
+        )
+        lines += [f"  {uid}  {result.unit(uid).name}" for uid in silent]
     return lines
