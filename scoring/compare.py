@@ -33,9 +33,10 @@ from scoring.i18n import N_, located, phrase
 from scoring.lineage import Event, Lineage
 
 if TYPE_CHECKING:
-    from scoring.criteria import CriteriaSet, Node
+    from scoring.criteria import CriteriaSet, CriteriaYear, Node
     from scoring.pipeline import YearResult
     from scoring.scores import UnitScore
+    from scoring.submissions import Problem
 
 MAPPING_FILE = "mapping.csv"
 
@@ -179,6 +180,42 @@ def load_mapping(data_dir: str | Path, year: int) -> dict[str, str]:
     except OSError:
         stamp = (-1, -1)
     return dict(_mapping_cached(str(path), stamp))
+
+
+def mapping_problems(
+    data_dir: str | Path, year: int, now: CriteriaYear, before: CriteriaYear
+) -> list[Problem]:
+    """``validate``'s check of the year's ``mapping.csv``: a line whose new code is not a
+    criterion of ``year``, or whose old code is not one of the year before, does nothing
+    (the comparison then shows the criterion as new and the old one as dropped), so it is
+    named as a warning. A malformed file raises ``CriteriaError`` (``read_mapping``)."""
+    from scoring.submissions import Problem
+
+    path = Path(data_dir) / "criteria" / str(year) / MAPPING_FILE
+    mapping = load_mapping(data_dir, year)
+    codes = {lv: {n.code for n in cset.criteria()} for lv, cset in now.levels.items()}
+    old_codes = {n.code for cset in before.levels.values() for n in cset.criteria()}
+    new_codes = set().union(*codes.values())
+    problems = []
+    for line, (new, old) in enumerate(mapping.items(), start=2):
+        for kind, code, known, in_year in (
+            ("mapping.unknown_new", new, new_codes, year),
+            ("mapping.unknown_old", old, old_codes, year - 1),
+        ):
+            if code not in known:
+                problems.append(
+                    Problem(
+                        file=str(path),
+                        sheet=None,
+                        cell=None,
+                        code=None,
+                        severity="warning",
+                        kind=kind,
+                        found=code,
+                        params=(("line", line), ("year", in_year)),
+                    )
+                )
+    return problems
 
 
 # ------------------------------------------------------------------ criteria

@@ -548,10 +548,12 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
             )
         )
     from scoring.changes import suspicious_changes
+    from scoring.compare import mapping_problems
 
     problems += suspicious_changes(
         inputs.collection, before.collection, inputs.criteria, before.criteria
     )
+    problems += mapping_problems(inputs.data_dir, inputs.year, inputs.criteria, before.criteria)
     return problems
 
 

@@ -95,6 +95,35 @@ def test_mapping_file_errors(tmp_path: Path) -> None:
         read_mapping(path)
 
 
+def test_a_mapping_line_naming_no_criterion_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    """validate names a mapping.csv line whose new code is not a criterion of the year, or
+    whose old code is not one of the year before: such a line silently did nothing."""
+    from scoring.compare import mapping_problems
+    from scoring.criteria import load_year
+
+    for year in ("2019", "2020"):
+        shutil.copytree(DATA / "criteria" / year, tmp_path / "criteria" / year)
+    mapping = tmp_path / "criteria" / "2020" / "mapping.csv"
+    now, before = load_year(tmp_path, 2020), load_year(tmp_path, 2019)
+    assert mapping_problems(tmp_path, 2020, now, before) == []  # the sample's own line
+    mapping.write_text("old_code,new_code\nB2.4,B2.5\nB2.9,B1.1\nA1.1,B7.7\n", encoding="utf-8")
+    problems = mapping_problems(tmp_path, 2020, now, before)
+    assert [(p.kind, p.found, dict(p.params)["line"]) for p in problems] == [
+        ("mapping.unknown_old", "B2.9", 3),
+        ("mapping.unknown_new", "B7.7", 4),
+    ]
+    assert all(p.severity == "warning" and p.file == str(mapping) for p in problems)
+    assert (
+        problems[0]
+        .format("vi")
+        .endswith(
+            "mapping.csv: dòng 3: mã cũ B2.9 không phải tiêu chí nào của năm 2019; dòng này không "
+            "có tác dụng (kiểm tra lại mã)"
+        )
+    )
+    assert "line 4: the new code B7.7 is not a criterion of 2020" in problems[1].format("en")
+
+
 def test_lineage_column_follows_the_merger() -> None:
     totals = scoring.load_totals(DATA)
     lines = totals.set_index(["year", "unit_id"])["lineage"]

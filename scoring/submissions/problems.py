@@ -166,6 +166,15 @@ KINDS: dict[str, str] = {
         "không đọc được đầy đủ dữ liệu năm %(year)s (%(found)s lỗi, đầu tiên: %(first)s); "
         "báo cáo sẽ ghi không so sánh được với năm trước"
     ),
+    # the year's mapping.csv, checked against both criteria sets (compare.mapping_problems)
+    "mapping.unknown_new": N_(
+        "dòng %(line)s: mã mới %(found)s không phải tiêu chí nào của năm %(year)s; dòng này "
+        "không có tác dụng (kiểm tra lại mã)"
+    ),
+    "mapping.unknown_old": N_(
+        "dòng %(line)s: mã cũ %(found)s không phải tiêu chí nào của năm %(year)s; dòng này "
+        "không có tác dụng (kiểm tra lại mã)"
+    ),
     # the folder
     "folder.missing": N_("chưa có thư mục phiếu đã nộp của năm %(year)s"),
     "folder.other_spreadsheet": N_(
