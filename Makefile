@@ -55,18 +55,18 @@ reports-all: $(STAMP)
 
 ## Next year's criteria: $(DATA)/criteria/$(YEAR)/ from the latest set (legal basis to edit).
 new-year: $(STAMP)
-	@$(PY) -m scoring new-year --year $(YEAR) --data $(DATA)
+	@$(PY) -m scoring new-year --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 ## Blank survey forms for every unit valid in YEAR: $(DATA)/$(YEAR)/forms/<unit_id>.xlsx
 forms: $(STAMP)
-	@$(PY) -m scoring forms --year $(YEAR) --data $(DATA)
+	@$(PY) -m scoring forms --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 ## Check every returned form of YEAR; OUTPUT_LANG=en prints the problems in English.
 validate: $(STAMP)
 	@$(PY) -m scoring validate --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 scores: $(STAMP)
-	@$(PY) -m scoring score --year $(YEAR) --data $(DATA) --reports $(REPORTS)
+	@$(PY) -m scoring score --year $(YEAR) --data $(DATA) --reports $(REPORTS) --lang $(OUTPUT_LANG)
 
 ## The office's verification forms of YEAR, pre-filled with each unit's figures and
 ## evidence: $(DATA)/$(YEAR)/verification/<unit_id>.xlsx (existing ones are kept).
@@ -75,7 +75,7 @@ verification-forms: $(STAMP)
 
 ## Regenerate the embedded sample submissions (deterministic).
 sample: $(STAMP)
-	@$(PY) -m scoring sample --year $(YEAR) --data $(DATA)
+	@$(PY) -m scoring sample --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 ## The message catalogue (docs/messages.md): extract every text shown from the code and the
 ## templates into scoring/locale/scoring.pot, then merge it into each language's .po file

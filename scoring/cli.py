@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scoring import console
 from scoring.errors import CriteriaError, ScoringError, UnitsError
-from scoring.i18n import N_, translator
+from scoring.i18n import N_, located, render, translator
 from scoring.lang import DEFAULT_LANG, LANGUAGES
 
 
@@ -34,16 +34,18 @@ def cmd_forms(args: argparse.Namespace) -> int:
     load_changes(args.data)  # a wrong unit_changes.csv is named before any form is made
     out = Path(args.out) if args.out else Path(args.data) / str(args.year) / "forms"
     units = units_in_year(load_units(Path(args.data) / "units.csv"), args.year)
-    previous = _previous_figures(args.data, args.year)
+    previous = _previous_figures(args.data, args.year, args.lang)
     for unit in units:
         cset = criteria.for_level(unit.level)
         shown = previous(unit.id, list(cset.inputs)) if previous else None
         write_form(out / f"{unit.id}.xlsx", cset, unit, args.year, shown)
-    print(f"Đã tạo {len(units)} phiếu khảo sát năm {args.year} trong {out}", file=sys.stderr)
+    _ = translator(args.lang)
+    line = _("Đã tạo %(n)s phiếu khảo sát năm %(year)s trong %(folder)s")
+    print(line % {"n": len(units), "year": args.year, "folder": out}, file=sys.stderr)
     return 0
 
 
-def _previous_figures(data: Path, year: int):  # noqa: ANN202
+def _previous_figures(data: Path, year: int, lang: str):  # noqa: ANN202
     """Each unit's figures of the year before, for its blank form; None (with a line
     saying why) when that year has no data or cannot be scored."""
     from scoring.compare import load_mapping, previous_inputs
@@ -55,11 +57,10 @@ def _previous_figures(data: Path, year: int):  # noqa: ANN202
     try:
         before = year_result(str(data), year - 1)
     except ScoringError as exc:
-        print(
-            f"Cảnh báo: phiếu không ghi số liệu năm {year - 1} (chưa chấm được năm đó: "
-            f"{str(exc).splitlines()[0]})",
-            file=sys.stderr,
-        )
+        _ = translator(lang)
+        line = _("Cảnh báo: phiếu không ghi số liệu năm %(year)s (chưa chấm được năm đó: %(why)s)")
+        why = exc.text(lang).splitlines()[0]
+        print(line % {"year": year - 1, "why": why}, file=sys.stderr)
         return None
     lineage, mapping = load_changes(data), load_mapping(data, year)
     return lambda uid, codes: previous_inputs(before, uid, codes, lineage, mapping)
@@ -69,22 +70,25 @@ def cmd_new_year(args: argparse.Namespace) -> int:
     from scoring.newyear import PLACEHOLDER_MARK, create
 
     folder, old, review = create(args.data, args.year)
-    print(
-        f"Đã tạo {folder} từ bộ tiêu chí năm {old} (year: {args.year}, version: "
-        f'"{args.year}.1"). Việc tiếp theo:\n'
-        f"  1. Thay dòng '{PLACEHOLDER_MARK}' ở legal_basis của mọi tệp bằng quyết định ban "
-        f"hành bộ tiêu chí năm {args.year} (make forms từ chối cho đến khi sửa).\n"
+    _ = translator(args.lang)
+    steps = _(
+        'Đã tạo %(folder)s từ bộ tiêu chí năm %(old)s (year: %(year)s, version: "%(year)s.1"). '
+        "Việc tiếp theo:\n"
+        "  1. Thay dòng '%(mark)s' ở legal_basis của mọi tệp bằng quyết định ban hành bộ tiêu "
+        "chí năm %(year)s (make forms từ chối cho đến khi sửa).\n"
         "  2. Sửa title, provenance và các tiêu chí theo quyết định mới; tiêu chí đổi mã thì "
-        f"ghi {folder}/mapping.csv (old_code,new_code).\n"
+        "ghi %(folder)s/mapping.csv (old_code,new_code).\n"
         "  3. Cập nhật data/units.csv và data/unit_changes.csv nếu đơn vị sáp nhập, chia "
         "tách, đổi tên.\n"
-        f"  4. make validate YEAR={args.year}; rồi make forms YEAR={args.year}.",
-        file=sys.stderr,
+        "  4. make validate YEAR=%(year)s; rồi make forms YEAR=%(year)s."
     )
+    figures = {"folder": folder, "old": old, "year": args.year, "mark": PLACEHOLDER_MARK}
+    print(steps % figures, file=sys.stderr)
     if review:
-        print(f"Các dòng còn ghi năm {old}, cần xem lại:", file=sys.stderr)
-        for line in review:
-            print(f"  {line}", file=sys.stderr)
+        print(_("Các dòng còn ghi năm %(old)s, cần xem lại:") % {"old": old}, file=sys.stderr)
+        for path, number, text in review:
+            where = {"where": located(path, number), "text": text}
+            print("  " + render("%(where)s: %(text)s", args.lang, where), file=sys.stderr)
     return 0
 
 
@@ -138,7 +142,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     result = assess(str(args.data), args.year)
     folder = Path(args.reports) / str(args.year)
     write_scores(result, folder)
-    print(f"Đã ghi {folder / 'scores.csv'} ({len(result.official)} đơn vị)", file=sys.stderr)
+    _ = translator(args.lang)
+    line = _("Đã ghi %(path)s (%(n)s đơn vị)")
+    print(line % {"path": folder / "scores.csv", "n": len(result.official)}, file=sys.stderr)
     return 0
 
 
@@ -176,7 +182,9 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
     write_trends(Path(args.data), Path(args.reports), args.lang)
     write_index(Path(args.reports), args.lang, data=Path(args.data))
-    print(f"Đã lập {Path(args.reports) / 'trends.html'} và trends.pdf", file=sys.stderr)
+    _ = translator(args.lang)
+    line = _("Đã lập %(path)s và trends.pdf")
+    print(line % {"path": Path(args.reports) / "trends.html"}, file=sys.stderr)
     return 0
 
 
@@ -184,7 +192,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from scoring.sample import write_sample
 
     written = write_sample(Path(args.data), args.year)
-    print(f"Đã tạo {written} phiếu mẫu năm {args.year}", file=sys.stderr)
+    _ = translator(args.lang)
+    line = _("Đã tạo %(n)s phiếu mẫu năm %(year)s")
+    print(line % {"n": written, "year": args.year}, file=sys.stderr)
     return 0
 
 
@@ -206,11 +216,19 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = top.add_subparsers(dest="command", required=True)
 
-    def command(name: str, func, help_text: str, year: bool = True) -> argparse.ArgumentParser:  # noqa: ANN001
+    def command(  # noqa: ANN202
+        name: str,
+        func,  # noqa: ANN001
+        help_text: str,
+        year: bool = True,
+        lang: str = "ngôn ngữ thông báo (vi, en)",
+    ):
         p = sub.add_parser(name, help=help_text)
         if year:
             p.add_argument("--year", type=int, required=True)
         p.add_argument("--data", type=Path, default=Path("data"))
+        if lang:
+            _lang_option(p, lang)
         p.set_defaults(func=func)
         return p
 
@@ -218,7 +236,6 @@ def parser() -> argparse.ArgumentParser:
     forms.add_argument("--out", type=Path, default=None)
     command("new-year", cmd_new_year, "tạo bộ tiêu chí năm mới từ bộ gần nhất")
     validate = command("validate", cmd_validate, "kiểm tra mọi phiếu đã nộp của năm")
-    _lang_option(validate, "ngôn ngữ thông báo (vi, en)")
     validate.add_argument(
         "--format",
         choices=("text", "csv", "json"),
@@ -227,7 +244,12 @@ def parser() -> argparse.ArgumentParser:
     )
     score = command("score", cmd_score, "chấm điểm, ghi scores.csv")
     score.add_argument("--reports", type=Path, default=Path("reports"))
-    build = command("build", cmd_build, "kiểm tra, chấm điểm, lập mọi báo cáo của năm")
+    build = command(
+        "build",
+        cmd_build,
+        "kiểm tra, chấm điểm, lập mọi báo cáo của năm",
+        lang="ngôn ngữ báo cáo và thông báo (vi, en)",
+    )
     build.add_argument("--reports", type=Path, default=Path("reports"))
     build.add_argument("--build", type=Path, default=Path("build"))
     build.add_argument("--jobs", type=int, default=None)
@@ -238,25 +260,37 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="thư mục chứa unit_report.ipynb và ranking.ipynb (mặc định: notebooks/)",
     )
-    _lang_option(build, "ngôn ngữ báo cáo và thông báo (vi, en)")
-    share = command("share", cmd_share, "chuẩn bị trang web, thư nháp, bản gửi tỉnh, tập in")
+    share = command(
+        "share",
+        cmd_share,
+        "chuẩn bị trang web, thư nháp, bản gửi tỉnh, tập in",
+        lang="ngôn ngữ của các tệp và thông báo (vi, en)",
+    )
     share.add_argument("--reports", type=Path, default=Path("reports"))
     share.add_argument("--build", type=Path, default=Path("build"))
-    _lang_option(share, "ngôn ngữ của các tệp và thông báo (vi, en)")
-    index = command("index", cmd_index, "lập lại reports/index.html", year=False)
+    index = command(
+        "index",
+        cmd_index,
+        "lập lại reports/index.html",
+        year=False,
+        lang="ngôn ngữ trang mục lục (vi, en)",
+    )
     index.add_argument("--reports", type=Path, default=Path("reports"))
-    _lang_option(index, "ngôn ngữ trang mục lục (vi, en)")
-    trends = command("trends", cmd_trends, "lập reports/trends.html, trends.pdf", year=False)
+    trends = command(
+        "trends",
+        cmd_trends,
+        "lập reports/trends.html, trends.pdf",
+        year=False,
+        lang="ngôn ngữ trang xu hướng (vi, en)",
+    )
     trends.add_argument("--reports", type=Path, default=Path("reports"))
-    _lang_option(trends, "ngôn ngữ trang xu hướng (vi, en)")
-    verify = command(
+    command(
         "verification-forms",
         cmd_verification_forms,
         "tạo phiếu thẩm định (điền sẵn số liệu của đơn vị) cho mọi phiếu hợp lệ",
     )
-    _lang_option(verify, "ngôn ngữ thông báo (vi, en)")
     command("sample", cmd_sample, "tạo bộ phiếu mẫu (tất định) của năm")
-    command("years", cmd_years, "liệt kê các năm có dữ liệu", year=False)
+    command("years", cmd_years, "liệt kê các năm có dữ liệu", year=False, lang="")
     return top
 
 

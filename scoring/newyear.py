@@ -63,9 +63,10 @@ def new_text(text: str, old: int, year: int) -> str:
     return "".join(_legal_basis_block(out, year))
 
 
-def create(data_dir: Path, year: int) -> tuple[Path, int, list[str]]:
+def create(data_dir: Path, year: int) -> tuple[Path, int, list[tuple[Path, int, str]]]:
     """``data/criteria/<year>/`` from the latest earlier set; returns the folder, the year
-    copied and the lines that still name the old year (for the analyst to review)."""
+    copied and the lines that still name the old year (file, line number, text), for the
+    analyst to review."""
     data_dir = Path(data_dir)
     target = data_dir / "criteria" / str(year)
     if target.exists():
@@ -86,7 +87,7 @@ def create(data_dir: Path, year: int) -> tuple[Path, int, list[str]]:
         write_bytes(target / source.name, text.encode("utf-8"))
         for number, line in enumerate(text.splitlines(), start=1):
             if str(old) in line and not line.lstrip().startswith("#"):
-                review.append(f"{target / source.name}, dòng {number}: {line.strip()[:90]}")
+                review.append((target / source.name, number, line.strip()[:90]))
     return target, old, review
 
 

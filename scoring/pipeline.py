@@ -127,10 +127,6 @@ class YearResult:
         missing = self.missing.get(level, []) if self.ranks_missing else []
         return [*self.peers.get(level, []), *missing]
 
-    def assessed_ids(self, level: str) -> list[str]:
-        """Every unit of the level valid in the year: scored first, then without a form."""
-        return [*self.peers.get(level, []), *self.missing.get(level, [])]
-
     def peer_count(self, unit_id: str) -> int:
         """The "n" of "Hạng r/n": how many units are ranked at the unit's level."""
         return len(self.ranked_ids(self.unit(unit_id).level))

@@ -62,9 +62,15 @@ def test_new_year_then_forms_refused_until_the_legal_basis_is_edited(tmp_path: P
         text = path.read_text(encoding="utf-8")
         text = text.replace(parsed["legal_basis"][0], "Quyết định số 9/QĐ-UBND ngày 1/7/2021")
         path.write_text(text, encoding="utf-8")
-    run = _run("forms", "--year", "2021", "--data", str(data))
+    run = _run("forms", "--year", "2021", "--data", str(data), "--lang", "en")
     assert run.returncode == 0, run.stderr
     assert (data / "2021" / "forms" / "06820.xlsx").is_file()
+    count = len(list((data / "2021" / "forms").glob("*.xlsx")))
+    assert f"Wrote {count} survey forms of 2021 in " in run.stderr  # OUTPUT_LANG=en
+    run = _run("new-year", "--year", "2022", "--data", str(data), "--lang", "en")
+    assert run.returncode == 0, run.stderr
+    assert "from the criteria set of 2021" in run.stderr and "Next steps:" in run.stderr
+    assert "Việc tiếp theo" not in run.stderr
 
 
 def _previous_column(path: Path) -> tuple[str, dict[str, str]]:
