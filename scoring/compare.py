@@ -193,9 +193,8 @@ def mapping_problems(
 
     path = Path(data_dir) / "criteria" / str(year) / MAPPING_FILE
     mapping = load_mapping(data_dir, year)
-    codes = {lv: {n.code for n in cset.criteria()} for lv, cset in now.levels.items()}
+    new_codes = {n.code for cset in now.levels.values() for n in cset.criteria()}
     old_codes = {n.code for cset in before.levels.values() for n in cset.criteria()}
-    new_codes = set().union(*codes.values())
     problems = []
     for line, (new, old) in enumerate(mapping.items(), start=2):
         for kind, code, known, in_year in (

@@ -264,14 +264,13 @@ def _assessed_units(result: YearResult) -> list[str]:
     ids: list[str] = []
     for level in result.levels():
         ids += [uid for uid in scored if result.unit(uid).level == level]
-        silent = sorted(result.missing.get(level, []), key=lambda u: (result.unit(u).name, u))
-        ids += silent
+        ids += sorted(result.missing.get(level, []), key=lambda u: (result.unit(u).name, u))
     return ids
 
 
 def _standing(result: YearResult, uid: str, lang: str) -> str:
-    """ "hạng 3/8, Khá" for a scored unit; "chưa nộp phiếu, hạng 8/8" (or without a rank)
-    for one that sent no form."""
+    """A unit's line in the booklet's contents: rank and band ("hạng 3/8, Khá"), or for a
+    unit that sent no form "chưa nộp phiếu, hạng 8/8" (or without a rank)."""
     from scoring import i18n
 
     _ = i18n.translator(lang)
