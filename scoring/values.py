@@ -151,8 +151,9 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 
 def escape_controls(text: str) -> str:
-    """Control characters written as escapes ("\\n", "\\x0b"): one problem, one line."""
-    if all(ch.isprintable() or ch == " " for ch in text):
+    """Control characters written as escapes ("\\n", "\\x0b"): one problem, one line.
+    (The test of the whole text first: a build may print thousands of problem lines.)"""
+    if text.isprintable():
         return text
     return "".join(
         ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
