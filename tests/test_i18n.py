@@ -133,7 +133,8 @@ def singular(msgid: str | tuple[str, ...]) -> str:
 
 def forms(message) -> tuple[str, ...]:  # noqa: ANN001 - a babel Message
     """The translation of an entry, each of its forms for a plural one ("" if missing)."""
-    return tuple(message.string) if isinstance(message.string, tuple) else (message.string,)
+    text = message.string
+    return tuple(text) if isinstance(text, tuple | list) else (text,)
 
 
 def test_a_text_missing_from_the_catalogue_is_never_shown_silently(monkeypatch):
