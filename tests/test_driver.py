@@ -78,6 +78,18 @@ def test_a_notebook_reads_files_next_to_it_on_a_reused_kernel(tmp_path):
         assert f"Ghi chú của thư mục {name}" in (tmp_path / f"{name}.html").read_text("utf-8")
 
 
+def test_render_kernels_keep_no_history_database(tmp_path, monkeypatch):
+    """IPython's input history is one SQLite file for all the user's kernels; under load its
+    saving thread printed "database is locked" into a report. Render kernels keep none."""
+    ipython = tmp_path / "ipython"
+    monkeypatch.setenv("IPYTHONDIR", str(ipython))
+    nb = notebook(tmp_path / "report.ipynb")
+    outcomes, _ = run_tasks([task(tmp_path, "a", nb)], tmp_path / "state.json", jobs=1)
+    assert outcomes[0].ok, outcomes[0].error
+    assert ipython.is_dir()  # the kernel did use this IPython folder
+    assert list(ipython.rglob("history.sqlite*")) == []
+
+
 def test_a_kernel_that_cannot_start_fails_its_tasks_within_seconds(tmp_path, monkeypatch):
     """A kernel that dies as it starts (here: made to exit at once; once: its socket path
     too long for a deep TMPDIR) fails each task with an error, never a build that waits

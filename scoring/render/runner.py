@@ -209,6 +209,11 @@ def _kernel_manager() -> type:
 # and 160 MB) while a new worker and kernel, 2-3 s of start-up, are seldom needed.
 TASKS_PER_WORKER = 100
 
+# The kernels that render reports keep no input history: IPython's history is one SQLite
+# file for every kernel of the user, and under load its saving thread printed "database
+# is locked" into a report's first cell (seen in a report). Nothing reads it back.
+KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
+
 
 class _WarmKernel:
     """One kernel per worker, reused from notebook to notebook.
@@ -241,7 +246,7 @@ class _WarmKernel:
         began = time.perf_counter()
         self.close()
         km = self.manager_class(kernel_name="python3")
-        run_sync(km.start_kernel)(cwd=cwd)
+        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=list(KERNEL_ARGUMENTS))
         self.km, self.runs = km, 0
         client = km.client() if warm_up else None
         try:
