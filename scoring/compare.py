@@ -189,7 +189,7 @@ def mapping_problems(
     criterion of ``year``, or whose old code is not one of the year before, does nothing
     (the comparison then shows the criterion as new and the old one as dropped), so it is
     named as a warning. A malformed file raises ``CriteriaError`` (``read_mapping``)."""
-    from scoring.submissions import Problem
+    from scoring.submissions import file_problem
 
     path = Path(data_dir) / "criteria" / str(year) / MAPPING_FILE
     mapping = load_mapping(data_dir, year)
@@ -203,15 +203,8 @@ def mapping_problems(
         ):
             if code not in known:
                 problems.append(
-                    Problem(
-                        file=str(path),
-                        sheet=None,
-                        cell=None,
-                        code=None,
-                        severity="warning",
-                        kind=kind,
-                        found=code,
-                        params=(("line", line), ("year", in_year)),
+                    file_problem(
+                        path, kind, severity="warning", found=code, line=line, year=in_year
                     )
                 )
     return problems

@@ -33,6 +33,7 @@ from scoring.state import input_files, inputs_stamp
 from scoring.submissions import (
     Collection,
     Problem,
+    file_problem,
     read_submissions,
 )
 from scoring.units import Unit, load_units
@@ -534,13 +535,21 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
     try:
         before = load(inputs.data_dir, year)
     except ScoringError as exc:
-        return [_previous_problem(where, "previous.unreadable", year=year, found=exc.as_phrase())]
+        found = exc.as_phrase()
+        return [
+            file_problem(where, "previous.unreadable", severity="warning", year=year, found=found)
+        ]
     problems = []
     if before.collection.errors:
         errors = before.collection.errors
         problems.append(
-            _previous_problem(
-                where, "previous.has_errors", year=year, found=len(errors), first=errors[0]
+            file_problem(
+                where,
+                "previous.has_errors",
+                severity="warning",
+                year=year,
+                found=len(errors),
+                first=errors[0],
             )
         )
     from scoring.changes import suspicious_changes
@@ -551,19 +560,6 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
     )
     problems += mapping_problems(inputs.data_dir, inputs.year, inputs.criteria, before.criteria)
     return problems
-
-
-def _previous_problem(where: Path, kind: str, found: object, **params: object) -> Problem:
-    return Problem(
-        file=str(where),
-        sheet=None,
-        cell=None,
-        code=None,
-        severity="warning",
-        kind=kind,
-        found=found,
-        params=tuple(params.items()),
-    )
 
 
 def previous(result: YearResult) -> YearResult | None:
