@@ -23,7 +23,7 @@ LAB_PORT ?= 8888
 LAB_IP  ?= 127.0.0.1
 
 .PHONY: reports share reports-all new-year forms validate verification-forms scores sample test lint lab \
-	clean bench system-deps lock strip-notebooks
+	clean bench system-deps lock strip-notebooks stop-workers
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 	@scripts/system-deps.sh runtime
@@ -41,6 +41,11 @@ system-deps:
 ## The annual cycle for YEAR: check the forms, score, render every report, rank, index.
 reports: $(STAMP)
 	@$(PY) -m scoring build --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --jobs $(JOBS) --lang $(OUTPUT_LANG) $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
+
+## Stop the render workers a build left ready for the next one (SCORING_WARM_MINUTES,
+## default 10 minutes; SCORING_WARM_MINUTES=0 make reports keeps none).
+stop-workers: $(STAMP)
+	@$(PY) -m scoring stop-workers --build $(BUILD) --lang $(OUTPUT_LANG)
 
 ## Hand out YEAR's results (after bringing the reports up to date): a site to publish and
 ## its zip, a draft message per unit, the province's copy, the printed booklet.
@@ -116,4 +121,5 @@ bench: $(STAMP)
 	@$(PY) -m scoring.bench --units $${N:-60} $(if $(BASE),--base $(BASE))
 
 clean:
+	@-if [ -x $(PY) ]; then $(PY) -m scoring stop-workers --build $(BUILD) --lang $(OUTPUT_LANG); fi
 	rm -rf $(REPORTS) $(BUILD) .pytest_cache .mypy_cache .ruff_cache

@@ -11,8 +11,8 @@ the sample's seeded filler), then measures side by side:
 (b) ``make reports`` from cold (this package's driver, JOBS workers);
 (c) a second run with nothing changed (three runs);
 (d) runs after one figure of one form was corrected (``--repeat``, median and range),
-    with fresh workers, and (d') with warm workers kept between builds
-    (SCORING_WARM_MINUTES);
+    with the default settings (the workers the last build left ready), and (d') with
+    none kept between builds (SCORING_WARM_MINUTES=0: each build starts its own);
 (e) the scoring step alone on 10 000 synthetic units;
 (f) ``validate`` on 2 000 normal forms, and (g) on one form of 500 000 styled empty rows
     (about 10 MB, 93–99 MB unpacked): seconds and peak memory of the process
@@ -338,11 +338,10 @@ def _compare(args: argparse.Namespace, data: Path, units: list[Unit], builds: Bu
     show("(c) nothing changed", noop)
     for label, env in (
         ("(d) one corrected figure", {}),
-        ("(d') warm", {"SCORING_WARM_MINUTES": "5"}),
+        ("(d') no workers kept", {"SCORING_WARM_MINUTES": "0"}),
     ):
         unit = units[0] if not env else units[1]
-        runs = side_by_side(data, builds, args.jobs, unit, args.repeat + bool(env), **env)
-        runs = runs[1:] if env else runs  # the first warm build starts the server
+        runs = side_by_side(data, builds, args.jobs, unit, args.repeat, **env)
         for n, name in enumerate(builds):
             print(f"    {name}: {runs[-1][n][1]}\n" + "\n".join(f"    {t}" for t in runs[-1][n][2]))
         show(label, {name: _median([r[n][0] for r in runs]) for n, name in enumerate(builds)})
@@ -351,6 +350,35 @@ def _compare(args: argparse.Namespace, data: Path, units: list[Unit], builds: Bu
             for n, name in enumerate(builds)
         }
         show(f"{label}, the ranking task", ranking)
+
+
+def _builds(
+    args: argparse.Namespace,
+    data: Path,
+    units: list[Unit],
+    reports: Path,
+    build_dir: Path,
+    plain: float,
+) -> None:
+    """(b), (c), (d) and (d') on one build folder."""
+    cold, memory, timings = build(data, reports, build_dir, args.jobs)
+    per_unit = cold / (args.units + 1)
+    print(f"(b) make reports lần đầu: {cold:.1f} s, {per_unit:.2f} s/đơn vị; {memory}")
+    print("\n".join(timings[:1]))
+    print(f"    tỉ lệ a/b: {plain / per_unit:.1f}×")
+    noops = [build(data, reports, build_dir, args.jobs)[0] for _ in range(3)]
+    print(f"(c) chạy lại khi không có gì đổi: {min(noops):.2f}–{max(noops):.2f} s")
+    runs = corrections(data, reports, build_dir, args.jobs, units[0], args.repeat)
+    print(f"(d) sau khi sửa một số liệu trong một phiếu: {_spread([r[0] for r in runs])}")
+    print(runs[-1][1])
+    print("\n".join(runs[-1][2]))
+    # The same with no workers kept between builds: each build starts its own.
+    runs = corrections(
+        data, reports, build_dir, args.jobs, units[1], args.repeat, SCORING_WARM_MINUTES="0"
+    )
+    print(f"(d') như (d), không giữ tiến trình chạy sẵn: {_spread([r[0] for r in runs])}")
+    print(runs[-1][1])
+    print("\n".join(runs[-1][2]))
 
 
 def main() -> None:
@@ -383,29 +411,10 @@ def main() -> None:
         plain = plain_chain(data, root / "plain", units[: args.plain])
         print(f"(a) chuỗi công cụ thông thường: {plain:.2f} s/đơn vị", flush=True)
         reports, build_dir = root / "reports", root / "build"
-        cold, memory, timings = build(data, reports, build_dir, args.jobs)
-        per_unit = cold / (args.units + 1)
-        print(f"(b) make reports lần đầu: {cold:.1f} s, {per_unit:.2f} s/đơn vị; {memory}")
-        print("\n".join(timings[:1]))
-        print(f"    tỉ lệ a/b: {plain / per_unit:.1f}×")
-        noops = [build(data, reports, build_dir, args.jobs)[0] for _ in range(3)]
-        print(f"(c) chạy lại khi không có gì đổi: {min(noops):.2f}–{max(noops):.2f} s")
-        runs = corrections(data, reports, build_dir, args.jobs, units[0], args.repeat)
-        print(f"(d) sau khi sửa một số liệu trong một phiếu: {_spread([r[0] for r in runs])}")
-        print(runs[-1][1])
-        print("\n".join(runs[-1][2]))
-        # The same with warm workers kept between builds (SCORING_WARM_MINUTES): the first
-        # build starts them, the next ones find them ready.
-        warm = {"SCORING_WARM_MINUTES": "5"}
-        try:
-            runs = corrections(
-                data, reports, build_dir, args.jobs, units[1], args.repeat + 1, **warm
-            )
+        try:  # the first build leaves its workers ready (the default): stopped at the end
+            _builds(args, data, units, reports, build_dir, plain)
         finally:
             stop_servers(build_dir)
-        print(f"(d') như (d), tiến trình chạy sẵn: {_spread([r[0] for r in runs[1:]])}")
-        print(runs[-1][1])
-        print("\n".join(runs[-1][2]))
         print(f"(e) chỉ chấm điểm 10.000 đơn vị: {scoring_only(10_000):.2f} s")
         print(f"(h) độ vững thứ hạng, 1.000 lần chạy × 300 đơn vị: {robustness_only(300):.2f} s")
 

@@ -163,6 +163,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_stop_workers(args: argparse.Namespace) -> int:
+    from scoring import i18n
+    from scoring.render.server import stop_servers
+
+    stopped = stop_servers(Path(args.build))
+    line = i18n.render_plural(
+        "Đã dừng %(n)s nhóm tiến trình lập báo cáo chạy sẵn của %(build)s.",
+        stopped,
+        args.lang,
+        {"n": stopped, "build": args.build},
+    )
+    print(line, file=sys.stderr)
+    return 0
+
+
 def cmd_share(args: argparse.Namespace) -> int:
     from scoring.render.share import share
 
@@ -289,6 +304,13 @@ def parser() -> argparse.ArgumentParser:
         cmd_verification_forms,
         "tạo phiếu thẩm định (điền sẵn số liệu của đơn vị) cho mọi phiếu hợp lệ",
     )
+    stop = command(
+        "stop-workers",
+        cmd_stop_workers,
+        "dừng các tiến trình lập báo cáo đang chạy sẵn (SCORING_WARM_MINUTES)",
+        year=False,
+    )
+    stop.add_argument("--build", type=Path, default=Path("build"))
     command("sample", cmd_sample, "tạo bộ phiếu mẫu (tất định) của năm")
     command("years", cmd_years, "liệt kê các năm có dữ liệu", year=False, lang="")
     return top

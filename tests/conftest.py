@@ -7,6 +7,7 @@ gives helpers to write, fill and read forms against it. Nothing here reads ``dat
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,11 @@ from scoring.forms import (
 from scoring.sample.fill import fill_form
 from scoring.submissions import Problem, Submission, read_submission
 from scoring.units import Unit
+
+# A build keeps its render workers for the next one by default (scoring.render.server):
+# the suite's builds, in this process and in the processes it starts, keep none, so no
+# test leaves workers behind; tests/test_server.py asks for them, and for the default.
+os.environ["SCORING_WARM_MINUTES"] = "0"
 
 YEAR = 2018
 

@@ -1,4 +1,5 @@
-"""Warm workers kept between builds (SCORING_WARM_MINUTES) give the same reports."""
+"""Warm workers kept between builds (by default; SCORING_WARM_MINUTES) give the same
+reports, and stop when asked."""
 
 import os
 import subprocess
@@ -12,7 +13,7 @@ from helpers import ROOT, files, rewritten, small_data, stamps
 from openpyxl import load_workbook
 
 from scoring.pipeline import load
-from scoring.render.server import sockets, stop_servers
+from scoring.render.server import connect_or_start, run_remote, sockets, stop_servers
 
 pytestmark = pytest.mark.e2e
 
@@ -20,19 +21,23 @@ pytestmark = pytest.mark.e2e
 # and the ranking.
 KEEP = ("06808", "06826")
 DATE = {"SOURCE_DATE_EPOCH": "1546300800"}  # saving a form would change the date
-WARM = {"SCORING_WARM_MINUTES": "3", **DATE}
+# The default, which the suite turns off (conftest.py): SCORING_WARM_MINUTES not set.
+DEFAULT = {**DATE, "SCORING_WARM_MINUTES": None}
+COLD = {**DATE, "SCORING_WARM_MINUTES": "0"}
 
 
-def build(data: Path, folder: Path, env: dict[str, str]) -> tuple[int, str, set[str]]:
-    """``make reports`` into ``folder``; returns its exit status, its error output and the
-    command lines of every process it started (its descendants, watched while it runs)."""
+def build(data: Path, folder: Path, env: dict[str, str | None]) -> tuple[int, str, set[str]]:
+    """``make reports`` into ``folder`` with ``env``'s changes to the environment (None:
+    unset); returns its exit status, its error output and the command lines of every
+    process it started (its descendants, watched while it runs)."""
     command = [sys.executable, "-m", "scoring", "build", "--year", "2018", "--data", str(data)]
     command += ["--reports", str(folder / "reports"), "--build", str(folder / "build")]
     log = folder.parent / f"{folder.name}.log"
     seen: set[str] = set()
     with open(log, "w", encoding="utf-8") as out:
+        changed = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
         proc = subprocess.Popen(
-            [*command, "--jobs", "2"], cwd=ROOT, stdout=out, stderr=out, env={**os.environ, **env}
+            [*command, "--jobs", "2"], cwd=ROOT, stdout=out, stderr=out, env=changed
         )
         parent = psutil.Process(proc.pid)
         while proc.poll() is None:
@@ -49,13 +54,14 @@ def kernels(commands: set[str]) -> list[str]:
     return [c for c in commands if "ipykernel" in c]
 
 
-def test_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path):
+def test_by_default_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path):
     data = small_data(tmp_path, keep=KEEP, years=("2018",))
     warm = tmp_path / "warm"
     try:
-        status, log, _ = build(data, warm, WARM)
+        status, log, _ = build(data, warm, DEFAULT)
         assert status == 0, log[-3000:]
         assert sockets(warm / "build")
+        assert "make stop-workers" in log  # the analyst is told they wait, and how to stop
         submission = load(data, 2018).collection.submissions["06808"]
         code, address = next(
             (c, a) for c, a in submission.cells.items() if isinstance(submission.values[c], float)
@@ -64,20 +70,59 @@ def test_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path):
         wb["Phiếu khảo sát"][address] = submission.values[code] + 1  # a corrected figure
         wb.save(submission.path)
         before = stamps(warm / "reports")
-        status, log, started = build(data, warm, WARM)
+        status, log, started = build(data, warm, DEFAULT)
         assert status == 0, log[-3000:]
         assert {"2018/units/06808.html", "2018/units/06808.pdf"} <= rewritten(
             before, warm / "reports"
         )
         assert kernels(started) == [], started  # rendered by the warm workers: none started
+        stop = subprocess.run(
+            [sys.executable, "-m", "scoring", "stop-workers", "--build", str(warm / "build")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert stop.returncode == 0, stop.stderr
+        deadline = time.monotonic() + 60
+        while sockets(warm / "build") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not sockets(warm / "build"), "stop-workers did not stop the server"
     finally:
         stop_servers(warm / "build")
     cold = tmp_path / "cold"
-    status, log, started = build(data, cold, DATE)
+    status, log, started = build(data, cold, COLD)
     assert status == 0, log[-3000:]
     assert kernels(started)  # a build without warm workers starts its own (the control)
+    assert not sockets(cold / "build")  # and leaves none
+    assert "make stop-workers" not in log
     assert files(warm / "reports") == files(cold / "reports")
-    deadline = time.monotonic() + 60
-    while sockets(warm / "build") and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not sockets(warm / "build"), "the server did not stop"
+
+
+def servers_of(build_dir: Path) -> list[psutil.Process]:
+    """The server processes of ``build_dir`` (``python -m scoring.render.server FOLDER``)."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            command = proc.cmdline()
+        except psutil.Error:
+            continue
+        if "scoring.render.server" in command and any(str(build_dir) in a for a in command):
+            found.append(proc)
+    return found
+
+
+def test_the_server_stops_after_the_minutes_the_last_build_asked(tmp_path):
+    """A server waits as long as the last build that used it asked (SCORING_WARM_MINUTES
+    at that build), then stops with its workers: it is what releases the memory."""
+    build_dir = tmp_path / "build"
+    conn = connect_or_start(build_dir, "code", 1, minutes=60)
+    try:
+        assert conn is not None and sockets(build_dir)
+        [server] = servers_of(build_dir)
+        family = [server, *server.children(recursive=True)]
+        run_remote(conn, [], lambda _outcome: None, minutes=0.02)  # a build asking ~1 s
+        gone, alive = psutil.wait_procs(family, timeout=60)
+        assert not alive, [p.cmdline() for p in alive]
+        assert not sockets(build_dir)
+    finally:
+        stop_servers(build_dir)

@@ -105,6 +105,8 @@ def build(
 
             prune_figures(cache, began_ns)
     phases.report(outcomes)
+    if runner.kept_minutes:
+        print(console.workers_kept(runner.kept_minutes, lang), file=sys.stderr)
     return status
 
 
@@ -151,14 +153,12 @@ def _changed(paths: Paths, records: Records, lang: str) -> str | None:
 
 
 def _executor(paths: Paths, jobs: int, scheduler: str | None) -> Executor:
-    """Where the reports run (``driver.executor``): the warm server is asked for when
-    SCORING_WARM_MINUTES is set."""
+    """Where the reports run (``driver.executor``): the build folder's warm server unless
+    SCORING_WARM_MINUTES is 0 (``server.warm_minutes``)."""
     from scoring.render.driver import executor
+    from scoring.render.server import warm_minutes
 
-    try:
-        minutes = float(os.environ.get("SCORING_WARM_MINUTES", "0") or 0)
-    except ValueError:
-        minutes = 0
+    minutes = warm_minutes()
 
     def warm(jobs: int) -> Any:
         from scoring.render import server
@@ -166,7 +166,7 @@ def _executor(paths: Paths, jobs: int, scheduler: str | None) -> Executor:
         return server.connect_or_start(paths.build, code_digest(), jobs, minutes)
 
     log = paths.year_build / "kernels.log"
-    return executor(jobs, log, scheduler, warm if minutes > 0 else None)
+    return executor(jobs, log, scheduler, warm, minutes=minutes)
 
 
 def _assess(paths: Paths, cache: Path, lang: str) -> tuple[YearResult, Snapshot, Path]:

@@ -9,11 +9,11 @@ those digests on its own snapshot, so a report is rebuilt exactly when data it r
 changed. A failing notebook fails only its own task; the build goes on and reports every
 failure at the end.
 
-The executor is chosen once (``executor``): a local process pool (its workers started
-before the tasks are known, so their kernels warm up while the build scores the year),
-the warm server of the build folder (``SCORING_WARM_MINUTES``, ``scoring.render.server``)
-or a Dask cluster (``--scheduler`` / ``DASK_SCHEDULER``). Outputs are the same bytes on
-each: every task is the same ``runner.run_task``.
+The executor is chosen once (``executor``): the warm server of the build folder (the
+default; ``SCORING_WARM_MINUTES``, ``scoring.render.server``), a local process pool (its
+workers started before the tasks are known, so their kernels warm up while the build
+scores the year) or a Dask cluster (``--scheduler`` / ``DASK_SCHEDULER``). Outputs are
+the same bytes on each: every task is the same ``runner.run_task``.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ OnDone = Callable[[Outcome], None]
 
 
 class Executor(Protocol):
+    # Minutes its workers stay ready after the build (a warm server), else 0.
+    kept_minutes: float
+
     def run(self, tasks: list[Task], on_done: OnDone) -> list[Outcome]: ...
 
     def close(self) -> None: ...
@@ -93,6 +96,8 @@ class LocalPool:
     batch runs on workers started when this executor was made (``early``).
     """
 
+    kept_minutes = 0.0
+
     def __init__(self, jobs: int, log_path: Path, early: bool = True) -> None:
         self.jobs = max(1, jobs)
         self.log_path = Path(log_path)
@@ -131,15 +136,17 @@ class LocalPool:
 
 
 class WarmServer:
-    """The build folder's warm server; the tasks it did not return run on a local pool."""
+    """The build folder's warm server, kept ``minutes`` after this build; the tasks it
+    did not return run on a local pool."""
 
-    def __init__(self, conn: Any, jobs: int, log_path: Path) -> None:
+    def __init__(self, conn: Any, jobs: int, log_path: Path, minutes: float) -> None:
         self.conn, self.jobs, self.log_path = conn, jobs, log_path
+        self.kept_minutes = minutes
 
     def run(self, tasks: list[Task], on_done: OnDone) -> list[Outcome]:
         from scoring.render import server
 
-        outcomes = server.run_remote(self.conn, tasks, on_done)
+        outcomes = server.run_remote(self.conn, tasks, on_done, self.kept_minutes)
         done = {o.name for o in outcomes}
         left = [t for t in tasks if t.name not in done]
         return outcomes + LocalPool(self.jobs, self.log_path, early=bool(left)).run(left, on_done)
@@ -150,6 +157,8 @@ class WarmServer:
 
 class Dask:
     """A Dask cluster: one task per report, each worker with its warm kernel."""
+
+    kept_minutes = 0.0
 
     def __init__(self, address: str) -> None:
         self.address = address
@@ -177,18 +186,20 @@ def executor(
     scheduler: str | None = None,
     warm: Callable[[int], Any] | None = None,
     early: bool = True,
+    minutes: float = 0.0,
 ) -> Executor:
     """The one place that chooses where reports run: Dask when ``scheduler`` (else
     ``DASK_SCHEDULER``) names a cluster; else the warm server ``warm(jobs)`` connects to,
-    when it gives a connection; else a local pool whose workers start now (``early``).
+    when ``minutes`` > 0 and it gives a connection (the server then waits ``minutes`` for
+    the next build); else a local pool whose workers start now (``early``).
     """
     jobs = jobs or os.cpu_count() or 1
     address = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER")
     if address:
         return Dask(address)
-    conn = warm(jobs) if warm is not None else None
+    conn = warm(jobs) if warm is not None and minutes > 0 else None
     if conn is not None:
-        return WarmServer(conn, jobs, log_path)
+        return WarmServer(conn, jobs, log_path, minutes)
     return LocalPool(jobs, log_path, early)
 
 

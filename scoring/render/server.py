@@ -1,11 +1,17 @@
 """Warm workers kept between builds, for an analyst correcting forms one after another.
 
-``SCORING_WARM_MINUTES=10 make reports`` leaves a small server in the background after
-the build: it holds the local workers, each with its kernel started and the package
-imported, and renders the next build's reports at once instead of starting new workers
-(about 2–3 s on a 2-core machine, more than the reports a one-figure correction
-rebuilds). It stops after that many minutes without a build, when a build with another
-code version or environment starts one of its own, or on ``stop_servers``.
+By default ``make reports`` leaves a small server in the background after the build
+(``SCORING_WARM_MINUTES``, default ``DEFAULT_MINUTES``; 0 for none): it holds the local
+workers, each with its kernel started and the package imported, and renders the next
+build's reports at once instead of starting new workers (about 7 CPU-seconds on a 2-core
+machine, more than the reports a one-figure correction rebuilds). It stops after that
+many minutes without a build, when a build with another code version or environment
+starts one of its own, or on ``stop_servers`` (``make stop-workers``).
+
+Why by default: an analyst checks forms and types verified figures one unit after
+another, rebuilding after each, and waits for every build; holding about 0,7 GB for some
+minutes after a build costs that analyst nothing they would notice. Tests and scripts
+that want no process left behind set ``SCORING_WARM_MINUTES=0``.
 
 One server per build folder, code version and environment (its log in
 ``BUILD/workers/<identity>/``), listening on a Unix socket in a folder of the temporary
@@ -31,6 +37,20 @@ from pathlib import Path
 from scoring.render.driver import Workers
 from scoring.render.runner import TASKS_PER_WORKER, Outcome, Task, run_task
 from scoring.state import server_identity
+
+# Minutes a server waits for the next build when SCORING_WARM_MINUTES is not set.
+DEFAULT_MINUTES = 10.0
+
+
+def warm_minutes() -> float:
+    """SCORING_WARM_MINUTES as a number of minutes: 0 for no server, at most a day; unset
+    or unreadable, ``DEFAULT_MINUTES``."""
+    text = os.environ.get("SCORING_WARM_MINUTES", "").strip()
+    try:
+        minutes = float(text) if text else DEFAULT_MINUTES
+    except ValueError:
+        return DEFAULT_MINUTES
+    return min(minutes, 24 * 60.0) if minutes >= 0 else DEFAULT_MINUTES  # NaN: default
 
 
 def socket_path(folder: Path) -> Path | None:
@@ -69,8 +89,10 @@ def _connect(folder: Path, timeout: float = 2.0) -> Connection | None:
     return Connection(sock.detach())
 
 
-def stop_servers(build: Path, keep: str = "") -> None:
-    """Ask every server of this build folder but ``keep`` to stop."""
+def stop_servers(build: Path, keep: str = "") -> int:
+    """Ask every server of this build folder but ``keep`` to stop; return how many were
+    asked."""
+    asked = 0
     for folder in sorted((Path(build) / "workers").glob("*")):
         if folder.name == keep:
             continue
@@ -78,6 +100,8 @@ def stop_servers(build: Path, keep: str = "") -> None:
         if conn is not None:
             with contextlib.suppress(OSError, EOFError), conn:
                 conn.send(("stop",))
+                asked += 1
+    return asked
 
 
 def connect_or_start(build: Path, code: str, jobs: int, minutes: float) -> Connection | None:
@@ -128,14 +152,16 @@ def connect_or_start(build: Path, code: str, jobs: int, minutes: float) -> Conne
 
 
 def run_remote(
-    conn: Connection, tasks: list[Task], on_done: Callable[[Outcome], None]
+    conn: Connection, tasks: list[Task], on_done: Callable[[Outcome], None], minutes: float
 ) -> list[Outcome]:
-    """Send the tasks to the server; return the outcomes it sent back (all of them, or
-    those it sent before it went away: the caller renders the others itself).
+    """Send the tasks to the server, which then waits ``minutes`` for the next build (this
+    build's setting, whatever the build that started it asked); return the outcomes it
+    sent back (all of them, or those it sent before it went away: the caller renders the
+    others itself).
     """
     outcomes: list[Outcome] = []
     with contextlib.suppress(OSError, EOFError), conn:
-        conn.send(("run", tasks))
+        conn.send(("run", tasks, minutes))
         while len(outcomes) < len(tasks):
             message = conn.recv()
             if message[0] != "outcome":
@@ -192,9 +218,9 @@ class _Server:
             return
         listener.bind(str(path))
         listener.listen(4)
-        listener.settimeout(self.idle)
         try:
             while True:
+                listener.settimeout(self.idle)
                 try:
                     sock, _ = listener.accept()
                 except TimeoutError:
@@ -208,6 +234,7 @@ class _Server:
                     if message[0] == "stop":
                         return
                     if message[0] == "run":
+                        self.idle = max(1.0, float(message[2]) * 60)
                         self.run(conn, message[1])
         finally:
             listener.close()
