@@ -131,13 +131,25 @@ def cache_folder(build: Path, code: str | None = None) -> Path:
 
 
 def server_identity(code: str, jobs: int) -> str:
-    """What a warm server's workers depend on: code, interpreter, environment (the kernels
-    keep the one they started with), worker count."""
+    """What a warm server's workers depend on: code, interpreter, installed libraries,
+    environment (the kernels keep the one they started with), worker count."""
     digest = hashlib.sha256(f"{code}|{sys.executable}|{jobs}".encode())
+    digest.update(_installed().encode())
     for name in sorted(os.environ):
         if name not in _VOLATILE and not name.startswith("SCORING_WARM"):
             digest.update(f"{name}={os.environ[name]}\0".encode())
     return digest.hexdigest()[:16]
+
+
+def _installed() -> str:
+    """The distributions installed where this interpreter imports from (a ``.dist-info``
+    folder's name carries the version): a server started before ``make`` upgraded a
+    library would otherwise go on rendering with the old one."""
+    names: list[str] = []
+    for entry in sys.path:
+        if entry.endswith("-packages") and os.path.isdir(entry):
+            names += sorted(n for n in os.listdir(entry) if n.endswith(".dist-info"))
+    return "\n".join(names)
 
 
 # Environment variables that differ between two shells (or make levels) of the same user

@@ -101,3 +101,15 @@ def test_figures_go_to_the_cache_of_the_active_snapshot(tmp_path):
         assert len(list((cache / "figures").glob("*.png"))) == 1, name
     bars()  # no build: nothing cached anywhere
     assert not list(tmp_path.glob("*.png"))
+
+
+def test_an_upgraded_library_gets_a_new_warm_server(tmp_path, monkeypatch):
+    """A warm server keeps the libraries it imported: one started before an upgrade must
+    not serve the next build, so its identity changes with the installed versions."""
+    packages = tmp_path / "site-packages"
+    (packages / "pandas-2.2.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(packages))
+    before = state.server_identity("code", 2)
+    assert state.server_identity("code", 2) == before  # nothing changed, the same server
+    (packages / "pandas-2.2.0.dist-info").rename(packages / "pandas-2.2.3.dist-info")
+    assert state.server_identity("code", 2) != before
