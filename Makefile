@@ -42,8 +42,8 @@ system-deps:
 reports: $(STAMP)
 	@$(PY) -m scoring build --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --jobs $(JOBS) --lang $(OUTPUT_LANG) $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
 
-## Stop the render workers a build left ready for the next one (SCORING_WARM_MINUTES,
-## default 10 minutes; SCORING_WARM_MINUTES=0 make reports keeps none).
+## Stop the render workers a build left ready for the next one (a build at a terminal
+## keeps them 10 minutes: SCORING_WARM_MINUTES; SCORING_WARM_MINUTES=0 keeps none).
 stop-workers: $(STAMP)
 	@$(PY) -m scoring stop-workers --build $(BUILD) --lang $(OUTPUT_LANG)
 

@@ -2,10 +2,13 @@
 reports, and stop when asked."""
 
 import os
+import pty
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import psutil
 import pytest
@@ -13,6 +16,7 @@ from helpers import ROOT, files, rewritten, small_data, stamps
 from openpyxl import load_workbook
 
 from scoring.pipeline import load
+from scoring.render import server
 from scoring.render.server import connect_or_start, run_remote, sockets, stop_servers
 
 pytestmark = pytest.mark.e2e
@@ -23,22 +27,34 @@ KEEP = ("06808", "06826")
 DATE = {"SOURCE_DATE_EPOCH": "1546300800"}  # saving a form would change the date
 # The default, which the suite turns off (conftest.py): SCORING_WARM_MINUTES not set.
 DEFAULT = {**DATE, "SCORING_WARM_MINUTES": None}
-COLD = {**DATE, "SCORING_WARM_MINUTES": "0"}
 
 
-def build(data: Path, folder: Path, env: dict[str, str | None]) -> tuple[int, str, set[str]]:
+def build(
+    data: Path, folder: Path, env: dict[str, str | None], terminal: bool = False
+) -> tuple[int, str, set[str]]:
     """``make reports`` into ``folder`` with ``env``'s changes to the environment (None:
-    unset); returns its exit status, its error output and the command lines of every
-    process it started (its descendants, watched while it runs)."""
+    unset), its messages written to a terminal (a pseudo-terminal, as when an analyst
+    types the command) or to a file; returns its exit status, its messages and the
+    command lines of every process it started (its descendants, watched while it runs)."""
     command = [sys.executable, "-m", "scoring", "build", "--year", "2018", "--data", str(data)]
     command += ["--reports", str(folder / "reports"), "--build", str(folder / "build")]
     log = folder.parent / f"{folder.name}.log"
     seen: set[str] = set()
-    with open(log, "w", encoding="utf-8") as out:
-        changed = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    changed = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    with open(log, "wb") as out:
+        ours, theirs = pty.openpty() if terminal else (-1, -1)
         proc = subprocess.Popen(
-            [*command, "--jobs", "2"], cwd=ROOT, stdout=out, stderr=out, env=changed
+            [*command, "--jobs", "2"],
+            cwd=ROOT,
+            stdout=theirs if terminal else out,
+            stderr=theirs if terminal else out,
+            env=changed,
         )
+        copier = None
+        if terminal:
+            os.close(theirs)
+            copier = threading.Thread(target=_copy, args=(ours, out), daemon=True)
+            copier.start()
         parent = psutil.Process(proc.pid)
         while proc.poll() is None:
             try:
@@ -47,7 +63,20 @@ def build(data: Path, folder: Path, env: dict[str, str | None]) -> tuple[int, st
             except psutil.Error:
                 pass
             time.sleep(0.05)
-    return proc.returncode, log.read_text(encoding="utf-8"), seen
+        if copier is not None:
+            copier.join(timeout=10)
+    return proc.returncode, log.read_text(encoding="utf-8", errors="replace"), seen
+
+
+def _copy(terminal: int, out: BinaryIO) -> None:
+    """What the build writes to the terminal, into ``out``, until the build closes it."""
+    try:
+        while chunk := os.read(terminal, 65536):
+            out.write(chunk)
+    except OSError:  # EIO: every writer closed the terminal
+        pass
+    finally:
+        os.close(terminal)
 
 
 def kernels(commands: set[str]) -> list[str]:
@@ -58,7 +87,7 @@ def test_by_default_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path
     data = small_data(tmp_path, keep=KEEP, years=("2018",))
     warm = tmp_path / "warm"
     try:
-        status, log, _ = build(data, warm, DEFAULT)
+        status, log, _ = build(data, warm, DEFAULT, terminal=True)
         assert status == 0, log[-3000:]
         assert sockets(warm / "build")
         assert "make stop-workers" in log  # the analyst is told they wait, and how to stop
@@ -70,7 +99,7 @@ def test_by_default_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path
         wb["Phiếu khảo sát"][address] = submission.values[code] + 1  # a corrected figure
         wb.save(submission.path)
         before = stamps(warm / "reports")
-        status, log, started = build(data, warm, DEFAULT)
+        status, log, started = build(data, warm, DEFAULT, terminal=True)
         assert status == 0, log[-3000:]
         assert {"2018/units/06808.html", "2018/units/06808.pdf"} <= rewritten(
             before, warm / "reports"
@@ -89,11 +118,13 @@ def test_by_default_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path
         assert not sockets(warm / "build"), "stop-workers did not stop the server"
     finally:
         stop_servers(warm / "build")
+    # The control: the same default, messages to a file (a script's build): it starts
+    # its own workers and leaves none.
     cold = tmp_path / "cold"
-    status, log, started = build(data, cold, COLD)
+    status, log, started = build(data, cold, DEFAULT)
     assert status == 0, log[-3000:]
-    assert kernels(started)  # a build without warm workers starts its own (the control)
-    assert not sockets(cold / "build")  # and leaves none
+    assert kernels(started)
+    assert not sockets(cold / "build")
     assert "make stop-workers" not in log
     assert files(warm / "reports") == files(cold / "reports")
 
@@ -126,3 +157,27 @@ def test_the_server_stops_after_the_minutes_the_last_build_asked(tmp_path):
         assert not sockets(build_dir)
     finally:
         stop_servers(build_dir)
+
+
+@pytest.mark.parametrize(
+    ("setting", "terminal", "minutes"),
+    [
+        (None, True, server.DEFAULT_MINUTES),  # an analyst at a terminal
+        (None, False, 0.0),  # a script's build leaves nothing behind
+        ("0", True, 0.0),
+        ("2.5", False, 2.5),  # asked for, even by a script
+        ("ten", True, server.DEFAULT_MINUTES),  # unreadable: the default
+        ("ten", False, 0.0),
+        ("-3", True, server.DEFAULT_MINUTES),
+        ("nan", False, 0.0),
+        ("1e9", False, 24 * 60.0),  # at most a day
+    ],
+)
+def test_warm_minutes_follow_the_setting_and_where_messages_go(
+    monkeypatch, setting, terminal, minutes
+):
+    if setting is None:
+        monkeypatch.delenv("SCORING_WARM_MINUTES", raising=False)
+    else:
+        monkeypatch.setenv("SCORING_WARM_MINUTES", setting)
+    assert server.warm_minutes(at_terminal=terminal) == minutes

@@ -153,8 +153,8 @@ def _changed(paths: Paths, records: Records, lang: str) -> str | None:
 
 
 def _executor(paths: Paths, jobs: int, scheduler: str | None) -> Executor:
-    """Where the reports run (``driver.executor``): the build folder's warm server unless
-    SCORING_WARM_MINUTES is 0 (``server.warm_minutes``)."""
+    """Where the reports run (``driver.executor``): the build folder's warm server when
+    ``server.warm_minutes`` gives minutes (by default at a terminal)."""
     from scoring.render.driver import executor
     from scoring.render.server import warm_minutes
 

@@ -1,17 +1,21 @@
 """Warm workers kept between builds, for an analyst correcting forms one after another.
 
-By default ``make reports`` leaves a small server in the background after the build
-(``SCORING_WARM_MINUTES``, default ``DEFAULT_MINUTES``; 0 for none): it holds the local
-workers, each with its kernel started and the package imported, and renders the next
-build's reports at once instead of starting new workers (about 7 CPU-seconds on a 2-core
-machine, more than the reports a one-figure correction rebuilds). It stops after that
-many minutes without a build, when a build with another code version or environment
-starts one of its own, or on ``stop_servers`` (``make stop-workers``).
+Run at a terminal, ``make reports`` by default leaves a small server in the background
+after the build (``SCORING_WARM_MINUTES``, default ``DEFAULT_MINUTES``; 0 for none): it
+holds the local workers, each with its kernel started and the package imported, and
+renders the next build's reports at once instead of starting new workers (about 7
+CPU-seconds on a 2-core machine, more than the reports a one-figure correction
+rebuilds). It stops after that many minutes without a build, when a build with another
+code version or environment starts one of its own, or on ``stop_servers`` (``make
+stop-workers``).
 
-Why by default: an analyst checks forms and types verified figures one unit after
-another, rebuilding after each, and waits for every build; holding about 0,7 GB for some
-minutes after a build costs that analyst nothing they would notice. Tests and scripts
-that want no process left behind set ``SCORING_WARM_MINUTES=0``.
+Why by default, and why only at a terminal: an analyst checks forms and types verified
+figures one unit after another, rebuilding after each, and waits for every build;
+holding about 0,7 GB for some minutes after a build costs that analyst nothing they would
+notice. A build whose messages go to a file or a pipe is a script's (CI, a scheduled
+job, a check in a throw-away root): it must leave no process behind (one would keep
+files open, e.g. in a chroot's ``/dev``, and stop it from being unmounted), so it keeps
+none unless SCORING_WARM_MINUTES asks.
 
 One server per build folder, code version and environment (its log in
 ``BUILD/workers/<identity>/``), listening on a Unix socket in a folder of the temporary
@@ -38,19 +42,32 @@ from scoring.render.driver import Workers
 from scoring.render.runner import TASKS_PER_WORKER, Outcome, Task, run_task
 from scoring.state import server_identity
 
-# Minutes a server waits for the next build when SCORING_WARM_MINUTES is not set.
+# Minutes a server waits for the next build when SCORING_WARM_MINUTES is not set and the
+# build runs at a terminal.
 DEFAULT_MINUTES = 10.0
 
 
-def warm_minutes() -> float:
-    """SCORING_WARM_MINUTES as a number of minutes: 0 for no server, at most a day; unset
-    or unreadable, ``DEFAULT_MINUTES``."""
-    text = os.environ.get("SCORING_WARM_MINUTES", "").strip()
+def warm_minutes(at_terminal: bool | None = None) -> float:
+    """SCORING_WARM_MINUTES as a number of minutes, at most a day (0: no server); unset or
+    unreadable, ``DEFAULT_MINUTES`` when the build's messages go to a terminal (by default
+    this process's stderr), else 0.
+    """
     try:
-        minutes = float(text) if text else DEFAULT_MINUTES
+        minutes = float(os.environ.get("SCORING_WARM_MINUTES", "").strip())
     except ValueError:
-        return DEFAULT_MINUTES
-    return min(minutes, 24 * 60.0) if minutes >= 0 else DEFAULT_MINUTES  # NaN: default
+        minutes = float("nan")
+    if not minutes >= 0:  # unset, unreadable, negative or NaN: the default
+        terminal = _at_terminal() if at_terminal is None else at_terminal
+        return DEFAULT_MINUTES if terminal else 0.0
+    return min(minutes, 24 * 60.0)
+
+
+def _at_terminal() -> bool:
+    """Whether the build's messages go to a terminal (a person waits for them)."""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
 
 
 def socket_path(folder: Path) -> Path | None:
