@@ -127,3 +127,24 @@ def test_rank_by_percent_or_total(rank_by, first):
         level, set(), [], BANDS, Robustness(weight_spread=0, runs=10), rank_by, (2018, "x")
     )
     assert result.units[first].rank_median == 1
+
+
+def test_the_robustness_figure_of_a_large_level_shows_the_ranks_around_the_unit():
+    """300 ranks in 7,5 inches could not be read (and took seconds to draw): a large
+    level's figure shows the ranks the runs reached, the unit's and its interval, with a
+    margin; a small level's shows every rank."""
+    from scoring.charts import SPREAD_ALL_RANKS, SPREAD_MARGIN, spread_window
+
+    assert spread_window([0.1] * 11, 3, 2, 5) == range(1, 12)
+    shares = [0.0] * 300
+    shares[74:78] = [0.15, 0.5, 0.3, 0.05]  # ranks 75 to 78
+    window = spread_window(shares, 76, 75, 78)
+    assert {75, 76, 77, 78} <= set(window)
+    assert window[0] > 1 and window[-1] < 300
+    assert len(window) == SPREAD_ALL_RANKS  # the margin widened to the least width
+    top = [0.0] * 300
+    top[0:2] = [0.9, 0.1]
+    assert spread_window(top, 1, 1, 2) == range(1, SPREAD_ALL_RANKS + 1)
+    wide = [0.0] * 300
+    wide[99:160] = [1 / 61] * 61  # ranks 100 to 160
+    assert spread_window(wide, 130, 103, 157) == range(100 - SPREAD_MARGIN, 161 + SPREAD_MARGIN)

@@ -17,7 +17,7 @@ job, a check in a throw-away root): it must leave no process behind (one would k
 files open, e.g. in a chroot's ``/dev``, and stop it from being unmounted), so it keeps
 none unless SCORING_WARM_MINUTES asks.
 
-One server per build folder, code version and environment (its log in
+One server per build folder, code version, installed libraries and environment (its log in
 ``BUILD/workers/<identity>/``), listening on a Unix socket in a folder of the temporary
 directory that only its user can open. It serves one build at a time; a build that
 cannot reach it renders with its own workers, as without it. Outputs are the same bytes
