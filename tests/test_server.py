@@ -181,3 +181,14 @@ def test_warm_minutes_follow_the_setting_and_where_messages_go(
     else:
         monkeypatch.setenv("SCORING_WARM_MINUTES", setting)
     assert server.warm_minutes(at_terminal=terminal) == minutes
+
+
+def test_a_worker_that_grew_past_the_bound_is_replaced():
+    """Warm workers live from build to build: one whose memory (or its kernel's) passed
+    RECYCLE_MB is replaced once the build is served, so no worker nears 300 MB."""
+    from scoring.render.runner import Outcome
+
+    fresh = Outcome("X00001", True, 2.0, peak_rss_mb=200.0, kernel_peak_mb=207.0)
+    assert not server.outgrown(fresh)
+    assert server.outgrown(Outcome("ranking", True, 13.0, peak_rss_mb=270.0))
+    assert server.outgrown(Outcome("X00002", True, 2.0, peak_rss_mb=150.0, kernel_peak_mb=260.0))
