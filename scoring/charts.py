@@ -117,7 +117,9 @@ def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: s
     )
     ax.set_ylim(0, top * 1.12)
     ax.set_yticks([t for t in (0, 25, 50, 75, 100) if t <= top])
-    ax.set_xticks(xs, [str(x) for x in xs], fontsize=7)
+    # A label per rank while they fit (25 of two digits, 14 of three), else every n-th.
+    step = -(-len(xs) // (SPREAD_ALL_RANKS if xs[-1] < 100 else 14))
+    ax.set_xticks(xs[::step], [str(x) for x in xs[::step]], fontsize=7)
     ax.set_xlim(xs[0] - 0.6, xs[-1] + 0.6)
     label = _("Hạng trong các lần chạy (màu đen: hạng của đơn vị)")
     if len(xs) < len(shares):

@@ -9,11 +9,12 @@ those digests on its own snapshot, so a report is rebuilt exactly when data it r
 changed. A failing notebook fails only its own task; the build goes on and reports every
 failure at the end.
 
-The executor is chosen once (``executor``): the warm server of the build folder (the
-default; ``SCORING_WARM_MINUTES``, ``scoring.render.server``), a local process pool (its
-workers started before the tasks are known, so their kernels warm up while the build
-scores the year) or a Dask cluster (``--scheduler`` / ``DASK_SCHEDULER``). Outputs are
-the same bytes on each: every task is the same ``runner.run_task``.
+The executor is chosen once (``executor``): the warm server of the build folder (by
+default at a terminal; ``SCORING_WARM_MINUTES``, ``scoring.render.server``), a local
+process pool (its workers started before the tasks are known, so their kernels warm up
+while the build scores the year) or a Dask cluster (``--scheduler`` /
+``DASK_SCHEDULER``). Outputs are the same bytes on each: every task is the same
+``runner.run_task``.
 """
 
 from __future__ import annotations
