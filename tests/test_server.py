@@ -105,11 +105,12 @@ def test_by_default_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path
             before, warm / "reports"
         )
         assert kernels(started) == [], started  # rendered by the warm workers: none started
-        stop = subprocess.run(
-            [sys.executable, "-m", "scoring", "stop-workers", "--build", str(warm / "build")],
-            cwd=ROOT,
+        stop = subprocess.run(  # as `make stop-workers` runs it: BUILD relative to the cwd
+            [sys.executable, "-m", "scoring", "stop-workers", "--build", "build"],
+            cwd=warm,
             capture_output=True,
             text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         assert stop.returncode == 0, stop.stderr
         deadline = time.monotonic() + 60

@@ -110,7 +110,8 @@ def stop_servers(build: Path, keep: str = "") -> int:
     """Ask every server of this build folder but ``keep`` to stop; return how many were
     asked."""
     asked = 0
-    for folder in sorted((Path(build) / "workers").glob("*")):
+    # Resolved as connect_or_start does: a socket is named for its folder's full path.
+    for folder in sorted((Path(build).resolve() / "workers").glob("*")):
         if folder.name == keep:
             continue
         conn = _connect(folder, timeout=0.5)
