@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scoring import console
 from scoring.errors import CriteriaError, ScoringError, UnitsError
-from scoring.i18n import N_, located, render, translator
+from scoring.i18n import N_, located, render, render_plural, translator
 from scoring.lang import DEFAULT_LANG, LANGUAGES
 
 
@@ -164,11 +164,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stop_workers(args: argparse.Namespace) -> int:
-    from scoring import i18n
     from scoring.render.server import stop_servers
 
     stopped = stop_servers(Path(args.build))
-    line = i18n.render_plural(
+    line = render_plural(
         "Đã dừng %(n)s nhóm tiến trình lập báo cáo chạy sẵn của %(build)s.",
         stopped,
         args.lang,

@@ -156,14 +156,12 @@ def _executor(paths: Paths, jobs: int, scheduler: str | None) -> Executor:
     """Where the reports run (``driver.executor``): the build folder's warm server when
     ``server.warm_minutes`` gives minutes (by default at a terminal)."""
     from scoring.render.driver import executor
-    from scoring.render.server import warm_minutes
+    from scoring.render.server import connect_or_start, warm_minutes
 
     minutes = warm_minutes()
 
     def warm(jobs: int) -> Any:
-        from scoring.render import server
-
-        return server.connect_or_start(paths.build, code_digest(), jobs, minutes)
+        return connect_or_start(paths.build, code_digest(), jobs, minutes)
 
     log = paths.year_build / "kernels.log"
     return executor(jobs, log, scheduler, warm, minutes=minutes)

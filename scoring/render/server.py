@@ -72,7 +72,8 @@ def _at_terminal() -> bool:
 
 def socket_path(folder: Path) -> Path | None:
     """Where the server of ``folder`` listens: a short path (Unix sockets allow about 100
-    characters) in a folder of the temporary directory that only this user can open.
+    characters) in a folder of the temporary directory that only this user can open, named
+    for the folder's full path, however the caller spelled it (``make`` passes ``build``).
     """
     import tempfile
 
@@ -81,13 +82,19 @@ def socket_path(folder: Path) -> Path | None:
     st = private.lstat()
     if st.st_uid != os.getuid() or st.st_mode & 0o077 or not private.is_dir():
         return None  # someone else's folder: no server
-    path = private / f"{hashlib.sha256(str(folder).encode()).hexdigest()[:20]}.sock"
+    named = hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:20]
+    path = private / f"{named}.sock"
     return path if len(str(path)) < 100 else None
+
+
+def _server_folders(build: Path) -> list[Path]:
+    """The folder of each server this build folder has had (``BUILD/workers/<identity>``)."""
+    return sorted((Path(build) / "workers").glob("*"))
 
 
 def sockets(build: Path) -> list[Path]:
     """The sockets of the servers of this build folder that are listening (or left)."""
-    found = (socket_path(f) for f in sorted((Path(build).resolve() / "workers").glob("*")))
+    found = (socket_path(f) for f in _server_folders(build))
     return [p for p in found if p is not None and p.exists()]
 
 
@@ -110,8 +117,7 @@ def stop_servers(build: Path, keep: str = "") -> int:
     """Ask every server of this build folder but ``keep`` to stop; return how many were
     asked."""
     asked = 0
-    # Resolved as connect_or_start does: a socket is named for its folder's full path.
-    for folder in sorted((Path(build).resolve() / "workers").glob("*")):
+    for folder in _server_folders(build):
         if folder.name == keep:
             continue
         conn = _connect(folder, timeout=0.5)
