@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import shutil
 import time
 import zipfile
@@ -288,8 +289,33 @@ def test_the_build_date_never_comes_from_a_units_file(form_kit, monkeypatch):
     newest = max(p.stat().st_mtime for p in form_kit.root.rglob("*") if p.is_file())
     assert day == time.gmtime(newest)[:3] and day.year < 2099 or day <= day.today()
     os.utime(path, (4102444800, 4102444800))  # a file time in 2100: never in the future
-    assert pipeline.build_date(result) <= type(day).today()
+    again = pipeline.score(pipeline.load(form_kit.root, YEAR))
+    assert pipeline.build_date(again) <= type(day).today()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1537228800")  # 18/9/2018
+    assert pipeline.build_date(result).isoformat() == "2018-09-18"
+
+
+def test_a_result_keeps_the_date_of_the_inputs_it_was_scored_from(form_kit, monkeypatch):
+    """The date is taken once per result (every report's key asks for it): a form saved
+    after the year was scored does not date the reports of the figures read before it,
+    and the date goes in the snapshot the kernels render from."""
+    from scoring import pipeline
+
+    path = form_kit.filled()
+    _units_csv(form_kit.root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    old = 1546300800  # 1/1/2019
+    for file in form_kit.root.rglob("*"):
+        os.utime(file, (old, old))
+    result = pipeline.score(pipeline.load(form_kit.root, YEAR)).precompute()
+    assert pipeline.build_date(result).isoformat() == "2019-01-01"
+    os.utime(path, (old + 200 * 86400, old + 200 * 86400))  # saved again on 20/7/2019
+    assert pipeline.build_date(result).isoformat() == "2019-01-01"
+    kept = pickle.loads(pickle.dumps(result))  # as a kernel gets it from the snapshot
+    assert pipeline.build_date(kept).isoformat() == "2019-01-01"
+    again = pipeline.score(pipeline.load(form_kit.root, YEAR))
+    assert pipeline.build_date(again).isoformat() == "2019-07-20"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1537228800")  # the setting still counts
     assert pipeline.build_date(result).isoformat() == "2018-09-18"
 
 
