@@ -144,3 +144,39 @@ def test_the_same_notebook_gives_the_same_bytes(rendered):
     two = (tmp / "two.html").read_text(encoding="utf-8")
     assert re.search(r"T_s1", one)  # the Styler's random id, made stable
     assert one == two
+
+
+def _png(colour: str) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), colour).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def test_embedded_images_reach_the_pdf_from_memory_once_each(tmp_path):
+    """The PDF's page is parsed without the figures' base64 text (``lift_images``): each
+    image still reaches the PDF, the same image twice is embedded once, and a data: URI
+    shown as text in the page stays text."""
+    from scoring.render.pdf import lift_images, write_pdf
+
+    red, blue = _png("#ff0000"), _png("#0000ff")
+    shown = f'&lt;img src="data:image/png;base64,{blue}"&gt;'
+    html = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+        f'<p><img alt="a" src="data:image/png;base64,{red}"></p>'
+        f'<p><img src="data:image/png;base64,{red}" width="80"></p>'
+        f'<p><img class="x" src="data:image/png;base64,{blue}"/></p>'
+        f"<pre>{shown}</pre></body></html>"
+    )
+    markup, images = lift_images(html)
+    assert len(images) == 2 and red not in markup and shown in markup
+    assert sorted(mime for mime, _ in images.values()) == ["image/png", "image/png"]
+    write_pdf(html, tmp_path / "page.pdf")
+    page = PdfReader(tmp_path / "page.pdf").pages[0]
+    colours = sorted(image.image.convert("RGB").getpixel((5, 5)) for image in page.images)
+    assert colours == [(0, 0, 255), (255, 0, 0)]
+    assert "data:image/png;base64" in page.extract_text()
