@@ -12,8 +12,9 @@ the sample's seeded filler), then measures side by side:
 (c) a second run with nothing changed (three runs);
 (d) runs after one figure of one form was corrected (``--repeat``, median and range),
     with the default settings of a build run at a terminal (the workers the last build
-    left ready), and (d') with none kept between builds (SCORING_WARM_MINUTES=0: each
-    build starts its own, the default of a script's build);
+    left ready, for a base commit too when its code has that default), and (d') with
+    none kept between builds (SCORING_WARM_MINUTES=0: each build starts its own, the
+    default of a script's build);
 (e) the scoring step alone on 10 000 synthetic units;
 (f) ``validate`` on 2 000 normal forms, and (g) on one form of 500 000 styled empty rows
     (about 10 MB, 93–99 MB unpacked): seconds and peak memory of the process
@@ -143,8 +144,8 @@ def build(
 ) -> tuple[float, str, list[str]]:
     """One ``make reports`` with the package in ``code`` (this one, or the base commit's
     worktree): (seconds, its summary line, its timing lines)."""
-    if code == ROOT and "SCORING_WARM_MINUTES" not in env:
-        # This code's default for an analyst at a terminal (here the output is captured,
+    if "SCORING_WARM_MINUTES" not in env and keeps_workers_at_a_terminal(code):
+        # That code's default for an analyst at a terminal (here the output is captured,
         # which would count as a script's build): workers kept for the next build.
         env = {**env, "SCORING_WARM_MINUTES": f"{DEFAULT_MINUTES:g}"}
     start = time.perf_counter()
@@ -177,6 +178,14 @@ def build(
     summary = [line for line in lines if line.startswith(f"Năm {YEAR}:")]
     timings = [line for line in lines if line.startswith(("Thời gian", "  tác vụ"))]
     return seconds, summary[-1] if summary else "", timings
+
+
+def keeps_workers_at_a_terminal(code: Path) -> bool:
+    """Whether the code in ``code`` keeps warm workers by default at a terminal (this
+    code, and a base commit from 88b6d47 on): a base measured with its script default
+    while this code has its terminal one compared warm workers with cold ones."""
+    server = code / "scoring" / "render" / "server.py"
+    return server.is_file() and "DEFAULT_MINUTES" in server.read_text(encoding="utf-8")
 
 
 def corrections(
