@@ -89,7 +89,9 @@ def write_pdf(html: str, target: Path) -> None:
 
 
 # An image embedded in the page as a data: URI, as nbconvert embeds every figure.
-_EMBEDDED = re.compile(r'(<img\b[^>]*?\ssrc=")data:(image/[\w.+-]+);base64,([A-Za-z0-9+/=\s]*)"')
+_EMBEDDED = re.compile(
+    r'(<img\b[^>]*?\ssrc=")data:(image/[\w.+-]+);base64,([A-Za-z0-9+/=\s]*)"', re.ASCII
+)
 
 
 def lift_images(html: str) -> tuple[str, dict[str, tuple[str, str]]]:
@@ -97,7 +99,7 @@ def lift_images(html: str) -> tuple[str, dict[str, tuple[str, str]]]:
     each name stands for (its type and base64 text).
 
     WeasyPrint's HTML parser reads a page character by character: the base64 text of the
-    figures was most of what it read (0,6 s of the 300-unit ranking's 5 MB, 16 charts).
+    figures was most of what it read (0,7–1,2 s of the 300-unit ranking's 5 MB, 16 charts).
     Only ``<img src="data:...">`` inside a tag is lifted (text shows ``<`` escaped); the
     same image twice keeps one name, so it is embedded once, as before.
     """
