@@ -16,10 +16,10 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from scoring import snapshot
 from scoring.criteria import LEVELS, CriteriaYear, load_year
@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # pandas is imported where tables are made: report kernels ne
     import pandas as pd
 
     from scoring.robustness import LevelRobustness
+
+T = TypeVar("T")
 
 
 class InvalidSubmissions(ScoringError):
@@ -103,6 +105,13 @@ class YearResult:
     def unit(self, unit_id: str) -> Unit:
         return self.inputs.units_by_id[unit_id]
 
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per result under ``key`` and kept with it (so in
+        the snapshot a build hands its kernels): the views every report of a level reads."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
+
     def levels(self) -> list[str]:
         """Levels with any unit assessed this year, the city first (``LEVELS``' order)."""
         found = set(self.peers) | set(self.missing)
@@ -145,15 +154,15 @@ class YearResult:
         """Mean percent of maximum of every non-criterion node among the level's units
         where it applies (computed once per level: every unit report of the level shows it).
         """
-        key = f"means:{level}"
-        if key not in self._memo:
-            shares: dict[str, list[float]] = {}
-            for uid in self.peers[level]:
-                for node in self.official[uid].nodes():
-                    if not node.is_criterion and node.applicable:
-                        shares.setdefault(node.code, []).append(node.percent)
-            self._memo[key] = {code: sum(v) / len(v) for code, v in shares.items()}
-        return self._memo[key]  # type: ignore[return-value]
+        return self.once(f"means:{level}", lambda: self._subgroup_means(level))
+
+    def _subgroup_means(self, level: str) -> dict[str, float]:
+        shares: dict[str, list[float]] = {}
+        for uid in self.peers[level]:
+            for node in self.official[uid].nodes():
+                if not node.is_criterion and node.applicable:
+                    shares.setdefault(node.code, []).append(node.percent)
+        return {code: sum(v) / len(v) for code, v in shares.items()}
 
     def verification_view(self, unit_id: str) -> dict[str, object]:
         """What the unit claimed against what the office verified, as plain data.
@@ -226,10 +235,9 @@ class YearResult:
     def rank_values(self, level: str) -> list[float]:
         """The rank values of the level's scored units (computed once per level: every
         unit's gap to the next rank is taken against them, 300 times at 300 units)."""
-        key = f"rank_values:{level}"
-        if key not in self._memo:
-            self._memo[key] = [self.rank_value(u) for u in self.peers[level]]
-        return self._memo[key]  # type: ignore[return-value]
+        return self.once(
+            f"rank_values:{level}", lambda: [self.rank_value(u) for u in self.peers[level]]
+        )
 
     def points_to_next_rank(self, unit_id: str) -> float | None:
         """Points the unit needs to reach the next higher rank value among its peers, on its
@@ -260,21 +268,21 @@ class YearResult:
 
     def robustness(self, level: str) -> LevelRobustness:
         """The seeded Monte Carlo analysis of one level (computed once per level)."""
-        key = f"robustness:{level}"
-        if key not in self._memo:
-            from scoring.robustness import analyse
+        return self.once(f"robustness:{level}", lambda: self._robustness(level))
 
-            criteria = self.inputs.criteria
-            self._memo[key] = analyse(
-                {u: self.official[u] for u in self.peers.get(level, [])},
-                set(self.verified_scores),
-                self.verification_offsets(),
-                criteria.bands,
-                criteria.ranking.robustness,
-                criteria.ranking.rank_by,
-                (self.year, level),
-            )
-        return self._memo[key]  # type: ignore[return-value]
+    def _robustness(self, level: str) -> LevelRobustness:
+        from scoring.robustness import analyse
+
+        criteria = self.inputs.criteria
+        return analyse(
+            {u: self.official[u] for u in self.peers.get(level, [])},
+            set(self.verified_scores),
+            self.verification_offsets(),
+            criteria.bands,
+            criteria.ranking.robustness,
+            criteria.ranking.rank_by,
+            (self.year, level),
+        )
 
     def precompute(self) -> YearResult:
         """Compute now, once, the per-level views every report reads (the robustness
@@ -630,10 +638,9 @@ def build_date(result: YearResult) -> dt.date:
     today = dt.datetime.now(dt.UTC).date()
     # Once per result, setting and day: every report's key asks for it, and each time
     # took a look at every input file (3,6 s of a 300-unit build's planning).
-    memo = f"build_date:{epoch}:{today.isoformat()}"
-    if memo not in result._memo:
-        result._memo[memo] = _build_date(result, epoch, today)
-    return result._memo[memo]  # type: ignore[return-value]
+    return result.once(
+        f"build_date:{epoch}:{today.isoformat()}", lambda: _build_date(result, epoch, today)
+    )
 
 
 def _build_date(result: YearResult, epoch: str, today: dt.date) -> dt.date:
