@@ -1,7 +1,7 @@
 """Scoring and ranking of e-government maturity against a criteria set.
 
 The core (criteria, units, forms, rules, scores, ranks) has no dependency on the
-rendering layer in ``scoring.render`` (papermill, nbconvert, WeasyPrint), which sits on
+rendering layer in ``scoring.render`` (papermill, nbconvert, Typst), which sits on
 top of it.
 
 For analysts in a notebook (see the README, "Analysing in a notebook")::

@@ -101,6 +101,7 @@ def code_digest(notebooks: Path | None = NOTEBOOKS) -> str:
             *PACKAGE.rglob("*.py"),
             *PACKAGE.rglob("*.j2"),
             *PACKAGE.rglob("*.css"),
+            *PACKAGE.rglob("*.typ"),
             *(Path(notebooks).glob("*.ipynb") if notebooks else []),
         ]
     )

@@ -4,18 +4,12 @@
 set -euo pipefail
 what=${1:-runtime}
 need=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
-have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
-have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
-# WeasyPrint subsets fonts with HarfBuzz when it finds this library, else with fontTools:
-# the PDFs' bytes would depend on which the machine has, so it is always installed.
-have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
-{ command -v fc-list >/dev/null && fc-list 2>/dev/null | grep -qi 'DejaVuSans'; } || need+=(fontconfig fonts-dejavu-core)
 python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v chromedriver >/dev/null || need+=(chromium-driver)
   command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
+  command -v pdftotext >/dev/null || need+=(poppler-utils)  # the PDFs' text, in tests
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Cần cài gói hệ thống / missing system packages: ${need[*]}" >&2

@@ -29,6 +29,11 @@ def conda() -> dict[str, str]:
         if isinstance(dep, str) and "=" in dep:
             name, version = dep.split("=", 1)
             pins[norm(name)] = version
+        elif isinstance(dep, dict):  # the pip: list, for packages only PyPI has
+            for line in dep.get("pip", []):
+                if "==" in line:
+                    name, version = line.split("==", 1)
+                    pins[norm(name)] = version
     return pins
 
 

@@ -1,88 +1,89 @@
 """``<year>/booklet.pdf``: the ranking and every unit report in one printed booklet.
 
-Built from the very HTML pages ``make reports`` wrote (so the booklet never disagrees
-with them): their bodies are put one after the other in one document, each starting
-on a new page, after a table of contents. One document means one page counter, so the
-footer's "Trang n/N" runs across the booklet and the contents give each part's page
-(``target-counter``). Each part has one PDF bookmark (units under their level); the
-reports' own headings make none. Element ids are prefixed per part, as every report
-uses the same ones. Byte-identical across builds: ``scoring.render.pdf.write_pdf``.
+Built from the very executed notebooks ``make reports`` printed each report's PDF from,
+through the same conversion (``scoring.render.typeset``), so the booklet never disagrees
+with them: their bodies follow one another, each on a new page, after a table of
+contents. One document means one page counter, so the footer's "Trang n/N" runs across
+the booklet and the contents give each part's page. Each part has one PDF bookmark (units
+under their level); the reports' own headings make none. Byte-identical across builds.
 """
 
 from __future__ import annotations
 
-import functools
-import re
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from scoring import i18n
-from scoring.render.assets import TEMPLATES
-
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
-_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
-_ID = re.compile(r'(\sid=")([^"]*")')
-_FRAGMENT = re.compile(r'(\shref="#)([^"]*")')
+from scoring.errors import ScoringError
+from scoring.i18n import N_
+from scoring.render.typeset.html import Converted
+from scoring.render.typeset.markup import content, escape
 
 
 @dataclass(frozen=True)
 class Part:
-    """One report of the booklet: its page, bookmark and contents line."""
+    """One report of the booklet: its bookmark and contents line, and where it was made."""
 
-    anchor: str  # the id of its first element, for the contents' page numbers
     label: str  # bookmark and contents text
-    detail: str  # the contents' second column (rank, band), may be ""
+    detail: str  # the contents' second line (rank, band), may be ""
     group: str  # the level's title for units, "" for the ranking
-    html: str  # the report page as written by ``make reports``
+    executed: Path  # the executed notebook its report was printed from
 
 
-@functools.lru_cache(maxsize=2)
-def _template(lang: str) -> jinja2.Template:
-    env = i18n.install(jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]), lang)
-    return env.from_string((TEMPLATES / "booklet.html.j2").read_text(encoding="utf-8"))
+def part_body(part: Part, lang: str) -> Converted:
+    """A report's printed body, as its own PDF has it."""
+    import nbformat
+
+    from scoring.render.html import presentable
+    from scoring.render.typeset.notebook import notebook_body
+
+    if not part.executed.is_file():
+        raise ScoringError(
+            N_("Thiếu %(path)s: chạy `make reports` trước khi lập tập báo cáo"),
+            path=part.executed,
+        )
+    clean, _warnings = presentable(nbformat.read(part.executed, as_version=4), "", lang)
+    return notebook_body(clean)
 
 
-def _body(page: str, prefix: str) -> str:
-    """The page's body with its ids (and the links to them) made unique in the booklet."""
-    found = _BODY.search(page)
-    body = found.group(1) if found else page
-    body = _ID.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", body)
-    return _FRAGMENT.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", body)
+def _mark(level: int, label: str) -> str:
+    """A bookmark and contents entry that prints nothing where it stands."""
+    heading = f"heading(level: {level}, outlined: true, bookmarked: true){content(escape(label))}"
+    return f"#place(hide({heading}))"
 
 
-def _styles(pages: Sequence[str]) -> list[str]:
-    """Every distinct style sheet of the pages, in first-seen order."""
-    seen: list[str] = []
-    for page in pages:
-        head = page.split("<body", 1)[0]
-        for css in _STYLE.findall(head):
-            if css not in seen:
-                seen.append(css)
-    return seen
-
-
-def booklet_html(title: str, year: int, parts: Sequence[Part], lang: str = "vi") -> str:
-    """The booklet as one HTML document (contents, then each part on its own pages)."""
-    bodies = [_body(p.html, f"{p.anchor}-") for p in parts]
+def booklet_typst(title: str, parts: Sequence[Part], lang: str = "vi") -> Converted:
+    """The booklet's body: its contents, then each part on its own pages."""
+    _ = i18n.translator(lang)
+    images: dict[str, bytes] = {}
+    pieces = [
+        "#doc-title.update" + content(escape(title)),
+        _mark(1, _("Mục lục")),
+        "#r-agency" + content(escape(_("ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ"))),
+        '#v(30mm)#text(size: 18pt, weight: "bold", fill: blue)' + content(escape(title)),
+        "#r-subheading" + content(escape(_("Mục lục"))),
+        '#show outline.entry.where(level: 1): set text(weight: "bold")',
+        "#outline(title: none, indent: 1em, target: heading.where(outlined: true)"
+        ".and(heading.where(level: 1).or(heading.where(level: 2))))",
+    ]
     groups_started: set[str] = set()
-    rows = []
-    for part, body in zip(parts, bodies, strict=True):
-        first_of_group = bool(part.group) and part.group not in groups_started
-        groups_started.add(part.group)
-        rows.append({"part": part, "body": body, "first_of_group": first_of_group})
-    return _template(lang).render(
-        title=title,
-        year=year,
-        rows=rows,
-        styles=_styles([p.html for p in parts]),
-        lang=lang,
-    )
+    for part in parts:
+        body = part_body(part, lang)
+        images.update(body.images)
+        pieces += ["#pagebreak()", "#section-counter.update(0)"]
+        if part.group and part.group not in groups_started:
+            groups_started.add(part.group)
+            pieces.append(_mark(1, part.group))
+        label = f"{part.label} ({part.detail})" if part.detail else part.label
+        pieces += [_mark(2 if part.group else 1, label), body.typst]
+    return Converted("\n\n".join(pieces), images)
 
 
-def write_booklet(html: str, target: Path) -> None:
-    from scoring.render.pdf import write_pdf
+def write_booklet(
+    body: Converted, title: str, target: Path, date: dt.date, lang: str = "vi"
+) -> None:
+    from scoring.render.typeset.document import write_pdf
 
-    write_pdf(html, target)
+    write_pdf(body, title, target, date, lang)

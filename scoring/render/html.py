@@ -5,7 +5,8 @@ report opened offline on a government network cannot reach. We export with the "
 template (the notebook's body only) and wrap it in our own page with inline CSS made
 for A4 print. What JupyterLab shows reaches the report: HTML (DataFrames, Stylers, our
 fragments), images (matplotlib figures shown or returned, PNG, JPEG, SVG), Markdown, and
-printed or plain-text results; an output of another kind (a widget, JavaScript) is left
+printed or plain-text results (the PDF is typeset from the same outputs,
+``scoring.render.typeset``); an output of another kind (a widget, JavaScript) is left
 out with a warning naming the notebook and cell. Error outputs and stderr (warnings)
 never reach a report; the executed notebook kept under build/ still has them for audit.
 """
@@ -23,6 +24,7 @@ from nbconvert import HTMLExporter
 from scoring import __version__
 from scoring.i18n import N_, translator
 from scoring.render.assets import TEMPLATES, css
+from scoring.render.typeset.markup import TYPST_MIME
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,6 +47,7 @@ def _page() -> jinja2.Template:
 # What a report shows of an output, in this order of preference: the representations
 # JupyterLab itself prefers among those nbconvert's basic template renders.
 RICH = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown")
+
 # Plain-text results that only echo a matplotlib call (``plt.title(...)`` ends a cell
 # with ``Text(0.5, 1.0, '...')``): JupyterLab shows them, nobody means them.
 NOISE = re.compile(
@@ -72,8 +75,10 @@ def _kept_output(output: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode |
     data = output.data
     for mime in RICH:
         if mime in data:
-            output.data = {mime: data[mime]}
-            output.metadata = {k: v for k, v in output.get("metadata", {}).items() if k == mime}
+            # What the page shows, and the printed form when the output carries one.
+            kept = {mime, TYPST_MIME} & set(data)
+            output.data = {m: data[m] for m in sorted(kept)}
+            output.metadata = {k: v for k, v in output.get("metadata", {}).items() if k in kept}
             return output, ""
     lost = sorted(m for m in data if m != "text/plain")
     if lost:
@@ -146,10 +151,7 @@ def page(body: str, title: str, lang: str = "vi") -> str:
     )
 
 
-def notebook_to_html(
-    nb: nbformat.NotebookNode, title: str, lang: str = "vi", name: str = ""
-) -> tuple[str, list[str]]:
-    """(the report page of an executed notebook, warnings about outputs left out)."""
-    clean, problems = presentable(nb, name, lang)
+def notebook_to_html(clean: nbformat.NotebookNode, title: str, lang: str = "vi") -> str:
+    """The report page of an executed notebook made ``presentable``."""
     body, _ = _exporter().from_notebook_node(clean)
-    return page(_stable_ids(body), title, lang), problems
+    return page(_stable_ids(body), title, lang)

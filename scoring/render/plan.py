@@ -128,14 +128,17 @@ def make_tasks(
     _ = i18n.translator(lang)
     code = code_digest(notebooks=None)
     digests = Digests(snap)
+    from scoring.pipeline import build_date
+
     environment = os.environ.get("SOURCE_DATE_EPOCH", "")
+    date = build_date(result).isoformat()  # the reports' date, also their PDFs' timestamp
 
     def task(name: str, notebook: str, params: dict[str, object], title: str) -> Task:
         source = notebook_path(paths, notebook)
-        static = key(code, source.read_bytes(), params, title, environment)
+        static = key(code, source.read_bytes(), params, title, environment, date)
         reads = state.get(name, {}).get("reads", {})
         known = task_key(static, reads, digests) if isinstance(reads, dict) else ""
-        return _task(paths, name, source, params, title, known, static, snapshot_file)
+        return _task(paths, name, source, params, title, known, static, snapshot_file, date)
 
     # The ranking first: it is the longest task, and a worker should not start it last.
     tasks = [
@@ -180,6 +183,7 @@ def _task(
     known: str,
     static: str,
     snapshot_file: Path,
+    date: str,
 ) -> Task:
     from scoring.render.runner import Task
 
@@ -195,4 +199,5 @@ def _task(
         key=known,
         static=static,
         snapshot=str(snapshot_file),
+        date=date,
     )

@@ -1,13 +1,14 @@
 """One report in one worker: execute the notebook, export it to HTML, print the PDF.
 
 papermill executes the notebook through its Python API on a warm kernel (one per worker,
-reused from report to report), nbconvert exports it and WeasyPrint prints it, all in the
+reused from report to report), nbconvert exports it and Typst typesets its outputs, all in the
 worker, so no new Python process is started per step or per unit. The driver
 (``scoring.render.driver``) decides which tasks run, and where.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import resource
 import sys
@@ -46,6 +47,7 @@ class Task:
     # ``key`` is complete by itself (a notebook whose inputs the caller knows).
     static: str = ""
     snapshot: str = ""  # the scored snapshot the kernel renders from (scoring.snapshot)
+    date: str = ""  # the reports' date (ISO), the PDF's creation date
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Outcome:
     peak_rss_mb: float
     error: str = ""
     # seconds per step: "kernel" (starting one, when this task had to), "execute"
-    # (papermill), "html" (nbconvert and the page), "pdf" (WeasyPrint)
+    # (papermill), "html" (nbconvert and the page), "pdf" (Typst)
     steps: tuple[tuple[str, float], ...] = ()
     kernel_peak_mb: float = 0.0  # the worker's kernel, a process of its own
     reads: tuple[tuple[str, str], ...] = ()  # what the notebook read: (read, digest)
@@ -389,8 +391,9 @@ def run_task(task: Task) -> Outcome:
     import nbformat
     import papermill
 
-    from scoring.render.html import notebook_to_html
-    from scoring.render.pdf import write_pdf
+    from scoring.render.html import notebook_to_html, presentable
+    from scoring.render.typeset import document
+    from scoring.render.typeset.notebook import notebook_body
 
     kernel = _kernel()
     start = time.perf_counter()
@@ -420,11 +423,15 @@ def run_task(task: Task) -> Outcome:
         steps.append(("execute", time.perf_counter() - mark))
         mark = time.perf_counter()
         lang = str(task.parameters.get("lang", "vi"))
-        page, warnings = notebook_to_html(nb, task.title, lang, Path(task.notebook).name)
-        write_text(Path(task.html), page)
+        name = Path(task.notebook).name
+        clean, warnings = presentable(nb, name, lang)
+        write_text(Path(task.html), notebook_to_html(clean, task.title, lang))
         steps.append(("html", time.perf_counter() - mark))
         mark = time.perf_counter()
-        write_pdf(page, Path(task.pdf))
+        body = notebook_body(clean)
+        warnings += document.lost_warnings(body, name, lang)
+        date = dt.date.fromisoformat(task.date) if task.date else dt.date.today()
+        document.write_pdf(body, task.title, Path(task.pdf), date, lang)
         steps.append(("pdf", time.perf_counter() - mark))
     except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on
         log = kernel.log if kernel.died() else ""
@@ -474,8 +481,10 @@ def start_worker(log_path: str) -> None:
     def imports() -> None:
         import papermill  # noqa: F401
 
-        import scoring.render.html
-        import scoring.render.pdf  # noqa: F401
+        import scoring.render.html  # noqa: F401
+        from scoring.render.typeset import document
+
+        document.warm_up()
 
     kernel = _kernel()
     kernel.log = log_path

@@ -291,14 +291,13 @@ def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Par
     from scoring.report import LEVEL_TITLES
 
     _ = i18n.translator(lang)
-    ranking = (paths.year_reports / "ranking.html").read_text(encoding="utf-8")
-    parts = [Part("part-ranking", _("Bảng xếp hạng"), "", "", ranking)]
-    for number, uid in enumerate(_assessed_units(result), start=1):
+    executed = paths.build / str(paths.year) / "notebooks"
+    parts = [Part(_("Bảng xếp hạng"), "", "", executed / "ranking.ipynb")]
+    for uid in _assessed_units(result):
         unit = result.unit(uid)
         detail = _standing(result, uid, lang)
-        page = (paths.year_reports / "units" / f"{uid}.html").read_text(encoding="utf-8")
         group = _(LEVEL_TITLES[unit.level])
-        parts.append(Part(f"part-{number:04d}", unit.name, detail, group, page))
+        parts.append(Part(unit.name, detail, group, executed / f"{uid}.ipynb"))
     return parts
 
 
@@ -306,16 +305,18 @@ def _write_booklet(
     result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
 ) -> str:
     from scoring import i18n
-    from scoring.render.booklet import booklet_html, write_booklet
+    from scoring.pipeline import build_date
+    from scoring.render.booklet import booklet_typst, write_booklet
     from scoring.render.build import code_digest
 
     _ = i18n.translator(lang)
     parts = _booklet_parts(result, paths, lang)
     title = _("Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s") % {"year": result.year}
-    html = booklet_html(title, result.year, parts, lang)
-    key = _digest(code_digest(), hashlib.sha256(html.encode("utf-8")).hexdigest())
+    body = booklet_typst(title, parts, lang)
+    date = build_date(result)
+    key = _digest(code_digest(), date, hashlib.sha256(body.typst.encode("utf-8")).hexdigest())
     if state.get("booklet") != key or not paths.booklet.is_file():
-        write_booklet(html, paths.booklet)
+        write_booklet(body, title, paths.booklet, date, lang)
     return key
 
 

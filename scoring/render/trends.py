@@ -178,7 +178,9 @@ def write_trends(data_dir: Path, reports: Path, lang: str = "vi") -> bool:
     changed = write_text(reports / "trends.html", page)
     pdf = reports / "trends.pdf"
     if changed or not pdf.is_file():
-        from scoring.render.pdf import write_pdf
+        from scoring.render.typeset import document
+        from scoring.render.typeset.html import html_to_typst
 
-        write_pdf(page, pdf)
+        title = _("Xu hướng qua các năm")
+        document.write_pdf(html_to_typst(page), title, pdf, document.build_day(), lang)
     return changed

@@ -1,14 +1,15 @@
 """What every report object shares: Jinja environment, fragments, charts, the base class.
 
-``Fragment`` and ``Png`` carry ``_repr_html_`` / ``_repr_png_`` so a notebook displays a
-report's sections by simply returning them; ``render`` fills a template of
-``scoring/render/templates/report`` (autoescaped: no name or note from the inputs can
+``Fragment`` and ``Png`` carry ``_repr_html_`` (with the Typst form the PDF prints) /
+``_repr_png_`` so a notebook displays a report's sections by simply returning them;
+``render`` fills a template of ``scoring/render/templates/report`` (autoescaped: no name or note from the inputs can
 inject markup); ``_Speaks`` is the base of the unit report, the ranking and the missing
 unit's report (their language, section headings, tables, notes).
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -82,10 +83,24 @@ LEVEL_TITLES = LEVEL_TITLES_VI
 
 
 class Fragment(str):
-    """An HTML fragment that a notebook displays as HTML."""
+    """An HTML fragment that a notebook displays as HTML, and the PDF prints in its
+    Typst form (one display object, two representations: ``_repr_mimebundle_``)."""
 
     def _repr_html_(self) -> str:
         return str(self)
+
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> tuple[dict[str, str], dict[str, object]]:
+        from scoring.render.typeset.html import html_to_typst
+        from scoring.render.typeset.markup import TYPST_MIME
+
+        printed = html_to_typst(str(self))
+        metadata: dict[str, object] = {}
+        if printed.images:
+            images = {n: base64.b64encode(d).decode("ascii") for n, d in printed.images.items()}
+            metadata[TYPST_MIME] = {"images": images}
+        return {"text/html": str(self), TYPST_MIME: printed.typst}, metadata
 
     def __html__(self) -> str:  # Jinja and markupsafe take it as markup
         return str(self)

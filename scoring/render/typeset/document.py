@@ -1,0 +1,105 @@
+"""A Typst body -> an A4 PDF, compiled in process by the ``typst`` wheel.
+
+Only the package's font is visible to the compiler (no system font, not even Typst's
+embedded ones), and the PDF's creation date is the one given (the reports' date, or
+``SOURCE_DATE_EPOCH``), so the same inputs give the same bytes on every machine. Images
+are written beside the source in a private temporary folder, the compile's root, which
+is removed afterwards; the PDF is written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+import typst
+
+from scoring import fonts
+from scoring.errors import ScoringError
+from scoring.i18n import N_, translator
+from scoring.io import write_bytes
+from scoring.render.assets import TEMPLATES
+from scoring.render.typeset.html import Converted
+from scoring.render.typeset.markup import string
+
+
+@functools.lru_cache(maxsize=1)
+def _compiler() -> typst.Compiler:
+    """One compiler per process: fonts are loaded once (the first compile costs more)."""
+    faces = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(fonts.FOLDER)]
+    )
+    return typst.Compiler(font_paths=faces, ignore_system_fonts=True)
+
+
+@functools.lru_cache(maxsize=1)
+def preamble() -> str:
+    """The print design (``templates/report.typ``)."""
+    return (TEMPLATES / "report.typ").read_text(encoding="utf-8")
+
+
+def source(body: str, title: str, lang: str = "vi") -> str:
+    """The whole Typst document: the design, then the body on report pages."""
+    page_word = translator(lang)(N_("Trang"))
+    settings = f"title: {string(title)}, lang: {string(lang)}, page-word: {string(page_word)}"
+    return f"{preamble()}\n#show: report-page.with({settings})\n\n{body}"
+
+
+def build_day(epoch: str | None = None) -> dt.date:
+    """The build's date for a page that has no reports' date of its own (the trends):
+    ``SOURCE_DATE_EPOCH`` when set, else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "") if epoch is None else epoch
+    if epoch.isascii() and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
+
+
+def timestamp(date: dt.date) -> dt.datetime:
+    """The PDF's creation date: midnight UTC of ``date``."""
+    return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
+
+
+def compile_pdf(document: str, images: dict[str, bytes], date: dt.date) -> bytes:
+    """Compile a whole Typst document whose images are ``images`` (name -> bytes)."""
+    with tempfile.TemporaryDirectory(prefix="scoring-typst-") as root:
+        for name, data in images.items():
+            (Path(root) / name).write_bytes(data)
+        try:
+            pdf = _compiler().compile(
+                input=document.encode("utf-8"),
+                format="pdf",
+                root=root,
+                timestamp=timestamp(date),
+            )
+        except typst.TypstError as exc:
+            detail = " ".join([exc.message, *exc.hints]).strip()
+            raise ScoringError(N_("Không dựng được PDF (Typst): %(error)s"), error=detail) from exc
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def write_pdf(body: Converted, title: str, target: Path, date: dt.date, lang: str = "vi") -> None:
+    """The report page of ``body`` as ``target``, atomically."""
+    write_bytes(Path(target), compile_pdf(source(body.typst, title, lang), body.images, date))
+
+
+def lost_warnings(body: Converted, notebook: str, lang: str = "vi") -> list[str]:
+    """The build's warnings for what a notebook shows but its PDF cannot print."""
+    _ = translator(lang)
+    warnings = []
+    for entry in body.lost:
+        cell, what = entry.split("\t", 1)
+        warnings.append(
+            _("%(notebook)s, ô số %(cell)s: %(what)s không in được vào PDF")
+            % {"notebook": notebook, "cell": cell, "what": what}
+        )
+    return warnings
+
+
+def warm_up() -> None:
+    """Load the font and compile once, as a worker starts (the first compile in a
+    process costs a few tenths of a second more than the next)."""
+    compile_pdf(source("Uông Bí", "warm-up"), {}, dt.date(2018, 1, 1))
