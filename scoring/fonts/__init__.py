@@ -3,9 +3,10 @@
 PDFs embed their fonts and charts rasterise theirs, so a report's bytes depend on which font
 files were used. To give the same bytes on every machine, whatever fonts it has, Typst
 (``scoring.render.typeset.document``) and matplotlib use only the files in this folder,
-under a family name no system font has ("Scoring Sans": DejaVu Sans renamed, full Vietnamese coverage; see LICENSE and
-scripts/make_fonts.py). The HTML reports name ordinary families instead, since a browser
-shows them with the reader's own fonts and their bytes do not depend on it.
+under a family name no system font has ("Scoring Sans": DejaVu Sans renamed, full Vietnamese
+coverage; see LICENSE and scripts/make_fonts.py). The HTML reports name ordinary families
+instead, since a browser shows them with the reader's own fonts and their bytes do not
+depend on it.
 """
 
 from __future__ import annotations

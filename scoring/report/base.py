@@ -2,9 +2,9 @@
 
 ``Fragment`` and ``Png`` carry ``_repr_html_`` (with the Typst form the PDF prints) /
 ``_repr_png_`` so a notebook displays a report's sections by simply returning them;
-``render`` fills a template of ``scoring/render/templates/report`` (autoescaped: no name or note from the inputs can
-inject markup); ``_Speaks`` is the base of the unit report, the ranking and the missing
-unit's report (their language, section headings, tables, notes).
+``render`` fills a template of ``scoring/render/templates/report`` (autoescaped: no name or
+note from the inputs can inject markup); ``_Speaks`` is the base of the unit report, the
+ranking and the missing unit's report (their language, section headings, tables, notes).
 """
 
 from __future__ import annotations
