@@ -1,11 +1,11 @@
 """Reports are the same bytes whatever fonts the machine has.
 
-The PDF of a built unit report is printed again in fresh processes: once with the machine's
-font configuration and once with a fontconfig file that adds other fonts (DejaVu Serif and
-STIX, from matplotlib's data) and makes them the first choice for every usual family. The
-bytes must not change, and the only fonts embedded must be the package's own. A control
-print without the package's stylesheet shows that the hostile configuration really changes
-what an ordinary family resolves to (so the comparison can fail).
+The PDF of a built unit report is printed again from its executed notebook in fresh
+processes: once as the machine is and once with a fontconfig file that adds other fonts
+(DejaVu Serif and STIX, from matplotlib's data) and prefers them for every usual family.
+The bytes must not change, and the only fonts embedded must be the package's own. A
+control shows that a document asking for another family, which Typst would find in that
+folder, still gets only the package's font from our compiler (so the check can fail).
 """
 
 from __future__ import annotations
@@ -24,15 +24,14 @@ from scoring import fonts
 pytestmark = pytest.mark.e2e
 
 PRINT = """
-import sys
-from pathlib import Path
-html, out, plain = Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2]), sys.argv[3]
-if plain == "1":  # WeasyPrint as it comes, with the process's fontconfig
-    import weasyprint
-    weasyprint.HTML(string=html).write_pdf(out, pdf_identifier=b"x" * 32)
-else:
-    from scoring.render.pdf import write_pdf
-    write_pdf(html, out)
+import datetime as dt, sys
+import nbformat
+from scoring.render.html import presentable
+from scoring.render.typeset import document
+from scoring.render.typeset.notebook import notebook_body
+executed, out, title, date = sys.argv[1:5]
+clean, _ = presentable(nbformat.read(executed, as_version=4), "", "vi")
+document.write_pdf(notebook_body(clean), title, out, dt.date.fromisoformat(date))
 """
 
 CHART = """
@@ -81,23 +80,39 @@ def embedded_fonts(pdf: Path) -> set[str]:
     return names
 
 
+def _title_and_date(pdf: Path) -> tuple[str, str]:
+    meta = PdfReader(pdf).metadata
+    assert meta is not None and meta.creation_date is not None
+    return str(meta.title), meta.creation_date.date().isoformat()
+
+
 def test_pdf_bytes_do_not_depend_on_the_machines_fonts(sample_build, tmp_path):
-    html = sample_build / "reports" / "2018" / "units" / "196.html"
-    built = html.with_suffix(".pdf")
+    built = sample_build / "reports" / "2018" / "units" / "196.pdf"
+    executed = sample_build / "build" / "2018" / "notebooks" / "196.ipynb"
+    title, date = _title_and_date(built)
     hostile = {"FONTCONFIG_FILE": str(hostile_fontconfig(tmp_path))}
-    run(PRINT, str(html), str(tmp_path / "machine.pdf"), "0")
-    run(PRINT, str(html), str(tmp_path / "hostile.pdf"), "0", env=hostile)
+    run(PRINT, str(executed), str(tmp_path / "machine.pdf"), title, date)
+    run(PRINT, str(executed), str(tmp_path / "hostile.pdf"), title, date, env=hostile)
     assert (tmp_path / "machine.pdf").read_bytes() == built.read_bytes()
     assert (tmp_path / "hostile.pdf").read_bytes() == built.read_bytes()
-    assert all(name.startswith("Scoring-Sans") for name in embedded_fonts(built)), embedded_fonts(
-        built
-    )
-    # Control: without the package's fonts, the hostile configuration changes the fonts.
-    run(PRINT, str(html), str(tmp_path / "plain-machine.pdf"), "1")
-    run(PRINT, str(html), str(tmp_path / "plain-hostile.pdf"), "1", env=hostile)
-    assert embedded_fonts(tmp_path / "plain-machine.pdf") != embedded_fonts(
-        tmp_path / "plain-hostile.pdf"
-    )
+    assert all(name.startswith("Scoring") for name in embedded_fonts(built)), embedded_fonts(built)
+
+
+def test_the_compiler_sees_no_font_but_the_packages(tmp_path):
+    """Control: Typst given matplotlib's font folder embeds DejaVu Serif when asked for it;
+    our compiler, asked the same, can only use the package's own font."""
+    import typst
+
+    from scoring.render.typeset import document
+
+    asked = '#set text(font: "DejaVu Serif")\nUông Bí'
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    other = tmp_path / "other.pdf"
+    other.write_bytes(typst.compile(asked.encode(), font_paths=[str(folder)], format="pdf"))
+    assert any("DejaVuSerif" in name for name in embedded_fonts(other)), embedded_fonts(other)
+    ours = tmp_path / "ours.pdf"
+    ours.write_bytes(document.compile_pdf(asked, {}, document.build_day("0")))
+    assert all(name.startswith("Scoring") for name in embedded_fonts(ours)), embedded_fonts(ours)
 
 
 def test_chart_bytes_do_not_depend_on_the_font_cache(tmp_path):
@@ -125,18 +140,3 @@ def test_shipped_fonts_cover_vietnamese():
     for path in fonts.files():
         cmap = TTFont(path).getBestCmap()
         assert [c for c in text if ord(c) not in cmap] == [], path.name
-
-
-def test_pdfs_are_refused_without_harfbuzz_subsetting(monkeypatch, tmp_path):
-    """Without libharfbuzz-subset WeasyPrint falls back to fontTools, whose subsets are other
-    bytes: a PDF made so would differ from another machine's, so none is made."""
-    from weasyprint.text import ffi
-
-    from scoring.errors import ScoringError
-    from scoring.render import pdf
-
-    # What WeasyPrint's own loader leaves when it finds no libharfbuzz-subset.
-    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
-    with pytest.raises(ScoringError, match="libharfbuzz-subset0"):
-        pdf.write_pdf("<p>Uông Bí</p>", tmp_path / "x.pdf")
-    assert not (tmp_path / "x.pdf").exists()

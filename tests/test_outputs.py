@@ -20,6 +20,11 @@ CELLS = [
     ("code", 'label = "nhãn"  # a cell with no output'),
     (
         "code",
+        "from scoring.report.base import Fragment  # a report view: HTML and its Typst form\n"
+        'Fragment(\'<h2 class="section">Mục của báo cáo</h2><p class="note">Ghi chú</p>\')',
+    ),
+    (
+        "code",
         "import matplotlib.pyplot as plt\n"
         "plt.plot([1, 2, 3], [3, 1, 2])\n"
         'plt.title("Biểu đồ plt.show")\n'
@@ -64,13 +69,20 @@ CELLS = [
         "display({'application/vnd.jupyter.widget-view+json': {'model_id': 'x', "
         "'version_major': 2, 'version_minor': 0}, 'text/plain': 'IntSlider(value=3)'}, raw=True)",
     ),
+    (
+        "code",
+        "HTML(\"<p>Bản đồ nhúng</p><iframe src='https://example.org/map'></iframe>\")",
+    ),
     ("code", "secret_code_marker = 42"),
 ]
+# The same analysis with its Markdown section moved to the end and the Markdown output
+# removed, as an analyst reorders a notebook in JupyterLab.
+MOVED = [c for c in CELLS[1:] if "Markdown hiển thị" not in c[1]] + CELLS[:1]
 
 
-def notebook(path: Path) -> Path:
+def notebook(path: Path, chosen: list[tuple[str, str]] = CELLS) -> Path:
     cells = [new_code_cell('lang = "vi"', metadata={"tags": ["parameters"]})]
-    for kind, source in CELLS:
+    for kind, source in chosen:
         cells.append(new_markdown_cell(source) if kind == "md" else new_code_cell(source))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
@@ -89,6 +101,7 @@ def task(tmp: Path, nb: Path, name: str) -> Task:
         pdf=str(tmp / f"{name}.pdf"),
         title="Thử mọi loại kết quả",
         key=f"k-{name}",
+        date="2018-09-18",
     )
 
 
@@ -96,7 +109,9 @@ def task(tmp: Path, nb: Path, name: str) -> Task:
 def rendered(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("outputs")
     nb = notebook(tmp / "analysis.ipynb")
-    outcomes, _ = run_tasks([task(tmp, nb, "one"), task(tmp, nb, "two")], tmp / "state.json", 2)
+    moved = notebook(tmp / "moved.ipynb", MOVED)
+    tasks = [task(tmp, nb, "one"), task(tmp, nb, "two"), task(tmp, moved, "moved")]
+    outcomes, _ = run_tasks(tasks, tmp / "state.json", 2)
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     return tmp, {o.name: o for o in outcomes}
 
@@ -118,23 +133,80 @@ def test_every_kind_of_output_reaches_the_html(rendered):
     assert "IntSlider" not in html
 
 
-def test_the_pdf_shows_them_too(rendered):
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text as poppler's pdftotext reads it, in reading order."""
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_pdf_shows_them_too_in_order(rendered):
+    """The PDF is typeset from the notebook's outputs in order: a Markdown cell (its
+    ``##`` numbered like the report's sections), a Markdown output, the DataFrame, the
+    Styler, HTML, printed text, and three images (plt.show(), a returned Figure, Image)."""
     tmp, _ = rendered
+    text = pdf_text(tmp / "one.pdf")
+    order = [
+        "1. Phần phân tích riêng",
+        "in đậm",
+        "2. Mục của báo cáo",
+        "Markdown hiển thị",
+        "Xã Một",
+        "61,25" if "61,25" in text else "61.25",
+        "Đoạn HTML riêng",
+        "Dòng in ra: 12,5 điểm",
+        "Bản đồ nhúng",
+    ]
+    places = [text.find(seen) for seen in order]
+    assert -1 not in places, dict(zip(order, places, strict=True))
+    assert places == sorted(places), dict(zip(order, places, strict=True))
+    assert text.count("Xã Hai") == 2  # the DataFrame and the Styler
+    for code in ("secret_code_marker", "plt.plot", "frame.style", "Text(0.5", "IntSlider"):
+        assert code not in text, code
     reader = PdfReader(tmp / "one.pdf")
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    for seen in ("Phần phân tích riêng", "Markdown hiển thị", "Xã Một", "Đoạn HTML riêng"):
-        assert seen in text, seen
-    assert "Dòng in ra: 12,5 điểm" in text
-    images = sum(len(page.images) for page in reader.pages)
-    assert images >= 3
+    sizes = sorted(image.image.size for page in reader.pages for image in page.images)
+    assert len(sizes) == 3, sizes
+
+
+def test_a_view_carries_its_typst_form_beside_its_html(rendered):
+    from scoring.render.typeset.markup import TYPST_MIME
+
+    tmp, _ = rendered
+    nb = nbformat.read(tmp / "build" / "one.ipynb", as_version=4)
+    view = next(c for c in nb.cells if "Fragment(" in c.source)
+    data = view.outputs[0]["data"]
+    assert "Mục của báo cáo" in data["text/html"]
+    assert data[TYPST_MIME].startswith("#r-section(numbered: true)")
+
+
+def test_a_section_moved_or_removed_in_the_notebook_moves_in_the_pdf(rendered):
+    tmp, _ = rendered
+    text = pdf_text(tmp / "moved.pdf")
+    assert "Markdown hiển thị" not in text
+    assert text.find("Dòng in ra") < text.find("Phần phân tích riêng")
+
+
+def test_the_pdf_is_the_same_bytes_with_the_reports_date(rendered):
+    tmp, _ = rendered
+    one, two = (tmp / "one.pdf").read_bytes(), (tmp / "two.pdf").read_bytes()
+    assert one == two
+    meta = PdfReader(tmp / "one.pdf").metadata
+    assert meta is not None and meta.creation_date is not None
+    assert meta.creation_date.date().isoformat() == "2018-09-18"
+    assert meta.title == "Thử mọi loại kết quả"
 
 
 def test_an_output_that_cannot_be_shown_is_named(rendered):
+    """A widget reaches neither page nor PDF; an HTML frame reaches the page, not the
+    PDF: both are named with their notebook and cell, never dropped silently."""
     _, outcomes = rendered
-    cell = 1 + len(CELLS) - 1  # the parameters cell is 1, then CELLS; the widget is last but one
+    widget = 1 + len(CELLS) - 2  # the parameters cell is 1, then CELLS; the widget, the frame
     assert outcomes["one"].warnings == (
-        f"analysis.ipynb, ô số {cell}: kết quả dạng "
+        f"analysis.ipynb, ô số {widget}: kết quả dạng "
         "application/vnd.jupyter.widget-view+json không đưa được vào báo cáo (HTML, PDF)",
+        f"analysis.ipynb, ô số {widget + 1}: <iframe> không in được vào PDF",
     )
 
 
@@ -157,14 +229,16 @@ def _png(colour: str) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def test_embedded_images_reach_the_pdf_from_memory_once_each(tmp_path):
-    """The PDF's page is parsed without the figures' base64 text (``lift_images``): each
-    image still reaches the PDF, the same image twice is embedded once, and a data: URI
-    shown as text in the page stays text."""
-    from scoring.render.pdf import lift_images, write_pdf
+def test_embedded_images_reach_the_pdf_once_each(tmp_path):
+    """A page's images are typeset from its data: URIs: each reaches the PDF, the same
+    image twice is embedded once, and a data: URI shown as text stays text."""
+    import datetime as dt
+
+    from scoring.render.typeset import document
+    from scoring.render.typeset.html import html_to_typst
 
     red, blue = _png("#ff0000"), _png("#0000ff")
-    shown = f'&lt;img src="data:image/png;base64,{blue}"&gt;'
+    shown = f'&lt;img src="data:image/png;base64,{blue[:40]}"&gt;'
     html = (
         '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
         f'<p><img alt="a" src="data:image/png;base64,{red}"></p>'
@@ -172,10 +246,9 @@ def test_embedded_images_reach_the_pdf_from_memory_once_each(tmp_path):
         f'<p><img class="x" src="data:image/png;base64,{blue}"/></p>'
         f"<pre>{shown}</pre></body></html>"
     )
-    markup, images = lift_images(html)
-    assert len(images) == 2 and red not in markup and shown in markup
-    assert sorted(mime for mime, _ in images.values()) == ["image/png", "image/png"]
-    write_pdf(html, tmp_path / "page.pdf")
+    body = html_to_typst(html)
+    assert len(body.images) == 2 and red not in body.typst and body.lost == []
+    document.write_pdf(body, "Ảnh", tmp_path / "page.pdf", dt.date(2018, 9, 18))
     page = PdfReader(tmp_path / "page.pdf").pages[0]
     colours = sorted(image.image.convert("RGB").getpixel((5, 5)) for image in page.images)
     assert colours == [(0, 0, 255), (255, 0, 0)]
