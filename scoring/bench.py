@@ -7,7 +7,8 @@ the sample's seeded filler), then measures side by side:
 
 (a) the plain chain, one process per step and per unit, in sequence: papermill CLI,
     ``jupyter nbconvert --to html`` CLI, WeasyPrint CLI (on ``--plain`` units, default 3,
-    reported per unit);
+    reported per unit; WeasyPrint is no dependency of the project any more: the chain is
+    measured where it is installed, ``pip install weasyprint``, and skipped elsewhere);
 (b) ``make reports`` from cold (this package's driver, JOBS workers);
 (c) a second run with nothing changed (three runs);
 (d) runs after one figure of one form was corrected (``--repeat``, median and range),
@@ -19,7 +20,9 @@ the sample's seeded filler), then measures side by side:
 (f) ``validate`` on 2 000 normal forms, and (g) on one form of 500 000 styled empty rows
     (about 10 MB, 93–99 MB unpacked): seconds and peak memory of the process
     (``--validate-only`` runs these two alone);
-(h) the robustness analysis of one level: 1 000 runs of 300 units, one core.
+(h) the robustness analysis of one level: 1 000 runs of 300 units, one core;
+(i) the PDF step alone, in this process, from the cold build's executed notebooks: CPU
+    seconds to typeset a unit report and the ranking (median of five, after a first one).
 
 It prints seconds per unit, the ratio a/b, the peak memory per worker and its kernel, and
 where the time of a build goes (SCORING_TIMINGS). Run it with ``--units 60`` and
@@ -97,8 +100,11 @@ def timed(args: list[str], env: dict[str, str] | None = None) -> float:
 
 
 def plain_chain(data: Path, out: Path, units: list[Unit]) -> float:
-    """One process per step and per unit, in sequence; returns seconds per unit."""
+    """One process per step and per unit, in sequence; returns seconds per unit (0 when
+    WeasyPrint is not installed)."""
     bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "weasyprint").is_file():
+        return 0.0
     out.mkdir(parents=True, exist_ok=True)
     total = 0.0
     for unit in units:
@@ -296,6 +302,28 @@ def robustness_only(count: int) -> float:
     return time.perf_counter() - start
 
 
+def pdf_seconds(build_dir: Path, name: str) -> float:
+    """CPU seconds to typeset one report's PDF from its executed notebook (median of five,
+    after one to load the font)."""
+    import datetime as dt
+
+    import nbformat
+
+    from scoring.render.html import presentable
+    from scoring.render.typeset import document
+    from scoring.render.typeset.notebook import notebook_body
+
+    nb = nbformat.read(build_dir / str(YEAR) / "notebooks" / f"{name}.ipynb", as_version=4)
+    times = []
+    for _ in range(6):
+        start = time.process_time()
+        clean, _warnings = presentable(nb, name)
+        body = notebook_body(clean)
+        document.compile_pdf(document.source(body.typst, name), body.images, dt.date(YEAR, 9, 18))
+        times.append(time.process_time() - start)
+    return _median(times[1:])
+
+
 def _ranking_seconds(timings: list[str]) -> float:
     """The ranking task's seconds in a build's timing lines (0 when it was not built)."""
     for line in timings:
@@ -379,7 +407,12 @@ def _builds(
     per_unit = cold / (args.units + 1)
     print(f"(b) make reports lần đầu: {cold:.1f} s, {per_unit:.2f} s/đơn vị; {memory}")
     print("\n".join(timings[:1]))
-    print(f"    tỉ lệ a/b: {plain / per_unit:.1f}×")
+    if plain:
+        print(f"    tỉ lệ a/b: {plain / per_unit:.1f}×")
+    print(
+        f"(i) PDF một báo cáo đơn vị: {pdf_seconds(build_dir, units[0].id):.3f} s CPU; "
+        f"PDF bảng xếp hạng {args.units} đơn vị: {pdf_seconds(build_dir, 'ranking'):.3f} s CPU"
+    )
     noops = [build(data, reports, build_dir, args.jobs)[0] for _ in range(3)]
     print(f"(c) chạy lại khi không có gì đổi: {min(noops):.2f}–{max(noops):.2f} s")
     runs = corrections(data, reports, build_dir, args.jobs, units[0], args.repeat)
@@ -423,7 +456,10 @@ def main() -> None:
         units = make_province(data, args.units)
         print(f"Tỉnh thử nghiệm: {args.units} đơn vị, {args.jobs} tiến trình", flush=True)
         plain = plain_chain(data, root / "plain", units[: args.plain])
-        print(f"(a) chuỗi công cụ thông thường: {plain:.2f} s/đơn vị", flush=True)
+        if plain:
+            print(f"(a) chuỗi công cụ thông thường: {plain:.2f} s/đơn vị", flush=True)
+        else:
+            print("(a) bỏ qua: chưa cài WeasyPrint (pip install weasyprint)", flush=True)
         reports, build_dir = root / "reports", root / "build"
         try:  # the first build leaves its workers ready (the default): stopped at the end
             _builds(args, data, units, reports, build_dir, plain)

@@ -48,42 +48,55 @@ def part_body(part: Part, lang: str) -> Converted:
     return notebook_body(clean)
 
 
-def _mark(level: int, label: str) -> str:
-    """A bookmark and contents entry that prints nothing where it stands."""
-    heading = f"heading(level: {level}, outlined: true, bookmarked: true){content(escape(label))}"
-    return f"#place(hide({heading}))"
+def _mark(level: int, label: str, anchor: str = "") -> str:
+    """A PDF bookmark that prints nothing where it stands (and the contents' anchor)."""
+    heading = f"#heading(level: {level}, outlined: false, bookmarked: true){content(escape(label))}"
+    return f"#place(hide[{heading}{f' <{anchor}>' if anchor else ''}])"
+
+
+def _contents_line(part: Part, anchor: str) -> str:
+    """One line of the contents: the part (and its rank and band), dots, its page."""
+    text = escape(part.label)
+    if part.detail:
+        text += " " + f"#text(size: 9pt, fill: grey){content(escape(f'({part.detail})'))}"
+    indent = "#h(1em)" if part.group else ""
+    page = f"#context counter(page).at(<{anchor}>).first()"
+    return f"{indent}#link(<{anchor}>){content(text)} #box(width: 1fr, repeat[.]) {page}"
 
 
 def booklet_typst(title: str, parts: Sequence[Part], lang: str = "vi") -> Converted:
     """The booklet's body: its contents, then each part on its own pages."""
     _ = i18n.translator(lang)
     images: dict[str, bytes] = {}
-    pieces = [
+    head = [
         "#doc-title.update" + content(escape(title)),
         _mark(1, _("Mục lục")),
         "#r-agency" + content(escape(_("ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ"))),
         '#v(30mm)#text(size: 18pt, weight: "bold", fill: blue)' + content(escape(title)),
         "#r-subheading" + content(escape(_("Mục lục"))),
-        '#show outline.entry.where(level: 1): set text(weight: "bold")',
-        "#outline(title: none, indent: 1em, target: heading.where(outlined: true)"
-        ".and(heading.where(level: 1).or(heading.where(level: 2))))",
     ]
+    contents: list[str] = []
+    pieces: list[str] = []
     groups_started: set[str] = set()
-    for part in parts:
+    for number, part in enumerate(parts):
+        anchor = f"booklet-part-{number:04d}"
         body = part_body(part, lang)
         images.update(body.images)
         pieces += ["#pagebreak()", "#section-counter.update(0)"]
         if part.group and part.group not in groups_started:
             groups_started.add(part.group)
             pieces.append(_mark(1, part.group))
-        label = f"{part.label} ({part.detail})" if part.detail else part.label
-        pieces += [_mark(2 if part.group else 1, label), body.typst]
-    return Converted("\n\n".join(pieces), images)
+            contents.append(f"#v(6pt)#strong{content(escape(part.group))}")
+        contents.append(_contents_line(part, anchor))
+        pieces += [_mark(2 if part.group else 1, part.label, anchor), body.typst]
+    listing = "#block[#set par(spacing: 0.45em)\n\n" + "\n\n".join(contents) + "\n]"
+    return Converted("\n\n".join([*head, listing, *pieces]), images)
 
 
 def write_booklet(
-    body: Converted, title: str, target: Path, date: dt.date, lang: str = "vi"
+    body: Converted, title: str, target: Path, date: dt.date, images: Path, lang: str = "vi"
 ) -> None:
+    """The booklet as ``target``; its images in ``images`` (the build's, as the reports')."""
     from scoring.render.typeset.document import write_pdf
 
-    write_pdf(body, title, target, date, lang)
+    write_pdf(body, title, target, date, lang, images)

@@ -431,7 +431,8 @@ def run_task(task: Task) -> Outcome:
         body = notebook_body(clean)
         warnings += document.lost_warnings(body, name, lang)
         date = dt.date.fromisoformat(task.date) if task.date else dt.date.today()
-        document.write_pdf(body, task.title, Path(task.pdf), date, lang)
+        images = Path(task.executed).parent.parent / "images"  # BUILD/<year>/images
+        document.write_pdf(body, task.title, Path(task.pdf), date, lang, images)
         steps.append(("pdf", time.perf_counter() - mark))
     except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on
         log = kernel.log if kernel.died() else ""

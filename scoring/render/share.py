@@ -316,7 +316,8 @@ def _write_booklet(
     date = build_date(result)
     key = _digest(code_digest(), date, hashlib.sha256(body.typst.encode("utf-8")).hexdigest())
     if state.get("booklet") != key or not paths.booklet.is_file():
-        write_booklet(body, title, paths.booklet, date, lang)
+        images = paths.build / str(paths.year) / "images"
+        write_booklet(body, title, paths.booklet, date, images, lang)
     return key
 
 

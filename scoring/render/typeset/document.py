@@ -3,8 +3,8 @@
 Only the package's font is visible to the compiler (no system font, not even Typst's
 embedded ones), and the PDF's creation date is the one given (the reports' date, or
 ``SOURCE_DATE_EPOCH``), so the same inputs give the same bytes on every machine. Images
-are written beside the source in a private temporary folder, the compile's root, which
-is removed afterwards; the PDF is written atomically.
+are files in the compile's root (the build's folder of images, or a temporary one); the
+PDF is written atomically.
 """
 
 from __future__ import annotations
@@ -62,28 +62,48 @@ def timestamp(date: dt.date) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
 
 
-def compile_pdf(document: str, images: dict[str, bytes], date: dt.date) -> bytes:
-    """Compile a whole Typst document whose images are ``images`` (name -> bytes)."""
-    with tempfile.TemporaryDirectory(prefix="scoring-typst-") as root:
-        for name, data in images.items():
-            (Path(root) / name).write_bytes(data)
-        try:
-            pdf = _compiler().compile(
-                input=document.encode("utf-8"),
-                format="pdf",
-                root=root,
-                timestamp=timestamp(date),
-            )
-        except typst.TypstError as exc:
-            detail = " ".join([exc.message, *exc.hints]).strip()
-            raise ScoringError(N_("Không dựng được PDF (Typst): %(error)s"), error=detail) from exc
+def compile_pdf(
+    document: str, images: dict[str, bytes], date: dt.date, root: Path | None = None
+) -> bytes:
+    """Compile a whole Typst document whose images are ``images`` (name -> bytes).
+
+    The images are files in ``root``, the compile's root: a build's own folder, where
+    they stay (named by their content, written atomically, so a killed build leaves no
+    half-written one and nothing in TMPDIR); without one, a temporary folder.
+    """
+    if root is None:
+        with tempfile.TemporaryDirectory(prefix="scoring-typst-") as folder:
+            return compile_pdf(document, images, date, Path(folder))
+    for name, data in images.items():
+        path = Path(root) / name
+        if not path.is_file() or path.stat().st_size != len(data):
+            write_bytes(path, data)
+    try:
+        pdf = _compiler().compile(
+            input=document.encode("utf-8"),
+            format="pdf",
+            root=str(root),
+            timestamp=timestamp(date),
+        )
+    except typst.TypstError as exc:
+        detail = " ".join([exc.message, *exc.hints]).strip()
+        raise ScoringError(N_("Không dựng được PDF (Typst): %(error)s"), error=detail) from exc
     assert isinstance(pdf, bytes)
     return pdf
 
 
-def write_pdf(body: Converted, title: str, target: Path, date: dt.date, lang: str = "vi") -> None:
-    """The report page of ``body`` as ``target``, atomically."""
-    write_bytes(Path(target), compile_pdf(source(body.typst, title, lang), body.images, date))
+def write_pdf(
+    body: Converted,
+    title: str,
+    target: Path,
+    date: dt.date,
+    lang: str = "vi",
+    images: Path | None = None,
+) -> None:
+    """The report page of ``body`` as ``target``, atomically; its images kept in the
+    folder ``images`` (see ``compile_pdf``)."""
+    pdf = compile_pdf(source(body.typst, title, lang), body.images, date, images)
+    write_bytes(Path(target), pdf)
 
 
 def lost_warnings(body: Converted, notebook: str, lang: str = "vi") -> list[str]:

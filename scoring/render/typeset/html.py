@@ -15,7 +15,8 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
+from bs4.element import ProcessingInstruction
 
 from scoring.render.typeset.markup import content, escape, string
 
@@ -144,7 +145,7 @@ class _Converter:
         return "".join(self.node(child) for child in tag.children)
 
     def node(self, node: object) -> str:
-        if isinstance(node, Comment):
+        if isinstance(node, (Comment, Doctype, Declaration, ProcessingInstruction)):
             return ""
         if isinstance(node, NavigableString):
             return escape(str(node))
@@ -322,6 +323,13 @@ def _number(value: object) -> float | None:
     return float(match[1]) if match else None
 
 
+def _line_length(td: Tag) -> int:
+    """The length of a cell's longest line (its ``<br>`` break it)."""
+    if td.find("br") is None:
+        return len(td.get_text(" ", strip=True))
+    return max((len(line.strip()) for line in td.get_text("\n").split("\n")), default=0)
+
+
 @dataclass
 class _Cell:
     markup: str
@@ -379,7 +387,7 @@ class _Table:
             numeric=numeric,
             colspan=max(1, int(_number(td.get("colspan")) or 1)),
             rowspan=max(1, int(_number(td.get("rowspan")) or 1)),
-            text_length=len(td.get_text(" ", strip=True)),
+            text_length=_line_length(td),
             longest_word=max((len(w) for w in td.get_text(" ").split()), default=0),
             cell_id=str(td.get("id") or ""),
         )
@@ -419,7 +427,8 @@ class _Table:
         for col in range(count):
             if numeric[col] or lengths[col] <= 14:
                 # Figures keep one line; their headings wrap ("Chưa nộp phiếu" fits).
-                columns.append(f"{max(lengths[col], words[col], 2) * 0.6 + 0.9:.2f}em")
+                chars = min(max(lengths[col], words[col], 2), 16)
+                columns.append(f"{chars * 0.6 + 0.9:.2f}em")
             else:
                 columns.append(f"{min(max(lengths[col], 8), 60)}fr")
         return f"({', '.join(columns)})"
