@@ -74,6 +74,7 @@ def compile_pdf(
     if root is None:
         with tempfile.TemporaryDirectory(prefix="scoring-typst-") as folder:
             return compile_pdf(document, images, date, Path(folder))
+    Path(root).mkdir(parents=True, exist_ok=True)
     for name, data in images.items():
         path = Path(root) / name
         if not path.is_file() or path.stat().st_size != len(data):
