@@ -302,9 +302,10 @@ def robustness_only(count: int) -> float:
     return time.perf_counter() - start
 
 
-def pdf_seconds(build_dir: Path, name: str) -> float:
-    """CPU seconds to typeset one report's PDF from its executed notebook (median of five,
-    after one to load the font)."""
+def pdf_seconds(build_dir: Path, names: list[str]) -> float:
+    """CPU seconds to typeset a report's PDF from its executed notebook, the mean over
+    ``names``, each compiled once in this process after a warm-up on another document
+    (Typst memoises: compiling the same document again would cost next to nothing)."""
     import datetime as dt
 
     import nbformat
@@ -313,15 +314,17 @@ def pdf_seconds(build_dir: Path, name: str) -> float:
     from scoring.render.typeset import document
     from scoring.render.typeset.notebook import notebook_body
 
-    nb = nbformat.read(build_dir / str(YEAR) / "notebooks" / f"{name}.ipynb", as_version=4)
+    document.warm_up()
     times = []
-    for _ in range(6):
+    for name in names:
+        path = build_dir / str(YEAR) / "notebooks" / f"{name}.ipynb"
+        nb = nbformat.read(path, as_version=4)
         start = time.process_time()
         clean, _warnings = presentable(nb, name)
         body = notebook_body(clean)
         document.compile_pdf(document.source(body.typst, name), body.images, dt.date(YEAR, 9, 18))
         times.append(time.process_time() - start)
-    return _median(times[1:])
+    return sum(times) / len(times)
 
 
 def _ranking_seconds(timings: list[str]) -> float:
@@ -373,6 +376,18 @@ def _compare(args: argparse.Namespace, data: Path, units: list[Unit], builds: Bu
         per_unit[name] = seconds / (args.units + 1)
         print(f"    {name}: {summary}\n" + "\n".join(f"    {t}" for t in timings), flush=True)
     show("(b) cold, per unit", per_unit)
+    if args.plain_seconds:
+        for name, seconds in per_unit.items():
+            print(
+                f"    {name}: plain chain / cold build per unit {args.plain_seconds / seconds:.1f}×"
+            )
+    this_build = builds["this"][1]
+    first = [u.id for u in units[:5]]
+    print(
+        f"(i) this: a unit report's PDF {pdf_seconds(this_build, first):.3f} s CPU, "
+        f"the {args.units}-unit ranking's {pdf_seconds(this_build, ['ranking']):.3f} s CPU",
+        flush=True,
+    )
     noop = {
         name: min(build(data, r, b, args.jobs, code)[0] for _ in range(3))
         for name, (r, b, code) in builds.items()
@@ -410,8 +425,8 @@ def _builds(
     if plain:
         print(f"    tỉ lệ a/b: {plain / per_unit:.1f}×")
     print(
-        f"(i) PDF một báo cáo đơn vị: {pdf_seconds(build_dir, units[0].id):.3f} s CPU; "
-        f"PDF bảng xếp hạng {args.units} đơn vị: {pdf_seconds(build_dir, 'ranking'):.3f} s CPU"
+        f"(i) PDF một báo cáo đơn vị: {pdf_seconds(build_dir, [u.id for u in units[:5]]):.3f} s "
+        f"CPU; bảng xếp hạng {args.units} đơn vị: {pdf_seconds(build_dir, ['ranking']):.3f} s CPU"
     )
     noops = [build(data, reports, build_dir, args.jobs)[0] for _ in range(3)]
     print(f"(c) chạy lại khi không có gì đổi: {min(noops):.2f}–{max(noops):.2f} s")
@@ -447,6 +462,8 @@ def main() -> None:
             data = root / "data"
             units = make_province(data, args.units)
             print(f"Tỉnh thử nghiệm: {args.units} đơn vị, {args.jobs} tiến trình", flush=True)
+            args.plain_seconds = plain_chain(data, root / "plain", units[: args.plain])
+            print(f"(a) plain chain: {args.plain_seconds:.2f} s/unit", flush=True)
             compare(args, root, data, units)
             return
         validate_costs(root, args.validate_forms)
