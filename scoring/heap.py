@@ -1,7 +1,7 @@
 """The garbage collector in a build's long-lived processes (render workers, report kernels).
 
 A render worker or a report kernel imports a large stack once (pandas, matplotlib,
-WeasyPrint, nbconvert, the scored snapshot: about 170 000 objects in a kernel) and then
+Typst, nbconvert, the scored snapshot: about 170 000 objects in a kernel) and then
 renders report after report. CPython's collector scans every tracked object at each full
 collection: in a worker that was 0,2-0,4 s of each unit's 2 s of PDF, and in a kernel the
 first cell's ``%reset -f`` (two full collections) took 0,3 s. What is alive once the stack
