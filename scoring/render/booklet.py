@@ -73,7 +73,7 @@ def booklet_typst(title: str, parts: Sequence[Part], lang: str = "vi") -> Conver
         _mark(1, _("Mục lục")),
         "#r-agency" + content(escape(_("ỦY BAN NHÂN DÂN THÀNH PHỐ UÔNG BÍ"))),
         '#v(30mm)#text(size: 18pt, weight: "bold", fill: blue)' + content(escape(title)),
-        "#r-subheading" + content(escape(_("Mục lục"))),
+        "#v(12pt)#r-subheading" + content(escape(_("Mục lục"))),
     ]
     contents: list[str] = []
     pieces: list[str] = []
