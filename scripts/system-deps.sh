@@ -10,7 +10,13 @@ have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
 # WeasyPrint subsets fonts with HarfBuzz when it finds this library, else with fontTools:
 # the PDFs' bytes would depend on which the machine has, so it is always installed.
 have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
-{ command -v fc-list >/dev/null && fc-list 2>/dev/null | grep -qi 'DejaVuSans'; } || need+=(fontconfig fonts-dejavu-core)
+# fc-list's whole output is read before it is searched: `fc-list | grep -q` under pipefail read
+# as missing whenever grep stopped at the first match and fc-list, still writing, got SIGPIPE.
+have_dejavu() {
+  local fonts
+  command -v fc-list >/dev/null && fonts=$(fc-list : file 2>/dev/null) && grep -qi 'DejaVuSans' <<<"$fonts"
+}
+have_dejavu || need+=(fontconfig fonts-dejavu-core)
 python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
