@@ -3,12 +3,10 @@
 from pathlib import Path
 
 import pytest
-from helpers import files_opened, small_data, unit_ids
+from helpers import DATA, files_opened, small_data, unit_ids
 
 from scoring import numfmt
 from scoring.pipeline import assess
-
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
