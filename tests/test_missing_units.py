@@ -258,3 +258,16 @@ def test_a_unit_without_a_form_gets_no_rank_that_reads_as_a_standing(tmp_path):
     header = str(MissingReport.build(data, 2018, "196").header())
     assert "Hạng 1/1" not in header
     assert "Xếp cuối cấp huyện vì chưa nộp phiếu" in header
+
+
+def test_the_ranking_lists_units_without_a_form_last_without_a_rank_number(tmp_path):
+    """Issue 30: 22 units without a form tied "at rank 2" in a year where one unit sent one."""
+    result = pipeline.assess(data_without_forms(tmp_path), 2018)
+    page = str(RankingReport(result).table("commune"))
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", page, re.S)
+    body = [r for r in rows if "<td" in r]
+    assert result.unit("06814").name in body[-1]  # listed last
+    missing = re.findall(r'<tr class="missing">(.*?)</tr>', page, re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", missing[0], re.S)
+    assert cells[0] == "–" and cells[-1] == "–"
+    assert "Chưa nộp phiếu" in missing[0]
