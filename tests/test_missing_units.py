@@ -271,3 +271,17 @@ def test_the_ranking_lists_units_without_a_form_last_without_a_rank_number(tmp_p
     cells = re.findall(r"<td[^>]*>(.*?)</td>", missing[0], re.S)
     assert cells[0] == "–" and cells[-1] == "–"
     assert "Chưa nộp phiếu" in missing[0]
+
+
+def test_make_share_says_why_no_province_copy_was_made(tmp_path):
+    """Issue 30: make share named reports/share/<year>/province, never made when the city
+    sent no form."""
+    from scoring.render.share import SharePaths, _province_note
+
+    data = data_without_forms(tmp_path, silent=("196", *SILENT))
+    result = pipeline.assess(data, 2018)
+    paths = SharePaths(data, tmp_path / "reports", tmp_path / "build", 2018)
+    note = _province_note(result, paths, made=False, lang="vi")
+    assert str(paths.province) not in note
+    assert "chưa nộp phiếu" in note and result.unit("196").name in note
+    assert str(paths.province) in _province_note(result, paths, made=True, lang="vi")
