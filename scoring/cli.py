@@ -80,8 +80,11 @@ def cmd_new_year(args: argparse.Namespace) -> int:
         "ghi %(folder)s/mapping.csv (old_code,new_code).\n"
         "  3. Cập nhật data/units.csv và data/unit_changes.csv nếu đơn vị sáp nhập, chia "
         "tách, đổi tên.\n"
-        "  4. make validate YEAR=%(year)s; rồi make forms YEAR=%(year)s."
-    )
+        "  4. make forms YEAR=%(year)s: gửi các phiếu trống trong data/%(year)s/forms/ cho "
+        "các đơn vị.\n"
+        "  5. Đặt các phiếu nhận lại vào data/%(year)s/submissions/; rồi make validate "
+        "YEAR=%(year)s và make reports YEAR=%(year)s."
+    )  # in working order: validate checks returned forms, so it comes after them (issue 30)
     figures = {"folder": folder, "old": old, "year": args.year, "mark": PLACEHOLDER_MARK}
     print(steps % figures, file=sys.stderr)
     if review:

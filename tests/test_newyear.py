@@ -39,6 +39,9 @@ def test_new_year_then_forms_refused_until_the_legal_basis_is_edited(tmp_path: P
     run = _run("new-year", "--year", "2021", "--data", str(data))
     assert run.returncode == 0, run.stderr
     assert "legal_basis" in run.stderr and "make forms" in run.stderr
+    steps = run.stderr  # issue 30: validate came before forms, when no form exists yet
+    assert steps.index("make forms") < steps.index("submissions") < steps.index("make validate")
+    assert steps.index("make validate") < steps.index("make reports")
     folder = data / "criteria" / "2021"
     assert sorted(p.name for p in folder.iterdir()) == [
         "bands.yaml",
