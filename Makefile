@@ -21,8 +21,10 @@ PIP_PIN := pip==26.3
 LOCK_PYTHON := 3.11.2
 LAB_PORT ?= 8888
 LAB_IP  ?= 127.0.0.1
+# A bare `make` lists the targets (it printed "'.venv/.installed' is up to date").
+.DEFAULT_GOAL := help
 
-.PHONY: reports share reports-all new-year forms validate verification-forms scores sample test lint lab \
+.PHONY: help reports share reports-all new-year forms validate verification-forms scores sample test lint lab \
 	clean bench system-deps lock strip-notebooks stop-workers
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
@@ -35,8 +37,13 @@ $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 	@scripts/git-filters.sh $(VENV)
 	@touch $@
 
+## Check (as root: install) the system packages the project needs.
 system-deps:
 	@scripts/system-deps.sh runtime
+
+## This list: each target with the first line of the comment above it.
+help:
+	@awk '/^## /{if(!doc)doc=substr($$0,4);next} /^\.PHONY/{next} /^[a-z][a-z-]*:/{split($$0,t,":");printf "  make %-20s %s\n",t[1],doc} {doc=""}' $(firstword $(MAKEFILE_LIST))
 
 ## The annual cycle for YEAR: check the forms, score, render every report, rank, index.
 reports: $(STAMP)
@@ -70,6 +77,7 @@ forms: $(STAMP)
 validate: $(STAMP)
 	@$(PY) -m scoring validate --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
+## Only YEAR's scores.csv, no report.
 scores: $(STAMP)
 	@$(PY) -m scoring score --year $(YEAR) --data $(DATA) --reports $(REPORTS) --lang $(OUTPUT_LANG)
 
@@ -93,6 +101,7 @@ messages: $(STAMP)
 	@$(VENV)/bin/pybabel -q update -i scoring/locale/scoring.pot -d scoring/locale -D scoring \
 	  --ignore-obsolete --no-wrap
 
+## Every check: lint, types, the whole test suite (long; TEST_JOBS workers).
 test: $(STAMP)
 	@scripts/system-deps.sh test
 	@$(PY) -m ruff check scoring tests
@@ -117,9 +126,11 @@ lock: $(STAMP)
 	@$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra dev \
 	  --python-version $(LOCK_PYTHON) --python-platform linux -o requirements.lock
 
+## Time a build of N synthetic units (BASE=<commit> to compare).
 bench: $(STAMP)
 	@$(PY) -m scoring.bench --units $${N:-60} $(if $(BASE),--base $(BASE))
 
+## Remove the reports, the build folder and the tools' caches.
 clean:
 	@-if [ -x $(PY) ]; then $(PY) -m scoring stop-workers --build $(BUILD) --lang $(OUTPUT_LANG); fi
 	rm -rf $(REPORTS) $(BUILD) .pytest_cache .mypy_cache .ruff_cache

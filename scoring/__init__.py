@@ -15,20 +15,32 @@ Importing ``scoring`` stays light (no pandas) so a build with nothing to do is f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
     import pandas as pd
 
 __version__ = "0.1.0"
 __all__ = ["load_scores", "load_totals"]
 
 
+def __dir__() -> list[str]:
+    """What an analyst can use: ``dir(scoring)`` listed ``Path``, ``Iterable`` and the
+    like (issue 30)."""
+    return sorted([*__all__, "__version__"])
+
+
 def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
     """One row per year and scored unit: ``year, level, unit_id, name, self_total,
-    verified_total, total, max, percent, band, rank, peers, verified``.
+    verified_total, total, max, percent, band, band_position, rank, peers, verified,
+    lineage``.
+
+    ``band_position`` is the band's place in the year's bands (1 = the best: compare bands
+    across years by it), ``lineage`` the line of units a unit belongs to across mergers,
+    splits and renames (``groupby("lineage")`` follows it across years).
 
     ``years``: a year, a list of years, or None (every year with data). More in
     ``scoring.data.load_totals``.

@@ -80,8 +80,11 @@ def cmd_new_year(args: argparse.Namespace) -> int:
         "ghi %(folder)s/mapping.csv (old_code,new_code).\n"
         "  3. Cập nhật data/units.csv và data/unit_changes.csv nếu đơn vị sáp nhập, chia "
         "tách, đổi tên.\n"
-        "  4. make validate YEAR=%(year)s; rồi make forms YEAR=%(year)s."
-    )
+        "  4. make forms YEAR=%(year)s: gửi các phiếu trống trong data/%(year)s/forms/ cho "
+        "các đơn vị.\n"
+        "  5. Đặt các phiếu nhận lại vào data/%(year)s/submissions/; rồi make validate "
+        "YEAR=%(year)s và make reports YEAR=%(year)s."
+    )  # in working order: validate checks returned forms, so it comes after them (issue 30)
     figures = {"folder": folder, "old": old, "year": args.year, "mark": PLACEHOLDER_MARK}
     print(steps % figures, file=sys.stderr)
     if review:
@@ -112,8 +115,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         errors += 1
     print(console.forms_summary(collection, args.lang), file=sys.stderr)
+    if not _has_forms(Path(args.data), args.year):
+        print(_no_forms_yet(Path(args.data), args.year, args.lang), file=sys.stderr)
+        return 1
     print(console.closing_line(errors, args.lang), file=sys.stderr)
     return 1 if errors else 0
+
+
+def _has_forms(data: Path, year: int) -> bool:
+    folder = data / str(year) / "submissions"
+    return folder.is_dir() and any(folder.glob("*.xlsx"))
+
+
+def _no_forms_yet(data: Path, year: int, lang: str) -> str:
+    """A year nobody has answered yet is no error "in the forms" (issue 30: validate said
+    "1 lỗi ... trong phiếu" before any form existed): say what comes first."""
+    _ = translator(lang)
+    return _(
+        "Năm %(year)s chưa có phiếu nào trong %(folder)s: chạy make forms YEAR=%(year)s, gửi "
+        "phiếu cho các đơn vị, đặt phiếu nhận lại vào thư mục đó rồi kiểm tra lại."
+    ) % {"year": year, "folder": data / str(year) / "submissions"}
 
 
 def cmd_verification_forms(args: argparse.Namespace) -> int:

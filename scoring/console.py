@@ -19,8 +19,26 @@ if TYPE_CHECKING:
 
 
 def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> None:
+    """One line per problem, except the units that sent no form: one line for all of them
+    (issue 30: 22 lines "chưa nộp phiếu" in every run buried the real problems)."""
+    silent = [p for p in problems if getattr(p, "kind", "") == "folder.not_sent"]
+    if len(silent) == 1:
+        silent = []  # a single one keeps its line, with the unit's name
     for problem in problems:
-        print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
+        if problem not in silent:
+            print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
+    if silent:
+        print(not_sent_line([str(p.unit_id) for p in silent], lang), file=sys.stderr)  # type: ignore[attr-defined]
+
+
+def not_sent_line(unit_ids: Sequence[str], lang: Lang = DEFAULT_LANG) -> str:
+    from scoring import i18n
+
+    _ = i18n.translator(lang)
+    return _("Cảnh báo: %(n)s đơn vị chưa nộp phiếu: %(ids)s") % {
+        "n": len(unit_ids),
+        "ids": ", ".join(unit_ids),
+    }
 
 
 def export_problems(problems: Sequence[object], fmt: str) -> None:

@@ -602,9 +602,23 @@ def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.Dat
     """``scores.csv`` and ``criteria_scores.csv`` of the year, written atomically."""
     scores = result.table()
     details = result.criteria_table()
-    write_bytes(folder / "scores.csv", csv_bytes(scores))
-    write_bytes(folder / "criteria_scores.csv", csv_bytes(details))
+    write_bytes(folder / "scores.csv", csv_bytes(rounded(scores)))
+    write_bytes(folder / "criteria_scores.csv", csv_bytes(rounded(details)))
     return scores, details
+
+
+# Decimals a figure is shown with in the reports (scoring.numfmt): points 2, percent 1.
+SHOWN_DECIMALS = {"percent": 1, "band_stability": 3}
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """The table's figures as the reports show them: scores.csv held 92.49310409552783
+    where every report says 92,49 (issue 30). Ranks stay those of the exact scores."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "f":
+            out[column] = out[column].round(SHOWN_DECIMALS.get(str(column), 2))
+    return out
 
 
 # A text cell starting with one of these is a formula to Excel, even in a CSV file.

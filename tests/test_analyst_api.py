@@ -169,3 +169,15 @@ def test_explore_notebook_runs_headless(tmp_path):
     tables = [o for o in outputs if "text/html" in o.get("data", {})]
     assert len(images) >= 2 and len(tables) >= 3
     assert Path(tmp_path / "explore.ipynb").exists()
+
+
+def test_dir_scoring_lists_only_what_an_analyst_uses():
+    """Issue 30: dir(scoring) listed Path, Iterable and similar names."""
+    assert dir(scoring) == ["__version__", "load_scores", "load_totals"]
+
+
+def test_load_totals_docstring_names_every_column():
+    """Issue 30: the docstring left out band_position and lineage."""
+    doc = scoring.load_totals.__doc__ or ""
+    for column in scoring.load_totals(DATA, 2018).columns:
+        assert re.search(rf"\b{column}\b", doc), column

@@ -3,11 +3,10 @@
 from pathlib import Path
 
 import pytest
+from helpers import DATA
 
 from scoring.criteria import load_criteria_file, load_year
 from scoring.errors import CriteriaError
-
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 GOOD = """\
 year: 2018

@@ -55,3 +55,18 @@ def test_lock_is_made_for_the_lowest_supported_python():
     assert any("--python-version 3.11.2" in line for line in header), header
     makefile = (ROOT / "Makefile").read_text()
     assert "LOCK_PYTHON := 3.11.2" in makefile
+
+
+def test_a_bare_make_lists_the_targets():
+    """Issue 30: a bare `make` printed "'.venv/.installed' is up to date"."""
+    import subprocess
+
+    run = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-C", str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "is up to date" not in run.stdout
+    for target in ("help", "reports", "validate", "forms", "share", "new-year", "test", "clean"):
+        assert f"make {target} " in run.stdout, target

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -32,7 +33,6 @@ from scoring.submissions import read_submissions
 from scoring.units import load_units
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
 
 
 def errors_of(problems):

@@ -11,7 +11,7 @@ import yaml
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from helpers import build
+from helpers import DATA, build
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -21,7 +21,7 @@ from scoring.report import UnitReport
 from scoring.submissions import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 

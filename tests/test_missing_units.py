@@ -164,7 +164,8 @@ def test_a_unit_without_a_form_gets_a_short_report_and_is_in_the_index(built):
     communes = sum(1 for uid in BUILT if not uid.startswith("196"))
     page = (built / "units" / "06814.html").read_text(encoding="utf-8")
     assert "Chưa nộp phiếu" in page and "Phường Bắc Sơn" in page
-    assert "xếp cuối" in page and f"Hạng {communes}/{communes}" in page
+    assert "xếp cuối" in page and "Xếp cuối cấp xã vì chưa nộp phiếu" in page
+    assert f"Hạng {communes}/{communes}" not in page  # a place for sending nothing (issue 30)
     assert (built / "units" / "06814.pdf").stat().st_size > 1000
     index = (built.parent / "index.html").read_text(encoding="utf-8")
     row = re.search(r'<tr data-name="[^"]*">.*?06814\.html.*?</tr>', index, re.S)
@@ -230,3 +231,57 @@ def test_make_share_shows_the_units_without_a_form(built):
     }
     # Letters for the scored units with an address (06811 has none in units.csv).
     assert sorted(p.stem for p in (share / "outbox").glob("*.eml")) == ["06808"]
+
+
+def test_no_rank_change_arrow_to_or_from_a_year_without_a_form(tmp_path):
+    """Issue 30: a unit placed last for sending nothing showed "↑10" as if it improved."""
+    silent_now = pipeline.assess(data_without_forms(tmp_path / "a", years=(2017, 2018)), 2018)
+    rows = RankingReport(silent_now).rows("commune").set_index("unit_id")
+    assert rows.loc["06814", "status"] == "missing"
+    assert rows.loc["06814", "change"] == "–"
+    assert rows.loc["06808", "change"] != "–"  # both years sent: the arrow stays
+
+    data = data_without_forms(tmp_path / "b", years=(2017,))  # 06814 sent nothing in 2017
+    shutil.copytree(DATA / "criteria" / "2018", data / "criteria" / "2018")
+    shutil.copytree(DATA / "2018" / "submissions", data / "2018" / "submissions")
+    for form in (data / "2018" / "submissions").glob("*.xlsx"):
+        if form.stem not in KEEP:
+            form.unlink()
+    rows = RankingReport(pipeline.assess(data, 2018)).rows("commune").set_index("unit_id")
+    assert rows.loc["06814", "status"] == "submitted"
+    assert rows.loc["06814", "change"] == "–"
+
+
+def test_a_unit_without_a_form_gets_no_rank_that_reads_as_a_standing(tmp_path):
+    """Issue 30: the city, alone at its level and without a form, read "Hạng 1/1 cấp huyện"."""
+    data = data_without_forms(tmp_path, silent=("196", *SILENT))
+    header = str(MissingReport.build(data, 2018, "196").header())
+    assert "Hạng 1/1" not in header
+    assert "Xếp cuối cấp huyện vì chưa nộp phiếu" in header
+
+
+def test_the_ranking_lists_units_without_a_form_last_without_a_rank_number(tmp_path):
+    """Issue 30: 22 units without a form tied "at rank 2" in a year where one unit sent one."""
+    result = pipeline.assess(data_without_forms(tmp_path), 2018)
+    page = str(RankingReport(result).table("commune"))
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", page, re.S)
+    body = [r for r in rows if "<td" in r]
+    assert result.unit("06814").name in body[-1]  # listed last
+    missing = re.findall(r'<tr class="missing">(.*?)</tr>', page, re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", missing[0], re.S)
+    assert cells[0] == "–" and cells[-1] == "–"
+    assert "Chưa nộp phiếu" in missing[0]
+
+
+def test_make_share_says_why_no_province_copy_was_made(tmp_path):
+    """Issue 30: make share named reports/share/<year>/province, never made when the city
+    sent no form."""
+    from scoring.render.share import SharePaths, _province_note
+
+    data = data_without_forms(tmp_path, silent=("196", *SILENT))
+    result = pipeline.assess(data, 2018)
+    paths = SharePaths(data, tmp_path / "reports", tmp_path / "build", 2018)
+    note = _province_note(result, paths, made=False, lang="vi")
+    assert str(paths.province) not in note
+    assert "chưa nộp phiếu" in note and result.unit("196").name in note
+    assert str(paths.province) in _province_note(result, paths, made=True, lang="vi")

@@ -39,6 +39,9 @@ def test_new_year_then_forms_refused_until_the_legal_basis_is_edited(tmp_path: P
     run = _run("new-year", "--year", "2021", "--data", str(data))
     assert run.returncode == 0, run.stderr
     assert "legal_basis" in run.stderr and "make forms" in run.stderr
+    steps = run.stderr  # issue 30: validate came before forms, when no form exists yet
+    assert steps.index("make forms") < steps.index("submissions") < steps.index("make validate")
+    assert steps.index("make validate") < steps.index("make reports")
     folder = data / "criteria" / "2021"
     assert sorted(p.name for p in folder.iterdir()) == [
         "bands.yaml",
@@ -124,3 +127,13 @@ def test_no_previous_year_no_column(tmp_path: Path) -> None:
     assert _run("forms", "--year", "2019", "--data", str(data), "--out", str(out)).returncode == 0
     ws = load_workbook(out / "06808.xlsx")[SHEET_INPUTS]
     assert ws.max_column == 7
+
+
+def test_validate_a_year_without_any_form_says_what_comes_first(tmp_path: Path) -> None:
+    """Issue 30: validate blamed "1 lỗi ... trong phiếu" when no form existed yet."""
+    data = _data(tmp_path)
+    assert _run("new-year", "--year", "2021", "--data", str(data)).returncode == 0
+    run = _run("validate", "--year", "2021", "--data", str(data))
+    assert run.returncode == 1
+    assert "Năm 2021 chưa có phiếu nào" in run.stderr and "make forms YEAR=2021" in run.stderr
+    assert "trong phiếu trước khi chấm điểm" not in run.stderr

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import DATA, ROOT
+from helpers import ANALYST_DATA, DATA, ROOT
 
 from scoring import params
 from scoring.errors import ScoringError
@@ -63,8 +63,20 @@ def test_year_accepts_text_and_refuses_years_without_data():
 
 def test_default_data_dir_is_found_from_the_project_root(monkeypatch):
     monkeypatch.chdir(ROOT)
-    assert params.data_dir("../data").resolve() == DATA.resolve()
+    assert params.data_dir("../data").resolve() == ANALYST_DATA.resolve()
     monkeypatch.chdir(ROOT / "notebooks")
-    assert params.data_dir("../data").resolve() == DATA.resolve()
+    assert params.data_dir("../data").resolve() == ANALYST_DATA.resolve()
     with pytest.raises(ScoringError, match="Không tìm thấy thư mục dữ liệu 'nowhere'"):
         params.data_dir("nowhere")
+
+
+def test_tests_read_a_copy_of_the_committed_sample_not_the_analysts_data():
+    """A year the analyst adds to data/ (issue 30: 2021) must not change what tests expect."""
+    assert DATA.resolve() != ANALYST_DATA.resolve()
+    committed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-tree", "--name-only", "HEAD:data"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert sorted(p.name for p in DATA.iterdir()) == sorted(committed)

@@ -3,12 +3,10 @@
 from pathlib import Path
 
 import pytest
-from helpers import files_opened, small_data, unit_ids
+from helpers import DATA, files_opened, small_data, unit_ids
 
 from scoring import numfmt
 from scoring.pipeline import assess
-
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +137,19 @@ def test_an_error_or_a_new_file_reads_every_form(tmp_path):
     extra = state.load_reusing(data, 2018, cache)
     assert extra.collection == pipeline.load(data, 2018).collection
     assert extra.collection.warnings != fixed.collection.warnings
+
+
+def test_scores_csv_holds_the_figures_as_the_reports_show_them(tmp_path):
+    """Issue 30: scores.csv held unrounded floats (92.49310409552783)."""
+    import csv
+
+    from scoring.pipeline import write_scores
+
+    write_scores(assess(str(small_data(tmp_path)), 2018), tmp_path / "out")
+    with open(tmp_path / "out" / "scores.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        for column in ("total", "self_total", "max"):
+            assert len(row[column].partition(".")[2]) <= 2, (column, row[column])
+        assert len(row["percent"].partition(".")[2]) <= 1, row["percent"]
+    assert any("." in r["total"] for r in rows)  # still decimals where the score has them

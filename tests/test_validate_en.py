@@ -383,3 +383,19 @@ def test_previous_year_problems_are_typed_and_shown_in_english(tmp_path, monkeyp
     found = [p for p in compare_with_previous(inputs) if p.kind.startswith("previous.")]
     assert [(p.kind, p.severity) for p in found] == [("previous.unreadable", "warning")]
     assert "commune.yaml" in found[0].text("en")
+
+
+def test_units_without_a_form_are_one_line_not_one_each(tmp_path):
+    """Issue 30: 22 lines "chưa nộp phiếu" repeated in every run."""
+    import shutil
+
+    from helpers import DATA, scoring
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    for uid in ("06808", "06811", "06814"):
+        for kind in ("submissions", "verification"):
+            (data / "2018" / kind / f"{uid}.xlsx").unlink(missing_ok=True)
+    run = scoring("validate", "--year", "2018", "--data", str(data))
+    lines = [line for line in run.stderr.splitlines() if "chưa nộp phiếu" in line]
+    assert lines == ["Cảnh báo: 3 đơn vị chưa nộp phiếu: 06808, 06811, 06814"], run.stderr

@@ -178,12 +178,14 @@ def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi
     outputs: list[Path] = []
     booklet_key = _write_booklet(result, paths, state, lang)
     outputs.append(paths.booklet)
-    outputs += _write_province(result, paths, lang)
+    province = _write_province(result, paths, lang)
+    outputs += province
     written, missing = _write_outbox(result, paths, emails, lang)
     outputs += written
     site_files, zip_key = _write_site(result, paths, state, lang)
     outputs += [paths.site / name for name in site_files] + [paths.zip]
     lines = _summary(result, paths, len(site_files), len(written), missing, lang)
+    lines[0] += " " + _province_note(result, paths, bool(province), lang)
     for line in lines:
         print(line, file=sys.stderr)
     record = {
@@ -458,6 +460,24 @@ def _write_site(
     return sorted(files), zip_key
 
 
+def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str) -> str:
+    """Where the province copies are, or why there are none: naming a folder that was not
+    made (the city sent no form, issue 30) sent the analyst looking for it."""
+    from scoring import i18n
+
+    _ = i18n.translator(lang)
+    if made:
+        return _("Bản gửi tỉnh trong %(province)s.") % {"province": paths.province}
+    silent = [result.unit(u).name for u in result.missing.get("district", [])]
+    if silent:
+        return _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).") % {
+            "names": ", ".join(silent)
+        }
+    return _("Không lập bản gửi tỉnh: năm %(year)s không có đơn vị cấp huyện.") % {
+        "year": result.year
+    }
+
+
 def _summary(
     result: YearResult,
     paths: SharePaths,
@@ -472,7 +492,7 @@ def _summary(
     lines = [
         _(
             "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "
-            "trong %(outbox)s; bản gửi tỉnh trong %(province)s; tập báo cáo %(booklet)s."
+            "trong %(outbox)s; tập báo cáo %(booklet)s."
         )
         % {
             "year": result.year,
@@ -481,7 +501,6 @@ def _summary(
             "zip": paths.zip,
             "messages": messages,
             "outbox": paths.outbox,
-            "province": paths.province,
             "booklet": paths.booklet,
         }
     ]

@@ -92,8 +92,13 @@ class RankingReport(_Speaks):
         return rows
 
     def _change(self, uid: str) -> str:
+        """The move against last year's rank, "–" when either year's rank is not a standing:
+        a unit without a form is placed last, so an arrow from or to that place (22 units
+        "↑10" in 2021 with 0 points) would read as a change in maturity."""
         prev = previous(self._result)
         if prev is None or prev.ranks.get(uid) is None or uid not in self._result.ranks:
+            return "–"
+        if self._result.is_missing(uid) or prev.is_missing(uid):
             return "–"
         moved = prev.ranks[uid] - self._result.ranks[uid]
         return "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
