@@ -10,6 +10,7 @@ import os
 import pickle
 import shutil
 import time
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -436,3 +437,55 @@ def test_a_damaged_form_of_last_year_is_a_warning_and_the_report_says_so(form_ki
     report = UnitReport.build(form_kit.root, YEAR, "06808")
     assert "Không đọc được dữ liệu năm 2017" in report.previous_year()
     assert report.shown()["previous_unreadable"] is True
+
+
+# ---------------------------------------------------------------- mapping.csv (issue 29)
+
+
+def _cp1258_mapping(data: Path, year: int = 2018) -> Path:
+    """A mapping.csv as Excel's plain "CSV" saves it: Windows-1258, a Vietnamese comment
+    column so that a byte is not UTF-8 on line 2."""
+    path = data / "criteria" / str(year) / "mapping.csv"
+    text = "old_code,new_code,note\nA1.1,A1.1,Đã xem\n"
+    path.write_bytes(unicodedata.normalize("NFD", text).encode("cp1258"))
+    return path
+
+
+def test_a_mapping_csv_saved_as_windows_1258_is_one_line_naming_it(tmp_path):
+    from scoring.compare import read_mapping
+
+    path = _cp1258_mapping(_criteria_dir(tmp_path))
+    with pytest.raises(CriteriaError) as caught:
+        read_mapping(path)
+    assert str(caught.value).startswith(f"{path}, dòng 2: tệp không phải UTF-8")
+    assert "save it as 'CSV UTF-8" in caught.value.text("en")
+
+
+def test_a_folder_in_place_of_mapping_csv_is_named(tmp_path):
+    from scoring.compare import read_mapping
+
+    path = _criteria_dir(tmp_path) / "criteria" / "2018" / "mapping.csv"
+    path.mkdir()
+    with pytest.raises(CriteriaError, match="mapping.csv: không đọc được tệp"):
+        read_mapping(path)
+
+
+def test_validate_and_build_name_a_windows_1258_mapping_and_write_nothing(tmp_path):
+    from helpers import build, scoring, small_data
+
+    data = small_data(tmp_path, keep=("06808",))
+    path = _cp1258_mapping(data)
+    checked = scoring("validate", "--year", "2018", "--data", str(data))
+    assert checked.returncode != 0 and "Traceback" not in checked.stderr
+    assert f"{path}, dòng 2: tệp không phải UTF-8" in checked.stderr
+    built = build(data, tmp_path)
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    assert f"{path}, dòng 2: tệp không phải UTF-8" in built.stderr
+    reports = tmp_path / "reports"
+    assert not reports.exists() or not any(p.is_file() for p in reports.rglob("*"))
+
+
+def _criteria_dir(root: Path) -> Path:
+    """``root`` with an empty ``criteria/2018`` folder: read_mapping needs no criteria."""
+    (root / "criteria" / "2018").mkdir(parents=True)
+    return root
