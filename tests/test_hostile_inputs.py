@@ -360,6 +360,28 @@ def test_a_full_disk_is_one_clear_line_exit_2(form_kit, tmp_path, capsys, monkey
     assert status == 2 and "No space left on device" in err and len(err.splitlines()) == 1
 
 
+def test_a_write_that_fills_the_disk_names_the_file(form_kit, tmp_path, capsys, monkeypatch):
+    """Issue 29: a full disk fails a write() with no file name, and the line said only
+    "No space left on device"."""
+    import errno
+
+    form_kit.filled(blank=form_kit.blank())
+    _units_csv(form_kit.root)
+
+    def full(self: Path, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    reports = tmp_path / "r"
+    status = cli.main(
+        ["score", "--year", str(YEAR), "--data", str(form_kit.root), "--reports", str(reports)]
+    )
+    err = capsys.readouterr().err
+    assert status == 2 and "No space left on device" in err and len(err.splitlines()) == 1
+    assert f" {reports}{os.sep}" in err  # the file that could not be written
+    assert not any(p.is_file() for p in reports.rglob("*"))
+
+
 @pytest.mark.parametrize("name", ["Phường $x^2$", "Xã $\\frac{1}{0", "$$", "A $ B $ C"])
 def test_dollar_signs_in_names_are_drawn_literally(name):
     from scoring import charts
