@@ -346,12 +346,14 @@ def _read_rows(
                 found=quote(code),
             )
             continue
+        # This file's own cell, even where the figure stays the unit's: a check on it
+        # (a share over 100 %) is read in this sheet, not in the unit's form.
+        address = ws.cell(row=row, column=header[COL_VERIFIED]).coordinate
+        cells[code] = address
         verified = _verified_value(reader, ws, fws, row, header[COL_VERIFIED], code, cset)
         if verified is None:
             continue
         any_figure = True
-        address = ws.cell(row=row, column=header[COL_VERIFIED]).coordinate
-        cells[code] = address
         claimed = sub.values.get(code)
         if verified == claimed and type(verified) is type(claimed):
             continue

@@ -218,3 +218,18 @@ def test_the_sample_forms_carry_no_verified_figures():
     assert sorted(p.stem for p in (DATA / "2018" / "verification").glob("*.xlsx")) == sorted(
         ["196", "06808", "06820", "06826", "196-VHTT", "196-TNMT"]
     )
+
+
+def test_a_check_on_an_unchanged_figure_names_the_verification_files_own_cell(office):
+    """Issue 29: the office lowers the denominator A1.b below the unit's A1.a (18): the
+    error named A1.a's cell in the unit's form instead of its row in 'Thẩm định'."""
+    path = _verify(office, "06808", {"A1.b": 10}, {"A1.b": "Biên chế thực tế."})
+    ws = load_workbook(path)[SHEET_VERIFY]
+    header = next(r for r in ws.iter_rows() if any(c.value == COL_CODE for c in r))
+    column = next(c.column for c in header if c.value == COL_VERIFIED)
+    row = next(r[0].row for r in ws.iter_rows() if r[0].value == "A1.a")
+    errors = [p for p in load(office.root, YEAR).collection.errors if p.file == str(path)]
+    assert [(p.kind, p.code, p.sheet) for p in errors] == [
+        ("value.ratio_above_one_verified", "A1.a", SHEET_VERIFY)
+    ]
+    assert errors[0].cell == ws.cell(row=row, column=column).coordinate
