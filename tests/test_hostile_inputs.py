@@ -81,6 +81,25 @@ def test_a_share_typed_as_a_fraction_is_a_warning_naming_the_cell(form_kit, type
     assert problems[0].expected == pytest.approx(meant)
 
 
+@pytest.mark.parametrize("code", ["A4.a", "A1.b"])
+def test_a_number_in_a_percent_formatted_cell_that_is_no_share_is_refused(form_kit, code):
+    """Issue 29: an amount cell formatted 0% holding 0,5 (Excel shows 50 %) was read as
+    0,5 with no word: the unit may have meant 50."""
+    path = form_kit.filled(values={code: 0.5 if code == "A4.a" else 5})
+    address = form_kit.cell(path, code)
+    wb = load_workbook(path)
+    cell = next(ws[address] for ws in wb.worksheets if ws[address].value in (0.5, 5))
+    cell.number_format = "0%"
+    wb.save(path)
+    submission, problems = form_kit.read(path)
+    assert submission is None
+    bad = [(p.kind, p.cell, p.code) for p in problems if p.is_error]
+    assert bad == [("value.percent_not_share", address, code)]
+    shown = "50 %" if code == "A4.a" else "500 %"
+    line = next(p for p in problems if p.is_error).format()
+    assert f"Excel hiển thị {shown}; chỉ tỷ lệ" in line, line
+
+
 def test_a_share_with_a_percent_format_is_no_fraction(form_kit):
     path = form_kit.filled(values={"A3.a": "0,5%"})
     assert form_kit.read(path)[1] == []
