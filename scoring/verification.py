@@ -247,7 +247,7 @@ def _read_one(
             return None  # the unit's form has errors: they are listed already
         reader.add("verification.no_form", unit=uid)
         return None
-    opened = open_workbooks(reader)
+    opened = open_workbooks(reader, criteria)
     if opened is None:
         return None
     data, wb, fwb = opened

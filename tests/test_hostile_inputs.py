@@ -530,3 +530,21 @@ def _criteria_dir(root: Path) -> Path:
     """``root`` with an empty ``criteria/2018`` folder: read_mapping needs no criteria."""
     (root / "criteria" / "2018").mkdir(parents=True)
     return root
+
+
+def test_the_cell_limit_follows_the_criteria_set(form_kit, monkeypatch):
+    """Issue 29: a criteria set of 8 000-9 000 criteria was accepted, but its own filled
+    forms were refused at the fixed 50 000-cell limit, the unit told to delete the tool's
+    rows. Scaled down: with a fixed limit of 5 cells, the kit's form is refused unless its
+    set's rows raise the limit (as they do past BASE_ROWS)."""
+    from scoring.submissions import container
+
+    path = form_kit.filled()
+    monkeypatch.setattr(container, "MAX_CELLS", 5)
+    assert [p.kind for p in form_kit.read(path)[1] if p.is_error] == ["file.too_many_cells"]
+    assert container.cell_limit(form_kit.criteria) == 5
+    monkeypatch.setattr(container, "BASE_ROWS", 0)
+    rows = max(len(c.nodes) + len(c.inputs) for c in form_kit.criteria.levels.values())
+    assert container.cell_limit(form_kit.criteria) == 5 + container.CELLS_PER_ROW * rows
+    submission, problems = form_kit.read(path)
+    assert submission is not None and not [p for p in problems if p.is_error]
