@@ -548,3 +548,19 @@ def test_the_cell_limit_follows_the_criteria_set(form_kit, monkeypatch):
     assert container.cell_limit(form_kit.criteria) == 5 + container.CELLS_PER_ROW * rows
     submission, problems = form_kit.read(path)
     assert submission is not None and not [p for p in problems if p.is_error]
+
+
+def test_a_660_character_unit_name_is_refused_naming_its_line(tmp_path):
+    """Issue 29: a 660-character name made a To header of 1 137 octets in the .eml draft
+    (RFC 5322 allows 998); 150 characters of Vietnamese keep it within."""
+    from scoring.render.outbox import message
+    from scoring.units import MAX_NAME
+
+    path = _units_csv(tmp_path, "06899," + "Ặ" * 660 + ",commune,2019,\n")
+    with pytest.raises(UnitsError) as caught:
+        load_units(path)
+    assert f"dòng {len(UNITS) + 2}, cột name: tên đơn vị dài 660 ký tự, tối đa 150" in str(
+        caught.value
+    )
+    longest = message("Ặ" * MAX_NAME, "a" * 64 + "@" + "b" * 189 + ".vn", "x", "y", [])
+    assert all(len(line) <= 998 for line in longest.split(b"\r\n"))
