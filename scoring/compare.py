@@ -142,9 +142,36 @@ def _mapping_error(path: Path, line: int, msgid: str, **params: object) -> Crite
     return CriteriaError("%(where)s: %(what)s", where=located(path, line), what=what)
 
 
+def _mapping_text(path: Path) -> str:
+    """The file's text; unreadable or not UTF-8 is named with its path (and line)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CriteriaError(
+            N_("%(path)s: không đọc được tệp (%(reason)s)"),
+            path=str(path),
+            reason=exc.strerror,
+        ) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _mapping_error(
+            path,
+            line,
+            N_(
+                "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, "
+                "Windows-1258); mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'"
+            ),
+        ) from None
+
+
 def read_mapping(path: Path) -> dict[str, str]:
-    """``mapping.csv`` of a year: new code -> old code (the previous year's)."""
-    text = path.read_bytes().decode("utf-8-sig", errors="strict")
+    """``mapping.csv`` of a year: new code -> old code (the previous year's).
+
+    A file Excel saved as plain CSV (Windows-1258), or a folder in its place, is one
+    clear ``CriteriaError`` naming the file, as ``units.csv`` gets, never a traceback."""
+    text = _mapping_text(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if reader.fieldnames is None or not {"old_code", "new_code"} <= set(reader.fieldnames):
         raise CriteriaError(

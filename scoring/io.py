@@ -34,6 +34,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # A full disk fails a write() with no file name: the user needs the path.
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
     finally:
         tmp_path.unlink(missing_ok=True)
 

@@ -134,7 +134,13 @@ class Lineage:
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(_decode(path, path.read_bytes()), newline=""))
+    try:  # a folder in the file's place is no "no changes"
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnitsError(
+            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
+        ) from None
+    reader = csv.DictReader(io.StringIO(_decode(path, raw), newline=""))
     try:
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
@@ -301,38 +307,55 @@ def _check_cycles(path: Path, changes: list[UnitChange]) -> None:
     for c in changes:
         if c.source != c.target:
             edges[c.source].add(c.target)
-    state: dict[str, int] = {}
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        for nxt in sorted(edges.get(node, ())):
-            if state.get(nxt) == 1:
-                loop = " → ".join([*trail[trail.index(nxt) :], nxt])
-                line = min(x.line for x in changes if x.source == node and x.target == nxt)
-                raise _fail(
-                    path,
-                    line,
-                    None,
-                    N_(
-                        "các thay đổi tạo thành vòng lặp (%(loop)s): một đơn vị không thể trở "
-                        "thành chính nó qua các lần thay đổi"
-                    ),
-                    loop=loop,
-                )
-            if nxt not in state:
-                visit(nxt, [*trail, nxt])
-        state[node] = 2
-
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
     for start in sorted(edges):
         if start not in state:
-            visit(start, [start])
+            _walk(path, changes, edges, state, start)
+
+
+def _walk(
+    path: Path,
+    changes: list[UnitChange],
+    edges: dict[str, set[str]],
+    state: dict[str, int],
+    start: str,
+) -> None:
+    """Depth-first from ``start`` with an explicit stack: a chain of thousands of renames
+    must not end in RecursionError."""
+    trail = [start]
+    stack = [iter(sorted(edges.get(start, ())))]
+    state[start] = 1
+    while stack:
+        nxt = next(stack[-1], None)
+        if nxt is None:
+            state[trail.pop()] = 2
+            stack.pop()
+            continue
+        if state.get(nxt) == 1:
+            node = trail[-1]
+            loop = " → ".join([*trail[trail.index(nxt) :], nxt])
+            line = min(x.line for x in changes if x.source == node and x.target == nxt)
+            raise _fail(
+                path,
+                line,
+                None,
+                N_(
+                    "các thay đổi tạo thành vòng lặp (%(loop)s): một đơn vị không thể trở "
+                    "thành chính nó qua các lần thay đổi"
+                ),
+                loop=loop,
+            )
+        if nxt not in state:
+            state[nxt] = 1
+            trail.append(nxt)
+            stack.append(iter(sorted(edges.get(nxt, ()))))
 
 
 def load_changes_file(path: Path, units: list[Unit]) -> Lineage:
     """Read and check ``unit_changes.csv`` against the unit list; a missing file is no
     change at all."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         return Lineage()
     by_id = {u.id: u for u in units}
     changes = [_parse(path, line, row, by_id) for line, row in _rows(path)]

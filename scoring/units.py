@@ -21,6 +21,10 @@ from scoring.values import escape_controls, quote
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 COLUMNS = ("id", "name", "level", "valid_from", "valid_to")
+# A unit name's length: the draft e-mail's To header carries it as one encoded word, and
+# 150 characters (450 UTF-8 bytes, 600 in base64) keep that header, address included,
+# within RFC 5322's 998 octets. Real names are under 100.
+MAX_NAME = 150
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,19 @@ def _check_text(path: Path, line: int, row: dict[str, str]) -> None:
             )
 
 
+def _check_name(path: Path, line: int, name: str) -> None:
+    """A name longer than MAX_NAME is refused: it would break the share drafts' headers."""
+    if len(name.strip()) > MAX_NAME:
+        raise _fail(
+            path,
+            line,
+            "name",
+            N_("tên đơn vị dài %(found)s ký tự, tối đa %(expected)s"),
+            found=len(name.strip()),
+            expected=MAX_NAME,
+        )
+
+
 def load_units(path: Path) -> list[Unit]:
     """Read data/units.csv; refuse unsafe ids, unknown levels and repeated ids.
 
@@ -147,6 +164,7 @@ def load_units(path: Path) -> list[Unit]:
                 found=quote(uid),
             )
         _check_text(path, line, row)
+        _check_name(path, line, row.get("name") or "")
         if uid.casefold() in seen:
             first = seen[uid.casefold()]
             raise _fail(

@@ -311,6 +311,12 @@ def _to_number(
     number = float(raw)
     if is_percent_format and kind == "share":
         number = round(number * 100, 9)
+    elif is_percent_format:  # 0,5 shown as "50 %": which one the unit meant is a guess
+        reason = phrase(
+            N_("ô định dạng phần trăm, Excel hiển thị %(shown)s %%; chỉ tỷ lệ dùng định dạng %%"),
+            shown=render_value(round(number * 100, 9)),
+        )
+        raise _problem(raw, kind, allow_na, maximum, ("value.percent_not_share", reason))
     return number
 
 

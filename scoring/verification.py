@@ -247,7 +247,7 @@ def _read_one(
             return None  # the unit's form has errors: they are listed already
         reader.add("verification.no_form", unit=uid)
         return None
-    opened = open_workbooks(reader)
+    opened = open_workbooks(reader, criteria)
     if opened is None:
         return None
     data, wb, fwb = opened
@@ -256,16 +256,38 @@ def _read_one(
     if code_text(meta.get("unit_id")) != uid or code_text(meta.get("form_format")) != FORMAT:
         reader.add("verification.not_ours", expected=FORMAT, unit=uid, sheet_name=SHEET_META)
         return None
-    made_from = code_text(meta.get("submission_sha256"))
-    if made_from != sub.sha256:
-        reader.warn("verification.form_sent_again", found=made_from[:12], expected=sub.sha256[:12])
+    cset = criteria.for_level(units[uid].level)
+    if not _made_for(reader, meta, cset, sub):
+        return None
     ws = find_sheet(wb, SHEET_VERIFY)
     if ws is None:
         reader.add("verification.no_sheet", expected=SHEET_VERIFY)
         return None
     reader.sheet = ws.title
-    cset = criteria.for_level(units[uid].level)
     return _read_rows(reader, ws, fwb[ws.title], cset, sub, data)
+
+
+def _made_for(reader: Reader, meta: dict[str, object], cset: CriteriaSet, sub: Submission) -> bool:
+    """Whether the file was made for this year, criteria set and form of the unit.
+
+    A file copied from another year, or made before the criteria or the unit's form
+    changed, would put figures verified against something else into the official score:
+    each is an error naming what differs, and none of its figures is read."""
+    year = code_text(meta.get("year"))
+    if year != str(cset.year):
+        reader.add("verification.other_year", found=quote(year), expected=str(cset.year))
+        return False
+    made_with = code_text(meta.get("criteria_fingerprint"))
+    if made_with != cset.fingerprint:
+        reader.add(
+            "verification.other_criteria", found=made_with[:12], expected=cset.fingerprint[:12]
+        )
+        return False
+    made_from = code_text(meta.get("submission_sha256"))
+    if made_from != sub.sha256:
+        reader.add("verification.form_sent_again", found=made_from[:12], expected=sub.sha256[:12])
+        return False
+    return True
 
 
 def _read_meta(ws: Worksheet) -> dict[str, object]:
@@ -307,10 +329,16 @@ def _read_rows(
     cells = dict(sub.cells)
     changes: list[Change] = []
     any_figure = False
+    seen: dict[str, str] = {}  # code -> the cell where it first appears
     for row in filled_rows(ws, header[COL_CODE], header["__row__"] + 1):
         code = code_text(ws.cell(row=row, column=header[COL_CODE]).value)
         if not code:
             continue
+        here = ws.cell(row=row, column=header[COL_CODE]).coordinate
+        if code in seen:  # which row would win is no choice to make silently
+            reader.add("sheet.repeated_code", cell=here, found=code, first=seen[code])
+            continue
+        seen[code] = here
         if code not in cset.inputs:
             reader.add(
                 "verification.unknown_code",
@@ -318,12 +346,14 @@ def _read_rows(
                 found=quote(code),
             )
             continue
+        # This file's own cell, even where the figure stays the unit's: a check on it
+        # (a share over 100 %) is read in this sheet, not in the unit's form.
+        address = ws.cell(row=row, column=header[COL_VERIFIED]).coordinate
+        cells[code] = address
         verified = _verified_value(reader, ws, fws, row, header[COL_VERIFIED], code, cset)
         if verified is None:
             continue
         any_figure = True
-        address = ws.cell(row=row, column=header[COL_VERIFIED]).coordinate
-        cells[code] = address
         claimed = sub.values.get(code)
         if verified == claimed and type(verified) is type(claimed):
             continue

@@ -10,6 +10,7 @@ import os
 import pickle
 import shutil
 import time
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -78,6 +79,25 @@ def test_a_share_typed_as_a_fraction_is_a_warning_naming_the_cell(form_kit, type
     meant = 89.0 if typed == "=178/200" else 89.1
     assert problems[0].kind == "value.looks_like_fraction"
     assert problems[0].expected == pytest.approx(meant)
+
+
+@pytest.mark.parametrize("code", ["A4.a", "A1.b"])
+def test_a_number_in_a_percent_formatted_cell_that_is_no_share_is_refused(form_kit, code):
+    """Issue 29: an amount cell formatted 0% holding 0,5 (Excel shows 50 %) was read as
+    0,5 with no word: the unit may have meant 50."""
+    path = form_kit.filled(values={code: 0.5 if code == "A4.a" else 5})
+    address = form_kit.cell(path, code)
+    wb = load_workbook(path)
+    cell = next(ws[address] for ws in wb.worksheets if ws[address].value in (0.5, 5))
+    cell.number_format = "0%"
+    wb.save(path)
+    submission, problems = form_kit.read(path)
+    assert submission is None
+    bad = [(p.kind, p.cell, p.code) for p in problems if p.is_error]
+    assert bad == [("value.percent_not_share", address, code)]
+    shown = "50 %" if code == "A4.a" else "500 %"
+    line = next(p for p in problems if p.is_error).format()
+    assert f"Excel hiển thị {shown}; chỉ tỷ lệ" in line, line
 
 
 def test_a_share_with_a_percent_format_is_no_fraction(form_kit):
@@ -359,6 +379,28 @@ def test_a_full_disk_is_one_clear_line_exit_2(form_kit, tmp_path, capsys, monkey
     assert status == 2 and "No space left on device" in err and len(err.splitlines()) == 1
 
 
+def test_a_write_that_fills_the_disk_names_the_file(form_kit, tmp_path, capsys, monkeypatch):
+    """Issue 29: a full disk fails a write() with no file name, and the line said only
+    "No space left on device"."""
+    import errno
+
+    form_kit.filled(blank=form_kit.blank())
+    _units_csv(form_kit.root)
+
+    def full(self: Path, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    reports = tmp_path / "r"
+    status = cli.main(
+        ["score", "--year", str(YEAR), "--data", str(form_kit.root), "--reports", str(reports)]
+    )
+    err = capsys.readouterr().err
+    assert status == 2 and "No space left on device" in err and len(err.splitlines()) == 1
+    assert f" {reports}{os.sep}" in err  # the file that could not be written
+    assert not any(p.is_file() for p in reports.rglob("*"))
+
+
 @pytest.mark.parametrize("name", ["Phường $x^2$", "Xã $\\frac{1}{0", "$$", "A $ B $ C"])
 def test_dollar_signs_in_names_are_drawn_literally(name):
     from scoring import charts
@@ -436,3 +478,89 @@ def test_a_damaged_form_of_last_year_is_a_warning_and_the_report_says_so(form_ki
     report = UnitReport.build(form_kit.root, YEAR, "06808")
     assert "Không đọc được dữ liệu năm 2017" in report.previous_year()
     assert report.shown()["previous_unreadable"] is True
+
+
+# ---------------------------------------------------------------- mapping.csv (issue 29)
+
+
+def _cp1258_mapping(data: Path, year: int = 2018) -> Path:
+    """A mapping.csv as Excel's plain "CSV" saves it: Windows-1258, a Vietnamese comment
+    column so that a byte is not UTF-8 on line 2."""
+    path = data / "criteria" / str(year) / "mapping.csv"
+    text = "old_code,new_code,note\nA1.1,A1.1,Đã xem\n"
+    path.write_bytes(unicodedata.normalize("NFD", text).encode("cp1258"))
+    return path
+
+
+def test_a_mapping_csv_saved_as_windows_1258_is_one_line_naming_it(tmp_path):
+    from scoring.compare import read_mapping
+
+    path = _cp1258_mapping(_criteria_dir(tmp_path))
+    with pytest.raises(CriteriaError) as caught:
+        read_mapping(path)
+    assert str(caught.value).startswith(f"{path}, dòng 2: tệp không phải UTF-8")
+    assert "save it as 'CSV UTF-8" in caught.value.text("en")
+
+
+def test_a_folder_in_place_of_mapping_csv_is_named(tmp_path):
+    from scoring.compare import read_mapping
+
+    path = _criteria_dir(tmp_path) / "criteria" / "2018" / "mapping.csv"
+    path.mkdir()
+    with pytest.raises(CriteriaError, match="mapping.csv: không đọc được tệp"):
+        read_mapping(path)
+
+
+def test_validate_and_build_name_a_windows_1258_mapping_and_write_nothing(tmp_path):
+    from helpers import build, scoring, small_data
+
+    data = small_data(tmp_path, keep=("06808",))
+    path = _cp1258_mapping(data)
+    checked = scoring("validate", "--year", "2018", "--data", str(data))
+    assert checked.returncode != 0 and "Traceback" not in checked.stderr
+    assert f"{path}, dòng 2: tệp không phải UTF-8" in checked.stderr
+    built = build(data, tmp_path)
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    assert f"{path}, dòng 2: tệp không phải UTF-8" in built.stderr
+    reports = tmp_path / "reports"
+    assert not reports.exists() or not any(p.is_file() for p in reports.rglob("*"))
+
+
+def _criteria_dir(root: Path) -> Path:
+    """``root`` with an empty ``criteria/2018`` folder: read_mapping needs no criteria."""
+    (root / "criteria" / "2018").mkdir(parents=True)
+    return root
+
+
+def test_the_cell_limit_follows_the_criteria_set(form_kit, monkeypatch):
+    """Issue 29: a criteria set of 8 000-9 000 criteria was accepted, but its own filled
+    forms were refused at the fixed 50 000-cell limit, the unit told to delete the tool's
+    rows. Scaled down: with a fixed limit of 5 cells, the kit's form is refused unless its
+    set's rows raise the limit (as they do past BASE_ROWS)."""
+    from scoring.submissions import container
+
+    path = form_kit.filled()
+    monkeypatch.setattr(container, "MAX_CELLS", 5)
+    assert [p.kind for p in form_kit.read(path)[1] if p.is_error] == ["file.too_many_cells"]
+    assert container.cell_limit(form_kit.criteria) == 5
+    monkeypatch.setattr(container, "BASE_ROWS", 0)
+    rows = max(len(c.nodes) + len(c.inputs) for c in form_kit.criteria.levels.values())
+    assert container.cell_limit(form_kit.criteria) == 5 + container.CELLS_PER_ROW * rows
+    submission, problems = form_kit.read(path)
+    assert submission is not None and not [p for p in problems if p.is_error]
+
+
+def test_a_660_character_unit_name_is_refused_naming_its_line(tmp_path):
+    """Issue 29: a 660-character name made a To header of 1 137 octets in the .eml draft
+    (RFC 5322 allows 998); 150 characters of Vietnamese keep it within."""
+    from scoring.render.outbox import message
+    from scoring.units import MAX_NAME
+
+    path = _units_csv(tmp_path, "06899," + "Ặ" * 660 + ",commune,2019,\n")
+    with pytest.raises(UnitsError) as caught:
+        load_units(path)
+    assert f"dòng {len(UNITS) + 2}, cột name: tên đơn vị dài 660 ký tự, tối đa 150" in str(
+        caught.value
+    )
+    longest = message("Ặ" * MAX_NAME, "a" * 64 + "@" + "b" * 189 + ".vn", "x", "y", [])
+    assert all(len(line) <= 998 for line in longest.split(b"\r\n"))

@@ -142,3 +142,25 @@ def test_sample_changes_are_valid() -> None:
     assert event is not None and set(event.sources) == {"06820", "07141"}
     assert "837/NQ-UBTVQH14" in event.basis
     assert lineage.became("07141", 2020) == event
+
+
+def test_a_chain_of_1500_renames_is_checked_without_recursion(tmp_path: Path) -> None:
+    """Issue 29: the cycle check recursed once per rename (RecursionError at ~1 000)."""
+    n = 1500
+    units = "id,name,level,valid_from,valid_to\n" + "".join(
+        f"U{i},Xã {i},commune,{2011 + i},{2011 + i if i < n else ''}\n" for i in range(n + 1)
+    )
+    rows = "".join(f"{2012 + i},U{i},U{i + 1},rename,b\n" for i in range(n))
+    lineage = _load(tmp_path, "year,from,to,kind,basis\n" + rows, units)
+    assert lineage.lineage_id("U0") == f"U{n}"
+    looped = rows + f"{2012 + n},U{n},U0,rename,b\n"
+    with pytest.raises(UnitsError, match=r"vòng lặp \(U0 → U1 → .* → U1500 → U0\)"):
+        _load(tmp_path, "year,from,to,kind,basis\n" + looped, units)
+
+
+def test_a_folder_in_place_of_unit_changes_csv_is_an_error(tmp_path: Path) -> None:
+    """Issue 29: a folder named unit_changes.csv was silently taken as no changes."""
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    (tmp_path / "unit_changes.csv").mkdir()
+    with pytest.raises(UnitsError, match=r"unit_changes.csv: không đọc được tệp"):
+        load_changes(tmp_path)

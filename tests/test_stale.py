@@ -217,3 +217,25 @@ def test_a_note_rebuilds_its_report_only_and_is_shown_safely(small_build):
     assert rebuilt(before, out) == {"ranking"}
     ranking = (out / "reports" / "2018" / "ranking.html").read_text(encoding="utf-8")
     assert "Nhận xét của cơ quan đánh giá" in ranking and "<strong>mọi</strong>" in ranking
+
+
+def test_reports_of_a_unit_removed_from_the_year_are_deleted_and_said(tmp_path):
+    """Issue 29: a unit removed from units.csv left its old HTML and PDF under
+    reports/<year>/units/, showing old scores."""
+    from helpers import build, small_data
+
+    data = small_data(tmp_path, keep=("06808", "06826"))
+    first = build(data, tmp_path)
+    assert first.returncode == 0, first.stderr
+    units = tmp_path / "reports" / "2018" / "units"
+    assert (units / "06826.html").is_file() and (units / "06826.pdf").is_file()
+    lines = (data / "units.csv").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("06826,")]
+    (data / "units.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    for form in data.glob("[0-9]*/*/06826.xlsx"):
+        form.unlink()
+    second = build(data, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert not (units / "06826.html").exists() and not (units / "06826.pdf").exists()
+    assert (units / "06808.html").is_file()
+    assert "không còn trong năm 2018: 06826" in second.stderr

@@ -14,7 +14,7 @@ from helpers import DATA
 from openpyxl import load_workbook
 
 from scoring import cli, verification
-from scoring.pipeline import load, score
+from scoring.pipeline import InvalidSubmissions, load, score
 from scoring.verification import COL_CODE, COL_REASON, COL_VERIFIED, SHEET_VERIFY
 
 
@@ -104,8 +104,83 @@ def test_a_bad_verified_figure_and_a_form_sent_again_are_reported(office):
     assert [(p.kind, p.code) for p in errors] == [("value.not_count", "A1.a")]
     _verify(office, "06808", {"A1.a": 15}, {"A1.a": "Biên bản."})
     office.filled("06808.xlsx", values={"A1.b": 21})  # the unit sends its form again
-    warnings = [p for p in load(office.root, YEAR).collection.warnings if p.file == str(path)]
-    assert [p.kind for p in warnings] == ["verification.form_sent_again"]
+    inputs = load(office.root, YEAR)
+    errors = [p for p in inputs.collection.errors if p.file == str(path)]
+    assert [p.kind for p in errors] == ["verification.form_sent_again"]
+    assert "06808" not in inputs.collection.verifications  # no figure from that file
+
+
+def _edit_meta(path: Path, key: str, value: object) -> None:
+    """Change one entry of the file's 'Thông tin phiếu' sheet, as a hand in Excel would."""
+    from scoring.forms import SHEET_META
+
+    wb = load_workbook(path)
+    ws = wb[SHEET_META]
+    row = next(r for r in ws.iter_rows() if r[0].value == key)
+    row[1].value = value
+    wb.save(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "kind"),
+    [
+        ("year", YEAR - 1, "verification.other_year"),
+        ("criteria_fingerprint", "0" * 64, "verification.other_criteria"),
+    ],
+)
+def test_a_verification_file_of_another_year_or_criteria_is_an_error(office, key, value, kind):
+    """Issue 29: a file whose own year or criteria fingerprint is not this year's was read
+    as this year's, its figures made official."""
+    path = _verify(office, "06808", {"A1.a": 15}, {"A1.a": "Biên bản."})
+    _edit_meta(path, key, value)
+    inputs = load(office.root, YEAR)
+    errors = [p for p in inputs.collection.errors if p.file == str(path)]
+    assert [p.kind for p in errors] == [kind]
+    assert "06808" not in inputs.collection.verifications
+    with pytest.raises(InvalidSubmissions):  # nothing official is scored from it
+        score(inputs)
+    status = cli.main(["validate", "--year", str(YEAR), "--data", str(office.root)])
+    assert status == 1
+
+
+def test_last_years_verification_file_copied_into_this_year_is_an_error(tmp_path):
+    """Issue 29: 2017's file for 06808 copied into 2018 gave one warning and moved the
+    official score from 92,49 to 90,81."""
+    from helpers import small_data
+
+    data = small_data(tmp_path, keep=("06808",))
+    target = data / "2018" / "verification" / "06808.xlsx"
+    target.unlink(missing_ok=True)
+    shutil.copy(data / "2017" / "verification" / "06808.xlsx", target)
+    inputs = load(data, 2018)
+    errors = [p for p in inputs.collection.errors if p.file == str(target)]
+    assert [(p.kind, p.found, p.expected) for p in errors] == [
+        ("verification.other_year", "'2017'", "2018")
+    ]
+    with pytest.raises(InvalidSubmissions):
+        score(inputs)
+
+
+def test_a_code_repeated_in_a_verification_sheet_is_an_error_naming_both_cells(office):
+    """Issue 29: A1.a typed twice (15, then 12) was accepted and the last row won."""
+    path = _verify(office, "06808", {"A1.a": 15}, {"A1.a": "Biên bản."})
+    wb = load_workbook(path)
+    ws = wb[SHEET_VERIFY]
+    header = next(r for r in ws.iter_rows() if any(c.value == COL_CODE for c in r))
+    columns = {c.value: c.column for c in header}
+    first = next(r[0].row for r in ws.iter_rows() if r[0].value == "A1.a")
+    last = ws.max_row + 1
+    ws.cell(row=last, column=columns[COL_CODE], value="A1.a")
+    ws.cell(row=last, column=columns[COL_VERIFIED], value=12)
+    ws.cell(row=last, column=columns[COL_REASON], value="Lần hai.")
+    wb.save(path)
+    inputs = load(office.root, YEAR)
+    errors = [p for p in inputs.collection.errors if p.file == str(path)]
+    assert [(p.kind, p.cell, p.sheet) for p in errors] == [
+        ("sheet.repeated_code", f"A{last}", SHEET_VERIFY)
+    ]
+    assert dict(errors[0].params)["first"] == f"A{first}"
+    assert "06808" not in inputs.collection.verifications
 
 
 def test_a_verification_for_a_unit_that_sent_nothing_is_an_error(office):
@@ -143,3 +218,18 @@ def test_the_sample_forms_carry_no_verified_figures():
     assert sorted(p.stem for p in (DATA / "2018" / "verification").glob("*.xlsx")) == sorted(
         ["196", "06808", "06820", "06826", "196-VHTT", "196-TNMT"]
     )
+
+
+def test_a_check_on_an_unchanged_figure_names_the_verification_files_own_cell(office):
+    """Issue 29: the office lowers the denominator A1.b below the unit's A1.a (18): the
+    error named A1.a's cell in the unit's form instead of its row in 'Thẩm định'."""
+    path = _verify(office, "06808", {"A1.b": 10}, {"A1.b": "Biên chế thực tế."})
+    ws = load_workbook(path)[SHEET_VERIFY]
+    header = next(r for r in ws.iter_rows() if any(c.value == COL_CODE for c in r))
+    column = next(c.column for c in header if c.value == COL_VERIFIED)
+    row = next(r[0].row for r in ws.iter_rows() if r[0].value == "A1.a")
+    errors = [p for p in load(office.root, YEAR).collection.errors if p.file == str(path)]
+    assert [(p.kind, p.code, p.sheet) for p in errors] == [
+        ("value.ratio_above_one_verified", "A1.a", SHEET_VERIFY)
+    ]
+    assert errors[0].cell == ws.cell(row=row, column=column).coordinate

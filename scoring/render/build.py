@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from scoring import console
-from scoring.i18n import N_
+from scoring.i18n import N_, translator
 from scoring.render.plan import Paths
 from scoring.render.timings import Phases
 from scoring.state import (
@@ -243,6 +243,7 @@ def _finish(
     it is, and when no input changed while it ran (the next build must read it)."""
     from scoring.render import index
 
+    _remove_stale_units(paths, tasks, lang)
     index.write_index(paths.reports, lang, data=paths.data)
     problems = result.inputs.collection.warnings
     said = cast("Lang", lang)
@@ -265,6 +266,27 @@ def _finish(
             }
         )
     return status
+
+
+def _remove_stale_units(paths: Paths, tasks: list[Task], lang: str) -> None:
+    """Delete the HTML and PDF of units no longer in the year (removed from units.csv):
+    left behind, they would keep showing old scores beside the new ranking."""
+    folder = paths.year_reports / "units"
+    if not folder.is_dir():
+        return
+    wanted = {Path(p).name for t in tasks for p in (t.html, t.pdf)}
+    stale = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in (".html", ".pdf") and p.is_file() and p.name not in wanted
+    )
+    for path in stale:
+        path.unlink()
+    if stale:
+        _ = translator(lang)
+        line = _("Đã xóa báo cáo cũ của đơn vị không còn trong năm %(year)s: %(ids)s")
+        ids = ", ".join(sorted({p.stem for p in stale}))
+        print(line % {"year": paths.year, "ids": ids}, file=sys.stderr)
 
 
 class _Background:

@@ -55,6 +55,11 @@ def make_snapshot(result: YearResult, paths: Paths, cache: Path) -> Snapshot:
 
     notes = {year: read_notes(paths.data, year) for year in results}
     changes = load_changes(paths.data)
+    # The reports read mapping.csv in their kernels: a malformed one is named here, before
+    # anything is written under REPORTS, not as every unit report failing.
+    from scoring.compare import load_mapping
+
+    load_mapping(paths.data, result.year)
     return Snapshot(
         str(paths.data.resolve()), result.year, results, notes, changes, cache=str(cache)
     )

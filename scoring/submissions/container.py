@@ -13,6 +13,7 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
@@ -21,6 +22,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scoring.sheetxml import TooManyCells, compact_workbook, has_formulas
 from scoring.submissions.problems import Reader
 from scoring.values import normalize_text
+
+if TYPE_CHECKING:
+    from scoring.criteria import CriteriaYear
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -31,6 +35,11 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 1000
 MAX_RATIO = 200
 MAX_CELLS = 50_000  # filled cells per sheet; a form has a few hundred
+# A criteria set larger than MAX_CELLS allows (a row per criterion and per input, a few
+# cells each) raises the limit by CELLS_PER_ROW a row beyond BASE_ROWS: its own filled
+# forms must never be refused for the tool's rows.
+BASE_ROWS = 2_000
+CELLS_PER_ROW = 10
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)$")
 MB = 1024 * 1024
 
@@ -87,7 +96,16 @@ def _check_archive(reader: Reader, data: bytes) -> bool:
     return True
 
 
-def _load(reader: Reader, data: bytes) -> tuple[Workbook, Workbook] | None:
+def cell_limit(criteria: CriteriaYear | None) -> int:
+    """The filled cells a sheet may hold: MAX_CELLS, more for a very large criteria set
+    (its forms' rows are the tool's, not extra rows a unit could delete)."""
+    if criteria is None:
+        return MAX_CELLS
+    rows = max((len(c.nodes) + len(c.inputs) for c in criteria.levels.values()), default=0)
+    return MAX_CELLS + CELLS_PER_ROW * max(0, rows - BASE_ROWS)
+
+
+def _load(reader: Reader, data: bytes, limit: int) -> tuple[Workbook, Workbook] | None:
     """The workbook with cached values and the one with formulas, or None if unreadable.
 
     Both are needed: openpyxl shows a formula whose result was never calculated as an
@@ -97,9 +115,9 @@ def _load(reader: Reader, data: bytes) -> tuple[Workbook, Workbook] | None:
     dropped first (``scoring.sheetxml``), so time and memory follow the filled cells.
     """
     try:
-        data = compact_workbook(data, MAX_CELLS)
+        data = compact_workbook(data, limit)
     except TooManyCells as exc:
-        reader.add("file.too_many_cells", found=exc.count, expected=MAX_CELLS, name=exc.sheet)
+        reader.add("file.too_many_cells", found=exc.count, expected=limit, name=exc.sheet)
         return None
     except Exception as exc:  # noqa: BLE001 - a damaged archive: the file is at fault
         _unreadable(reader, exc)
@@ -137,13 +155,16 @@ def _unreadable(reader: Reader, exc: BaseException) -> None:
         reader.add("file.unreadable", found=type(exc).__name__)
 
 
-def open_workbooks(reader: Reader) -> tuple[bytes, Workbook, Workbook] | None:
+def open_workbooks(
+    reader: Reader, criteria: CriteriaYear | None = None
+) -> tuple[bytes, Workbook, Workbook] | None:
     """The file's bytes, its workbook of values and its workbook of formulas; None, with
-    the reason recorded, when the file is not a readable, reasonably sized .xlsx."""
+    the reason recorded, when the file is not a readable, reasonably sized .xlsx (for
+    ``criteria``'s forms: ``cell_limit``)."""
     data = _read_bytes(reader)
     if data is None or not _check_magic(reader, data) or not _check_archive(reader, data):
         return None
-    books = _load(reader, data)
+    books = _load(reader, data, cell_limit(criteria))
     return None if books is None else (data, *books)
 
 

@@ -58,7 +58,7 @@ def _read_checked(
     units: dict[str, Unit],
     year: int,
 ) -> None:
-    opened = open_workbooks(reader)
+    opened = open_workbooks(reader, criteria)
     if opened is None:
         return
     data, *books = opened

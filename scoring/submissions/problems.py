@@ -208,9 +208,20 @@ KINDS: dict[str, str] = {
         "không phải phiếu thẩm định của đơn vị %(unit)s (trang '%(sheet_name)s' không ghi "
         "form_format %(expected)s và unit_id %(unit)s); lập lại bằng make verification-forms"
     ),
+    "verification.other_year": N_(
+        "phiếu thẩm định ghi năm %(found)s ở trang 'Thông tin phiếu', cần năm %(expected)s "
+        "(tệp của năm khác?); không lấy số liệu nào từ tệp này: đổi tên tệp, chạy "
+        "make verification-forms rồi thẩm định lại"
+    ),
+    "verification.other_criteria": N_(
+        "phiếu thẩm định lập theo bộ tiêu chí có dấu vân tay %(found)s…, bộ tiêu chí hiện "
+        "tại là %(expected)s…; không lấy số liệu nào từ tệp này: đổi tên tệp, chạy "
+        "make verification-forms rồi thẩm định lại"
+    ),
     "verification.form_sent_again": N_(
         "phiếu thẩm định lập từ phiếu của đơn vị có SHA-256 %(found)s…, phiếu hiện "
-        "tại là %(expected)s… (đơn vị đã gửi lại phiếu): kiểm tra lại các giá trị thẩm định"
+        "tại là %(expected)s… (đơn vị đã gửi lại phiếu); không lấy số liệu nào từ tệp "
+        "này: đổi tên tệp, chạy make verification-forms rồi thẩm định lại"
     ),
     "verification.no_sheet": N_("không có trang tính '%(expected)s'"),
     "verification.no_header": N_(
