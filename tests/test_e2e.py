@@ -1,4 +1,4 @@
-"""The annual cycle end to end on the embedded sample: real papermill, nbconvert, WeasyPrint.
+"""The annual cycle end to end on the embedded sample: real papermill, nbconvert, Typst.
 
 The whole sample's outputs are read from the session's one cold build (``sample_build``);
 the tests that build themselves use the small kit (``helpers.small_data``).
@@ -152,3 +152,22 @@ def test_two_builds_are_byte_identical(kit_build, tmp_path):
     assert sorted(first) == sorted(second)
     assert {f"2018/units/{uid}.pdf" for uid in unit_ids(kit_build / "data")} <= set(first)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_the_ranking_pdf_numbers_every_section(built):
+    """Each level's table is a numbered section like the others (only the last was)."""
+    import subprocess
+
+    pdf = built / "reports" / "2018" / "ranking.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    numbered = re.findall(
+        r"^\s*(\d+)\. (Cấp huyện|Các phòng, ban|Các phường, xã|Tình hình)", text, re.M
+    )
+    assert [(int(n), name) for n, name in numbered] == [
+        (1, "Cấp huyện"),
+        (2, "Các phòng, ban"),
+        (3, "Các phường, xã"),
+        (4, "Tình hình"),
+    ]

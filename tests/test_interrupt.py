@@ -31,7 +31,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import KIT, small_data
+from helpers import KIT, small_data, unverify
 
 from scoring.sample.fill import fill_form
 
@@ -214,7 +214,8 @@ def test_killed_builds_leave_complete_reports_and_a_rerun_finishes(kit_build, tm
     box = Sandbox(tmp_path, uuid.uuid4().hex)
     for sub in ("tmp", "runtime", "cwd"):
         (tmp_path / sub).mkdir()
-    small_data(tmp_path)  # the kit's data, as kit_build was built from
+    unverify(small_data(tmp_path), *CHANGE)  # the kit's data, as kit_build was built from;
+    # the forms corrected below lose their verification (it would be an error)
     work, reference = tmp_path / "work", tmp_path / "reference"
     shared = stamps(kit_build)
 

@@ -285,3 +285,19 @@ def test_make_share_says_why_no_province_copy_was_made(tmp_path):
     assert str(paths.province) not in note
     assert "chưa nộp phiếu" in note and result.unit("196").name in note
     assert str(paths.province) in _province_note(result, paths, made=True, lang="vi")
+
+
+@pytest.mark.e2e
+def test_chua_nop_phieu_keeps_one_line_in_the_ranking_pdf(built):
+    """The ranking's figure columns are as wide as their longest value: a unit without a
+    form reads "Chưa nộp phiếu" on one line (it wrapped to three)."""
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(built / "ranking.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = [line for line in text.splitlines() if "Chưa nộp" in line]
+    assert rows and all("Chưa nộp phiếu" in line for line in rows), rows

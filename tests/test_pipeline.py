@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from helpers import DATA, files_opened, small_data, unit_ids
+from helpers import DATA, files_opened, small_data, unit_ids, unverify
 
 from scoring import numfmt
 from scoring.pipeline import assess
@@ -67,7 +67,9 @@ def test_not_applicable_reduces_the_maximum(result):
 
 def _copy_year(tmp_path: Path) -> Path:
     """The small kit's 2018 (five forms): what these tests check does not need all 25."""
-    return small_data(tmp_path, years=("2018",))
+    data = small_data(tmp_path, years=("2018",))
+    unverify(data, "06808", "06826")  # the forms these tests correct
+    return data
 
 
 def _set_value(path: Path, cell: str, value: object, *clear: str) -> None:

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 import psutil
 import pytest
-from helpers import ROOT, files, rewritten, small_data, stamps
+from helpers import ROOT, files, rewritten, small_data, stamps, unverify
 from openpyxl import load_workbook
 
 from scoring.pipeline import load
@@ -85,6 +85,7 @@ def kernels(commands: set[str]) -> list[str]:
 
 def test_by_default_warm_workers_rebuild_a_correction_like_a_cold_build(tmp_path):
     data = small_data(tmp_path, keep=KEEP, years=("2018",))
+    unverify(data, *KEEP)  # the forms corrected below
     warm = tmp_path / "warm"
     try:
         status, log, _ = build(data, warm, DEFAULT, terminal=True)

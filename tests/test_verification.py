@@ -126,11 +126,12 @@ def _edit_meta(path: Path, key: str, value: object) -> None:
     [
         ("year", YEAR - 1, "verification.other_year"),
         ("criteria_fingerprint", "0" * 64, "verification.other_criteria"),
+        ("unit_id", "06811", "verification.not_ours"),  # another unit's file, renamed
     ],
 )
-def test_a_verification_file_of_another_year_or_criteria_is_an_error(office, key, value, kind):
+def test_a_verification_file_of_another_year_criteria_or_unit_is_an_error(office, key, value, kind):
     """Issue 29: a file whose own year or criteria fingerprint is not this year's was read
-    as this year's, its figures made official."""
+    as this year's, its figures made official; another unit's file is refused too."""
     path = _verify(office, "06808", {"A1.a": 15}, {"A1.a": "Biên bản."})
     _edit_meta(path, key, value)
     inputs = load(office.root, YEAR)
