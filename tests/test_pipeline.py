@@ -67,9 +67,7 @@ def test_not_applicable_reduces_the_maximum(result):
 
 def _copy_year(tmp_path: Path) -> Path:
     """The small kit's 2018 (five forms): what these tests check does not need all 25."""
-    data = small_data(tmp_path, years=("2018",))
-    unverify(data, "06808", "06826")  # the forms these tests correct
-    return data
+    return small_data(tmp_path, years=("2018",))
 
 
 def _set_value(path: Path, cell: str, value: object, *clear: str) -> None:
@@ -91,7 +89,12 @@ def test_a_changed_form_is_read_alone_and_spliced_in_order(tmp_path):
     from scoring import pipeline, state
 
     data = _copy_year(tmp_path)
+    unverify(data, "06808")  # the form corrected below
     folder = data / "2018" / "submissions"
+    # A later form with warnings of its own (its evidence emptied, its figures kept).
+    later = pipeline.load(data, 2018).collection.submissions["196-NV"]
+    code, cell = next((c, a) for c, a in later.cells.items() if isinstance(later.values[c], float))
+    _set_value(later.path, cell, later.values[code], *[f"F{a[1:]}" for a in later.cells.values()])
     cache = tmp_path / "cache"
     with files_opened(folder) as opened:
         first = state.load_reusing(data, 2018, cache)
@@ -121,6 +124,7 @@ def test_an_error_or_a_new_file_reads_every_form(tmp_path):
     from scoring import pipeline, state
 
     data = _copy_year(tmp_path)
+    unverify(data, "06826")  # the form broken below
     cache = tmp_path / "cache"
     first = state.load_reusing(data, 2018, cache)
     target = first.collection.submissions["06826"]
