@@ -170,6 +170,9 @@ def test_a_unit_without_a_form_gets_a_short_report_and_is_in_the_index(built):
     index = (built.parent / "index.html").read_text(encoding="utf-8")
     row = re.search(r'<tr data-name="[^"]*">.*?06814\.html.*?</tr>', index, re.S)
     assert row and "Chưa nộp phiếu" in row.group(0)
+    # the index lists it last in its level with no rank number (issue 30)
+    assert f'<td class="num">{communes}</td>' not in row.group(0)
+    assert '<td class="num">–</td>' in row.group(0)
     with open(built / "scores.csv", encoding="utf-8-sig", newline="") as fh:
         rows = {r["unit_id"]: r for r in csv.DictReader(fh)}
     assert rows["06814"]["status"] == "missing" and rows["06814"]["rank"] == str(communes)

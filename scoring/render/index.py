@@ -62,13 +62,16 @@ def _year_entry(folder: Path, lang: str, data: Path | None = None) -> dict[str, 
     order = {level: n for n, level in enumerate(LEVELS)}  # the city first, then its bodies
     for row in sorted(rows, key=lambda r: (order.get(r["level"], 9), _rank_key(r), r["name"])):
         uid = row["unit_id"]
+        missing = row.get("status") == "missing"
         units.append(
             {
                 "id": uid,
                 "name": _as_written(row["name"]),
                 "level": _(LEVEL_NAMES_VI.get(row["level"], "")),
-                "rank": row["rank"],
-                "band": _(row["band"]) if row.get("status") != "missing" else _("Chưa nộp phiếu"),
+                # A unit without a form is listed last with no rank that reads as a standing
+                # (scores.csv keeps the rank the rules give it).
+                "rank": "–" if missing else row["rank"],
+                "band": _("Chưa nộp phiếu") if missing else _(row["band"]),
                 "html": _link(folder, f"units/{uid}.html"),
                 "pdf": _link(folder, f"units/{uid}.pdf"),
             }
@@ -79,8 +82,10 @@ def _year_entry(folder: Path, lang: str, data: Path | None = None) -> dict[str, 
 
 
 def _rank_key(row: dict[str, str]) -> int:
-    """Ranked units first, by rank; units left out of the ranks (no form) after them."""
-    return int(row["rank"]) if row["rank"] else 10**9
+    """Ranked units first, by rank; units without a form (ranked last or left out) after."""
+    if row.get("status") == "missing" or not row["rank"]:
+        return 10**9
+    return int(row["rank"])
 
 
 def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bool:
