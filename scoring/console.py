@@ -7,8 +7,10 @@ imports the other. Lines go to stderr; stdout stays free for data (``scoring yea
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scoring.lang import DEFAULT_LANG, Lang
@@ -161,3 +163,15 @@ def workers_kept(minutes: float, lang: str) -> str:
         lang,
         {"n": numfmt.number(minutes, 1, trim=True, lang=lang)},
     )
+
+
+def reports_are_in(reports: Path, year: int, lang: str) -> str:
+    """A build's last line: where its reports are, as a path the analyst can open."""
+    from scoring import i18n
+
+    folder = Path(reports)
+    with contextlib.suppress(ValueError):
+        folder = folder.resolve().relative_to(Path.cwd().resolve())
+    _ = i18n.translator(lang)
+    line = _("Báo cáo năm %(year)s ở %(folder)s; mở %(index)s để xem mọi báo cáo.")
+    return line % {"year": year, "folder": folder / str(year), "index": folder / "index.html"}

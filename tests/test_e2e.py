@@ -146,8 +146,14 @@ def test_build_stops_before_writing_when_a_form_is_wrong(tmp_path):
 def test_two_builds_are_byte_identical(kit_build, tmp_path):
     """The small kit built again from scratch, from another folder and with two render
     workers: the same files, the same bytes, as the session's cold build of it (one)."""
-    run = build(small_data(tmp_path), tmp_path, "--jobs", "2")
+    data = small_data(tmp_path)
+    run = build(data, tmp_path, "--jobs", "2")
     assert run.returncode == 0, run.stderr[-2000:]
+    # The build's last line says where the reports are (issue 30), a rerun's too.
+    where = f"Báo cáo năm 2018 ở {tmp_path / 'reports' / '2018'}; mở {tmp_path / 'reports'}"
+    assert run.stderr.splitlines()[-1].startswith(where), run.stderr[-500:]
+    again = build(data, tmp_path, "--jobs", "2")  # nothing changed
+    assert again.stderr.splitlines()[-1].startswith(where), again.stderr[-500:]
     first, second = files(kit_build / "reports"), files(tmp_path / "reports")
     assert sorted(first) == sorted(second)
     assert {f"2018/units/{uid}.pdf" for uid in unit_ids(kit_build / "data")} <= set(first)

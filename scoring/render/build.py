@@ -107,6 +107,8 @@ def build(
     phases.report(outcomes)
     if runner.kept_minutes:
         print(console.workers_kept(runner.kept_minutes, lang), file=sys.stderr)
+    if status == 0:
+        print(console.reports_are_in(paths.reports, paths.year, lang), file=sys.stderr)
     return status
 
 
@@ -149,6 +151,7 @@ def _changed(paths: Paths, records: Records, lang: str) -> str | None:
         "giữ nguyên %(n)s báo cáo."
     )
     print(line % {"year": paths.year, "n": done.get("reports", 0)}, file=sys.stderr)
+    print(console.reports_are_in(paths.reports, paths.year, lang), file=sys.stderr)
     return None
 
 
