@@ -148,3 +148,23 @@ def test_index_filter_folds_diacritics(reports, driver):
       return [...document.querySelectorAll('tr[data-name]')]
         .filter(tr => getComputedStyle(tr).display !== 'none').map(tr => tr.dataset.name);"""
     assert driver.execute_script(js) == ["phường vàng danh"]
+
+
+def test_an_analysts_markdown_section_is_numbered_with_ours(driver, tmp_path):
+    """A Markdown "## " cell gets the next section number in the HTML, as in the PDF (it
+    was left unnumbered: the stylesheet named JupyterLab's class, not nbconvert's)."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from scoring.render.html import notebook_to_html, presentable
+
+    ours = new_output("display_data", data={"text/html": '<h2 class="section">Một</h2>'})
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[ours]), new_markdown_cell("## Hai")])
+    page = tmp_path / "page.html"
+    page.write_text(notebook_to_html(presentable(nb)[0], "Thử"), encoding="utf-8")
+    assert load(driver, page) == []
+    # Each heading steps the section counter and shows it before its text: 1., then 2.
+    styles = driver.execute_script(
+        "return [...document.querySelectorAll('h2')].map(h => ["
+        "getComputedStyle(h).counterIncrement, getComputedStyle(h, '::before').content])"
+    )
+    assert styles == [["section 1", 'counter(section) ". "']] * 2
