@@ -310,9 +310,8 @@ def pdf_seconds(build_dir: Path, names: list[str]) -> float:
 
     import nbformat
 
-    from scoring.render.html import presentable
     from scoring.render.typeset import document
-    from scoring.render.typeset.notebook import notebook_body
+    from scoring.render.typeset.notebook import printed_body
 
     document.warm_up()
     times = []
@@ -320,8 +319,7 @@ def pdf_seconds(build_dir: Path, names: list[str]) -> float:
         path = build_dir / str(YEAR) / "notebooks" / f"{name}.ipynb"
         nb = nbformat.read(path, as_version=4)
         start = time.process_time()
-        clean, _warnings = presentable(nb, name)
-        body = notebook_body(clean)
+        body = printed_body(nb)
         document.compile_pdf(document.source(body.typst, name), body.images, dt.date(YEAR, 9, 18))
         times.append(time.process_time() - start)
     return sum(times) / len(times)

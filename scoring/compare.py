@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from scoring.errors import CriteriaError
 from scoring.i18n import N_, located, phrase
 from scoring.lineage import Event, Lineage
+from scoring.units import _decode
 
 if TYPE_CHECKING:
     from scoring.criteria import CriteriaSet, CriteriaYear, Node
@@ -152,18 +153,7 @@ def _mapping_text(path: Path) -> str:
             path=str(path),
             reason=exc.strerror,
         ) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _mapping_error(
-            path,
-            line,
-            N_(
-                "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, "
-                "Windows-1258); mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'"
-            ),
-        ) from None
+    return _decode(path, raw, CriteriaError)
 
 
 def read_mapping(path: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scoring.criteria import LEVELS
-from scoring.errors import UnitsError
+from scoring.errors import ScoringError, UnitsError
 from scoring.i18n import N_, located, phrase
 from scoring.values import escape_controls, quote
 
@@ -61,21 +61,20 @@ def _year(text: str, path: Path, line: int, column: str, *, optional: bool) -> i
     return int(text)
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    """The file as text; one that is not UTF-8 (Excel's plain "CSV") is named as such."""
+def _decode(path: Path, raw: bytes, error: type[ScoringError] = UnitsError) -> str:
+    """The file as text; one that is not UTF-8 (Excel's plain "CSV") is named as such, as
+    an ``error`` of the file's kind (the unit list's, or a criteria file's: mapping.csv)."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _fail(
-            path,
-            line,
-            None,
+        what = phrase(
             N_(
                 "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, "
                 "Windows-1258); mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'"
-            ),
-        ) from None
+            )
+        )
+        raise error("%(where)s: %(what)s", where=located(path, line), what=what) from None
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:

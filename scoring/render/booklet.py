@@ -36,16 +36,14 @@ def part_body(part: Part, lang: str) -> Converted:
     """A report's printed body, as its own PDF has it."""
     import nbformat
 
-    from scoring.render.html import presentable
-    from scoring.render.typeset.notebook import notebook_body
+    from scoring.render.typeset.notebook import printed_body
 
     if not part.executed.is_file():
         raise ScoringError(
             N_("Thiếu %(path)s: chạy `make reports` trước khi lập tập báo cáo"),
             path=part.executed,
         )
-    clean, _warnings = presentable(nbformat.read(part.executed, as_version=4), "", lang)
-    return notebook_body(clean)
+    return printed_body(nbformat.read(part.executed, as_version=4), lang)
 
 
 def _mark(level: int, label: str, anchor: str = "") -> str:

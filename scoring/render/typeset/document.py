@@ -76,9 +76,8 @@ def compile_pdf(
             return compile_pdf(document, images, date, Path(folder))
     Path(root).mkdir(parents=True, exist_ok=True)
     for name, data in images.items():
-        path = Path(root) / name
-        if not path.is_file() or path.stat().st_size != len(data):
-            write_bytes(path, data)
+        if not (Path(root) / name).is_file():  # named by content, written atomically
+            write_bytes(Path(root) / name, data)
     try:
         pdf = _compiler().compile(
             input=document.encode("utf-8"),

@@ -30,6 +30,11 @@ BLOCKS = {
     "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure",
     "body", "html", "details", "summary", "figcaption", "dl", "dt", "dd", "center",
 }  # fmt: skip
+# Inline elements that wrap their content in one Typst function.
+INLINE = {
+    "b": "strong", "strong": "strong", "i": "emph", "em": "emph", "u": "underline",
+    "s": "strike", "del": "strike", "small": "text(size: 0.85em)", "sup": "super", "sub": "sub",
+}  # fmt: skip
 BAND_COLOURS = {
     "band-tot": "#1b5e20", "band-kha": "#2e7d32", "band-tb": "#8d6e00",
     "band-yeu": "#b71c1c", "band-mid": "#5f6a00", "band-missing": "#555555",
@@ -157,6 +162,8 @@ class _Converter:
         if name in UNPRINTABLE:
             self.lost.append(f"<{name}>")
             return ""
+        if name in INLINE:
+            return f"#{INLINE[name]}{content(self.children(node))}"
         handler = getattr(self, f"tag_{name}", None)
         if handler is not None:
             return str(handler(node))
@@ -205,33 +212,6 @@ class _Converter:
 
     def tag_br(self, tag: Tag) -> str:
         return "#linebreak()"
-
-    def tag_b(self, tag: Tag) -> str:
-        return f"#strong{content(self.children(tag))}"
-
-    tag_strong = tag_b
-
-    def tag_i(self, tag: Tag) -> str:
-        return f"#emph{content(self.children(tag))}"
-
-    tag_em = tag_i
-
-    def tag_u(self, tag: Tag) -> str:
-        return f"#underline{content(self.children(tag))}"
-
-    def tag_s(self, tag: Tag) -> str:
-        return f"#strike{content(self.children(tag))}"
-
-    tag_del = tag_s
-
-    def tag_small(self, tag: Tag) -> str:
-        return f"#text(size: 0.85em){content(self.children(tag))}"
-
-    def tag_sup(self, tag: Tag) -> str:
-        return f"#super{content(self.children(tag))}"
-
-    def tag_sub(self, tag: Tag) -> str:
-        return f"#sub{content(self.children(tag))}"
 
     def tag_code(self, tag: Tag) -> str:
         return f"#raw({string(tag.get_text())})"

@@ -19,6 +19,7 @@ import base64
 import functools
 from typing import Any
 
+from scoring.render.html import cell_number, presentable
 from scoring.render.typeset.html import (
     IMAGE_TYPES,
     Converted,
@@ -107,5 +108,10 @@ def notebook_body(nb: Any) -> Converted:
 
 
 def _where(cell: Any, what: str) -> str:
-    number = cell.get("metadata", {}).get("scoring", {}).get("cell")
-    return f"{number if isinstance(number, int) else '?'}\t{what}"
+    return f"{cell_number(cell) or '?'}\t{what}"
+
+
+def printed_body(nb: Any, lang: str = "vi") -> Converted:
+    """The Typst body of an executed notebook, as the report's PDF prints it."""
+    clean, _warnings = presentable(nb, "", lang)
+    return notebook_body(clean)
