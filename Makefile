@@ -25,7 +25,7 @@ LAB_IP  ?= 127.0.0.1
 .DEFAULT_GOAL := help
 
 .PHONY: help reports share reports-all new-year forms validate verification-forms scores sample test lint lab \
-	clean bench system-deps lock strip-notebooks stop-workers
+	clean bench system-deps lock strip-notebooks
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 	@scripts/system-deps.sh runtime
@@ -48,11 +48,6 @@ help:
 ## The annual cycle for YEAR: check the forms, score, render every report, rank, index.
 reports: $(STAMP)
 	@$(PY) -m scoring build --year $(YEAR) --data $(DATA) --reports $(REPORTS) --build $(BUILD) --jobs $(JOBS) --lang $(OUTPUT_LANG) $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
-
-## Stop the render workers a build left ready for the next one (a build at a terminal
-## keeps them 10 minutes: SCORING_WARM_MINUTES; SCORING_WARM_MINUTES=0 keeps none).
-stop-workers: $(STAMP)
-	@$(PY) -m scoring stop-workers --build $(BUILD) --lang $(OUTPUT_LANG)
 
 ## Hand out YEAR's results (after bringing the reports up to date): a site to publish and
 ## its zip, a draft message per unit, the province's copy, the printed booklet.
@@ -132,5 +127,4 @@ bench: $(STAMP)
 
 ## Remove the reports, the build folder and the tools' caches.
 clean:
-	@-if [ -x $(PY) ]; then $(PY) -m scoring stop-workers --build $(BUILD) --lang $(OUTPUT_LANG); fi
 	rm -rf $(REPORTS) $(BUILD) .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,8 @@
 
 The core (criteria, units, forms, rules, scores, ranks) has no dependency on the
 rendering layer in ``scoring.render`` (papermill, nbconvert, Typst), which sits on
-top of it.
+top of it. In a report notebook, pass its ``snapshot`` parameter on (``snapshot=snapshot``):
+the figures are then the build's, and the report is rebuilt when they change.
 
 For analysts in a notebook (see the README, "Analysing in a notebook")::
 
@@ -33,7 +34,9 @@ def __dir__() -> list[str]:
     return sorted([*__all__, "__version__"])
 
 
-def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
+def load_totals(
+    data_dir: str | Path, years: int | Iterable[int] | None = None, snapshot: str = ""
+) -> pd.DataFrame:
     """One row per year and scored unit: ``year, level, unit_id, name, self_total,
     verified_total, total, max, percent, band, band_position, rank, peers, verified,
     lineage``.
@@ -47,10 +50,12 @@ def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) 
     """
     from scoring.data import load_totals as load
 
-    return load(data_dir, years)
+    return load(data_dir, years, snapshot)
 
 
-def load_scores(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
+def load_scores(
+    data_dir: str | Path, years: int | Iterable[int] | None = None, snapshot: str = ""
+) -> pd.DataFrame:
     """One row per year, scored unit and node of the criteria tree: ``year, level,
     unit_id, name, node, node_name, parent, is_criterion, self_points, verified_points,
     points, max, percent, applicable``.
@@ -60,4 +65,4 @@ def load_scores(data_dir: str | Path, years: int | Iterable[int] | None = None) 
     """
     from scoring.data import load_scores as load
 
-    return load(data_dir, years)
+    return load(data_dir, years, snapshot)

@@ -188,15 +188,13 @@ def _pages(count: int, size: int) -> list[range]:
     return [range(first, min(first + step, count)) for first in range(0, count, step)]
 
 
-def _remembered(kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
-    """``draw(*args)``, kept in the cache of the build whose snapshot is active (one
-    folder per code version, ``scoring.state.remembered_figure``) under a hash of its
+def _remembered(cache: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
+    """``draw(*args)``, kept in the build's ``cache`` ("" for none) under a hash of its
     arguments: a correction in one form redraws only the ranking's pages it changes.
     """
-    from scoring.snapshot import cache_folder
     from scoring.state import remembered_figure
 
-    return remembered_figure(cache_folder(), kind, draw, *args)
+    return remembered_figure(cache, kind, draw, *args)
 
 
 def _style(year_bands: Sequence[str], band: str) -> tuple[str, str]:
@@ -215,6 +213,7 @@ def totals_by_band(
     lang: str = "vi",
     labels: Sequence[str] | None = None,
     axis: str | None = None,
+    cache: str = "",
 ) -> list[bytes]:
     """The ranking as horizontal bars, best at the top, coloured and hatched by band.
 
@@ -235,6 +234,7 @@ def totals_by_band(
     styles = [list(_style(year_bands, b)) for b in legend]
     return [
         _remembered(
+            cache,
             "bars",
             _bars_page,
             [names[i] for i in rows],
@@ -306,6 +306,7 @@ def heatmap(
     values: Sequence[Sequence[float | None]],
     rows_per_figure: int = ROWS_PER_FIGURE,
     lang: str = "vi",
+    cache: str = "",
 ) -> list[bytes]:
     """Units × sub-groups, percent of maximum, with the figure written in each cell.
 
@@ -314,6 +315,7 @@ def heatmap(
     """
     return [
         _remembered(
+            cache,
             "heat",
             _heat_page,
             [row_labels[i] for i in rows],

@@ -11,14 +11,13 @@ Errors an analyst can act on are printed without a traceback. Messages are Vietn
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from scoring import console
 from scoring.errors import CriteriaError, ScoringError, UnitsError
-from scoring.i18n import N_, located, render, render_plural, translator
+from scoring.i18n import N_, located, render, translator
 from scoring.lang import DEFAULT_LANG, LANGUAGES
 
 
@@ -49,13 +48,14 @@ def _previous_figures(data: Path, year: int, lang: str):  # noqa: ANN202
     """Each unit's figures of the year before, for its blank form; None (with a line
     saying why) when that year has no data or cannot be scored."""
     from scoring.compare import load_mapping, previous_inputs
+    from scoring.layout import DataLayout
     from scoring.lineage import load_changes
-    from scoring.pipeline import has_year, year_result
+    from scoring.source import Source
 
-    if not has_year(Path(data), year - 1):
+    if year - 1 not in DataLayout(Path(data)).years():
         return None
     try:
-        before = year_result(str(data), year - 1)
+        before = Source(Path(data)).result(year - 1)
     except ScoringError as exc:
         _ = translator(lang)
         line = _("Cảnh báo: phiếu không ghi số liệu năm %(year)s (chưa chấm được năm đó: %(why)s)")
@@ -158,9 +158,10 @@ def cmd_verification_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from scoring.pipeline import assess, write_scores
+    from scoring.pipeline import write_scores
+    from scoring.source import assess
 
-    result = assess(str(args.data), args.year)
+    result = assess(args.data, args.year)
     folder = Path(args.reports) / str(args.year)
     write_scores(result, folder)
     _ = translator(args.lang)
@@ -170,38 +171,21 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from scoring.config import BuildConfig
     from scoring.render.build import build
 
+    config = BuildConfig.read(jobs=args.jobs, lang=args.lang, scheduler=args.scheduler)
     return build(
-        Path(args.data),
-        args.year,
-        Path(args.reports),
-        Path(args.build),
-        jobs=args.jobs,
-        scheduler=args.scheduler,
-        lang=args.lang,
-        notebooks=args.notebooks,
+        Path(args.data), args.year, Path(args.reports), Path(args.build), config, args.notebooks
     )
-
-
-def cmd_stop_workers(args: argparse.Namespace) -> int:
-    from scoring.render.server import stop_servers
-
-    stopped = stop_servers(Path(args.build))
-    line = render_plural(
-        "Đã dừng %(n)s nhóm tiến trình lập báo cáo chạy sẵn của %(build)s.",
-        stopped,
-        args.lang,
-        {"n": stopped, "build": args.build},
-    )
-    print(line, file=sys.stderr)
-    return 0
 
 
 def cmd_share(args: argparse.Namespace) -> int:
+    from scoring.config import BuildConfig
     from scoring.render.share import share
 
-    return share(Path(args.data), args.year, Path(args.reports), Path(args.build), args.lang)
+    epoch = BuildConfig.read(lang=args.lang).source_date_epoch
+    return share(Path(args.data), args.year, Path(args.reports), Path(args.build), args.lang, epoch)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -324,13 +308,6 @@ def parser() -> argparse.ArgumentParser:
         cmd_verification_forms,
         "tạo phiếu thẩm định (điền sẵn số liệu của đơn vị) cho mọi phiếu hợp lệ",
     )
-    stop = command(
-        "stop-workers",
-        cmd_stop_workers,
-        "dừng các tiến trình lập báo cáo đang chạy sẵn (SCORING_WARM_MINUTES)",
-        year=False,
-    )
-    stop.add_argument("--build", type=Path, default=Path("build"))
     command("sample", cmd_sample, "tạo bộ phiếu mẫu (tất định) của năm")
     command("years", cmd_years, "liệt kê các năm có dữ liệu", year=False, lang="")
     return top
@@ -338,12 +315,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if (
-        getattr(args, "jobs", None) is None
-        and os.environ.get("JOBS", "").isascii()
-        and os.environ.get("JOBS", "").isdigit()
-    ):
-        args.jobs = int(os.environ["JOBS"])
     try:
         return int(args.func(args))
     except ScoringError as exc:

@@ -150,21 +150,6 @@ def build_summary(
     return 1 if failed else 0
 
 
-def workers_kept(minutes: float, lang: str) -> str:
-    """The line that tells the analyst the render workers stay in the background after the
-    build (``scoring.render.server``), for how long, and how to stop or refuse them."""
-    from scoring import i18n, numfmt
-
-    return i18n.render_plural(
-        "Các tiến trình lập báo cáo chạy sẵn thêm %(n)s phút để lần lập sau nhanh hơn "
-        "(trong lúc chờ chúng giữ bộ nhớ); dừng ngay: make stop-workers; "
-        "không giữ: SCORING_WARM_MINUTES=0.",
-        int(minutes),
-        lang,
-        {"n": numfmt.number(minutes, 1, trim=True, lang=lang)},
-    )
-
-
 def reports_are_in(reports: Path, year: int, lang: str) -> str:
     """A build's last line: where its reports are, as a path the analyst can open."""
     from scoring import i18n

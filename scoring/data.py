@@ -3,9 +3,9 @@
 ``scoring.load_totals(data_dir)`` gives one row per year and scored unit,
 ``scoring.load_scores(data_dir)`` one row per year, unit and node of the criteria tree.
 Both take ``years`` (one year, a list, or None for every year with data), so a notebook
-can compare years with plain pandas. In a report kernel of a build they answer from the
-build's snapshot and record which years they handed out (``scoring.snapshot``): a report
-showing them is rebuilt when those years' figures change.
+can compare years with plain pandas. Given the notebook's ``snapshot`` parameter (a
+build's), they answer from the build's snapshot and record which years they handed out: a
+report showing them is rebuilt when those years' figures change.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scoring import snapshot
 from scoring.errors import ScoringError
+from scoring.snapshot import ReadKind, digest
+from scoring.source import Source, open_source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,29 +59,23 @@ SCORES_COLUMNS = [
 ]
 
 
-def _years(data_dir: str | Path, years: int | Iterable[int] | None) -> tuple[list[int], bool]:
-    from scoring.pipeline import years_with_data
-
+def _years(source: Source, years: int | Iterable[int] | None) -> tuple[list[int], bool]:
     if years is None:
-        return years_with_data(data_dir), True
+        return source.years(), True
     if isinstance(years, int):
         return [years], False
     return sorted({int(y) for y in years}), False
 
 
-def _results(
-    data_dir: str | Path, years: int | Iterable[int] | None
-) -> list[tuple[int, YearResult]]:
+def _results(source: Source, years: int | Iterable[int] | None) -> list[tuple[int, YearResult]]:
     """The scored years asked for; with ``years=None`` a year whose forms still have
     errors is left out with a warning, when asked for by number it raises.
     """
-    from scoring.pipeline import year_result
-
-    wanted, every = _years(data_dir, years)
+    wanted, every = _years(source, years)
     found = []
     for year in wanted:
         try:
-            found.append((year, year_result(data_dir, year)))
+            found.append((year, source.result(year)))
         except ScoringError as exc:
             if not every:
                 raise
@@ -88,13 +83,11 @@ def _results(
     return found
 
 
-def totals_frame(result: YearResult) -> pd.DataFrame:
+def totals_frame(result: YearResult, source: Source) -> pd.DataFrame:
     """One year's totals: one row per scored unit, columns ``TOTALS_COLUMNS``."""
     import pandas as pd
 
-    from scoring.lineage import load_changes
-
-    lineage = load_changes(result.inputs.data_dir)
+    lineage = source.changes()
     names = [b.name for b in result.inputs.criteria.bands]
     rows = []
     for unit in result.scored_units():
@@ -158,26 +151,29 @@ def scores_frame(result: YearResult) -> pd.DataFrame:
 
 def frame_digest(frame: pd.DataFrame) -> str:
     """A digest of a frame's values, the same in every process for the same data."""
-    return snapshot.digest(frame.to_json(orient="split", double_precision=12))
+    return digest(frame.to_json(orient="split", double_precision=12))
 
 
 def _load(
-    data_dir: str | Path, years: int | Iterable[int] | None, kind: str, make: object
+    data_dir: str | Path, years: int | Iterable[int] | None, kind: ReadKind, snapshot: str
 ) -> pd.DataFrame:
     import pandas as pd
 
+    source = open_source(data_dir, snapshot)
     frames = []
-    for year, result in _results(data_dir, years):
-        frame = make(result)  # type: ignore[operator]
-        snapshot.record(kind, year, data_digest=frame_digest(frame))
-        frames.append(frame)
-    columns = TOTALS_COLUMNS if kind == "totals" else SCORES_COLUMNS
+    for year, result in _results(source, years):
+        totals = kind == ReadKind.TOTALS
+        frames.append(totals_frame(result, source) if totals else scores_frame(result))
+        source.record(kind, year)
+    columns = TOTALS_COLUMNS if kind == ReadKind.TOTALS else SCORES_COLUMNS
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)
 
 
-def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
+def load_totals(
+    data_dir: str | Path, years: int | Iterable[int] | None = None, snapshot: str = ""
+) -> pd.DataFrame:
     """One row per year and scored unit: ``year, level, unit_id, name, self_total,
     verified_total, total, max, percent, band, band_position, rank, peers, verified,
     lineage``.
@@ -192,11 +188,14 @@ def load_totals(data_dir: str | Path, years: int | Iterable[int] | None = None) 
     (bands.yaml, 1 = the best: sort or compare bands by it, names differ between years),
     ``rank`` is within the level (ties share a rank) among
     ``peers`` units. ``years``: a year, a list of years, or None for every year with data.
+    ``snapshot``: the notebook's parameter of that name (the build's scored data).
     """
-    return _load(data_dir, years, "totals", totals_frame)
+    return _load(data_dir, years, ReadKind.TOTALS, snapshot)
 
 
-def load_scores(data_dir: str | Path, years: int | Iterable[int] | None = None) -> pd.DataFrame:
+def load_scores(
+    data_dir: str | Path, years: int | Iterable[int] | None = None, snapshot: str = ""
+) -> pd.DataFrame:
     """One row per year, scored unit and node of the criteria tree: ``year, level,
     unit_id, name, node, node_name, parent, is_criterion, self_points, verified_points,
     points, max, percent, applicable``.
@@ -207,4 +206,4 @@ def load_scores(data_dir: str | Path, years: int | Iterable[int] | None = None) 
     maximum (0 where the node does not apply, ``percent`` then NaN). Rows follow the
     criteria tree's order.
     """
-    return _load(data_dir, years, "scores", scores_frame)
+    return _load(data_dir, years, ReadKind.SCORES, snapshot)

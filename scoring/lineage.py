@@ -23,7 +23,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from scoring import snapshot
 from scoring.errors import UnitsError
 from scoring.i18n import N_
 from scoring.units import Unit, _check_text, _decode, _fail, _year, load_units
@@ -390,12 +389,8 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def load_changes(data_dir: str | Path) -> Lineage:
-    """The unit changes of a data folder: from the build's snapshot in a report kernel,
-    else from ``unit_changes.csv`` (cached by the files' sizes and times)."""
-    snap = snapshot.active(data_dir)
-    found = getattr(snap, "changes", None) if snap is not None else None
-    if isinstance(found, Lineage):
-        return found
+    """The unit changes of a data folder, from ``unit_changes.csv`` (cached by the files'
+    sizes and times; a report kernel of a build has them from the snapshot)."""
     data_dir = Path(data_dir)
     path = data_dir / FILE_NAME
     return _cached(str(path), _stat(path), _stat(data_dir / "units.csv"))

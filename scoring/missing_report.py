@@ -13,13 +13,15 @@ import functools
 from pathlib import Path
 from typing import ClassVar
 
-from scoring import i18n, numfmt, params, snapshot
+from scoring import i18n, numfmt, params
 from scoring.criteria import LEVEL_NAMES_VI
 from scoring.i18n import N_
 from scoring.io import sha256_file
-from scoring.pipeline import YearResult, build_date, previous, year_result
+from scoring.pipeline import YearResult, build_date
 from scoring.report.base import Fragment, _relative, _Speaks
 from scoring.report.notice import source_notice
+from scoring.snapshot import ReadKind
+from scoring.source import Source, of_result, open_source
 
 
 class MissingReport(_Speaks):
@@ -27,20 +29,25 @@ class MissingReport(_Speaks):
 
     SECTIONS: ClassVar[dict[str, str]] = {"provenance": N_("Cách lập báo cáo")}
 
-    def __init__(self, result: YearResult, unit_id: str, lang: str = "vi") -> None:
+    def __init__(
+        self, result: YearResult, unit_id: str, lang: str = "vi", source: Source | None = None
+    ) -> None:
         self._result = result
         self.unit_id = unit_id
         self.lang = lang
+        self._source = source or of_result(result)
 
     def __repr__(self) -> str:
         return f"MissingReport({self.unit_id}, {self._result.year}, lang={self.lang!r})"
 
     @classmethod
     def build(
-        cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi"
+        cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi", snapshot: str = ""
     ) -> MissingReport:
+        """The report of ``unit_id``; ``snapshot``: the notebook's parameter (the build's)."""
         data = params.data_dir(data_dir)
-        result = year_result(str(data), params.year(data, year))
+        source = open_source(data, snapshot)
+        result = source.result(params.year(data, year))
         missing = [u.id for u in result.missing_units()]
         unit_id = params.unit_id(
             unit_id,
@@ -49,10 +56,8 @@ class MissingReport(_Speaks):
             "Báo cáo của đơn vị đã nộp phiếu: unit_report.ipynb",
             missing=True,
         )
-        report = cls(result, unit_id, i18n.check(lang))
-        snapshot.record(
-            "missing", result.year, unit_id, lang, data_digest=snapshot.digest(report.shown())
-        )
+        report = cls(result, unit_id, i18n.check(lang), source)
+        source.record(ReadKind.MISSING, result.year, unit_id, lang)
         return report
 
     @functools.cached_property
@@ -61,7 +66,7 @@ class MissingReport(_Speaks):
         result = self._result
         unit = result.unit(self.unit_id)
         cset = result.inputs.criteria.for_level(unit.level)
-        prev = previous(result)
+        prev = self._source.previous(result)
         last = None
         if prev is not None and self.unit_id in prev.official:
             p = prev.official[self.unit_id]

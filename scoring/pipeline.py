@@ -1,13 +1,10 @@
 """One year's cycle as verbs on one object: load the inputs, check them, score, rank.
 
-(Over 400 lines: ``YearResult`` and its tables are the one API the reports and notebooks
-read; the build's caching lives in ``scoring.state``.)
-
-``assess(data_dir, year)`` is what the command line, the notebooks and the tests call.
-It returns a ``YearResult`` holding everything a report shows: every unit's
-self-assessed and verified scores, the official one (verified where it exists), ranks
-within each peer group, bands, and the inputs' fingerprints, so a report can say how it
-was made.
+``load`` reads and checks a year's inputs, ``score`` scores and ranks them into the
+``YearResult`` that every report and table reads (``scoring.source.assess`` does both for
+the command line, the notebooks and the tests): every unit's self-assessed and verified
+scores, the official one (verified where it exists), ranks within each peer group, bands,
+and the inputs' fingerprints, so a report can say how it was made.
 """
 
 from __future__ import annotations
@@ -15,23 +12,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from scoring import snapshot
 from scoring.criteria import LEVELS, CriteriaYear, load_year
 from scoring.errors import ScoringError
-from scoring.i18n import N_
 from scoring.io import write_bytes
+from scoring.layout import DataLayout
 from scoring.ranking import points_to_next_rank, rank_map
 from scoring.rules import Values
 from scoring.scores import UnitScore, score_peers
-from scoring.state import input_files, inputs_stamp
 from scoring.submissions import (
     Collection,
+    FileReader,
     Problem,
     file_problem,
     read_submissions,
@@ -89,6 +84,7 @@ class YearResult:
     # level -> ids of units valid in the year that sent no form (ranked last with 0 points
     # unless bands.yaml says ``missing: exclude``)
     missing: dict[str, list[str]] = field(default_factory=dict)
+    date: dt.date | None = None  # the reports' date (``dated``)
     _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -286,14 +282,12 @@ class YearResult:
 
     def precompute(self) -> YearResult:
         """Compute now, once, the per-level views every report reads (the robustness
-        analysis, the peers' means, the rank values) and the reports' date: a build does
-        it before writing its snapshot, so that no report kernel computes them again and
-        every report shows the date the build keyed it on."""
+        analysis, the peers' means, the rank values): a build does it before writing its
+        snapshot, so that no report kernel computes them again."""
         for level in self.peers:
             self.robustness(level)
             self.subgroup_means(level)
             self.rank_values(level)
-        build_date(self)
         return self
 
     def criteria_table(self) -> pd.DataFrame:
@@ -301,24 +295,20 @@ class YearResult:
         return criteria_table(self)
 
 
-def load(data_dir: Path, year: int) -> YearInputs:
-    """Read the criteria, the unit list, every returned form and verification of the year."""
-    return with_verifications(load_forms(Path(data_dir), year))
-
-
-def load_forms(data_dir: Path, year: int) -> YearInputs:
+def load(
+    data_dir: Path, year: int, read: Callable[[FileReader], FileReader] | None = None
+) -> YearInputs:
+    """Read the criteria, the unit list, every returned form and verification of the year
+    (``read``: how one form is read, ``scoring.state.FormCache`` in a build)."""
+    data_dir = Path(data_dir)
     criteria = load_year(data_dir, year)
-    units = load_units(data_dir / "units.csv")
-    collection = read_submissions(data_dir, year, criteria, units)
-    return YearInputs(data_dir.resolve(), year, criteria, units, collection)
+    units = load_units(DataLayout(data_dir).units)
+    collection = read_submissions(data_dir, year, criteria, units, read)
+    return _with_verifications(YearInputs(data_dir.resolve(), year, criteria, units, collection))
 
 
-def with_verifications(inputs: YearInputs) -> YearInputs:
-    """``inputs`` with the office's verification files read and their problems added.
-
-    Read apart from the forms (and always again: they are few), so that the cache of
-    forms in ``scoring.state.load_reusing`` never holds a verification.
-    """
+def _with_verifications(inputs: YearInputs) -> YearInputs:
+    """``inputs`` with the office's verification files read and their problems added."""
     found, problems = read_verifications(
         inputs.data_dir, inputs.year, inputs.criteria, inputs.units_by_id, inputs.collection
     )
@@ -385,54 +375,6 @@ def _missing_by_level(inputs: YearInputs) -> dict[str, list[str]]:
         if level in inputs.criteria.levels:
             found.setdefault(level, []).append(uid)
     return found
-
-
-def assess(data_dir: str | Path, year: int) -> YearResult:
-    """Load and score one year.
-
-    In a report kernel of a build, the year comes from the snapshot the build handed it
-    (``scoring.snapshot``), never from the forms, and the read is recorded: the report
-    then depends on the whole year. Elsewhere it is cached per process, keyed by the input
-    files' stamp (names, sizes, modification times), so a process that lives on (a
-    JupyterLab session) sees a changed form. The build reads through its own cache across
-    processes (``scoring.state.assess_cached``).
-    """
-    result = year_result(data_dir, year)
-    snapshot.record("year", int(year), data_digest=snapshot.year_digest(result))
-    return result
-
-
-def year_result(data_dir: str | Path, year: int) -> YearResult:
-    """``assess`` without recording a read: for the package's own views, which record
-    (in finer detail) what they show.
-    """
-    snap = snapshot.active(data_dir)
-    if snap is not None and int(year) in snap.results:
-        found = snap.results[int(year)]
-        if found is None:
-            raise ScoringError(
-                N_("Năm %(year)s: phiếu của các đơn vị còn lỗi, chưa chấm điểm được"), year=year
-            )
-        return found
-    return _assess(str(data_dir), int(year), inputs_stamp(Path(data_dir), year))
-
-
-def years_with_data(data_dir: str | Path) -> list[int]:
-    """Every year with a criteria set and a folder of returned forms."""
-    data_dir = Path(data_dir)
-    snap = snapshot.active(data_dir)
-    if snap is not None:
-        return sorted(snap.results)
-    found = []
-    for folder in (data_dir / "criteria").glob("*"):
-        if folder.name.isdigit() and (data_dir / folder.name / "submissions").is_dir():
-            found.append(int(folder.name))
-    return sorted(found)
-
-
-@functools.lru_cache(maxsize=4)  # a year and the one before, in a kernel that lives on
-def _assess(data_dir: str, year: int, stamp: str) -> YearResult:
-    return score(load(Path(data_dir), year))
 
 
 def scores_table(result: YearResult) -> pd.DataFrame:
@@ -530,27 +472,14 @@ def criteria_table(result: YearResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def has_year(data_dir: Path, year: int) -> bool:
-    """Whether the year has a criteria set and a folder of returned forms."""
-    data_dir = Path(data_dir)
-    return (data_dir / "criteria" / str(year)).is_dir() and (
-        data_dir / str(year) / "submissions"
-    ).is_dir()
-
-
-def previous_unreadable(result: YearResult) -> bool:
-    """Whether the previous year has data that cannot be scored (a damaged form, say):
-    reports then say so instead of "no data"."""
-    return has_year(result.inputs.data_dir, result.year - 1) and previous(result) is None
-
-
 def compare_with_previous(inputs: YearInputs) -> list[Problem]:
     """``validate``'s look at the previous year: suspicious changes since the units' last
     forms (``scoring.changes``), and a warning when that year cannot be read."""
     year = inputs.year - 1
-    if not has_year(inputs.data_dir, year):
+    folder = DataLayout(inputs.data_dir)
+    if year not in folder.years():
         return []
-    where = inputs.data_dir / str(year) / "submissions"
+    where = folder.submissions(year)
     try:
         before = load(inputs.data_dir, year)
     except ScoringError as exc:
@@ -579,23 +508,6 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
     )
     problems += mapping_problems(inputs.data_dir, inputs.year, inputs.criteria, before.criteria)
     return problems
-
-
-def previous(result: YearResult) -> YearResult | None:
-    """The previous year's result when its data exist and are valid; else None."""
-    data_dir = result.inputs.data_dir
-    year = result.year - 1
-    snap = snapshot.active(data_dir)
-    if snap is not None:
-        return snap.results.get(year)
-    if not (data_dir / "criteria" / str(year)).is_dir():
-        return None
-    if not (data_dir / str(year) / "submissions").is_dir():
-        return None
-    try:
-        return year_result(str(data_dir), year)
-    except ScoringError:
-        return None
 
 
 def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -645,24 +557,19 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
 
 
 def build_date(result: YearResult) -> dt.date:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest input file's
-    modification time; never a date in the future, and never a date a unit's file claims
-    about itself (a form's metadata can say anything, 2099 included)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    """The reports' date: the one the build set (``dated``), else the newest input file's
+    modification time, never in the future (a form's metadata can claim any date)."""
+    if result.date is not None:
+        return result.date
     today = dt.datetime.now(dt.UTC).date()
-    # Once per result, setting and day: every report's key asks for it, and each time
-    # took a look at every input file (3,6 s of a 300-unit build's planning).
-    return result.once(
-        f"build_date:{epoch}:{today.isoformat()}", lambda: _build_date(result, epoch, today)
-    )
-
-
-def _build_date(result: YearResult, epoch: str, today: dt.date) -> dt.date:
-    if epoch.isascii() and epoch.isdigit():
-        return min(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date(), today)
-    times = [
-        p.stat().st_mtime for p in input_files(result.inputs.data_dir, result.year) if p.is_file()
-    ]
+    files = DataLayout(result.inputs.data_dir).input_files(result.year)
+    times = [p.stat().st_mtime for p in files if p.is_file()]
     if not times:
         return today
     return min(dt.datetime.fromtimestamp(max(times), dt.UTC).date(), today)
+
+
+def dated(result: YearResult, fixed: dt.date | None = None) -> YearResult:
+    """``result`` with the reports' date set: ``fixed`` (SOURCE_DATE_EPOCH's, for a
+    reproducible build) or ``build_date``'s."""
+    return dataclasses.replace(result, date=fixed or build_date(result))

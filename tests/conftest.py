@@ -28,12 +28,6 @@ from scoring.sample.fill import fill_form
 from scoring.submissions import Problem, Submission, read_submission
 from scoring.units import Unit
 
-# A build at a terminal keeps its render workers for the next one (scoring.render.server):
-# the suite's builds, in this process and in the processes it starts, keep none, so no
-# test leaves workers behind, even under `pytest -s`; tests/test_server.py asks for them,
-# and for the default.
-os.environ["SCORING_WARM_MINUTES"] = "0"
-
 YEAR = 2018
 
 MINI_CRITERIA = """\

@@ -11,7 +11,7 @@ import pytest
 from helpers import DATA, ROOT, small_data
 
 import scoring
-from scoring import pipeline, snapshot
+from scoring import pipeline, snapshot, source
 from scoring.report import RankingReport, UnitReport, markdown_html
 
 TOTALS = (
@@ -141,16 +141,17 @@ def test_notes_are_markdown_without_markup_or_network():
     assert "file:" not in html
 
 
-def test_in_a_build_kernel_the_api_answers_from_the_snapshot(tmp_path):
-    result = pipeline.assess(DATA, 2018)
+def test_given_a_snapshot_the_api_answers_from_it_and_records_what_it_handed_out(tmp_path):
+    result = source.assess(DATA, 2018)
     snap = snapshot.Snapshot(str(DATA.resolve()), 2018, {2018: result}, {2018: {"196": "x"}})
-    with snapshot.activated(snap):
-        totals = scoring.load_totals(DATA)
-        assert list(totals["year"].unique()) == [2018]  # the snapshot's years, not the folder's
-        UnitReport.build(DATA, 2018, "196")
-        assert set(snapshot.reads()) == {'["totals", 2018]', '["unit", 2018, "196", "vi"]'}
-        assert UnitReport.build(DATA, 2018, "196").note() == "x"
-    assert snapshot.active(DATA) is None
+    path = str(snapshot.write(snap, tmp_path))
+    totals = scoring.load_totals(DATA, snapshot=path)
+    assert list(totals["year"].unique()) == [2018]  # the snapshot's years, not the folder's
+    assert UnitReport.build(DATA, 2018, "196", snapshot=path).note() == "x"
+    assert snapshot.take_reads(path) == ['["totals", 2018]', '["unit", 2018, "196", "vi"]']
+    assert snapshot.take_reads(path) == []  # the next report starts afresh
+    assert UnitReport.build(DATA, 2018, "196").note() != "x"  # no snapshot: the data folder
+    assert set(scoring.load_totals(DATA)["year"]) > {2018}
 
 
 @pytest.mark.e2e

@@ -16,7 +16,7 @@ from matplotlib.image import imread
 
 import scoring
 from scoring import bands, summary, trends
-from scoring.pipeline import previous, year_result
+from scoring.source import Source, assess
 from scoring.report import RankingReport
 
 UNITS = ("196", "196-VP", "196-NV", "06808", "06820", "07141")
@@ -117,7 +117,7 @@ def _pixels(png: bytes, hex_colour: str) -> int:
 
 
 def test_a_five_band_year_draws_each_band_by_its_place(five_band_year: Path) -> None:
-    result = year_result(str(five_band_year), 2018)
+    result = assess(five_band_year, 2018)
     names = [b.name for b in result.inputs.criteria.bands]
     report = RankingReport(result)
     html = report.table("commune")
@@ -141,8 +141,8 @@ def test_totals_carry_the_bands_place_in_its_year(five_band_year: Path) -> None:
 def test_a_band_lost_is_judged_by_places_across_differently_named_years(
     five_band_year: Path,
 ) -> None:
-    result = year_result(str(five_band_year), 2018)
-    prev = previous(result)
+    result = assess(five_band_year, 2018)
+    prev = Source(five_band_year).previous(result)
     assert prev is not None and prev.year == 2017
     now = [b.name for b in result.inputs.criteria.bands]
     before = [b.name for b in prev.inputs.criteria.bands]

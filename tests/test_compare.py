@@ -14,7 +14,7 @@ import scoring
 from scoring.compare import compare, load_mapping, read_mapping
 from scoring.errors import CriteriaError
 from scoring.lineage import load_changes
-from scoring.pipeline import year_result
+from scoring.source import assess as year_result
 from scoring.report import UnitReport
 
 

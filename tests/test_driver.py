@@ -6,7 +6,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from scoring.render.driver import Task, load_state, run_tasks
+from scoring.render.driver import Task, executor, run_tasks
+from scoring.state import load_state
 
 pytestmark = pytest.mark.e2e
 
@@ -41,10 +42,16 @@ def task(tmp: Path, name: str, nb: Path) -> Task:
     )
 
 
+def run(tasks: list[Task], state_file: Path, jobs: int) -> tuple[list, list]:
+    """The tasks on ``jobs`` local workers, each recorded under its task's key."""
+    with executor(jobs, state_file.parent / "kernels.log") as pool:
+        return run_tasks(tasks, state_file, pool, lambda task, outcome: task.key)
+
+
 def test_failure_is_reported_and_the_others_build(tmp_path):
     nb = notebook(tmp_path / "report.ipynb")
     tasks = [task(tmp_path, n, nb) for n in ("a", "bad", "c")]
-    outcomes, skipped = run_tasks(tasks, tmp_path / "state.json", jobs=2)
+    outcomes, skipped = run(tasks, tmp_path / "state.json", jobs=2)
     by_name = {o.name: o for o in outcomes}
     assert skipped == []
     assert by_name["a"].ok and by_name["c"].ok
@@ -55,7 +62,7 @@ def test_failure_is_reported_and_the_others_build(tmp_path):
     assert not (tmp_path / "bad.html").exists()
     state = load_state(tmp_path / "state.json")
     assert {name: entry["key"] for name, entry in state.items()} == {"a": "k-a", "c": "k-c"}
-    again, skipped = run_tasks(tasks, tmp_path / "state.json", jobs=2)
+    again, skipped = run(tasks, tmp_path / "state.json", jobs=2)
     assert [t.name for t in skipped] == ["a", "c"] and [o.name for o in again] == ["bad"]
 
 
@@ -72,7 +79,7 @@ def test_a_notebook_reads_files_next_to_it_on_a_reused_kernel(tmp_path):
         page.cells.append(new_code_cell('HTML(open("ghi_chu.txt", encoding="utf-8").read())'))
         nbformat.write(page, nb)
         tasks.append(task(tmp_path, name, nb))
-    outcomes, _ = run_tasks(tasks, tmp_path / "state.json", jobs=1)
+    outcomes, _ = run(tasks, tmp_path / "state.json", jobs=1)
     assert [o.ok for o in outcomes] == [True, True], [o.error for o in outcomes]
     for name in ("a", "b"):
         assert f"Ghi chú của thư mục {name}" in (tmp_path / f"{name}.html").read_text("utf-8")
@@ -84,7 +91,7 @@ def test_render_kernels_keep_no_history_database(tmp_path, monkeypatch):
     ipython = tmp_path / "ipython"
     monkeypatch.setenv("IPYTHONDIR", str(ipython))
     nb = notebook(tmp_path / "report.ipynb")
-    outcomes, _ = run_tasks([task(tmp_path, "a", nb)], tmp_path / "state.json", jobs=1)
+    outcomes, _ = run([task(tmp_path, "a", nb)], tmp_path / "state.json", jobs=1)
     assert outcomes[0].ok, outcomes[0].error
     assert ipython.is_dir()  # the kernel did use this IPython folder
     assert list(ipython.rglob("history.sqlite*")) == []
@@ -108,9 +115,7 @@ def test_a_kernel_that_cannot_start_fails_its_tasks_within_seconds(tmp_path, mon
     monkeypatch.setenv("PYTHONPATH", str(hook))
     nb = notebook(tmp_path / "report.ipynb")
     began = time.monotonic()
-    outcomes, _ = run_tasks(
-        [task(tmp_path, n, nb) for n in ("a", "b")], tmp_path / "s.json", jobs=1
-    )
+    outcomes, _ = run([task(tmp_path, n, nb) for n in ("a", "b")], tmp_path / "s.json", jobs=1)
     assert time.monotonic() - began < 60
     assert [o.ok for o in outcomes] == [False, False]
     assert all("Kernel died" in o.error for o in outcomes), [o.error for o in outcomes]
@@ -125,7 +130,7 @@ def test_kernels_start_under_a_deep_temporary_folder(tmp_path, monkeypatch):
     deep.mkdir(parents=True)
     monkeypatch.setenv("TMPDIR", str(deep))
     nb = notebook(tmp_path / "report.ipynb")
-    outcomes, _ = run_tasks([task(tmp_path, "a", nb)], tmp_path / "s.json", jobs=1)
+    outcomes, _ = run([task(tmp_path, "a", nb)], tmp_path / "s.json", jobs=1)
     assert [o.ok for o in outcomes] == [True], [o.error for o in outcomes]
     # Nothing of the kernel's in TMPDIR but, until the worker's exit, its folder.
     assert all(p.name.startswith("scoring-kernels-") for p in deep.iterdir())

@@ -12,7 +12,7 @@ import pytest
 from helpers import DATA, build
 from pypdf import PdfReader
 
-from scoring import pipeline, summary
+from scoring import source, summary
 from scoring.criteria import load_year
 from scoring.errors import ScoringError
 from scoring.missing_report import MissingReport
@@ -56,7 +56,7 @@ def set_missing_rule(data: Path, rule: str) -> None:
 
 
 def test_units_without_a_form_are_ranked_last_with_zero_points(tmp_path):
-    result = pipeline.assess(data_without_forms(tmp_path), 2018)
+    result = source.assess(data_without_forms(tmp_path), 2018)
     table = result.table().set_index("unit_id")
     assert table.loc["06814", "status"] == "missing"
     assert table.loc["06808", "status"] == "submitted"
@@ -71,7 +71,7 @@ def test_units_without_a_form_are_ranked_last_with_zero_points(tmp_path):
 def test_missing_exclude_leaves_them_out_of_the_ranks(tmp_path):
     data = data_without_forms(tmp_path)
     set_missing_rule(data, "exclude")
-    result = pipeline.assess(data, 2018)
+    result = source.assess(data, 2018)
     table = result.table().set_index("unit_id")
     assert table.loc["06814", "status"] == "missing"
     assert str(table.loc["06814", "rank"]) == "<NA>"
@@ -127,11 +127,11 @@ def test_reconstructed_criteria_are_marked_in_the_criteria_table():
 
 
 def test_summary_counts_every_unit_and_lists_those_needing_attention(tmp_path):
-    result = pipeline.assess(data_without_forms(tmp_path), 2018)
+    result = source.assess(data_without_forms(tmp_path), 2018)
     counts = summary.band_counts(result)
     assert sum(row["total"] for row in counts) == len(KEEP)
     assert sum(row["missing"] for row in counts) == len(SILENT)
-    attention = summary.attention(result, pipeline.previous(result))
+    attention = summary.attention(result, source.of_result(result).previous(result))
     assert {a["unit_id"] for a in attention if a["reason"] == "missing"} == set(SILENT)
     lowest = result.inputs.criteria.bands[-1].name
     for unit in result.scored_units():
@@ -143,7 +143,7 @@ def test_summary_counts_every_unit_and_lists_those_needing_attention(tmp_path):
 
 
 def test_robustness_shares_are_a_distribution_and_hold_the_interval():
-    result = pipeline.assess(DATA, 2018)
+    result = source.assess(DATA, 2018)
     for level in result.levels():
         for uid, robust in result.robustness(level).units.items():
             assert sum(robust.rank_share) == pytest.approx(1.0, abs=1e-3)
@@ -238,7 +238,7 @@ def test_make_share_shows_the_units_without_a_form(built):
 
 def test_no_rank_change_arrow_to_or_from_a_year_without_a_form(tmp_path):
     """Issue 30: a unit placed last for sending nothing showed "↑10" as if it improved."""
-    silent_now = pipeline.assess(data_without_forms(tmp_path / "a", years=(2017, 2018)), 2018)
+    silent_now = source.assess(data_without_forms(tmp_path / "a", years=(2017, 2018)), 2018)
     rows = RankingReport(silent_now).rows("commune").set_index("unit_id")
     assert rows.loc["06814", "status"] == "missing"
     assert rows.loc["06814", "change"] == "–"
@@ -250,7 +250,7 @@ def test_no_rank_change_arrow_to_or_from_a_year_without_a_form(tmp_path):
     for form in (data / "2018" / "submissions").glob("*.xlsx"):
         if form.stem not in KEEP:
             form.unlink()
-    rows = RankingReport(pipeline.assess(data, 2018)).rows("commune").set_index("unit_id")
+    rows = RankingReport(source.assess(data, 2018)).rows("commune").set_index("unit_id")
     assert rows.loc["06814", "status"] == "submitted"
     assert rows.loc["06814", "change"] == "–"
 
@@ -265,7 +265,7 @@ def test_a_unit_without_a_form_gets_no_rank_that_reads_as_a_standing(tmp_path):
 
 def test_the_ranking_lists_units_without_a_form_last_without_a_rank_number(tmp_path):
     """Issue 30: 22 units without a form tied "at rank 2" in a year where one unit sent one."""
-    result = pipeline.assess(data_without_forms(tmp_path), 2018)
+    result = source.assess(data_without_forms(tmp_path), 2018)
     page = str(RankingReport(result).table("commune"))
     rows = re.findall(r"<tr[^>]*>.*?</tr>", page, re.S)
     body = [r for r in rows if "<td" in r]
@@ -282,7 +282,7 @@ def test_make_share_says_why_no_province_copy_was_made(tmp_path):
     from scoring.render.share import SharePaths, _province_note
 
     data = data_without_forms(tmp_path, silent=("196", *SILENT))
-    result = pipeline.assess(data, 2018)
+    result = source.assess(data, 2018)
     paths = SharePaths(data, tmp_path / "reports", tmp_path / "build", 2018)
     note = _province_note(result, paths, made=False, lang="vi")
     assert str(paths.province) not in note

@@ -94,7 +94,7 @@ def test_blank_forms_show_last_years_figures(tmp_path: Path) -> None:
     out = tmp_path / "forms"
     run = _run("forms", "--year", "2020", "--data", str(data), "--out", str(out))
     assert run.returncode == 0, run.stderr
-    from scoring.pipeline import year_result
+    from scoring.source import assess as year_result
 
     before = year_result(data, 2019)
     heading, figures = _previous_column(out / "06808.xlsx")

@@ -6,7 +6,7 @@ import pytest
 from helpers import DATA, files_opened, small_data, unit_ids, unverify
 
 from scoring import numfmt
-from scoring.pipeline import assess
+from scoring.source import assess
 
 
 @pytest.fixture(scope="module")
@@ -83,66 +83,6 @@ def _set_value(path: Path, cell: str, value: object, *clear: str) -> None:
     wb.save(path)
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-
-
-def test_a_changed_form_is_read_alone_and_spliced_in_order(tmp_path):
-    from scoring import pipeline, state
-
-    data = _copy_year(tmp_path)
-    unverify(data, "06808")  # the form corrected below
-    folder = data / "2018" / "submissions"
-    # A later form with warnings of its own (its evidence emptied, its figures kept).
-    later = pipeline.load(data, 2018).collection.submissions["196-NV"]
-    code, cell = next((c, a) for c, a in later.cells.items() if isinstance(later.values[c], float))
-    _set_value(later.path, cell, later.values[code], *[f"F{a[1:]}" for a in later.cells.values()])
-    cache = tmp_path / "cache"
-    with files_opened(folder) as opened:
-        first = state.load_reusing(data, 2018, cache)
-    forms = sorted(folder.glob("*.xlsx"))
-    assert len(forms) > 2 and sorted(set(opened)) == forms  # the first load reads them all
-    assert first.collection == pipeline.load(data, 2018).collection
-    target = first.collection.submissions["06808"]
-    code, cell = next(
-        (c, a) for c, a in target.cells.items() if isinstance(target.values[c], float)
-    )
-    # the figure changes, and with no evidence left the form gains warnings, which must
-    # come in the same place as in a full read (before those of later files)
-    evidence = [f"F{a[1:]}" for a in target.cells.values()]  # "Minh chứng" is column F
-    _set_value(target.path, cell, target.values[code] + 1, *evidence)
-    with files_opened(folder) as opened:
-        again = state.load_reusing(data, 2018, cache)
-    assert set(opened) == {target.path}  # the changed form, and no other
-    fresh = pipeline.load(data, 2018).collection
-    assert again.collection.submissions["06808"].values[code] == target.values[code] + 1
-    assert again.collection == fresh
-    assert list(again.collection.submissions) == list(fresh.submissions)
-    new = [p for p in fresh.warnings if p.file == str(target.path)]
-    assert new and fresh.warnings[-1].file != str(target.path)
-
-
-def test_an_error_or_a_new_file_reads_every_form(tmp_path):
-    from scoring import pipeline, state
-
-    data = _copy_year(tmp_path)
-    unverify(data, "06826")  # the form broken below
-    cache = tmp_path / "cache"
-    first = state.load_reusing(data, 2018, cache)
-    target = first.collection.submissions["06826"]
-    code, cell = next(
-        (c, a) for c, a in target.cells.items() if isinstance(target.values[c], float)
-    )
-    _set_value(target.path, cell, "không rõ")
-    broken = state.load_reusing(data, 2018, cache)
-    assert broken.collection.errors
-    assert broken.collection == pipeline.load(data, 2018).collection
-    _set_value(target.path, cell, target.values[code])
-    fixed = state.load_reusing(data, 2018, cache)
-    assert not fixed.collection.errors
-    assert fixed.collection == pipeline.load(data, 2018).collection
-    (data / "2018" / "submissions" / "notes.txt").write_text("ghi chú", encoding="utf-8")
-    extra = state.load_reusing(data, 2018, cache)
-    assert extra.collection == pipeline.load(data, 2018).collection
-    assert extra.collection.warnings != fixed.collection.warnings
 
 
 def test_scores_csv_holds_the_figures_as_the_reports_show_them(tmp_path):

@@ -10,16 +10,18 @@ from pathlib import Path
 import pytest
 from helpers import DATA, build
 
-from scoring import charts, io, state
+from scoring import charts, io, snapshot, state
+from scoring.pipeline import load, score
 from scoring.render.plan import Paths, make_snapshot
-from scoring.snapshot import activated
+from scoring.source import Source
 
 YEAR = 2018
 
 
-def bars() -> list[bytes]:
+def bars(cache: str = "") -> list[bytes]:
     bands = ["Tốt", "Khá", "Trung bình", "Yếu"]
-    return charts.totals_by_band(["Xã A", "Xã B"], [80.0, 40.0], ["Khá", "Yếu"], 100.0, bands)
+    names, totals = ["Xã A", "Xã B"], [80.0, 40.0]
+    return charts.totals_by_band(names, totals, ["Khá", "Yếu"], 100.0, bands, cache=cache)
 
 
 @pytest.fixture
@@ -49,17 +51,12 @@ def leftovers(tmp_path, monkeypatch) -> tuple[Path, dict[str, Path]]:
         assert len(kept) > before, f"{kind} is not written through scoring.io"
         found[kind] = kept[-1][0]
 
-    result = state.assess_cached(DATA, YEAR, cache)
-    written("year cache", lambda: state.assess_cached(DATA, YEAR - 1, cache))
+    result = score(load(DATA, YEAR))
+    written("form cache", lambda: load(DATA, YEAR - 1, state.FormCache(cache)))
     paths = Paths(DATA.resolve(), reports, build_dir, YEAR)
-    snap = make_snapshot(result, paths, cache)
-    written("snapshot", lambda: state.write_snapshot(snap, build_dir))
-
-    def figure() -> None:
-        with activated(snap):
-            bars()
-
-    written("figure", figure)
+    snap = make_snapshot(result, paths, cache, None)
+    written("snapshot", lambda: snapshot.write(snap, build_dir / "cache" / "snapshots"))
+    written("figure", lambda: bars(Source(DATA, snap).cache))
     records = state.Records(paths.year_build)
     written("state.json", lambda: state.save_state(records.state_file, {}))
     written("done.json", lambda: records.record_done({"fingerprint": "x"}))
@@ -91,25 +88,46 @@ def test_the_next_build_deletes_the_temp_files_of_every_cache_kind(leftovers, tm
     assert list((cache / "figures").glob("*.png")), "the cache itself is kept"
 
 
-def test_figures_go_to_the_cache_of_the_active_snapshot(tmp_path):
-    result = state.assess_cached(DATA, YEAR, tmp_path / "year-cache")
+def test_figures_go_to_the_cache_of_the_snapshot_the_notebook_was_given(tmp_path):
+    result = score(load(DATA, YEAR))
     for name in ("one", "two"):
         paths = Paths(DATA.resolve(), tmp_path / name / "reports", tmp_path / name / "build", YEAR)
         cache = tmp_path / name / "cache"
-        with activated(make_snapshot(result, paths, cache)):
-            bars()
+        snap = make_snapshot(result, paths, cache, None)
+        path = snapshot.write(snap, tmp_path / name / "snapshots")
+        from scoring.source import open_source
+
+        bars(open_source(DATA, str(path)).cache)
         assert len(list((cache / "figures").glob("*.png"))) == 1, name
-    bars()  # no build: nothing cached anywhere
+    bars(Source(DATA).cache)  # no build: nothing cached anywhere
     assert not list(tmp_path.glob("*.png"))
 
 
-def test_an_upgraded_library_gets_a_new_warm_server(tmp_path, monkeypatch):
-    """A warm server keeps the libraries it imported: one started before an upgrade must
-    not serve the next build, so its identity changes with the installed versions."""
-    packages = tmp_path / "site-packages"
-    (packages / "pandas-2.2.0.dist-info").mkdir(parents=True)
-    monkeypatch.syspath_prepend(str(packages))
-    before = state.server_identity("code", 2)
-    assert state.server_identity("code", 2) == before  # nothing changed, the same server
-    (packages / "pandas-2.2.0.dist-info").rename(packages / "pandas-2.2.3.dist-info")
-    assert state.server_identity("code", 2) != before
+def test_a_form_is_read_again_only_when_its_content_changes(tmp_path):
+    """The form cache is keyed on each file's SHA-256: the same bytes under a new time are
+    not read again, other bytes are."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    cache = state.FormCache(tmp_path / "cache")
+    reads: list[Path] = []
+
+    def counting(read):  # noqa: ANN001, ANN202 - wraps the reader the cache wraps
+        def counted(path, *args):  # noqa: ANN001, ANN002, ANN202
+            reads.append(Path(path).name)
+            return read(path, *args)
+
+        return cache(counted)
+
+    first = load(data, YEAR, counting)
+    assert len(reads) == len(first.collection.submissions) > 2
+    form = data / str(YEAR) / "submissions" / "196.xlsx"
+    os.utime(form, (1, 1))  # touched: same bytes
+    reads.clear()
+    again = load(data, YEAR, counting)
+    assert reads == [] and again.collection.submissions == first.collection.submissions
+    other = data / str(YEAR) / "submissions" / "06808.xlsx"
+    form.write_bytes(other.read_bytes())  # other bytes (now claiming 06808: an error)
+    reads.clear()
+    changed = load(data, YEAR, counting)
+    assert reads == ["196.xlsx"]
+    assert any(p.file == str(form) for p in changed.collection.errors)

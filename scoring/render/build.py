@@ -9,25 +9,26 @@
    report renders from.
 3. ``_plan``: write ``scores.csv`` and ``criteria_scores.csv``; one task per report, each
    keyed on what its notebook read last time (``scoring.render.plan``).
-4. ``_render``: run the stale tasks on the executor chosen once (``driver.executor``:
-   local pool, warm server or Dask) while ``ranking.xlsx`` is written (``render.xlsx``).
+4. ``_render``: run the stale tasks on the executor (``driver.executor``: local workers
+   or Dask) while ``ranking.xlsx`` is written (``render.xlsx``).
 5. ``_finish``: the index, the summary, and the record of a complete build.
 
-Phase times are collected apart (``render.timings``) and printed with SCORING_TIMINGS=1.
+Phase times are collected apart (``render.timings``) and printed when the configuration
+asks (SCORING_TIMINGS=1).
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import threading
 import time
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from scoring import console
+from scoring.config import BuildConfig
 from scoring.i18n import N_, translator
+from scoring.layout import DataLayout
 from scoring.render.plan import Paths
 from scoring.render.timings import Phases
 from scoring.state import (
@@ -36,16 +37,16 @@ from scoring.state import (
     cache_folder,
     code_digest,
     index_stamp,
-    inputs_stamp,
     key,
     remove_leftovers,
-    years_stamp,
 )
 
 if TYPE_CHECKING:  # imported where used, so that a build with nothing to do stays light
+    from concurrent.futures import Executor
+
     from scoring.lang import Lang
     from scoring.pipeline import YearResult
-    from scoring.render.driver import Executor
+    from scoring.render.plan import Digests
     from scoring.render.runner import Outcome, Task
     from scoring.snapshot import Snapshot
 
@@ -59,9 +60,7 @@ def build(
     year: int,
     reports: Path,
     build_dir: Path,
-    jobs: int | None = None,
-    scheduler: str | None = None,
-    lang: str = "vi",
+    config: BuildConfig | None = None,
     notebooks: Path | None = None,
 ) -> int:
     """The whole cycle for one year; returns the exit status for ``make reports``.
@@ -69,6 +68,8 @@ def build(
     ``notebooks``: a folder with an analyst's own ``unit_report.ipynb`` and
     ``ranking.ipynb`` (default: the project's ``notebooks/``).
     """
+    config = config or BuildConfig.read()
+    lang = config.lang
     # The data folder resolved: the snapshot's paths are read in kernels whose working
     # folder is notebooks/.
     paths = Paths(
@@ -78,61 +79,59 @@ def build(
         year,
         Path(notebooks).resolve() if notebooks else NOTEBOOKS,
     )
-    phases, records = Phases(lang), Records(paths.year_build)
+    phases, records = Phases(lang, config.timings), Records(paths.year_build)
     with phases(N_("kiểm tra thay đổi")):
-        fingerprint = _changed(paths, records, lang)
+        fingerprint = _changed(paths, records, config)
     if fingerprint is None:
         return 0
     began_ns = time.time_ns()
-    jobs = jobs or os.cpu_count() or 1
     cache = cache_folder(paths.build)
-    # Chosen once; local workers start now, so that their kernels warm up while this
-    # process scores the year.
-    runner = _executor(paths, jobs, scheduler)
-    records.forget_done()
-    try:
+    from scoring.render.driver import executor
+
+    # Local workers start now, so that their kernels warm up while this process scores.
+    with executor(config.jobs, paths.year_build / "kernels.log", config.scheduler) as pool:
+        records.forget_done()
         with phases(N_("đọc và chấm điểm")):
-            result, snap, snapshot_file = _assess(paths, cache, lang)
+            result, snap, snapshot_file = _assess(paths, cache, config)
         with phases(N_("khóa báo cáo")):
-            tables, tasks = _plan(result, paths, records, snap, snapshot_file, lang)
-        outcomes, skipped = _render(phases, runner, records, result, paths, tables, tasks, lang)
-    finally:
-        runner.close()
+            tables, tasks, digests = _plan(result, paths, records, snap, snapshot_file, lang)
+        outcomes, skipped = _render(
+            phases, pool, records, result, paths, tables, tasks, digests, lang
+        )
     with phases(N_("mục lục")):
-        status = _finish(paths, records, fingerprint, result, tasks, outcomes, skipped, lang)
+        status = _finish(paths, records, fingerprint, result, tasks, outcomes, skipped, config)
         if any(o.name == "ranking" and o.ok for o in outcomes):
             from scoring.state import prune_figures
 
             prune_figures(cache, began_ns)
     phases.report(outcomes)
-    if runner.kept_minutes:
-        print(console.workers_kept(runner.kept_minutes, lang), file=sys.stderr)
     if status == 0:
         print(console.reports_are_in(paths.reports, paths.year, lang), file=sys.stderr)
     return status
 
 
-def _fingerprint(paths: Paths, lang: str) -> str:
+def _fingerprint(paths: Paths, config: BuildConfig) -> str:
     """What a build's outputs depend on, cheaply: code, options, input files' stamps."""
+    folder = DataLayout(paths.data)
     return key(
         code_digest(paths.notebooks),
-        lang,
+        config.lang,
         str(paths.data.resolve()),
         str(paths.reports.resolve()),
         str(paths.year),
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-        inputs_stamp(paths.data, paths.year),
-        inputs_stamp(paths.data, paths.year - 1),  # the reports compare with it
-        years_stamp(paths.data),  # every year (load_totals) and the notes
+        config.source_date_epoch,
+        folder.inputs_stamp(paths.year),
+        folder.inputs_stamp(paths.year - 1),  # the reports compare with it
+        folder.years_stamp(),  # every year (load_totals) and the notes
     )
 
 
-def _changed(paths: Paths, records: Records, lang: str) -> str | None:
+def _changed(paths: Paths, records: Records, config: BuildConfig) -> str | None:
     """The build's fingerprint, or None, after printing what the last build printed,
     when the last complete build had this fingerprint and its outputs are all there.
     Temporary files a killed build left are deleted either way."""
     remove_leftovers(paths.reports, paths.year, paths.build)
-    fingerprint = _fingerprint(paths, lang)
+    fingerprint = _fingerprint(paths, config)
     done = records.done()
     if done is None or done.get("fingerprint") != fingerprint:
         return fingerprint
@@ -143,43 +142,29 @@ def _changed(paths: Paths, records: Records, lang: str) -> str | None:
         return fingerprint
     for line in done.get("warnings", []):
         print(line, file=sys.stderr)
-    from scoring.i18n import translator
-
-    _ = translator(lang)
+    _ = translator(config.lang)
     line = _(
         "Năm %(year)s: không có gì thay đổi từ lần lập trước (dữ liệu, mã nguồn, báo cáo); "
         "giữ nguyên %(n)s báo cáo."
     )
     print(line % {"year": paths.year, "n": done.get("reports", 0)}, file=sys.stderr)
-    print(console.reports_are_in(paths.reports, paths.year, lang), file=sys.stderr)
+    print(console.reports_are_in(paths.reports, paths.year, config.lang), file=sys.stderr)
     return None
 
 
-def _executor(paths: Paths, jobs: int, scheduler: str | None) -> Executor:
-    """Where the reports run (``driver.executor``): the build folder's warm server when
-    ``server.warm_minutes`` gives minutes (by default at a terminal)."""
-    from scoring.render.driver import executor
-    from scoring.render.server import connect_or_start, warm_minutes
-
-    minutes = warm_minutes()
-
-    def warm(jobs: int) -> Any:
-        return connect_or_start(paths.build, code_digest(), jobs, minutes)
-
-    log = paths.year_build / "kernels.log"
-    return executor(jobs, log, scheduler, warm, minutes=minutes)
-
-
-def _assess(paths: Paths, cache: Path, lang: str) -> tuple[YearResult, Snapshot, Path]:
+def _assess(paths: Paths, cache: Path, config: BuildConfig) -> tuple[YearResult, Snapshot, Path]:
     """The scored year (raises InvalidSubmissions before any write), its warnings
     printed, and the snapshot of every year the reports render from, written."""
+    from scoring import snapshot
+    from scoring.pipeline import dated, load, score
     from scoring.render.plan import make_snapshot
-    from scoring.state import assess_cached, write_snapshot
+    from scoring.state import FormCache
 
-    result = assess_cached(paths.data, paths.year, cache)
-    console.print_problems(result.inputs.collection.warnings, lang)  # type: ignore[arg-type]
-    snap = make_snapshot(result.precompute(), paths, cache)
-    return result, snap, write_snapshot(snap, paths.build)
+    fixed = config.fixed_date()
+    result = dated(score(load(paths.data, paths.year, FormCache(cache))), fixed).precompute()
+    console.print_problems(result.inputs.collection.warnings, config.lang)  # type: ignore[arg-type]
+    snap = make_snapshot(result, paths, cache, fixed)
+    return result, snap, snapshot.write(snap, paths.build / "cache" / "snapshots")
 
 
 def _plan(
@@ -189,31 +174,30 @@ def _plan(
     snap: Snapshot,
     snapshot_file: Path,
     lang: str,
-) -> tuple[tuple[Any, Any, str], list[Task]]:
+) -> tuple[tuple[Any, Any, str], list[Task], Digests]:
     """``scores.csv``, ``criteria_scores.csv``, their tables and ranking.xlsx's key, and
     every report's task; keys are computed on the data the kernels are handed."""
     from scoring.pipeline import write_scores
-    from scoring.render.plan import make_tasks
+    from scoring.render.plan import Digests, make_tasks
     from scoring.render.xlsx import ranking_key
-    from scoring.snapshot import activated
     from scoring.state import load_state
 
-    with activated(snap):
-        scores, details = write_scores(result, paths.year_reports)
-        state = load_state(records.state_file)
-        tasks = make_tasks(result, paths, snap, snapshot_file, state, lang)
-        xlsx_key = ranking_key(scores, details, lang, result)
-    return (scores, details, xlsx_key), tasks
+    scores, details = write_scores(result, paths.year_reports)
+    digests = Digests(snap)
+    tasks = make_tasks(result, paths, digests, snapshot_file, load_state(records.state_file), lang)
+    xlsx_key = ranking_key(scores, details, lang, result)
+    return (scores, details, xlsx_key), tasks, digests
 
 
 def _render(
     phases: Phases,
-    runner: Executor,
+    pool: Executor,
     records: Records,
     result: YearResult,
     paths: Paths,
     tables: tuple[Any, Any, str],
     tasks: list[Task],
+    digests: Digests,
     lang: str,
 ) -> tuple[list[Outcome], list[Task]]:
     """The stale reports on ``runner``; ranking.xlsx meanwhile, in a thread (it shows
@@ -222,13 +206,23 @@ def _render(
     from scoring.render.driver import run_tasks
 
     scores, details, xlsx_key = tables
-    writer = _Background(
-        xlsx.write_if_stale, result, paths.year_reports, records, scores, details, lang, xlsx_key
-    )
-    with phases(N_("lập báo cáo")):
-        outcomes, skipped = run_tasks(tasks, records.state_file, on=runner, lang=lang)
-    with phases(N_("ranking.xlsx")):
-        writer.join()
+    with ThreadPoolExecutor(max_workers=1) as side:
+        written = side.submit(
+            xlsx.write_if_stale,
+            result,
+            paths.year_reports,
+            records,
+            scores,
+            details,
+            lang,
+            xlsx_key,
+        )
+        with phases(N_("lập báo cáo")):
+            outcomes, skipped = run_tasks(
+                tasks, records.state_file, pool, digests.outcome_key, lang=lang
+            )
+        with phases(N_("ranking.xlsx")):
+            written.result()
     return outcomes, skipped
 
 
@@ -240,12 +234,13 @@ def _finish(
     tasks: list[Task],
     outcomes: list[Outcome],
     skipped: list[Task],
-    lang: str,
+    config: BuildConfig,
 ) -> int:
     """The index, the summary and the exit status; the build recorded as complete when
     it is, and when no input changed while it ran (the next build must read it)."""
     from scoring.render import index
 
+    lang = config.lang
     _remove_stale_units(paths, tasks, lang)
     index.write_index(paths.reports, lang, data=paths.data)
     problems = result.inputs.collection.warnings
@@ -254,7 +249,7 @@ def _finish(
     status = console.build_summary(result, outcomes, skipped, lang)
     for line in console.output_warnings(outcomes, lang):
         print(line, file=sys.stderr)
-    if status == 0 and _fingerprint(paths, lang) == fingerprint:
+    if status == 0 and _fingerprint(paths, config) == fingerprint:
         names = ["index.html", *[f"{paths.year}/{n}" for n in _YEAR_FILES]]
         for task in tasks:
             for path in (task.html, task.pdf):
@@ -290,24 +285,3 @@ def _remove_stale_units(paths: Paths, tasks: list[Task], lang: str) -> None:
         line = _("Đã xóa báo cáo cũ của đơn vị không còn trong năm %(year)s: %(ids)s")
         ids = ", ".join(sorted({p.stem for p in stale}))
         print(line % {"year": paths.year, "ids": ids}, file=sys.stderr)
-
-
-class _Background:
-    """``func(*args)`` in a thread; ``join()`` waits for it and raises what it raised."""
-
-    def __init__(self, func: Callable[..., object], *args: object) -> None:
-        self.error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                func(*args)
-            except BaseException as exc:  # noqa: BLE001 - raised again in join()
-                self.error = exc
-
-        self.thread = threading.Thread(target=run, daemon=True)
-        self.thread.start()
-
-    def join(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error

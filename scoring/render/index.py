@@ -98,9 +98,9 @@ def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bo
     }
     pending: set[int] = set()
     if data is not None:
-        from scoring.pipeline import years_with_data
+        from scoring.layout import DataLayout
 
-        pending = set(years_with_data(data)) - set(built)
+        pending = set(DataLayout(data).years()) - set(built)
     entries = [
         _year_entry(built[y], lang, data)
         if y in built

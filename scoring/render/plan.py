@@ -4,17 +4,18 @@ and one task per report, keyed on what its notebook read last time.
 
 from __future__ import annotations
 
-import json
-import os
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.layout import DataLayout
+from scoring.snapshot import Read, ReadKind
 from scoring.state import NOTEBOOKS, code_digest, key, reads_key
 
 if TYPE_CHECKING:
     from scoring.pipeline import YearResult
-    from scoring.render.runner import Task
+    from scoring.render.runner import Outcome, Task
     from scoring.snapshot import Snapshot
 
 
@@ -35,30 +36,28 @@ class Paths:
         return self.build / str(self.year)
 
 
-def make_snapshot(result: YearResult, paths: Paths, cache: Path) -> Snapshot:
-    """Every year with data, scored (this one is ``result``; the others through the
-    build's ``cache``), every year's notes and the unit changes; the kernels keep the
-    figures they draw in ``cache``."""
+def make_snapshot(result: YearResult, paths: Paths, cache: Path, fixed: dt.date | None) -> Snapshot:
+    """Every year with data, scored (this one is ``result``; the others read through the
+    build's form cache), dated, every year's notes and the unit changes; the kernels keep
+    the figures they draw in ``cache``."""
+    from scoring.compare import load_mapping
     from scoring.errors import ScoringError
-    from scoring.pipeline import years_with_data
+    from scoring.lineage import load_changes
+    from scoring.pipeline import dated, load, score
     from scoring.snapshot import Snapshot, read_notes
-    from scoring.state import assess_cached
+    from scoring.state import FormCache
 
     results: dict[int, YearResult | None] = {result.year: result}
-    for year in years_with_data(paths.data):
+    for year in DataLayout(paths.data).years():
         if year != result.year:
             try:
-                results[year] = assess_cached(paths.data, year, cache)
+                results[year] = dated(score(load(paths.data, year, FormCache(cache))), fixed)
             except ScoringError:
                 results[year] = None
-    from scoring.lineage import load_changes
-
     notes = {year: read_notes(paths.data, year) for year in results}
     changes = load_changes(paths.data)
     # The reports read mapping.csv in their kernels: a malformed one is named here, before
     # anything is written under REPORTS, not as every unit report failing.
-    from scoring.compare import load_mapping
-
     load_mapping(paths.data, result.year)
     return Snapshot(
         str(paths.data.resolve()), result.year, results, notes, changes, cache=str(cache)
@@ -66,83 +65,88 @@ def make_snapshot(result: YearResult, paths: Paths, cache: Path) -> Snapshot:
 
 
 class Digests:
-    """The digest each read names, on this build's snapshot (active meanwhile): what
-    the same read in a kernel would record now.
-    """
+    """The digest of each read on this build's snapshot: what a report that read it
+    shows now. Computed once per read and build, in the build process."""
 
     def __init__(self, snap: Snapshot) -> None:
+        from scoring.source import Source
+
         self.snap = snap
+        self.source = Source(Path(snap.data_dir), snap)
         self.known: dict[str, str | None] = {}
 
     def __call__(self, name: str) -> str | None:
         if name not in self.known:
+            read = Read.parse(name)
             try:
-                self.known[name] = self._compute(name)
+                self.known[name] = self._compute(read) if read is not None else None
             except Exception:  # noqa: BLE001 - a read that cannot be redone is stale
                 self.known[name] = None
         return self.known[name]
 
-    def _compute(self, name: str) -> str | None:
-        from scoring import data, snapshot
+    def _compute(self, read: Read) -> str | None:
+        from scoring import data
+        from scoring.missing_report import MissingReport
         from scoring.report import RankingReport, UnitReport
+        from scoring.snapshot import digest, year_digest
 
-        kind, year, *args = json.loads(name)
-        if year not in self.snap.results:
+        if read.year not in self.snap.results:
             return None
-        result = self.snap.results[year]
-        if kind == "year":
-            return snapshot.year_digest(result) if result is not None else "invalid"
+        result = self.snap.results[read.year]
+        if read.kind == ReadKind.YEAR:
+            return year_digest(result) if result is not None else "invalid"
         if result is None:
             return None
-        if kind == "totals":
-            return data.frame_digest(data.totals_frame(result))
-        if kind == "scores":
+        source, args = self.source, read.args
+        if read.kind == ReadKind.TOTALS:
+            return data.frame_digest(data.totals_frame(result, source))
+        if read.kind == ReadKind.SCORES:
             return data.frame_digest(data.scores_frame(result))
-        if kind == "unit" and args[0] in result.official:
-            return snapshot.digest(UnitReport(result, args[0], args[1]).shown())
-        if kind == "ranking":
-            return snapshot.digest(RankingReport(result, args[0]).shown())
-        if kind == "note":
-            return snapshot.digest(self.snap.note(year, args[0]))
+        if read.kind == ReadKind.UNIT and args[0] in result.official:
+            return digest(UnitReport(result, args[0], args[1], source).shown())
+        if read.kind == ReadKind.MISSING and result.is_missing(args[0]):
+            return digest(MissingReport(result, args[0], args[1], source).shown())
+        if read.kind == ReadKind.RANKING:
+            return digest(RankingReport(result, args[0], source).shown())
         return None
 
+    def key(self, static: str, reads: list[str]) -> str:
+        """The key of outputs made from ``reads`` (read names) on this snapshot; "" (never
+        matched: always rebuilt) when one of them cannot be computed."""
+        now = {name: self(name) for name in reads}
+        if not reads or any(value is None for value in now.values()):
+            return ""
+        return reads_key(static, now)  # type: ignore[arg-type]
 
-def task_key(static: str, reads: dict[str, str], digests: Digests) -> str:
-    """The key a task's outputs have when its notebook reads what it read last time and
-    that data is as in this build; "" (never recorded) when unknown.
-    """
-    if not reads:
-        return ""
-    now = {name: digests(name) for name in reads}
-    if any(value is None for value in now.values()):
-        return ""
-    return reads_key(static, now)  # type: ignore[arg-type]
+    def outcome_key(self, task: Task, outcome: Outcome) -> str:
+        """A finished task's key. A notebook that read nothing through the data API (it
+        may have read files itself) depends on its whole year."""
+        year = int(str(task.parameters["year"]))
+        reads = list(outcome.reads) or [Read(ReadKind.YEAR, year).name()]
+        return self.key(task.static, reads)
 
 
 def make_tasks(
     result: YearResult,
     paths: Paths,
-    snap: Snapshot,
+    digests: Digests,
     snapshot_file: Path,
     state: dict[str, dict[str, object]],
     lang: str = "vi",
 ) -> list[Task]:
     """Every report of the year, each keyed on what its notebook read in its last run."""
     from scoring import i18n
+    from scoring.pipeline import build_date
 
     _ = i18n.translator(lang)
     code = code_digest(notebooks=None)
-    digests = Digests(snap)
-    from scoring.pipeline import build_date
-
-    environment = os.environ.get("SOURCE_DATE_EPOCH", "")
     date = build_date(result).isoformat()  # the reports' date, also their PDFs' timestamp
 
     def task(name: str, notebook: str, params: dict[str, object], title: str) -> Task:
         source = notebook_path(paths, notebook)
-        static = key(code, source.read_bytes(), params, title, environment, date)
-        reads = state.get(name, {}).get("reads", {})
-        known = task_key(static, reads, digests) if isinstance(reads, dict) else ""
+        static = key(code, source.read_bytes(), params, title, date)
+        reads = state.get(name, {}).get("reads", [])
+        known = digests.key(static, reads) if isinstance(reads, list) else ""
         return _task(paths, name, source, params, title, known, static, snapshot_file, date)
 
     # The ranking first: it is the longest task, and a worker should not start it last.
@@ -196,7 +200,12 @@ def _task(
     return Task(
         name=name,
         notebook=str(notebook),
-        parameters={**params, "year": paths.year, "data_dir": str(paths.data.resolve())},
+        parameters={
+            **params,
+            "year": paths.year,
+            "data_dir": str(paths.data.resolve()),
+            "snapshot": str(snapshot_file),
+        },
         executed=str(paths.year_build / "notebooks" / f"{name}.ipynb"),
         html=str(out / f"{name}.html"),
         pdf=str(out / f"{name}.pdf"),

@@ -19,16 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring import heap
 from scoring.io import write_text
-from scoring.state import NOTEBOOKS, reads_key
-
-# jsonschema, which nbformat imports, imports the optional rfc3987_syntax when it is
-# installed (JupyterLab's dependencies bring it), and that compiles a grammar at import:
-# about 1 s in every worker, for IRI format checks that notebook validation never makes.
-# Made unimportable here, jsonschema simply goes without them.
-if "rfc3987_syntax" not in sys.modules:
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+from scoring.state import NOTEBOOKS
 
 
 @dataclass(frozen=True)
@@ -43,8 +35,7 @@ class Task:
     pdf: str
     title: str
     key: str  # what the outputs' key is when the notebook reads what it read last time
-    # What the key is made of besides the reads (code, notebook, parameters); "" when
-    # ``key`` is complete by itself (a notebook whose inputs the caller knows).
+    # What the key is made of besides the reads (code, notebook, parameters).
     static: str = ""
     snapshot: str = ""  # the scored snapshot the kernel renders from (scoring.snapshot)
     date: str = ""  # the reports' date (ISO), the PDF's creation date
@@ -61,15 +52,10 @@ class Outcome:
     # (papermill), "html" (nbconvert and the page), "pdf" (Typst)
     steps: tuple[tuple[str, float], ...] = ()
     kernel_peak_mb: float = 0.0  # the worker's kernel, a process of its own
-    reads: tuple[tuple[str, str], ...] = ()  # what the notebook read: (read, digest)
+    reads: tuple[str, ...] = ()  # what the notebook read (``snapshot.Read`` names)
     warnings: tuple[str, ...] = ()  # outputs the report could not show
     # When the task failed because its kernel died: the log its traceback went to.
     kernel_log: str = ""
-
-
-def outcome_key(task: Task, outcome: Outcome) -> str:
-    """The key to record for a task's outputs once written."""
-    return reads_key(task.static, dict(outcome.reads)) if task.static else task.key
 
 
 def _kernel_peak_mb(km: object) -> float:
@@ -97,58 +83,6 @@ def _error_text(exc: BaseException) -> str:
     return f"{ename}: {evalue}{where}".strip()
 
 
-def _ready_client() -> type:
-    """A kernel client that knows the kernel is ready without sleeping.
-
-    jupyter_client's ``wait_for_ready``, which nbclient calls for every notebook, ends by
-    reading IOPub until it has been silent for 0,2 s: a fixed 0,2 s per report on a kernel
-    that was ready all along. This client asks for the kernel's info and is ready once the
-    kernel has replied on the shell channel and said "idle" for that request on IOPub,
-    which proves both channels connected and leaves nothing of it to read. A request whose
-    IOPub answer was lost (a socket still joining) is sent again after a second.
-    """
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
-
-    class ReadyClient(AsyncKernelClient):
-        async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
-            limit = 60.0 if timeout is None else timeout
-            deadline = time.monotonic() + limit
-            while time.monotonic() < deadline:
-                request = self.kernel_info()
-                if await self._idle_after(request, min(1.0, deadline - time.monotonic())):
-                    while True:
-                        reply = await self.shell_channel.get_msg(
-                            timeout=max(0.0, deadline - time.monotonic())
-                        )
-                        if reply["parent_header"].get("msg_id") == request:
-                            self._handle_kernel_info_reply(reply)
-                            return
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-            raise RuntimeError(f"Kernel didn't respond in {limit:g} seconds")
-
-        async def _idle_after(self, request: str, timeout: float) -> bool:
-            """Whether IOPub says "idle" for ``request`` within ``timeout`` seconds."""
-            until = time.monotonic() + timeout
-            while True:
-                try:
-                    msg = await self.iopub_channel.get_msg(
-                        timeout=max(0.0, until - time.monotonic())
-                    )
-                except Empty:
-                    return False
-                if (
-                    msg["parent_header"].get("msg_id") == request
-                    and msg["msg_type"] == "status"
-                    and msg["content"].get("execution_state") == "idle"
-                ):
-                    return True
-
-    return ReadyClient
-
-
 def _kernel_manager() -> type:
     """A kernel manager on IPC sockets in a private folder of this worker process.
 
@@ -166,7 +100,6 @@ def _kernel_manager() -> type:
 
     from jupyter_client.manager import AsyncKernelManager
 
-    ready_client = _ready_client()
     folder = tempfile.mkdtemp(prefix="scoring-kernels-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
@@ -186,7 +119,6 @@ def _kernel_manager() -> type:
                 connection_file=connection,
                 **kwargs,
             )
-            self.client_factory = ready_client
             self.handed_out: list[object] = []
 
         def client(self, **kwargs: Any) -> Any:
@@ -205,11 +137,10 @@ def _kernel_manager() -> type:
     return IPCKernelManager
 
 
-# A worker grows by about 0,6 MB per report and its kernel by about 0,4 MB (caches that
-# outlive a task; it was 9 MB and more while nbclient's kernel clients stayed open, see
-# ``release_clients``). Replacing both after this many reports bounds them (about 190
-# and 160 MB) while a new worker and kernel, 2-3 s of start-up, are seldom needed.
-TASKS_PER_WORKER = 100
+# A kernel grows a little with every report (caches that outlive a notebook); replacing
+# it after this many bounds its memory, while a new one (2-3 s) is seldom needed. The one
+# rule for recycling: the worker process itself lives as long as the build.
+KERNEL_REPORTS = 100
 
 # The kernels that render reports keep no input history: IPython's history is one SQLite
 # file for every kernel of the user, and under load its saving thread printed "database
@@ -223,12 +154,10 @@ class _WarmKernel:
     Starting a kernel and importing pandas, matplotlib and this package costs about as
     much as the report itself; a warm kernel pays it once per worker. Each notebook
     starts with ``%reset -f`` so no variable leaks from one unit to the next, and the
-    kernel is replaced after ``RECYCLE_AFTER`` notebooks (on Dask, where workers live on)
-    or after a failure. A local worker starts its kernel, and imports the package in
-    it, as soon as it is spawned (``start_worker``), while the build is still scoring.
+    kernel is replaced after ``KERNEL_REPORTS`` notebooks or after a failure. A local
+    worker starts its kernel, and imports the package in it, as soon as it is spawned
+    (``start_worker``), while the build is still scoring.
     """
-
-    RECYCLE_AFTER = TASKS_PER_WORKER
 
     def __init__(self) -> None:
         self.manager_class = _kernel_manager()
@@ -294,7 +223,7 @@ class _WarmKernel:
             return True
 
     def get(self, cwd: str) -> object:
-        if self.km is None or self.runs >= self.RECYCLE_AFTER:
+        if self.km is None or self.runs >= KERNEL_REPORTS:
             self.start(cwd)
         self.runs += 1
         return self.km
@@ -328,27 +257,23 @@ def _kernel() -> _WarmKernel:
     return _KERNEL
 
 
-def first_cell(snapshot: str, folder: str) -> str:
-    """The code the driver runs before a notebook: an empty namespace, the notebook's own
-    ``folder`` as working folder (as in JupyterLab; a reused kernel was started in another
-    one, e.g. for an analyst's ``build --notebooks``), figures shown the way JupyterLab
-    shows them, the build's scored snapshot handed to the data API, and what lives on from
-    report to report kept out of the garbage collector's scans (``scoring.heap``).
-    """
+def first_cell(folder: str) -> str:
+    """What a reused kernel needs before a notebook, to run it as JupyterLab would: an
+    empty namespace, the notebook's own ``folder`` as working folder (the kernel was
+    started in another one), figures shown inline."""
     return "\n".join(
         [
             RESET_CELL,
             f"__import__('os').chdir({folder!r})",
             'get_ipython().run_line_magic("matplotlib", "inline")',
-            f"__import__('scoring.snapshot').snapshot.use({snapshot!r})",
-            "__import__('scoring.heap').heap.settle()",
         ]
     )
 
 
+# What the notebook read of the snapshot, reported back to the build (which keys on it).
 LAST_CELL = (
     "from IPython.display import display as _scoring_display\n"
-    "_scoring_display({%r: __import__('scoring.snapshot').snapshot.reads_for_key()}, raw=True)"
+    "_scoring_display({%r: __import__('scoring.snapshot').snapshot.take_reads(%r)}, raw=True)"
 )
 
 
@@ -364,17 +289,19 @@ def _prepared(task: Task) -> object:
     for number, cell in enumerate(nb.cells, start=1):
         cell.metadata["scoring"] = {"cell": number}
     first = nbformat.v4.new_code_cell(
-        first_cell(task.snapshot, str(Path(task.notebook).parent)),
+        first_cell(str(Path(task.notebook).parent)),
         metadata={"tags": ["scoring-reset"]},
     )
     first.id = "scoring-reset"
-    last = nbformat.v4.new_code_cell(LAST_CELL % READS_MIME, metadata={"tags": ["scoring-reads"]})
+    last = nbformat.v4.new_code_cell(
+        LAST_CELL % (READS_MIME, task.snapshot), metadata={"tags": ["scoring-reads"]}
+    )
     last.id = "scoring-reads"
     nb.cells = [first, *nb.cells, last]
     return nb
 
 
-def _take_reads(nb: Any) -> dict[str, str]:
+def _take_reads(nb: Any) -> list[str]:
     """Remove the driver's last cell and return the reads it reported."""
     from scoring.snapshot import READS_MIME
 
@@ -382,8 +309,8 @@ def _take_reads(nb: Any) -> dict[str, str]:
     for output in last.get("outputs", []):
         data = output.get("data", {})
         if READS_MIME in data:
-            return {str(k): str(v) for k, v in dict(data[READS_MIME]).items()}
-    return {}
+            return [str(name) for name in data[READS_MIME]]
+    return []
 
 
 def run_task(task: Task) -> Outcome:
@@ -450,7 +377,7 @@ def run_task(task: Task) -> Outcome:
         _peak_rss_mb(),
         steps=(("start", started), *steps),
         kernel_peak_mb=kernel_mb,
-        reads=tuple(sorted(reads.items())),
+        reads=tuple(reads),
         warnings=tuple(warnings),
     )
 
@@ -471,13 +398,8 @@ def start_worker(log_path: str) -> None:
     """A new local worker: quiet stderr, start a kernel warming up, and meanwhile import
     the rendering stack here (about 1 s each, in two processes at once).
     """
-    import atexit
-
     began = time.perf_counter()
     _quiet_worker(log_path)
-    # Run last at exit, after the kernel is stopped: skip tearing down the interpreter
-    # (a few tenths of a second the build would wait for; outputs are written by then).
-    atexit.register(os._exit, 0)
 
     def imports() -> None:
         import papermill  # noqa: F401
@@ -493,12 +415,7 @@ def start_worker(log_path: str) -> None:
         kernel.start(str(NOTEBOOKS), WARM_UP, meanwhile=imports)
     except Exception:  # noqa: BLE001 - the first task starts one again and reports why
         kernel.close()
-    heap.settle()  # what was imported lives as long as the worker
     kernel.unreported = time.perf_counter() - began
-
-
-def _ready() -> int:
-    return os.getpid()
 
 
 def ready() -> int:

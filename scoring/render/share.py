@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
 import tempfile
@@ -96,7 +95,7 @@ def _file_hashes(root: Path, paths: list[Path]) -> list[tuple[str, str]]:
     return found
 
 
-def inputs_key(paths: SharePaths, lang: str) -> str:
+def inputs_key(paths: SharePaths, lang: str, epoch: str = "") -> str:
     """What every output of the share depends on, by content."""
     from scoring.render.build import code_digest
 
@@ -118,7 +117,7 @@ def inputs_key(paths: SharePaths, lang: str) -> str:
         _file_hashes(shipped, list(shipped.glob("*.txt"))),
         lang,
         paths.year,
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        epoch,
         _file_hashes(data, data_files),
         _file_hashes(paths.reports, report_files),
     )
@@ -149,8 +148,11 @@ def _nothing_to_do(paths: SharePaths, key: str, state: dict[str, object], lang: 
     return True
 
 
-def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi") -> int:
-    """Write everything ``make share`` promises for ``year``; returns the exit status."""
+def share(
+    data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi", epoch: str = ""
+) -> int:
+    """Write everything ``make share`` promises for ``year``; returns the exit status.
+    ``epoch``: the build configuration's SOURCE_DATE_EPOCH (the reports' date)."""
     from scoring.i18n import translator
 
     _ = translator(lang)
@@ -163,7 +165,7 @@ def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi
             )
             % {"year": year, "folder": paths.reports}
         )
-    key = inputs_key(paths, lang)
+    key = inputs_key(paths, lang, epoch)
     state = _read_state(paths.state)
     if _nothing_to_do(paths, key, state, lang):
         return 0
@@ -172,7 +174,7 @@ def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi
     from scoring.io import remove_temp_files
 
     emails = load_emails(paths.data / "units.csv", lang)  # a bad address stops before writing
-    result = _current_result(paths, lang)
+    result = _current_result(paths, lang, epoch)
     for folder in (paths.share, paths.reports / "share"):
         remove_temp_files(folder, recursive=folder == paths.share)
     outputs: list[Path] = []
@@ -201,14 +203,17 @@ def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi
     return 0
 
 
-def _current_result(paths: SharePaths, lang: str) -> YearResult:
+def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     """The year's scores, refused when the reports do not show them (or are missing)."""
+    from scoring.config import BuildConfig
     from scoring.i18n import translator
-    from scoring.pipeline import write_scores
-    from scoring.state import assess_cached, cache_folder
+    from scoring.pipeline import dated, load, score, write_scores
+    from scoring.state import FormCache, cache_folder
 
     _ = translator(lang)
-    result = assess_cached(paths.data, paths.year, cache_folder(paths.build))
+    fixed = BuildConfig(source_date_epoch=epoch).fixed_date()
+    inputs = load(paths.data, paths.year, FormCache(cache_folder(paths.build)))
+    result = dated(score(inputs), fixed)
     stale = _(
         "Báo cáo năm %(year)s trong %(folder)s chưa theo dữ liệu hiện tại (%(what)s): "
         "chạy make reports YEAR=%(year)s trước khi chia sẻ."

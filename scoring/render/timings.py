@@ -1,10 +1,9 @@
-"""Seconds per phase of a build, kept out of its flow and printed only when
-``SCORING_TIMINGS`` is set (``make bench`` reads them)."""
+"""Seconds per phase of a build, kept out of its flow and printed only when the build's
+configuration asks (``SCORING_TIMINGS=1``; ``make bench`` reads them)."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -18,9 +17,10 @@ class Phases:
     """``with phases(N_("name")):`` around each step; ``report`` prints them all, in the
     build's language."""
 
-    def __init__(self, lang: str = "vi") -> None:
+    def __init__(self, lang: str = "vi", shown: bool = False) -> None:
         self.seconds: list[tuple[str, float]] = []
         self.lang = lang
+        self.shown = shown
 
     @contextlib.contextmanager
     def __call__(self, name: str) -> Iterator[None]:
@@ -32,7 +32,7 @@ class Phases:
 
     def report(self, outcomes: list[Outcome]) -> None:
         """The phases, then the three longest tasks step by step (the ranking first)."""
-        if not os.environ.get("SCORING_TIMINGS"):
+        if not self.shown:
             return
         from scoring.i18n import translator
 

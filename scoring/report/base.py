@@ -18,11 +18,13 @@ import jinja2
 from markupsafe import Markup
 
 from scoring import bands as band_styles
-from scoring import i18n, numfmt, snapshot
+from scoring import i18n, numfmt
 from scoring.criteria import LEVEL_TITLES_VI, CriteriaYear
 from scoring.i18n import LANGUAGES
 from scoring.pipeline import YearResult
 from scoring.rules import NA, Value
+from scoring.snapshot import ReadKind
+from scoring.source import Source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,7 +63,7 @@ def warm_up() -> None:
 
     The first report of a kernel took 1-2 s more than the next ones: importing what the
     reports import lazily (pandas alone is 295 modules), compiling the templates, loading
-    the font into matplotlib, and garbage collections that scanned all of it. That first
+    the font into matplotlib. That first
     report is on the critical path of every build, a one-form correction included.
     """
     import matplotlib.backends.backend_agg  # noqa: F401 - the charts' canvas
@@ -69,13 +71,12 @@ def warm_up() -> None:
     import pandas  # noqa: F401
 
     import scoring.robustness  # noqa: F401
-    from scoring import charts, heap
+    from scoring import charts
 
     env = _environment("vi")
     for name in env.list_templates():
         env.get_template(name)
     charts.groups_against_max(["A"], [1.0], [2.0])
-    heap.settle()
 
 
 UNNUMBERED = {"provenance"}
@@ -190,11 +191,12 @@ class _Speaks:
     lang: str
     SECTIONS: ClassVar[dict[str, str]] = {}
     _result: YearResult
+    _source: Source  # where the previous year, the notes and the unit changes come from
 
     @property
     def result(self) -> YearResult:
         """The whole scored year: a report that uses it depends on all of it."""
-        snapshot.record("year", self._result.year, data_digest=snapshot.year_digest(self._result))
+        self._source.record(ReadKind.YEAR, self._result.year)
         return self._result
 
     def section(self, key: str) -> Fragment:
@@ -231,7 +233,7 @@ class _Speaks:
         return render(template, self.lang, **context)
 
     def _note(self, name: str) -> str | None:
-        return snapshot.read_note(self._result.inputs.data_dir, self._result.year, name)
+        return self._source.note(self._result.year, name)
 
     def _notes_fragment(self, name: str) -> Fragment:
         text = self._note(name)

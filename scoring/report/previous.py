@@ -8,26 +8,22 @@ reader must be told about: last year's data unreadable, no form sent last year.
 from __future__ import annotations
 
 from scoring.compare import Comparison, became, compare, load_mapping
-from scoring.lineage import KIND_NAMES_VI, Lineage, load_changes
-from scoring.pipeline import YearResult, previous, previous_unreadable
+from scoring.lineage import KIND_NAMES_VI
+from scoring.pipeline import YearResult
 from scoring.report.base import Fragment, render
+from scoring.source import Source
 
 
-def lineage(result: YearResult) -> Lineage:
-    """Who came from whom (``data/unit_changes.csv``)."""
-    return load_changes(result.inputs.data_dir)
-
-
-def comparison(result: YearResult, unit_id: str) -> Comparison | None:
+def comparison(result: YearResult, unit_id: str, source: Source) -> Comparison | None:
     """Last year against this one, for ``unit_id`` (None when there is no year before)."""
     mapping = load_mapping(result.inputs.data_dir, result.year)
-    return compare(result, previous(result), unit_id, lineage(result), mapping)
+    return compare(result, source.previous(result), unit_id, source.changes(), mapping)
 
 
-def missing_last_year(result: YearResult, unit_id: str) -> list[object] | None:
+def missing_last_year(result: YearResult, unit_id: str, source: Source) -> list[object] | None:
     """[rank, peers] (rank None when left out) when the unit was valid last year but
     sent no form; else None."""
-    prev = previous(result)
+    prev = source.previous(result)
     if prev is None or unit_id not in prev.inputs.units_by_id:
         return None
     if not prev.is_missing(unit_id):
@@ -35,22 +31,17 @@ def missing_last_year(result: YearResult, unit_id: str) -> list[object] | None:
     return [prev.ranks.get(unit_id), prev.peer_count(unit_id)]
 
 
-def unreadable(result: YearResult) -> bool:
-    """Whether the year before has forms but could not be scored (its errors)."""
-    return previous(result) is None and previous_unreadable(result)
-
-
 def previous_year(
-    result: YearResult, unit_id: str, cmp: Comparison | None, lang: str = "vi"
+    result: YearResult, unit_id: str, cmp: Comparison | None, source: Source, lang: str = "vi"
 ) -> Fragment:
     """The section "So sánh với năm trước"."""
     return render(
         "previous.html.j2",
         lang,
         cmp=cmp,
-        became=became(result, unit_id, lineage(result)),
+        became=became(result, unit_id, source.changes()),
         kinds=KIND_NAMES_VI,
         year=result.year,
-        unreadable=unreadable(result),
-        sent_none=missing_last_year(result, unit_id),
+        unreadable=source.previous_unreadable(result),
+        sent_none=missing_last_year(result, unit_id, source),
     )

@@ -10,10 +10,10 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from scoring import i18n, numfmt, params, snapshot
+from scoring import i18n, numfmt, params
 from scoring.criteria import LEVELS
 from scoring.i18n import N_
-from scoring.pipeline import YearResult, build_date, previous, year_result
+from scoring.pipeline import YearResult, build_date
 from scoring.report.base import (
     LEVEL_TITLES,
     Fragment,
@@ -24,6 +24,8 @@ from scoring.report.base import (
     band_names,
 )
 from scoring.report.notice import source_notice
+from scoring.snapshot import ReadKind
+from scoring.source import Source, of_result, open_source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,21 +36,24 @@ class RankingReport(_Speaks):
 
     SECTIONS: ClassVar[dict[str, str]] = {"submissions": N_("Tình hình nộp phiếu")}
 
-    def __init__(self, result: YearResult, lang: str = "vi") -> None:
+    def __init__(self, result: YearResult, lang: str = "vi", source: Source | None = None) -> None:
         self._result = result
         self.lang = lang
+        self._source = source or of_result(result)
 
     def __repr__(self) -> str:
         count = len(self._result.official)
         return f"RankingReport({self._result.year}, {count} units, lang={self.lang!r})"
 
     @classmethod
-    def build(cls, data_dir: str | Path, year: int, lang: str = "vi") -> RankingReport:
+    def build(
+        cls, data_dir: str | Path, year: int, lang: str = "vi", snapshot: str = ""
+    ) -> RankingReport:
+        """The year's ranking; ``snapshot``: the notebook's parameter (the build's)."""
         data = params.data_dir(data_dir)
-        report = cls(year_result(str(data), params.year(data, year)), i18n.check(lang))
-        snapshot.record(
-            "ranking", report._result.year, lang, data_digest=snapshot.digest(report.shown())
-        )
+        source = open_source(data, snapshot)
+        report = cls(source.result(params.year(data, year)), i18n.check(lang), source)
+        source.record(ReadKind.RANKING, report._result.year, lang)
         return report
 
     def levels(self) -> list[str]:
@@ -95,7 +100,7 @@ class RankingReport(_Speaks):
         """The move against last year's rank, "–" when either year's rank is not a standing:
         a unit without a form is placed last, so an arrow from or to that place (22 units
         "↑10" in 2021 with 0 points) would read as a change in maturity."""
-        prev = previous(self._result)
+        prev = self._source.previous(self._result)
         if prev is None or prev.ranks.get(uid) is None or uid not in self._result.ranks:
             return "–"
         if self._result.is_missing(uid) or prev.is_missing(uid):
@@ -233,6 +238,7 @@ class RankingReport(_Speaks):
                 lang=self.lang,
                 labels=labels,
                 axis=axis,
+                cache=self._source.cache,
             )
         ]
 
@@ -259,14 +265,17 @@ class RankingReport(_Speaks):
         from scoring import charts
 
         names = [str(r["name"]) for r in rows]
-        return [Png(png) for png in charts.heatmap(names, subs, grid, lang=self.lang)]
+        return [
+            Png(png)
+            for png in charts.heatmap(names, subs, grid, lang=self.lang, cache=self._source.cache)
+        ]
 
     @functools.cached_property
     def _summary_data(self) -> dict[str, object]:
         """The first page's data (read by ``summary`` and ``shown``: computed once)."""
         from scoring import summary
 
-        prev = previous(self._result)
+        prev = self._source.previous(self._result)
         return {
             "counts": summary.band_counts(self._result),
             "weakest": summary.weakest_criteria(self._result),
@@ -320,7 +329,7 @@ class RankingReport(_Speaks):
     def shown(self) -> dict[str, object]:
         """Everything the ranking's helpers can show, as plain data (its read's digest)."""
         result = self._result
-        prev = previous(result)
+        prev = self._source.previous(result)
 
         def prev_rank(uid: str) -> int | None:
             return prev.ranks.get(uid) if prev is not None else None

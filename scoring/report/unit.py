@@ -16,12 +16,12 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from scoring import i18n, params, snapshot
+from scoring import i18n, params
 from scoring.compare import became, shown_comparison
 from scoring.criteria import LEVEL_NAMES_VI, CriteriaSet
 from scoring.i18n import N_
 from scoring.io import sha256_file
-from scoring.pipeline import YearResult, build_date, year_result
+from scoring.pipeline import YearResult, build_date
 from scoring.report import criteria_table, notice, previous
 from scoring.report.base import (
     Fragment,
@@ -33,6 +33,8 @@ from scoring.report.base import (
     format_value,
 )
 from scoring.scores import NodeScore, UnitScore
+from scoring.snapshot import ReadKind
+from scoring.source import Source, of_result, open_source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,28 +58,33 @@ class UnitReport(_Speaks):
 
     SECTIONS: ClassVar[dict[str, str]] = UNIT_SECTIONS
 
-    def __init__(self, result: YearResult, unit_id: str, lang: str = "vi") -> None:
+    def __init__(
+        self, result: YearResult, unit_id: str, lang: str = "vi", source: Source | None = None
+    ) -> None:
         self._result = result
         self.unit_id = unit_id
         self.lang = lang
+        self._source = source or of_result(result)
 
     def __repr__(self) -> str:
         year = self._result.year
         return f"UnitReport({self.unit_id} {self.unit.name!r}, {year}, lang={self.lang!r})"
 
     @classmethod
-    def build(cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi") -> UnitReport:
+    def build(
+        cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi", snapshot: str = ""
+    ) -> UnitReport:
+        """The report of ``unit_id``; ``snapshot``: the notebook's parameter (the build's)."""
         data = params.data_dir(data_dir)
-        result = year_result(str(data), params.year(data, year))
+        source = open_source(data, snapshot)
+        result = source.result(params.year(data, year))
         hint = ""
         if result.missing:
             listed = ", ".join(u.id for u in result.missing_units())
             hint = f"Đơn vị chưa nộp phiếu ({listed}): báo cáo do missing_report.ipynb lập"
         unit_id = params.unit_id(unit_id, result.official, result.year, hint)
-        report = cls(result, unit_id, i18n.check(lang))
-        snapshot.record(
-            "unit", result.year, unit_id, lang, data_digest=snapshot.digest(report.shown())
-        )
+        report = cls(result, unit_id, i18n.check(lang), source)
+        source.record(ReadKind.UNIT, result.year, unit_id, lang)
         return report
 
     @property
@@ -357,13 +364,15 @@ class UnitReport(_Speaks):
     def previous_year(self) -> Fragment:
         """The year before, like for like (``scoring.compare``): the unit or what it was
         formed from, criteria compared one by one where unchanged, each figure's basis."""
-        return previous.previous_year(self._result, self.unit_id, self._comparison, self.lang)
+        return previous.previous_year(
+            self._result, self.unit_id, self._comparison, self._source, self.lang
+        )
 
     @functools.cached_property
     def _comparison(self) -> Comparison | None:
         """Last year against this one (read by the comparison section, the criteria table
         and ``shown``: computed once per report)."""
-        return previous.comparison(self._result, self.unit_id)
+        return previous.comparison(self._result, self.unit_id, self._source)
 
     def criteria_table(self, rows: pd.DataFrame | None = None) -> Fragment:
         """Every criterion's points (``criteria_rows()``, filtered as you like)."""
@@ -392,7 +401,7 @@ class UnitReport(_Speaks):
         submission = result.inputs.collection.submissions[self.unit_id]
         own = result.self_scores[self.unit_id]
         prev = shown_comparison(
-            self._comparison, became(result, self.unit_id, previous.lineage(result))
+            self._comparison, became(result, self.unit_id, self._source.changes())
         )
         return {
             "lang": self.lang,
@@ -418,8 +427,8 @@ class UnitReport(_Speaks):
             "peer_means": self._peer_means(),
             "targets": self._targets(),
             "previous": prev,
-            "previous_missing": previous.missing_last_year(result, self.unit_id),
-            "previous_unreadable": previous.unreadable(result),
+            "previous_missing": previous.missing_last_year(result, self.unit_id, self._source),
+            "previous_unreadable": self._source.previous_unreadable(result),
             "form": submission.sha256,
             "verification": result.verification_view(self.unit_id),
             "bands": [(b.name, b.min_percent, b.inferred) for b in result.inputs.criteria.bands],

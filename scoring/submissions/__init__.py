@@ -38,6 +38,7 @@ from scoring.submissions.container import (
 from scoring.submissions.folder import (
     OTHER_SPREADSHEETS,
     TEMPLATES,
+    FileReader,
     read_submission,
     read_submissions,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "TEMPLATES",
     "ZIP_MAGIC",
     "Collection",
+    "FileReader",
     "Problem",
     "Reader",
     "Severity",

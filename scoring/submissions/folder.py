@@ -164,10 +164,19 @@ def _duplicates(results: Iterable[_FileResult]) -> dict[str, list[_FileResult]]:
     return by_unit
 
 
+FileReader = Callable[[Path, CriteriaYear, dict[str, Unit], int], _FileResult]
+
+
 def read_submissions(
-    data_dir: Path, year: int, criteria: CriteriaYear, units: list[Unit]
+    data_dir: Path,
+    year: int,
+    criteria: CriteriaYear,
+    units: list[Unit],
+    read: Callable[[FileReader], FileReader] | None = None,
 ) -> Collection:
-    """Read ``data_dir/<year>/submissions/*.xlsx``: every file, every problem."""
+    """Read ``data_dir/<year>/submissions/*.xlsx``: every file, every problem. ``read``
+    wraps the reading of one file (``read(_read_file)``: the build's cache of read forms).
+    """
     folder = Path(data_dir) / str(year) / "submissions"
     by_id = {u.id: u for u in units}
     expected = [u.id for u in units if u.valid_in(year)]
@@ -176,7 +185,8 @@ def read_submissions(
         collection.problems.append(file_problem(folder, "folder.missing", year=year))
         return collection
     files = _candidate_files(folder, by_id, collection)
-    results = [_read_file(path, criteria, by_id, year) for path in files]
+    reader = read(_read_file) if read is not None else _read_file
+    results = [reader(path, criteria, by_id, year) for path in files]
     for unit_id, claims in _duplicates(results).items():
         collection.files.setdefault(unit_id, []).extend(r.path for r in claims)
         if len(claims) > 1:
