@@ -196,10 +196,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
+    from scoring.config import BuildConfig
     from scoring.render.index import write_index
     from scoring.render.trends import write_trends
 
-    write_trends(Path(args.data), Path(args.reports), args.lang)
+    day = BuildConfig.read(lang=args.lang).fixed_date()
+    write_trends(Path(args.data), Path(args.reports), args.lang, day)
     write_index(Path(args.reports), args.lang, data=Path(args.data))
     _ = translator(args.lang)
     line = _("Đã lập %(path)s và trends.pdf")

@@ -40,6 +40,9 @@ class ReadKind(enum.StrEnum):
     UNIT = "unit"  # a unit report's view: (unit id, language)
     MISSING = "missing"  # a missing unit's report view: (unit id, language)
     RANKING = "ranking"  # the ranking's view: (language,)
+    # The data API called without the notebook's ``snapshot``: it read the data folder
+    # itself, which no key can follow, so the report is rebuilt by every build.
+    FOLDER = "folder"
 
 
 @dataclass(frozen=True, order=True)
@@ -132,22 +135,26 @@ def digest(data: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def year_digest(result: YearResult) -> str:
-    """A digest of everything a scored year is computed from: the forms (by content),
-    the criteria sets, the bands, the unit list and the problems found. The code is
-    keyed apart, so equal digests mean equal scores.
-    """
+def inputs_digest(result: YearResult) -> str:
+    """A digest of everything a scored year is computed from: the forms and the
+    verifications (by content), the criteria sets, the bands, the unit list and the
+    problems found. The code is keyed apart, so equal digests mean equal scores."""
     inputs = result.inputs
     coll = inputs.collection
     return digest(
         [
             result.year,
             sorted((uid, s.sha256) for uid, s in coll.submissions.items()),
+            sorted((uid, v.sha256) for uid, v in coll.verifications.items()),
             sorted((lv, c.fingerprint) for lv, c in inputs.criteria.levels.items()),
             [(b.name, b.min_percent) for b in inputs.criteria.bands],
             [(u.id, u.name, u.level, u.valid_from, u.valid_to) for u in inputs.units],
             [p.format() for p in coll.problems],
             list(coll.expected),
-            str(result.date),
         ]
     )
+
+
+def year_digest(result: YearResult) -> str:
+    """``inputs_digest`` with the reports' date: what a report of the whole year shows."""
+    return digest([inputs_digest(result), str(result.date)])

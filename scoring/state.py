@@ -15,6 +15,7 @@ light (standard library): the no-op build runs this module before anything heavy
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -103,6 +104,28 @@ class Records:
 
     def record_done(self, done: dict[str, object]) -> None:
         write_text(self.done_file, json.dumps(done, ensure_ascii=False, indent=1))
+
+    def content_date(self, content: str, fixed: dt.date | None = None) -> dt.date:
+        """The reports' date for inputs whose content digest is ``content``: ``fixed``
+        (SOURCE_DATE_EPOCH's) when given, else the day this content was first built here
+        (today for new content). A form only touched keeps its reports' date, and a fresh
+        clone's file times say nothing."""
+        if fixed is not None:
+            return fixed
+        path = self.folder / "dates.json"
+        try:
+            dates = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            dates = {}
+        if not isinstance(dates, dict):
+            dates = {}
+        try:
+            return dt.date.fromisoformat(str(dates[content]))
+        except (KeyError, ValueError):
+            today = dt.datetime.now(dt.UTC).date()
+            kept = dict(list(dates.items())[-9:]) | {content: today.isoformat()}
+            write_text(path, json.dumps(kept, indent=1))
+            return today
 
     def key_matches(self, name: str, output: Path, expected: str) -> bool:
         """Whether ``output`` exists and was written under ``expected`` (``<name>.key``,

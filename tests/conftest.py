@@ -243,7 +243,6 @@ def _built_once(tmp_path_factory, name: str, make) -> Path:  # noqa: ANN001
     A build's reports name its folder, so one folder per run is also what lets them agree.
     """
     import fcntl
-    import os
     import shutil
 
     if not os.environ.get("PYTEST_XDIST_WORKER"):

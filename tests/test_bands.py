@@ -16,8 +16,8 @@ from matplotlib.image import imread
 
 import scoring
 from scoring import bands, summary, trends
-from scoring.source import Source, assess
 from scoring.report import RankingReport
+from scoring.source import Source, assess
 
 UNITS = ("196", "196-VP", "196-NV", "06808", "06820", "07141")
 FIVE_BANDS = """\

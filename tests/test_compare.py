@@ -14,8 +14,8 @@ import scoring
 from scoring.compare import compare, load_mapping, read_mapping
 from scoring.errors import CriteriaError
 from scoring.lineage import load_changes
-from scoring.source import assess as year_result
 from scoring.report import UnitReport
+from scoring.source import assess as year_result
 
 
 def _text(fragment: str) -> str:

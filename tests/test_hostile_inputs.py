@@ -6,10 +6,10 @@ never a silent lie. Large files are generated in the test, never committed.
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import shutil
-import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -290,8 +290,16 @@ def test_a_100000_character_value_is_quoted_short(form_kit):
     assert "…" in str(problems[0].found)
 
 
-def test_the_build_date_never_comes_from_a_units_file(form_kit, monkeypatch):
+def test_the_reports_date_never_comes_from_a_units_file_or_file_times(form_kit, tmp_path):
+    """Issue 30: the date came from the clone's file times. The reports' date is the day
+    the build first saw the inputs' content (or SOURCE_DATE_EPOCH's), never a date a
+    form's metadata claims (2099 here), and a file only touched keeps it."""
+    import datetime as dt
+
     from scoring import pipeline
+    from scoring.config import BuildConfig
+    from scoring.snapshot import inputs_digest
+    from scoring.state import Records
 
     path = form_kit.filled()
     with zipfile.ZipFile(path) as src:
@@ -303,40 +311,36 @@ def test_the_build_date_never_comes_from_a_units_file(form_kit, monkeypatch):
             dst.writestr(info, data)
     _units_csv(form_kit.root)
     assert load_workbook(path).properties.modified.year == 2099
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = pipeline.score(pipeline.load(form_kit.root, YEAR))
-    day = pipeline.build_date(result)
-    newest = max(p.stat().st_mtime for p in form_kit.root.rglob("*") if p.is_file())
-    assert day == time.gmtime(newest)[:3] and day.year < 2099 or day <= day.today()
-    os.utime(path, (4102444800, 4102444800))  # a file time in 2100: never in the future
-    again = pipeline.score(pipeline.load(form_kit.root, YEAR))
-    assert pipeline.build_date(again) <= type(day).today()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1537228800")  # 18/9/2018
-    assert pipeline.build_date(result).isoformat() == "2018-09-18"
+    records = Records(tmp_path / "build" / str(YEAR))
+    content = inputs_digest(pipeline.score(pipeline.load(form_kit.root, YEAR)))
+    today = dt.datetime.now(dt.UTC).date()
+    assert records.content_date(content) == today
+    dates = records.folder / "dates.json"
+    dates.write_text(json.dumps({content: "2019-01-01"}), encoding="utf-8")  # built back then
+    os.utime(path, (4102444800, 4102444800))  # touched (a time in 2100): same content
+    again = inputs_digest(pipeline.score(pipeline.load(form_kit.root, YEAR)))
+    assert again == content and records.content_date(again).isoformat() == "2019-01-01"
+    assert records.content_date("other content") == today
+    fixed = BuildConfig.read({"SOURCE_DATE_EPOCH": "1537228800"}).fixed_date()  # 18/9/2018
+    assert records.content_date(content, fixed).isoformat() == "2018-09-18"
 
 
-def test_a_result_keeps_the_date_of_the_inputs_it_was_scored_from(form_kit, monkeypatch):
-    """The date is taken once per result (every report's key asks for it): a form saved
-    after the year was scored does not date the reports of the figures read before it,
-    and the date goes in the snapshot the kernels render from."""
+def test_a_result_carries_its_date_into_the_snapshot(form_kit):
+    """The date is set once per result by the build: the kernels, which get the result
+    from the snapshot, show that date whatever the files' times say."""
+    import datetime as dt
+
     from scoring import pipeline
 
-    path = form_kit.filled()
+    form_kit.filled()
     _units_csv(form_kit.root)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    old = 1546300800  # 1/1/2019
+    result = pipeline.dated(pipeline.score(pipeline.load(form_kit.root, YEAR)), dt.date(2019, 1, 1))
     for file in form_kit.root.rglob("*"):
-        os.utime(file, (old, old))
-    result = pipeline.score(pipeline.load(form_kit.root, YEAR)).precompute()
-    assert pipeline.build_date(result).isoformat() == "2019-01-01"
-    os.utime(path, (old + 200 * 86400, old + 200 * 86400))  # saved again on 20/7/2019
-    assert pipeline.build_date(result).isoformat() == "2019-01-01"
+        os.utime(file, (1600000000, 1600000000))  # 13/9/2020
     kept = pickle.loads(pickle.dumps(result))  # as a kernel gets it from the snapshot
     assert pipeline.build_date(kept).isoformat() == "2019-01-01"
-    again = pipeline.score(pipeline.load(form_kit.root, YEAR))
-    assert pipeline.build_date(again).isoformat() == "2019-07-20"
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1537228800")  # the setting still counts
-    assert pipeline.build_date(result).isoformat() == "2018-09-18"
+    undated = pipeline.score(pipeline.load(form_kit.root, YEAR))  # JupyterLab: file times
+    assert pipeline.build_date(undated).isoformat() == "2020-09-13"
 
 
 def test_a_write_that_fails_is_one_clear_line_exit_2(form_kit, tmp_path, capsys):

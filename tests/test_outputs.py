@@ -11,7 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from pypdf import PdfReader
 
-from scoring.render.driver import Task, run_tasks
+from scoring.render.driver import Task, executor, run_tasks
 
 pytestmark = pytest.mark.e2e
 
@@ -111,7 +111,8 @@ def rendered(tmp_path_factory):
     nb = notebook(tmp / "analysis.ipynb")
     moved = notebook(tmp / "moved.ipynb", MOVED)
     tasks = [task(tmp, nb, "one"), task(tmp, nb, "two"), task(tmp, moved, "moved")]
-    outcomes, _ = run_tasks(tasks, tmp / "state.json", 2)
+    with executor(2, tmp / "kernels.log") as pool:
+        outcomes, _ = run_tasks(tasks, tmp / "state.json", pool, lambda t, o: t.key)
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     return tmp, {o.name: o for o in outcomes}
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from helpers import DATA, files_opened, small_data, unit_ids, unverify
+from helpers import DATA, small_data, unit_ids
 
 from scoring import numfmt
 from scoring.source import assess

@@ -70,7 +70,7 @@ PEERS_CELLS = [
     nbformat.v4.new_markdown_cell("## Tổng điểm các đơn vị cùng cấp"),
     nbformat.v4.new_code_cell(
         "import scoring\n"
-        "peers = scoring.load_totals(data_dir, year)\n"
+        "peers = scoring.load_totals(data_dir, year, snapshot=snapshot)\n"
         'peers = peers[peers["level"] == report.unit.level][["unit_id", "name", "total"]]\n'
         "report.show_table(peers)"
     ),
@@ -121,6 +121,27 @@ def test_a_cell_showing_peers_totals_is_rebuilt_when_a_peer_changes(tmp_path):
     assert_reports_agree_with_scores(out)
     state = json.loads((out / "build" / "2018" / "state.json").read_text(encoding="utf-8"))
     assert '["totals", 2018]' in state["196-NV"]["reads"]  # keyed on what it read
+
+
+def test_a_cell_reading_the_data_folder_itself_is_named_and_always_rebuilt(tmp_path):
+    """``load_totals`` called without the notebook's snapshot reads the data folder, which
+    no key can follow: the build names the cell, and rebuilds that report every time."""
+    data = small_data(tmp_path)
+    notebooks = analyst_notebooks(tmp_path)
+    path = notebooks / "unit_report.ipynb"
+    page = path.read_text(encoding="utf-8").replace("year, snapshot=snapshot)", "year)", 1)
+    path.write_text(page, encoding="utf-8")
+    out = tmp_path / "out"
+    run = build(data, out, "--notebooks", str(notebooks))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert re.search(r"unit_report.ipynb, ô số \d+: load_totals\(\) không có snapshot", run.stderr)
+    note = data / "2018" / "notes" / "ranking.md"
+    note.parent.mkdir(exist_ok=True)
+    note.write_text("Nhận xét chung.", encoding="utf-8")
+    run = build(data, out, "--notebooks", str(notebooks))
+    assert run.returncode == 0, run.stderr[-3000:]
+    # The ranking for its note, the two unit reports because they read the folder.
+    assert "Năm 2018: lập 3 báo cáo, giữ nguyên 0 báo cáo" in run.stderr
 
 
 @contextlib.contextmanager

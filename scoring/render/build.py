@@ -92,7 +92,7 @@ def build(
     with executor(config.jobs, paths.year_build / "kernels.log", config.scheduler) as pool:
         records.forget_done()
         with phases(N_("đọc và chấm điểm")):
-            result, snap, snapshot_file = _assess(paths, cache, config)
+            result, snap, snapshot_file = _assess(paths, records, cache, config)
         with phases(N_("khóa báo cáo")):
             tables, tasks, digests = _plan(result, paths, records, snap, snapshot_file, lang)
         outcomes, skipped = _render(
@@ -152,7 +152,9 @@ def _changed(paths: Paths, records: Records, config: BuildConfig) -> str | None:
     return None
 
 
-def _assess(paths: Paths, cache: Path, config: BuildConfig) -> tuple[YearResult, Snapshot, Path]:
+def _assess(
+    paths: Paths, records: Records, cache: Path, config: BuildConfig
+) -> tuple[YearResult, Snapshot, Path]:
     """The scored year (raises InvalidSubmissions before any write), its warnings
     printed, and the snapshot of every year the reports render from, written."""
     from scoring import snapshot
@@ -160,10 +162,11 @@ def _assess(paths: Paths, cache: Path, config: BuildConfig) -> tuple[YearResult,
     from scoring.render.plan import make_snapshot
     from scoring.state import FormCache
 
-    fixed = config.fixed_date()
-    result = dated(score(load(paths.data, paths.year, FormCache(cache))), fixed).precompute()
+    scored = score(load(paths.data, paths.year, FormCache(cache)))
+    date = records.content_date(snapshot.inputs_digest(scored), config.fixed_date())
+    result = dated(scored, date).precompute()
     console.print_problems(result.inputs.collection.warnings, config.lang)  # type: ignore[arg-type]
-    snap = make_snapshot(result, paths, cache, fixed)
+    snap = make_snapshot(result, paths, cache, date)
     return result, snap, snapshot.write(snap, paths.build / "cache" / "snapshots")
 
 

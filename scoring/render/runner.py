@@ -313,6 +313,55 @@ def _take_reads(nb: Any) -> list[str]:
     return []
 
 
+# The data API's entry points: called without ``snapshot=``, they read the data folder.
+API_CALLS = {"load_totals", "load_scores", "assess", "build"}
+
+
+def unsnapshotted(nb: Any) -> list[tuple[int, str]]:
+    """(cell number, function) of each call of the data API without ``snapshot=`` in the
+    analyst's code cells (``X.build`` only for a report class)."""
+    import ast
+
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "scoring" not in cell.metadata:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics: not the API
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            report = not isinstance(func, ast.Attribute) or ast.unparse(func.value).endswith(
+                "Report"
+            )
+            if name in API_CALLS and (name != "build" or report):
+                if not any(k.arg == "snapshot" for k in node.keywords):
+                    found.append((int(cell.metadata["scoring"]["cell"]), name))
+    return found
+
+
+def _folder_reads(nb: Any, task: Task, lang: str) -> tuple[list[str], list[str]]:
+    """The reads and warnings of the data API's calls that read the data folder itself."""
+    from scoring.i18n import translator
+    from scoring.snapshot import Read, ReadKind
+
+    calls = unsnapshotted(nb)
+    if not calls:
+        return [], []
+    _ = translator(lang)
+    line = _(
+        "%(notebook)s, ô số %(cell)s: %(call)s() không có snapshot=snapshot, đọc thẳng thư "
+        "mục dữ liệu; báo cáo sẽ được lập lại ở mọi lần lập"
+    )
+    name = Path(task.notebook).name
+    warnings = [line % {"notebook": name, "cell": cell, "call": call} for cell, call in calls]
+    return [Read(ReadKind.FOLDER, int(str(task.parameters["year"]))).name()], warnings
+
+
 def run_task(task: Task) -> Outcome:
     """Execute, export and print one report; never raises (errors come back as text)."""
     import nbformat
@@ -346,12 +395,15 @@ def run_task(task: Task) -> Outcome:
         km.release_clients()  # type: ignore[attr-defined]
         kernel_mb = _kernel_peak_mb(km)
         reads = _take_reads(nb)
+        lang = str(task.parameters.get("lang", "vi"))
+        folder_reads, warnings = _folder_reads(nb, task, lang)
+        reads += folder_reads
         write_text(Path(task.executed), nbformat.writes(nb))
         steps.append(("execute", time.perf_counter() - mark))
         mark = time.perf_counter()
-        lang = str(task.parameters.get("lang", "vi"))
         name = Path(task.notebook).name
-        clean, warnings = presentable(nb, name, lang)
+        clean, shown = presentable(nb, name, lang)
+        warnings += shown
         write_text(Path(task.html), notebook_to_html(clean, task.title, lang))
         steps.append(("html", time.perf_counter() - mark))
         mark = time.perf_counter()

@@ -208,12 +208,14 @@ def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     from scoring.config import BuildConfig
     from scoring.i18n import translator
     from scoring.pipeline import dated, load, score, write_scores
-    from scoring.state import FormCache, cache_folder
+    from scoring.snapshot import inputs_digest
+    from scoring.state import FormCache, Records, cache_folder
 
     _ = translator(lang)
+    scored = score(load(paths.data, paths.year, FormCache(cache_folder(paths.build))))
     fixed = BuildConfig(source_date_epoch=epoch).fixed_date()
-    inputs = load(paths.data, paths.year, FormCache(cache_folder(paths.build)))
-    result = dated(score(inputs), fixed)
+    date = Records(paths.build / str(paths.year)).content_date(inputs_digest(scored), fixed)
+    result = dated(scored, date)
     stale = _(
         "Báo cáo năm %(year)s trong %(folder)s chưa theo dữ liệu hiện tại (%(what)s): "
         "chạy make reports YEAR=%(year)s trước khi chia sẻ."

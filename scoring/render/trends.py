@@ -11,6 +11,7 @@ PDF is printed again only then.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 from pathlib import Path
 
@@ -117,9 +118,12 @@ def _png(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-def write_trends(data_dir: Path, reports: Path, lang: str = "vi") -> bool:
-    """Write ``trends.html`` (and ``trends.pdf`` when the page changed or is missing);
-    returns whether anything was written. No year with data: nothing is written."""
+def write_trends(
+    data_dir: Path, reports: Path, lang: str = "vi", day: dt.date | None = None
+) -> bool:
+    """Write ``trends.html`` (and ``trends.pdf``, dated ``day`` or today, when the page
+    changed or is missing); returns whether anything was written. No year with data:
+    nothing is written."""
     from scoring import trends
     from scoring.criteria import load_year
 
@@ -182,5 +186,6 @@ def write_trends(data_dir: Path, reports: Path, lang: str = "vi") -> bool:
         from scoring.render.typeset.html import html_to_typst
 
         title = _("Xu hướng qua các năm")
-        document.write_pdf(html_to_typst(page), title, pdf, document.build_day(), lang)
+        day = day or dt.datetime.now(dt.UTC).date()
+        document.write_pdf(html_to_typst(page), title, pdf, day, lang)
     return changed

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import tempfile
 from pathlib import Path
 
@@ -46,15 +45,6 @@ def source(body: str, title: str, lang: str = "vi") -> str:
     page_word = translator(lang)(N_("Trang"))
     settings = f"title: {string(title)}, lang: {string(lang)}, page-word: {string(page_word)}"
     return f"{preamble()}\n#show: report-page.with({settings})\n\n{body}"
-
-
-def build_day(epoch: str | None = None) -> dt.date:
-    """The build's date for a page that has no reports' date of its own (the trends):
-    ``SOURCE_DATE_EPOCH`` when set, else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "") if epoch is None else epoch
-    if epoch.isascii() and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.datetime.now(dt.UTC).date()
 
 
 def timestamp(date: dt.date) -> dt.datetime:
