@@ -40,11 +40,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from dev.sample import _as_typed, natural_values
+from dev.sample.fill import fill_form
 from scoring.criteria import CriteriaSet, load_year
 from scoring.forms import write_form
 from scoring.render.server import DEFAULT_MINUTES, stop_servers
-from scoring.sample import _as_typed, natural_values
-from scoring.sample.fill import fill_form
 from scoring.scores import score_peers
 from scoring.units import Unit
 
@@ -251,7 +251,7 @@ def scoring_only(count: int) -> float:
 
 def validate_costs(root: Path, count: int) -> None:
     """(f) and (g): the time and peak memory of ``validate`` on hostile and large inputs."""
-    from scoring.synthetic import copies_of_form, measure_validate, styled_rows_form
+    from dev.synthetic import copies_of_form, measure_validate, styled_rows_form
 
     many = root / "validate-many"
     units = make_province(many, 1)
@@ -442,7 +442,7 @@ def _builds(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m scoring.bench")
+    parser = argparse.ArgumentParser(prog="python -m dev.bench")
     parser.add_argument("--units", type=int, default=60)
     parser.add_argument("--plain", type=int, default=3, help="units for the plain chain")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
