@@ -1,6 +1,6 @@
 """``make bench``: the render driver against the plain tool chain, on a synthetic province.
 
-(Just over 400 lines: one measurement per row of the README's table, kept side by side.)
+(Just over 400 lines: one measurement per line (a)–(i) below, kept side by side.)
 
 Builds a synthetic data folder of N commune-level units (the project's form writer and
 the sample's seeded filler), then measures side by side:
