@@ -83,7 +83,7 @@ verification-forms: $(STAMP)
 
 ## Regenerate the embedded sample submissions (deterministic).
 sample: $(STAMP)
-	@$(PY) -m scoring sample --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
+	@$(PY) -m dev.sample --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 ## The message catalogue (docs/messages.md): extract every text shown from the code and the
 ## templates into scoring/locale/scoring.pot, then merge it into each language's .po file
@@ -92,16 +92,16 @@ sample: $(STAMP)
 messages: $(STAMP)
 	@$(VENV)/bin/pybabel -q extract -F babel.cfg -o scoring/locale/scoring.pot \
 	  -k ScoringError -k CriteriaError -k UnitsError -k SubmissionError -k render_plural:1,1 \
-	  --sort-output --add-location=file --project=scoring --no-wrap scoring
+	  --sort-output --add-location=file --project=scoring --no-wrap scoring dev
 	@$(VENV)/bin/pybabel -q update -i scoring/locale/scoring.pot -d scoring/locale -D scoring \
 	  --ignore-obsolete --no-wrap
 
 ## Every check: lint, types, the whole test suite (long; TEST_JOBS workers).
 test: $(STAMP)
 	@scripts/system-deps.sh test
-	@$(PY) -m ruff check scoring tests
-	@$(PY) -m ruff format --check scoring tests
-	@$(PY) -m mypy scoring
+	@$(PY) -m ruff check scoring tests dev
+	@$(PY) -m ruff format --check scoring tests dev
+	@$(PY) -m mypy scoring dev
 	@$(PY) scripts/check_notebooks.py notebooks/*.ipynb
 	@$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile --durations=10
 
@@ -123,7 +123,7 @@ lock: $(STAMP)
 
 ## Time a build of N synthetic units (BASE=<commit> to compare).
 bench: $(STAMP)
-	@$(PY) -m scoring.bench --units $${N:-60} $(if $(BASE),--base $(BASE))
+	@$(PY) -m dev.bench --units $${N:-60} $(if $(BASE),--base $(BASE))
 
 ## Remove the reports, the build folder and the tools' caches.
 clean:

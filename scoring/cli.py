@@ -209,16 +209,6 @@ def cmd_trends(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sample(args: argparse.Namespace) -> int:
-    from scoring.sample import write_sample
-
-    written = write_sample(Path(args.data), args.year)
-    _ = translator(args.lang)
-    line = _("Đã tạo %(n)s phiếu mẫu năm %(year)s")
-    print(line % {"n": written, "year": args.year}, file=sys.stderr)
-    return 0
-
-
 def cmd_years(args: argparse.Namespace) -> int:
     from scoring.criteria import years_available
 
@@ -310,13 +300,19 @@ def parser() -> argparse.ArgumentParser:
         cmd_verification_forms,
         "tạo phiếu thẩm định (điền sẵn số liệu của đơn vị) cho mọi phiếu hợp lệ",
     )
-    command("sample", cmd_sample, "tạo bộ phiếu mẫu (tất định) của năm")
     command("years", cmd_years, "liệt kê các năm có dữ liệu", year=False, lang="")
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """``args.func(args)`` with the exit statuses and one-line errors of the module
+    docstring; public so that a development tool's command (``python -m dev.sample``)
+    reports its errors as these commands do."""
     try:
         return int(args.func(args))
     except ScoringError as exc:

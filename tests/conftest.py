@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.styles import Protection
 
+from dev.sample.fill import fill_form
 from scoring.criteria import CriteriaSet, CriteriaYear, load_year
 from scoring.forms import (
     HEADER_CODE,
@@ -24,7 +25,6 @@ from scoring.forms import (
     find_header,
     write_form,
 )
-from scoring.sample.fill import fill_form
 from scoring.submissions import Problem, Submission, read_submission
 from scoring.units import Unit
 

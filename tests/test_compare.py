@@ -152,7 +152,7 @@ def test_report_key_follows_unit_changes(tmp_path: Path) -> None:
 def test_split_compares_with_the_parent_percent(tmp_path: Path) -> None:
     """Phường Thanh Sơn (06811) split into two wards in 2020, built here: each compares
     with the parent's 2019 percent, and the parent's last report names both."""
-    from scoring.sample import write_sample
+    from dev.sample import write_sample
 
     data = tmp_path / "data"
     for part in ("criteria/2019", "criteria/2020", "2019"):

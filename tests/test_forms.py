@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dev.sample.fill import UnknownCodeError, fill_form
 from scoring.errors import SubmissionError
 from scoring.forms import (
     HEADER_CODE,
@@ -24,7 +25,6 @@ from scoring.forms import (
     read_meta,
     write_form,
 )
-from scoring.sample.fill import UnknownCodeError, fill_form
 from scoring.units import Unit
 
 

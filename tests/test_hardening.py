@@ -21,13 +21,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 from papermill.translators import PythonTranslator
 
+from dev.sample.fill import fill_form
 from scoring.criteria import load_year
 from scoring.errors import UnitsError
 from scoring.io import TEMP_NAME, atomic_path, remove_temp_files
 from scoring.ranking import competition_ranks
 from scoring.render import index, workbook
 from scoring.rules import NA
-from scoring.sample.fill import fill_form
 from scoring.scores import score_peers
 from scoring.submissions import read_submissions
 from scoring.units import load_units

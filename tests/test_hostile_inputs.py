@@ -19,13 +19,13 @@ from conftest import BANDS, UNITS, YEAR
 from openpyxl import load_workbook
 from test_submissions import _edit_sheet_xml
 
+from dev.synthetic import LAST_ROW, far_cell_form, measure_validate, styled_rows_form
 from scoring import cli
 from scoring.criteria import load_year
 from scoring.errors import CriteriaError, UnitsError
 from scoring.forms import SHEET_META
 from scoring.sheetxml import compact_workbook
 from scoring.submissions import MAX_CELLS, read_submissions
-from scoring.synthetic import LAST_ROW, far_cell_form, measure_validate, styled_rows_form
 from scoring.units import load_units
 
 HEADER = "id,name,level,valid_from,valid_to\n"
@@ -443,7 +443,7 @@ def _year_2017(kit) -> Path:
 def test_suspicious_changes_since_last_year_are_warnings_naming_both_values(form_kit, capsys):
     from conftest import EVIDENCE, NOTES, VALID
 
-    from scoring.sample.fill import fill_form
+    from dev.sample.fill import fill_form
 
     forms = _year_2017(form_kit)
     cset = load_year(form_kit.root, 2017).for_level("commune")

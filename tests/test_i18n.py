@@ -64,13 +64,16 @@ def extracted() -> dict[str, set[str]]:
     for name, spec in re.findall(r"-k (\w+)(?::([\d,]+))?", recipe):
         keywords[name] = tuple(int(i) for i in spec.split(",")) if spec else None
     assert "ScoringError" in keywords  # the recipe was found
+    folders = recipe.split("--no-wrap", 1)[1].split("\n", 1)[0].split()
+    assert folders == ["scoring", "dev"]  # the package and the tools that print its texts
     found: dict[str, set[str]] = {}
-    for filename, _line, message, _comments, _context in extract_from_dir(
-        ROOT / "scoring", method_map, options_map, keywords=keywords
-    ):
-        msgid = message[0] if isinstance(message, tuple) else message
-        if msgid:
-            found.setdefault(msgid, set()).add(filename)
+    for folder in folders:
+        for filename, _line, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map, options_map, keywords=keywords
+        ):
+            msgid = message[0] if isinstance(message, tuple) else message
+            if msgid:
+                found.setdefault(msgid, set()).add(f"{folder}/{filename}")
     return found
 
 

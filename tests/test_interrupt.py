@@ -33,7 +33,7 @@ import psutil
 import pytest
 from helpers import KIT, small_data, unverify
 
-from scoring.sample.fill import fill_form
+from dev.sample.fill import fill_form
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = "2018"

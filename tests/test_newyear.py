@@ -11,9 +11,9 @@ import yaml
 from helpers import DATA
 from openpyxl import load_workbook
 
+from dev.sample.fill import fill_form
 from scoring.criteria import load_year
 from scoring.forms import SHEET_INPUTS
-from scoring.sample.fill import fill_form
 from scoring.submissions import read_submission
 from scoring.units import load_units
 

@@ -24,8 +24,8 @@ import pytest
 from helpers import ROOT, build, rewritten, stamps
 from helpers import small_data as cut_data
 
+from dev.sample.fill import fill_form
 from scoring import numfmt
-from scoring.sample.fill import fill_form
 
 pytestmark = pytest.mark.e2e
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from dev.sample.fill import fill_form
 from scoring.forms import HEADER_NOTE, HEADER_VERIFIED, SHEET_INPUTS, SHEET_META
 from scoring.rules import NA
-from scoring.sample.fill import fill_form
 from scoring.submissions import KINDS, Problem, read_submissions
 from scoring.values import ValueProblem, format_number_vi, parse_value
 

@@ -1,8 +1,8 @@
 """The survey form (phiếu khảo sát) a unit fills in, as an Excel workbook.
 
 Two modules: ``layout`` (what the writer and the reader share: sheets, headers, columns,
-``find_header``) and ``writer`` (``write_form``). Filling a form as a person would is the
-sample's job (``scoring.sample.fill``).
+``find_header``) and ``writer`` (``write_form``). Filling a form as a person would is a
+development tool's job (``dev.sample.fill``, outside the package: units fill in Excel).
 
 One workbook per unit and year, written from the unit's criteria set:
 

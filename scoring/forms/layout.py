@@ -3,7 +3,7 @@
 Sheet names, header texts, the columns in order, the metadata keys and how the reader
 finds them again (``find_header``, ``read_meta``, ``code_text``): the writer
 (``scoring.forms.writer``), the reader (``scoring.submissions``), the verification form
-(``scoring.verification``) and the sample's filler (``scoring.sample.fill``) all take them
+(``scoring.verification``) and the sample's filler (``dev.sample.fill``) all take them
 from here, so a header renamed in one place is renamed for all.
 """
 

@@ -1,7 +1,5 @@
 """``make bench``: the render driver against the plain tool chain, on a synthetic province.
 
-(Just over 400 lines: one measurement per row of the README's table, kept side by side.)
-
 Builds a synthetic data folder of N commune-level units (the project's form writer and
 the sample's seeded filler), then measures side by side:
 
@@ -11,11 +9,9 @@ the sample's seeded filler), then measures side by side:
     measured where it is installed, ``pip install weasyprint``, and skipped elsewhere);
 (b) ``make reports`` from cold (this package's driver, JOBS workers);
 (c) a second run with nothing changed (three runs);
-(d) runs after one figure of one form was corrected (``--repeat``, median and range),
-    with the default settings of a build run at a terminal (the workers the last build
-    left ready, for a base commit too when its code has that default), and (d') with
-    none kept between builds (SCORING_WARM_MINUTES=0: each build starts its own, the
-    default of a script's build);
+(d) runs after one figure of one form was corrected (``--repeat``, median and range):
+    each build starts its own workers (a base commit that could keep workers between
+    builds is run with SCORING_WARM_MINUTES=0, its default for a script's build);
 (e) the scoring step alone on 10 000 synthetic units;
 (f) ``validate`` on 2 000 normal forms, and (g) on one form of 500 000 styled empty rows
     (about 10 MB, 93–99 MB unpacked): seconds and peak memory of the process
@@ -40,11 +36,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from dev.sample import _as_typed, natural_values
+from dev.sample.fill import fill_form
 from scoring.criteria import CriteriaSet, load_year
 from scoring.forms import write_form
-from scoring.render.server import DEFAULT_MINUTES, stop_servers
-from scoring.sample import _as_typed, natural_values
-from scoring.sample.fill import fill_form
 from scoring.scores import score_peers
 from scoring.units import Unit
 
@@ -150,10 +145,6 @@ def build(
 ) -> tuple[float, str, list[str]]:
     """One ``make reports`` with the package in ``code`` (this one, or the base commit's
     worktree): (seconds, its summary line, its timing lines)."""
-    if "SCORING_WARM_MINUTES" not in env and keeps_workers_at_a_terminal(code):
-        # That code's default for an analyst at a terminal (here the output is captured,
-        # which would count as a script's build): workers kept for the next build.
-        env = {**env, "SCORING_WARM_MINUTES": f"{DEFAULT_MINUTES:g}"}
     start = time.perf_counter()
     run = subprocess.run(
         [
@@ -175,7 +166,13 @@ def build(
         capture_output=True,
         text=True,
         cwd=code,
-        env={**os.environ, "SCORING_TIMINGS": "1", "PYTHONPATH": str(code), **env},
+        env={
+            **os.environ,
+            "SCORING_TIMINGS": "1",
+            "SCORING_WARM_MINUTES": "0",  # a base commit that had warm workers: none kept
+            "PYTHONPATH": str(code),
+            **env,
+        },
     )
     seconds = time.perf_counter() - start
     if run.returncode != 0:
@@ -184,14 +181,6 @@ def build(
     summary = [line for line in lines if line.startswith(f"Năm {YEAR}:")]
     timings = [line for line in lines if line.startswith(("Thời gian", "  tác vụ"))]
     return seconds, summary[-1] if summary else "", timings
-
-
-def keeps_workers_at_a_terminal(code: Path) -> bool:
-    """Whether the code in ``code`` keeps warm workers by default at a terminal (this
-    code, and a base commit from 88b6d47 on): a base measured with its script default
-    while this code has its terminal one compared warm workers with cold ones."""
-    server = code / "scoring" / "render" / "server.py"
-    return server.is_file() and "DEFAULT_MINUTES" in server.read_text(encoding="utf-8")
 
 
 def corrections(
@@ -251,7 +240,7 @@ def scoring_only(count: int) -> float:
 
 def validate_costs(root: Path, count: int) -> None:
     """(f) and (g): the time and peak memory of ``validate`` on hostile and large inputs."""
-    from scoring.synthetic import copies_of_form, measure_validate, styled_rows_form
+    from dev.synthetic import copies_of_form, measure_validate, styled_rows_form
 
     many = root / "validate-many"
     units = make_province(many, 1)
@@ -338,7 +327,7 @@ def _median(values: list[float]) -> float:
 
 
 def compare(args: argparse.Namespace, root: Path, data: Path, units: list[Unit]) -> None:
-    """(b), (c), (d) and (d') for the base commit and this code, side by side in one run
+    """(b), (c) and (d) for the base commit and this code, side by side in one run
     (same data, same load; the machine's load moves both), with the ratios this/base."""
     base = root / "base-code"
     subprocess.run(
@@ -354,8 +343,6 @@ def compare(args: argparse.Namespace, root: Path, data: Path, units: list[Unit])
     try:
         _compare(args, data, units, builds)
     finally:
-        for _reports, build_dir, _code in builds.values():
-            stop_servers(build_dir)
         subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
 
 
@@ -391,20 +378,15 @@ def _compare(args: argparse.Namespace, data: Path, units: list[Unit], builds: Bu
         for name, (r, b, code) in builds.items()
     }
     show("(c) nothing changed", noop)
-    for label, env in (
-        ("(d) one corrected figure", {}),
-        ("(d') no workers kept", {"SCORING_WARM_MINUTES": "0"}),
-    ):
-        unit = units[0] if not env else units[1]
-        runs = side_by_side(data, builds, args.jobs, unit, args.repeat, **env)
-        for n, name in enumerate(builds):
-            print(f"    {name}: {runs[-1][n][1]}\n" + "\n".join(f"    {t}" for t in runs[-1][n][2]))
-        show(label, {name: _median([r[n][0] for r in runs]) for n, name in enumerate(builds)})
-        ranking = {
-            name: _median([_ranking_seconds(r[n][2]) for r in runs])
-            for n, name in enumerate(builds)
-        }
-        show(f"{label}, the ranking task", ranking)
+    label = "(d) one corrected figure"
+    runs = side_by_side(data, builds, args.jobs, units[0], args.repeat)
+    for n, name in enumerate(builds):
+        print(f"    {name}: {runs[-1][n][1]}\n" + "\n".join(f"    {t}" for t in runs[-1][n][2]))
+    show(label, {name: _median([r[n][0] for r in runs]) for n, name in enumerate(builds)})
+    ranking = {
+        name: _median([_ranking_seconds(r[n][2]) for r in runs]) for n, name in enumerate(builds)
+    }
+    show(f"{label}, the ranking task", ranking)
 
 
 def _builds(
@@ -415,7 +397,7 @@ def _builds(
     build_dir: Path,
     plain: float,
 ) -> None:
-    """(b), (c), (d) and (d') on one build folder."""
+    """(b), (c) and (d) on one build folder."""
     cold, memory, timings = build(data, reports, build_dir, args.jobs)
     per_unit = cold / (args.units + 1)
     print(f"(b) make reports lần đầu: {cold:.1f} s, {per_unit:.2f} s/đơn vị; {memory}")
@@ -432,17 +414,10 @@ def _builds(
     print(f"(d) sau khi sửa một số liệu trong một phiếu: {_spread([r[0] for r in runs])}")
     print(runs[-1][1])
     print("\n".join(runs[-1][2]))
-    # The same with no workers kept between builds: each build starts its own.
-    runs = corrections(
-        data, reports, build_dir, args.jobs, units[1], args.repeat, SCORING_WARM_MINUTES="0"
-    )
-    print(f"(d') như (d), không giữ tiến trình chạy sẵn: {_spread([r[0] for r in runs])}")
-    print(runs[-1][1])
-    print("\n".join(runs[-1][2]))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m scoring.bench")
+    parser = argparse.ArgumentParser(prog="python -m dev.bench")
     parser.add_argument("--units", type=int, default=60)
     parser.add_argument("--plain", type=int, default=3, help="units for the plain chain")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -451,7 +426,7 @@ def main() -> None:
     parser.add_argument("--validate-only", action="store_true", help="only (f) and (g)")
     parser.add_argument(
         "--base",
-        help="a commit to measure side by side with this code: (b), (c), (d), (d') only",
+        help="a commit to measure side by side with this code: (b), (c), (d) only",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -475,11 +450,7 @@ def main() -> None:
             print(f"(a) chuỗi công cụ thông thường: {plain:.2f} s/đơn vị", flush=True)
         else:
             print("(a) bỏ qua: chưa cài WeasyPrint (pip install weasyprint)", flush=True)
-        reports, build_dir = root / "reports", root / "build"
-        try:  # the first build leaves its workers ready (the default): stopped at the end
-            _builds(args, data, units, reports, build_dir, plain)
-        finally:
-            stop_servers(build_dir)
+        _builds(args, data, units, root / "reports", root / "build", plain)
         print(f"(e) chỉ chấm điểm 10.000 đơn vị: {scoring_only(10_000):.2f} s")
         print(f"(h) độ vững thứ hạng, 1.000 lần chạy × 300 đơn vị: {robustness_only(300):.2f} s")
 

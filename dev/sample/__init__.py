@@ -1,6 +1,6 @@
 """The embedded sample: returned forms for every unit, filled by a deterministic script.
 
-``python -m scoring sample --year 2018`` (``make sample``) writes a blank form for each
+``python -m dev.sample --year 2018`` (``make sample``) writes a blank form for each
 unit with the project's own form writer, then fills it the way a unit would: a seeded
 "maturity" per unit drives every answer, so figures are plausible and vary between
 units. Nothing here is a special case of scoring: the city's published figures are
@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dev.sample.fill import fill_form
 from scoring import verification
 from scoring.criteria import (
     CountRule,
@@ -40,7 +41,6 @@ from scoring.criteria import (
     load_year,
 )
 from scoring.forms import write_form
-from scoring.sample.fill import fill_form
 from scoring.scores import UnitScore, score_peers
 from scoring.submissions import read_submission
 from scoring.units import Unit, load_units, units_in_year
