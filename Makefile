@@ -86,14 +86,14 @@ sample: $(STAMP)
 	@$(PY) -m dev.sample --year $(YEAR) --data $(DATA) --lang $(OUTPUT_LANG)
 
 ## The message catalogue (docs/messages.md): extract every text shown from the code and the
-## templates into scoring/locale/scoring.pot, then merge it into each language's .po file
+## templates into scoring/text/locale/scoring.pot, then merge it into each language's .po file
 ## (new texts come in empty, changed ones fuzzy: translate them in scoring.po).
 .PHONY: messages
 messages: $(STAMP)
-	@$(VENV)/bin/pybabel -q extract -F babel.cfg -o scoring/locale/scoring.pot \
+	@$(VENV)/bin/pybabel -q extract -F babel.cfg -o scoring/text/locale/scoring.pot \
 	  -k ScoringError -k CriteriaError -k UnitsError -k SubmissionError -k render_plural:1,1 \
 	  --sort-output --add-location=file --project=scoring --no-wrap scoring dev
-	@$(VENV)/bin/pybabel -q update -i scoring/locale/scoring.pot -d scoring/locale -D scoring \
+	@$(VENV)/bin/pybabel -q update -i scoring/text/locale/scoring.pot -d scoring/text/locale -D scoring \
 	  --ignore-obsolete --no-wrap
 
 ## Every check: lint, types, the whole test suite (long; TEST_JOBS workers).

@@ -38,10 +38,10 @@ from pathlib import Path
 
 from dev.sample import _as_typed, natural_values
 from dev.sample.fill import fill_form
-from scoring.criteria import CriteriaSet, load_year
-from scoring.forms import write_form
-from scoring.scores import score_peers
-from scoring.units import Unit
+from scoring.inputs.forms import write_form
+from scoring.inputs.units import Unit
+from scoring.model.criteria import CriteriaSet, load_year
+from scoring.model.scores import score_peers
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2018
@@ -232,7 +232,7 @@ def scoring_only(count: int) -> float:
     peers = synthetic_peers(cset, count)
     start = time.perf_counter()
     scores = score_peers(cset, peers)
-    from scoring.ranking import rank_map
+    from scoring.model.ranking import rank_map
 
     rank_map({u: s.total for u, s in scores.items()})
     return time.perf_counter() - start
@@ -270,8 +270,8 @@ def validate_costs(root: Path, count: int) -> None:
 
 def robustness_only(count: int) -> float:
     """The Monte Carlo analysis of one level of ``count`` units, 1 000 runs, one core."""
-    from scoring.criteria import Robustness
-    from scoring.robustness import analyse
+    from scoring.analysis.robustness import analyse
+    from scoring.model.criteria import Robustness
 
     criteria = load_year(ROOT / "data", YEAR)
     scores = score_peers(
@@ -299,8 +299,8 @@ def pdf_seconds(build_dir: Path, names: list[str]) -> float:
 
     import nbformat
 
-    from scoring.render.typeset import document
-    from scoring.render.typeset.notebook import printed_body
+    from scoring.views.typeset import document
+    from scoring.views.typeset.notebook import printed_body
 
     document.warm_up()
     times = []

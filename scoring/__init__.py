@@ -46,9 +46,9 @@ def load_totals(
     splits and renames (``groupby("lineage")`` follows it across years).
 
     ``years``: a year, a list of years, or None (every year with data). More in
-    ``scoring.data.load_totals``.
+    ``scoring.analysis.data.load_totals``.
     """
-    from scoring.data import load_totals as load
+    from scoring.analysis.data import load_totals as load
 
     return load(data_dir, years, snapshot)
 
@@ -61,8 +61,8 @@ def load_scores(
     points, max, percent, applicable``.
 
     ``years``: a year, a list of years, or None (every year with data). More in
-    ``scoring.data.load_scores``.
+    ``scoring.analysis.data.load_scores``.
     """
-    from scoring.data import load_scores as load
+    from scoring.analysis.data import load_scores as load
 
     return load(data_dir, years, snapshot)

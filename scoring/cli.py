@@ -15,18 +15,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scoring import console
-from scoring.errors import CriteriaError, ScoringError, UnitsError
-from scoring.i18n import N_, located, render, translator
-from scoring.lang import DEFAULT_LANG, LANGUAGES
+from scoring.text import console
+from scoring.text.errors import CriteriaError, ScoringError, UnitsError
+from scoring.text.i18n import N_, located, render, translator
+from scoring.text.lang import DEFAULT_LANG, LANGUAGES
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from scoring.criteria import load_year
-    from scoring.forms import write_form
-    from scoring.lineage import load_changes
-    from scoring.newyear import check_ready
-    from scoring.units import load_units, units_in_year
+    from scoring.inputs.forms import write_form
+    from scoring.inputs.lineage import load_changes
+    from scoring.inputs.newyear import check_ready
+    from scoring.inputs.units import load_units, units_in_year
+    from scoring.model.criteria import load_year
 
     criteria = load_year(args.data, args.year)
     check_ready(criteria)  # a set made by make new-year still cites no decision
@@ -47,10 +47,10 @@ def cmd_forms(args: argparse.Namespace) -> int:
 def _previous_figures(data: Path, year: int, lang: str):  # noqa: ANN202
     """Each unit's figures of the year before, for its blank form; None (with a line
     saying why) when that year has no data or cannot be scored."""
-    from scoring.compare import load_mapping, previous_inputs
-    from scoring.layout import DataLayout
-    from scoring.lineage import load_changes
-    from scoring.source import Source
+    from scoring.analysis.compare import load_mapping, previous_inputs
+    from scoring.inputs.layout import DataLayout
+    from scoring.inputs.lineage import load_changes
+    from scoring.inputs.source import Source
 
     if year - 1 not in DataLayout(Path(data)).years():
         return None
@@ -67,7 +67,7 @@ def _previous_figures(data: Path, year: int, lang: str):  # noqa: ANN202
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:
-    from scoring.newyear import PLACEHOLDER_MARK, create
+    from scoring.inputs.newyear import PLACEHOLDER_MARK, create
 
     folder, old, review = create(args.data, args.year)
     _ = translator(args.lang)
@@ -96,10 +96,10 @@ def cmd_new_year(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from scoring.contacts import load_emails
-    from scoring.errors import UnitsError
-    from scoring.lineage import load_changes
-    from scoring.pipeline import compare_with_previous, load
+    from scoring.inputs.contacts import load_emails
+    from scoring.inputs.lineage import load_changes
+    from scoring.model.result import compare_with_previous, load
+    from scoring.text.errors import UnitsError
 
     inputs = load(args.data, args.year)
     load_changes(args.data)  # unit_changes.csv against units.csv: exit 2 like units.csv
@@ -139,8 +139,8 @@ def _no_forms_yet(data: Path, year: int, lang: str) -> str:
 
 def cmd_verification_forms(args: argparse.Namespace) -> int:
     """A verification form per accepted unit form; existing ones are the office's work."""
-    from scoring.pipeline import load
-    from scoring.verification import folder, write_verification_forms
+    from scoring.inputs.verification import folder, write_verification_forms
+    from scoring.model.result import load
 
     inputs = load(args.data, args.year)
     console.print_problems(inputs.collection.errors, args.lang)
@@ -158,8 +158,8 @@ def cmd_verification_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from scoring.pipeline import write_scores
-    from scoring.source import assess
+    from scoring.inputs.source import assess
+    from scoring.model.result import write_scores
 
     result = assess(args.data, args.year)
     folder = Path(args.reports) / str(args.year)
@@ -171,8 +171,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from scoring.build.run import build
     from scoring.config import BuildConfig
-    from scoring.render.build import build
 
     config = BuildConfig.read(jobs=args.jobs, lang=args.lang, scheduler=args.scheduler)
     return build(
@@ -182,14 +182,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_share(args: argparse.Namespace) -> int:
     from scoring.config import BuildConfig
-    from scoring.render.share import share
+    from scoring.share.publish import share
 
     epoch = BuildConfig.read(lang=args.lang).source_date_epoch
     return share(Path(args.data), args.year, Path(args.reports), Path(args.build), args.lang, epoch)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from scoring.render.index import write_index
+    from scoring.views.index import write_index
 
     write_index(Path(args.reports), args.lang, data=Path(args.data))
     return 0
@@ -197,8 +197,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_trends(args: argparse.Namespace) -> int:
     from scoring.config import BuildConfig
-    from scoring.render.index import write_index
-    from scoring.render.trends import write_trends
+    from scoring.views.index import write_index
+    from scoring.views.trends import write_trends
 
     day = BuildConfig.read(lang=args.lang).fixed_date()
     write_trends(Path(args.data), Path(args.reports), args.lang, day)
@@ -210,7 +210,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def cmd_years(args: argparse.Namespace) -> int:
-    from scoring.criteria import years_available
+    from scoring.model.criteria import years_available
 
     data = Path(args.data)
     print(" ".join(str(y) for y in years_available(data) if (data / str(y)).is_dir()))
@@ -333,7 +333,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 130
     except OSError as exc:  # disk full, a read-only folder: one line, no traceback
-        from scoring.values import escape_controls
+        from scoring.model.values import escape_controls
 
         where = f" {escape_controls(str(exc.filename))}" if exc.filename else ""
         _ = translator(getattr(args, "lang", DEFAULT_LANG))

@@ -1,4 +1,4 @@
-"""Write the report fonts shipped in scoring/fonts/ (run once; the result is committed).
+"""Write the report fonts shipped in scoring/views/fonts/ (run once; the result is committed).
 
 The reports must be the same bytes on every machine, whatever fonts it has, so WeasyPrint and
 matplotlib use only fonts shipped inside the package, under a family name no system font has:
@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 
 FAMILY = "Scoring Sans"
 SOURCE = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-TARGET = Path(__file__).resolve().parents[1] / "scoring" / "fonts"
+TARGET = Path(__file__).resolve().parents[1] / "scoring" / "views" / "fonts"
 STYLES = {
     "DejaVuSans.ttf": ("Regular", "Book"),
     "DejaVuSans-Bold.ttf": ("Bold", "Bold"),

@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Protection
 
 from dev.sample.fill import fill_form
-from scoring.criteria import CriteriaSet, CriteriaYear, load_year
-from scoring.forms import (
+from scoring.inputs.forms import (
     HEADER_CODE,
     HEADER_VALUE,
     HEADER_VERIFIED,
@@ -25,8 +24,9 @@ from scoring.forms import (
     find_header,
     write_form,
 )
-from scoring.submissions import Problem, Submission, read_submission
-from scoring.units import Unit
+from scoring.inputs.submissions import Problem, Submission, read_submission
+from scoring.inputs.units import Unit
+from scoring.model.criteria import CriteriaSet, CriteriaYear, load_year
 
 YEAR = 2018
 

@@ -168,7 +168,7 @@ def small_data(
 def unit_ids(data: Path, year: int = 2018) -> list[str]:
     """The units of ``data`` valid in ``year``, read from its units.csv (as the build
     reads it: one report each)."""
-    from scoring.units import load_units
+    from scoring.inputs.units import load_units
 
     return [u.id for u in load_units(data / "units.csv") if u.valid_in(year)]
 

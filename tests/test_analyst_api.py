@@ -11,8 +11,9 @@ import pytest
 from helpers import DATA, ROOT, small_data
 
 import scoring
-from scoring import pipeline, snapshot, source
-from scoring.report import RankingReport, UnitReport, markdown_html
+from scoring.inputs import snapshot, source
+from scoring.model import result as pipeline
+from scoring.views.report import RankingReport, UnitReport, markdown_html
 
 TOTALS = (
     "year, level, unit_id, name, self_total, verified_total, total, max, percent, band, "
@@ -104,7 +105,7 @@ def test_sections_are_data_then_presentation():
 def test_a_sub_group_that_does_not_apply_is_marked_in_the_peers_chart():
     """196-NV has no B3 (it settles no procedures): its row says so, and its place in the
     chart carries the words "Không áp dụng" rather than an empty place that reads as 0 %."""
-    from scoring import charts
+    from scoring.views import charts
 
     report = UnitReport.build(DATA, 2018, "196-NV")
     frame = report.subgroups()

@@ -15,9 +15,10 @@ from helpers import DATA
 from matplotlib.image import imread
 
 import scoring
-from scoring import bands, summary, trends
-from scoring.report import RankingReport
-from scoring.source import Source, assess
+from scoring.analysis import summary, trends
+from scoring.inputs.source import Source, assess
+from scoring.model import bands
+from scoring.views.report import RankingReport
 
 UNITS = ("196", "196-VP", "196-NV", "06808", "06820", "07141")
 FIVE_BANDS = """\

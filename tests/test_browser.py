@@ -155,7 +155,7 @@ def test_an_analysts_markdown_section_is_numbered_with_ours(driver, tmp_path):
     was left unnumbered: the stylesheet named JupyterLab's class, not nbconvert's)."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from scoring.render.html import notebook_to_html, presentable
+    from scoring.views.html import notebook_to_html, presentable
 
     ours = new_output("display_data", data={"text/html": '<h2 class="section">Một</h2>'})
     nb = new_notebook(cells=[new_code_cell("x", outputs=[ours]), new_markdown_cell("## Hai")])

@@ -1,4 +1,4 @@
-"""Year over year, like for like (scoring.compare): mergers, splits, renamed criteria,
+"""Year over year, like for like (scoring.analysis.compare): mergers, splits, renamed criteria,
 changed criteria, and the basis (verified or self-assessed) of every figure."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 from helpers import DATA
 
 import scoring
-from scoring.compare import compare, load_mapping, read_mapping
-from scoring.errors import CriteriaError
-from scoring.lineage import load_changes
-from scoring.report import UnitReport
-from scoring.source import assess as year_result
+from scoring.analysis.compare import compare, load_mapping, read_mapping
+from scoring.inputs.lineage import load_changes
+from scoring.inputs.source import assess as year_result
+from scoring.text.errors import CriteriaError
+from scoring.views.report import UnitReport
 
 
 def _text(fragment: str) -> str:
@@ -35,7 +35,7 @@ def test_merged_unit_shows_each_predecessor_and_the_combined_baseline() -> None:
     text = _text(UnitReport.build(DATA, 2020, "06820").previous_year())
     assert "Xã Điền Công" in text and "837/NQ-UBTVQH14" in text
     assert "Mức gộp trước sáp nhập" in text and "gồm số thẩm định và số tự đánh giá" in text
-    combined = scoring.numfmt.percent(cmp.combined.percent)
+    combined = scoring.text.numfmt.percent(cmp.combined.percent)
     assert f"Tỷ lệ điểm đạt: {combined} (năm 2019, mức gộp)" in text
 
 
@@ -98,8 +98,8 @@ def test_mapping_file_errors(tmp_path: Path) -> None:
 def test_a_mapping_line_naming_no_criterion_is_a_warning_with_its_line(tmp_path: Path) -> None:
     """validate names a mapping.csv line whose new code is not a criterion of the year, or
     whose old code is not one of the year before: such a line silently did nothing."""
-    from scoring.compare import mapping_problems
-    from scoring.criteria import load_year
+    from scoring.analysis.compare import mapping_problems
+    from scoring.model.criteria import load_year
 
     for year in ("2019", "2020"):
         shutil.copytree(DATA / "criteria" / year, tmp_path / "criteria" / year)
@@ -179,7 +179,7 @@ def test_split_compares_with_the_parent_percent(tmp_path: Path) -> None:
         assert cmp.criteria == [] and cmp.groups == []
         text = _text(UnitReport.build(data, 2020, child).previous_year())
         assert "chia tách từ: Phường Thanh Sơn" in text and "so sánh theo tỷ lệ % điểm đạt" in text
-        parent = scoring.numfmt.percent(before.official["06811"].percent)
+        parent = scoring.text.numfmt.percent(before.official["06811"].percent)
         assert f"Tỷ lệ điểm đạt: {parent} (năm 2019, Phường Thanh Sơn)" in text
     last = _text(UnitReport.build(data, 2019, "06811").previous_year())
     assert "trở thành: Phường Thanh Sơn Bắc, Phường Thanh Sơn Nam" in last

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from helpers import DATA
 
-from scoring.criteria import load_criteria_file, load_year
-from scoring.errors import CriteriaError
+from scoring.model.criteria import load_criteria_file, load_year
+from scoring.text.errors import CriteriaError
 
 GOOD = """\
 year: 2018

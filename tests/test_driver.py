@@ -6,8 +6,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from scoring.render.driver import Task, executor, run_tasks
-from scoring.state import load_state
+from scoring.build.driver import Task, executor, run_tasks
+from scoring.build.state import load_state
 
 pytestmark = pytest.mark.e2e
 

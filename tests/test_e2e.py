@@ -13,7 +13,7 @@ from helpers import scoring as run_scoring
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from scoring.units import load_units
+from scoring.inputs.units import load_units
 
 pytestmark = pytest.mark.e2e
 

@@ -20,16 +20,16 @@ import matplotlib
 import pytest
 from pypdf import PdfReader
 
-from scoring import fonts
+from scoring.views import fonts
 
 pytestmark = pytest.mark.e2e
 
 PRINT = """
 import datetime as dt, sys
 import nbformat
-from scoring.render.html import presentable
-from scoring.render.typeset import document
-from scoring.render.typeset.notebook import notebook_body
+from scoring.views.html import presentable
+from scoring.views.typeset import document
+from scoring.views.typeset.notebook import notebook_body
 executed, out, title, date = sys.argv[1:5]
 clean, _ = presentable(nbformat.read(executed, as_version=4), "", "vi")
 document.write_pdf(notebook_body(clean), title, out, dt.date.fromisoformat(date))
@@ -37,7 +37,7 @@ document.write_pdf(notebook_body(clean), title, out, dt.date.fromisoformat(date)
 
 CHART = """
 import sys
-from scoring import charts
+from scoring.views import charts
 labels = ["Điều kiện sẵn sàng", "Kết quả"]
 png = charts.groups_against_max(labels, [43.72, 89.27], [50, 100])
 open(sys.argv[1], "wb").write(png)
@@ -104,7 +104,7 @@ def test_the_compiler_sees_no_font_but_the_packages(tmp_path):
     our compiler, asked the same, can only use the package's own font."""
     import typst
 
-    from scoring.render.typeset import document
+    from scoring.views.typeset import document
 
     asked = '#set text(font: "DejaVu Serif")\nUông Bí'
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dev.sample.fill import UnknownCodeError, fill_form
-from scoring.errors import SubmissionError
-from scoring.forms import (
+from scoring.inputs.forms import (
     HEADER_CODE,
     HEADER_EVIDENCE,
     HEADER_LABEL,
@@ -25,7 +24,8 @@ from scoring.forms import (
     read_meta,
     write_form,
 )
-from scoring.units import Unit
+from scoring.inputs.units import Unit
+from scoring.text.errors import SubmissionError
 
 
 def _inputs_sheet(path: Path) -> Worksheet:
@@ -158,7 +158,7 @@ def test_refuses_a_unit_of_another_level(form_kit, tmp_path: Path) -> None:
 
 
 def test_fill_writes_values_as_a_person_would(form_kit, tmp_path: Path) -> None:
-    from scoring.rules import NA
+    from scoring.model.rules import NA
 
     blank = form_kit.blank()
     filled = tmp_path / "filled.xlsx"

@@ -22,15 +22,15 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from papermill.translators import PythonTranslator
 
 from dev.sample.fill import fill_form
-from scoring.criteria import load_year
-from scoring.errors import UnitsError
+from scoring.inputs.submissions import read_submissions
+from scoring.inputs.units import load_units
 from scoring.io import TEMP_NAME, atomic_path, remove_temp_files
-from scoring.ranking import competition_ranks
-from scoring.render import index, workbook
-from scoring.rules import NA
-from scoring.scores import score_peers
-from scoring.submissions import read_submissions
-from scoring.units import load_units
+from scoring.model.criteria import load_year
+from scoring.model.ranking import competition_ranks
+from scoring.model.rules import NA
+from scoring.model.scores import score_peers
+from scoring.text.errors import UnitsError
+from scoring.views import index, workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,7 +113,7 @@ def test_unit_names_are_escaped_in_reports_and_index(tmp_path):
     units = (data / "units.csv").read_text(encoding="utf-8")
     evil = '<script>alert("x")</script> & <b>'
     (data / "units.csv").write_text(units.replace("Phường Vàng Danh", evil), encoding="utf-8")
-    from scoring.report import RankingReport, UnitReport
+    from scoring.views.report import RankingReport, UnitReport
 
     fragments = [
         UnitReport.build(data, 2018, "06808").header(),

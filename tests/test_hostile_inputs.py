@@ -21,12 +21,12 @@ from test_submissions import _edit_sheet_xml
 
 from dev.synthetic import LAST_ROW, far_cell_form, measure_validate, styled_rows_form
 from scoring import cli
-from scoring.criteria import load_year
-from scoring.errors import CriteriaError, UnitsError
-from scoring.forms import SHEET_META
-from scoring.sheetxml import compact_workbook
-from scoring.submissions import MAX_CELLS, read_submissions
-from scoring.units import load_units
+from scoring.inputs.forms import SHEET_META
+from scoring.inputs.sheetxml import compact_workbook
+from scoring.inputs.submissions import MAX_CELLS, read_submissions
+from scoring.inputs.units import load_units
+from scoring.model.criteria import load_year
+from scoring.text.errors import CriteriaError, UnitsError
 
 HEADER = "id,name,level,valid_from,valid_to\n"
 
@@ -234,7 +234,7 @@ def test_a_unit_name_starting_with_equals_stays_text(form_kit, tmp_path):
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
     import pandas as pd
 
-    from scoring.pipeline import csv_bytes
+    from scoring.model.result import csv_bytes
 
     data = csv_bytes(pd.DataFrame({"name": ["=1+1", "Phường Vàng Danh", "-3"], "total": [1, 2, 3]}))
     assert data.startswith(b"\xef\xbb\xbf")
@@ -296,10 +296,10 @@ def test_the_reports_date_never_comes_from_a_units_file_or_file_times(form_kit, 
     form's metadata claims (2099 here), and a file only touched keeps it."""
     import datetime as dt
 
-    from scoring import pipeline
+    from scoring.build.state import Records
     from scoring.config import BuildConfig
-    from scoring.snapshot import inputs_digest
-    from scoring.state import Records
+    from scoring.inputs.snapshot import inputs_digest
+    from scoring.model import result as pipeline
 
     path = form_kit.filled()
     with zipfile.ZipFile(path) as src:
@@ -330,7 +330,7 @@ def test_a_result_carries_its_date_into_the_snapshot(form_kit):
     from the snapshot, show that date whatever the files' times say."""
     import datetime as dt
 
-    from scoring import pipeline
+    from scoring.model import result as pipeline
 
     form_kit.filled()
     _units_csv(form_kit.root)
@@ -407,7 +407,7 @@ def test_a_write_that_fills_the_disk_names_the_file(form_kit, tmp_path, capsys, 
 
 @pytest.mark.parametrize("name", ["Phường $x^2$", "Xã $\\frac{1}{0", "$$", "A $ B $ C"])
 def test_dollar_signs_in_names_are_drawn_literally(name):
-    from scoring import charts
+    from scoring.views import charts
 
     png = charts.groups_against_max([name, "B. Kết quả"], [3.0, 4.0], [5.0, 5.0])
     assert png.startswith(b"\x89PNG")
@@ -477,7 +477,7 @@ def test_a_damaged_form_of_last_year_is_a_warning_and_the_report_says_so(form_ki
     err = capsys.readouterr().err
     assert status == 0 and "không đọc được đầy đủ dữ liệu năm 2017" in err
     assert "2017/submissions/06808.xlsx" in err
-    from scoring.report import UnitReport
+    from scoring.views.report import UnitReport
 
     report = UnitReport.build(form_kit.root, YEAR, "06808")
     assert "Không đọc được dữ liệu năm 2017" in report.previous_year()
@@ -497,7 +497,7 @@ def _cp1258_mapping(data: Path, year: int = 2018) -> Path:
 
 
 def test_a_mapping_csv_saved_as_windows_1258_is_one_line_naming_it(tmp_path):
-    from scoring.compare import read_mapping
+    from scoring.analysis.compare import read_mapping
 
     path = _cp1258_mapping(_criteria_dir(tmp_path))
     with pytest.raises(CriteriaError) as caught:
@@ -507,7 +507,7 @@ def test_a_mapping_csv_saved_as_windows_1258_is_one_line_naming_it(tmp_path):
 
 
 def test_a_folder_in_place_of_mapping_csv_is_named(tmp_path):
-    from scoring.compare import read_mapping
+    from scoring.analysis.compare import read_mapping
 
     path = _criteria_dir(tmp_path) / "criteria" / "2018" / "mapping.csv"
     path.mkdir()
@@ -541,7 +541,7 @@ def test_the_cell_limit_follows_the_criteria_set(form_kit, monkeypatch):
     forms were refused at the fixed 50 000-cell limit, the unit told to delete the tool's
     rows. Scaled down: with a fixed limit of 5 cells, the kit's form is refused unless its
     set's rows raise the limit (as they do past BASE_ROWS)."""
-    from scoring.submissions import container
+    from scoring.inputs.submissions import container
 
     path = form_kit.filled()
     monkeypatch.setattr(container, "MAX_CELLS", 5)
@@ -557,8 +557,8 @@ def test_the_cell_limit_follows_the_criteria_set(form_kit, monkeypatch):
 def test_a_660_character_unit_name_is_refused_naming_its_line(tmp_path):
     """Issue 29: a 660-character name made a To header of 1 137 octets in the .eml draft
     (RFC 5322 allows 998); 150 characters of Vietnamese keep it within."""
-    from scoring.render.outbox import message
-    from scoring.units import MAX_NAME
+    from scoring.inputs.units import MAX_NAME
+    from scoring.share.outbox import message
 
     path = _units_csv(tmp_path, "06899," + "Ặ" * 660 + ",commune,2019,\n")
     with pytest.raises(UnitsError) as caught:

@@ -15,10 +15,11 @@ from helpers import DATA, build
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from scoring import i18n, numfmt, report
-from scoring.criteria import LEVEL_NAMES_VI
-from scoring.report import UnitReport
-from scoring.submissions import KINDS
+from scoring.inputs.submissions import KINDS
+from scoring.model.criteria import LEVEL_NAMES_VI
+from scoring.text import i18n, numfmt
+from scoring.views import report
+from scoring.views.report import UnitReport
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,7 +117,7 @@ def test_translations_keep_their_placeholders():
 def test_a_count_takes_the_english_form_for_its_number(monkeypatch):
     """Plural entries (``i18n.render_plural``): "1 error", "2 errors"; Vietnamese, which has
     one form, unchanged; a plural text missing from the catalogue is caught like any other."""
-    from scoring import console
+    from scoring.text import console
 
     assert console.closing_line(1, "en").startswith("1 error in the forms")
     assert console.closing_line(2, "en").startswith("2 errors in the forms")
@@ -207,7 +208,7 @@ def test_english_build(tmp_path):
 
 
 def test_index_in_english_links_only_reports_that_exist(tmp_path):
-    from scoring.render.index import write_index
+    from scoring.views.index import write_index
 
     year = tmp_path / "2018"
     (year / "units").mkdir(parents=True)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scoring.errors import UnitsError
-from scoring.lineage import Lineage, load_changes, load_changes_file
-from scoring.units import load_units
+from scoring.inputs.lineage import Lineage, load_changes, load_changes_file
+from scoring.inputs.units import load_units
+from scoring.text.errors import UnitsError
 
 UNITS = """\
 id,name,level,valid_from,valid_to

@@ -12,11 +12,12 @@ import pytest
 from helpers import DATA, build
 from pypdf import PdfReader
 
-from scoring import source, summary
-from scoring.criteria import load_year
-from scoring.errors import ScoringError
-from scoring.missing_report import MissingReport
-from scoring.report import RankingReport, UnitReport, source_notice
+from scoring.analysis import summary
+from scoring.inputs import source
+from scoring.model.criteria import load_year
+from scoring.text.errors import ScoringError
+from scoring.views.report import RankingReport, UnitReport, source_notice
+from scoring.views.report.missing import MissingReport
 
 KEEP = ("196", "196-VP", "196-NV", "196-TP", "06808", "06811", "06814", "06817")
 SILENT = ("196-TP", "06814")  # valid in 2018, in units.csv, no form
@@ -279,7 +280,7 @@ def test_the_ranking_lists_units_without_a_form_last_without_a_rank_number(tmp_p
 def test_make_share_says_why_no_province_copy_was_made(tmp_path):
     """Issue 30: make share named reports/share/<year>/province, never made when the city
     sent no form."""
-    from scoring.render.share import SharePaths, _province_note
+    from scoring.share.publish import SharePaths, _province_note
 
     data = data_without_forms(tmp_path, silent=("196", *SILENT))
     result = source.assess(data, 2018)

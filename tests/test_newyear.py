@@ -12,10 +12,10 @@ from helpers import DATA
 from openpyxl import load_workbook
 
 from dev.sample.fill import fill_form
-from scoring.criteria import load_year
-from scoring.forms import SHEET_INPUTS
-from scoring.submissions import read_submission
-from scoring.units import load_units
+from scoring.inputs.forms import SHEET_INPUTS
+from scoring.inputs.submissions import read_submission
+from scoring.inputs.units import load_units
+from scoring.model.criteria import load_year
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -94,7 +94,7 @@ def test_blank_forms_show_last_years_figures(tmp_path: Path) -> None:
     out = tmp_path / "forms"
     run = _run("forms", "--year", "2020", "--data", str(data), "--out", str(out))
     assert run.returncode == 0, run.stderr
-    from scoring.source import assess as year_result
+    from scoring.inputs.source import assess as year_result
 
     before = year_result(data, 2019)
     heading, figures = _previous_column(out / "06808.xlsx")

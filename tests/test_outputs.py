@@ -11,7 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from pypdf import PdfReader
 
-from scoring.render.driver import Task, executor, run_tasks
+from scoring.build.driver import Task, executor, run_tasks
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ CELLS = [
     ("code", 'label = "nhãn"  # a cell with no output'),
     (
         "code",
-        "from scoring.report.base import Fragment  # a report view: HTML and its Typst form\n"
+        "from scoring.views.report.base import Fragment  # a report view: HTML and its Typst form\n"
         'Fragment(\'<h2 class="section">Mục của báo cáo</h2><p class="note">Ghi chú</p>\')',
     ),
     (
@@ -172,7 +172,7 @@ def test_the_pdf_shows_them_too_in_order(rendered):
 
 
 def test_a_view_carries_its_typst_form_beside_its_html(rendered):
-    from scoring.render.typeset.markup import TYPST_MIME
+    from scoring.views.typeset.markup import TYPST_MIME
 
     tmp, _ = rendered
     nb = nbformat.read(tmp / "build" / "one.ipynb", as_version=4)
@@ -235,8 +235,8 @@ def test_embedded_images_reach_the_pdf_once_each(tmp_path):
     image twice is embedded once, and a data: URI shown as text stays text."""
     import datetime as dt
 
-    from scoring.render.typeset import document
-    from scoring.render.typeset.html import html_to_typst
+    from scoring.views.typeset import document
+    from scoring.views.typeset.html import html_to_typst
 
     red, blue = _png("#ff0000"), _png("#0000ff")
     shown = f'&lt;img src="data:image/png;base64,{blue[:40]}"&gt;'

@@ -8,8 +8,8 @@ import sys
 import pytest
 from helpers import ANALYST_DATA, DATA, ROOT
 
-from scoring import params
-from scoring.errors import ScoringError
+from scoring.inputs import params
+from scoring.text.errors import ScoringError
 
 
 def papermill(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:

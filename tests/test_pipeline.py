@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from helpers import DATA, small_data, unit_ids
 
-from scoring import numfmt
-from scoring.source import assess
+from scoring.inputs.source import assess
+from scoring.text import numfmt
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_scores_csv_holds_the_figures_as_the_reports_show_them(tmp_path):
     """Issue 30: scores.csv held unrounded floats (92.49310409552783)."""
     import csv
 
-    from scoring.pipeline import write_scores
+    from scoring.model.result import write_scores
 
     write_scores(assess(str(small_data(tmp_path)), 2018), tmp_path / "out")
     with open(tmp_path / "out" / "scores.csv", encoding="utf-8-sig", newline="") as fh:

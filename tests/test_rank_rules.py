@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from helpers import DATA
 
-from scoring.criteria import load_year
-from scoring.errors import CriteriaError
-from scoring.pipeline import load, score
-from scoring.ranking import competition_ranks
+from scoring.model.criteria import load_year
+from scoring.model.ranking import competition_ranks
+from scoring.model.result import load, score
+from scoring.text.errors import CriteriaError
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Ranks with ties: "1, 2, 2, 4", on unrounded totals."""
 
-from scoring.ranking import competition_ranks, points_to_next_rank, rank_map
+from scoring.model.ranking import competition_ranks, points_to_next_rank, rank_map
 
 
 def test_ties_share_a_rank_and_skip_the_next():

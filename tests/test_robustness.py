@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring.criteria import Band, Robustness
-from scoring.robustness import _matrix, _multipliers, analyse, competition_ranks
-from scoring.scores import NodeScore, UnitScore
+from scoring.analysis.robustness import _matrix, _multipliers, analyse, competition_ranks
+from scoring.model.criteria import Band, Robustness
+from scoring.model.scores import NodeScore, UnitScore
 
 BANDS = (
     Band(name="Tốt", min_percent=80),
@@ -133,7 +133,7 @@ def test_the_robustness_figure_of_a_large_level_shows_the_ranks_around_the_unit(
     """300 ranks in 7,5 inches could not be read (and took seconds to draw): a large
     level's figure shows the ranks the runs reached, the unit's and its interval, with a
     margin; a small level's shows every rank."""
-    from scoring.charts import SPREAD_ALL_RANKS, SPREAD_MARGIN, spread_window
+    from scoring.views.charts import SPREAD_ALL_RANKS, SPREAD_MARGIN, spread_window
 
     assert spread_window([0.1] * 11, 3, 2, 5) == range(1, 12)
     shares = [0.0] * 300

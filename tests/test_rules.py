@@ -2,8 +2,8 @@
 
 import pytest
 
-from scoring import rules
-from scoring.criteria import (
+from scoring.model import rules
+from scoring.model.criteria import (
     CountRule,
     DirectRule,
     NormalizedRule,
@@ -13,7 +13,7 @@ from scoring.criteria import (
     StepsRule,
     YesNoRule,
 )
-from scoring.rules import NA
+from scoring.model.rules import NA
 
 
 def ratio(**kw):

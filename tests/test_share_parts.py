@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from test_i18n import file_template_texts, python_texts
 
-from scoring import i18n
-from scoring.contacts import is_address, load_emails
-from scoring.errors import ScoringError, UnitsError
-from scoring.render import booklet, links, outbox, province, share, site
-from scoring.render.assets import TEMPLATES
+from scoring.inputs.contacts import is_address, load_emails
+from scoring.share import booklet, links, outbox, province, site
+from scoring.share import publish as share
+from scoring.text import i18n
+from scoring.text.errors import ScoringError, UnitsError
+from scoring.views.assets import TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 

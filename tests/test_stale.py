@@ -25,7 +25,7 @@ from helpers import ROOT, build, rewritten, stamps
 from helpers import small_data as cut_data
 
 from dev.sample.fill import fill_form
-from scoring import numfmt
+from scoring.text import numfmt
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""Incremental state (scoring.state): one temp-file pattern for every cache and record,
+"""Incremental state (scoring.build.state): one temp-file pattern for every cache and record,
 cleaned by the next build; the figure cache is the one of the snapshot's build."""
 
 from __future__ import annotations
@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from helpers import DATA, build
 
-from scoring import charts, io, snapshot, state
-from scoring.pipeline import load, score
-from scoring.render.plan import Paths, make_snapshot
-from scoring.source import Source
+from scoring import io
+from scoring.build import state
+from scoring.build.plan import Paths, make_snapshot
+from scoring.inputs import snapshot
+from scoring.inputs.source import Source
+from scoring.model.result import load, score
+from scoring.views import charts
 
 YEAR = 2018
 
@@ -95,7 +98,7 @@ def test_figures_go_to_the_cache_of_the_snapshot_the_notebook_was_given(tmp_path
         cache = tmp_path / name / "cache"
         snap = make_snapshot(result, paths, cache, None)
         path = snapshot.write(snap, tmp_path / name / "snapshots")
-        from scoring.source import open_source
+        from scoring.inputs.source import open_source
 
         bars(open_source(DATA, str(path)).cache)
         assert len(list((cache / "figures").glob("*.png"))) == 1, name

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from dev.sample.fill import fill_form
-from scoring.forms import HEADER_NOTE, HEADER_VERIFIED, SHEET_INPUTS, SHEET_META
-from scoring.rules import NA
-from scoring.submissions import KINDS, Problem, read_submissions
-from scoring.values import ValueProblem, format_number_vi, parse_value
+from scoring.inputs.forms import HEADER_NOTE, HEADER_VERIFIED, SHEET_INPUTS, SHEET_META
+from scoring.inputs.submissions import KINDS, Problem, read_submissions
+from scoring.model.rules import NA
+from scoring.model.values import ValueProblem, format_number_vi, parse_value
 
 # ---------------------------------------------------------------------- parse_value
 
@@ -352,7 +352,7 @@ def test_formula_with_cached_value_is_read(form_kit) -> None:
 def test_formula_without_value_is_seen_in_a_form_without_any_other(form_kit, formula) -> None:
     """A file with one formula is read twice (values, formulas); the one uncalculated
     formula of an otherwise plain form must still be found, however it is written."""
-    from scoring.sheetxml import has_formulas
+    from scoring.inputs.sheetxml import has_formulas
 
     path = form_kit.filled()
     address = form_kit.cell(path, "A1.b")
@@ -417,7 +417,7 @@ def test_file_name_must_match_the_unit(form_kit) -> None:
 
 
 def test_unit_not_in_the_list(form_kit) -> None:
-    from scoring.units import Unit
+    from scoring.inputs.units import Unit
 
     stranger = Unit("99999", "Phường Lạ", "commune", 2011, None)
     path = form_kit.filled("99999.xlsx", blank=form_kit.blank("99999", unit=stranger))

@@ -10,7 +10,7 @@ from helpers import DATA
 from pypdf import PdfReader
 
 import scoring
-from scoring import trends
+from scoring.analysis import trends
 
 
 def test_band_moves_follow_the_lineage() -> None:
@@ -52,7 +52,7 @@ def test_trends_page_and_index_of_every_year(tmp_path: Path) -> None:
     assert 'href="trends.html"' in index and 'href="trends.pdf"' in index
     # Unchanged data: the page is not rewritten, the PDF not printed again.
     before = (reports / "trends.pdf").stat().st_mtime_ns
-    from scoring.render.trends import write_trends
+    from scoring.views.trends import write_trends
 
     assert write_trends(DATA, reports) is False
     assert (reports / "trends.pdf").stat().st_mtime_ns == before

@@ -23,9 +23,9 @@ from openpyxl.workbook.workbook import Workbook
 from test_submissions import _edit_sheet_xml
 
 from scoring.cli import main
-from scoring.forms import HEADER_CODE, SHEET_INPUTS, SHEET_META, find_header
-from scoring.submissions import KINDS, Problem, container, folder, read_submissions
-from scoring.units import Unit
+from scoring.inputs.forms import HEADER_CODE, SHEET_INPUTS, SHEET_META, find_header
+from scoring.inputs.submissions import KINDS, Problem, container, folder, read_submissions
+from scoring.inputs.units import Unit
 
 # The quoted parts of a line are what the file holds (values, sheet and column names).
 QUOTED = r"'[^']*'"
@@ -365,7 +365,7 @@ def test_previous_year_problems_are_typed_and_shown_in_english(tmp_path, monkeyp
     criteria file that cannot be read gives ``previous.unreadable``."""
     from helpers import DATA
 
-    from scoring.pipeline import compare_with_previous, load
+    from scoring.model.result import compare_with_previous, load
 
     monkeypatch.setenv("SCORING_STRICT_MESSAGES", "1")
     data = tmp_path / "data"

@@ -13,9 +13,10 @@ from conftest import UNITS, YEAR
 from helpers import DATA
 from openpyxl import load_workbook
 
-from scoring import cli, verification
-from scoring.pipeline import InvalidSubmissions, load, score
-from scoring.verification import COL_CODE, COL_REASON, COL_VERIFIED, SHEET_VERIFY
+from scoring import cli
+from scoring.inputs import verification
+from scoring.inputs.verification import COL_CODE, COL_REASON, COL_VERIFIED, SHEET_VERIFY
+from scoring.model.result import InvalidSubmissions, load, score
 
 
 def _units_csv(root: Path) -> None:
@@ -112,7 +113,7 @@ def test_a_bad_verified_figure_and_a_form_sent_again_are_reported(office):
 
 def _edit_meta(path: Path, key: str, value: object) -> None:
     """Change one entry of the file's 'Thông tin phiếu' sheet, as a hand in Excel would."""
-    from scoring.forms import SHEET_META
+    from scoring.inputs.forms import SHEET_META
 
     wb = load_workbook(path)
     ws = wb[SHEET_META]
@@ -193,7 +194,7 @@ def test_a_verification_for_a_unit_that_sent_nothing_is_an_error(office):
 
 
 def test_the_city_report_shows_self_assessed_and_verified_side_by_side():
-    from scoring.report import UnitReport
+    from scoring.views.report import UnitReport
 
     city = UnitReport.build(DATA, 2018, "196")
     html = city.verification()

@@ -25,8 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dev.sample.fill import fill_form
-from scoring import verification
-from scoring.criteria import (
+from scoring.inputs import verification
+from scoring.inputs.forms import write_form
+from scoring.inputs.submissions import read_submission
+from scoring.inputs.units import Unit, load_units, units_in_year
+from scoring.model.criteria import (
     CountRule,
     CriteriaSet,
     CriteriaYear,
@@ -40,11 +43,8 @@ from scoring.criteria import (
     YesNoRule,
     load_year,
 )
-from scoring.forms import write_form
-from scoring.scores import UnitScore, score_peers
-from scoring.submissions import read_submission
-from scoring.units import Unit, load_units, units_in_year
-from scoring.values import render_value
+from scoring.model.scores import UnitScore, score_peers
+from scoring.model.values import render_value
 
 RawValues = dict[str, float | bool]
 

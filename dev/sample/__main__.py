@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scoring.cli import run
-from scoring.i18n import translator
-from scoring.lang import DEFAULT_LANG, LANGUAGES
+from scoring.text.i18n import translator
+from scoring.text.lang import DEFAULT_LANG, LANGUAGES
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

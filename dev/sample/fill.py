@@ -1,7 +1,7 @@
 """Filling a blank form as a person would: the sample's forms, the bench's and the tests'.
 
 Not part of the annual cycle: units fill their forms in Excel. ``fill_form`` writes
-answers into a form written by ``scoring.forms.writer`` the way a unit (and, for the
+answers into a form written by ``scoring.inputs.forms.writer`` the way a unit (and, for the
 "Giá trị thẩm định" column, a unit that typed where it should not) would type them.
 """
 
@@ -15,8 +15,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring.errors import SubmissionError
-from scoring.forms.layout import (
+from scoring.inputs.forms.layout import (
     HEADER_CODE,
     HEADER_EVIDENCE,
     HEADER_NOTE,
@@ -29,7 +28,8 @@ from scoring.forms.layout import (
     find_header,
     save_atomic,
 )
-from scoring.i18n import N_
+from scoring.text.errors import SubmissionError
+from scoring.text.i18n import N_
 
 
 class UnknownCodeError(SubmissionError, KeyError):

@@ -1,0 +1,209 @@
+"""The analyst's data API: scored years as tidy pandas DataFrames.
+
+``scoring.load_totals(data_dir)`` gives one row per year and scored unit,
+``scoring.load_scores(data_dir)`` one row per year, unit and node of the criteria tree.
+Both take ``years`` (one year, a list, or None for every year with data), so a notebook
+can compare years with plain pandas. Given the notebook's ``snapshot`` parameter (a
+build's), they answer from the build's snapshot and record which years they handed out: a
+report showing them is rebuilt when those years' figures change.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scoring.inputs.snapshot import ReadKind, digest
+from scoring.inputs.source import Source, open_source
+from scoring.text.errors import ScoringError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scoring.model.result import YearResult
+
+TOTALS_COLUMNS = [
+    "year",
+    "level",
+    "unit_id",
+    "name",
+    "self_total",
+    "verified_total",
+    "total",
+    "max",
+    "percent",
+    "band",
+    "band_position",
+    "rank",
+    "peers",
+    "verified",
+    "lineage",
+]
+SCORES_COLUMNS = [
+    "year",
+    "level",
+    "unit_id",
+    "name",
+    "node",
+    "node_name",
+    "parent",
+    "is_criterion",
+    "self_points",
+    "verified_points",
+    "points",
+    "max",
+    "percent",
+    "applicable",
+]
+
+
+def _years(source: Source, years: int | Iterable[int] | None) -> tuple[list[int], bool]:
+    if years is None:
+        return source.years(), True
+    if isinstance(years, int):
+        return [years], False
+    return sorted({int(y) for y in years}), False
+
+
+def _results(source: Source, years: int | Iterable[int] | None) -> list[tuple[int, YearResult]]:
+    """The scored years asked for; with ``years=None`` a year whose forms still have
+    errors is left out with a warning, when asked for by number it raises.
+    """
+    wanted, every = _years(source, years)
+    found = []
+    for year in wanted:
+        try:
+            found.append((year, source.result(year)))
+        except ScoringError as exc:
+            if not every:
+                raise
+            warnings.warn(f"Năm {year} bị bỏ qua: {str(exc).splitlines()[0]}", stacklevel=3)
+    return found
+
+
+def totals_frame(result: YearResult, source: Source) -> pd.DataFrame:
+    """One year's totals: one row per scored unit, columns ``TOTALS_COLUMNS``."""
+    import pandas as pd
+
+    lineage = source.changes()
+    names = [b.name for b in result.inputs.criteria.bands]
+    rows = []
+    for unit in result.scored_units():
+        off = result.official[unit.id]
+        verified = result.is_verified(unit.id)
+        rows.append(
+            [
+                result.year,
+                unit.level,
+                unit.id,
+                unit.name,
+                result.self_scores[unit.id].total,
+                off.total if verified else float("nan"),
+                off.total,
+                off.max,
+                off.percent,
+                result.band(unit.id),
+                names.index(result.band(unit.id)) + 1,
+                result.ranks[unit.id],
+                result.peer_count(unit.id),
+                verified,
+                lineage.lineage_id(unit.id),
+            ]
+        )
+    return pd.DataFrame(rows, columns=TOTALS_COLUMNS)
+
+
+def scores_frame(result: YearResult) -> pd.DataFrame:
+    """One year's scores: one row per unit and node, columns ``SCORES_COLUMNS``."""
+    import pandas as pd
+
+    rows = []
+    for unit in result.scored_units():
+        verified = result.is_verified(unit.id)
+        own = {n.code: n for n in result.self_scores[unit.id].nodes()}
+        for group in result.official[unit.id].groups:
+            stack = [(group, "")]
+            while stack:
+                node, parent = stack.pop(0)
+                rows.append(
+                    [
+                        result.year,
+                        unit.level,
+                        unit.id,
+                        unit.name,
+                        node.code,
+                        node.name,
+                        parent,
+                        node.is_criterion,
+                        own[node.code].points,
+                        node.points if verified else float("nan"),
+                        node.points,
+                        node.max,
+                        node.percent if node.applicable else float("nan"),
+                        node.applicable,
+                    ]
+                )
+                stack[0:0] = [(c, node.code) for c in node.children]
+    return pd.DataFrame(rows, columns=SCORES_COLUMNS)
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """A digest of a frame's values, the same in every process for the same data."""
+    return digest(frame.to_json(orient="split", double_precision=12))
+
+
+def _load(
+    data_dir: str | Path, years: int | Iterable[int] | None, kind: ReadKind, snapshot: str
+) -> pd.DataFrame:
+    import pandas as pd
+
+    source = open_source(data_dir, snapshot)
+    frames = []
+    for year, result in _results(source, years):
+        totals = kind == ReadKind.TOTALS
+        frames.append(totals_frame(result, source) if totals else scores_frame(result))
+        source.record(kind, year)
+    columns = TOTALS_COLUMNS if kind == ReadKind.TOTALS else SCORES_COLUMNS
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
+def load_totals(
+    data_dir: str | Path, years: int | Iterable[int] | None = None, snapshot: str = ""
+) -> pd.DataFrame:
+    """One row per year and scored unit: ``year, level, unit_id, name, self_total,
+    verified_total, total, max, percent, band, band_position, rank, peers, verified,
+    lineage``.
+
+    ``lineage`` names the line of units a unit belongs to across mergers, splits and
+    renames (``data/unit_changes.csv``, ``scoring.inputs.lineage``): Điền Công (07141) and
+    Trưng Vương share "06820", so ``groupby("lineage")`` follows a unit across years.
+
+    ``total`` is the official score (verified where the unit was verified, else
+    self-assessed), ``verified_total`` is NaN for a unit not verified, ``percent`` is on
+    the applicable maximum, ``band_position`` is the band's place in that year's bands
+    (bands.yaml, 1 = the best: sort or compare bands by it, names differ between years),
+    ``rank`` is within the level (ties share a rank) among
+    ``peers`` units. ``years``: a year, a list of years, or None for every year with data.
+    ``snapshot``: the notebook's parameter of that name (the build's scored data).
+    """
+    return _load(data_dir, years, ReadKind.TOTALS, snapshot)
+
+
+def load_scores(
+    data_dir: str | Path, years: int | Iterable[int] | None = None, snapshot: str = ""
+) -> pd.DataFrame:
+    """One row per year, scored unit and node of the criteria tree: ``year, level,
+    unit_id, name, node, node_name, parent, is_criterion, self_points, verified_points,
+    points, max, percent, applicable``.
+
+    ``node`` is the code ("A", "A1", "A1.1"), ``parent`` its parent's code ("" for a
+    group), ``is_criterion`` marks the leaves that carry a rule; ``points`` is official,
+    ``verified_points`` NaN when the unit was not verified; ``max`` is the applicable
+    maximum (0 where the node does not apply, ``percent`` then NaN). Rows follow the
+    criteria tree's order.
+    """
+    return _load(data_dir, years, ReadKind.SCORES, snapshot)

@@ -1,0 +1,98 @@
+"""Trends across every year with data: the tables behind ``reports/trends.html``.
+
+Core module (pandas, no rendering): one frame per view, built on the analyst's API
+(``load_totals``, ``load_scores``) so that the trends page and a notebook agree.
+
+* ``lineages``: percent, rank and band of every unit in every year, grouped by its
+  ``lineage`` (``scoring.inputs.lineage``), so a merged ward and what it came from are one line.
+* ``city_groups``: the city's (district level) percent per criteria group and year.
+* ``band_moves``: units whose band went up or down from one year to the next, their
+  lineage followed (Điền Công's 2019 band against Trưng Vương's 2020 one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scoring.model.criteria import LEVELS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def lineages(totals: pd.DataFrame) -> pd.DataFrame:
+    """``lineage, level, year, unit_id, name, percent, rank, peers, band, verified``,
+    sorted by level, lineage and year."""
+    order = {level: n for n, level in enumerate(LEVELS)}
+    frame = totals[
+        [
+            "lineage",
+            "level",
+            "year",
+            "unit_id",
+            "name",
+            "percent",
+            "rank",
+            "peers",
+            "band",
+            "verified",
+        ]
+    ].copy()
+    frame["_order"] = frame["level"].map(order).fillna(9)
+    frame = frame.sort_values(["_order", "lineage", "year", "unit_id"]).drop(columns="_order")
+    return frame.reset_index(drop=True)
+
+
+def city_groups(scores: pd.DataFrame) -> pd.DataFrame:
+    """The district-level unit's percent per group (rows) and year (columns)."""
+    groups = scores[(scores["level"] == "district") & (scores["parent"] == "")]
+    return groups.pivot_table(index="node", columns="year", values="percent", aggfunc="mean")
+
+
+def band_moves(totals: pd.DataFrame) -> pd.DataFrame:
+    """``year, lineage, name, before, after, direction`` (+1 up, -1 down): every band
+    change between consecutive years with data: a unit against itself, a unit formed by
+    a change against its lineage's units of the year before (their bands joined, "Yếu,
+    Tốt": up when above them all, down when below them all). Bands are compared by their
+    place in their own year's bands counted from the best (``band_position``), so years
+    whose bands are named differently compare correctly; a year that adds a band above
+    the others moves its old top band down a place."""
+    import pandas as pd
+
+    rows = []
+    years = sorted(totals["year"].unique())
+    for before_year, year in zip(years, years[1:], strict=False):
+        now = totals[totals["year"] == year]
+        prev = totals[totals["year"] == before_year]
+        for _, unit in now.iterrows():
+            earlier = prev[prev["unit_id"] == unit["unit_id"]]  # itself, when it was there
+            if earlier.empty:  # else what it was formed from
+                earlier = prev[prev["lineage"] == unit["lineage"]]
+            if earlier.empty:
+                continue
+            bands = list(dict.fromkeys(earlier["band"]))
+            best = int(earlier["band_position"].min())  # 1 = the year's best band
+            worst = int(earlier["band_position"].max())
+            here = int(unit["band_position"])
+            direction = 1 if here < best else (-1 if here > worst else 0)
+            if direction:
+                rows.append(
+                    [
+                        int(year),
+                        unit["lineage"],
+                        unit["name"],
+                        ", ".join(bands),
+                        unit["band"],
+                        direction,
+                    ]
+                )
+    columns = ["year", "lineage", "name", "before", "after", "direction"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def load(data_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every year with data: its totals and scores (years with errors left out, warned)."""
+    from scoring.analysis.data import load_scores, load_totals
+
+    return load_totals(data_dir), load_scores(data_dir)

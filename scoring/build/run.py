@@ -1,0 +1,290 @@
+"""``make reports`` in one process, as a handful of named steps (like papermill's
+``execute_notebook``):
+
+1. ``_changed``: compare the code, options and input files' stamps with the last complete
+   build (``scoring.build.state``); with nothing changed, say so and stop, before importing
+   pandas or reading a form.
+2. ``_assess``: load and check every input of the year (on any error print the list and
+   stop before anything under REPORTS is written), score it, and write the snapshot every
+   report renders from.
+3. ``_plan``: write ``scores.csv`` and ``criteria_scores.csv``; one task per report, each
+   keyed on what its notebook read last time (``scoring.build.plan``).
+4. ``_render``: run the stale tasks on the executor (``driver.executor``: local workers
+   or Dask) while ``ranking.xlsx`` is written (``render.xlsx``).
+5. ``_finish``: the index, the summary, and the record of a complete build.
+
+Phase times are collected apart (``render.timings``) and printed when the configuration
+asks (SCORING_TIMINGS=1).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from scoring.text import console
+from scoring.config import BuildConfig
+from scoring.text.i18n import N_, translator
+from scoring.inputs.layout import DataLayout
+from scoring.build.plan import Paths
+from scoring.build.timings import Phases
+from scoring.build.state import (
+    NOTEBOOKS,
+    Records,
+    cache_folder,
+    code_digest,
+    index_stamp,
+    key,
+    remove_leftovers,
+)
+
+if TYPE_CHECKING:  # imported where used, so that a build with nothing to do stays light
+    from concurrent.futures import Executor
+
+    from scoring.text.lang import Lang
+    from scoring.model.result import YearResult
+    from scoring.build.plan import Digests
+    from scoring.build.runner import Outcome, Task
+    from scoring.inputs.snapshot import Snapshot
+
+__all__ = ["NOTEBOOKS", "Paths", "build", "code_digest"]
+
+_YEAR_FILES = ("scores.csv", "criteria_scores.csv", "ranking.xlsx")
+
+
+def build(
+    data: Path,
+    year: int,
+    reports: Path,
+    build_dir: Path,
+    config: BuildConfig | None = None,
+    notebooks: Path | None = None,
+) -> int:
+    """The whole cycle for one year; returns the exit status for ``make reports``.
+
+    ``notebooks``: a folder with an analyst's own ``unit_report.ipynb`` and
+    ``ranking.ipynb`` (default: the project's ``notebooks/``).
+    """
+    config = config or BuildConfig.read()
+    lang = config.lang
+    # The data folder resolved: the snapshot's paths are read in kernels whose working
+    # folder is notebooks/.
+    paths = Paths(
+        Path(data).resolve(),
+        Path(reports),
+        Path(build_dir),
+        year,
+        Path(notebooks).resolve() if notebooks else NOTEBOOKS,
+    )
+    phases, records = Phases(lang, config.timings), Records(paths.year_build)
+    with phases(N_("kiểm tra thay đổi")):
+        fingerprint = _changed(paths, records, config)
+    if fingerprint is None:
+        return 0
+    began_ns = time.time_ns()
+    cache = cache_folder(paths.build)
+    from scoring.build.driver import executor
+
+    # Local workers start now, so that their kernels warm up while this process scores.
+    with executor(config.jobs, paths.year_build / "kernels.log", config.scheduler) as pool:
+        records.forget_done()
+        with phases(N_("đọc và chấm điểm")):
+            result, snap, snapshot_file = _assess(paths, records, cache, config)
+        with phases(N_("khóa báo cáo")):
+            tables, tasks, digests = _plan(result, paths, records, snap, snapshot_file, lang)
+        outcomes, skipped = _render(
+            phases, pool, records, result, paths, tables, tasks, digests, lang
+        )
+    with phases(N_("mục lục")):
+        status = _finish(paths, records, fingerprint, result, tasks, outcomes, skipped, config)
+        if any(o.name == "ranking" and o.ok for o in outcomes):
+            from scoring.build.state import prune_figures
+
+            prune_figures(cache, began_ns)
+    phases.report(outcomes)
+    if status == 0:
+        print(console.reports_are_in(paths.reports, paths.year, lang), file=sys.stderr)
+    return status
+
+
+def _fingerprint(paths: Paths, config: BuildConfig) -> str:
+    """What a build's outputs depend on, cheaply: code, options, input files' stamps."""
+    folder = DataLayout(paths.data)
+    return key(
+        code_digest(paths.notebooks),
+        config.lang,
+        str(paths.data.resolve()),
+        str(paths.reports.resolve()),
+        str(paths.year),
+        config.source_date_epoch,
+        folder.inputs_stamp(paths.year),
+        folder.inputs_stamp(paths.year - 1),  # the reports compare with it
+        folder.years_stamp(),  # every year (load_totals) and the notes
+    )
+
+
+def _changed(paths: Paths, records: Records, config: BuildConfig) -> str | None:
+    """The build's fingerprint, or None, after printing what the last build printed,
+    when the last complete build had this fingerprint and its outputs are all there.
+    Temporary files a killed build left are deleted either way."""
+    remove_leftovers(paths.reports, paths.year, paths.build)
+    fingerprint = _fingerprint(paths, config)
+    done = records.done()
+    if done is None or done.get("fingerprint") != fingerprint:
+        return fingerprint
+    if done.get("index") != index_stamp(paths.reports):
+        return fingerprint
+    outputs = [paths.reports / str(name) for name in done.get("outputs", [])]
+    if not outputs or not all(path.is_file() for path in outputs):
+        return fingerprint
+    for line in done.get("warnings", []):
+        print(line, file=sys.stderr)
+    _ = translator(config.lang)
+    line = _(
+        "Năm %(year)s: không có gì thay đổi từ lần lập trước (dữ liệu, mã nguồn, báo cáo); "
+        "giữ nguyên %(n)s báo cáo."
+    )
+    print(line % {"year": paths.year, "n": done.get("reports", 0)}, file=sys.stderr)
+    print(console.reports_are_in(paths.reports, paths.year, config.lang), file=sys.stderr)
+    return None
+
+
+def _assess(
+    paths: Paths, records: Records, cache: Path, config: BuildConfig
+) -> tuple[YearResult, Snapshot, Path]:
+    """The scored year (raises InvalidSubmissions before any write), its warnings
+    printed, and the snapshot of every year the reports render from, written."""
+    from scoring.inputs import snapshot
+    from scoring.model.result import dated, load, score
+    from scoring.build.plan import make_snapshot
+    from scoring.build.state import FormCache
+
+    scored = score(load(paths.data, paths.year, FormCache(cache)))
+    date = records.content_date(snapshot.inputs_digest(scored), config.fixed_date())
+    result = dated(scored, date).precompute()
+    console.print_problems(result.inputs.collection.warnings, config.lang)  # type: ignore[arg-type]
+    snap = make_snapshot(result, paths, cache, date)
+    return result, snap, snapshot.write(snap, paths.build / "cache" / "snapshots")
+
+
+def _plan(
+    result: YearResult,
+    paths: Paths,
+    records: Records,
+    snap: Snapshot,
+    snapshot_file: Path,
+    lang: str,
+) -> tuple[tuple[Any, Any, str], list[Task], Digests]:
+    """``scores.csv``, ``criteria_scores.csv``, their tables and ranking.xlsx's key, and
+    every report's task; keys are computed on the data the kernels are handed."""
+    from scoring.model.result import write_scores
+    from scoring.build.plan import Digests, make_tasks
+    from scoring.views.xlsx import ranking_key
+    from scoring.build.state import load_state
+
+    scores, details = write_scores(result, paths.year_reports)
+    digests = Digests(snap)
+    tasks = make_tasks(result, paths, digests, snapshot_file, load_state(records.state_file), lang)
+    xlsx_key = ranking_key(scores, details, lang, result)
+    return (scores, details, xlsx_key), tasks, digests
+
+
+def _render(
+    phases: Phases,
+    pool: Executor,
+    records: Records,
+    result: YearResult,
+    paths: Paths,
+    tables: tuple[Any, Any, str],
+    tasks: list[Task],
+    digests: Digests,
+    lang: str,
+) -> tuple[list[Outcome], list[Task]]:
+    """The stale reports on ``runner``; ranking.xlsx meanwhile, in a thread (it shows
+    what the ranking's tables show, and this process only waits for the workers)."""
+    from scoring.views import xlsx
+    from scoring.build.driver import run_tasks
+
+    scores, details, xlsx_key = tables
+    with ThreadPoolExecutor(max_workers=1) as side:
+        written = side.submit(
+            xlsx.write_if_stale,
+            result,
+            paths.year_reports,
+            records,
+            scores,
+            details,
+            lang,
+            xlsx_key,
+        )
+        with phases(N_("lập báo cáo")):
+            outcomes, skipped = run_tasks(
+                tasks, records.state_file, pool, digests.outcome_key, lang=lang
+            )
+        with phases(N_("ranking.xlsx")):
+            written.result()
+    return outcomes, skipped
+
+
+def _finish(
+    paths: Paths,
+    records: Records,
+    fingerprint: str,
+    result: YearResult,
+    tasks: list[Task],
+    outcomes: list[Outcome],
+    skipped: list[Task],
+    config: BuildConfig,
+) -> int:
+    """The index, the summary and the exit status; the build recorded as complete when
+    it is, and when no input changed while it ran (the next build must read it)."""
+    from scoring.views import index
+
+    lang = config.lang
+    _remove_stale_units(paths, tasks, lang)
+    index.write_index(paths.reports, lang, data=paths.data)
+    problems = result.inputs.collection.warnings
+    said = cast("Lang", lang)
+    shown = [p.format(said) for p in problems] + console.output_warnings(outcomes, lang)
+    status = console.build_summary(result, outcomes, skipped, lang)
+    for line in console.output_warnings(outcomes, lang):
+        print(line, file=sys.stderr)
+    if status == 0 and _fingerprint(paths, config) == fingerprint:
+        names = ["index.html", *[f"{paths.year}/{n}" for n in _YEAR_FILES]]
+        for task in tasks:
+            for path in (task.html, task.pdf):
+                names.append(Path(path).relative_to(paths.reports).as_posix())
+        records.record_done(
+            {
+                "fingerprint": fingerprint,
+                "index": index_stamp(paths.reports),
+                "reports": len(tasks),
+                "warnings": shown,
+                "outputs": names,
+            }
+        )
+    return status
+
+
+def _remove_stale_units(paths: Paths, tasks: list[Task], lang: str) -> None:
+    """Delete the HTML and PDF of units no longer in the year (removed from units.csv):
+    left behind, they would keep showing old scores beside the new ranking."""
+    folder = paths.year_reports / "units"
+    if not folder.is_dir():
+        return
+    wanted = {Path(p).name for t in tasks for p in (t.html, t.pdf)}
+    stale = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in (".html", ".pdf") and p.is_file() and p.name not in wanted
+    )
+    for path in stale:
+        path.unlink()
+    if stale:
+        _ = translator(lang)
+        line = _("Đã xóa báo cáo cũ của đơn vị không còn trong năm %(year)s: %(ids)s")
+        ids = ", ".join(sorted({p.stem for p in stale}))
+        print(line % {"year": paths.year, "ids": ids}, file=sys.stderr)

@@ -1,0 +1,64 @@
+"""The units' e-mail addresses: the optional ``email`` column of ``data/units.csv``.
+
+Kept apart from ``units`` (who is scored, at which level) because an address is only
+needed to prepare the messages of ``make share``; a unit list without the column is
+valid and simply gives no address. An address is checked for its shape only (one
+``local@domain.tld``, no display name, no list): the tool never sends mail, the analyst's
+mail client does, so a typo must be caught before a draft is written to nobody.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from scoring.text.errors import UnitsError
+from scoring.text.i18n import N_, located, phrase
+
+COLUMN = "email"
+
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+ADDRESS = re.compile(rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+")
+
+
+def is_address(text: str) -> bool:
+    """Whether ``text`` is one plain e-mail address (``vanthu@uongbi.gov.vn``)."""
+    return len(text) <= 254 and ADDRESS.fullmatch(text) is not None
+
+
+def load_emails(path: Path, lang: str = "vi") -> dict[str, str]:
+    """Unit id -> address, for the rows of ``path`` whose ``email`` cell is filled.
+
+    Raises ``UnitsError`` naming the file, line and column for a malformed address.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if COLUMN not in (reader.fieldnames or []):
+                return {}
+            rows = list(reader)
+    except OSError as exc:
+        raise UnitsError(
+            N_("%(path)s: không đọc được danh sách đơn vị (%(reason)s)"),
+            path=str(path),
+            reason=exc.strerror,
+        ) from exc
+    emails: dict[str, str] = {}
+    for line, row in enumerate(rows, start=2):
+        text = (row.get(COLUMN) or "").strip()
+        if not text:
+            continue
+        if not is_address(text):
+            what = N_(
+                "'%(found)s' không phải địa chỉ thư điện tử hợp lệ (cần một địa chỉ, ví dụ "
+                "vanthu@uongbi.gov.vn, hoặc để trống)"
+            )
+            raise UnitsError(
+                "%(where)s: %(what)s",
+                where=located(path, line, COLUMN),
+                what=phrase(what, found=text),
+            ).shown_in(lang)
+        emails[(row.get("id") or "").strip()] = text
+    return emails

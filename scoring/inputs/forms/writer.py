@@ -1,0 +1,423 @@
+"""The writer of blank survey forms (``make forms``): one workbook per unit and year.
+
+(Over 400 lines: one form's title, rows, shading, validation and print setup, in the order
+they are written; split apart, the steps of one workbook would be read in several files.)
+
+The layout (sheets, headers, columns, metadata keys) is ``scoring.inputs.forms.layout``; this
+module adds what only a fresh form has: the title block and instructions, the shading,
+the Excel data validation of each value cell, the protection and the print setup.
+See ``scoring.inputs.forms`` for what the form looks like and why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring.inputs.forms.layout import (
+    COLUMNS,
+    FONT_NAME,
+    FORM_FORMAT,
+    HEADER_CODE,
+    HEADER_EVIDENCE,
+    HEADER_HOW,
+    HEADER_LABEL,
+    HEADER_NOTE,
+    HEADER_UNIT,
+    HEADER_VALUE,
+    META_FIELDS,
+    SHEET_INPUTS,
+    SHEET_META,
+    save_atomic,
+)
+from scoring.inputs.units import Unit
+from scoring.model.criteria import LEVEL_NAMES_VI, CriteriaSet, Input, Node
+from scoring.model.values import NA_TEXT, NO_TEXT, YES_TEXT, format_number_vi
+from scoring.text.errors import SubmissionError
+from scoring.text.i18n import N_
+
+CREATOR = "scoring"
+_COL = {header: index for index, (header, _) in enumerate(COLUMNS, start=1)}
+_UNLOCKED_HEADERS = (HEADER_VALUE, HEADER_EVIDENCE, HEADER_NOTE)
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADING_FILLS = ("BDD7EE", "DDEBF7", "EDF3FA")
+_CRITERION_FILL = "F2F2F2"
+_VALUE_FILL = "FFF2CC"
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+_LINE_HEIGHT = 15.75
+
+_KIND_HOW = {
+    "count": "Số nguyên, từ 0 trở lên",
+    "share": "Tỷ lệ % từ 0 đến 100 (ví dụ 85 hoặc 85%)",
+    "amount": "Số, từ 0 trở lên (dấu phẩy thập phân)",
+    "yes_no": "Chọn Có hoặc Không",
+}
+_KIND_UNIT = {"share": "%", "points": "điểm"}
+
+INSTRUCTIONS = (
+    "1. Chỉ nhập vào các ô nền vàng ở cột 'Giá trị' và các cột minh chứng, giải trình. "
+    "Cơ quan thẩm định ghi kết quả thẩm định trên phiếu thẩm định riêng, không trên phiếu này.",
+    "2. Số: chỉ ghi chữ số, dùng dấu phẩy cho phần thập phân (ví dụ 43,72) và dấu chấm "
+    "phân cách hàng nghìn (ví dụ 1.234); không ghi đơn vị tính vào ô.",
+    "3. Tỷ lệ %: ghi số từ 0 đến 100 (ví dụ 85 hoặc 85%).",
+    "4. Có/Không: chọn trong danh sách của ô.",
+    f"5. '{NA_TEXT}': chỉ dùng cho tiêu chí có ghi 'được chọn {NA_TEXT}'. Tiêu chí chỉ áp "
+    "dụng theo điều kiện: nếu câu hỏi điều kiện trả lời 'Không' thì để trống các chỉ tiêu "
+    "của tiêu chí đó.",
+    "6. Cột 'Minh chứng': ghi số, ký hiệu, ngày văn bản hoặc tên tệp tài liệu kiểm chứng "
+    "gửi kèm. Điểm tự chấm phải có giải trình ở cột 'Ghi chú / giải trình'.",
+    "7. Không đổi tên trang tính, không sửa cột 'Mã'. Lưu tệp dạng Excel (.xlsx), giữ "
+    "nguyên tên tệp, gửi lại kèm tài liệu kiểm chứng trong 15 ngày làm việc kể từ ngày "
+    "nhận phiếu.",
+)
+
+
+def write_form(
+    path: Path,
+    cset: CriteriaSet,
+    unit: Unit,
+    year: int,
+    previous: tuple[str, Mapping[str, str]] | None = None,
+) -> None:
+    """Write the blank form of ``unit`` for ``year`` to ``path``, atomically.
+
+    ``previous``: a heading and, per input code, the unit's figure of the year before
+    (``scoring.analysis.compare.previous_inputs``), shown in a last, locked, grey column so the
+    unit sees what it reported; the reader ignores that column.
+    """
+    if unit.level != cset.level:
+        raise SubmissionError(
+            N_("Đơn vị %(unit)s thuộc %(level)s, không lập phiếu theo bộ tiêu chí %(set)s"),
+            unit=unit.id,
+            level=LEVEL_NAMES_VI.get(unit.level, unit.level),
+            set=LEVEL_NAMES_VI.get(cset.level, cset.level),
+        )
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET_INPUTS
+    header_row = _write_title_block(ws, cset, unit, year)
+    _write_header_row(ws, header_row)
+    validations: dict[tuple[object, ...], DataValidation] = {}
+    row = header_row + 1
+    for group in cset.groups:
+        row = _write_node(ws, group, 0, row, validations)
+    _finish_inputs_sheet(ws, header_row, row - 1)
+    if previous is not None and previous[1]:
+        _write_previous(ws, header_row, row - 1, *previous)
+    _write_meta_sheet(wb.create_sheet(SHEET_META), cset, unit, year)
+    wb.active = 0
+    when = datetime(year, 1, 1)
+    wb.properties.created = when
+    wb.properties.creator = CREATOR
+    wb.properties.title = f"{SHEET_INPUTS} {year} – {unit.name}"
+    save_atomic(wb, Path(path), when)
+
+
+def _font(*, bold: bool = False, italic: bool = False, size: float = 12) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+def _title_line(ws: Worksheet, row: int, text: str, font: Font, center: bool = False) -> None:
+    last = get_column_letter(len(COLUMNS))
+    ws.merge_cells(f"A{row}:{last}{row}")
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.font = font
+    cell.alignment = Alignment(
+        wrap_text=True, vertical="center", horizontal="center" if center else "left"
+    )
+    total_width = sum(width for _, width in COLUMNS)
+    ws.row_dimensions[row].height = _LINE_HEIGHT * _line_count(text, total_width) + 2
+
+
+def _write_title_block(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> int:
+    """Title, unit, criteria set, legal basis and instructions; returns the header row."""
+    level = LEVEL_NAMES_VI.get(unit.level, unit.level)
+    lines: list[tuple[str, Font, bool]] = [
+        (
+            f"PHIẾU KHẢO SÁT ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ CHÍNH QUYỀN ĐIỆN TỬ NĂM {year}",
+            _font(bold=True, size=14),
+            True,
+        ),
+        (cset.title, _font(italic=True), True),
+        (f"Đơn vị: {unit.name} (mã đơn vị: {unit.id}; {level})", _font(bold=True), False),
+        (
+            f"Bộ tiêu chí phiên bản {cset.version}; điểm tối đa {format_number_vi(cset.max)} điểm.",
+            _font(),
+            False,
+        ),
+        ("Căn cứ:", _font(bold=True), False),
+        *((f"– {line}", _font(), False) for line in cset.legal_basis),
+        ("Hướng dẫn nhập liệu:", _font(bold=True), False),
+        *((line, _font(), False) for line in INSTRUCTIONS),
+    ]
+    for row, (text, font, center) in enumerate(lines, start=1):
+        _title_line(ws, row, text, font, center)
+    return len(lines) + 2
+
+
+def _write_header_row(ws: Worksheet, row: int) -> None:
+    for column, (header, width) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=row, column=column, value=header)
+        cell.font = _font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=_HEADING_FILLS[0])
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BORDER
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.row_dimensions[row].height = _LINE_HEIGHT * 2 + 2
+
+
+def heading_text(node: Node) -> str:
+    """A heading row's label: "A1 – Hạ tầng thông tin (20 điểm)" plus conditions, note."""
+    text = f"{node.code} – {node.name} ({format_number_vi(node.max)} điểm)"
+    if node.applicable_if is not None:
+        text += f"; chỉ áp dụng khi chỉ tiêu {node.applicable_if} là 'Có'"
+    if node.allow_na:
+        text += f"; được chọn '{NA_TEXT}'"
+    if node.note:
+        text += f"\n{node.note}"
+    return text
+
+
+def _write_node(
+    ws: Worksheet,
+    node: Node,
+    depth: int,
+    row: int,
+    validations: dict[tuple[object, ...], DataValidation],
+) -> int:
+    """The heading row of ``node``, its input rows, then its children; the next free row."""
+    fill = _CRITERION_FILL if node.is_criterion else _HEADING_FILLS[min(depth, 2)]
+    _write_heading_row(ws, row, heading_text(node), depth, fill)
+    row += 1
+    for inp in node.inputs:
+        _write_input_row(ws, row, inp, node, depth + 1)
+        _validation_for(ws, inp, node, validations).add(_value_range(row))
+        row += 1
+    for child in node.children:
+        row = _write_node(ws, child, depth + 1, row, validations)
+    return row
+
+
+def _write_heading_row(ws: Worksheet, row: int, text: str, depth: int, fill: str) -> None:
+    for column in range(1, len(COLUMNS) + 1):
+        cell = ws.cell(row=row, column=column)
+        cell.fill = PatternFill("solid", fgColor=fill)
+        cell.border = _BORDER
+        cell.font = _font(bold=True)
+        cell.alignment = _WRAP
+    label = ws.cell(row=row, column=_COL[HEADER_LABEL], value=text)
+    label.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+    _fit_row_height(ws, row, {HEADER_LABEL: text})
+
+
+def _how_text(inp: Input, node: Node) -> str:
+    if inp.kind == "points":
+        text = f"Điểm từ 0 đến {format_number_vi(node.max)}; ghi giải trình"
+    else:
+        text = _KIND_HOW[inp.kind]
+    return text + (f"; hoặc '{NA_TEXT}'" if node.allow_na else "")
+
+
+def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int) -> None:
+    label = inp.label if not inp.help else f"{inp.label}\n({inp.help})"
+    texts = {
+        HEADER_CODE: inp.code,
+        HEADER_LABEL: label,
+        HEADER_UNIT: inp.unit or _KIND_UNIT.get(inp.kind, ""),
+        HEADER_HOW: _how_text(inp, node),
+    }
+    for header, column in _COL.items():
+        cell = ws.cell(row=row, column=column, value=texts.get(header))
+        cell.font = _font()
+        cell.border = _BORDER
+        cell.alignment = _WRAP
+        if header in _UNLOCKED_HEADERS:
+            cell.protection = _UNLOCKED
+    ws.cell(row=row, column=_COL[HEADER_LABEL]).alignment = Alignment(
+        wrap_text=True, vertical="top", indent=depth
+    )
+    ws.cell(row=row, column=_COL[HEADER_VALUE]).fill = PatternFill("solid", fgColor=_VALUE_FILL)
+    _fit_row_height(ws, row, texts)
+
+
+def _value_range(row: int) -> str:
+    first = get_column_letter(_COL[HEADER_VALUE])
+    return f"{first}{row}"
+
+
+def _validation_for(
+    ws: Worksheet,
+    inp: Input,
+    node: Node,
+    validations: dict[tuple[object, ...], DataValidation],
+) -> DataValidation:
+    """One shared DataValidation per (kind, allow_na, maximum), created on first use."""
+    maximum = node.max if inp.kind == "points" else None
+    key = (inp.kind, node.allow_na, maximum)
+    if key not in validations:
+        dv = _make_validation(inp.kind, node.allow_na, maximum)
+        ws.add_data_validation(dv)
+        validations[key] = dv
+    return validations[key]
+
+
+def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataValidation:
+    """Excel's own check of a value cell, with a Vietnamese input message.
+
+    Numeric criteria that allow "Không áp dụng" get the message only: a numeric rule
+    would refuse that text.
+    """
+    prompt = _KIND_HOW["yes_no"] if kind == "yes_no" else _numeric_prompt(kind, maximum)
+    if allow_na:
+        prompt += f", hoặc '{NA_TEXT}'"
+    options: dict[str, object] = {}
+    if kind == "yes_no":
+        choices = [YES_TEXT, NO_TEXT, *([NA_TEXT] if allow_na else [])]
+        options = {"type": "list", "formula1": '"' + ",".join(choices) + '"'}
+    elif not allow_na:
+        options = _numeric_rule(kind, maximum)
+    dv = DataValidation(allow_blank=True, showInputMessage=True, **options)  # type: ignore[arg-type]
+    dv.promptTitle = "Cách nhập"
+    dv.prompt = prompt
+    if options:
+        dv.showErrorMessage = True
+        dv.errorStyle = "stop"
+        dv.errorTitle = "Giá trị không hợp lệ"
+        dv.error = f"Cần: {prompt}."
+    return dv
+
+
+def _numeric_prompt(kind: str, maximum: float | None) -> str:
+    if kind == "points":
+        top = format_number_vi(maximum) if maximum is not None else ""
+        return f"Điểm tự chấm từ 0 đến {top}; ghi giải trình ở cột '{HEADER_NOTE}'"
+    return _KIND_HOW[kind]
+
+
+def _numeric_rule(kind: str, maximum: float | None) -> dict[str, object]:
+    if kind == "count":
+        return {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"}
+    if kind == "share":
+        return {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"}
+    if kind == "points" and maximum is not None:
+        return {
+            "type": "decimal",
+            "operator": "between",
+            "formula1": "0",
+            "formula2": f"{maximum:g}",
+        }
+    return {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"}
+
+
+def _line_count(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column of ``width`` characters (an estimate)."""
+    per_line = max(int(width * 1.05), 1)
+    return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
+
+
+def _fit_row_height(ws: Worksheet, row: int, texts: Mapping[str, str | None]) -> None:
+    """Set the row height so wrapped text shows; files must look right before any edit."""
+    widths = dict(COLUMNS)
+    lines = max(_line_count(t, widths[h]) for h, t in texts.items() if t is not None)
+    ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 3
+
+
+def _finish_inputs_sheet(ws: Worksheet, header_row: int, last_row: int) -> None:
+    """Protection, print setup, header repeated on every printed page."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # users may still widen columns, resize rows
+    ws.protection.formatRows = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{max(last_row, header_row)}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.sheet_view.zoomScale = 90
+    first_value = f"{get_column_letter(_COL[HEADER_VALUE])}{header_row + 1}"
+    ws.sheet_view.selection[0].activeCell = first_value
+    ws.sheet_view.selection[0].sqref = first_value
+
+
+_PREVIOUS_FILL = "D9D9D9"
+
+
+def _write_previous(
+    ws: Worksheet, header_row: int, last_row: int, heading: str, figures: Mapping[str, str]
+) -> None:
+    """Last year's figures in the column after the last one: grey, italic, locked (the
+    sheet is protected), as text, so they read as a reference and are never typed over."""
+    column = len(COLUMNS) + 1
+    letter = get_column_letter(column)
+    head = ws.cell(row=header_row, column=column, value=heading)
+    head.font = _font(bold=True, italic=True)
+    head.fill = PatternFill("solid", fgColor=_PREVIOUS_FILL)
+    head.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    head.border = _BORDER
+    ws.column_dimensions[letter].width = 24
+    ws.row_dimensions[header_row].height = _LINE_HEIGHT * 4 + 2
+    code_column = _COL[HEADER_CODE]
+    for row in range(header_row + 1, last_row + 1):
+        code = ws.cell(row=row, column=code_column).value
+        if not isinstance(code, str) or code not in figures:
+            continue
+        cell = ws.cell(row=row, column=column, value=figures[code])
+        cell.data_type = "s"  # a unit name starting with "=" stays text
+        cell.font = Font(name=FONT_NAME, size=12, italic=True, color="595959")
+        cell.fill = PatternFill("solid", fgColor=_PREVIOUS_FILL)
+        cell.alignment = _WRAP
+        cell.border = _BORDER
+    ws.print_area = f"A1:{letter}{max(last_row, header_row)}"
+
+
+def _write_meta_sheet(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> None:
+    values: dict[str, object] = {
+        "form_format": FORM_FORMAT,
+        "unit_id": unit.id,
+        "unit_name": unit.name,
+        "level": unit.level,
+        "year": year,
+        "criteria_version": cset.version,
+        "criteria_fingerprint": cset.fingerprint,
+        "criteria_file": Path(cset.path).name,
+    }
+    ws.cell(row=1, column=1, value="Thông tin phiếu do chương trình lập; không sửa trang này.")
+    ws.cell(row=1, column=1).font = _font(bold=True)
+    for column, header in enumerate(("Khóa", "Giá trị", "Ý nghĩa"), start=1):
+        cell = ws.cell(row=2, column=column, value=header)
+        cell.font = _font(bold=True)
+        cell.border = _BORDER
+    for row, (key, meaning) in enumerate(META_FIELDS, start=3):
+        for column, value in enumerate((key, values[key], meaning), start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            cell.font = _font()
+            cell.border = _BORDER
+            cell.number_format = "@" if isinstance(value, str) else "0"
+            if isinstance(value, str):
+                cell.data_type = "s"  # a name starting with "=" stays text, not a formula
+    for letter, width in zip("ABC", (22, 70, 40), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.protection.sheet = True
+
+
+# ---------------------------------------------------------------------- reading layout
+
+
+# ---------------------------------------------------------------------- filling

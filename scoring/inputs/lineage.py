@@ -1,0 +1,396 @@
+"""Units over time: mergers, splits and renames, read from ``data/unit_changes.csv``.
+
+Units change (Xã Điền Công merged into Phường Trưng Vương on 1/1/2020), and a unit formed
+by a change must be compared with what it came from, not with nothing. The file has one
+row per link ``year,from,to,kind,basis``: ``year`` is the first year of the new
+arrangement, ``kind`` is ``merge`` (several ``from`` to one ``to``; the ``to`` may be one
+of the ``from``, the unit that absorbs the others), ``split`` (one ``from`` to several
+``to``) or ``rename`` (one to one), ``basis`` the legal act as text. It is checked against
+``units.csv``: every id exists, a unit that ends with the change is valid up to the year
+before and a unit it creates starts in the year, and no chain of changes leads back to
+where it started. Errors are ``UnitsError`` (exit 2), naming the file, line and column.
+
+Core module: no pandas, no rendering. In a report kernel the changes come from the
+build's snapshot (``Snapshot.changes``), so a report shows what the build keyed it on.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from scoring.inputs.units import Unit, _check_text, _decode, _fail, _year, load_units
+from scoring.model.values import quote
+from scoring.text.errors import UnitsError
+from scoring.text.i18n import N_
+
+FILE_NAME = "unit_changes.csv"
+COLUMNS = ("year", "from", "to", "kind", "basis")
+KINDS = ("merge", "split", "rename")
+KIND_NAMES_VI = {"merge": N_("sáp nhập"), "split": N_("chia tách"), "rename": N_("đổi tên, đổi mã")}
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """One link of the file: ``source`` became (part of) ``target`` from ``year`` on."""
+
+    year: int
+    source: str
+    target: str
+    kind: str
+    basis: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change as a reader sees it: the units before, the units after, why."""
+
+    year: int
+    kind: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    basis: str
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Every unit change, with the questions the reports ask of them."""
+
+    changes: tuple[UnitChange, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Lineage({len(self.changes)} links)"
+
+    def _event(self, links: list[UnitChange]) -> Event:
+        first = links[0]
+        return Event(
+            first.year,
+            first.kind,
+            tuple(dict.fromkeys(c.source for c in links)),
+            tuple(dict.fromkeys(c.target for c in links)),
+            first.basis,
+        )
+
+    def _group(self, change: UnitChange) -> list[UnitChange]:
+        """The links of the change ``change`` belongs to (a merger's rows, a split's rows)."""
+        if change.kind == "split":
+            same = [c for c in self.changes if c.source == change.source]
+        else:
+            same = [c for c in self.changes if c.target == change.target]
+        return [c for c in same if c.year == change.year and c.kind == change.kind]
+
+    def formed(self, unit_id: str, year: int) -> Event | None:
+        """The change that formed ``unit_id`` as it is in ``year`` (taking effect that
+        year), or None: then the unit compares with itself."""
+        for change in self.changes:
+            if change.year == year and change.target == unit_id:
+                return self._event(self._group(change))
+        return None
+
+    def became(self, unit_id: str, year: int) -> Event | None:
+        """What ``unit_id`` became from ``year`` on when it changes then; else None."""
+        for change in self.changes:
+            if change.year == year and change.source == unit_id:
+                event = self._event(self._group(change))
+                if event.targets != (unit_id,):
+                    return event
+        return None
+
+    @functools.cached_property
+    def _components(self) -> dict[str, str]:
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                x = parent[x]
+            return x
+
+        for c in self.changes:
+            parent[find(c.source)] = find(c.target)
+        return {x: find(x) for x in list(parent)}
+
+    def lineage_id(self, unit_id: str) -> str:
+        """The name of the line of units ``unit_id`` belongs to: the id(s) of the units
+        its changes end in ("06820" for Điền Công and Trưng Vương; "B+C" for a unit A
+        split into B and C). A unit that never changed is its own line."""
+        root = self._components.get(unit_id)
+        if root is None:
+            return unit_id
+        members = {x for x, r in self._components.items() if r == root}
+        kept = {(c.year, c.source) for c in self.changes if c.source == c.target}
+        ended = {
+            c.source
+            for c in self.changes
+            if c.source != c.target and (c.year, c.source) not in kept
+        }
+        last = sorted(members - ended) or sorted(members)
+        return "+".join(last)
+
+
+def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:  # a folder in the file's place is no "no changes"
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnitsError(
+            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
+        ) from None
+    reader = csv.DictReader(io.StringIO(_decode(path, raw), newline=""))
+    try:
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise UnitsError(
+                N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)"),
+                path=str(path),
+                found=", ".join(missing),
+                expected=", ".join(COLUMNS),
+            )
+        return [(line, row) for line, row in enumerate(reader, start=2)]
+    except csv.Error as exc:
+        raise _fail(
+            path,
+            reader.line_num,
+            None,
+            N_("dòng không đọc được như CSV (%(reason)s)"),
+            reason=str(exc),
+        ) from None
+
+
+def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -> UnitChange:
+    _check_text(path, line, row)
+    year = _year(row["year"] or "", path, line, "year", optional=False)
+    assert year is not None
+    ids = {}
+    for column in ("from", "to"):
+        uid = (row[column] or "").strip()
+        if uid not in units:
+            raise _fail(
+                path,
+                line,
+                column,
+                N_("mã đơn vị %(found)s không có trong units.csv"),
+                found=quote(uid),
+            )
+        ids[column] = uid
+    kind = (row["kind"] or "").strip()
+    if kind not in KINDS:
+        raise _fail(
+            path,
+            line,
+            "kind",
+            N_(
+                "%(found)s không hợp lệ (cần: merge – sáp nhập, split – chia tách, "
+                "rename – đổi tên)"
+            ),
+            found=quote(kind),
+        )
+    basis = (row["basis"] or "").strip()
+    if not basis:
+        raise _fail(
+            path,
+            line,
+            "basis",
+            N_("thiếu căn cứ (văn bản quyết định việc thay đổi, ví dụ nghị quyết số ...)"),
+        )
+    return UnitChange(year, ids["from"], ids["to"], kind, basis, line)
+
+
+def _check_years(path: Path, c: UnitChange, units: dict[str, Unit], stays: bool) -> None:
+    """The validity years of units.csv meet at the change: what ends, ends the year
+    before; what starts, starts that year; a unit that carries on spans both."""
+    source, target = units[c.source], units[c.target]
+    if not source.valid_in(c.year - 1):
+        raise _fail(
+            path,
+            c.line,
+            "from",
+            N_(
+                "đơn vị %(unit)s không còn hiệu lực năm %(before)s theo units.csv "
+                "(%(start)s–%(end)s), nên không thể thay đổi từ năm %(year)s"
+            ),
+            unit=c.source,
+            before=c.year - 1,
+            start=source.valid_from,
+            end=source.valid_to or "",
+            year=c.year,
+        )
+    if not stays and source.valid_to != c.year - 1:
+        raise _fail(
+            path,
+            c.line,
+            "from",
+            N_(
+                "đơn vị %(unit)s thôi tồn tại từ năm %(year)s nhưng units.csv ghi valid_to "
+                "%(found)s; cần valid_to = %(expected)s"
+            ),
+            unit=c.source,
+            year=c.year,
+            found=quote(str(source.valid_to or "")),
+            expected=c.year - 1,
+        )
+    if not target.valid_in(c.year):
+        raise _fail(
+            path,
+            c.line,
+            "to",
+            N_("đơn vị %(unit)s không có hiệu lực năm %(year)s theo units.csv (%(start)s–%(end)s)"),
+            unit=c.target,
+            year=c.year,
+            start=target.valid_from,
+            end=target.valid_to or "",
+        )
+
+
+def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit]) -> None:
+    """Each kind has its shape: a merger several units into one, a split one into
+    several, a rename one into one other."""
+    merges: dict[tuple[int, str], list[UnitChange]] = defaultdict(list)
+    splits: dict[tuple[int, str], list[UnitChange]] = defaultdict(list)
+    for c in changes:
+        if c.kind == "merge":
+            merges[(c.year, c.target)].append(c)
+        elif c.kind == "split":
+            splits[(c.year, c.source)].append(c)
+        elif c.source == c.target:
+            raise _fail(path, c.line, "to", N_("đổi tên cần mã mới khác mã cũ"))
+    for links in merges.values():
+        if len({c.source for c in links}) < 2:
+            raise _fail(
+                path,
+                links[0].line,
+                "from",
+                N_(
+                    "sáp nhập vào %(unit)s cần ít nhất hai dòng 'from' (mỗi đơn vị "
+                    "nhập vào một dòng, kể cả đơn vị nhận sáp nhập nếu giữ mã)"
+                ),
+                unit=links[0].target,
+            )
+    for links in splits.values():
+        if len({c.target for c in links}) < 2:
+            raise _fail(
+                path,
+                links[0].line,
+                "to",
+                N_("chia tách %(unit)s cần ít nhất hai dòng 'to' (mỗi đơn vị mới một dòng)"),
+                unit=links[0].source,
+            )
+    for c in changes:
+        stays = any(
+            o.year == c.year and o.source == c.source and o.target == c.source for o in changes
+        )
+        _check_years(path, c, units, stays)
+        if c.kind != "merge" and c.target != c.source:
+            target_stays = any(o.year == c.year and o.source == c.target for o in changes)
+            if not target_stays and units[c.target].valid_from != c.year:
+                raise _fail(
+                    path,
+                    c.line,
+                    "to",
+                    N_(
+                        "đơn vị mới %(unit)s có valid_from %(found)s trong units.csv; cần "
+                        "valid_from = %(expected)s"
+                    ),
+                    unit=c.target,
+                    found=units[c.target].valid_from,
+                    expected=c.year,
+                )
+
+
+def _check_cycles(path: Path, changes: list[UnitChange]) -> None:
+    """No chain of changes returns to a unit it started from (A → B → A)."""
+    edges: dict[str, set[str]] = defaultdict(set)
+    for c in changes:
+        if c.source != c.target:
+            edges[c.source].add(c.target)
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
+    for start in sorted(edges):
+        if start not in state:
+            _walk(path, changes, edges, state, start)
+
+
+def _walk(
+    path: Path,
+    changes: list[UnitChange],
+    edges: dict[str, set[str]],
+    state: dict[str, int],
+    start: str,
+) -> None:
+    """Depth-first from ``start`` with an explicit stack: a chain of thousands of renames
+    must not end in RecursionError."""
+    trail = [start]
+    stack = [iter(sorted(edges.get(start, ())))]
+    state[start] = 1
+    while stack:
+        nxt = next(stack[-1], None)
+        if nxt is None:
+            state[trail.pop()] = 2
+            stack.pop()
+            continue
+        if state.get(nxt) == 1:
+            node = trail[-1]
+            loop = " → ".join([*trail[trail.index(nxt) :], nxt])
+            line = min(x.line for x in changes if x.source == node and x.target == nxt)
+            raise _fail(
+                path,
+                line,
+                None,
+                N_(
+                    "các thay đổi tạo thành vòng lặp (%(loop)s): một đơn vị không thể trở "
+                    "thành chính nó qua các lần thay đổi"
+                ),
+                loop=loop,
+            )
+        if nxt not in state:
+            state[nxt] = 1
+            trail.append(nxt)
+            stack.append(iter(sorted(edges.get(nxt, ()))))
+
+
+def load_changes_file(path: Path, units: list[Unit]) -> Lineage:
+    """Read and check ``unit_changes.csv`` against the unit list; a missing file is no
+    change at all."""
+    path = Path(path)
+    if not path.exists():
+        return Lineage()
+    by_id = {u.id: u for u in units}
+    changes = [_parse(path, line, row, by_id) for line, row in _rows(path)]
+    seen: dict[tuple[int, str, str], int] = {}
+    for c in changes:
+        key = (c.year, c.source, c.target)
+        if key in seen:
+            raise _fail(
+                path,
+                c.line,
+                None,
+                N_("dòng lặp lại dòng %(first)s"),
+                first=seen[key],
+            )
+        seen[key] = c.line
+    _check_cycles(path, changes)
+    _check_groups(path, changes, by_id)
+    return Lineage(tuple(changes))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(path: str, stamp: tuple[int, int], units_stamp: tuple[int, int]) -> Lineage:
+    return load_changes_file(Path(path), load_units(Path(path).parent / "units.csv"))
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def load_changes(data_dir: str | Path) -> Lineage:
+    """The unit changes of a data folder, from ``unit_changes.csv`` (cached by the files'
+    sizes and times; a report kernel of a build has them from the snapshot)."""
+    data_dir = Path(data_dir)
+    path = data_dir / FILE_NAME
+    return _cached(str(path), _stat(path), _stat(data_dir / "units.csv"))

@@ -1,0 +1,95 @@
+"""Checking a notebook's parameters on entry, whoever passes them.
+
+``make reports`` passes ``unit_id`` as text, but an analyst running papermill by hand
+(``papermill ... -p unit_id 196 -p year 2018``) gets numbers: papermill reads ``196`` as
+the integer 196 and ``06808`` as 6808. A numeric-looking id is therefore matched against
+the unit list by its digits; an unknown unit or a year without data gets a message that
+lists what exists, instead of a bare "not found" deep in the notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from scoring.model.criteria import years_available
+from scoring.text.errors import ScoringError
+from scoring.text.i18n import N_
+
+UNITS_FILE = "units.csv"
+
+
+def data_dir(value: str | Path) -> Path:
+    """The data folder: ``value`` as given, or, when it is a relative ``.../data`` that does
+    not hold ``units.csv`` from here, the nearest ``data`` folder that does, looking from
+    the working folder upwards (a notebook run from the project root with the default
+    ``../data`` meant the project's ``data``)."""
+    given = Path(value)
+    if (given / UNITS_FILE).is_file():
+        return given
+    if not given.is_absolute() and given.name == "data":
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            if (folder / "data" / UNITS_FILE).is_file():
+                return folder / "data"
+    raise ScoringError(
+        N_(
+            "Không tìm thấy thư mục dữ liệu '%(value)s' (cần có tệp %(file)s), "
+            "tính từ thư mục đang chạy %(cwd)s"
+        ),
+        value=value,
+        file=UNITS_FILE,
+        cwd=Path.cwd(),
+    )
+
+
+def year(data: Path, value: object) -> int:
+    """``value`` as a year that has a criteria set under ``data``."""
+    known = years_available(data) if (data / "criteria").is_dir() else []
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or number not in known:
+        if not known:
+            raise ScoringError(
+                N_("Năm '%(value)s' không có dữ liệu trong %(data)s; không có năm nào có dữ liệu"),
+                value=value,
+                data=data,
+            )
+        raise ScoringError(
+            N_("Năm '%(value)s' không có dữ liệu trong %(data)s; các năm có dữ liệu: %(years)s"),
+            value=value,
+            data=data,
+            years=", ".join(map(str, known)),
+        )
+    return number
+
+
+def unit_id(
+    value: object, known: Iterable[str], year: int, hint: str = "", missing: bool = False
+) -> str:
+    """``value`` as one of the ``known`` unit ids of ``year`` (ints matched by their digits):
+    units with scores, or (``missing``) units that sent no form; ``hint`` ends the error:
+    where a unit that is not among them may be found."""
+    ids = sorted(known)
+    text = str(value).strip()
+    if text in ids:
+        return text
+    if text.isdigit():
+        same = [uid for uid in ids if uid.isdigit() and int(uid) == int(text)]
+        if len(same) == 1:
+            return same[0]
+    listed = ", ".join(ids[:40]) + (" ..." if len(ids) > 40 else "")
+    if missing:
+        text = N_(
+            "Đơn vị '%(value)s' không thuộc các đơn vị chưa nộp phiếu năm %(year)s; "
+            "các mã đơn vị chưa nộp phiếu: %(listed)s%(hint)s"
+        )
+    else:
+        text = N_(
+            "Đơn vị '%(value)s' không thuộc các đơn vị có điểm năm %(year)s; "
+            "các mã đơn vị có điểm: %(listed)s%(hint)s"
+        )
+    hint = ". " + hint if hint else ""
+    raise ScoringError(text, value=value, year=year, listed=listed or "—", hint=hint)

@@ -1,0 +1,211 @@
+"""The unit list: who is scored in which year, at which level.
+
+Units change (communes merge, the district tier was abolished in 2025), so each unit
+carries the years it is valid. Ids become file names and notebook parameters, so only
+safe characters are accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from scoring.model.criteria import LEVELS
+from scoring.model.values import escape_controls, quote
+from scoring.text.errors import ScoringError, UnitsError
+from scoring.text.i18n import N_, located, phrase
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+COLUMNS = ("id", "name", "level", "valid_from", "valid_to")
+# A unit name's length: the draft e-mail's To header carries it as one encoded word, and
+# 150 characters (450 UTF-8 bytes, 600 in base64) keep that header, address included,
+# within RFC 5322's 998 octets. Real names are under 100.
+MAX_NAME = 150
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    level: str
+    valid_from: int
+    valid_to: int | None  # inclusive; None while the unit exists
+
+    def valid_in(self, year: int) -> bool:
+        return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
+
+
+def _fail(path: Path, line: int, column: str | None, msgid: str, **params: object) -> UnitsError:
+    """The error of one field of the unit list: where, then ``msgid`` with ``params``."""
+    what = phrase(msgid, **params)
+    return UnitsError("%(where)s: %(what)s", where=located(path, line, column), what=what)
+
+
+def _year(text: str, path: Path, line: int, column: str, *, optional: bool) -> int | None:
+    text = text.strip()
+    if not text and optional:
+        return None
+    # ASCII digits only: "²⁰¹⁸" passes str.isdigit() but is no year.
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise _fail(
+            path,
+            line,
+            column,
+            N_("cần một năm (4 chữ số), có %(found)s"),
+            found=quote(text),
+        )
+    return int(text)
+
+
+def _decode(path: Path, raw: bytes, error: type[ScoringError] = UnitsError) -> str:
+    """The file as text; one that is not UTF-8 (Excel's plain "CSV") is named as such, as
+    an ``error`` of the file's kind (the unit list's, or a criteria file's: mapping.csv)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        what = phrase(
+            N_(
+                "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, "
+                "Windows-1258); mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'"
+            )
+        )
+        raise error("%(where)s: %(what)s", where=located(path, line), what=what) from None
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UnitsError(
+            N_("%(path)s: không đọc được danh sách đơn vị (%(reason)s)"),
+            path=str(path),
+            reason=exc.strerror,
+        ) from exc
+    reader = csv.DictReader(io.StringIO(_decode(path, raw), newline=""))
+    try:
+        fields = reader.fieldnames or []
+        missing = [c for c in COLUMNS if c not in fields]
+        if missing:
+            raise UnitsError(
+                N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)"),
+                path=str(path),
+                found=", ".join(missing),
+                expected=", ".join(COLUMNS),
+            )
+        return list(reader)
+    except csv.Error as exc:
+        raise _fail(
+            path,
+            reader.line_num,
+            None,
+            N_("dòng không đọc được như CSV (%(reason)s); mỗi ô chỉ ghi một giá trị ngắn"),
+            reason=str(exc),
+        ) from None
+
+
+def _check_text(path: Path, line: int, row: dict[str, str]) -> None:
+    """No control character (Shift+Enter's "\\x0b", NUL...) in any field: they break the
+    Excel files and reports the tool writes."""
+    for column, value in row.items():
+        if column is None or not isinstance(value, str):
+            continue
+        bad = [ch for ch in value if unicodedata.category(ch) == "Cc"]
+        if bad:
+            shown = escape_controls(bad[0])
+            raise _fail(
+                path,
+                line,
+                column,
+                N_(
+                    "có ký tự điều khiển %(found)s (ví dụ do Shift+Enter hay Alt+Enter); "
+                    "xóa ký tự đó"
+                ),
+                found=shown,
+            )
+
+
+def _check_name(path: Path, line: int, name: str) -> None:
+    """A name longer than MAX_NAME is refused: it would break the share drafts' headers."""
+    if len(name.strip()) > MAX_NAME:
+        raise _fail(
+            path,
+            line,
+            "name",
+            N_("tên đơn vị dài %(found)s ký tự, tối đa %(expected)s"),
+            found=len(name.strip()),
+            expected=MAX_NAME,
+        )
+
+
+def load_units(path: Path) -> list[Unit]:
+    """Read data/units.csv; refuse unsafe ids, unknown levels and repeated ids.
+
+    Columns other than ``COLUMNS`` are allowed (optional ones are read where needed).
+    """
+    units: list[Unit] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(_read_rows(path), start=2):
+        uid = (row["id"] or "").strip()
+        if not SAFE_ID.match(uid):
+            raise _fail(
+                path,
+                line,
+                "id",
+                N_(
+                    "mã đơn vị %(found)s không hợp lệ (chỉ chữ cái không dấu, chữ số, '-' và "
+                    "'_', tối đa 64 ký tự)"
+                ),
+                found=quote(uid),
+            )
+        _check_text(path, line, row)
+        _check_name(path, line, row.get("name") or "")
+        if uid.casefold() in seen:
+            first = seen[uid.casefold()]
+            raise _fail(
+                path,
+                line,
+                "id",
+                N_(
+                    "mã đơn vị '%(found)s' trùng với mã ở dòng %(first)s (không phân biệt hoa "
+                    "thường: mã là tên tệp)"
+                ),
+                found=uid,
+                first=first,
+            )
+        seen[uid.casefold()] = line
+        level = (row["level"] or "").strip()
+        if level not in LEVELS:
+            raise _fail(
+                path,
+                line,
+                "level",
+                N_("%(found)s không hợp lệ (cần: %(expected)s)"),
+                found=quote(level),
+                expected=", ".join(LEVELS),
+            )
+        name = (row["name"] or "").strip()
+        if not name:
+            raise _fail(path, line, "name", N_("thiếu tên đơn vị"))
+        valid_from = _year(row["valid_from"] or "", path, line, "valid_from", optional=False)
+        valid_to = _year(row["valid_to"] or "", path, line, "valid_to", optional=True)
+        assert valid_from is not None
+        if valid_to is not None and valid_to < valid_from:
+            raise _fail(
+                path,
+                line,
+                "valid_to",
+                N_("năm kết thúc %(found)s trước năm bắt đầu %(first)s"),
+                found=valid_to,
+                first=valid_from,
+            )
+        units.append(Unit(uid, name, level, valid_from, valid_to))
+    return units
+
+
+def units_in_year(units: list[Unit], year: int) -> list[Unit]:
+    return [u for u in units if u.valid_in(year)]

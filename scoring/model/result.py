@@ -1,0 +1,575 @@
+"""One year's cycle as verbs on one object: load the inputs, check them, score, rank.
+
+``load`` reads and checks a year's inputs, ``score`` scores and ranks them into the
+``YearResult`` that every report and table reads (``scoring.inputs.source.assess`` does both for
+the command line, the notebooks and the tests): every unit's self-assessed and verified
+scores, the official one (verified where it exists), ranks within each peer group, bands,
+and the inputs' fingerprints, so a report can say how it was made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from scoring.inputs.layout import DataLayout
+from scoring.inputs.submissions import (
+    Collection,
+    FileReader,
+    Problem,
+    file_problem,
+    read_submissions,
+)
+from scoring.inputs.units import Unit, load_units
+from scoring.inputs.verification import read_verifications
+from scoring.io import write_bytes
+from scoring.model.criteria import LEVELS, CriteriaYear, load_year
+from scoring.model.ranking import points_to_next_rank, rank_map
+from scoring.model.rules import Values
+from scoring.model.scores import UnitScore, score_peers
+from scoring.text.errors import ScoringError
+
+if TYPE_CHECKING:  # pandas is imported where tables are made: report kernels need none
+    import pandas as pd
+
+    from scoring.analysis.robustness import LevelRobustness
+
+T = TypeVar("T")
+
+
+class InvalidSubmissions(ScoringError):
+    """Raised when scoring is asked of a year whose forms still have errors."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """Everything read from ``data/`` for one year, checked."""
+
+    data_dir: Path
+    year: int
+    criteria: CriteriaYear
+    units: list[Unit]
+    collection: Collection
+
+    @functools.cached_property
+    def units_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
+
+    def __repr__(self) -> str:
+        return (
+            f"YearInputs(year={self.year}, data_dir={str(self.data_dir)!r}, "
+            f"units={len(self.units)}, forms={len(self.collection.submissions)})"
+        )
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """Scores, ranks and bands of one year; the official score is verified where it exists."""
+
+    inputs: YearInputs
+    self_scores: dict[str, UnitScore]
+    verified_scores: dict[str, UnitScore]
+    official: dict[str, UnitScore]
+    ranks: dict[str, int]
+    peers: dict[str, list[str]]  # level -> unit ids scored at that level
+    # level -> ids of units valid in the year that sent no form (ranked last with 0 points
+    # unless bands.yaml says ``missing: exclude``)
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    date: dt.date | None = None  # the reports' date (``dated``)
+    _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def year(self) -> int:
+        return self.inputs.year
+
+    def __repr__(self) -> str:
+        levels = ", ".join(f"{lv}: {len(ids)}" for lv, ids in self.peers.items())
+        return (
+            f"YearResult(year={self.year}, units={len(self.official)} ({levels}), "
+            f"verified={len(self.verified_scores)})"
+        )
+
+    def unit(self, unit_id: str) -> Unit:
+        return self.inputs.units_by_id[unit_id]
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per result under ``key`` and kept with it (so in
+        the snapshot a build hands its kernels): the views every report of a level reads."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def levels(self) -> list[str]:
+        """Levels with any unit assessed this year, the city first (``LEVELS``' order)."""
+        found = set(self.peers) | set(self.missing)
+        return [lv for lv in LEVELS if lv in found]
+
+    def is_missing(self, unit_id: str) -> bool:
+        """True for a unit valid in the year that sent no form."""
+        return unit_id in self.missing.get(self.unit(unit_id).level, ())
+
+    def status(self, unit_id: str) -> str:
+        """``submitted`` or ``missing``: the ``status`` column of scores.csv."""
+        return "missing" if self.is_missing(unit_id) else "submitted"
+
+    @property
+    def ranks_missing(self) -> bool:
+        """Whether units without a form are ranked (last, with 0 points): bands.yaml's
+        ``missing: rank_last``, the default."""
+        return self.inputs.criteria.ranking.missing == "rank_last"
+
+    def ranked_ids(self, level: str) -> list[str]:
+        """The units ranked at a level: those scored, then those without a form unless
+        they are excluded."""
+        missing = self.missing.get(level, []) if self.ranks_missing else []
+        return [*self.peers.get(level, []), *missing]
+
+    def peer_count(self, unit_id: str) -> int:
+        """The "n" of "Hạng r/n": how many units are ranked at the unit's level."""
+        return len(self.ranked_ids(self.unit(unit_id).level))
+
+    def band(self, unit_id: str) -> str:
+        return self.inputs.criteria.band(self.official[unit_id].percent)
+
+    def is_verified(self, unit_id: str) -> bool:
+        return unit_id in self.verified_scores
+
+    def peer_ids(self, unit_id: str) -> list[str]:
+        return self.peers[self.unit(unit_id).level]
+
+    def subgroup_means(self, level: str) -> dict[str, float]:
+        """Mean percent of maximum of every non-criterion node among the level's units
+        where it applies (computed once per level: every unit report of the level shows it).
+        """
+        return self.once(f"means:{level}", lambda: self._subgroup_means(level))
+
+    def _subgroup_means(self, level: str) -> dict[str, float]:
+        shares: dict[str, list[float]] = {}
+        for uid in self.peers[level]:
+            for node in self.official[uid].nodes():
+                if not node.is_criterion and node.applicable:
+                    shares.setdefault(node.code, []).append(node.percent)
+        return {code: sum(v) / len(v) for code, v in shares.items()}
+
+    def verification_view(self, unit_id: str) -> dict[str, object]:
+        """What the unit claimed against what the office verified, as plain data.
+
+        Per group and in total, self-assessed next to verified points (None while the
+        unit is not verified); each changed figure with its reason; both files with
+        their SHA-256. The unit report presents it; its build key includes it.
+        """
+        own, off = self.self_scores[unit_id], self.official[unit_id]
+        check = self.inputs.collection.verifications.get(unit_id)
+        sub = self.inputs.collection.submissions[unit_id]
+        own_groups = {g.code: g for g in own.groups}
+        return {
+            "verified": check is not None,
+            "groups": [
+                {
+                    "code": g.code,
+                    "name": g.name,
+                    "self": own_groups[g.code].points,
+                    "self_max": own_groups[g.code].max,
+                    "verified": g.points if check else None,
+                    "max": g.max,
+                }
+                for g in off.groups
+            ],
+            "total": {
+                "self": own.total,
+                "self_max": own.max,
+                "verified": off.total if check else None,
+                "max": off.max,
+            },
+            "changes": [
+                {
+                    "code": c.code,
+                    "label": c.label,
+                    "kind": c.kind,
+                    "claimed": c.claimed,
+                    "verified": c.verified,
+                    "reason": c.reason,
+                }
+                for c in (check.changes if check else ())
+            ],
+            "form": {"path": str(sub.path), "sha256": sub.sha256},
+            "verification": ({"path": str(check.path), "sha256": check.sha256} if check else None),
+        }
+
+    def official_values(self, unit_id: str) -> Values:
+        """The figures the official score is computed from: verified where they exist."""
+        check = self.inputs.collection.verifications.get(unit_id)
+        return check.values if check else self.inputs.collection.submissions[unit_id].values
+
+    def scored_units(self) -> Iterator[Unit]:
+        for level_ids in self.peers.values():
+            for uid in level_ids:
+                yield self.unit(uid)
+
+    def missing_units(self) -> Iterator[Unit]:
+        """Units valid in the year that sent no form, level by level."""
+        for level in self.levels():
+            for uid in self.missing.get(level, []):
+                yield self.unit(uid)
+
+    def table(self) -> pd.DataFrame:
+        """One row per scored unit: the contract of ``scores.csv``."""
+        return scores_table(self)
+
+    def rank_value(self, unit_id: str) -> float:
+        return rank_value(self.inputs, self.official[unit_id])
+
+    def rank_values(self, level: str) -> list[float]:
+        """The rank values of the level's scored units (computed once per level: every
+        unit's gap to the next rank is taken against them, 300 times at 300 units)."""
+        return self.once(
+            f"rank_values:{level}", lambda: [self.rank_value(u) for u in self.peers[level]]
+        )
+
+    def points_to_next_rank(self, unit_id: str) -> float | None:
+        """Points the unit needs to reach the next higher rank value among its peers, on its
+        own applicable maximum when ranks are on percent; None when it is first."""
+        return self.next_rank(unit_id)[0]
+
+    def next_rank(self, unit_id: str) -> tuple[float | None, int]:
+        """The points to the next higher rank value among the unit's peers (see
+        ``points_to_next_rank``) and the rank they reach; (None, its rank) when first."""
+        own, rank = self.rank_value(unit_id), self.ranks[unit_id]
+        values = self.rank_values(self.unit(unit_id).level)
+        gap = points_to_next_rank(own, values)
+        if gap is None:
+            return None, rank
+        reached = 1 + sum(1 for v in values if v > own + gap + 1e-9)
+        if self.inputs.criteria.ranking.rank_by == "percent":
+            gap = gap / 100 * self.official[unit_id].max
+        return gap, min(reached, rank)
+
+    def verification_offsets(self) -> list[float]:
+        """Verified minus self-assessed percent of every verified unit of the year (percent
+        points of the applicable maximum): the doubt the robustness analysis puts on units
+        that were not verified."""
+        return [
+            self.official[u].percent - self.self_scores[u].percent
+            for u in sorted(self.verified_scores)
+        ]
+
+    def robustness(self, level: str) -> LevelRobustness:
+        """The seeded Monte Carlo analysis of one level (computed once per level)."""
+        return self.once(f"robustness:{level}", lambda: self._robustness(level))
+
+    def _robustness(self, level: str) -> LevelRobustness:
+        from scoring.analysis.robustness import analyse
+
+        criteria = self.inputs.criteria
+        return analyse(
+            {u: self.official[u] for u in self.peers.get(level, [])},
+            set(self.verified_scores),
+            self.verification_offsets(),
+            criteria.bands,
+            criteria.ranking.robustness,
+            criteria.ranking.rank_by,
+            (self.year, level),
+        )
+
+    def precompute(self) -> YearResult:
+        """Compute now, once, the per-level views every report reads (the robustness
+        analysis, the peers' means, the rank values): a build does it before writing its
+        snapshot, so that no report kernel computes them again."""
+        for level in self.peers:
+            self.robustness(level)
+            self.subgroup_means(level)
+            self.rank_values(level)
+        return self
+
+    def criteria_table(self) -> pd.DataFrame:
+        """One row per unit and node: self-assessed, verified and official points."""
+        return criteria_table(self)
+
+
+def load(
+    data_dir: Path, year: int, read: Callable[[FileReader], FileReader] | None = None
+) -> YearInputs:
+    """Read the criteria, the unit list, every returned form and verification of the year
+    (``read``: how one form is read, ``scoring.build.state.FormCache`` in a build)."""
+    data_dir = Path(data_dir)
+    criteria = load_year(data_dir, year)
+    units = load_units(DataLayout(data_dir).units)
+    collection = read_submissions(data_dir, year, criteria, units, read)
+    return _with_verifications(YearInputs(data_dir.resolve(), year, criteria, units, collection))
+
+
+def _with_verifications(inputs: YearInputs) -> YearInputs:
+    """``inputs`` with the office's verification files read and their problems added."""
+    found, problems = read_verifications(
+        inputs.data_dir, inputs.year, inputs.criteria, inputs.units_by_id, inputs.collection
+    )
+    collection = dataclasses.replace(
+        inputs.collection,
+        problems=[*inputs.collection.problems, *problems],
+        verifications=found,
+    )
+    return dataclasses.replace(inputs, collection=collection)
+
+
+def _score_level(
+    inputs: YearInputs, level: str, values: Mapping[str, Values]
+) -> dict[str, UnitScore]:
+    return score_peers(inputs.criteria.for_level(level), values) if values else {}
+
+
+def rank_value(inputs: YearInputs, score: UnitScore) -> float:
+    """What a unit is ranked on: the percent of its applicable maximum (equivalently, its
+    score converted to the full maximum, "điểm quy đổi"), or its raw total where the year's
+    bands.yaml says ``rank_by: total``."""
+    by_total = inputs.criteria.ranking.rank_by == "total"
+    return score.total if by_total else score.percent
+
+
+def score(inputs: YearInputs) -> YearResult:
+    """Score every valid submission against its level's criteria and rank within levels."""
+    if inputs.collection.errors:
+        raise InvalidSubmissions(inputs.collection.errors)
+    by_id = inputs.units_by_id
+    self_scores: dict[str, UnitScore] = {}
+    verified_scores: dict[str, UnitScore] = {}
+    official: dict[str, UnitScore] = {}
+    ranks: dict[str, int] = {}
+    peers: dict[str, list[str]] = {}
+    for level in sorted({by_id[uid].level for uid in inputs.collection.submissions}):
+        subs = {
+            uid: s
+            for uid, s in sorted(inputs.collection.submissions.items())
+            if by_id[uid].level == level
+        }
+        self_scores |= _score_level(inputs, level, {u: s.values for u, s in subs.items()})
+        checked = inputs.collection.verifications
+        verified = {u: checked[u].values for u in subs if u in checked}
+        # Normalised rules compare a unit with its peers' official values.
+        official_values = {u: verified.get(u, s.values) for u, s in subs.items()}
+        level_official = _score_level(inputs, level, official_values)
+        verified_scores |= {u: level_official[u] for u in verified}
+        official |= level_official
+        ranks |= rank_map({u: rank_value(inputs, level_official[u]) for u in subs})
+        peers[level] = list(subs)
+    missing = _missing_by_level(inputs)
+    if inputs.criteria.ranking.missing == "rank_last":
+        for level, ids in missing.items():  # all tied, after every unit that sent a form
+            ranks |= dict.fromkeys(ids, len(peers.get(level, [])) + 1)
+    return YearResult(inputs, self_scores, verified_scores, official, ranks, peers, missing)
+
+
+def _missing_by_level(inputs: YearInputs) -> dict[str, list[str]]:
+    """Units expected this year (valid, at a level with criteria) that sent no form."""
+    found: dict[str, list[str]] = {}
+    for uid in sorted(inputs.collection.missing):
+        level = inputs.units_by_id[uid].level
+        if level in inputs.criteria.levels:
+            found.setdefault(level, []).append(uid)
+    return found
+
+
+def scores_table(result: YearResult) -> pd.DataFrame:
+    """One row per unit assessed: scored ones level by level, then those without a form
+    (``status`` missing: 0 points of the level's full maximum, no band; ranked last, or
+    without a rank when bands.yaml says ``missing: exclude``)."""
+    import pandas as pd
+
+    rows = [_score_row(result, unit) for unit in result.scored_units()]
+    rows += [_missing_row(result, unit) for unit in result.missing_units()]
+    table = pd.DataFrame(rows)
+    for column in ("rank", "rank_p05", "rank_median", "rank_p95"):
+        if column in table:
+            table[column] = table[column].astype("Int64")  # blank, not "8.0", when unranked
+    return table
+
+
+def _score_row(result: YearResult, unit: Unit) -> dict[str, object]:
+    off = result.official[unit.id]
+    own = result.self_scores[unit.id]
+    row: dict[str, object] = {"unit_id": unit.id, "name": unit.name, "level": unit.level}
+    row |= {group.code: group.points for group in off.groups}
+    row |= {f"{group.code}_max": group.max for group in off.groups}
+    verified = result.is_verified(unit.id)
+    row |= {
+        "total": off.total,
+        "max": off.max,
+        "percent": off.percent,
+        "band": result.band(unit.id),
+        "rank": result.ranks[unit.id],
+        "peers": result.peer_count(unit.id),
+        "self_total": own.total,
+        "verified": verified,
+        "verified_total": off.total if verified else None,
+        "difference": off.total - own.total if verified else None,
+        "status": "submitted",
+    }
+    robust = result.robustness(unit.level).units[unit.id]
+    return row | {
+        "rank_p05": robust.rank_p05,
+        "rank_median": robust.rank_median,
+        "rank_p95": robust.rank_p95,
+        "band_stability": round(robust.band_stability, 4),
+    }
+
+
+def _missing_row(result: YearResult, unit: Unit) -> dict[str, object]:
+    cset = result.inputs.criteria.for_level(unit.level)
+    rank = result.ranks.get(unit.id)
+    row: dict[str, object] = {"unit_id": unit.id, "name": unit.name, "level": unit.level}
+    row |= {group.code: 0.0 for group in cset.groups}
+    row |= {f"{group.code}_max": group.max for group in cset.groups}
+    return row | {
+        "total": 0.0,
+        "max": cset.max,
+        "percent": 0.0,
+        "band": "",
+        "rank": rank,
+        "peers": result.peer_count(unit.id),
+        "self_total": None,
+        "verified": False,
+        "verified_total": None,
+        "difference": None,
+        "status": "missing",
+        "rank_p05": rank,
+        "rank_median": rank,
+        "rank_p95": rank,
+        "band_stability": None,
+    }
+
+
+def criteria_table(result: YearResult) -> pd.DataFrame:
+    rows = []
+    for unit in result.scored_units():
+        own = {n.code: n for n in result.self_scores[unit.id].nodes()}
+        for node in result.official[unit.id].nodes():
+            verified = result.is_verified(unit.id)
+            rows.append(
+                {
+                    "unit_id": unit.id,
+                    "code": node.code,
+                    "name": node.name,
+                    "is_criterion": node.is_criterion,
+                    "applicable": node.applicable,
+                    "points": node.points,
+                    "max": node.max,
+                    "full_max": node.full_max,
+                    "self_points": own[node.code].points,
+                    "verified_points": node.points if verified else None,
+                    "difference": node.points - own[node.code].points if verified else None,
+                }
+            )
+    import pandas as pd
+
+    return pd.DataFrame(rows)
+
+
+def compare_with_previous(inputs: YearInputs) -> list[Problem]:
+    """``validate``'s look at the previous year: suspicious changes since the units' last
+    forms (``scoring.analysis.changes``), and a warning when that year cannot be read."""
+    year = inputs.year - 1
+    folder = DataLayout(inputs.data_dir)
+    if year not in folder.years():
+        return []
+    where = folder.submissions(year)
+    try:
+        before = load(inputs.data_dir, year)
+    except ScoringError as exc:
+        found = exc.as_phrase()
+        return [
+            file_problem(where, "previous.unreadable", severity="warning", year=year, found=found)
+        ]
+    problems = []
+    if before.collection.errors:
+        errors = before.collection.errors
+        problems.append(
+            file_problem(
+                where,
+                "previous.has_errors",
+                severity="warning",
+                year=year,
+                found=len(errors),
+                first=errors[0],
+            )
+        )
+    from scoring.analysis.changes import suspicious_changes
+    from scoring.analysis.compare import mapping_problems
+
+    problems += suspicious_changes(
+        inputs.collection, before.collection, inputs.criteria, before.criteria
+    )
+    problems += mapping_problems(inputs.data_dir, inputs.year, inputs.criteria, before.criteria)
+    return problems
+
+
+def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``scores.csv`` and ``criteria_scores.csv`` of the year, written atomically."""
+    scores = result.table()
+    details = result.criteria_table()
+    write_bytes(folder / "scores.csv", csv_bytes(rounded(scores)))
+    write_bytes(folder / "criteria_scores.csv", csv_bytes(rounded(details)))
+    return scores, details
+
+
+# Decimals a figure is shown with in the reports (scoring.text.numfmt): points 2, percent 1.
+SHOWN_DECIMALS = {"percent": 1, "band_stability": 3}
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """The table's figures as the reports show them: scores.csv held 92.49310409552783
+    where every report says 92,49 (issue 30). Ranks stay those of the exact scores."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "f":
+            out[column] = out[column].round(SHOWN_DECIMALS.get(str(column), 2))
+    return out
+
+
+# A text cell starting with one of these is a formula to Excel, even in a CSV file.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """A table as CSV that Excel opens as written: UTF-8 with a BOM (so Vietnamese shows),
+    and text that would start a formula ("=...", "+...", "@...") prefixed with "'"
+    (Excel's own mark for "this is text"), so a unit name never runs as a formula."""
+    import pandas as pd
+
+    safe = table.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            try:
+                formula = values.str.startswith(FORMULA_START, na=False).astype(bool)
+            except AttributeError:  # no text in the column (None and numbers)
+                continue
+            if formula.any():  # a cell by cell map took a second on 40 000 rows
+                safe.loc[formula, column] = "'" + values[formula]
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def build_date(result: YearResult) -> dt.date:
+    """The reports' date: the one the build set (``dated``), else the newest input file's
+    modification time, never in the future (a form's metadata can claim any date)."""
+    if result.date is not None:
+        return result.date
+    today = dt.datetime.now(dt.UTC).date()
+    files = DataLayout(result.inputs.data_dir).input_files(result.year)
+    times = [p.stat().st_mtime for p in files if p.is_file()]
+    if not times:
+        return today
+    return min(dt.datetime.fromtimestamp(max(times), dt.UTC).date(), today)
+
+
+def dated(result: YearResult, fixed: dt.date | None = None) -> YearResult:
+    """``result`` with the reports' date set: ``fixed`` (SOURCE_DATE_EPOCH's, for a
+    reproducible build) or ``build_date``'s."""
+    return dataclasses.replace(result, date=fixed or build_date(result))

@@ -1,0 +1,530 @@
+"""``make share``: what the analyst hands out once ``make reports`` has run.
+
+(Over 400 lines: the orchestration of four outputs, each made by its own module, with the
+checks that keep them in step with the reports; the outputs' own code lives elsewhere.)
+
+- ``share/<year>/site/``: a folder to publish (``scoring.share.site``) and
+  ``share/<year>.zip`` holding it;
+- ``share/<year>/outbox/<unit_id>.eml``: a draft message per unit with an address
+  (``scoring.share.outbox``); units without one are listed at the end of the run;
+- ``share/<year>/province/<city_id>.xlsx``: each district-level unit's assessment laid
+  out as the criteria set (``scoring.share.province``);
+- ``<year>/booklet.pdf``: the ranking and every unit report (``scoring.share.booklet``).
+
+It is built on the finished reports and the scoring API, never on how the reports were
+made: it scores the year again (``pipeline.assess``) and refuses to share when the
+reports' ``scores.csv`` is not what those scores give (reports older than the data).
+
+Incremental on content: the run is keyed by the bytes of every input (the year's data,
+the unit list, the message template, the reports) plus the code and options; a run with
+the same key and every output in place stops at once. Otherwise each output is made
+again and written only when its bytes change; the booklet (the one slow step) and the
+zip are made only when their own inputs' bytes changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scoring.text.errors import ScoringError
+
+if TYPE_CHECKING:
+    from scoring.model.result import YearResult
+    from scoring.share.booklet import Part
+
+
+@dataclass(frozen=True)
+class SharePaths:
+    data: Path
+    reports: Path
+    build: Path
+    year: int
+
+    @property
+    def year_reports(self) -> Path:
+        return self.reports / str(self.year)
+
+    @property
+    def share(self) -> Path:
+        return self.reports / "share" / str(self.year)
+
+    @property
+    def site(self) -> Path:
+        return self.share / "site"
+
+    @property
+    def outbox(self) -> Path:
+        return self.share / "outbox"
+
+    @property
+    def province(self) -> Path:
+        return self.share / "province"
+
+    @property
+    def zip(self) -> Path:
+        return self.reports / "share" / f"{self.year}.zip"
+
+    @property
+    def booklet(self) -> Path:
+        return self.year_reports / "booklet.pdf"
+
+    @property
+    def state(self) -> Path:
+        return self.build / str(self.year) / "share.json"
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _file_hashes(root: Path, paths: list[Path]) -> list[tuple[str, str]]:
+    """(path relative to ``root``, sha256 of its bytes) of every regular file given,
+    leaving out hidden ones (the temporary files of a killed writer, ``.~lock`` files)."""
+    found = []
+    for path in sorted(paths):
+        if path.is_file() and not path.name.startswith("."):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            found.append((path.relative_to(root).as_posix(), digest))
+    return found
+
+
+def inputs_key(paths: SharePaths, lang: str, epoch: str = "") -> str:
+    """What every output of the share depends on, by content."""
+    from scoring.build.run import code_digest
+
+    data = paths.data
+    data_files = [
+        data / "units.csv",
+        *(data / "criteria" / str(paths.year)).glob("*"),
+        *(data / str(paths.year)).rglob("*"),
+        *(data / "share").glob("*"),
+    ]
+    report_files = [
+        p
+        for p in paths.year_reports.rglob("*")
+        if p != paths.booklet and "share" not in p.relative_to(paths.reports).parts
+    ]
+    shipped = Path(__file__).parents[1] / "views" / "templates"  # the message templates (.txt)
+    return _digest(
+        code_digest(),
+        _file_hashes(shipped, list(shipped.glob("*.txt"))),
+        lang,
+        paths.year,
+        epoch,
+        _file_hashes(data, data_files),
+        _file_hashes(paths.reports, report_files),
+    )
+
+
+def _read_state(path: Path) -> dict[str, object]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _nothing_to_do(paths: SharePaths, key: str, state: dict[str, object], lang: str) -> bool:
+    outputs = state.get("outputs")
+    if state.get("key") != key or not isinstance(outputs, list) or not outputs:
+        return False
+    if not all((paths.reports / str(name)).is_file() for name in outputs):
+        return False
+    from scoring.text.i18n import translator
+
+    lines = state.get("lines")
+    for line in lines if isinstance(lines, list) else []:
+        print(line, file=sys.stderr)
+    _ = translator(lang)
+    line = _("Năm %(year)s: không có gì thay đổi từ lần chia sẻ trước; giữ nguyên các tệp.")
+    print(line % {"year": paths.year}, file=sys.stderr)
+    return True
+
+
+def share(
+    data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi", epoch: str = ""
+) -> int:
+    """Write everything ``make share`` promises for ``year``; returns the exit status.
+    ``epoch``: the build configuration's SOURCE_DATE_EPOCH (the reports' date)."""
+    from scoring.text.i18n import translator
+
+    _ = translator(lang)
+    paths = SharePaths(Path(data), Path(reports), Path(build_dir), year)
+    if not (paths.year_reports / "scores.csv").is_file():
+        raise ScoringError(
+            _(
+                "Chưa có báo cáo năm %(year)s trong %(folder)s: "
+                "chạy make reports YEAR=%(year)s trước."
+            )
+            % {"year": year, "folder": paths.reports}
+        )
+    key = inputs_key(paths, lang, epoch)
+    state = _read_state(paths.state)
+    if _nothing_to_do(paths, key, state, lang):
+        return 0
+    paths.state.unlink(missing_ok=True)  # forgotten until every output is written again
+    from scoring.inputs.contacts import load_emails
+    from scoring.io import remove_temp_files
+
+    emails = load_emails(paths.data / "units.csv", lang)  # a bad address stops before writing
+    result = _current_result(paths, lang, epoch)
+    for folder in (paths.share, paths.reports / "share"):
+        remove_temp_files(folder, recursive=folder == paths.share)
+    outputs: list[Path] = []
+    booklet_key = _write_booklet(result, paths, state, lang)
+    outputs.append(paths.booklet)
+    province = _write_province(result, paths, lang)
+    outputs += province
+    written, missing = _write_outbox(result, paths, emails, lang)
+    outputs += written
+    site_files, zip_key = _write_site(result, paths, state, lang)
+    outputs += [paths.site / name for name in site_files] + [paths.zip]
+    lines = _summary(result, paths, len(site_files), len(written), missing, lang)
+    lines[0] += " " + _province_note(result, paths, bool(province), lang)
+    for line in lines:
+        print(line, file=sys.stderr)
+    record = {
+        "key": key,
+        "booklet": booklet_key,
+        "zip": zip_key,
+        "lines": lines,
+        "outputs": sorted(p.relative_to(paths.reports).as_posix() for p in outputs),
+    }
+    from scoring.io import write_text
+
+    write_text(paths.state, json.dumps(record, ensure_ascii=False, indent=1))
+    return 0
+
+
+def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
+    """The year's scores, refused when the reports do not show them (or are missing)."""
+    from scoring.build.state import FormCache, Records, cache_folder
+    from scoring.config import BuildConfig
+    from scoring.inputs.snapshot import inputs_digest
+    from scoring.model.result import dated, load, score, write_scores
+    from scoring.text.i18n import translator
+
+    _ = translator(lang)
+    scored = score(load(paths.data, paths.year, FormCache(cache_folder(paths.build))))
+    fixed = BuildConfig(source_date_epoch=epoch).fixed_date()
+    date = Records(paths.build / str(paths.year)).content_date(inputs_digest(scored), fixed)
+    result = dated(scored, date)
+    stale = _(
+        "Báo cáo năm %(year)s trong %(folder)s chưa theo dữ liệu hiện tại (%(what)s): "
+        "chạy make reports YEAR=%(year)s trước khi chia sẻ."
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        write_scores(result, Path(tmp))
+        for name in ("scores.csv", "criteria_scores.csv"):
+            if (Path(tmp) / name).read_bytes() != _read(paths.year_reports / name):
+                what = {"year": paths.year, "folder": paths.year_reports, "what": name}
+                raise ScoringError(stale % what)
+    ranking = _read(paths.year_reports / "ranking.html") or b""
+    written_in = re.search(rb'<html lang="([a-z]+)"', ranking)
+    if written_in and written_in.group(1).decode() != lang:
+        what = {
+            "year": paths.year,
+            "folder": paths.year_reports,
+            "what": f"lang {written_in.group(1).decode()}, not {lang}",
+        }
+        raise ScoringError(stale % what)
+    needed = [
+        "ranking.html",
+        *[f"units/{u.id}.{x}" for u in result.scored_units() for x in ("html", "pdf")],
+    ]
+    absent = [name for name in needed if not (paths.year_reports / name).is_file()]
+    if absent:
+        what = {"year": paths.year, "folder": paths.year_reports, "what": ", ".join(absent[:5])}
+        raise ScoringError(stale % what)
+    return result
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _ordered_units(result: YearResult) -> list[str]:
+    """The scored units (those a result letter or an assessment workbook can be made for):
+    the city first, then departments, then communes; each by rank, then name."""
+    from scoring.model.criteria import LEVELS
+
+    order = {level: n for n, level in enumerate(LEVELS)}
+    units = list(result.scored_units())
+    units.sort(key=lambda u: (order.get(u.level, 9), result.ranks[u.id], u.name, u.id))
+    return [u.id for u in units]
+
+
+def _assessed_units(result: YearResult) -> list[str]:
+    """Every unit assessed in the year, as the ranking lists them: level by level, the
+    scored units by rank, then those that sent no form (ranked last, or left unranked by
+    bands.yaml), by name. The site and the booklet show them all: a unit that sent
+    nothing is not left out of what leaders read."""
+    scored = _ordered_units(result)
+    ids: list[str] = []
+    for level in result.levels():
+        ids += [uid for uid in scored if result.unit(uid).level == level]
+        ids += sorted(result.missing.get(level, []), key=lambda u: (result.unit(u).name, u))
+    return ids
+
+
+def _standing(result: YearResult, uid: str, lang: str) -> str:
+    """A unit's line in the booklet's contents: rank and band ("hạng 3/8, Khá"), or for a
+    unit that sent no form "chưa nộp phiếu, hạng 8/8" (or without a rank)."""
+    from scoring.text import i18n
+
+    _ = i18n.translator(lang)
+    figures = {"rank": result.ranks.get(uid), "peers": result.peer_count(uid)}
+    if not result.is_missing(uid):
+        return _("hạng %(rank)s/%(peers)s, %(band)s") % {**figures, "band": _(result.band(uid))}
+    if figures["rank"] is None:
+        return _("chưa nộp phiếu, không xếp hạng")
+    return _("chưa nộp phiếu, hạng %(rank)s/%(peers)s") % figures
+
+
+# --- booklet -------------------------------------------------------------------------
+
+
+def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Part]:
+    from scoring.share.booklet import Part
+    from scoring.text import i18n
+    from scoring.views.report import LEVEL_TITLES
+
+    _ = i18n.translator(lang)
+    executed = paths.build / str(paths.year) / "notebooks"
+    parts = [Part(_("Bảng xếp hạng"), "", "", executed / "ranking.ipynb")]
+    for uid in _assessed_units(result):
+        unit = result.unit(uid)
+        detail = _standing(result, uid, lang)
+        group = _(LEVEL_TITLES[unit.level])
+        parts.append(Part(unit.name, detail, group, executed / f"{uid}.ipynb"))
+    return parts
+
+
+def _write_booklet(
+    result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
+) -> str:
+    from scoring.build.run import code_digest
+    from scoring.model.result import build_date
+    from scoring.share.booklet import booklet_typst, write_booklet
+    from scoring.text import i18n
+
+    _ = i18n.translator(lang)
+    parts = _booklet_parts(result, paths, lang)
+    title = _("Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s") % {"year": result.year}
+    body = booklet_typst(title, parts, lang)
+    date = build_date(result)
+    key = _digest(code_digest(), date, hashlib.sha256(body.typst.encode("utf-8")).hexdigest())
+    if state.get("booklet") != key or not paths.booklet.is_file():
+        images = paths.build / str(paths.year) / "images"
+        write_booklet(body, title, paths.booklet, date, images, lang)
+    return key
+
+
+# --- province, outbox ----------------------------------------------------------------
+
+
+def _sync_folder(folder: Path, suffix: str, keep: set[Path]) -> None:
+    """Delete the ``suffix`` files of ``folder`` that this run did not write (a unit that
+    left the list, an address removed): they would show what is no longer true."""
+    if folder.is_dir():
+        for path in folder.glob(f"*{suffix}"):
+            if path not in keep:
+                path.unlink()
+
+
+def _write_province(result: YearResult, paths: SharePaths, lang: str) -> list[Path]:
+    from scoring.io import write_bytes
+    from scoring.share.province import assessment_workbook
+
+    written = []
+    for uid in _ordered_units(result):
+        if result.unit(uid).level == "district":
+            target = paths.province / f"{uid}.xlsx"
+            write_bytes(target, assessment_workbook(result, uid, lang))
+            written.append(target)
+    _sync_folder(paths.province, ".xlsx", set(written))
+    return written
+
+
+def _write_outbox(
+    result: YearResult, paths: SharePaths, emails: dict[str, str], lang: str
+) -> tuple[list[Path], list[str]]:
+    """The drafts written, and the ids of the units without an address."""
+    from scoring.io import write_bytes
+    from scoring.share import outbox
+    from scoring.share.province import assessment_workbook
+
+    where, template = outbox.load_template(paths.data, lang)
+    written: list[Path] = []
+    missing: list[str] = []
+    for uid in _ordered_units(result):
+        address = emails.get(uid)
+        if not address:
+            missing.append(uid)
+            continue
+        text = outbox.body(template, where, outbox.fields(result, uid, lang), lang)
+        attachments = [
+            outbox.Attachment(
+                f"{uid}-{result.year}.pdf",
+                "application",
+                "pdf",
+                (paths.year_reports / "units" / f"{uid}.pdf").read_bytes(),
+            ),
+            outbox.Attachment(
+                f"{uid}-{result.year}-tieu-chi.xlsx",
+                "application",
+                "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                assessment_workbook(result, uid, lang),
+            ),
+        ]
+        data = outbox.message(
+            result.unit(uid).name, address, outbox.subject(result, uid, lang), text, attachments
+        )
+        target = paths.outbox / f"{uid}.eml"
+        write_bytes(target, data)
+        written.append(target)
+    _sync_folder(paths.outbox, ".eml", set(written))
+    return written, missing
+
+
+# --- site ----------------------------------------------------------------------------
+
+
+def _index_rows(result: YearResult, present: set[str], lang: str) -> list[dict[str, object]]:
+    from scoring.model.criteria import LEVEL_NAMES_VI, LEVELS
+    from scoring.text import i18n, numfmt
+
+    _ = i18n.translator(lang)
+    bands = [b.name for b in result.inputs.criteria.bands]
+    rows = []
+    for uid in _assessed_units(result):
+        unit = result.unit(uid)
+        html, pdf = f"units/{uid}.html", f"units/{uid}.pdf"
+        rank = result.ranks.get(uid)
+        row: dict[str, object] = {
+            "name": unit.name,
+            "level": _(LEVEL_NAMES_VI[unit.level]),
+            "level_order": LEVELS.index(unit.level),
+            "rank": rank if rank is not None else 99999,  # unranked: after every rank
+            "rank_text": f"{rank}/{result.peer_count(uid)}" if rank is not None else "–",
+            "html": html if html in present else None,
+            "pdf": pdf if pdf in present else None,
+        }
+        if result.is_missing(uid):  # no form: no score to show, and says so
+            row |= {"total": "–", "total_value": "-1", "percent": "–", "percent_value": "-1"}
+            row |= {"band": _("Chưa nộp phiếu"), "band_order": len(bands)}
+        else:
+            score = result.official[uid]
+            row |= {
+                "total": numfmt.score(score.total, score.max, lang),
+                "total_value": f"{score.total:.9f}",
+                "percent": numfmt.percent(score.percent, lang=lang),
+                "percent_value": f"{score.percent:.9f}",
+                "band": _(result.band(uid)),
+                "band_order": bands.index(result.band(uid)),
+            }
+        rows.append(row)
+    return rows
+
+
+def _write_site(
+    result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
+) -> tuple[list[str], str]:
+    """The site folder and the zip; returns the site's file names and the zip's key."""
+    from scoring.io import write_bytes
+    from scoring.model.result import build_date
+    from scoring.share import site
+
+    sources = site.source_files(paths.year_reports, _assessed_units(result))
+    files = {name: path.read_bytes() for name, path in sources.items()}
+    rows = _index_rows(result, set(files), lang)
+    zip_name = f"{result.year}.zip"
+    zipped = files | {
+        "index.html": site.index_page(result.year, rows, files, lang, None).encode("utf-8")
+    }
+    zip_key = _digest(
+        sorted((name, hashlib.sha256(data).hexdigest()) for name, data in zipped.items()),
+        build_date(result).isoformat(),
+    )
+    archive = _read(paths.zip) if state.get("zip") == zip_key else None
+    if archive is None:
+        day = build_date(result)
+        archive = site.zip_bytes(zipped, (day.year, day.month, day.day))
+        write_bytes(paths.zip, archive)
+    index = site.index_page(result.year, rows, files, lang, zip_name)
+    files |= {"index.html": index.encode("utf-8"), zip_name: archive}
+    site.write_site(paths.site, files)
+    return sorted(files), zip_key
+
+
+def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str) -> str:
+    """Where the province copies are, or why there are none: naming a folder that was not
+    made (the city sent no form, issue 30) sent the analyst looking for it."""
+    from scoring.text import i18n
+
+    _ = i18n.translator(lang)
+    if made:
+        return _("Bản gửi tỉnh trong %(province)s.") % {"province": paths.province}
+    silent = [result.unit(u).name for u in result.missing.get("district", [])]
+    if silent:
+        return _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).") % {
+            "names": ", ".join(silent)
+        }
+    return _("Không lập bản gửi tỉnh: năm %(year)s không có đơn vị cấp huyện.") % {
+        "year": result.year
+    }
+
+
+def _summary(
+    result: YearResult,
+    paths: SharePaths,
+    site_files: int,
+    messages: int,
+    missing: list[str],
+    lang: str,
+) -> list[str]:
+    from scoring.text import i18n
+
+    _ = i18n.translator(lang)
+    lines = [
+        _(
+            "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "
+            "trong %(outbox)s; tập báo cáo %(booklet)s."
+        )
+        % {
+            "year": result.year,
+            "site": paths.site,
+            "n": site_files,
+            "zip": paths.zip,
+            "messages": messages,
+            "outbox": paths.outbox,
+            "booklet": paths.booklet,
+        }
+    ]
+    if missing:
+        lines.append(
+            _("Đơn vị chưa có địa chỉ thư điện tử (cột email của units.csv), chưa lập thư: %(n)s")
+            % {"n": len(missing)}
+        )
+        lines += [f"  {uid}  {result.unit(uid).name}" for uid in missing]
+    silent = [u for u in _assessed_units(result) if result.is_missing(u)]
+    if silent:
+        lines.append(
+            _(
+                "Đơn vị chưa nộp phiếu, không có thư báo kết quả (báo cáo của đơn vị có trên "
+                "trang web và trong tập báo cáo): %(n)s"
+            )
+            % {"n": len(silent)}
+        )
+        lines += [f"  {uid}  {result.unit(uid).name}" for uid in silent]
+    return lines

@@ -1,0 +1,124 @@
+"""``share/<year>/site/``: one year's reports as a folder to publish, and its zip.
+
+The folder holds its own index (every unit with level, total, percent, band and rank,
+sortable and filtered by name), the ranking, every unit report, the booklet, the trends
+page when one was built, ``scores.csv``, ``criteria_scores.csv`` and ``ranking.xlsx``.
+Every link is relative and stays inside the folder, so it opens from the file system
+and from any static web server. The files are copies of what ``make reports`` wrote
+(plus the files their pages refer to), so the site never disagrees with the reports.
+
+The zip of the folder is offered on the index; it is put in the folder too
+(``<year>.zip``), since a download link must not leave the folder. The copy of the index
+inside the zip has no download link (it would point to the zip itself).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import jinja2
+
+from scoring.io import write_bytes
+from scoring.share import links
+from scoring.text import i18n
+from scoring.views.assets import TEMPLATES, css
+
+ZIP_FOLDER = "site"  # the folder the zip unpacks to
+# Already compressed: stored as they are, which is faster and no bigger.
+_STORED = {".pdf", ".xlsx", ".zip", ".png", ".jpg"}
+
+
+@functools.lru_cache(maxsize=2)
+def _template(lang: str) -> jinja2.Template:
+    env = i18n.install(jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]), lang)
+    return env.from_string((TEMPLATES / "share_index.html.j2").read_text(encoding="utf-8"))
+
+
+def source_files(year_reports: Path, unit_ids: Iterable[str]) -> dict[str, Path]:
+    """Site path -> the file of ``make reports`` it copies (those that exist)."""
+    names = [
+        "ranking.html",
+        "ranking.pdf",
+        "ranking.xlsx",
+        "scores.csv",
+        "criteria_scores.csv",
+        "booklet.pdf",
+        "trends.html",
+        "trends.pdf",
+    ]
+    for uid in unit_ids:
+        names += [f"units/{uid}.html", f"units/{uid}.pdf"]
+    found = {name: year_reports / name for name in names if (year_reports / name).is_file()}
+    return found | _referenced(year_reports, found)
+
+
+def _referenced(root: Path, pages: Mapping[str, Path]) -> dict[str, Path]:
+    """The files of ``root`` that the HTML pages refer to, followed through their pages."""
+    found: dict[str, Path] = {}
+    todo = [name for name in pages if name.endswith(".html")]
+    while todo:
+        name = todo.pop()
+        source = pages.get(name) or found[name]
+        for ref in links.references(source.read_text(encoding="utf-8", errors="replace")):
+            if links.is_internal(ref) or links.is_external(ref):
+                continue
+            target = links.local_target(name, ref)
+            if target is None or target in pages or target in found:
+                continue
+            if (root / target).is_file():
+                found[target] = root / target
+                if target.endswith(".html"):
+                    todo.append(target)
+    return found
+
+
+def index_page(
+    year: int,
+    units: Sequence[Mapping[str, object]],
+    files: Iterable[str],
+    lang: str,
+    zip_name: str | None,
+) -> str:
+    """The site's index: ``units`` rows (id, name, level, total, percent, band, rank...)."""
+    present = set(files)
+    return _template(lang).render(
+        year=year,
+        units=units,
+        has=present,
+        zip_name=zip_name,
+        css=css(),
+        lang=lang,
+    )
+
+
+def write_site(site: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Make ``site`` hold exactly ``files`` (site path -> bytes); unchanged files are not
+    rewritten, files no longer planned are deleted. Returns the paths written."""
+    written = [name for name, data in sorted(files.items()) if write_bytes(site / name, data)]
+    if site.is_dir():
+        for path in sorted(site.rglob("*"), reverse=True):
+            name = path.relative_to(site).as_posix()
+            if path.is_file() and name not in files:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return written
+
+
+def zip_bytes(files: Mapping[str, bytes], when: tuple[int, int, int]) -> bytes:
+    """The zip of the site: entries ``site/<path>`` in sorted order, with a fixed date,
+    so the same files give the same bytes."""
+    out = io.BytesIO()
+    stamp = (max(when[0], 1980), when[1], when[2], 0, 0, 0)
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in sorted(files):
+            entry = zipfile.ZipInfo(f"{ZIP_FOLDER}/{name}", date_time=stamp)
+            stored = Path(name).suffix.lower() in _STORED
+            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, files[name])
+    return out.getvalue()

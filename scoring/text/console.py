@@ -1,0 +1,162 @@
+"""What the commands print on the console: problems, the forms' counts, a build's summary.
+
+Kept apart from ``scoring.cli`` (which parses arguments and calls the work) and from
+``scoring.build.run`` (which does the work), so that both print through it and neither
+imports the other. Lines go to stderr; stdout stays free for data (``scoring years``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scoring.text.lang import DEFAULT_LANG, Lang
+
+if TYPE_CHECKING:
+    from scoring.build.driver import Outcome, Task
+    from scoring.model.result import YearResult
+
+
+def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> None:
+    """One line per problem, except the units that sent no form: one line for all of them
+    (issue 30: 22 lines "chưa nộp phiếu" in every run buried the real problems)."""
+    silent = [p for p in problems if getattr(p, "kind", "") == "folder.not_sent"]
+    if len(silent) == 1:
+        silent = []  # a single one keeps its line, with the unit's name
+    for problem in problems:
+        if problem not in silent:
+            print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
+    if silent:
+        print(not_sent_line([str(p.unit_id) for p in silent], lang), file=sys.stderr)  # type: ignore[attr-defined]
+
+
+def not_sent_line(unit_ids: Sequence[str], lang: Lang = DEFAULT_LANG) -> str:
+    from scoring.text import i18n
+
+    _ = i18n.translator(lang)
+    return _("Cảnh báo: %(n)s đơn vị chưa nộp phiếu: %(ids)s") % {
+        "n": len(unit_ids),
+        "ids": ", ".join(unit_ids),
+    }
+
+
+def export_problems(problems: Sequence[object], fmt: str) -> None:
+    """The problems as rows on stdout (``validate --format csv|json``): kind, severity,
+    file, sheet, cell, code, unit id, found, expected and the message in each language."""
+    import csv
+    import json
+
+    rows = [p.as_dict() for p in problems]  # type: ignore[attr-defined]
+    if fmt == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        print()
+        return
+    from scoring.inputs.submissions.problems import EXPORT_COLUMNS
+
+    columns = list(EXPORT_COLUMNS)
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def forms_summary(collection: object, lang: Lang = DEFAULT_LANG) -> str:
+    """The counts of the year's forms, after the problem lines."""
+    from scoring.text import i18n
+
+    counts = collection.summary()  # type: ignore[attr-defined]
+    return i18n.render_plural(
+        "Năm %(year)s: phải nộp %(expected)s, đã nộp %(received)s, chưa nộp %(missing)s, "
+        "đã thẩm định %(verified)s, có lỗi %(with_errors)s đơn vị (%(errors)s lỗi), "
+        "có cảnh báo %(warnings)s.",
+        counts["errors"],
+        lang,
+        counts,
+    )
+
+
+def closing_line(errors: int, lang: Lang) -> str:
+    """What the analyst must do next: fix ``errors`` errors, or nothing."""
+    from scoring.text import i18n
+
+    if errors:
+        return i18n.render_plural(
+            "Có %(n)s lỗi cần sửa trong phiếu trước khi chấm điểm.", errors, lang, {"n": errors}
+        )
+    return i18n.gettext(i18n.N_("Mọi phiếu đã nộp đều hợp lệ."), lang)
+
+
+def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
+    """One line per output a notebook showed and its reports could not (each notebook
+    cell once, with how many reports it concerns).
+    """
+    from scoring.text import i18n
+
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        for line in outcome.warnings:
+            counts[line] = counts.get(line, 0) + 1
+    return [
+        i18n.render_plural("Cảnh báo: %(what)s (%(n)s báo cáo).", n, lang, {"what": line, "n": n})
+        for line, n in sorted(counts.items())
+    ]
+
+
+def build_summary(
+    result: YearResult, outcomes: list[Outcome], skipped: list[Task], lang: str = "vi"
+) -> int:
+    from scoring.model.criteria import LEVEL_NAMES_VI
+    from scoring.text import i18n, numfmt
+
+    _ = i18n.translator(lang)
+
+    failed = [o for o in outcomes if not o.ok]
+    built = len(outcomes) - len(failed)
+    secs = sum(o.seconds for o in outcomes)
+    peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
+    kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
+    figures = {
+        "year": result.year,
+        "built": built,
+        "skipped": len(skipped),
+        "failed": len(failed),
+        "secs": numfmt.number(secs, 1, lang=lang),
+        "peak": numfmt.number(peak, 0, lang=lang),
+        "kernel": numfmt.number(kernel, 0, lang=lang),
+    }
+    summary = i18n.render_plural(
+        "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
+        "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
+        "trình %(peak)s MB (nhân Jupyter của nó %(kernel)s MB).",
+        built,
+        lang,
+        figures,
+    )
+    print(summary, file=sys.stderr)
+    levels = {u.id: _(LEVEL_NAMES_VI[u.level]) for u in result.inputs.units}
+    for outcome in failed:
+        line = _("  Lỗi báo cáo %(name)s (%(level)s): %(error)s")
+        where = {
+            "name": outcome.name,
+            "level": levels.get(outcome.name, ""),
+            "error": outcome.error,
+        }
+        print(line % where, file=sys.stderr)
+        if outcome.kernel_log:
+            hint = _("    Nhân Jupyter của báo cáo đã dừng; lỗi của nó ghi trong %(log)s")
+            print(hint % {"log": outcome.kernel_log}, file=sys.stderr)
+    return 1 if failed else 0
+
+
+def reports_are_in(reports: Path, year: int, lang: str) -> str:
+    """A build's last line: where its reports are, as a path the analyst can open."""
+    from scoring.text import i18n
+
+    folder = Path(reports)
+    with contextlib.suppress(ValueError):
+        folder = folder.resolve().relative_to(Path.cwd().resolve())
+    _ = i18n.translator(lang)
+    line = _("Báo cáo năm %(year)s ở %(folder)s; mở %(index)s để xem mọi báo cáo.")
+    return line % {"year": year, "folder": folder / str(year), "index": folder / "index.html"}

@@ -1,0 +1,235 @@
+"""One message catalogue per language: Vietnamese text in, the analyst's language out.
+
+Everything the tool shows is written in Vietnamese in the code; that sentence is the key
+(the msgid) of its translation, as gettext does. The English texts live in
+``scoring/text/locale/en/LC_MESSAGES/scoring.po``, a Babel/gettext catalogue extracted from the
+code and the Jinja templates by ``make messages`` (``babel.cfg`` says where to look and
+which markers count: ``_``, ``N_``, ``gettext`` and the error classes). The .po file is read
+as is at run time (Babel's ``read_po``, once per process): there is no compiled .mo file
+that could fall behind its .po. See docs/messages.md.
+
+A lookup of a text the catalogue lacks returns the Vietnamese text but is recorded in
+``MISSING``; with ``SCORING_STRICT_MESSAGES=1`` it raises instead (the tests use both).
+Data from the inputs (unit names, criterion names, legal basis) is shown as given; band
+and level names are translated when the catalogue knows them (``translate_data``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from scoring.text.errors import ScoringError
+from scoring.text.lang import LANGUAGES
+
+if TYPE_CHECKING:
+    import jinja2
+
+LOCALE = Path(__file__).resolve().parent / "locale"
+DOMAIN = "scoring"
+_FIELDS = re.compile(r"%\(\w+\)s")
+_WORDS = re.compile(r"[^\W\d_]")
+MISSING: set[str] = set()
+"""msgids looked up in English and not found in the catalogue (since the process began)."""
+
+
+class MissingMessage(KeyError):
+    """A text shown to the user has no translation (raised with SCORING_STRICT_MESSAGES=1)."""
+
+
+class Phrase(NamedTuple):
+    """A part of a sentence kept as its msgid and fields, rendered with the sentence in the
+    reader's language: "(không ghi)" in "phiên bản %(found)s" is "(none given)" in English.
+    """
+
+    msgid: str
+    params: tuple[tuple[str, object], ...] = ()
+
+
+def phrase(msgid: str, **params: object) -> Phrase:
+    return Phrase(msgid, tuple(params.items()))
+
+
+class Lines(tuple[Phrase, ...]):
+    """Phrases shown one per line (every problem of a criteria file at once)."""
+
+    __slots__ = ()
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction where it is defined; it is translated where shown."""
+    return text
+
+
+# Texts the catalogue must hold that no marker at their site gives to the extraction:
+# the band names of data/criteria/<year>/bands.yaml (data, translated when known).
+DATA_AND_PENDING = (
+    N_("Tốt"),
+    N_("Khá"),
+    N_("Trung bình"),
+    N_("Yếu"),
+)
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+class _Catalogue(NamedTuple):
+    texts: dict[str, str]  # msgid -> translation
+    forms: dict[str, tuple[str, ...]]  # singular msgid -> the plural entry's forms
+    plural: Callable[[int], int]  # count -> index of its form (the .po's Plural-Forms)
+
+
+def catalogue(lang: str) -> Mapping[str, str]:
+    """msgid -> translation of the non-fuzzy, translated entries of ``lang``'s .po file."""
+    return _read(lang).texts
+
+
+@cache
+def _read(lang: str) -> _Catalogue:
+    import gettext as stdlib_gettext
+
+    from babel.messages.pofile import read_po
+
+    with open(po_path(lang), "rb") as fh:
+        entries = read_po(fh, locale=lang, domain=DOMAIN)
+    texts: dict[str, str] = {}
+    forms: dict[str, tuple[str, ...]] = {}
+    for message in entries:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, str) and isinstance(message.string, str) and message.string:
+            texts[message.id] = message.string
+        elif isinstance(message.id, tuple) and isinstance(message.string, tuple | list):
+            if all(message.string):
+                forms[message.id[0]] = tuple(message.string)
+    return _Catalogue(texts, forms, stdlib_gettext.c2py(entries.plural_expr))
+
+
+def located(path: object, line: int | None = None, column: str | None = None) -> Phrase:
+    """Where in an input file: "data/units.csv, dòng 3, cột id" ("..., line 3, column id")."""
+    if line is None:
+        return phrase("%(path)s", path=str(path))
+    if column is None:
+        return phrase(N_("%(path)s, dòng %(line)s"), path=str(path), line=line)
+    return phrase(
+        N_("%(path)s, dòng %(line)s, cột %(column)s"), path=str(path), line=line, column=column
+    )
+
+
+def check(lang: str) -> str:
+    """``lang`` itself when it is a language the tool speaks."""
+    if lang not in LANGUAGES:
+        raise ScoringError(
+            N_("Ngôn ngữ '%(lang)s' không hỗ trợ; chọn một trong: %(choices)s"),
+            lang=lang,
+            choices=", ".join(LANGUAGES),
+        )
+    return lang
+
+
+def gettext(text: str, lang: str = "vi") -> str:
+    """``text`` (a Vietnamese msgid) in ``lang``; a missing entry is recorded (or raises).
+    A text of fields and punctuation only ("%(where)s: %(what)s") is the same everywhere."""
+    if lang == "vi" or not _WORDS.search(_FIELDS.sub("", text)):
+        return text
+    found = catalogue(check(lang)).get(text)
+    if found is not None:
+        return found
+    MISSING.add(text)
+    if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
+        raise MissingMessage(text)
+    return text
+
+
+def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
+    """The form of ``one`` (a Vietnamese msgid with a count; ``many`` is its plural, the same
+    text in Vietnamese, which has one form) that ``lang`` writes for ``n``: "1 report", "2
+    reports", by the rule of the language's .po file (``Plural-Forms``). A missing entry
+    is recorded (or raises), as in ``gettext``."""
+    if lang == "vi":
+        return one if n == 1 else many
+    found = _read(check(lang))
+    if one in found.forms:
+        forms = found.forms[one]
+        return forms[min(found.plural(n), len(forms) - 1)]
+    MISSING.add(one)
+    if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
+        raise MissingMessage(one)
+    return one if n == 1 else many
+
+
+def render_plural(
+    msgid: str, n: int, lang: str = "vi", params: Mapping[str, object] | None = None
+) -> str:
+    """``render`` for a sentence whose words depend on the count ``n``: a plural entry of
+    the catalogue (extracted with msgid_plural = msgid, Vietnamese having one form)."""
+    template = ngettext(msgid, msgid, n, lang)
+    return template % {name: _field(value, lang) for name, value in (params or {}).items()}
+
+
+def translate_data(text: str, lang: str = "vi") -> str:
+    """A text from the inputs (a band or level name): translated when the catalogue knows
+    it, shown as written otherwise (bands.yaml may name bands of its own)."""
+    if lang == "vi":
+        return text
+    return catalogue(check(lang)).get(text, text)
+
+
+def render(msgid: str, lang: str = "vi", params: Mapping[str, object] | None = None) -> str:
+    """The sentence ``msgid`` in ``lang`` with its ``%(name)s`` fields filled: a ``Phrase``
+    field is rendered in ``lang`` too, a float is written as that language writes numbers
+    ("43,72" / "43.72"); anything else is shown as given."""
+    template = gettext(msgid, lang)
+    if not params:
+        return template
+    return template % {name: _field(value, lang) for name, value in params.items()}
+
+
+def _field(value: object, lang: str) -> object:
+    if isinstance(value, Phrase):
+        return render(value.msgid, lang, dict(value.params))
+    if isinstance(value, Lines):
+        return "\n".join(str(_field(line, lang)) for line in value)
+    localized = getattr(value, "localized", None)  # a Problem quoted in another one
+    if callable(localized):
+        return localized(lang)
+    if isinstance(value, float):
+        from scoring.model.values import format_number_en, format_number_vi
+
+        return format_number_en(value) if lang == "en" else format_number_vi(value)
+    return value
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """The function that puts a Vietnamese text into ``lang``: ``_ = translator(lang)``."""
+    if check(lang) == "vi":
+        return _same
+
+    def translate(text: str) -> str:
+        return gettext(text, lang)
+
+    return translate
+
+
+def install(env: jinja2.Environment, lang: str) -> jinja2.Environment:
+    """Give a Jinja environment (with the i18n extension) ``_()`` for ``lang``.
+
+    Newstyle gettext: ``_("Hạng %(rank)s", rank=r)`` formats and escapes its arguments.
+    """
+    translate = translator(lang)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=translate,
+        ngettext=lambda one, many, n: ngettext(one, many, n, lang),
+        newstyle=True,
+    )
+    return env
+
+
+def _same(text: str) -> str:
+    return text

@@ -1,0 +1,349 @@
+"""Charts for the reports: matplotlib figures sized for A4 and readable in grayscale.
+
+Every band has a colour *and* a hatch pattern, chosen by its place in the year's bands
+(``scoring.model.bands``), so a chart printed in black and white still tells bands apart.
+Figures are returned as PNG bytes with no timestamp, so two builds give the same bytes;
+they are drawn with the package's own font (``scoring.views.fonts``), which covers Vietnamese,
+whatever fonts the machine has.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from scoring.model import bands as band_styles
+from scoring.text import numfmt
+from scoring.text.i18n import translator
+from scoring.views import fonts
+
+UNIT_COLOUR = "#1565c0"
+PEER_COLOUR = "#b0bec5"
+MAX_COLOUR = "#eceff1"
+
+# The reports' style, for these charts and for the ones analysts add with pyplot. No
+# backend is chosen here: figures are drawn without pyplot, so a notebook's kernel keeps
+# JupyterLab's inline backend and ``plt.show()`` reaches the report (issue 11). Text is
+# set in the package's own font (``scoring.views.fonts``), whatever fonts the machine has.
+fonts.use_in_matplotlib()
+matplotlib.rcParams.update(
+    {
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        # Names come from the inputs: "$…$" in a unit or criterion name is drawn as typed,
+        # never as mathtext (which drew formulas or failed with an empty ValueError).
+        "text.parse_math": False,
+    }
+)
+
+
+def to_png(fig: Figure) -> bytes:
+    """PNG bytes without the software/date metadata that would make builds differ."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def groups_against_max(
+    labels: Sequence[str], points: Sequence[float], maxima: Sequence[float], lang: str = "vi"
+) -> bytes:
+    """Horizontal bars: each group's points drawn over its maximum."""
+    _ = translator(lang)
+    fig = Figure(figsize=(7, 0.42 * len(labels) + 0.7))
+    ax = fig.subplots()
+    ys = list(range(len(labels)))[::-1]
+    ax.barh(ys, maxima, color=MAX_COLOUR, edgecolor="#90a4ae", label=_("Điểm tối đa"))
+    ax.barh(ys, points, color=UNIT_COLOUR, height=0.5, label=_("Điểm đạt"))
+    for y, p, m in zip(ys, points, maxima, strict=True):
+        ax.text(m, y, f" {numfmt.score(p, m, lang)}", va="center", fontsize=8.5)
+    ax.set_yticks(ys, labels)
+    ax.set_xlim(0, max(maxima) * 1.25 if maxima else 1)
+    ax.set_xlabel(_("Điểm"))
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return to_png(fig)
+
+
+# A level of at most this many units shows every rank in the robustness figure; a larger
+# one shows the ranks around the unit's (the rest have no run), each labelled: 60 or 300
+# labels in 7,5 inches ran together, and 300 bars took 2,5 s to draw in every report.
+SPREAD_ALL_RANKS = 25
+SPREAD_MARGIN = 3  # ranks shown on each side of those the runs reached
+
+
+def spread_window(shares: Sequence[float], rank: int, low: int, high: int) -> range:
+    """The ranks the robustness figure shows: all of a small level; else those the runs
+    reached, the unit's rank and its 90 % interval, with a margin, at least
+    SPREAD_ALL_RANKS wide where the level allows."""
+    count = len(shares)
+    if count <= SPREAD_ALL_RANKS:
+        return range(1, count + 1)
+    reached = [r for r, share in enumerate(shares, start=1) if share > 0] or [rank]
+    first = max(1, min(*reached, rank, low) - SPREAD_MARGIN)
+    last = min(count, max(*reached, rank, high) + SPREAD_MARGIN)
+    while last - first + 1 < SPREAD_ALL_RANKS:  # widen on each side in turn
+        first = max(1, first - 1)
+        if last - first + 1 < SPREAD_ALL_RANKS:
+            last = min(count, last + 1)
+    return range(first, last + 1)
+
+
+def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: str = "vi") -> bytes:
+    """A small figure of the robustness analysis: the share of runs at each rank, the
+    unit's rank in black, the others grey, and the 90 % interval as a bracket above.
+    Grey levels and a bracket, no colour: it reads printed in black and white. A large
+    level shows the ranks around the unit's (``spread_window``), and says which."""
+    _ = translator(lang)
+    fig = Figure(figsize=(7.5, 1.3))
+    ax = fig.subplots()
+    xs = list(spread_window(shares, rank, low, high))
+    colours = ["#212121" if x == rank else "#bdbdbd" for x in xs]
+    heights = [shares[x - 1] * 100 for x in xs]
+    ax.bar(xs, heights, color=colours, edgecolor="#616161", linewidth=0.4)
+    top = max(shares, default=0) * 100 * 1.35 or 1.0
+    ax.plot([low - 0.4, high + 0.4], [top * 0.9] * 2, color="#212121", linewidth=1.2)
+    for x in (low - 0.4, high + 0.4):
+        ax.plot([x, x], [top * 0.9, top * 0.8], color="#212121", linewidth=1.2)
+    ax.text(
+        (low + high) / 2,
+        top * 0.93,
+        _("90% số lần chạy"),
+        ha="center",
+        va="bottom",
+        fontsize=7.5,
+    )
+    ax.set_ylim(0, top * 1.12)
+    ax.set_yticks([t for t in (0, 25, 50, 75, 100) if t <= top])
+    # A label per rank while they fit (25 of two digits, 14 of three), else every n-th.
+    step = -(-len(xs) // (SPREAD_ALL_RANKS if xs[-1] < 100 else 14))
+    ax.set_xticks(xs[::step], [str(x) for x in xs[::step]], fontsize=7)
+    ax.set_xlim(xs[0] - 0.6, xs[-1] + 0.6)
+    label = _("Hạng trong các lần chạy (màu đen: hạng của đơn vị)")
+    if len(xs) < len(shares):
+        shown = _("hạng %(first)s–%(last)s trong %(count)s; các hạng khác không có lần chạy nào")
+        label += "; " + shown % {"first": xs[0], "last": xs[-1], "count": len(shares)}
+    ax.set_xlabel(label, fontsize=8)
+    ax.set_ylabel(_("% số lần"), fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return to_png(fig)
+
+
+def subgroups_against_peers(
+    labels: Sequence[str],
+    unit_pct: Sequence[float],
+    peer_pct: Sequence[float],
+    unit_name: str,
+    applicable: Sequence[bool] | None = None,
+    lang: str = "vi",
+) -> bytes:
+    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean.
+
+    A sub-group that does not apply to the unit (``applicable`` false) has no bar of its
+    own but the words "Không áp dụng" in its place: an empty place would read as 0 %."""
+    _ = translator(lang)
+    fig = Figure(figsize=(7, 2.3))
+    ax = fig.subplots()
+    xs = range(len(labels))
+    width = 0.38
+    ax.bar([x - width / 2 for x in xs], unit_pct, width, color=UNIT_COLOUR, label=unit_name)
+    ax.bar(
+        [x + width / 2 for x in xs],
+        peer_pct,
+        width,
+        color=PEER_COLOUR,
+        hatch="//",
+        edgecolor="#607d8b",
+        label=_("Trung bình các đơn vị cùng cấp"),
+    )
+    for x, applies in zip(xs, applicable or [True] * len(labels), strict=True):
+        if not applies:
+            label = _("Không áp dụng")
+            ax.text(x - width / 2, 2, label, rotation=90, ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(list(xs), labels)
+    ax.set_ylim(0, 110)
+    ax.set_ylabel(_("% điểm tối đa"))
+    ax.legend(loc="lower left", fontsize=8, frameon=False, ncols=2, bbox_to_anchor=(0, 1.0))
+    return to_png(fig)
+
+
+# The ranking's charts are cut into figures of at most this many units, each fitting on
+# one A4 page with its own axis, column headings and legend: one figure per level grew
+# with the level (300 units: two images 14 000 px tall, 500 MB and 10 s to draw, and
+# taller than a page, so a PDF showed only the first ~45 rows).
+ROWS_PER_FIGURE = 40
+ROW_HEIGHT = 0.2  # inches per unit in the ranking's charts
+
+
+def _pages(count: int, size: int) -> list[range]:
+    """Ranges of at most ``size`` rows, as even as possible (no last page of 2 rows)."""
+    if count <= 0:
+        return []
+    parts = -(-count // size)
+    step = -(-count // parts)
+    return [range(first, min(first + step, count)) for first in range(0, count, step)]
+
+
+def _remembered(cache: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
+    """``draw(*args)``, kept in the build's ``cache`` ("" for none) under a hash of its
+    arguments: a correction in one form redraws only the ranking's pages it changes.
+    """
+    from scoring.build.state import remembered_figure
+
+    return remembered_figure(cache, kind, draw, *args)
+
+
+def _style(year_bands: Sequence[str], band: str) -> tuple[str, str]:
+    """Colour and hatch of a bar of ``band`` in a year whose bands are ``year_bands``."""
+    found = band_styles.style(year_bands, band)
+    return found.colour, found.hatch
+
+
+def totals_by_band(
+    names: Sequence[str],
+    totals: Sequence[float],
+    bands: Sequence[str],
+    maximum: float,
+    year_bands: Sequence[str],
+    rows_per_figure: int = ROWS_PER_FIGURE,
+    lang: str = "vi",
+    labels: Sequence[str] | None = None,
+    axis: str | None = None,
+    cache: str = "",
+) -> list[bytes]:
+    """The ranking as horizontal bars, best at the top, coloured and hatched by band.
+
+    ``totals`` are what the level is ranked on (percent of the applicable maximum, or raw
+    totals), so the bars' order is the ranks' order; ``labels`` are the texts printed at
+    the bars' ends and ``axis`` the axis title (default: points out of ``maximum``).
+    ``year_bands``: the year's band names, best first; a bar's colour and hatch follow its
+    band's place among them (``scoring.model.bands``), any other label is grey.
+    One figure per ``rows_per_figure`` units, all on the same scale and with the same
+    legend (every band of the level), so the pages read as one chart.
+    """
+    _ = translator(lang)
+    if labels is None:
+        labels = [numfmt.points(t, lang) for t in totals]
+    if axis is None:
+        axis = _("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)}
+    legend = list(dict.fromkeys(bands))
+    styles = [list(_style(year_bands, b)) for b in legend]
+    return [
+        _remembered(
+            cache,
+            "bars",
+            _bars_page,
+            [names[i] for i in rows],
+            [totals[i] for i in rows],
+            [bands[i] for i in rows],
+            legend,
+            styles,
+            maximum,
+            lang,
+            [labels[i] for i in rows],
+            axis,
+        )
+        for rows in _pages(len(names), rows_per_figure)
+    ]
+
+
+def _bars_page(
+    names: list[str],
+    totals: list[float],
+    bands: list[str],
+    legend: list[str],
+    styles: list[list[str]],
+    maximum: float,
+    lang: str,
+    labels: list[str],
+    axis: str,
+) -> bytes:
+    _ = translator(lang)
+    fig = Figure(figsize=(7, ROW_HEIGHT * len(names) + 1.0))
+    ax = fig.subplots()
+    ys = list(range(len(names)))[::-1]
+    for band, (colour, hatch) in zip(legend, styles, strict=True):  # one call per band
+        mine = [(y, t) for y, t, b in zip(ys, totals, bands, strict=True) if b == band]
+        if mine:
+            ax.barh(
+                [y for y, _total in mine],
+                [t for _y, t in mine],
+                height=0.75,
+                color=colour,
+                hatch=hatch,
+                edgecolor="#37474f",
+                linewidth=0.5,
+            )
+    for y, total, label in zip(ys, totals, labels, strict=True):
+        ax.text(total, y, f" {label}", va="center", fontsize=7.5)
+    ax.set_yticks(ys, names, fontsize=7.5)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.set_xlim(0, maximum * 1.12)
+    ax.set_xlabel(axis)
+    handles = [
+        Rectangle((0, 0), 1, 1, color=colour, hatch=hatch, ec="#37474f") for colour, hatch in styles
+    ]
+    # above the bars, not over them: on a page of the best units every bar is long
+    ax.legend(
+        handles,
+        [_(b) for b in legend],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=len(legend),
+        fontsize=8,
+        frameon=False,
+    )
+    return to_png(fig)
+
+
+def heatmap(
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    rows_per_figure: int = ROWS_PER_FIGURE,
+    lang: str = "vi",
+    cache: str = "",
+) -> list[bytes]:
+    """Units × sub-groups, percent of maximum, with the figure written in each cell.
+
+    One figure per ``rows_per_figure`` units, each with the column headings and the
+    colour scale (0–100 % on every page, so a colour means the same everywhere).
+    """
+    return [
+        _remembered(
+            cache,
+            "heat",
+            _heat_page,
+            [row_labels[i] for i in rows],
+            list(col_labels),
+            [list(values[i]) for i in rows],
+            lang,
+        )
+        for rows in _pages(len(row_labels), rows_per_figure)
+    ]
+
+
+def _heat_page(
+    row_labels: list[str], col_labels: list[str], values: list[list[float | None]], lang: str
+) -> bytes:
+    grid = [[float("nan") if v is None else v for v in row] for row in values]
+    fig = Figure(figsize=(7, ROW_HEIGHT * len(grid) + 1.2))
+    ax = fig.subplots()
+    image = ax.imshow(grid, cmap="Greens", vmin=0, vmax=100, aspect="auto")
+    ax.set_xticks(range(len(col_labels)), col_labels)
+    ax.set_yticks(range(len(row_labels)), row_labels, fontsize=7.5)
+    ax.tick_params(top=True, bottom=False, labeltop=True, labelbottom=False)
+    for i, row in enumerate(grid):
+        for j, v in enumerate(row):
+            text = "–" if v != v else numfmt.number(v, 0, lang=lang)
+            colour = "white" if v == v and v >= 60 else "black"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
+    fig.colorbar(image, ax=ax, label=translator(lang)("% điểm tối đa"), shrink=0.8)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    return to_png(fig)

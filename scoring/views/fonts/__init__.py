@@ -1,0 +1,52 @@
+"""The one typeface of every report, shipped inside the package.
+
+PDFs embed their fonts and charts rasterise theirs, so a report's bytes depend on which font
+files were used. To give the same bytes on every machine, whatever fonts it has, Typst
+(``scoring.views.typeset.document``) and matplotlib use only the files in this folder,
+under a family name no system font has ("Scoring Sans": DejaVu Sans renamed, full Vietnamese
+coverage; see LICENSE and scripts/make_fonts.py). The HTML reports name ordinary families
+instead, since a browser shows them with the reader's own fonts and their bytes do not
+depend on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FAMILY = "Scoring Sans"
+FOLDER = Path(__file__).resolve().parent
+FACES = (
+    "ScoringSans-Regular.ttf",
+    "ScoringSans-Bold.ttf",
+    "ScoringSans-Oblique.ttf",
+    "ScoringSans-BoldOblique.ttf",
+)
+
+
+def files() -> list[Path]:
+    return [FOLDER / name for name in FACES]
+
+
+_registered = False
+
+
+def use_in_matplotlib() -> None:
+    """Make the shipped faces matplotlib's only sans-serif family (idempotent)."""
+    global _registered
+    import matplotlib
+    from matplotlib import font_manager
+
+    if not _registered:
+        for path in files():
+            font_manager.fontManager.addfont(str(path))
+        _registered = True
+    matplotlib.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [FAMILY],
+            "mathtext.fontset": "custom",
+            "mathtext.rm": FAMILY,
+            "mathtext.it": f"{FAMILY}:italic",
+            "mathtext.bf": f"{FAMILY}:bold",
+        }
+    )

@@ -1,0 +1,157 @@
+"""Executed notebook -> a self-contained HTML page (no code, no prompts, no external URL).
+
+nbconvert's default "lab" template loads require.js and MathJax from CDNs, which a
+report opened offline on a government network cannot reach. We export with the "basic"
+template (the notebook's body only) and wrap it in our own page with inline CSS made
+for A4 print. What JupyterLab shows reaches the report: HTML (DataFrames, Stylers, our
+fragments), images (matplotlib figures shown or returned, PNG, JPEG, SVG), Markdown, and
+printed or plain-text results (the PDF is typeset from the same outputs,
+``scoring.views.typeset``); an output of another kind (a widget, JavaScript) is left
+out with a warning naming the notebook and cell. Error outputs and stderr (warnings)
+never reach a report; the executed notebook kept under build/ still has them for audit.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+
+from scoring import __version__
+from scoring.text.i18n import N_, translator
+from scoring.views.assets import TEMPLATES, css
+from scoring.views.typeset.markup import TYPST_MIME
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    return HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _page() -> jinja2.Template:
+    env = jinja2.Environment(autoescape=True)
+    return env.from_string((TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
+
+
+# What a report shows of an output, in this order of preference: the representations
+# JupyterLab itself prefers among those nbconvert's basic template renders.
+RICH = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown")
+
+# Plain-text results that only echo a matplotlib call (``plt.title(...)`` ends a cell
+# with ``Text(0.5, 1.0, '...')``): JupyterLab shows them, nobody means them.
+NOISE = re.compile(
+    r"^\[?(<matplotlib\.|Text\(|<Axes|<BarContainer|<ErrorbarContainer|<StemContainer)"
+)
+# Tags that keep a cell out of the report (the notebooks' guide; Jupyter Book's names).
+REMOVED = {"remove-cell", "remove_cell", "scoring-reset"}
+
+
+def cell_number(cell: nbformat.NotebookNode) -> int | None:
+    """The cell's position in the analyst's notebook (the driver numbers them)."""
+    number = cell.get("metadata", {}).get("scoring", {}).get("cell")
+    return number if isinstance(number, int) else None
+
+
+def _kept_output(output: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode | None, str]:
+    """(the output as the report shows it, or None; the mime types that could not be
+    shown, or "" when nothing was lost).
+    """
+    if output.output_type == "stream":
+        # What a cell prints shows in JupyterLab; warnings (stderr) stay in the audit copy.
+        return (output if output.name == "stdout" and output.text.strip() else None), ""
+    if output.output_type not in ("display_data", "execute_result"):
+        return None, ""  # errors fail the task; the executed notebook keeps them
+    data = output.data
+    for mime in RICH:
+        if mime in data:
+            # What the page shows, and the printed form when the output carries one.
+            kept = {mime, TYPST_MIME} & set(data)
+            output.data = {m: data[m] for m in sorted(kept)}
+            output.metadata = {k: v for k, v in output.get("metadata", {}).items() if k in kept}
+            return output, ""
+    lost = sorted(m for m in data if m != "text/plain")
+    if lost:
+        return None, ", ".join(lost)
+    text = str(data.get("text/plain", ""))
+    if not text.strip() or NOISE.match(text.strip()):
+        return None, ""
+    return nbformat.v4.new_output("stream", name="stdout", text=text + "\n"), ""
+
+
+def presentable(
+    nb: nbformat.NotebookNode, name: str = "", lang: str = "vi"
+) -> tuple[nbformat.NotebookNode, list[str]]:
+    """A copy keeping what a reader should see (rich outputs, printed text, Markdown;
+    never code), and a warning naming notebook and cell for each output it cannot show.
+    """
+    _ = translator(lang)
+    clean = copy.deepcopy(nb)
+    problems = []
+    for cell in clean.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for output in cell.outputs:
+            kept, lost = _kept_output(output)
+            if kept is not None:
+                outputs.append(kept)
+            if lost:
+                where = {"notebook": name, "cell": cell_number(cell) or "?", "types": lost}
+                problems.append(
+                    _(
+                        "%(notebook)s, ô số %(cell)s: kết quả dạng %(types)s không đưa được "
+                        "vào báo cáo (HTML, PDF)"
+                    )
+                    % where
+                )
+        cell.outputs = outputs
+    clean.cells = [
+        c
+        for c in clean.cells
+        if not REMOVED & set(c.get("metadata", {}).get("tags", []))
+        and not (c.cell_type == "markdown" and c.source.lstrip().startswith("<!--"))
+        and not (c.cell_type == "code" and not c.outputs)
+        and c.cell_type != "raw"
+    ]
+    for number, cell in enumerate(clean.cells):
+        cell.id = f"cell-{number:02d}"  # papermill gives its injected cell a random id
+    return clean, problems
+
+
+# pandas' Styler names its CSS rules after a random id ("T_3f2a1"): renamed in order of
+# appearance, so two builds give the same bytes.
+STYLER_ID = re.compile(r"\bT_[0-9a-f]{5}(?![0-9a-z])")
+
+
+def _stable_ids(html: str) -> str:
+    names: dict[str, str] = {}
+    return STYLER_ID.sub(lambda m: names.setdefault(m.group(0), f"T_s{len(names) + 1}"), html)
+
+
+def page(body: str, title: str, lang: str = "vi") -> str:
+    """Wrap an HTML body in the report page (title, inline CSS, no script)."""
+    return _page().render(
+        body=body,
+        title=title,
+        css=css(),
+        version=__version__,
+        lang=lang,
+        page_word=translator(lang)(N_("Trang")),
+    )
+
+
+def notebook_to_html(clean: nbformat.NotebookNode, title: str, lang: str = "vi") -> str:
+    """The report page of an executed notebook made ``presentable``."""
+    body, _ = _exporter().from_notebook_node(clean)
+    return page(_stable_ids(body), title, lang)

@@ -1,0 +1,115 @@
+"""reports/index.html: every year, its ranking and every unit's report, with a filter.
+
+Links are relative, so the page works opened from the file system and after the
+reports folder is zipped and sent. The filter is a few lines of inline script: no
+external URL is loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+import jinja2
+
+from scoring.io import write_text
+from scoring.model.criteria import LEVEL_NAMES_VI, LEVELS
+from scoring.text import i18n
+from scoring.views.assets import TEMPLATES, css
+
+
+@functools.lru_cache(maxsize=2)
+def _template(lang: str) -> jinja2.Template:
+    env = i18n.install(jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]), lang)
+    return env.from_string((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"))
+
+
+def _link(folder: Path, name: str) -> str | None:
+    """The relative link to a report, or None when it is not there (its notebook failed)."""
+    return f"{folder.name}/{name}" if (folder / name).is_file() else None
+
+
+def _as_written(text: str) -> str:
+    """A name as in units.csv: scores.csv marks text that Excel would run as a formula
+    with a leading "'" (see ``scoring.model.result.csv_bytes``)."""
+    if text.startswith("'") and text[1:].startswith(("=", "+", "-", "@", "\t", "\r")):
+        return text[1:]
+    return text
+
+
+def _notice(data: Path | None, year: int, lang: str) -> str:
+    """The year's source notice (reconstructed criteria, inferred bands), as HTML; empty
+    when every file is official or the criteria cannot be read."""
+    if data is None:
+        return ""
+    from scoring.model.criteria import load_year
+    from scoring.text.errors import ScoringError
+    from scoring.views.report import source_notice
+
+    try:
+        criteria = load_year(data, year)
+    except (ScoringError, OSError):
+        return ""
+    return str(source_notice(criteria, LEVELS, lang))
+
+
+def _year_entry(folder: Path, lang: str, data: Path | None = None) -> dict[str, object]:
+    with open(folder / "scores.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    _ = i18n.translator(lang)
+    units = []
+    order = {level: n for n, level in enumerate(LEVELS)}  # the city first, then its bodies
+    for row in sorted(rows, key=lambda r: (order.get(r["level"], 9), _rank_key(r), r["name"])):
+        uid = row["unit_id"]
+        missing = row.get("status") == "missing"
+        units.append(
+            {
+                "id": uid,
+                "name": _as_written(row["name"]),
+                "level": _(LEVEL_NAMES_VI.get(row["level"], "")),
+                # A unit without a form is listed last with no rank that reads as a standing
+                # (scores.csv keeps the rank the rules give it).
+                "rank": "–" if missing else row["rank"],
+                "band": _("Chưa nộp phiếu") if missing else _(row["band"]),
+                "html": _link(folder, f"units/{uid}.html"),
+                "pdf": _link(folder, f"units/{uid}.pdf"),
+            }
+        )
+    files = {ext: _link(folder, f"ranking.{ext}") for ext in ("html", "pdf", "xlsx")}
+    notice = _notice(data, int(folder.name), lang)
+    return {"year": folder.name, "units": units, "ranking": files, "notice": notice}
+
+
+def _rank_key(row: dict[str, str]) -> int:
+    """Ranked units first, by rank; units without a form (ranked last or left out) after."""
+    if row.get("status") == "missing" or not row["rank"]:
+        return 10**9
+    return int(row["rank"])
+
+
+def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bool:
+    """Write (or leave unchanged) the index of every year found under ``reports``, and,
+    given the data folder, of every year with data not built yet (named as such)."""
+    built = {
+        int(p.name): p
+        for p in Path(reports).iterdir()
+        if p.is_dir() and p.name.isascii() and p.name.isdigit() and (p / "scores.csv").exists()
+    }
+    pending: set[int] = set()
+    if data is not None:
+        from scoring.inputs.layout import DataLayout
+
+        pending = set(DataLayout(data).years()) - set(built)
+    entries = [
+        _year_entry(built[y], lang, data)
+        if y in built
+        else {"year": str(y), "pending": True, "notice": _notice(data, y, lang)}
+        for y in sorted(set(built) | pending, reverse=True)
+    ]
+    trends = "trends.html" if (Path(reports) / "trends.html").is_file() else None
+    trends_pdf = "trends.pdf" if (Path(reports) / "trends.pdf").is_file() else None
+    page = _template(lang).render(
+        years=entries, css=css(), lang=lang, trends=trends, trends_pdf=trends_pdf
+    )
+    return write_text(Path(reports) / "index.html", page)

@@ -1,0 +1,249 @@
+"""What every report object shares: Jinja environment, fragments, charts, the base class.
+
+``Fragment`` and ``Png`` carry ``_repr_html_`` (with the Typst form the PDF prints) /
+``_repr_png_`` so a notebook displays a report's sections by simply returning them;
+``render`` fills a template of ``scoring/views/templates/report`` (autoescaped: no name or
+note from the inputs can inject markup); ``_Speaks`` is the base of the unit report, the
+ranking and the missing unit's report (their language, section headings, tables, notes).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+import jinja2
+from markupsafe import Markup
+
+from scoring.inputs.snapshot import ReadKind
+from scoring.inputs.source import Source
+from scoring.model import bands as band_styles
+from scoring.model.criteria import LEVEL_TITLES_VI, CriteriaYear
+from scoring.model.result import YearResult
+from scoring.model.rules import NA, Value
+from scoring.text import i18n, numfmt
+from scoring.text.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@functools.lru_cache(maxsize=len(LANGUAGES))
+def _environment(lang: str) -> jinja2.Environment:
+    """Jinja with autoescaping, number filters and ``_()`` for the report's language.
+
+    Text in the templates is written in Vietnamese inside ``_()``; for English it is
+    looked up in the English catalogue, ``scoring.text.i18n.catalogue`` (newstyle gettext: the
+    arguments are escaped).
+    """
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("scoring.views", "templates/report"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.filters.update(
+        pts=functools.partial(numfmt.points, lang=lang),
+        mx=functools.partial(numfmt.maximum, lang=lang),
+        pct=functools.partial(numfmt.percent, lang=lang),
+        num=functools.partial(numfmt.number, lang=lang),
+        signed=functools.partial(numfmt.signed, lang=lang),
+        score=functools.partial(numfmt.score, lang=lang),
+    )
+    return i18n.install(env, lang)
+
+
+def warm_up() -> None:
+    """Do beforehand what a report kernel's first report would do, while the build is still
+    scoring the year (``scoring.build.runner`` sends this when it starts a kernel).
+
+    The first report of a kernel took 1-2 s more than the next ones: importing what the
+    reports import lazily (pandas alone is 295 modules), compiling the templates, loading
+    the font into matplotlib. That first
+    report is on the critical path of every build, a one-form correction included.
+    """
+    import matplotlib.backends.backend_agg  # noqa: F401 - the charts' canvas
+    import matplotlib_inline.backend_inline  # noqa: F401 - ``%matplotlib inline``
+    import pandas  # noqa: F401
+
+    import scoring.analysis.robustness  # noqa: F401
+    from scoring.views import charts
+
+    env = _environment("vi")
+    for name in env.list_templates():
+        env.get_template(name)
+    charts.groups_against_max(["A"], [1.0], [2.0])
+
+
+UNNUMBERED = {"provenance"}
+LEVEL_TITLES = LEVEL_TITLES_VI
+
+
+class Fragment(str):
+    """An HTML fragment that a notebook displays as HTML, and the PDF prints in its
+    Typst form (one display object, two representations: ``_repr_mimebundle_``)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> tuple[dict[str, str], dict[str, object]]:
+        from scoring.views.typeset.html import html_to_typst
+        from scoring.views.typeset.markup import TYPST_MIME
+
+        printed = html_to_typst(str(self))
+        metadata: dict[str, object] = {}
+        if printed.images:
+            images = {n: base64.b64encode(d).decode("ascii") for n, d in printed.images.items()}
+            metadata[TYPST_MIME] = {"images": images}
+        return {"text/html": str(self), TYPST_MIME: printed.typst}, metadata
+
+    def __html__(self) -> str:  # Jinja and markupsafe take it as markup
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"Fragment({len(self)} characters of HTML)"
+
+
+class Png(bytes):
+    """A chart that a notebook displays as a PNG image."""
+
+    def _repr_png_(self) -> bytes:
+        return bytes(self)
+
+    def __repr__(self) -> str:
+        return f"Png({len(self)} bytes)"
+
+
+def render(template: str, lang: str = "vi", **context: object) -> Fragment:
+    """A template file of ``scoring/views/templates/report`` as a fragment."""
+    return Fragment(_environment(lang).get_template(template).render(**context))
+
+
+def format_value(value: Value | None, kind: str, lang: str = "vi") -> str:
+    _ = i18n.translator(lang)
+    if value is None:
+        return "–"
+    if value is NA:
+        return _("Không áp dụng")
+    if kind == "yes_no":
+        return _("Có") if value else _("Không")
+    number = float(value)  # type: ignore[arg-type]
+    text = numfmt.number(number, 2, trim=True, lang=lang)
+    return f"{text}%" if kind == "share" else text
+
+
+def markdown_html(text: str) -> str:
+    """Markdown an analyst wrote, as HTML safe to put in a report: raw HTML is escaped
+    (shown as typed), images become their text (a report loads nothing), links keep only
+    web and mail addresses.
+    """
+    import mistune
+    from markupsafe import escape
+
+    class Safe(mistune.HTMLRenderer):
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            return str(escape(text))
+
+        def link(self, text: str, url: str, title: str | None = None) -> str:
+            if url.lower().startswith(("http://", "https://", "mailto:")):
+                return super().link(text, url, None)
+            return text
+
+    return str(mistune.create_markdown(escape=True, renderer=Safe(escape=True))(text))
+
+
+def band_class(criteria: CriteriaYear, band: str) -> str:
+    """The CSS class of ``band`` (``band-<class>``): by its place in the year's bands."""
+    return band_styles.style(band_names(criteria), band).css
+
+
+def band_names(criteria: CriteriaYear) -> list[str]:
+    """The year's band names, best first (bands.yaml, ordered by threshold)."""
+    return [b.name for b in criteria.bands]
+
+
+def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _number_or_none(value: object) -> float | None:
+    """A number, or None for None and NaN (pandas' blank)."""
+    if value is None or not isinstance(value, (int, float)) or value != value:
+        return None
+    return float(value)
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, object]]:
+    return [] if frame is None else frame.to_dict("records")  # type: ignore[return-value]
+
+
+class _Speaks:
+    """What both reports share: their text is in ``self.lang`` (vi, or en for the option)."""
+
+    lang: str
+    SECTIONS: ClassVar[dict[str, str]] = {}
+    _result: YearResult
+    _source: Source  # where the previous year, the notes and the unit changes come from
+
+    @property
+    def result(self) -> YearResult:
+        """The whole scored year: a report that uses it depends on all of it."""
+        self._source.record(ReadKind.YEAR, self._result.year)
+        return self._result
+
+    def section(self, key: str) -> Fragment:
+        """A section heading in the report's language; numbered by the stylesheet."""
+        return self.heading(self._(self.SECTIONS[key]), numbered=key not in UNNUMBERED)
+
+    def heading(self, title: str, numbered: bool = True) -> Fragment:
+        """A heading of the analyst's own section, numbered with the others."""
+        return self._render("heading.html.j2", title=title, numbered=numbered)
+
+    def show_table(self, frame: pd.DataFrame, decimals: int = 2) -> Fragment:
+        """Any DataFrame as a report table, numbers in the report's format ("1.234,56")."""
+        import pandas as pd
+
+        columns = [
+            {"title": str(c), "numeric": pd.api.types.is_numeric_dtype(frame[c])}
+            for c in frame.columns
+        ]
+        rows = []
+        for values in frame.itertuples(index=False):
+            row = []
+            for column, value in zip(columns, values, strict=True):
+                shown = value
+                if column["numeric"] and not isinstance(value, bool):
+                    shown = numfmt.number(float(value), decimals, trim=True, lang=self.lang)
+                row.append((column, shown))
+            rows.append(row)
+        return self._render("table.html.j2", columns=columns, rows=rows)
+
+    def _(self, text: str) -> str:
+        return i18n.translator(self.lang)(text)
+
+    def _render(self, template: str, **context: object) -> Fragment:
+        return render(template, self.lang, **context)
+
+    def _note(self, name: str) -> str | None:
+        return self._source.note(self._result.year, name)
+
+    def _notes_fragment(self, name: str) -> Fragment:
+        text = self._note(name)
+        if not text or not text.strip():
+            return Fragment("")
+        return self._render("notes.html.j2", body=Markup(markdown_html(text)))
+
+
+def _relative(path: Path, data_dir: Path) -> str:
+    try:
+        return "data/" + Path(path).resolve().relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        return Path(path).name

@@ -1,0 +1,77 @@
+"""Where a report's figures come from: the source notice and the unit's provenance.
+
+``source_notice``: what a reader must know when the year's criteria or band thresholds are
+not all official (reconstructed groups, inferred thresholds), shown wherever they are read
+(unit reports, the ranking, the index). ``provenance``: the files a unit report was made
+from, with their SHA-256, the program version and the date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scoring import __version__
+from scoring.io import sha256_file
+from scoring.model.criteria import CriteriaYear
+from scoring.model.result import YearResult, build_date
+from scoring.text import i18n, numfmt
+from scoring.views.report.base import LEVEL_TITLES, Fragment, _relative, render
+
+
+def source_notice(
+    criteria: CriteriaYear, levels: Iterable[str], lang: str = "vi", marked: bool = False
+) -> Fragment:
+    """The notice a reader sees when the year's criteria at ``levels`` or its band
+    thresholds are not all official: the reconstructed parts by level and group, the
+    inferred thresholds (``marked``: the report's criteria table marks the nodes). Empty
+    when the files declare everything official."""
+    _ = i18n.translator(lang)
+    sets = []
+    for level in levels:
+        cset = criteria.levels.get(level)
+        if cset is None or not cset.reconstructed_groups():
+            continue
+        count, total = cset.reconstructed_count()
+        sets.append(
+            {
+                "level": _(LEVEL_TITLES[level]),
+                "groups": cset.reconstructed_groups(),
+                "count": count,
+                "total": total,
+            }
+        )
+    bands = [_(b) for b in criteria.inferred_bands()]
+    if not sets and not bands:
+        return Fragment("")
+    return render(
+        "source_notice.html.j2",
+        lang,
+        year=criteria.year,
+        sets=sets,
+        bands=bands,
+        marked=marked and bool(sets),
+    )
+
+
+def provenance(result: YearResult, unit_id: str, lang: str = "vi") -> Fragment:
+    """The section "Cách lập báo cáo": criteria file, form, verification file and units
+    list of the unit's report, each with its SHA-256; program version; build date."""
+    submission = result.inputs.collection.submissions[unit_id]
+    check = result.inputs.collection.verifications.get(unit_id)
+    cset = result.official[unit_id].criteria
+    data_dir = result.inputs.data_dir
+    units_file = data_dir / "units.csv"
+    return render(
+        "provenance.html.j2",
+        lang,
+        criteria_file=_relative(cset.path, data_dir),
+        criteria_sha=cset.fingerprint,
+        form_file=_relative(submission.path, data_dir),
+        form_sha=submission.sha256,
+        check_file=_relative(check.path, data_dir) if check else None,
+        check_sha=check.sha256 if check else None,
+        units_file=_relative(units_file, data_dir),
+        units_sha=sha256_file(units_file),
+        version=__version__,
+        date=numfmt.date(build_date(result)),
+    )

@@ -1,0 +1,379 @@
+"""The ranking report: what ``notebooks/ranking.ipynb`` shows of one year, city-wide.
+
+One peer group per level: the table, the bars, the heat map, the leaders' first page
+(``scoring.analysis.summary``), how the forms came in; each as data and a helper that shows it.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from scoring.inputs import params
+from scoring.inputs.snapshot import ReadKind
+from scoring.inputs.source import Source, of_result, open_source
+from scoring.model.criteria import LEVELS
+from scoring.model.result import YearResult, build_date
+from scoring.text import i18n, numfmt
+from scoring.text.i18n import N_
+from scoring.views.report.base import (
+    LEVEL_TITLES,
+    Fragment,
+    Png,
+    _records,
+    _Speaks,
+    band_class,
+    band_names,
+)
+from scoring.views.report.notice import source_notice
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class RankingReport(_Speaks):
+    """The city-wide ranking of one year: one peer group per level."""
+
+    SECTIONS: ClassVar[dict[str, str]] = {"submissions": N_("Tình hình nộp phiếu")}
+
+    def __init__(self, result: YearResult, lang: str = "vi", source: Source | None = None) -> None:
+        self._result = result
+        self.lang = lang
+        self._source = source or of_result(result)
+
+    def __repr__(self) -> str:
+        count = len(self._result.official)
+        return f"RankingReport({self._result.year}, {count} units, lang={self.lang!r})"
+
+    @classmethod
+    def build(
+        cls, data_dir: str | Path, year: int, lang: str = "vi", snapshot: str = ""
+    ) -> RankingReport:
+        """The year's ranking; ``snapshot``: the notebook's parameter (the build's)."""
+        data = params.data_dir(data_dir)
+        source = open_source(data, snapshot)
+        report = cls(source.result(params.year(data, year)), i18n.check(lang), source)
+        source.record(ReadKind.RANKING, report._result.year, lang)
+        return report
+
+    def levels(self) -> list[str]:
+        return self._result.levels()
+
+    def level_title(self, level: str) -> Fragment:
+        cset = self._result.inputs.criteria.for_level(level)
+        return self._render("level_title.html.j2", title=self._(LEVEL_TITLES[level]), max=cset.max)
+
+    def header(self) -> Fragment:
+        criteria = self._result.inputs.criteria
+        sets = [
+            {"level_name": self._(LEVEL_TITLES[lv]), "cset": criteria.for_level(lv)}
+            for lv in self.levels()
+        ]
+        legal = list(
+            dict.fromkeys(
+                line for lv in self.levels() for line in criteria.for_level(lv).legal_basis
+            )
+        )
+        return Fragment(
+            self._render(
+                "ranking_header.html.j2",
+                year=self._result.year,
+                sets=sets,
+                legal=legal,
+                bands=criteria.bands,
+                rank_by=criteria.ranking.rank_by,
+                missing=criteria.ranking.missing,
+            )
+            + source_notice(criteria, self.levels(), self.lang)
+        )
+
+    def _rows(self, level: str) -> list[dict[str, object]]:
+        """The level's ranked units, best first (those without a form last, when ranked)."""
+        result = self._result
+        rows = [self._scored_row(uid) for uid in result.peers.get(level, [])]
+        rows.sort(key=lambda r: (r["rank"], r["name"]))  # type: ignore[arg-type, return-value]
+        if result.ranks_missing:
+            rows += [self._missing_row(uid) for uid in result.missing.get(level, [])]
+        return rows
+
+    def _change(self, uid: str) -> str:
+        """The move against last year's rank, "–" when either year's rank is not a standing:
+        a unit without a form is placed last, so an arrow from or to that place (22 units
+        "↑10" in 2021 with 0 points) would read as a change in maturity."""
+        prev = self._source.previous(self._result)
+        if prev is None or prev.ranks.get(uid) is None or uid not in self._result.ranks:
+            return "–"
+        if self._result.is_missing(uid) or prev.is_missing(uid):
+            return "–"
+        moved = prev.ranks[uid] - self._result.ranks[uid]
+        return "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
+
+    def _scored_row(self, uid: str) -> dict[str, object]:
+        result = self._result
+        score = result.official[uid]
+        band = result.band(uid)
+        robust = result.robustness(result.unit(uid).level).units[uid]
+        return {
+            "unit_id": uid,
+            "name": result.unit(uid).name,
+            "rank": result.ranks[uid],
+            "total": score.total,
+            "max": score.max,
+            "percent": score.percent,
+            "band": band,
+            "band_slug": band_class(result.inputs.criteria, band),
+            "status": "submitted",
+            "change": self._change(uid),
+            "verified": result.is_verified(uid),
+            "rank_p05": robust.rank_p05,
+            "rank_median": robust.rank_median,
+            "rank_p95": robust.rank_p95,
+            "band_stability": robust.band_stability,
+            "groups": {g.code: g.points for g in score.groups},
+        }
+
+    def _missing_row(self, uid: str) -> dict[str, object]:
+        """A unit without a form: 0 points of the level's full maximum, ranked last."""
+        cset = self._result.inputs.criteria.for_level(self._result.unit(uid).level)
+        rank = self._result.ranks.get(uid)
+        return {
+            "unit_id": uid,
+            "name": self._result.unit(uid).name,
+            "rank": rank,
+            "total": 0.0,
+            "max": cset.max,
+            "percent": 0.0,
+            "band": "",
+            "band_slug": "missing",
+            "status": "missing",
+            "change": self._change(uid),
+            "verified": False,
+            "rank_p05": rank,
+            "rank_median": rank,
+            "rank_p95": rank,
+            "band_stability": None,
+            "groups": {g.code: 0.0 for g in cset.groups},
+        }
+
+    def rows(self, level: str) -> pd.DataFrame:
+        """The level's ranking, best first: ``unit_id, name, rank, total, max, percent,
+        band, status`` ("submitted"; "missing" for a unit without a form, ranked last with
+        0 points unless bands.yaml excludes it), ``change`` (against last year: "↑2", "=",
+        "–"), ``verified``, the rank's 90 % range and one column per group's points.
+        """
+        import pandas as pd
+
+        rows = self._rows(level)
+        frame = pd.DataFrame(
+            [{k: v for k, v in r.items() if k not in ("groups", "band_slug")} for r in rows]
+        )
+        for code in self._group_codes(level):
+            frame[code] = [r["groups"].get(code) for r in rows]  # type: ignore[attr-defined]
+        return frame
+
+    def excluded(self, level: str) -> list[str]:
+        """Names of the level's units without a form left out of the ranks
+        (``missing: exclude`` in bands.yaml); empty when they are ranked last."""
+        if self._result.ranks_missing:
+            return []
+        return [self._result.unit(u).name for u in self._result.missing.get(level, [])]
+
+    def _group_codes(self, level: str) -> list[str]:
+        return [g.code for g in self._result.inputs.criteria.for_level(level).groups]
+
+    def table(self, level: str, rows: pd.DataFrame | None = None) -> Fragment:
+        """The level's ranking table (``rows(level)``, filtered or sorted as you like)."""
+        groups = self._group_codes(level)
+        records = _records(self.rows(level) if rows is None else rows)
+        criteria = self._result.inputs.criteria
+        for r in records:
+            missing = r.get("status") == "missing"
+            r["band_slug"] = "missing" if missing else band_class(criteria, str(r["band"]))
+            r["groups"] = {code: r.get(code) for code in groups}
+        sent = [r for r in records if r.get("status") != "missing"]
+        full_max = self._result.inputs.criteria.for_level(level).max
+        totals = [float(r["total"]) for r in sent]  # type: ignore[arg-type]
+        pcts = [float(r["percent"]) for r in sent]  # type: ignore[arg-type]
+        counts = {b.name: 0 for b in self._result.inputs.criteria.bands}
+        for r in sent:
+            counts[str(r["band"])] += 1
+        return self._render(
+            "level_table.html.j2",
+            rows=records,
+            groups=groups,
+            sent=len(sent),
+            missing=len(records) - len(sent),
+            excluded=self.excluded(level),
+            reduced=any(float(r["max"]) < full_max - 1e-9 for r in sent),  # type: ignore[arg-type]
+            full_max=full_max,
+            mean=sum(totals) / len(totals) if totals else 0.0,
+            mean_pct=sum(pcts) / len(pcts) if pcts else 0.0,
+            high=max(totals, default=0.0),
+            low=min(totals, default=0.0),
+            band_counts=list(counts.items()),
+            shifts=list(self._result.robustness(level).group_shift.items()),
+            unverified=any(not r["verified"] and r.get("status") != "missing" for r in records),
+        )
+
+    def chart(self, level: str) -> list[Png]:
+        """What the level is ranked on as bars (percent of the applicable maximum, or the
+        total with ``rank_by: total``), best first, one figure per page of units."""
+        rows = self._rows(level)
+        cset = self._result.inputs.criteria.for_level(level)
+        by_total = self._result.inputs.criteria.ranking.rank_by == "total"
+        from scoring.views import charts
+
+        labels = [self._bar_label(r, by_total) for r in rows]
+        axis = None
+        if not by_total:
+            axis = self._("Tỷ lệ điểm đạt trên điểm tối đa áp dụng (%), căn cứ xếp hạng")
+        return [
+            Png(png)
+            for png in charts.totals_by_band(
+                [str(r["name"]) for r in rows],
+                [float(r["total" if by_total else "percent"]) for r in rows],  # type: ignore[arg-type]
+                [str(r["band"]) or self._("Chưa nộp phiếu") for r in rows],
+                cset.max if by_total else 100.0,
+                band_names(self._result.inputs.criteria),
+                lang=self.lang,
+                labels=labels,
+                axis=axis,
+                cache=self._source.cache,
+            )
+        ]
+
+    def _bar_label(self, row: dict[str, object], by_total: bool) -> str:
+        """ "150,77/170" at a bar's end, with the percent the rank is on when it is."""
+        if row["status"] == "missing":
+            return self._("Chưa nộp phiếu")
+        total, top = float(row["total"]), float(row["max"])  # type: ignore[arg-type]
+        text = f"{numfmt.points(total, self.lang)}/{numfmt.maximum(top, self.lang)}"
+        if by_total:
+            return text
+        return f"{text} · {numfmt.percent(float(row['percent']), lang=self.lang)}"  # type: ignore[arg-type]
+
+    def heatmap(self, level: str) -> list[Png]:
+        """Units × sub-groups in percent of maximum, one figure per page of units (units
+        that sent a form)."""
+        rows = [r for r in self._rows(level) if r["status"] != "missing"]
+        cset = self._result.inputs.criteria.for_level(level)
+        subs = [s.code for g in cset.groups for s in g.children if not s.is_criterion]
+        grid = []
+        for r in rows:
+            score = self._result.official[str(r["unit_id"])]
+            grid.append([score.node(c).percent if score.node(c).applicable else None for c in subs])
+        from scoring.views import charts
+
+        names = [str(r["name"]) for r in rows]
+        return [
+            Png(png)
+            for png in charts.heatmap(names, subs, grid, lang=self.lang, cache=self._source.cache)
+        ]
+
+    @functools.cached_property
+    def _summary_data(self) -> dict[str, object]:
+        """The first page's data (read by ``summary`` and ``shown``: computed once)."""
+        from scoring.analysis import summary
+
+        prev = self._source.previous(self._result)
+        return {
+            "counts": summary.band_counts(self._result),
+            "weakest": summary.weakest_criteria(self._result),
+            "movers": summary.movers(self._result, prev),
+            "attention": summary.attention(self._result, prev),
+            "prev_year": prev.year if prev is not None else None,
+        }
+
+    def summary(self) -> Fragment:
+        """The first page for leaders: units per band and level, the five weakest criteria
+        city-wide, the units that moved most since last year, the units needing attention."""
+        data = self._summary_data
+        level_names = {lv: self._(LEVEL_TITLES[lv]) for lv in LEVELS}
+        criteria = self._result.inputs.criteria
+        return self._render(
+            "summary.html.j2",
+            year=self._result.year,
+            bands=[b.name for b in criteria.bands],
+            levels=level_names,
+            notice=source_notice(criteria, self.levels(), self.lang),
+            **data,
+        )
+
+    def submissions(self) -> Fragment:
+        coll = self._result.inputs.collection
+        names = {u.id: u.name for u in self._result.inputs.units}
+        warned = sorted(
+            {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
+        )
+        # The names follow the table as paragraphs: a list of a province's units would
+        # make a table row taller than a page.
+        return self._render(
+            "submissions.html.j2",
+            counts=[
+                (N_("Phải nộp"), coll.expected),
+                (N_("Đã nộp"), sorted(coll.submissions)),
+                (
+                    "Đã thẩm định",
+                    [names[u] for u in sorted(coll.submissions) if u in coll.verifications],
+                ),
+                (N_("Chưa nộp"), [names.get(u, u) for u in coll.missing]),
+                (N_("Có cảnh báo"), [names.get(u, u) for u in warned]),
+            ],
+            listed=("Đã thẩm định", "Chưa nộp", "Có cảnh báo"),
+        )
+
+    def notes(self) -> Fragment:
+        """The section "Nhận xét của cơ quan đánh giá" from ``notes/ranking.md``, if any."""
+        return self._notes_fragment("ranking")
+
+    def shown(self) -> dict[str, object]:
+        """Everything the ranking's helpers can show, as plain data (its read's digest)."""
+        result = self._result
+        prev = self._source.previous(result)
+
+        def prev_rank(uid: str) -> int | None:
+            return prev.ranks.get(uid) if prev is not None else None
+
+        units = []
+        for uid in sorted(result.official):
+            score = result.official[uid]
+            units.append(
+                [
+                    uid,
+                    result.unit(uid).name,
+                    result.unit(uid).level,
+                    result.ranks[uid],
+                    result.band(uid),
+                    result.is_verified(uid),
+                    [
+                        (n.code, n.points, n.max, n.applicable)
+                        for n in score.nodes()
+                        if not n.is_criterion
+                    ],
+                    prev_rank(uid),
+                ]
+            )
+        criteria = result.inputs.criteria
+        return {
+            "lang": self.lang,
+            "units": units,
+            "missing": [
+                (uid, result.unit(uid).name, lv, result.ranks.get(uid), prev_rank(uid))
+                for lv in result.levels()
+                for uid in result.missing.get(lv, [])
+            ],
+            "criteria": [
+                (lv, c.fingerprint, c.title, c.version, list(c.legal_basis), c.max)
+                for lv, c in sorted(criteria.levels.items())
+            ],
+            "bands": [(b.name, b.min_percent, b.inferred) for b in criteria.bands],
+            "ranking": repr(criteria.ranking),
+            "summary": self._summary_data,
+            "robustness": [repr(vars(result.robustness(level))) for level in sorted(result.peers)],
+            "names": sorted((u.id, u.name) for u in result.inputs.units),
+            "submissions": result.inputs.collection.summary(),
+            "warned": sorted({p.unit_id or "" for p in result.inputs.collection.warnings}),
+            "date": build_date(result).isoformat(),
+            "note": self._note("ranking"),
+        }

@@ -1,0 +1,439 @@
+"""The unit report: what ``notebooks/unit_report.ipynb`` shows of one unit in one year.
+
+(Just over 400 lines: one class with a data method and a helper per section of the
+report; the longer parts already live in the modules named below.)
+
+Each section as data (``groups()``, ``gaps()``, ``differences()``...: tidy DataFrames an
+analyst can filter) and a helper that shows it (``groups_chart``, ``to_improve``...). The
+comparison with last year (``report.previous``), the criteria table
+(``report.criteria_table``) and the provenance (``report.notice``) live in their own
+modules; this class hands them its unit.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from scoring.analysis.compare import became, shown_comparison
+from scoring.inputs import params
+from scoring.inputs.snapshot import ReadKind
+from scoring.inputs.source import Source, of_result, open_source
+from scoring.io import sha256_file
+from scoring.model.criteria import LEVEL_NAMES_VI, CriteriaSet
+from scoring.model.result import YearResult, build_date
+from scoring.model.scores import NodeScore, UnitScore
+from scoring.text import i18n
+from scoring.text.i18n import N_
+from scoring.views.report import criteria_table, notice, previous
+from scoring.views.report.base import (
+    Fragment,
+    Png,
+    _frame,
+    _records,
+    _Speaks,
+    band_class,
+    format_value,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scoring.analysis.compare import Comparison
+
+
+UNIT_SECTIONS = {
+    "groups": N_("Điểm theo nhóm tiêu chí"),
+    "peers": N_("So sánh với các đơn vị cùng cấp"),
+    "to_improve": N_("Các tiêu chí chưa đạt điểm tối đa, cần khắc phục"),
+    "verification": N_("Tự đánh giá và thẩm định"),
+    "previous": N_("So sánh với năm trước"),
+    "criteria": N_("Điểm chi tiết từng tiêu chí"),
+    "provenance": N_("Cách lập báo cáo"),
+}
+
+
+class UnitReport(_Speaks):
+    """Everything the unit report shows, for one unit of one year."""
+
+    SECTIONS: ClassVar[dict[str, str]] = UNIT_SECTIONS
+
+    def __init__(
+        self, result: YearResult, unit_id: str, lang: str = "vi", source: Source | None = None
+    ) -> None:
+        self._result = result
+        self.unit_id = unit_id
+        self.lang = lang
+        self._source = source or of_result(result)
+
+    def __repr__(self) -> str:
+        year = self._result.year
+        return f"UnitReport({self.unit_id} {self.unit.name!r}, {year}, lang={self.lang!r})"
+
+    @classmethod
+    def build(
+        cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi", snapshot: str = ""
+    ) -> UnitReport:
+        """The report of ``unit_id``; ``snapshot``: the notebook's parameter (the build's)."""
+        data = params.data_dir(data_dir)
+        source = open_source(data, snapshot)
+        result = source.result(params.year(data, year))
+        hint = ""
+        if result.missing:
+            listed = ", ".join(u.id for u in result.missing_units())
+            hint = f"Đơn vị chưa nộp phiếu ({listed}): báo cáo do missing_report.ipynb lập"
+        unit_id = params.unit_id(unit_id, result.official, result.year, hint)
+        report = cls(result, unit_id, i18n.check(lang), source)
+        source.record(ReadKind.UNIT, result.year, unit_id, lang)
+        return report
+
+    @property
+    def unit(self):  # noqa: ANN201 - a scoring.inputs.units.Unit
+        return self._result.unit(self.unit_id)
+
+    @property
+    def score(self) -> UnitScore:
+        return self._result.official[self.unit_id]
+
+    @property
+    def cset(self) -> CriteriaSet:
+        return self.score.criteria
+
+    @property
+    def level_name(self) -> str:
+        return self._(LEVEL_NAMES_VI[self.unit.level])
+
+    # -- data -------------------------------------------------------------------------
+
+    def groups(self) -> pd.DataFrame:
+        """One row per criteria group: ``code, name, points, max, percent``."""
+        return _frame(
+            [
+                {
+                    "code": g.code,
+                    "name": g.name,
+                    "points": g.points,
+                    "max": g.max,
+                    "percent": g.percent,
+                }
+                for g in self.score.groups
+            ],
+            ["code", "name", "points", "max", "percent"],
+        )
+
+    def subgroups(self) -> pd.DataFrame:
+        """One row per sub-group: ``code, name, percent`` (of its applicable maximum; 0 for
+        a sub-group that does not apply to the unit), ``applicable`` and ``peer_mean``, the
+        level's mean percent (to the whole percent, as drawn).
+        """
+        means = self._peer_means()
+        return _frame(
+            [
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "percent": s.percent,
+                    "applicable": s.applicable,
+                    "peer_mean": float(m),
+                }
+                for s, m in zip(self._subgroups(), means, strict=True)
+            ],
+            ["code", "name", "percent", "applicable", "peer_mean"],
+        )
+
+    def gaps(self) -> pd.DataFrame:
+        """The criteria below their maximum, most points to gain first:
+        ``code, name, points, max, missing``.
+        """
+        return _frame(
+            [
+                {
+                    "code": n.code,
+                    "name": n.name,
+                    "points": n.points,
+                    "max": n.max,
+                    "missing": n.missing,
+                }
+                for n in self._to_improve_rows()
+            ],
+            ["code", "name", "points", "max", "missing"],
+        )
+
+    def targets(self) -> dict[str, object]:
+        """Points to the next rank and the next band, and which rank and band that is."""
+        return self._targets()
+
+    def differences(self) -> pd.DataFrame:
+        """The criteria whose verified points differ from the self-assessed ones:
+        ``code, name, self_points, verified_points, difference`` (empty when the unit was
+        not verified).
+        """
+        rows = []
+        if self._result.is_verified(self.unit_id):
+            own = {n.code: n for n in self._result.self_scores[self.unit_id].nodes()}
+            for n in self.score.nodes():
+                mine = own[n.code].points
+                if n.is_criterion and abs(n.points - mine) > 1e-9:
+                    rows.append(
+                        {
+                            "code": n.code,
+                            "name": n.name,
+                            "self_points": mine,
+                            "verified_points": n.points,
+                            "difference": n.points - mine,
+                        }
+                    )
+        return _frame(rows, ["code", "name", "self_points", "verified_points", "difference"])
+
+    def criteria_rows(self) -> pd.DataFrame:
+        """Every node of the tree in order: ``code, name, kind`` (group, subgroup,
+        criterion), ``inputs`` (what the unit reported, as shown), ``points``,
+        ``full_max``, ``applicable``, ``reconstructed`` (the criteria file marks the node's
+        content as a reconstruction, not a published text), ``previous`` (last year's points
+        where the criterion is comparable like for like, ``scoring.analysis.compare``; else None).
+        """
+        return criteria_table.criteria_rows(self._result, self.unit_id, self._comparison, self.lang)
+
+    def note(self) -> str | None:
+        """The analysts' commentary on this unit (``data/<year>/notes/<unit_id>.md``)."""
+        return self._note(self.unit_id)
+
+    # -- presentation -----------------------------------------------------------------
+
+    def header(self) -> Fragment:
+        band = self._result.band(self.unit_id)
+        return Fragment(
+            self._render(
+                "unit_header.html.j2",
+                year=self._result.year,
+                unit=self.unit,
+                level_name=self.level_name,
+                cset=self.cset,
+                score=self.score,
+                band=self._(band),
+                band_slug=band_class(self._result.inputs.criteria, band),
+                rank=self._result.ranks[self.unit_id],
+                peers=self._result.peer_count(self.unit_id),
+                verified=self._result.is_verified(self.unit_id),
+                **self._rank_rule(),
+            )
+            + notice.source_notice(
+                self._result.inputs.criteria, [self.unit.level], self.lang, marked=True
+            )
+        )
+
+    def _rank_rule(self) -> dict[str, object]:
+        """How the year ranks, and how robust this unit's rank and band are."""
+        ranking = self._result.inputs.criteria.ranking
+        analysis = self._result.robustness(self.unit.level)
+        return {
+            "rank_by": ranking.rank_by,
+            "robust": analysis.units[self.unit_id],
+            "runs": analysis.runs,
+            "spread": analysis.weight_spread,
+            "offsets": len(analysis.offsets),
+        }
+
+    def robustness_chart(self) -> Png | Fragment:
+        """The small figure of the rank's robustness: share of runs at each rank; nothing
+        for a unit alone at its level."""
+        robust = self._result.robustness(self.unit.level).units[self.unit_id]
+        if len(robust.rank_share) < 2:
+            return Fragment("")
+        from scoring.views import charts
+
+        return Png(
+            charts.rank_spread(
+                robust.rank_share,
+                self._result.ranks[self.unit_id],
+                robust.rank_p05,
+                robust.rank_p95,
+                lang=self.lang,
+            )
+        )
+
+    def groups_chart(self, groups: pd.DataFrame | None = None) -> Png:
+        """Each group's points over its maximum (``groups``: a frame like ``groups()``)."""
+        from scoring.views import charts
+
+        frame = self.groups() if groups is None else groups
+        return Png(
+            charts.groups_against_max(
+                [f"{c}. {n}" for c, n in zip(frame["code"], frame["name"], strict=True)],
+                [float(v) for v in frame["points"]],
+                [float(v) for v in frame["max"]],
+                lang=self.lang,
+            )
+        )
+
+    def _subgroups(self) -> list[NodeScore]:
+        return [s for g in self.score.groups for s in g.children if not s.is_criterion]
+
+    def _peer_means(self) -> list[int]:
+        """Peers' mean percent per sub-group, to the whole percent the chart can show."""
+        means = self._result.subgroup_means(self.unit.level)
+        return [round(means.get(s.code, 0.0)) for s in self._subgroups()]
+
+    def peers_chart(self, subgroups: pd.DataFrame | None = None) -> Png | Fragment:
+        """The unit's sub-groups against its peers' means (``subgroups()``)."""
+        from scoring.views import charts
+
+        if len(self._result.peer_ids(self.unit_id)) < 2:
+            return self._render(
+                "no_peers.html.j2",
+                name=self.unit.name,
+                level=self.level_name,
+                year=self._result.year,
+            )
+        frame = self.subgroups() if subgroups is None else subgroups
+        return Png(
+            charts.subgroups_against_peers(
+                list(frame["code"]),
+                [float(v) for v in frame["percent"]],
+                [float(v) for v in frame["peer_mean"]],
+                self.unit.name,
+                applicable=[bool(v) for v in frame["applicable"]]
+                if "applicable" in frame
+                else None,
+                lang=self.lang,
+            )
+        )
+
+    def subgroup_legend(self, subgroups: pd.DataFrame | None = None) -> Fragment:
+        frame = self.subgroups() if subgroups is None else subgroups
+        return self._render("legend.html.j2", rows=_records(frame))
+
+    def _to_improve_rows(self) -> list[NodeScore]:
+        return sorted(
+            (n for n in self.score.nodes() if n.is_criterion and n.applicable and n.missing > 1e-9),
+            key=lambda n: (-n.missing, n.code),
+        )
+
+    def _targets(self) -> dict[str, object]:
+        """Points to the next rank and the next band, and which rank and band that is."""
+        to_rank, next_rank = self._result.next_rank(self.unit_id)
+        to_band, next_band = self._to_next_band()
+        return {
+            "to_rank": to_rank,
+            "next_rank": next_rank,
+            "to_band": to_band,
+            "next_band": next_band,
+        }
+
+    def to_improve(self, gaps: pd.DataFrame | None = None) -> Fragment:
+        """The criteria to improve (``gaps()``) and the points to the next rank and band."""
+        frame = self.gaps() if gaps is None else gaps
+        return self._render(
+            "to_improve.html.j2",
+            rows=_records(frame),
+            total=float(frame["missing"].sum()) if len(frame) else 0.0,
+            level_name=self.level_name,
+            **self._targets(),
+        )
+
+    def _to_next_band(self) -> tuple[float | None, str | None]:
+        current = self.score.percent
+        higher = [b for b in self._result.inputs.criteria.bands if b.min_percent > current + 1e-9]
+        if not higher:
+            return None, None
+        target = min(higher, key=lambda b: b.min_percent)
+        return target.min_percent / 100 * self.score.max - self.score.total, self._(target.name)
+
+    def verification(self, differences: pd.DataFrame | None = None) -> Fragment:
+        """Self-assessed against verified points for every group and the total, and each
+        figure the office changed with its reason; with ``differences`` (a frame like
+        ``differences()``), also the criteria whose points differ (left out by default:
+        the figures and reasons say it, and the report keeps to four pages)."""
+        view = self._result.verification_view(self.unit_id)
+        changes = [
+            {
+                **c,
+                "claimed": format_value(c["claimed"], c["kind"], self.lang),
+                "verified": format_value(c["verified"], c["kind"], self.lang),
+            }
+            for c in view["changes"]  # type: ignore[attr-defined]
+        ]
+        return self._render(
+            "verification.html.j2",
+            verified=view["verified"],
+            view=view,
+            changes=changes,
+            rows=[] if differences is None else _records(differences),
+        )
+
+    def previous_year(self) -> Fragment:
+        """The year before, like for like (``scoring.analysis.compare``): the unit or what it was
+        formed from, criteria compared one by one where unchanged, each figure's basis."""
+        return previous.previous_year(
+            self._result, self.unit_id, self._comparison, self._source, self.lang
+        )
+
+    @functools.cached_property
+    def _comparison(self) -> Comparison | None:
+        """Last year against this one (read by the comparison section, the criteria table
+        and ``shown``: computed once per report)."""
+        return previous.comparison(self._result, self.unit_id, self._source)
+
+    def criteria_table(self, rows: pd.DataFrame | None = None) -> Fragment:
+        """Every criterion's points (``criteria_rows()``, filtered as you like)."""
+        frame = self.criteria_rows() if rows is None else rows
+        return criteria_table.criteria_table(frame, self._result.year, self.lang)
+
+    def notes(self) -> Fragment:
+        """The section "Nhận xét của cơ quan đánh giá" when the unit has a note; else
+        nothing (and no number taken).
+        """
+        return self._notes_fragment(self.unit_id)
+
+    def provenance(self) -> Fragment:
+        """Where the report comes from: its files and their SHA-256, version, date."""
+        return notice.provenance(self._result, self.unit_id, self.lang)
+
+    def shown(self) -> dict[str, object]:
+        """Everything this report's helpers can show, as plain data.
+
+        Its digest is what ``build`` records as this report's read: a report is rebuilt
+        only when this changes, so a correction in one unit's form rebuilds the units
+        whose rank, gap to the next rank or peers' means (to the whole percent drawn) it
+        moves, not the whole level.
+        """
+        result = self._result
+        submission = result.inputs.collection.submissions[self.unit_id]
+        own = result.self_scores[self.unit_id]
+        prev = shown_comparison(
+            self._comparison, became(result, self.unit_id, self._source.changes())
+        )
+        return {
+            "lang": self.lang,
+            "unit": [self.unit.id, self.unit.name, self.unit.level],
+            "criteria": [
+                self.cset.fingerprint,
+                self.cset.version,
+                self.cset.title,
+                list(self.cset.legal_basis),
+            ],
+            "nodes": [
+                (n.code, n.name, n.points, n.max, n.full_max, n.applicable)
+                for n in self.score.nodes()
+            ],
+            "self": [n.points for n in own.nodes()],
+            "verified": result.is_verified(self.unit_id),
+            "rank": [
+                result.ranks[self.unit_id],
+                result.peer_count(self.unit_id),
+                result.band(self.unit_id),
+                repr(self._rank_rule()),
+            ],
+            "peer_means": self._peer_means(),
+            "targets": self._targets(),
+            "previous": prev,
+            "previous_missing": previous.missing_last_year(result, self.unit_id, self._source),
+            "previous_unreadable": self._source.previous_unreadable(result),
+            "form": submission.sha256,
+            "verification": result.verification_view(self.unit_id),
+            "bands": [(b.name, b.min_percent, b.inferred) for b in result.inputs.criteria.bands],
+            "units": sha256_file(result.inputs.data_dir / "units.csv"),
+            "date": build_date(result).isoformat(),
+            "note": self._note(self.unit_id),
+        }

@@ -1,0 +1,191 @@
+"""``reports/trends.html`` and ``trends.pdf``: every year with data at a glance.
+
+Written by ``make reports-all`` after every year is built (``python -m scoring trends``):
+small multiples of percent per unit line (one panel per lineage, grey bands behind,
+markers and line styles that read in grayscale), the city's group percents over the
+years, and the units that moved up or down a band. The page is computed again from the
+data on every run (nothing to go stale) and written only when its bytes change; the
+PDF is printed again only then.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+from pathlib import Path
+
+import jinja2
+
+from scoring.io import write_text
+from scoring.text import i18n, numfmt
+from scoring.views.assets import TEMPLATES, css
+
+PANELS_PER_FIGURE = 12
+
+
+def _bands_background(ax, bands: list[tuple[str, float]]) -> None:  # noqa: ANN001
+    shades = ["#f5f5f5", "#e0e0e0"]
+    tops = [100.0] + [m for _, m in bands[:-1]]
+    for i, ((_, low), high) in enumerate(zip(bands, tops, strict=True)):
+        ax.axhspan(low, high, color=shades[i % 2], zorder=0, lw=0)
+
+
+def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
+    """One small panel per lineage: percent per year, one line style per unit id."""
+    from matplotlib.figure import Figure
+
+    from scoring.views import charts
+
+    _ = i18n.translator(lang)
+    keys = list(dict.fromkeys(lines["lineage"]))
+    years = sorted(lines["year"].unique())
+    pages = []
+    styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")]
+    for start in range(0, len(keys), PANELS_PER_FIGURE):
+        chunk = keys[start : start + PANELS_PER_FIGURE]
+        rows = (len(chunk) + 2) // 3
+        fig = Figure(figsize=(7.2, 1.9 * rows + 0.3))
+        axes = fig.subplots(rows, 3, squeeze=False, sharey=True)
+        for ax, key in zip(axes.flat, chunk, strict=False):
+            part = lines[lines["lineage"] == key]
+            _bands_background(ax, bands)
+            for n, (uid, unit) in enumerate(part.groupby("unit_id", sort=False)):
+                style, marker = styles[n % len(styles)]
+                ax.plot(
+                    unit["year"],
+                    unit["percent"],
+                    style,
+                    marker=marker,
+                    color="black",
+                    markersize=4,
+                    lw=1.2,
+                    label=f"{uid}",
+                )
+            last = part.iloc[-1]
+            title = (
+                last["name"] if part["unit_id"].nunique() == 1 else f"{last['name']} ({_('gộp')})"
+            )
+            ax.set_title(title[:38], fontsize=7.5)
+            ax.set_xticks(years, [str(y) for y in years], fontsize=6.5)
+            ax.set_ylim(0, 100)
+            ax.tick_params(axis="y", labelsize=6.5)
+            if part["unit_id"].nunique() > 1:
+                ax.legend(fontsize=6, frameon=False, loc="lower right")
+        for ax in list(axes.flat)[len(chunk) :]:
+            ax.set_visible(False)
+        fig.supylabel(_("Tỷ lệ điểm đạt (%)"), fontsize=8)
+        fig.tight_layout()
+        pages.append(charts.to_png(fig))
+    return pages
+
+
+def city_chart(groups, lang: str) -> bytes:  # noqa: ANN001
+    from matplotlib.figure import Figure
+
+    from scoring.views import charts
+
+    _ = i18n.translator(lang)
+    fig = Figure(figsize=(6.5, 2.6))
+    ax = fig.subplots()
+    styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")]
+    years = [int(y) for y in groups.columns]
+    for n, (code, row) in enumerate(groups.iterrows()):
+        style, marker = styles[n % len(styles)]
+        ax.plot(
+            years,
+            row.values,
+            style,
+            marker=marker,
+            color="black",
+            label=_("Nhóm %(code)s") % {"code": code},
+        )
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(_("Tỷ lệ điểm đạt (%)"))
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return charts.to_png(fig)
+
+
+@functools.lru_cache(maxsize=2)
+def _template(lang: str) -> jinja2.Template:
+    env = i18n.install(jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]), lang)
+    env.filters["pct"] = functools.partial(numfmt.percent, lang=lang)
+    return env.from_string((TEMPLATES / "trends.html.j2").read_text(encoding="utf-8"))
+
+
+def _png(data: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def write_trends(
+    data_dir: Path, reports: Path, lang: str = "vi", day: dt.date | None = None
+) -> bool:
+    """Write ``trends.html`` (and ``trends.pdf``, dated ``day`` or today, when the page
+    changed or is missing); returns whether anything was written. No year with data:
+    nothing is written."""
+    from scoring.analysis import trends
+    from scoring.model.criteria import load_year
+
+    totals, scores = trends.load(data_dir)
+    if totals.empty:
+        return False
+    years = sorted(int(y) for y in totals["year"].unique())
+    bands = [(b.name, b.min_percent) for b in load_year(data_dir, years[-1]).bands]
+    bands.sort(key=lambda b: -b[1])
+    lines = trends.lineages(totals)
+    _ = i18n.translator(lang)
+    table = []
+    for key, part in lines.groupby("lineage", sort=False):
+        by_year = {int(r["year"]): r for _i, r in part.iterrows()}
+        cells = []
+        for y in years:
+            rows = part[part["year"] == y]
+            cells.append(
+                [
+                    {
+                        "percent": r["percent"],
+                        "rank": int(r["rank"]),
+                        "peers": int(r["peers"]),
+                        "band": _(r["band"]),
+                        "id": r["unit_id"],
+                        "verified": bool(r["verified"]),
+                    }
+                    for _i, r in rows.iterrows()
+                ]
+            )
+        last = by_year[max(by_year)]
+        table.append({"lineage": key, "name": last["name"], "level": last["level"], "cells": cells})
+    moves = trends.band_moves(totals)
+    sets = {y: load_year(data_dir, y) for y in years}
+    page = _template(lang).render(
+        css=css(),
+        lang=lang,
+        rebuilt=[
+            y for y, c in sets.items() if any(s.reconstructed_groups() for s in c.levels.values())
+        ],
+        inferred=[y for y, c in sets.items() if c.inferred_bands()],
+        years=years,
+        table=table,
+        panels=[_png(p) for p in lineage_panels(lines, bands, lang)],
+        city=_png(city_chart(trends.city_groups(scores), lang)),
+        moves=[
+            {
+                **m,
+                "before": ", ".join(_(b) for b in m["before"].split(", ")),
+                "after": _(m["after"]),
+            }
+            for m in moves.to_dict("records")
+        ],
+    )
+    reports = Path(reports)
+    changed = write_text(reports / "trends.html", page)
+    pdf = reports / "trends.pdf"
+    if changed or not pdf.is_file():
+        from scoring.views.typeset import document
+        from scoring.views.typeset.html import html_to_typst
+
+        title = _("Xu hướng qua các năm")
+        day = day or dt.datetime.now(dt.UTC).date()
+        document.write_pdf(html_to_typst(page), title, pdf, day, lang)
+    return changed

@@ -1,0 +1,117 @@
+"""An executed notebook -> the Typst body of its PDF, from its outputs in order.
+
+The same cells and outputs as the HTML page (``scoring.views.html.presentable`` decides
+what a reader sees), each taken in the form that prints best:
+
+- an output that carries a Typst form (``TYPST_MIME``: our report views) is used as is;
+- Markdown (cells and outputs) is rendered to HTML and converted, ``##`` headings
+  numbered like the report's sections;
+- HTML (DataFrames, Stylers, any fragment) is converted (``typeset.html``);
+- PNG, JPEG and SVG images are placed at the size the HTML page gives them;
+- printed text is kept as printed.
+
+Whatever has no printable form is named in the warnings, with the notebook and cell.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from typing import Any
+
+from scoring.views.html import cell_number, presentable
+from scoring.views.typeset.html import (
+    IMAGE_TYPES,
+    Converted,
+    html_to_typst,
+    image_call,
+    image_name,
+)
+from scoring.views.typeset.markup import TYPST_MIME, string
+
+PRINT_ORDER = (TYPST_MIME, "text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg")
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown() -> Any:
+    import mistune
+
+    return mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
+
+
+def markdown_to_typst(text: str) -> Converted:
+    """Markdown as JupyterLab shows it (raw HTML in it included), as Typst."""
+    return html_to_typst(str(_markdown()(text)), markdown=True)
+
+
+def output_to_typst(output: Any) -> tuple[Converted | None, str]:
+    """(an output's Typst, or None when it shows nothing; what could not be printed)."""
+    if output.get("output_type") == "stream":
+        text = str(output.get("text", "")).rstrip("\n")
+        call = f"\n\n#r-printed(raw({string(text)}, block: true))\n\n"
+        return Converted(call), ""
+    data = output.get("data", {})
+    for mime in PRINT_ORDER:
+        if mime not in data:
+            continue
+        value = data[mime]
+        text = "".join(value) if isinstance(value, list) else str(value)
+        if mime == TYPST_MIME:
+            return Converted(text, _view_images(output)), ""
+        if mime in ("text/markdown", "text/html"):
+            convert = markdown_to_typst if mime == "text/markdown" else html_to_typst
+            converted = convert(text)
+            return converted, ", ".join(converted.lost)
+        return _image(mime, text, output.get("metadata", {}).get(mime, {})), ""
+    lost = sorted(m for m in data if m != "text/plain")
+    return None, ", ".join(lost)
+
+
+def _view_images(output: Any) -> dict[str, bytes]:
+    """The images a view's Typst form names, carried beside it as PNG outputs."""
+    images = {}
+    for name, text in output.get("metadata", {}).get(TYPST_MIME, {}).get("images", {}).items():
+        images[str(name)] = base64.b64decode(text)
+    return images
+
+
+def _image(mime: str, text: str, metadata: dict[str, Any]) -> Converted:
+    data = text.encode("utf-8") if mime == "image/svg+xml" else base64.b64decode(text)
+    name = image_name(data, IMAGE_TYPES[mime])
+    width = metadata.get("width") if isinstance(metadata, dict) else None
+    call = image_call(name, data, float(width) if isinstance(width, (int, float)) else None)
+    return Converted(call, {name: data})
+
+
+def notebook_body(nb: Any) -> Converted:
+    """The Typst body of a notebook already made presentable (no code, kept outputs)."""
+    parts: list[str] = []
+    images: dict[str, bytes] = {}
+    lost: list[str] = []
+    for cell in nb.cells:
+        pieces: list[Converted] = []
+        if cell.cell_type == "markdown":
+            pieces.append(markdown_to_typst(str(cell.source)))
+        elif cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                converted, missing = output_to_typst(output)
+                if converted is not None:
+                    pieces.append(converted)
+                if missing:
+                    lost.append(_where(cell, missing))
+        for piece in pieces:
+            parts.append(piece.typst)
+            images.update(piece.images)
+        if cell.cell_type == "markdown" and pieces[0].lost:
+            lost.append(_where(cell, ", ".join(pieces[0].lost)))
+    return Converted("\n\n".join(parts), images, lost)
+
+
+def _where(cell: Any, what: str) -> str:
+    return f"{cell_number(cell) or '?'}\t{what}"
+
+
+def printed_body(nb: Any, lang: str = "vi") -> Converted:
+    """The Typst body of an executed notebook, as the report's PDF prints it."""
+    clean, _warnings = presentable(nb, "", lang)
+    return notebook_body(clean)
