@@ -270,8 +270,8 @@ def validate_costs(root: Path, count: int) -> None:
 
 def robustness_only(count: int) -> float:
     """The Monte Carlo analysis of one level of ``count`` units, 1 000 runs, one core."""
-    from scoring.analysis.robustness import analyse
     from scoring.model.criteria import Robustness
+    from scoring.model.robustness import analyse
 
     criteria = load_year(ROOT / "data", YEAR)
     scores = score_peers(

@@ -96,9 +96,10 @@ def cmd_new_year(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from scoring.analysis.validation import compare_with_previous
     from scoring.inputs.contacts import load_emails
     from scoring.inputs.lineage import load_changes
-    from scoring.model.result import compare_with_previous, load
+    from scoring.inputs.year import load
     from scoring.text.errors import UnitsError
 
     inputs = load(args.data, args.year)
@@ -140,7 +141,7 @@ def _no_forms_yet(data: Path, year: int, lang: str) -> str:
 def cmd_verification_forms(args: argparse.Namespace) -> int:
     """A verification form per accepted unit form; existing ones are the office's work."""
     from scoring.inputs.verification import folder, write_verification_forms
-    from scoring.model.result import load
+    from scoring.inputs.year import load
 
     inputs = load(args.data, args.year)
     console.print_problems(inputs.collection.errors, args.lang)
@@ -158,8 +159,8 @@ def cmd_verification_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from scoring.analysis.tables import write_scores
     from scoring.inputs.source import assess
-    from scoring.model.result import write_scores
 
     result = assess(args.data, args.year)
     folder = Path(args.reports) / str(args.year)

@@ -234,7 +234,7 @@ def test_a_unit_name_starting_with_equals_stays_text(form_kit, tmp_path):
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
     import pandas as pd
 
-    from scoring.model.result import csv_bytes
+    from scoring.analysis.tables import csv_bytes
 
     data = csv_bytes(pd.DataFrame({"name": ["=1+1", "Phường Vàng Danh", "-3"], "total": [1, 2, 3]}))
     assert data.startswith(b"\xef\xbb\xbf")
@@ -298,6 +298,7 @@ def test_the_reports_date_never_comes_from_a_units_file_or_file_times(form_kit, 
 
     from scoring.build.state import Records
     from scoring.config import BuildConfig
+    from scoring.inputs import year as year_inputs
     from scoring.inputs.snapshot import inputs_digest
     from scoring.model import result as pipeline
 
@@ -312,13 +313,13 @@ def test_the_reports_date_never_comes_from_a_units_file_or_file_times(form_kit, 
     _units_csv(form_kit.root)
     assert load_workbook(path).properties.modified.year == 2099
     records = Records(tmp_path / "build" / str(YEAR))
-    content = inputs_digest(pipeline.score(pipeline.load(form_kit.root, YEAR)))
+    content = inputs_digest(pipeline.score(year_inputs.load(form_kit.root, YEAR)))
     today = dt.datetime.now(dt.UTC).date()
     assert records.content_date(content) == today
     dates = records.folder / "dates.json"
     dates.write_text(json.dumps({content: "2019-01-01"}), encoding="utf-8")  # built back then
     os.utime(path, (4102444800, 4102444800))  # touched (a time in 2100): same content
-    again = inputs_digest(pipeline.score(pipeline.load(form_kit.root, YEAR)))
+    again = inputs_digest(pipeline.score(year_inputs.load(form_kit.root, YEAR)))
     assert again == content and records.content_date(again).isoformat() == "2019-01-01"
     assert records.content_date("other content") == today
     fixed = BuildConfig.read({"SOURCE_DATE_EPOCH": "1537228800"}).fixed_date()  # 18/9/2018
@@ -330,17 +331,20 @@ def test_a_result_carries_its_date_into_the_snapshot(form_kit):
     from the snapshot, show that date whatever the files' times say."""
     import datetime as dt
 
+    from scoring.inputs import year as year_inputs
     from scoring.model import result as pipeline
 
     form_kit.filled()
     _units_csv(form_kit.root)
-    result = pipeline.dated(pipeline.score(pipeline.load(form_kit.root, YEAR)), dt.date(2019, 1, 1))
+    result = year_inputs.dated(
+        pipeline.score(year_inputs.load(form_kit.root, YEAR)), dt.date(2019, 1, 1)
+    )
     for file in form_kit.root.rglob("*"):
         os.utime(file, (1600000000, 1600000000))  # 13/9/2020
     kept = pickle.loads(pickle.dumps(result))  # as a kernel gets it from the snapshot
-    assert pipeline.build_date(kept).isoformat() == "2019-01-01"
-    undated = pipeline.score(pipeline.load(form_kit.root, YEAR))  # JupyterLab: file times
-    assert pipeline.build_date(undated).isoformat() == "2020-09-13"
+    assert year_inputs.build_date(kept).isoformat() == "2019-01-01"
+    undated = pipeline.score(year_inputs.load(form_kit.root, YEAR))  # JupyterLab: file times
+    assert year_inputs.build_date(undated).isoformat() == "2020-09-13"
 
 
 def test_a_write_that_fails_is_one_clear_line_exit_2(form_kit, tmp_path, capsys):

@@ -13,6 +13,7 @@ from helpers import DATA, build
 from pypdf import PdfReader
 
 from scoring.analysis import summary
+from scoring.analysis.tables import scores_table
 from scoring.inputs import source
 from scoring.model.criteria import load_year
 from scoring.text.errors import ScoringError
@@ -58,7 +59,7 @@ def set_missing_rule(data: Path, rule: str) -> None:
 
 def test_units_without_a_form_are_ranked_last_with_zero_points(tmp_path):
     result = source.assess(data_without_forms(tmp_path), 2018)
-    table = result.table().set_index("unit_id")
+    table = scores_table(result).set_index("unit_id")
     assert table.loc["06814", "status"] == "missing"
     assert table.loc["06808", "status"] == "submitted"
     communes = table[table["level"] == "commune"]
@@ -73,7 +74,7 @@ def test_missing_exclude_leaves_them_out_of_the_ranks(tmp_path):
     data = data_without_forms(tmp_path)
     set_missing_rule(data, "exclude")
     result = source.assess(data, 2018)
-    table = result.table().set_index("unit_id")
+    table = scores_table(result).set_index("unit_id")
     assert table.loc["06814", "status"] == "missing"
     assert str(table.loc["06814", "rank"]) == "<NA>"
     assert table.loc["06808", "peers"] == 3  # ranked among the three that sent a form

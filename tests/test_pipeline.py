@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA, small_data, unit_ids
 
+from scoring.analysis.tables import scores_table
 from scoring.inputs.source import assess
 from scoring.text import numfmt
 
@@ -31,14 +32,14 @@ def test_city_verified_score_is_the_published_146(result):
 
 
 def test_sample_has_a_tie_and_three_bands(result):
-    table = result.table()
+    table = scores_table(result)
     assert table.groupby("level")["rank"].apply(lambda r: r.duplicated().any()).any()
     assert table["band"].nunique() >= 3
     assert table["verified"].sum() >= 3
 
 
 def test_scores_table_contract(result):
-    table = result.table()
+    table = scores_table(result)
     for column in [
         "unit_id",
         "name",
@@ -58,7 +59,7 @@ def test_scores_table_contract(result):
 
 
 def test_not_applicable_reduces_the_maximum(result):
-    table = result.table().set_index("unit_id")
+    table = scores_table(result).set_index("unit_id")
     assert table.loc["196-TTR", "max"] < table.loc["196-VHTT", "max"]
     assert table.loc["196-TTR", "percent"] == pytest.approx(
         table.loc["196-TTR", "total"] / table.loc["196-TTR", "max"] * 100
@@ -89,7 +90,7 @@ def test_scores_csv_holds_the_figures_as_the_reports_show_them(tmp_path):
     """Issue 30: scores.csv held unrounded floats (92.49310409552783)."""
     import csv
 
-    from scoring.model.result import write_scores
+    from scoring.analysis.tables import write_scores
 
     write_scores(assess(str(small_data(tmp_path)), 2018), tmp_path / "out")
     with open(tmp_path / "out" / "scores.csv", encoding="utf-8-sig", newline="") as fh:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring.analysis.robustness import _matrix, _multipliers, analyse, competition_ranks
 from scoring.model.criteria import Band, Robustness
+from scoring.model.robustness import _matrix, _multipliers, analyse, competition_ranks
 from scoring.model.scores import NodeScore, UnitScore
 
 BANDS = (

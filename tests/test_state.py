@@ -15,7 +15,8 @@ from scoring.build import state
 from scoring.build.plan import Paths, make_snapshot
 from scoring.inputs import snapshot
 from scoring.inputs.source import Source
-from scoring.model.result import load, score
+from scoring.inputs.year import load
+from scoring.model.result import score
 from scoring.views import charts
 
 YEAR = 2018

@@ -365,7 +365,8 @@ def test_previous_year_problems_are_typed_and_shown_in_english(tmp_path, monkeyp
     criteria file that cannot be read gives ``previous.unreadable``."""
     from helpers import DATA
 
-    from scoring.model.result import compare_with_previous, load
+    from scoring.analysis.validation import compare_with_previous
+    from scoring.inputs.year import load
 
     monkeypatch.setenv("SCORING_STRICT_MESSAGES", "1")
     data = tmp_path / "data"

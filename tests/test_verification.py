@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from scoring import cli
 from scoring.inputs import verification
 from scoring.inputs.verification import COL_CODE, COL_REASON, COL_VERIFIED, SHEET_VERIFY
-from scoring.model.result import InvalidSubmissions, load, score
+from scoring.inputs.year import load
+from scoring.model.result import InvalidSubmissions, score
 
 
 def _units_csv(root: Path) -> None:

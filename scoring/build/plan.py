@@ -43,7 +43,8 @@ def make_snapshot(result: YearResult, paths: Paths, cache: Path, fixed: dt.date 
     from scoring.analysis.compare import load_mapping
     from scoring.text.errors import ScoringError
     from scoring.inputs.lineage import load_changes
-    from scoring.model.result import dated, load, score
+    from scoring.inputs.year import dated, load
+    from scoring.model.result import score
     from scoring.inputs.snapshot import Snapshot, read_notes
     from scoring.build.state import FormCache
 
@@ -136,7 +137,7 @@ def make_tasks(
 ) -> list[Task]:
     """Every report of the year, each keyed on what its notebook read in its last run."""
     from scoring.text import i18n
-    from scoring.model.result import build_date
+    from scoring.inputs.year import build_date
 
     _ = i18n.translator(lang)
     code = code_digest(notebooks=None)

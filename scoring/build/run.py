@@ -158,7 +158,8 @@ def _assess(
     """The scored year (raises InvalidSubmissions before any write), its warnings
     printed, and the snapshot of every year the reports render from, written."""
     from scoring.inputs import snapshot
-    from scoring.model.result import dated, load, score
+    from scoring.inputs.year import dated, load
+    from scoring.model.result import score
     from scoring.build.plan import make_snapshot
     from scoring.build.state import FormCache
 
@@ -180,7 +181,7 @@ def _plan(
 ) -> tuple[tuple[Any, Any, str], list[Task], Digests]:
     """``scores.csv``, ``criteria_scores.csv``, their tables and ranking.xlsx's key, and
     every report's task; keys are computed on the data the kernels are handed."""
-    from scoring.model.result import write_scores
+    from scoring.analysis.tables import write_scores
     from scoring.build.plan import Digests, make_tasks
     from scoring.views.xlsx import ranking_key
     from scoring.build.state import load_state

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scoring.inputs import layout
+from scoring.inputs import year as year_inputs
 from scoring.inputs.snapshot import Read, ReadKind, Snapshot, load, read_notes
 from scoring.model import result as pipeline
 from scoring.text.errors import ScoringError
@@ -112,7 +113,7 @@ def of_result(result: YearResult) -> Source:
 
 @functools.lru_cache(maxsize=4)  # a year and the one before, in a kernel that lives on
 def _scored(data_dir: str, year: int, stamp: str) -> YearResult:
-    return pipeline.dated(pipeline.score(pipeline.load(Path(data_dir), year)))
+    return year_inputs.dated(pipeline.score(year_inputs.load(Path(data_dir), year)))
 
 
 def assess(data_dir: str | Path, year: int, snapshot: str = "") -> YearResult:

@@ -1,15 +1,11 @@
-"""One year's cycle as verbs on one object: load the inputs, check them, score, rank.
-
-``load`` reads and checks a year's inputs, ``score`` scores and ranks them into the
-``YearResult`` that every report and table reads (``scoring.inputs.source.assess`` does both for
-the command line, the notebooks and the tests): every unit's self-assessed and verified
-scores, the official one (verified where it exists), ranks within each peer group, bands,
-and the inputs' fingerprints, so a report can say how it was made.
+"""The year's result: ``score`` turns checked inputs (``scoring.inputs.year.load``) into the
+``YearResult`` every report and table reads: every unit's self-assessed and verified
+scores, the official one (verified where it exists), ranks within each level, bands, and
+the inputs' fingerprints, so a report can say how it was made. Pure: no file is read.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Mapping
@@ -17,27 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from scoring.inputs.layout import DataLayout
-from scoring.inputs.submissions import (
-    Collection,
-    FileReader,
-    Problem,
-    file_problem,
-    read_submissions,
-)
-from scoring.inputs.units import Unit, load_units
-from scoring.inputs.verification import read_verifications
-from scoring.io import write_bytes
-from scoring.model.criteria import LEVELS, CriteriaYear, load_year
+from scoring.model.criteria import LEVELS, CriteriaYear
 from scoring.model.ranking import points_to_next_rank, rank_map
 from scoring.model.rules import Values
 from scoring.model.scores import UnitScore, score_peers
 from scoring.text.errors import ScoringError
 
-if TYPE_CHECKING:  # pandas is imported where tables are made: report kernels need none
-    import pandas as pd
-
-    from scoring.analysis.robustness import LevelRobustness
+if TYPE_CHECKING:
+    from scoring.inputs.submissions import Collection, Problem
+    from scoring.inputs.units import Unit
+    from scoring.model.robustness import LevelRobustness
 
 T = TypeVar("T")
 
@@ -221,10 +206,6 @@ class YearResult:
             for uid in self.missing.get(level, []):
                 yield self.unit(uid)
 
-    def table(self) -> pd.DataFrame:
-        """One row per scored unit: the contract of ``scores.csv``."""
-        return scores_table(self)
-
     def rank_value(self, unit_id: str) -> float:
         return rank_value(self.inputs, self.official[unit_id])
 
@@ -267,7 +248,7 @@ class YearResult:
         return self.once(f"robustness:{level}", lambda: self._robustness(level))
 
     def _robustness(self, level: str) -> LevelRobustness:
-        from scoring.analysis.robustness import analyse
+        from scoring.model.robustness import analyse
 
         criteria = self.inputs.criteria
         return analyse(
@@ -289,35 +270,6 @@ class YearResult:
             self.subgroup_means(level)
             self.rank_values(level)
         return self
-
-    def criteria_table(self) -> pd.DataFrame:
-        """One row per unit and node: self-assessed, verified and official points."""
-        return criteria_table(self)
-
-
-def load(
-    data_dir: Path, year: int, read: Callable[[FileReader], FileReader] | None = None
-) -> YearInputs:
-    """Read the criteria, the unit list, every returned form and verification of the year
-    (``read``: how one form is read, ``scoring.build.state.FormCache`` in a build)."""
-    data_dir = Path(data_dir)
-    criteria = load_year(data_dir, year)
-    units = load_units(DataLayout(data_dir).units)
-    collection = read_submissions(data_dir, year, criteria, units, read)
-    return _with_verifications(YearInputs(data_dir.resolve(), year, criteria, units, collection))
-
-
-def _with_verifications(inputs: YearInputs) -> YearInputs:
-    """``inputs`` with the office's verification files read and their problems added."""
-    found, problems = read_verifications(
-        inputs.data_dir, inputs.year, inputs.criteria, inputs.units_by_id, inputs.collection
-    )
-    collection = dataclasses.replace(
-        inputs.collection,
-        problems=[*inputs.collection.problems, *problems],
-        verifications=found,
-    )
-    return dataclasses.replace(inputs, collection=collection)
 
 
 def _score_level(
@@ -375,201 +327,3 @@ def _missing_by_level(inputs: YearInputs) -> dict[str, list[str]]:
         if level in inputs.criteria.levels:
             found.setdefault(level, []).append(uid)
     return found
-
-
-def scores_table(result: YearResult) -> pd.DataFrame:
-    """One row per unit assessed: scored ones level by level, then those without a form
-    (``status`` missing: 0 points of the level's full maximum, no band; ranked last, or
-    without a rank when bands.yaml says ``missing: exclude``)."""
-    import pandas as pd
-
-    rows = [_score_row(result, unit) for unit in result.scored_units()]
-    rows += [_missing_row(result, unit) for unit in result.missing_units()]
-    table = pd.DataFrame(rows)
-    for column in ("rank", "rank_p05", "rank_median", "rank_p95"):
-        if column in table:
-            table[column] = table[column].astype("Int64")  # blank, not "8.0", when unranked
-    return table
-
-
-def _score_row(result: YearResult, unit: Unit) -> dict[str, object]:
-    off = result.official[unit.id]
-    own = result.self_scores[unit.id]
-    row: dict[str, object] = {"unit_id": unit.id, "name": unit.name, "level": unit.level}
-    row |= {group.code: group.points for group in off.groups}
-    row |= {f"{group.code}_max": group.max for group in off.groups}
-    verified = result.is_verified(unit.id)
-    row |= {
-        "total": off.total,
-        "max": off.max,
-        "percent": off.percent,
-        "band": result.band(unit.id),
-        "rank": result.ranks[unit.id],
-        "peers": result.peer_count(unit.id),
-        "self_total": own.total,
-        "verified": verified,
-        "verified_total": off.total if verified else None,
-        "difference": off.total - own.total if verified else None,
-        "status": "submitted",
-    }
-    robust = result.robustness(unit.level).units[unit.id]
-    return row | {
-        "rank_p05": robust.rank_p05,
-        "rank_median": robust.rank_median,
-        "rank_p95": robust.rank_p95,
-        "band_stability": round(robust.band_stability, 4),
-    }
-
-
-def _missing_row(result: YearResult, unit: Unit) -> dict[str, object]:
-    cset = result.inputs.criteria.for_level(unit.level)
-    rank = result.ranks.get(unit.id)
-    row: dict[str, object] = {"unit_id": unit.id, "name": unit.name, "level": unit.level}
-    row |= {group.code: 0.0 for group in cset.groups}
-    row |= {f"{group.code}_max": group.max for group in cset.groups}
-    return row | {
-        "total": 0.0,
-        "max": cset.max,
-        "percent": 0.0,
-        "band": "",
-        "rank": rank,
-        "peers": result.peer_count(unit.id),
-        "self_total": None,
-        "verified": False,
-        "verified_total": None,
-        "difference": None,
-        "status": "missing",
-        "rank_p05": rank,
-        "rank_median": rank,
-        "rank_p95": rank,
-        "band_stability": None,
-    }
-
-
-def criteria_table(result: YearResult) -> pd.DataFrame:
-    rows = []
-    for unit in result.scored_units():
-        own = {n.code: n for n in result.self_scores[unit.id].nodes()}
-        for node in result.official[unit.id].nodes():
-            verified = result.is_verified(unit.id)
-            rows.append(
-                {
-                    "unit_id": unit.id,
-                    "code": node.code,
-                    "name": node.name,
-                    "is_criterion": node.is_criterion,
-                    "applicable": node.applicable,
-                    "points": node.points,
-                    "max": node.max,
-                    "full_max": node.full_max,
-                    "self_points": own[node.code].points,
-                    "verified_points": node.points if verified else None,
-                    "difference": node.points - own[node.code].points if verified else None,
-                }
-            )
-    import pandas as pd
-
-    return pd.DataFrame(rows)
-
-
-def compare_with_previous(inputs: YearInputs) -> list[Problem]:
-    """``validate``'s look at the previous year: suspicious changes since the units' last
-    forms (``scoring.analysis.changes``), and a warning when that year cannot be read."""
-    year = inputs.year - 1
-    folder = DataLayout(inputs.data_dir)
-    if year not in folder.years():
-        return []
-    where = folder.submissions(year)
-    try:
-        before = load(inputs.data_dir, year)
-    except ScoringError as exc:
-        found = exc.as_phrase()
-        return [
-            file_problem(where, "previous.unreadable", severity="warning", year=year, found=found)
-        ]
-    problems = []
-    if before.collection.errors:
-        errors = before.collection.errors
-        problems.append(
-            file_problem(
-                where,
-                "previous.has_errors",
-                severity="warning",
-                year=year,
-                found=len(errors),
-                first=errors[0],
-            )
-        )
-    from scoring.analysis.changes import suspicious_changes
-    from scoring.analysis.compare import mapping_problems
-
-    problems += suspicious_changes(
-        inputs.collection, before.collection, inputs.criteria, before.criteria
-    )
-    problems += mapping_problems(inputs.data_dir, inputs.year, inputs.criteria, before.criteria)
-    return problems
-
-
-def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``scores.csv`` and ``criteria_scores.csv`` of the year, written atomically."""
-    scores = result.table()
-    details = result.criteria_table()
-    write_bytes(folder / "scores.csv", csv_bytes(rounded(scores)))
-    write_bytes(folder / "criteria_scores.csv", csv_bytes(rounded(details)))
-    return scores, details
-
-
-# Decimals a figure is shown with in the reports (scoring.text.numfmt): points 2, percent 1.
-SHOWN_DECIMALS = {"percent": 1, "band_stability": 3}
-
-
-def rounded(table: pd.DataFrame) -> pd.DataFrame:
-    """The table's figures as the reports show them: scores.csv held 92.49310409552783
-    where every report says 92,49 (issue 30). Ranks stay those of the exact scores."""
-    out = table.copy()
-    for column in out.columns:
-        if out[column].dtype.kind == "f":
-            out[column] = out[column].round(SHOWN_DECIMALS.get(str(column), 2))
-    return out
-
-
-# A text cell starting with one of these is a formula to Excel, even in a CSV file.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """A table as CSV that Excel opens as written: UTF-8 with a BOM (so Vietnamese shows),
-    and text that would start a formula ("=...", "+...", "@...") prefixed with "'"
-    (Excel's own mark for "this is text"), so a unit name never runs as a formula."""
-    import pandas as pd
-
-    safe = table.copy()
-    for column in safe.columns:
-        values = safe[column]
-        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
-            try:
-                formula = values.str.startswith(FORMULA_START, na=False).astype(bool)
-            except AttributeError:  # no text in the column (None and numbers)
-                continue
-            if formula.any():  # a cell by cell map took a second on 40 000 rows
-                safe.loc[formula, column] = "'" + values[formula]
-    return safe.to_csv(index=False).encode("utf-8-sig")
-
-
-def build_date(result: YearResult) -> dt.date:
-    """The reports' date: the one the build set (``dated``), else the newest input file's
-    modification time, never in the future (a form's metadata can claim any date)."""
-    if result.date is not None:
-        return result.date
-    today = dt.datetime.now(dt.UTC).date()
-    files = DataLayout(result.inputs.data_dir).input_files(result.year)
-    times = [p.stat().st_mtime for p in files if p.is_file()]
-    if not times:
-        return today
-    return min(dt.datetime.fromtimestamp(max(times), dt.UTC).date(), today)
-
-
-def dated(result: YearResult, fixed: dt.date | None = None) -> YearResult:
-    """``result`` with the reports' date set: ``fixed`` (SOURCE_DATE_EPOCH's, for a
-    reproducible build) or ``build_date``'s."""
-    return dataclasses.replace(result, date=fixed or build_date(result))

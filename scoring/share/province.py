@@ -50,7 +50,7 @@ def headers(lang: str) -> list[str]:
 
 def assessment_workbook(result: YearResult, unit_id: str, lang: str = "vi") -> bytes:
     """The .xlsx bytes of ``unit_id``'s assessment (see the module's docstring)."""
-    from scoring.model.result import build_date
+    from scoring.inputs.year import build_date
 
     _ = i18n.translator(lang)
     wb = Workbook()

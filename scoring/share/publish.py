@@ -205,10 +205,12 @@ def share(
 
 def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     """The year's scores, refused when the reports do not show them (or are missing)."""
+    from scoring.analysis.tables import write_scores
     from scoring.build.state import FormCache, Records, cache_folder
     from scoring.config import BuildConfig
     from scoring.inputs.snapshot import inputs_digest
-    from scoring.model.result import dated, load, score, write_scores
+    from scoring.inputs.year import dated, load
+    from scoring.model.result import score
     from scoring.text.i18n import translator
 
     _ = translator(lang)
@@ -314,7 +316,7 @@ def _write_booklet(
     result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
 ) -> str:
     from scoring.build.run import code_digest
-    from scoring.model.result import build_date
+    from scoring.inputs.year import build_date
     from scoring.share.booklet import booklet_typst, write_booklet
     from scoring.text import i18n
 
@@ -441,8 +443,8 @@ def _write_site(
     result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
 ) -> tuple[list[str], str]:
     """The site folder and the zip; returns the site's file names and the zip's key."""
+    from scoring.inputs.year import build_date
     from scoring.io import write_bytes
-    from scoring.model.result import build_date
     from scoring.share import site
 
     sources = site.source_files(paths.year_reports, _assessed_units(result))

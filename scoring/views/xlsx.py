@@ -20,7 +20,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 def ranking_key(scores: pd.DataFrame, details: pd.DataFrame, lang: str, result: YearResult) -> str:
     """What ranking.xlsx shows: the code, both tables, the language and the build date."""
-    from scoring.model.result import build_date
+    from scoring.inputs.year import build_date
 
     return key(code_digest(), _records(scores), _records(details), lang, build_date(result))
 
@@ -54,8 +54,8 @@ def write_ranking_xlsx(
     import pandas as pd
     from openpyxl import Workbook
 
+    from scoring.inputs.year import build_date
     from scoring.model.criteria import LEVELS
-    from scoring.model.result import build_date
     from scoring.text import i18n
     from scoring.views import workbook
     from scoring.views.report import LEVEL_TITLES

@@ -70,7 +70,7 @@ def warm_up() -> None:
     import matplotlib_inline.backend_inline  # noqa: F401 - ``%matplotlib inline``
     import pandas  # noqa: F401
 
-    import scoring.analysis.robustness  # noqa: F401
+    import scoring.model.robustness  # noqa: F401
     from scoring.views import charts
 
     env = _environment("vi")

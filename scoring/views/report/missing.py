@@ -16,9 +16,10 @@ from typing import ClassVar
 from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
 from scoring.inputs.source import Source, of_result, open_source
+from scoring.inputs.year import build_date
 from scoring.io import sha256_file
 from scoring.model.criteria import LEVEL_NAMES_VI
-from scoring.model.result import YearResult, build_date
+from scoring.model.result import YearResult
 from scoring.text import i18n, numfmt
 from scoring.text.i18n import N_
 from scoring.views.report.base import Fragment, _relative, _Speaks

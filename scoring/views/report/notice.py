@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scoring import __version__
+from scoring.inputs.year import build_date
 from scoring.io import sha256_file
 from scoring.model.criteria import CriteriaYear
-from scoring.model.result import YearResult, build_date
+from scoring.model.result import YearResult
 from scoring.text import i18n, numfmt
 from scoring.views.report.base import LEVEL_TITLES, Fragment, _relative, render
 

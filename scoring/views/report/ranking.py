@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, ClassVar
 from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
 from scoring.inputs.source import Source, of_result, open_source
+from scoring.inputs.year import build_date
 from scoring.model.criteria import LEVELS
-from scoring.model.result import YearResult, build_date
+from scoring.model.result import YearResult
 from scoring.text import i18n, numfmt
 from scoring.text.i18n import N_
 from scoring.views.report.base import (

@@ -20,9 +20,10 @@ from scoring.analysis.compare import became, shown_comparison
 from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
 from scoring.inputs.source import Source, of_result, open_source
+from scoring.inputs.year import build_date
 from scoring.io import sha256_file
 from scoring.model.criteria import LEVEL_NAMES_VI, CriteriaSet
-from scoring.model.result import YearResult, build_date
+from scoring.model.result import YearResult
 from scoring.model.scores import NodeScore, UnitScore
 from scoring.text import i18n
 from scoring.text.i18n import N_
