@@ -1,5 +1,5 @@
-"""The package's shape, measured: import circles (function-level imports included),
-modules over the size limit, and the package's total lines.
+"""The package's shape, measured: import circles (function-level imports included), the
+direction of imports between stages, modules over the size limit, the package's lines.
 
 ``python scripts/architecture.py`` prints what breaks the rules and exits 1 if any does;
 ``tests/test_architecture.py`` runs the same checks.
@@ -110,9 +110,34 @@ def graph() -> dict[str, set[str]]:
     }
 
 
+# Each stage imports only the stages before it (and ``text``, which every stage speaks).
+ORDER = ["text", "model", "inputs", "analysis", "views", "build", "share"]
+
+
+def stage(name: str) -> str:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 2 and parts[1] in ORDER else ""
+
+
+def upward(graph: dict[str, set[str]]) -> list[str]:
+    """Imports of a later stage by an earlier one (the model imports no reading of files)."""
+    found = []
+    for name, targets in sorted(graph.items()):
+        here = stage(name)
+        for target in sorted(targets):
+            there = stage(target)
+            if here and there and here != "text" and ORDER.index(there) > ORDER.index(here):
+                found.append(f"{name} imports {target} (a later stage)")
+            if here == "model" and target == "scoring.io":
+                found.append(f"{name} imports {target} (the model reads and writes no file)")
+    return found
+
+
 def problems() -> list[str]:
     lines = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in modules().items()}
-    found = [f"import circle: {' ↔ '.join(group)}" for group in cycles(graph())]
+    imports_of = graph()
+    found = [f"import circle: {' ↔ '.join(group)}" for group in cycles(imports_of)]
+    found += upward(imports_of)
     found += [
         f"{name}: {count} lines (at most {MAX_MODULE_LINES})"
         for name, count in sorted(lines.items())
@@ -129,7 +154,7 @@ def main() -> int:
     for line in found:
         print(line)
     total = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in modules().values())
-    print(f"{len(modules())} modules, {total} lines", file=sys.stderr)
+    print(f"{len(modules())} modules, {total} lines")
     return 1 if found else 0
 
 

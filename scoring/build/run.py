@@ -10,7 +10,7 @@
 3. ``_plan``: write ``scores.csv`` and ``criteria_scores.csv``; one task per report, each
    keyed on what its notebook read last time (``scoring.build.plan``).
 4. ``_render``: run the stale tasks on the executor (``driver.executor``: local workers
-   or Dask) while ``ranking.xlsx`` is written (``render.xlsx``).
+   or Dask) while ``ranking.xlsx`` is written (``views.xlsx``).
 5. ``_finish``: the index, the summary, and the record of a complete build.
 
 Phase times are collected apart (``render.timings``) and printed when the configuration
@@ -19,6 +19,7 @@ asks (SCORING_TIMINGS=1).
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +44,8 @@ from scoring.build.state import (
 
 if TYPE_CHECKING:  # imported where used, so that a build with nothing to do stays light
     from concurrent.futures import Executor
+
+    import pandas as pd
 
     from scoring.text.lang import Lang
     from scoring.model.result import YearResult
@@ -183,13 +186,12 @@ def _plan(
     every report's task; keys are computed on the data the kernels are handed."""
     from scoring.analysis.tables import write_scores
     from scoring.build.plan import Digests, make_tasks
-    from scoring.views.xlsx import ranking_key
     from scoring.build.state import load_state
 
     scores, details = write_scores(result, paths.year_reports)
     digests = Digests(snap)
     tasks = make_tasks(result, paths, digests, snapshot_file, load_state(records.state_file), lang)
-    xlsx_key = ranking_key(scores, details, lang, result)
+    xlsx_key = _ranking_key(scores, details, lang, result)
     return (scores, details, xlsx_key), tasks, digests
 
 
@@ -204,7 +206,7 @@ def _render(
     digests: Digests,
     lang: str,
 ) -> tuple[list[Outcome], list[Task]]:
-    """The stale reports on ``runner``; ranking.xlsx meanwhile, in a thread (it shows
+    """The stale reports on ``pool``; ranking.xlsx meanwhile, in a thread (it shows
     what the ranking's tables show, and this process only waits for the workers)."""
     from scoring.views import xlsx
     from scoring.build.driver import run_tasks
@@ -212,7 +214,7 @@ def _render(
     scores, details, xlsx_key = tables
     with ThreadPoolExecutor(max_workers=1) as side:
         written = side.submit(
-            xlsx.write_if_stale,
+            _write_xlsx_if_stale,
             result,
             paths.year_reports,
             records,
@@ -289,3 +291,37 @@ def _remove_stale_units(paths: Paths, tasks: list[Task], lang: str) -> None:
         line = _("Đã xóa báo cáo cũ của đơn vị không còn trong năm %(year)s: %(ids)s")
         ids = ", ".join(sorted({p.stem for p in stale}))
         print(line % {"year": paths.year, "ids": ids}, file=sys.stderr)
+
+
+# --- ranking.xlsx, written meanwhile when what it shows changed -------------------------
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return json.loads(frame.to_json(orient="records", double_precision=12))
+
+
+def _ranking_key(scores: pd.DataFrame, details: pd.DataFrame, lang: str, result: YearResult) -> str:
+    """What ranking.xlsx shows: the code, both tables, the language and the build date."""
+    from scoring.inputs.year import build_date
+
+    return key(code_digest(), _records(scores), _records(details), lang, build_date(result))
+
+
+def _write_xlsx_if_stale(
+    result: YearResult,
+    folder: Path,
+    records: Records,
+    scores: pd.DataFrame,
+    details: pd.DataFrame,
+    lang: str,
+    expected: str,
+) -> None:
+    """Write ``folder``/ranking.xlsx unless it was written under ``expected``; its key is
+    recorded only once it is written, so a build killed in between writes it again
+    (unchanged bytes are not rewritten)."""
+    if records.key_matches("ranking.xlsx", folder / "ranking.xlsx", expected):
+        return
+    from scoring.views.xlsx import write_ranking_xlsx
+
+    write_ranking_xlsx(result, folder, scores, details, lang)
+    records.record_key("ranking.xlsx", expected)

@@ -4,8 +4,8 @@
 - the build's records (``BUILD/<year>/``): ``done.json`` (the last complete build),
   ``state.json`` (each report's key and what its notebook read), ``ranking.xlsx.key``;
 - the build's cache for this code (``BUILD/cache/<code>/``): each form as read, under
-  its content's SHA-256 (``FormCache``), and the ranking's figures under their arguments'
-  hash (``remembered_figure``).
+  its content's SHA-256 (``FormCache``); the ranking's figures are kept there too, under
+  their arguments' hash (``views.charts.remembered_figure``).
 
 Every file here is written by ``scoring.io.write_bytes`` (a temporary file renamed over
 the target), so a build killed at any moment leaves no half file and only temporary files
@@ -178,31 +178,7 @@ def remove_leftovers(reports: Path, year: int, build: Path) -> None:
         remove_temp_files(folder)
 
 
-# --- The figure cache ------------------------------------------------------------------
-
-
-def remembered_figure(folder: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
-    """``draw(*args)``, kept in ``folder``/figures under a hash of its arguments ("" for
-    no cache). A figure read from the cache is touched, so the build can drop the figures
-    no longer used (``prune_figures``). A cache that cannot be written (a Dask worker on
-    another machine) is simply not used.
-    """
-    if not folder:
-        return draw(*args)
-    name = hashlib.sha256(json.dumps([kind, *args], ensure_ascii=False).encode()).hexdigest()
-    path = Path(folder) / "figures" / f"{name[:32]}.png"
-    try:
-        png = path.read_bytes()
-        os.utime(path)
-        return png
-    except OSError:
-        pass
-    png = draw(*args)
-    try:
-        write_bytes(path, png)
-    except OSError:
-        pass
-    return png
+# --- The figure cache (``views.charts.remembered_figure``) ---------------------------
 
 
 def prune_figures(cache: Path, since_ns: int) -> None:

@@ -9,13 +9,18 @@ whatever fonts the machine has.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from scoring.io import write_bytes
 from scoring.model import bands as band_styles
 from scoring.text import numfmt
 from scoring.text.i18n import translator
@@ -193,8 +198,6 @@ def _remembered(cache: str, kind: str, draw: Callable[..., bytes], *args: object
     """``draw(*args)``, kept in the build's ``cache`` ("" for none) under a hash of its
     arguments: a correction in one form redraws only the ranking's pages it changes.
     """
-    from scoring.build.state import remembered_figure
-
     return remembered_figure(cache, kind, draw, *args)
 
 
@@ -347,3 +350,27 @@ def _heat_page(
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     return to_png(fig)
+
+
+def remembered_figure(folder: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
+    """``draw(*args)``, kept in ``folder``/figures under a hash of its arguments ("" for
+    no cache). A figure read from the cache is touched, so the build can drop the figures
+    no longer used (``prune_figures``). A cache that cannot be written (a Dask worker on
+    another machine) is simply not used.
+    """
+    if not folder:
+        return draw(*args)
+    name = hashlib.sha256(json.dumps([kind, *args], ensure_ascii=False).encode()).hexdigest()
+    path = Path(folder) / "figures" / f"{name[:32]}.png"
+    try:
+        png = path.read_bytes()
+        os.utime(path)
+        return png
+    except OSError:
+        pass
+    png = draw(*args)
+    try:
+        write_bytes(path, png)
+    except OSError:
+        pass
+    return png

@@ -2,45 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from scoring.build.state import Records, code_digest, key
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from scoring.model.result import YearResult
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    return json.loads(frame.to_json(orient="records", double_precision=12))
-
-
-def ranking_key(scores: pd.DataFrame, details: pd.DataFrame, lang: str, result: YearResult) -> str:
-    """What ranking.xlsx shows: the code, both tables, the language and the build date."""
-    from scoring.inputs.year import build_date
-
-    return key(code_digest(), _records(scores), _records(details), lang, build_date(result))
-
-
-def write_if_stale(
-    result: YearResult,
-    folder: Path,
-    records: Records,
-    scores: pd.DataFrame,
-    details: pd.DataFrame,
-    lang: str,
-    expected: str,
-) -> None:
-    """Write ``folder``/ranking.xlsx unless it was written under ``expected``; its key is
-    recorded only once it is written, so a build killed in between writes it again
-    (unchanged bytes are not rewritten)."""
-    if records.key_matches("ranking.xlsx", folder / "ranking.xlsx", expected):
-        return
-    write_ranking_xlsx(result, folder, scores, details, lang)
-    records.record_key("ranking.xlsx", expected)
 
 
 def write_ranking_xlsx(
