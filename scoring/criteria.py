@@ -1,168 +1,76 @@
-"""The criteria set as data: load, check and describe one year's YAML files.
+"""Reading and checking one year's criteria files (``data/criteria/<year>/<level>.yaml``
+plus ``bands.yaml``); the tree they describe is ``scoring.criteria_tree``.
 
-(Over 400 lines: the schema, its loader and the checks a schema cannot express are one
-contract with docs/criteria-format.md; split, each part would only make sense with the
-others open beside it.)
-
-A criteria set changes every year or few years, so it lives in
-``data/criteria/<year>/<level>.yaml`` (one file per level: district, department,
-commune) plus ``bands.yaml`` for the year's classification bands. Loading is strict:
-unknown keys, wrong types, parts that do not add up to their whole, duplicate codes,
-rule parameters that do not fit and inputs that no rule uses are all refused, with a
-message that names the file and the node code. The format is documented in
-``docs/criteria-format.md``.
+Loading is strict: unknown keys, wrong types, parts that do not add up to their whole,
+duplicate codes, rule parameters that do not fit and inputs that no rule uses are all
+refused, with a message that names the file and the node code. The format is documented
+in ``docs/criteria-format.md``.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from scoring.criteria_tree import (
+    LEVEL_NAMES_VI,
+    LEVEL_TITLES_VI,
+    LEVELS,
+    TOLERANCE,
+    Band,
+    CountRule,
+    CriteriaSet,
+    CriteriaYear,
+    DirectRule,
+    Input,
+    Level,
+    Node,
+    NormalizedRule,
+    NotApplicableRule,
+    Ranking,
+    RatioRule,
+    Robustness,
+    Rule,
+    Step,
+    StepsRule,
+    YesNoRule,
+    _Strict,
+    rule_inputs,
+)
 from scoring.errors import CriteriaError
 from scoring.i18n import N_, Lines, Phrase, phrase
 
-# The levels, the city first: the order of every report, table and index.
-Level = Literal["district", "department", "commune"]
-LEVELS: tuple[str, ...] = get_args(Level)
-LEVEL_NAMES_VI = {
-    "district": N_("cấp huyện"),
-    "department": N_("cấp phòng, ban"),
-    "commune": N_("cấp xã"),
-}
-InputKind = Literal["count", "share", "yes_no", "amount", "points"]
-TOLERANCE = 1e-6
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Input(_Strict):
-    """One value the unit reports on its form."""
-
-    code: str
-    label: str
-    unit: str = ""
-    kind: InputKind
-    required: bool = True
-    help: str = ""
-
-
-class RatioRule(_Strict):
-    """points = a/b × max (capped at max); or share% / 100 × max with ``share``."""
-
-    type: Literal["ratio"]
-    numerator: str | None = None
-    denominator: str | None = None
-    share: str | None = None
-    zero_denominator: Literal["zero", "full", "not_applicable"] = "not_applicable"
-
-
-class Step(_Strict):
-    min: float
-    points: float
-
-
-class StepsRule(_Strict):
-    """The points of the highest threshold the value reaches; 0 below every threshold."""
-
-    type: Literal["steps"]
-    input: str
-    steps: list[Step]
-
-
-class YesNoRule(_Strict):
-    type: Literal["yes_no"]
-    input: str
-    points: float | None = None  # default: the criterion's maximum
-
-
-class CountRule(_Strict):
-    type: Literal["count"]
-    input: str
-    points_per_item: float
-    cap: float | None = None  # default: the criterion's maximum
-
-
-class NormalizedRule(_Strict):
-    """value / best value among peers × max: rewards the best unit of the year."""
-
-    type: Literal["normalized"]
-    input: str
-
-
-class DirectRule(_Strict):
-    """Points entered directly (0..max); the form must carry a justification."""
-
-    type: Literal["direct"]
-    input: str
-
-
-class NotApplicableRule(_Strict):
-    """The criterion never applies at this level: it leaves the maximum."""
-
-    type: Literal["not_applicable"]
-
-
-Rule = Annotated[
-    RatioRule | StepsRule | YesNoRule | CountRule | NormalizedRule | DirectRule | NotApplicableRule,
-    Field(discriminator="type"),
+# The tree's names are re-exported: other modules import them from here.
+__all__ = [
+    "Band",
+    "CountRule",
+    "CriteriaSet",
+    "CriteriaYear",
+    "DirectRule",
+    "Input",
+    "LEVELS",
+    "LEVEL_NAMES_VI",
+    "LEVEL_TITLES_VI",
+    "Node",
+    "NormalizedRule",
+    "NotApplicableRule",
+    "RatioRule",
+    "Robustness",
+    "Rule",
+    "Step",
+    "StepsRule",
+    "TOLERANCE",
+    "YesNoRule",
+    "rule_inputs",
+    "load_criteria_file",
+    "load_year",
+    "years_available",
 ]
-
-
-class Node(_Strict):
-    """A group, sub-group or criterion. A criterion (leaf) has a rule, others children."""
-
-    code: str
-    name: str
-    max: float = Field(ge=0)
-    reconstructed: bool | None = None
-    note: str = ""
-    applicable_if: str | None = None
-    allow_na: bool = False
-    inputs: list[Input] = []
-    rule: Rule | None = None
-    children: list[Node] = []
-
-    @property
-    def is_criterion(self) -> bool:
-        return self.rule is not None
-
-    def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-class Band(_Strict):
-    name: str
-    min_percent: float = Field(ge=0, le=100)
-    # true: the threshold is inferred or reconstructed, not read in a published text;
-    # every report then says so (``CriteriaYear.inferred_bands``)
-    inferred: bool = False
-
-
-class Robustness(_Strict):
-    """Settings of the uncertainty analysis (``robustness:`` in bands.yaml)."""
-
-    runs: int = Field(default=1000, ge=10, le=100_000)
-    weight_spread: float = Field(default=0.25, ge=0, lt=1)  # uniform ±25 % on each weight
-    unverified_spread: bool = True  # shift unverified units by observed self/verified gaps
-    seed: int = Field(default=1, ge=0)
-
-
-class Ranking(_Strict):
-    """How a year ranks its units (bands.yaml, beside the bands)."""
-
-    rank_by: Literal["percent", "total"] = "percent"
-    missing: Literal["rank_last", "exclude"] = "rank_last"
-    robustness: Robustness = Robustness()
 
 
 class _BandsFile(Ranking):
@@ -180,93 +88,14 @@ class _CriteriaFile(_Strict):
     groups: list[Node]
 
 
-@dataclass(frozen=True)
-class CriteriaSet:
-    """One level's criteria for one year, checked, with the file's fingerprint."""
-
-    path: Path
-    year: int
-    level: str
-    version: str
-    title: str
-    legal_basis: tuple[str, ...]
-    provenance: str
-    max: float
-    groups: tuple[Node, ...]
-    fingerprint: str
-    inputs: dict[str, Input] = field(default_factory=dict)
-    nodes: dict[str, Node] = field(default_factory=dict)
-    input_owner: dict[str, str] = field(default_factory=dict)
-
-    def __repr__(self) -> str:
-        return (
-            f"CriteriaSet({self.year} {self.level} {self.version!r}: {self.title!r}, "
-            f"max {self.max:g}, {len(self.criteria())} criteria)"
-        )
-
-    def reconstructed_groups(self) -> list[str]:
-        """Codes of the groups holding any node marked ``reconstructed: true`` (the group
-        itself or below): what a report's source notice names."""
-        return [g.code for g in self.groups if any(n.reconstructed for n in g.walk())]
-
-    def reconstructed_count(self) -> tuple[int, int]:
-        """How many nodes are marked reconstructed, of how many."""
-        nodes = list(self.walk())
-        return sum(1 for n in nodes if n.reconstructed), len(nodes)
-
-    def walk(self) -> Iterator[Node]:
-        for group in self.groups:
-            yield from group.walk()
-
-    def criteria(self) -> list[Node]:
-        return [n for n in self.walk() if n.is_criterion]
-
-
-@dataclass(frozen=True)
-class CriteriaYear:
-    """All levels of one year plus that year's bands."""
-
-    year: int
-    bands: tuple[Band, ...]
-    levels: dict[str, CriteriaSet]
-    ranking: Ranking = Ranking()
-
-    def __repr__(self) -> str:
-        return f"CriteriaYear({self.year}, levels={sorted(self.levels)}, bands={len(self.bands)})"
-
-    def for_level(self, level: str) -> CriteriaSet:
-        if level not in self.levels:
-            raise CriteriaError(
-                N_(
-                    "Năm %(expected)s không có bộ tiêu chí cho cấp '%(found)s' "
-                    "(cần tệp data/criteria/%(expected)s/%(found)s.yaml)"
-                ),
-                expected=self.year,
-                found=level,
-            )
-        return self.levels[level]
-
-    def inferred_bands(self) -> list[str]:
-        """Names of the bands whose threshold is inferred (``inferred: true``)."""
-        return [b.name for b in self.bands if b.inferred]
-
-    def band(self, percent: float) -> str:
-        for band in self.bands:
-            if percent + TOLERANCE >= band.min_percent:
-                return band.name
-        return self.bands[-1].name
-
-
-# Bounds on a criteria file, checked while it is parsed: a real one is about 30 KB, 10
-# levels deep and a few thousand nodes. Aliases are refused outright: nested aliases
-# make a 1,7 KB file expand to gigabytes ("billion laughs").
+# Bounds on a criteria file, checked while it is parsed; aliases are refused outright
+# (nested aliases make a small file expand to gigabytes, "billion laughs").
 MAX_YAML_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 64
 MAX_YAML_NODES = 200_000
 
 
-# libyaml's parser (PyYAML's C extension, in every wheel) reads a criteria file about five
-# times faster than the pure-Python one (15 against 50 ms); the latter is the fallback.
+# libyaml's parser (PyYAML's C extension) when present: it is faster.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -274,8 +103,7 @@ _NODES = (*_STARTS, yaml.ScalarEvent)
 
 
 class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """A YAML loader that refuses a key written twice in one mapping (its constructor);
-    ``_check_events`` refuses the rest before it runs."""
+    """A YAML loader that refuses a key written twice in one mapping."""
 
 
 def _too_deep(line: int) -> CriteriaError:
@@ -524,17 +352,6 @@ _RULE_KINDS: dict[type, tuple[str, ...]] = {
 }
 
 
-def rule_inputs(rule: Rule | None) -> list[tuple[str, str]]:
-    """(role, input code) pairs a rule reads, in the order it reads them."""
-    if rule is None or isinstance(rule, NotApplicableRule):
-        return []
-    if isinstance(rule, RatioRule):
-        pairs = [("numerator", rule.numerator), ("denominator", rule.denominator)]
-        pairs.append(("share", rule.share))
-        return [(role, code) for role, code in pairs if code is not None]
-    return [("input", rule.input)]
-
-
 def _check_references(
     where: str, node: Node, inputs: dict[str, Input], problems: list[Phrase]
 ) -> set[str]:
@@ -676,14 +493,3 @@ def years_available(data_dir: Path) -> list[int]:
         for p in folder.iterdir()
         if p.is_dir() and p.name.isascii() and p.name.isdigit()
     )
-
-
-# Each level as the heading of its part of the ranking and the summaries, beside
-# LEVEL_NAMES_VI (the level in a sentence, "cấp huyện"): level names are kept here only.
-LEVEL_TITLES_VI = dict(
-    zip(
-        LEVELS,
-        (N_("Cấp huyện (thành phố)"), N_("Các phòng, ban"), N_("Các phường, xã")),
-        strict=True,
-    )
-)

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from scoring.errors import ScoringError
+from scoring import numfmt
 from scoring.lang import LANGUAGES
 
 if TYPE_CHECKING:
@@ -73,6 +73,49 @@ DATA_AND_PENDING = (
     N_("Trung bình"),
     N_("Yếu"),
 )
+
+
+class ScoringError(Exception):
+    """Base of every error the tool reports to its user without a traceback.
+
+    ``message`` is a Vietnamese msgid of the catalogue , with
+    ``%(name)s`` fields filled from ``params`` when the error is shown in a language:
+    ``ScoringError(N_("không đọc được %(path)s"), path=p)``.
+    """
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        self.msgid = message
+        self.params = params
+        super().__init__(self.text("vi"))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled (a worker process, the cache) with its msgid and fields, so that it can
+        # still be shown in any language where it is unpickled.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+    def as_phrase(self) -> Phrase:
+        """The error as a part of a longer message (every problem of a year's files)."""
+        return Phrase(self.msgid, tuple(self.params.items()))
+
+    def shown_in(self, lang: str) -> ScoringError:
+        """The error whose ``str()`` is in ``lang``, for callers that print it as is."""
+        self.args = (self.text(lang),)
+        return self
+
+    def text(self, lang: str = "vi") -> str:
+        if not self.params and "%(" not in self.msgid:
+            # A sentence without fields: often a library's own text passed on as is.
+            return translate_data(self.msgid, lang)
+        return render(self.msgid, lang, self.params)
+
+
+def _restore(
+    cls: type[ScoringError], args: tuple[object, ...], state: dict[str, object]
+) -> ScoringError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 def po_path(lang: str) -> Path:
@@ -200,9 +243,7 @@ def _field(value: object, lang: str) -> object:
     if callable(localized):
         return localized(lang)
     if isinstance(value, float):
-        from scoring.values import format_number_en, format_number_vi
-
-        return format_number_en(value) if lang == "en" else format_number_vi(value)
+        return numfmt.number(value, 6, trim=True, lang="en" if lang == "en" else "vi")
     return value
 
 

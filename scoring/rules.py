@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from scoring.criteria import (
+from scoring.criteria_tree import (
     CountRule,
     DirectRule,
     NormalizedRule,
