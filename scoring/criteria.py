@@ -18,6 +18,7 @@ import yaml
 from pydantic import Field, ValidationError
 
 from scoring.criteria_tree import (
+    CITY_LEVEL,
     LEVEL_NAMES_VI,
     LEVEL_TITLES_VI,
     LEVELS,
@@ -47,6 +48,7 @@ from scoring.i18n import N_, Lines, Phrase, phrase
 
 # The tree's names are re-exported: other modules import them from here.
 __all__ = [
+    "CITY_LEVEL",
     "Band",
     "CountRule",
     "CriteriaSet",

@@ -6,11 +6,12 @@ that hold them (the format is documented in ``docs/criteria-format.md``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.errors import CriteriaError
@@ -19,6 +20,8 @@ from scoring.i18n import N_
 # The levels, the city first: the order of every report, table and index.
 Level = Literal["district", "department", "commune"]
 LEVELS: tuple[str, ...] = get_args(Level)
+CITY_LEVEL = LEVELS[0]
+"""The level of the city itself (one unit, the one reported to the province)."""
 LEVEL_NAMES_VI = {
     "district": N_("cấp huyện"),
     "department": N_("cấp phòng, ban"),
@@ -225,10 +228,16 @@ class CriteriaYear:
         return [b.name for b in self.bands if b.inferred]
 
     def band(self, percent: float) -> str:
-        for band in self.bands:
-            if percent + TOLERANCE >= band.min_percent:
-                return band.name
-        return self.bands[-1].name
+        return self.bands[int(band_index(np.float64(percent), self.bands))].name
+
+
+def band_index(percent: np.ndarray | np.float64, bands: Sequence[Band]) -> np.ndarray:
+    """Index into ``bands`` (highest first) of each percent: the first band whose
+    ``min_percent`` it reaches, the last when it reaches none."""
+    lows = np.array([b.min_percent for b in bands])
+    return np.minimum(
+        (np.asarray(percent)[..., None] + TOLERANCE < lows).sum(axis=-1), len(lows) - 1
+    )
 
 
 def rule_inputs(rule: Rule | None) -> list[tuple[str, str]]:

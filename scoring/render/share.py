@@ -1,8 +1,5 @@
 """``make share``: what the analyst hands out once ``make reports`` has run.
 
-(Over 400 lines: the orchestration of four outputs, each made by its own module, with the
-checks that keep them in step with the reports; the outputs' own code lives elsewhere.)
-
 - ``share/<year>/site/``: a folder to publish (``scoring.render.site``) and
   ``share/<year>.zip`` holding it;
 - ``share/<year>/outbox/<unit_id>.eml``: a draft message per unit with an address
@@ -34,7 +31,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring import numfmt
+from scoring.contacts import load_emails
+from scoring.criteria_tree import CITY_LEVEL, LEVEL_NAMES_VI, LEVELS
 from scoring.errors import ScoringError
+from scoring.i18n import translator
+from scoring.io import remove_temp_files, write_bytes, write_text
 
 if TYPE_CHECKING:
     from scoring.pipeline import YearResult
@@ -138,7 +140,6 @@ def _nothing_to_do(paths: SharePaths, key: str, state: dict[str, object], lang: 
         return False
     if not all((paths.reports / str(name)).is_file() for name in outputs):
         return False
-    from scoring.i18n import translator
 
     lines = state.get("lines")
     for line in lines if isinstance(lines, list) else []:
@@ -151,8 +152,6 @@ def _nothing_to_do(paths: SharePaths, key: str, state: dict[str, object], lang: 
 
 def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi") -> int:
     """Write everything ``make share`` promises for ``year``; returns the exit status."""
-    from scoring.i18n import translator
-
     _ = translator(lang)
     paths = SharePaths(Path(data), Path(reports), Path(build_dir), year)
     if not (paths.year_reports / "scores.csv").is_file():
@@ -168,8 +167,6 @@ def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi
     if _nothing_to_do(paths, key, state, lang):
         return 0
     paths.state.unlink(missing_ok=True)  # forgotten until every output is written again
-    from scoring.contacts import load_emails
-    from scoring.io import remove_temp_files
 
     emails = load_emails(paths.data / "units.csv", lang)  # a bad address stops before writing
     result = _current_result(paths, lang)
@@ -195,7 +192,6 @@ def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi
         "lines": lines,
         "outputs": sorted(p.relative_to(paths.reports).as_posix() for p in outputs),
     }
-    from scoring.io import write_text
 
     write_text(paths.state, json.dumps(record, ensure_ascii=False, indent=1))
     return 0
@@ -203,7 +199,6 @@ def share(data: Path, year: int, reports: Path, build_dir: Path, lang: str = "vi
 
 def _current_result(paths: SharePaths, lang: str) -> YearResult:
     """The year's scores, refused when the reports do not show them (or are missing)."""
-    from scoring.i18n import translator
     from scoring.pipeline import write_scores
     from scoring.state import assess_cached, cache_folder
 
@@ -249,7 +244,6 @@ def _read(path: Path) -> bytes | None:
 def _ordered_units(result: YearResult) -> list[str]:
     """The scored units (those a result letter or an assessment workbook can be made for):
     the city first, then departments, then communes; each by rank, then name."""
-    from scoring.criteria import LEVELS
 
     order = {level: n for n, level in enumerate(LEVELS)}
     units = list(result.scored_units())
@@ -259,9 +253,7 @@ def _ordered_units(result: YearResult) -> list[str]:
 
 def _assessed_units(result: YearResult) -> list[str]:
     """Every unit assessed in the year, as the ranking lists them: level by level, the
-    scored units by rank, then those that sent no form (ranked last, or left unranked by
-    bands.yaml), by name. The site and the booklet show them all: a unit that sent
-    nothing is not left out of what leaders read."""
+    scored units by rank, then those that sent no form, by name."""
     scored = _ordered_units(result)
     ids: list[str] = []
     for level in result.levels():
@@ -273,9 +265,7 @@ def _assessed_units(result: YearResult) -> list[str]:
 def _standing(result: YearResult, uid: str, lang: str) -> str:
     """A unit's line in the booklet's contents: rank and band ("hạng 3/8, Khá"), or for a
     unit that sent no form "chưa nộp phiếu, hạng 8/8" (or without a rank)."""
-    from scoring import i18n
-
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     figures = {"rank": result.ranks.get(uid), "peers": result.peer_count(uid)}
     if not result.is_missing(uid):
         return _("hạng %(rank)s/%(peers)s, %(band)s") % {**figures, "band": _(result.band(uid))}
@@ -284,15 +274,11 @@ def _standing(result: YearResult, uid: str, lang: str) -> str:
     return _("chưa nộp phiếu, hạng %(rank)s/%(peers)s") % figures
 
 
-# --- booklet -------------------------------------------------------------------------
-
-
 def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Part]:
-    from scoring import i18n
     from scoring.render.booklet import Part
     from scoring.report import LEVEL_TITLES
 
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     executed = paths.build / str(paths.year) / "notebooks"
     parts = [Part(_("Bảng xếp hạng"), "", "", executed / "ranking.ipynb")]
     for uid in _assessed_units(result):
@@ -306,12 +292,11 @@ def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Par
 def _write_booklet(
     result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
 ) -> str:
-    from scoring import i18n
     from scoring.pipeline import build_date
     from scoring.render.booklet import booklet_typst, write_booklet
     from scoring.render.build import code_digest
 
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     parts = _booklet_parts(result, paths, lang)
     title = _("Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s") % {"year": result.year}
     body = booklet_typst(title, parts, lang)
@@ -321,9 +306,6 @@ def _write_booklet(
         images = paths.build / str(paths.year) / "images"
         write_booklet(body, title, paths.booklet, date, images, lang)
     return key
-
-
-# --- province, outbox ----------------------------------------------------------------
 
 
 def _sync_folder(folder: Path, suffix: str, keep: set[Path]) -> None:
@@ -336,12 +318,11 @@ def _sync_folder(folder: Path, suffix: str, keep: set[Path]) -> None:
 
 
 def _write_province(result: YearResult, paths: SharePaths, lang: str) -> list[Path]:
-    from scoring.io import write_bytes
     from scoring.render.province import assessment_workbook
 
     written = []
     for uid in _ordered_units(result):
-        if result.unit(uid).level == "district":
+        if result.unit(uid).level == CITY_LEVEL:
             target = paths.province / f"{uid}.xlsx"
             write_bytes(target, assessment_workbook(result, uid, lang))
             written.append(target)
@@ -353,7 +334,6 @@ def _write_outbox(
     result: YearResult, paths: SharePaths, emails: dict[str, str], lang: str
 ) -> tuple[list[Path], list[str]]:
     """The drafts written, and the ids of the units without an address."""
-    from scoring.io import write_bytes
     from scoring.render import outbox
     from scoring.render.province import assessment_workbook
 
@@ -390,14 +370,8 @@ def _write_outbox(
     return written, missing
 
 
-# --- site ----------------------------------------------------------------------------
-
-
 def _index_rows(result: YearResult, present: set[str], lang: str) -> list[dict[str, object]]:
-    from scoring import i18n, numfmt
-    from scoring.criteria import LEVEL_NAMES_VI, LEVELS
-
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     bands = [b.name for b in result.inputs.criteria.bands]
     rows = []
     for uid in _assessed_units(result):
@@ -434,7 +408,6 @@ def _write_site(
     result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
 ) -> tuple[list[str], str]:
     """The site folder and the zip; returns the site's file names and the zip's key."""
-    from scoring.io import write_bytes
     from scoring.pipeline import build_date
     from scoring.render import site
 
@@ -461,14 +434,12 @@ def _write_site(
 
 
 def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str) -> str:
-    """Where the province copies are, or why there are none: naming a folder that was not
-    made (the city sent no form, issue 30) sent the analyst looking for it."""
-    from scoring import i18n
-
-    _ = i18n.translator(lang)
+    """Where the province copies are, or why there are none (a folder that was not made is
+    not named)."""
+    _ = translator(lang)
     if made:
         return _("Bản gửi tỉnh trong %(province)s.") % {"province": paths.province}
-    silent = [result.unit(u).name for u in result.missing.get("district", [])]
+    silent = [result.unit(u).name for u in result.missing.get(CITY_LEVEL, [])]
     if silent:
         return _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).") % {
             "names": ", ".join(silent)
@@ -486,9 +457,7 @@ def _summary(
     missing: list[str],
     lang: str,
 ) -> list[str]:
-    from scoring import i18n
-
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     lines = [
         _(
             "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "
