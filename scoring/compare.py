@@ -135,9 +135,6 @@ def combined(figures: list[Figure], year: int, name: str) -> Figure:
     )
 
 
-# ------------------------------------------------------------------ mapping.csv
-
-
 def _mapping_error(path: Path, line: int, msgid: str, **params: object) -> CriteriaError:
     what = phrase(msgid, **params)
     return CriteriaError("%(where)s: %(what)s", where=located(path, line), what=what)
@@ -227,9 +224,6 @@ def mapping_problems(
     return problems
 
 
-# ------------------------------------------------------------------ criteria
-
-
 def _rule_text(node: Node, old_code: str, new_code: str) -> str:
     """A criterion's rule as text, with the old code's inputs written under the new code,
     so that a renamed criterion with the same rule compares equal."""
@@ -299,9 +293,6 @@ def _group_rows(prev_scores: list[UnitScore], score: UnitScore) -> list[Row]:
 
 def _has(score: UnitScore, code: str) -> bool:
     return any(g.code == code for g in score.groups)
-
-
-# ------------------------------------------------------------------ the comparison
 
 
 def compare(
@@ -378,9 +369,6 @@ def shown_comparison(cmp: Comparison | None, after: tuple[Event, list[str]] | No
         dataclasses.asdict(cmp) if cmp is not None else None,
         [dataclasses.asdict(after[0]), after[1]] if after is not None else None,
     ]
-
-
-# ------------------------------------------------------------------ blank forms
 
 
 def _old_code(code: str, mapping: dict[str, str]) -> str:

@@ -182,12 +182,15 @@ def gettext(text: str, lang: str = "vi") -> str:
     if lang == "vi" or not _WORDS.search(_FIELDS.sub("", text)):
         return text
     found = catalogue(check(lang)).get(text)
-    if found is not None:
-        return found
-    MISSING.add(text)
+    return found if found is not None else _missing(text, text)
+
+
+def _missing(msgid: str, shown: str) -> str:
+    """``shown`` for a ``msgid`` the catalogue lacks, recorded (or raised when strict)."""
+    MISSING.add(msgid)
     if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
-        raise MissingMessage(text)
-    return text
+        raise MissingMessage(msgid)
+    return shown
 
 
 def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
@@ -201,10 +204,7 @@ def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
     if one in found.forms:
         forms = found.forms[one]
         return forms[min(found.plural(n), len(forms) - 1)]
-    MISSING.add(one)
-    if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
-        raise MissingMessage(one)
-    return one if n == 1 else many
+    return _missing(one, one if n == 1 else many)
 
 
 def render_plural(
@@ -212,8 +212,7 @@ def render_plural(
 ) -> str:
     """``render`` for a sentence whose words depend on the count ``n``: a plural entry of
     the catalogue (extracted with msgid_plural = msgid, Vietnamese having one form)."""
-    template = ngettext(msgid, msgid, n, lang)
-    return template % {name: _field(value, lang) for name, value in (params or {}).items()}
+    return _fill(ngettext(msgid, msgid, n, lang), lang, params)
 
 
 def translate_data(text: str, lang: str = "vi") -> str:
@@ -228,7 +227,10 @@ def render(msgid: str, lang: str = "vi", params: Mapping[str, object] | None = N
     """The sentence ``msgid`` in ``lang`` with its ``%(name)s`` fields filled: a ``Phrase``
     field is rendered in ``lang`` too, a float is written as that language writes numbers
     ("43,72" / "43.72"); anything else is shown as given."""
-    template = gettext(msgid, lang)
+    return _fill(gettext(msgid, lang), lang, params)
+
+
+def _fill(template: str, lang: str, params: Mapping[str, object] | None) -> str:
     if not params:
         return template
     return template % {name: _field(value, lang) for name, value in params.items()}

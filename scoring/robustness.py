@@ -1,7 +1,7 @@
 """How robust each unit's rank and band are: a seeded Monte Carlo analysis per level.
 
 Composite-indicator practice (OECD/JRC handbook; JRC's COINr) ends with uncertainty and
-sensitivity analysis. Two sources of doubt are modelled, as issue 12 asks:
+sensitivity analysis. Two sources of doubt are modelled:
 
 - **Weights.** Each group and each direct component of a group (sub-group, or a criterion
   placed directly under the group) gets a weight factor drawn uniformly in
@@ -18,8 +18,7 @@ total as the year ranks) and bands it. Per unit: the 5th, 50th and 95th percenti
 rank and the share of runs in which it keeps its band. Per group: the mean absolute rank
 shift when that group is left out (its weight set to zero, the others rescaled), a
 deterministic sensitivity check. The generator is seeded from the settings, the year and
-the level, so the same inputs give the same numbers. Everything is vectorised with numpy:
-1 000 runs of 300 units take well under a second.
+the level, so the same inputs give the same numbers.
 """
 
 from __future__ import annotations

@@ -145,7 +145,6 @@ class _Converter:
         self.images: dict[str, bytes] = {}
         self.lost: list[str] = []
 
-    # --- walking ------------------------------------------------------------------
     def children(self, tag: Tag) -> str:
         return "".join(self.node(child) for child in tag.children)
 
@@ -206,7 +205,6 @@ class _Converter:
             return f'#text(weight: "bold"{fill}){content(inner)}'
         return inner
 
-    # --- text-level elements --------------------------------------------------------
     def tag_p(self, tag: Tag) -> str:
         return self.styled(tag, self.children(tag), block=True)
 
@@ -236,7 +234,6 @@ class _Converter:
     def tag_blockquote(self, tag: Tag) -> str:
         return f"\n\n#quote(block: true){content(self.children(tag))}\n\n"
 
-    # --- headings -------------------------------------------------------------------
     def tag_h1(self, tag: Tag) -> str:
         if self.markdown:
             return f"\n\n#r-heading(size: 15pt){content(self.children(tag))}\n\n"
@@ -257,7 +254,6 @@ class _Converter:
 
     tag_h4 = tag_h5 = tag_h6 = _minor_heading
 
-    # --- lists ----------------------------------------------------------------------
     def tag_ul(self, tag: Tag) -> str:
         return self._list(tag, "list")
 
@@ -272,7 +268,6 @@ class _Converter:
             return ""
         return f"\n\n#{kind}(" + ", ".join(items) + ")\n\n"
 
-    # --- images ---------------------------------------------------------------------
     def tag_img(self, tag: Tag) -> str:
         source = str(tag.get("src") or "")
         match = re.match(r"data:(image/[\w.+-]+);base64,(.*)", source, re.S)
@@ -293,7 +288,6 @@ class _Converter:
             tag["xmlns"] = "http://www.w3.org/2000/svg"
         return self.image(str(tag).encode("utf-8"), "svg", _number(tag.get("width")))
 
-    # --- tables ---------------------------------------------------------------------
     def tag_table(self, tag: Tag) -> str:
         return _Table(self, tag).markup()
 
