@@ -38,9 +38,10 @@ from pathlib import Path
 
 from dev.sample import _as_typed, natural_values
 from dev.sample.fill import fill_form
+from scoring.inputs.criteria import load_year
 from scoring.inputs.forms import write_form
 from scoring.inputs.units import Unit
-from scoring.model.criteria import CriteriaSet, load_year
+from scoring.model.criteria import CriteriaSet
 from scoring.model.scores import score_peers
 
 ROOT = Path(__file__).resolve().parents[1]

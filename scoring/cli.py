@@ -22,11 +22,11 @@ from scoring.text.lang import DEFAULT_LANG, LANGUAGES
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
+    from scoring.inputs.criteria import load_year
     from scoring.inputs.forms import write_form
     from scoring.inputs.lineage import load_changes
     from scoring.inputs.newyear import check_ready
     from scoring.inputs.units import load_units, units_in_year
-    from scoring.model.criteria import load_year
 
     criteria = load_year(args.data, args.year)
     check_ready(criteria)  # a set made by make new-year still cites no decision
@@ -211,7 +211,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def cmd_years(args: argparse.Namespace) -> int:
-    from scoring.model.criteria import years_available
+    from scoring.inputs.criteria import years_available
 
     data = Path(args.data)
     print(" ".join(str(y) for y in years_available(data) if (data / str(y)).is_dir()))
@@ -317,7 +317,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except ScoringError as exc:
-        problems = getattr(exc, "problems", None)  # pipeline.InvalidSubmissions
+        problems = getattr(exc, "problems", None)  # model.result.InvalidSubmissions
         if problems is not None:
             console.print_problems(problems, getattr(args, "lang", DEFAULT_LANG))
             return 1

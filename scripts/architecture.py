@@ -46,7 +46,10 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
             if node.level:
                 up = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*up, base] if base else up)
-            targets = [base] + [f"{base}.{a.name}" for a in node.names]
+            modules_named = [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in known]
+            # ``from package import module`` depends on the module (the package's
+            # ``__init__`` only when a name is not a module)
+            targets = modules_named + ([base] if len(modules_named) < len(node.names) else [])
         for target in targets:
             while target and target not in known:
                 target = target.rpartition(".")[0]

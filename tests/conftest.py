@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Protection
 
 from dev.sample.fill import fill_form
+from scoring.inputs.criteria import load_year
 from scoring.inputs.forms import (
     HEADER_CODE,
     HEADER_VALUE,
@@ -26,7 +27,7 @@ from scoring.inputs.forms import (
 )
 from scoring.inputs.submissions import Problem, Submission, read_submission
 from scoring.inputs.units import Unit
-from scoring.model.criteria import CriteriaSet, CriteriaYear, load_year
+from scoring.model.criteria import CriteriaSet, CriteriaYear
 
 YEAR = 2018
 

@@ -99,7 +99,7 @@ def test_a_mapping_line_naming_no_criterion_is_a_warning_with_its_line(tmp_path:
     """validate names a mapping.csv line whose new code is not a criterion of the year, or
     whose old code is not one of the year before: such a line silently did nothing."""
     from scoring.analysis.compare import mapping_problems
-    from scoring.model.criteria import load_year
+    from scoring.inputs.criteria import load_year
 
     for year in ("2019", "2020"):
         shutil.copytree(DATA / "criteria" / year, tmp_path / "criteria" / year)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA
 
-from scoring.model.criteria import load_criteria_file, load_year
+from scoring.inputs.criteria import load_criteria_file, load_year
 from scoring.text.errors import CriteriaError
 
 GOOD = """\

@@ -22,10 +22,10 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from papermill.translators import PythonTranslator
 
 from dev.sample.fill import fill_form
+from scoring.inputs.criteria import load_year
 from scoring.inputs.submissions import read_submissions
 from scoring.inputs.units import load_units
 from scoring.io import TEMP_NAME, atomic_path, remove_temp_files
-from scoring.model.criteria import load_year
 from scoring.model.ranking import competition_ranks
 from scoring.model.rules import NA
 from scoring.model.scores import score_peers

@@ -21,11 +21,11 @@ from test_submissions import _edit_sheet_xml
 
 from dev.synthetic import LAST_ROW, far_cell_form, measure_validate, styled_rows_form
 from scoring import cli
+from scoring.inputs.criteria import load_year
 from scoring.inputs.forms import SHEET_META
 from scoring.inputs.sheetxml import compact_workbook
 from scoring.inputs.submissions import MAX_CELLS, read_submissions
 from scoring.inputs.units import load_units
-from scoring.model.criteria import load_year
 from scoring.text.errors import CriteriaError, UnitsError
 
 HEADER = "id,name,level,valid_from,valid_to\n"

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from scoring.analysis import summary
 from scoring.analysis.tables import scores_table
 from scoring.inputs import source
-from scoring.model.criteria import load_year
+from scoring.inputs.criteria import load_year
 from scoring.text.errors import ScoringError
 from scoring.views.report import RankingReport, UnitReport, source_notice
 from scoring.views.report.missing import MissingReport

@@ -12,10 +12,10 @@ from helpers import DATA
 from openpyxl import load_workbook
 
 from dev.sample.fill import fill_form
+from scoring.inputs.criteria import load_year
 from scoring.inputs.forms import SHEET_INPUTS
 from scoring.inputs.submissions import read_submission
 from scoring.inputs.units import load_units
-from scoring.model.criteria import load_year
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -10,8 +10,8 @@ import pytest
 from helpers import DATA
 
 from scoring.analysis.tables import scores_table
+from scoring.inputs.criteria import load_year
 from scoring.inputs.year import load
-from scoring.model.criteria import load_year
 from scoring.model.ranking import competition_ranks
 from scoring.model.result import score
 from scoring.text.errors import CriteriaError

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from scoring.model.criteria import Band, Robustness
-from scoring.model.robustness import _matrix, _multipliers, analyse, competition_ranks
+from scoring.model.ranking import rank_rows
+from scoring.model.robustness import _matrix, _multipliers, analyse
 from scoring.model.scores import NodeScore, UnitScore
 
 BANDS = (
@@ -117,7 +118,7 @@ def test_not_applicable_parts_leave_the_maximum():
 
 
 def test_competition_ranks_row_by_row():
-    assert competition_ranks(np.array([[3.0, 5.0, 5.0, 1.0]])).tolist() == [[3, 1, 1, 4]]
+    assert rank_rows(np.array([[3.0, 5.0, 5.0, 1.0]])).tolist() == [[3, 1, 1, 4]]
 
 
 @pytest.mark.parametrize("rank_by, first", [("percent", "a"), ("total", "b")])

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from dev.sample.fill import fill_form
 from scoring.inputs import verification
+from scoring.inputs.criteria import load_year
 from scoring.inputs.forms import write_form
 from scoring.inputs.submissions import read_submission
 from scoring.inputs.units import Unit, load_units, units_in_year
@@ -41,7 +42,6 @@ from scoring.model.criteria import (
     Rule,
     StepsRule,
     YesNoRule,
-    load_year,
 )
 from scoring.model.scores import UnitScore, score_peers
 from scoring.model.values import render_value

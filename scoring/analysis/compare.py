@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,9 +135,6 @@ def combined(figures: list[Figure], year: int, name: str) -> Figure:
     )
 
 
-# ------------------------------------------------------------------ mapping.csv
-
-
 def _mapping_error(path: Path, line: int, msgid: str, **params: object) -> CriteriaError:
     what = phrase(msgid, **params)
     return CriteriaError("%(where)s: %(what)s", where=located(path, line), what=what)
@@ -227,9 +224,6 @@ def mapping_problems(
     return problems
 
 
-# ------------------------------------------------------------------ criteria
-
-
 def _rule_text(node: Node, old_code: str, new_code: str) -> str:
     """A criterion's rule as text, with the old code's inputs written under the new code,
     so that a renamed criterion with the same rule compares equal."""
@@ -283,25 +277,15 @@ def _group_rows(prev_scores: list[UnitScore], score: UnitScore) -> list[Row]:
         found = [s.node(group.code) for s in prev_scores if _has(s, group.code)]
         if len(found) != len(prev_scores):
             continue
+        points, maximum = sum(n.points for n in found), sum(n.max for n in found)
         rows.append(
-            Row(
-                group.code,
-                group.name,
-                group.code,
-                sum(n.points for n in found),
-                sum(n.max for n in found),
-                group.points,
-                group.max,
-            )
+            Row(group.code, group.name, group.code, points, maximum, group.points, group.max)
         )
     return rows
 
 
 def _has(score: UnitScore, code: str) -> bool:
     return any(g.code == code for g in score.groups)
-
-
-# ------------------------------------------------------------------ the comparison
 
 
 def compare(
@@ -339,24 +323,11 @@ def compare(
     )
     if kind == "split":
         return base
+    groups = _group_rows(prev_scores, score)
     if kind == "merge":
-        return Comparison(
-            **{
-                **base.__dict__,
-                "combined": combined(figures, prev_result.year, now.name),
-                "groups": _group_rows(prev_scores, score),
-            }
-        )
+        return replace(base, combined=combined(figures, prev_result.year, now.name), groups=groups)
     rows, other, used = criteria_rows(prev_set, cset, prev_scores[0], score, mapping)
-    return Comparison(
-        **{
-            **base.__dict__,
-            "groups": _group_rows(prev_scores, score),
-            "criteria": rows,
-            "not_comparable": other,
-            "mapped": used,
-        }
-    )
+    return replace(base, groups=groups, criteria=rows, not_comparable=other, mapped=used)
 
 
 def became(result: YearResult, unit_id: str, lineage: Lineage) -> tuple[Event, list[str]] | None:
@@ -372,15 +343,10 @@ def became(result: YearResult, unit_id: str, lineage: Lineage) -> tuple[Event, l
 def shown_comparison(cmp: Comparison | None, after: tuple[Event, list[str]] | None) -> list[object]:
     """What the report shows of a comparison, as plain data: part of the report's key, so
     a change in a predecessor's figures, the unit changes or mapping.csv rebuilds it."""
-    import dataclasses
-
     return [
-        dataclasses.asdict(cmp) if cmp is not None else None,
-        [dataclasses.asdict(after[0]), after[1]] if after is not None else None,
+        asdict(cmp) if cmp is not None else None,
+        [asdict(after[0]), after[1]] if after is not None else None,
     ]
-
-
-# ------------------------------------------------------------------ blank forms
 
 
 def _old_code(code: str, mapping: dict[str, str]) -> str:

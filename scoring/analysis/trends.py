@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scoring.model.criteria import LEVELS
+from scoring.model.criteria import CITY_LEVEL, LEVELS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,7 +46,7 @@ def lineages(totals: pd.DataFrame) -> pd.DataFrame:
 
 def city_groups(scores: pd.DataFrame) -> pd.DataFrame:
     """The district-level unit's percent per group (rows) and year (columns)."""
-    groups = scores[(scores["level"] == "district") & (scores["parent"] == "")]
+    groups = scores[(scores["level"] == CITY_LEVEL) & (scores["parent"] == "")]
     return groups.pivot_table(index="node", columns="year", values="percent", aggfunc="mean")
 
 

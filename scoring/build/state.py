@@ -197,7 +197,7 @@ class FormCache:
     """Each form as read and checked, kept under its content's SHA-256 (with its path, the
     criteria and the unit list it was checked against): a correction in one form of 300
     reads that form again and unpickles the others. ``read(FormCache(folder))`` is handed
-    to ``pipeline.load``.
+    to ``inputs.year.load``.
     """
 
     def __init__(self, folder: Path) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from scoring.inputs.criteria import years_available
 from scoring.io import write_bytes
-from scoring.model.criteria import CriteriaYear, years_available
+from scoring.model.criteria import CriteriaYear
 from scoring.text.errors import CriteriaError
 from scoring.text.i18n import N_
 

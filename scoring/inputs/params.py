@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from scoring.model.criteria import years_available
+from scoring.inputs.criteria import years_available
 from scoring.text.errors import ScoringError
 from scoring.text.i18n import N_
 

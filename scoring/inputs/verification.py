@@ -101,9 +101,6 @@ def folder(data_dir: Path, year: int) -> Path:
     return Path(data_dir) / str(year) / "verification"
 
 
-# ---------------------------------------------------------------------- writing
-
-
 def _font(bold: bool = False) -> Font:
     return Font(name=FONT_NAME, size=12, bold=bold)
 
@@ -205,9 +202,6 @@ def fill_verification(
     save_atomic(wb, Path(dst), wb.properties.created or datetime(2000, 1, 1))
 
 
-# ---------------------------------------------------------------------- reading
-
-
 def read_verifications(
     data_dir: Path,
     year: int,
@@ -268,11 +262,8 @@ def _read_one(
 
 
 def _made_for(reader: Reader, meta: dict[str, object], cset: CriteriaSet, sub: Submission) -> bool:
-    """Whether the file was made for this year, criteria set and form of the unit.
-
-    A file copied from another year, or made before the criteria or the unit's form
-    changed, would put figures verified against something else into the official score:
-    each is an error naming what differs, and none of its figures is read."""
+    """Whether the file was made for this year, criteria set and form of the unit: a
+    figure verified against something else must not enter the official score."""
     year = code_text(meta.get("year"))
     if year != str(cset.year):
         reader.add("verification.other_year", found=quote(year), expected=str(cset.year))
@@ -340,11 +331,7 @@ def _read_rows(
             continue
         seen[code] = here
         if code not in cset.inputs:
-            reader.add(
-                "verification.unknown_code",
-                cell=ws.cell(row=row, column=header[COL_CODE]).coordinate,
-                found=quote(code),
-            )
+            reader.add("verification.unknown_code", cell=here, found=quote(code))
             continue
         # This file's own cell, even where the figure stays the unit's: a check on it
         # (a share over 100 %) is read in this sheet, not in the unit's form.

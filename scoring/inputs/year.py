@@ -7,11 +7,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from scoring.inputs.criteria import load_year
 from scoring.inputs.layout import DataLayout
 from scoring.inputs.submissions import FileReader, read_submissions
 from scoring.inputs.units import load_units
 from scoring.inputs.verification import read_verifications
-from scoring.model.criteria import load_year
 from scoring.model.result import YearInputs, YearResult
 
 

@@ -1,35 +1,27 @@
-"""The criteria set as data: load, check and describe one year's YAML files.
+"""The criteria tree as data: levels, inputs, rules, nodes, bands and one year's sets.
 
-(Over 400 lines: the schema, its loader and the checks a schema cannot express are one
-contract with docs/criteria-format.md; split, each part would only make sense with the
-others open beside it.)
-
-A criteria set changes every year or few years, so it lives in
-``data/criteria/<year>/<level>.yaml`` (one file per level: district, department,
-commune) plus ``bands.yaml`` for the year's classification bands. Loading is strict:
-unknown keys, wrong types, parts that do not add up to their whole, duplicate codes,
-rule parameters that do not fit and inputs that no rule uses are all refused, with a
-message that names the file and the node code. The format is documented in
-``docs/criteria-format.md``.
+Pure data classes (no file I/O); ``scoring.inputs.criteria`` reads and checks the YAML files
+that hold them (the format is documented in ``docs/criteria-format.md``).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.text.errors import CriteriaError
-from scoring.text.i18n import N_, Lines, Phrase, phrase
+from scoring.text.i18n import N_
 
 # The levels, the city first: the order of every report, table and index.
 Level = Literal["district", "department", "commune"]
 LEVELS: tuple[str, ...] = get_args(Level)
+CITY_LEVEL = LEVELS[0]
+"""The level of the city itself (one unit, the one reported to the province)."""
 LEVEL_NAMES_VI = {
     "district": N_("cấp huyện"),
     "department": N_("cấp phòng, ban"),
@@ -165,21 +157,6 @@ class Ranking(_Strict):
     robustness: Robustness = Robustness()
 
 
-class _BandsFile(Ranking):
-    bands: list[Band]
-
-
-class _CriteriaFile(_Strict):
-    year: int
-    level: Level
-    version: str
-    title: str
-    legal_basis: list[str]
-    provenance: str
-    max: float = Field(gt=0)
-    groups: list[Node]
-
-
 @dataclass(frozen=True)
 class CriteriaSet:
     """One level's criteria for one year, checked, with the file's fingerprint."""
@@ -251,277 +228,16 @@ class CriteriaYear:
         return [b.name for b in self.bands if b.inferred]
 
     def band(self, percent: float) -> str:
-        for band in self.bands:
-            if percent + TOLERANCE >= band.min_percent:
-                return band.name
-        return self.bands[-1].name
+        return self.bands[int(band_index(np.float64(percent), self.bands))].name
 
 
-# Bounds on a criteria file, checked while it is parsed: a real one is about 30 KB, 10
-# levels deep and a few thousand nodes. Aliases are refused outright: nested aliases
-# make a 1,7 KB file expand to gigabytes ("billion laughs").
-MAX_YAML_BYTES = 2 * 1024 * 1024
-MAX_YAML_DEPTH = 64
-MAX_YAML_NODES = 200_000
-
-
-# libyaml's parser (PyYAML's C extension, in every wheel) reads a criteria file about five
-# times faster than the pure-Python one (15 against 50 ms); the latter is the fallback.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-_NODES = (*_STARTS, yaml.ScalarEvent)
-
-
-class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """A YAML loader that refuses a key written twice in one mapping (its constructor);
-    ``_check_events`` refuses the rest before it runs."""
-
-
-def _too_deep(line: int) -> CriteriaError:
-    return CriteriaError(N_("dòng %(line)s: lồng quá %(max)s cấp"), line=line, max=MAX_YAML_DEPTH)
-
-
-def _events(loader: yaml.SafeLoader) -> Iterator[yaml.Event]:
-    """The loader's parser events; libyaml's own nesting limit (it looks ahead up to 1 000
-    levels, past ours) is reported as ours, where it was reached."""
-    try:
-        while (event := loader.get_event()) is not None:  # type: ignore[no-untyped-call]
-            yield event
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if mark is None or "maximum nesting depth" not in str(exc.problem):
-            raise
-        raise _too_deep(mark.line + 1) from None
-
-
-def _check_events(text: str) -> None:
-    """Refuse aliases and anchors, more than ``MAX_YAML_DEPTH`` levels and more than
-    ``MAX_YAML_NODES`` nodes, from the parser's events alone: nothing is built yet (no
-    alias expanded), and the parser keeps its nesting in a list, not on the call stack."""
-    loader = _BaseLoader(text)
-    depth = nodes = 0
-    try:
-        for event in _events(loader):
-            if isinstance(event, yaml.StreamEndEvent):
-                return
-            line = event.start_mark.line + 1 if event.start_mark else 0
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise CriteriaError(
-                    N_("dòng %(line)s: không dùng neo, bí danh YAML (&, *); viết đầy đủ nội dung"),
-                    line=line,
-                )
-            if isinstance(event, _ENDS):
-                depth -= 1
-                continue
-            if isinstance(event, _NODES):
-                nodes += 1
-            if isinstance(event, _STARTS):
-                depth += 1
-            if depth > MAX_YAML_DEPTH:
-                raise _too_deep(line)
-            if nodes > MAX_YAML_NODES:
-                raise CriteriaError(
-                    N_("dòng %(line)s: quá %(max)s phần tử"), line=line, max=MAX_YAML_NODES
-                )
-    finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
-        if key in seen:
-            raise CriteriaError(
-                N_("khóa '%(key)s' được viết hai lần (dòng %(line)s)"),
-                key=key,
-                line=key_node.start_mark.line + 1,
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path) -> tuple[Any, bytes]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise CriteriaError(
-                N_("%(path)s: tệp quá lớn (%(found)s byte, tối đa %(max)s) cho một bộ tiêu chí"),
-                path=str(path),
-                found=size,
-                max=MAX_YAML_BYTES,
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CriteriaError(
-            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
-        ) from exc
-    try:
-        text = raw.decode("utf-8")
-        _check_events(text)
-        return yaml.load(text, Loader=_UniqueKeyLoader), raw  # noqa: S506
-    except CriteriaError as exc:
-        raise CriteriaError("%(path)s: %(error)s", path=str(path), error=exc.as_phrase()) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CriteriaError(
-            N_("%(path)s: không phải YAML hợp lệ: %(reason)s"), path=str(path), reason=str(exc)
-        ) from exc
-
-
-def _node_code_at(data: Any, loc: tuple[Any, ...]) -> str | Phrase:  # noqa: ANN401
-    """The code of the deepest node on a pydantic error path, to name it in messages."""
-    code: str | Phrase = phrase(N_("(gốc tệp)"))
-    current = data
-    for part in loc:
-        try:
-            current = current[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(current, dict) and isinstance(current.get("code"), str):
-            code = current["code"]
-    return code
-
-
-# Pydantic's reasons for the schema errors a hand-written file makes most, in the
-# catalogue's words; its own English text is shown only for the others.
-_REASONS: dict[str, str] = {
-    "missing": N_("thiếu trường bắt buộc"),
-    "extra_forbidden": N_("trường không có trong định dạng (kiểm tra chính tả tên trường)"),
-    "literal_error": N_("cần một trong: %(expected)s"),
-    "int_type": N_("cần một số nguyên"),
-    "int_parsing": N_("cần một số nguyên"),
-    "int_from_float": N_("cần một số nguyên, không có phần thập phân"),
-    "float_type": N_("cần một số"),
-    "float_parsing": N_("cần một số"),
-    "finite_number": N_("cần một số hữu hạn"),
-    "string_type": N_("cần một chuỗi văn bản"),
-    "bool_type": N_("cần true hoặc false"),
-    "bool_parsing": N_("cần true hoặc false"),
-    "list_type": N_("cần một danh sách (các dòng bắt đầu bằng '-')"),
-    "dict_type": N_("cần một bảng khóa: giá trị"),
-    "model_type": N_("cần một bảng khóa: giá trị"),
-    "model_attributes_type": N_("cần một bảng khóa: giá trị"),
-    "greater_than": N_("phải lớn hơn %(gt)s"),
-    "greater_than_equal": N_("phải lớn hơn hoặc bằng %(ge)s"),
-    "less_than": N_("phải nhỏ hơn %(lt)s"),
-    "less_than_equal": N_("phải nhỏ hơn hoặc bằng %(le)s"),
-    "string_too_short": N_("cần ít nhất %(min_length)s ký tự"),
-    "string_too_long": N_("tối đa %(max_length)s ký tự"),
-    "too_short": N_("cần ít nhất %(min_length)s phần tử"),
-    "too_long": N_("tối đa %(max_length)s phần tử"),
-    "union_tag_invalid": N_("loại %(tag)s không hợp lệ (cần: %(expected_tags)s)"),
-    "union_tag_not_found": N_("thiếu trường '%(discriminator)s'"),
-}
-
-
-def _reason(err: Any) -> Phrase:  # noqa: ANN401 - pydantic's ErrorDetails
-    """Why pydantic refused a value, in the catalogue's words when the type is known."""
-    msgid = _REASONS.get(err["type"])
-    if msgid is None:
-        return phrase("%(reason)s", reason=err["msg"])  # pydantic's own English: last resort
-    ctx = {k: f"{v:g}" if isinstance(v, float) else str(v) for k, v in err.get("ctx", {}).items()}
-    return phrase(msgid, **ctx)
-
-
-def _format_validation(path: Path, data: Any, exc: ValidationError) -> CriteriaError:  # noqa: ANN401
-    lines = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        where = ".".join(str(p) for p in loc)
-        node = _node_code_at(data, loc)
-        what = N_("%(path)s: nút %(node)s: %(where)s: %(reason)s")
-        lines.append(phrase(what, path=str(path), node=node, where=where, reason=_reason(err)))
-    return CriteriaError("%(problems)s", problems=Lines(lines))
-
-
-def _check_tree(path: Path, parsed: _CriteriaFile) -> list[Phrase]:
-    """The checks a schema cannot express: sums, unique codes, rule references."""
-    problems: list[Phrase] = []
-    where = str(path)
-    total = sum(g.max for g in parsed.groups)
-    if abs(total - parsed.max) > TOLERANCE:
-        what = N_("%(path)s: tổng điểm các nhóm (%(found)s) khác điểm tối đa của bộ (%(expected)s)")
-        problems.append(phrase(what, path=where, found=f"{total:g}", expected=f"{parsed.max:g}"))
-    codes: dict[str, str] = {}
-    inputs: dict[str, Input] = {}
-    for group in parsed.groups:
-        for node in group.walk():
-            _check_node(where, node, problems)
-            for code in [node.code, *(i.code for i in node.inputs)]:
-                if code in codes:
-                    problems.append(_at(where, node, N_("mã '%(code)s' bị trùng"), code=code))
-                codes[code] = node.code
-            for inp in node.inputs:
-                inputs[inp.code] = inp
-    used: set[str] = set()
-    for group in parsed.groups:
-        for node in group.walk():
-            used |= _check_references(where, node, inputs, problems)
-    for code in sorted(set(inputs) - used):
-        unused = phrase(N_("chỉ tiêu '%(code)s' không được quy tắc nào sử dụng"), code=code)
-        problems.append(phrase(_AT_NODE, path=where, node=codes[code], what=unused))
-    return problems
-
-
-_AT_NODE = N_("%(path)s: nút %(node)s: %(what)s")
-
-
-def _at(where: str, node: Node, msgid: str, **params: object) -> Phrase:
-    """A problem of one node of a criteria file: "<file>: nút A1: <what>"."""
-    return phrase(_AT_NODE, path=where, node=node.code, what=phrase(msgid, **params))
-
-
-def _check_node(where: str, node: Node, problems: list[Phrase]) -> None:
-    top = f"{node.max:g}"
-    if node.rule is not None and node.children:
-        problems.append(_at(where, node, N_("vừa có 'rule' vừa có 'children'")))
-    if node.rule is None and not node.children:
-        problems.append(_at(where, node, N_("cần 'rule' (tiêu chí) hoặc 'children'")))
-    if node.children:
-        total = sum(c.max for c in node.children)
-        if abs(total - node.max) > TOLERANCE:
-            what = N_("tổng điểm các tiêu chí con (%(found)s) khác điểm tối đa (%(expected)s)")
-            problems.append(_at(where, node, what, found=f"{total:g}", expected=top))
-    rule = node.rule
-    if isinstance(rule, StepsRule):
-        if not rule.steps:
-            problems.append(_at(where, node, N_("bảng bậc 'steps' rỗng")))
-        mins = [s.min for s in rule.steps]
-        if len(set(mins)) != len(mins):
-            problems.append(_at(where, node, N_("ngưỡng trong 'steps' bị trùng")))
-        for step in rule.steps:
-            if not 0 <= step.points <= node.max + TOLERANCE:
-                what = N_("bậc %(step)s cho %(found)s điểm, ngoài khoảng 0..%(max)s")
-                found = f"{step.points:g}"
-                problems.append(_at(where, node, what, step=f"{step.min:g}", found=found, max=top))
-    elif isinstance(rule, CountRule):
-        if rule.points_per_item <= 0:
-            problems.append(_at(where, node, N_("'points_per_item' phải lớn hơn 0")))
-        if rule.cap is not None and not 0 < rule.cap <= node.max + TOLERANCE:
-            what = N_("'cap' (%(found)s) phải trong khoảng 0..%(max)s")
-            problems.append(_at(where, node, what, found=f"{rule.cap:g}", max=top))
-    elif isinstance(rule, YesNoRule) and rule.points is not None:
-        if not 0 <= rule.points <= node.max + TOLERANCE:
-            what = N_("'points' (%(found)s) ngoài khoảng 0..%(max)s")
-            problems.append(_at(where, node, what, found=f"{rule.points:g}", max=top))
-    elif isinstance(rule, RatioRule):
-        pair = rule.numerator is not None and rule.denominator is not None
-        if pair == (rule.share is not None) or (not pair and (rule.numerator or rule.denominator)):
-            what = N_("quy tắc 'ratio' cần hoặc 'numerator' và 'denominator', hoặc 'share'")
-            problems.append(_at(where, node, what))
-
-
-_RULE_KINDS: dict[type, tuple[str, ...]] = {
-    StepsRule: ("count", "amount", "share"),
-    YesNoRule: ("yes_no",),
-    CountRule: ("count",),
-    NormalizedRule: ("count", "amount", "share"),
-    DirectRule: ("points",),
-}
+def band_index(percent: np.ndarray | np.float64, bands: Sequence[Band]) -> np.ndarray:
+    """Index into ``bands`` (highest first) of each percent: the first band whose
+    ``min_percent`` it reaches, the last when it reaches none."""
+    lows = np.array([b.min_percent for b in bands])
+    return np.minimum(
+        (np.asarray(percent)[..., None] + TOLERANCE < lows).sum(axis=-1), len(lows) - 1
+    )
 
 
 def rule_inputs(rule: Rule | None) -> list[tuple[str, str]]:
@@ -533,149 +249,6 @@ def rule_inputs(rule: Rule | None) -> list[tuple[str, str]]:
         pairs.append(("share", rule.share))
         return [(role, code) for role, code in pairs if code is not None]
     return [("input", rule.input)]
-
-
-def _check_references(
-    where: str, node: Node, inputs: dict[str, Input], problems: list[Phrase]
-) -> set[str]:
-    used: set[str] = set()
-    refs = rule_inputs(node.rule)
-    if node.applicable_if is not None:
-        refs.append(("applicable_if", node.applicable_if))
-    for role, code in refs:
-        used.add(code)
-        inp = inputs.get(code)
-        if inp is None:
-            what = N_("'%(role)s' trỏ tới chỉ tiêu '%(code)s' không có")
-            problems.append(_at(where, node, what, role=role, code=code))
-            continue
-        allowed = _allowed_kinds(node.rule, role)
-        if inp.kind not in allowed:
-            what = N_(
-                "chỉ tiêu '%(code)s' loại '%(found)s' không dùng được cho '%(role)s' "
-                "(cần: %(expected)s)"
-            )
-            expected = ", ".join(allowed)
-            problems.append(
-                _at(where, node, what, code=code, found=inp.kind, role=role, expected=expected)
-            )
-    return used
-
-
-def _allowed_kinds(rule: Rule | None, role: str) -> tuple[str, ...]:
-    if role == "applicable_if":
-        return ("yes_no",)
-    if isinstance(rule, RatioRule):
-        return ("share",) if role == "share" else ("count", "amount")
-    return _RULE_KINDS[type(rule)]
-
-
-def load_criteria_file(path: Path) -> CriteriaSet:
-    """Load and check one level's criteria file; raise CriteriaError listing every problem."""
-    data, raw = _read_yaml(path)
-    try:
-        parsed = _CriteriaFile.model_validate(data)
-    except ValidationError as exc:
-        raise _format_validation(path, data, exc) from None
-    problems = _check_tree(path, parsed)
-    if path.stem != parsed.level:
-        what = N_("%(path)s: tên tệp phải là '%(expected)s.yaml' (theo 'level')")
-        problems.append(phrase(what, path=str(path), expected=parsed.level))
-    if problems:
-        raise CriteriaError("%(problems)s", problems=Lines(problems))
-    nodes: dict[str, Node] = {}
-    inputs: dict[str, Input] = {}
-    owner: dict[str, str] = {}
-    for group in parsed.groups:
-        for node in group.walk():
-            nodes[node.code] = node
-            for inp in node.inputs:
-                inputs[inp.code] = inp
-                owner[inp.code] = node.code
-    return CriteriaSet(
-        path=path,
-        year=parsed.year,
-        level=parsed.level,
-        version=parsed.version,
-        title=parsed.title,
-        legal_basis=tuple(parsed.legal_basis),
-        provenance=parsed.provenance,
-        max=parsed.max,
-        groups=tuple(parsed.groups),
-        fingerprint=hashlib.sha256(raw).hexdigest(),
-        inputs=inputs,
-        nodes=nodes,
-        input_owner=owner,
-    )
-
-
-def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
-    """bands.yaml: the bands, highest first, and how the year ranks (``rank_by``, ``missing``,
-    ``robustness``; defaults when absent)."""
-    data, _ = _read_yaml(path)
-    try:
-        parsed = _BandsFile.model_validate(data)
-    except ValidationError as exc:
-        raise _format_validation(path, data, exc) from None
-    ranking = Ranking.model_validate(parsed.model_dump(exclude={"bands"}))
-    return _ordered_bands(path, parsed.bands), ranking
-
-
-def _ordered_bands(path: Path, bands: list[Band]) -> tuple[Band, ...]:
-    ordered = tuple(sorted(bands, key=lambda b: -b.min_percent))
-    if not ordered or ordered[-1].min_percent != 0:
-        raise CriteriaError(
-            N_("%(path)s: xếp loại thấp nhất phải có min_percent: 0"), path=str(path)
-        )
-    if len({b.min_percent for b in ordered}) != len(ordered):
-        raise CriteriaError(N_("%(path)s: hai xếp loại có cùng min_percent"), path=str(path))
-    return ordered
-
-
-def load_year(data_dir: Path, year: int) -> CriteriaYear:
-    """Every level file of the year plus its bands; all problems of all files at once."""
-    folder = Path(data_dir) / "criteria" / str(year)
-    if not folder.is_dir():
-        raise CriteriaError(
-            N_("%(path)s: không có thư mục bộ tiêu chí cho năm %(year)s"),
-            path=str(folder),
-            year=year,
-        )
-    problems: list[Phrase] = []
-    levels: dict[str, CriteriaSet] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        if path.stem == "bands":
-            continue
-        try:
-            cset = load_criteria_file(path)
-        except CriteriaError as exc:
-            problems.append(exc.as_phrase())
-            continue
-        if cset.year != year:
-            what = N_("%(path)s: 'year' là %(found)s, thư mục là năm %(expected)s")
-            problems.append(phrase(what, path=str(path), found=cset.year, expected=year))
-        levels[cset.level] = cset
-    bands: tuple[Band, ...] = ()
-    ranking = Ranking()
-    try:
-        bands, ranking = load_ranking(folder / "bands.yaml")
-    except CriteriaError as exc:
-        problems.append(exc.as_phrase())
-    if not levels and not problems:
-        what = N_("%(path)s: không có tệp bộ tiêu chí nào (district.yaml, ...)")
-        problems.append(phrase(what, path=str(folder)))
-    if problems:
-        raise CriteriaError("%(problems)s", problems=Lines(problems))
-    return CriteriaYear(year=year, bands=bands, levels=levels, ranking=ranking)
-
-
-def years_available(data_dir: Path) -> list[int]:
-    folder = Path(data_dir) / "criteria"
-    return sorted(
-        int(p.name)
-        for p in folder.iterdir()
-        if p.is_dir() and p.name.isascii() and p.name.isdigit()
-    )
 
 
 # Each level as the heading of its part of the ranking and the summaries, beside

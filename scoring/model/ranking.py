@@ -9,16 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 TIE_DECIMALS = 9
 
 
 def competition_ranks(totals: Sequence[float]) -> list[int]:
     """Standard competition ranking, highest total first, in the order given."""
-    keys = [round(t, TIE_DECIMALS) for t in totals]
-    first_place: dict[float, int] = {}
-    for place, key in enumerate(sorted(keys, reverse=True), start=1):
-        first_place.setdefault(key, place)
-    return [first_place[key] for key in keys]
+    return [int(r) for r in rank_rows(np.array([totals], dtype=float))[0]]
+
+
+def rank_rows(values: np.ndarray) -> np.ndarray:
+    """Row by row, rank 1 for the highest value; ties share a rank and skip the next."""
+    keys = np.round(values, TIE_DECIMALS)
+    ordered = np.sort(keys, axis=1)
+    n = keys.shape[1]
+    ranks = np.empty(keys.shape, dtype=np.int32)
+    for row in range(keys.shape[0]):
+        ranks[row] = n - np.searchsorted(ordered[row], keys[row], side="right") + 1
+    return ranks
 
 
 def rank_map(totals: Mapping[str, float]) -> dict[str, int]:

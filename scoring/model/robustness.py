@@ -1,7 +1,7 @@
 """How robust each unit's rank and band are: a seeded Monte Carlo analysis per level.
 
 Composite-indicator practice (OECD/JRC handbook; JRC's COINr) ends with uncertainty and
-sensitivity analysis. Two sources of doubt are modelled, as issue 12 asks:
+sensitivity analysis. Two sources of doubt are modelled:
 
 - **Weights.** Each group and each direct component of a group (sub-group, or a criterion
   placed directly under the group) gets a weight factor drawn uniformly in
@@ -18,8 +18,7 @@ total as the year ranks) and bands it. Per unit: the 5th, 50th and 95th percenti
 rank and the share of runs in which it keeps its band. Per group: the mean absolute rank
 shift when that group is left out (its weight set to zero, the others rescaled), a
 deterministic sensitivity check. The generator is seeded from the settings, the year and
-the level, so the same inputs give the same numbers. Everything is vectorised with numpy:
-1 000 runs of 300 units take well under a second.
+the level, so the same inputs give the same numbers.
 """
 
 from __future__ import annotations
@@ -30,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.model.criteria import TOLERANCE, Band, Robustness
-from scoring.model.ranking import TIE_DECIMALS
+from scoring.model.criteria import Band, Robustness, band_index
+from scoring.model.ranking import rank_rows
 from scoring.model.scores import UnitScore
 
 
@@ -115,23 +114,6 @@ def _multipliers(m: _Matrix, group_w: np.ndarray, comp_w: np.ndarray) -> np.ndar
     return comp * (group_w / total)[:, m.group_of]
 
 
-def competition_ranks(values: np.ndarray) -> np.ndarray:
-    """Row by row, rank 1 for the highest value; ties share a rank and skip the next."""
-    keys = np.round(values, TIE_DECIMALS)
-    ordered = np.sort(keys, axis=1)
-    n = keys.shape[1]
-    ranks = np.empty(keys.shape, dtype=np.int32)
-    for row in range(keys.shape[0]):
-        ranks[row] = n - np.searchsorted(ordered[row], keys[row], side="right") + 1
-    return ranks
-
-
-def _band_index(percent: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
-    """Index into ``bands`` (highest first) of each percent."""
-    lows = np.array([b.min_percent for b in bands])
-    return (percent[..., None] + TOLERANCE < lows).sum(axis=-1)
-
-
 def _measure(points: np.ndarray, maxima: np.ndarray, rank_by: str) -> tuple[np.ndarray, ...]:
     percent = np.divide(points * 100, maxima, out=np.zeros_like(points), where=maxima > 0)
     return (percent if rank_by == "percent" else points), percent
@@ -165,11 +147,11 @@ def analyse(
         draws[:, ~shifted] = 0.0
         points = np.clip(points + draws / 100 * maxima, 0, maxima)
     value, percent = _measure(points, maxima, rank_by)
-    ranks = competition_ranks(value)
+    ranks = rank_rows(value)
     base_value, base_percent = _measure(m.points.sum(1)[None], m.maxima.sum(1)[None], rank_by)
-    base_rank = competition_ranks(base_value)[0]
-    base_band = _band_index(base_percent[0], bands)
-    kept = (_band_index(percent, bands) == base_band[None]).mean(axis=0)
+    base_rank = rank_rows(base_value)[0]
+    base_band = band_index(base_percent[0], bands)
+    kept = (band_index(percent, bands) == base_band[None]).mean(axis=0)
     low, mid, high = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
     shares = [np.bincount(ranks[:, i] - 1, minlength=len(ids)) / runs for i in range(len(ids))]
     units = {
@@ -201,5 +183,5 @@ def _left_out_shift(m: _Matrix, rank_by: str, base_rank: np.ndarray) -> dict[str
         group_w[0, g] = 0.0
         mult = _multipliers(m, group_w, np.ones((1, len(m.components))))
         value, _ = _measure(mult @ m.points.T, mult @ m.maxima.T, rank_by)
-        shifts[code] = float(np.abs(competition_ranks(value)[0] - base_rank).mean())
+        shifts[code] = float(np.abs(rank_rows(value)[0] - base_rank).mean())
     return shifts

@@ -33,7 +33,7 @@ from datetime import date, datetime, time
 
 from scoring.model.rules import NA, Value
 from scoring.text import numfmt
-from scoring.text.i18n import N_, Phrase, phrase
+from scoring.text.i18n import N_, Phrase, phrase, render
 
 NA_TEXT = "Không áp dụng"
 YES_TEXT = "Có"
@@ -83,9 +83,7 @@ class ValueProblem(ValueError):
         return {"found": self.found, "expected": self.expected, "why": self.why or ""}
 
     def text(self, lang: str = "vi") -> str:
-        from scoring.text import i18n
-
-        return i18n.render(self.msgid, lang, self.params)
+        return render(self.msgid, lang, self.params)
 
     @property
     def message_vi(self) -> str:
@@ -111,11 +109,6 @@ def fold(text: str) -> str:
 def format_number_vi(number: float) -> str:
     """A number the Vietnamese way in a message: "1.234,5", up to 6 decimals, no zeros."""
     return numfmt.number(number, 6, trim=True)
-
-
-def format_number_en(number: float) -> str:
-    """The same number for an English message: "1,234.5"."""
-    return numfmt.number(number, 6, trim=True, lang="en")
 
 
 def is_na_text(raw: object) -> bool:

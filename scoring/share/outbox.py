@@ -68,10 +68,7 @@ def load_template(data_dir: Path, lang: str) -> tuple[str, jinja2.Template]:
         return str(source), env.from_string(text)
     except jinja2.TemplateSyntaxError as exc:
         raise ScoringError(
-            TEMPLATE_ERROR,
-            where=str(source),
-            line=exc.lineno,
-            what=exc.message,
+            TEMPLATE_ERROR, where=str(source), line=exc.lineno, what=exc.message
         ) from exc
 
 

@@ -1,8 +1,5 @@
 """``make share``: what the analyst hands out once ``make reports`` has run.
 
-(Over 400 lines: the orchestration of four outputs, each made by its own module, with the
-checks that keep them in step with the reports; the outputs' own code lives elsewhere.)
-
 - ``share/<year>/site/``: a folder to publish (``scoring.share.site``) and
   ``share/<year>.zip`` holding it;
 - ``share/<year>/outbox/<unit_id>.eml``: a draft message per unit with an address
@@ -12,14 +9,12 @@ checks that keep them in step with the reports; the outputs' own code lives else
 - ``<year>/booklet.pdf``: the ranking and every unit report (``scoring.share.booklet``).
 
 It is built on the finished reports and the scoring API, never on how the reports were
-made: it scores the year again (``pipeline.assess``) and refuses to share when the
+made: it scores the year again (``inputs.year.load``) and refuses to share when the
 reports' ``scores.csv`` is not what those scores give (reports older than the data).
 
-Incremental on content: the run is keyed by the bytes of every input (the year's data,
-the unit list, the message template, the reports) plus the code and options; a run with
-the same key and every output in place stops at once. Otherwise each output is made
-again and written only when its bytes change; the booklet (the one slow step) and the
-zip are made only when their own inputs' bytes changed.
+Incremental on content: a run with the same inputs (by their bytes), code and options and
+every output in place stops at once; otherwise each output is written only when its bytes
+change, and the booklet and the zip only when their own inputs changed.
 """
 
 from __future__ import annotations
@@ -33,7 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.inputs.contacts import load_emails
+from scoring.io import remove_temp_files, write_bytes, write_text
+from scoring.model.criteria import CITY_LEVEL, LEVEL_NAMES_VI, LEVELS
+from scoring.text import numfmt
 from scoring.text.errors import ScoringError
+from scoring.text.i18n import translator
 
 if TYPE_CHECKING:
     from scoring.model.result import YearResult
@@ -111,7 +111,7 @@ def inputs_key(paths: SharePaths, lang: str, epoch: str = "") -> str:
         for p in paths.year_reports.rglob("*")
         if p != paths.booklet and "share" not in p.relative_to(paths.reports).parts
     ]
-    shipped = Path(__file__).parents[1] / "views" / "templates"  # the message templates (.txt)
+    shipped = Path(__file__).parents[1] / "views" / "templates"  # the message templates
     return _digest(
         code_digest(),
         _file_hashes(shipped, list(shipped.glob("*.txt"))),
@@ -137,7 +137,6 @@ def _nothing_to_do(paths: SharePaths, key: str, state: dict[str, object], lang: 
         return False
     if not all((paths.reports / str(name)).is_file() for name in outputs):
         return False
-    from scoring.text.i18n import translator
 
     lines = state.get("lines")
     for line in lines if isinstance(lines, list) else []:
@@ -153,8 +152,6 @@ def share(
 ) -> int:
     """Write everything ``make share`` promises for ``year``; returns the exit status.
     ``epoch``: the build configuration's SOURCE_DATE_EPOCH (the reports' date)."""
-    from scoring.text.i18n import translator
-
     _ = translator(lang)
     paths = SharePaths(Path(data), Path(reports), Path(build_dir), year)
     if not (paths.year_reports / "scores.csv").is_file():
@@ -170,8 +167,6 @@ def share(
     if _nothing_to_do(paths, key, state, lang):
         return 0
     paths.state.unlink(missing_ok=True)  # forgotten until every output is written again
-    from scoring.inputs.contacts import load_emails
-    from scoring.io import remove_temp_files
 
     emails = load_emails(paths.data / "units.csv", lang)  # a bad address stops before writing
     result = _current_result(paths, lang, epoch)
@@ -197,7 +192,6 @@ def share(
         "lines": lines,
         "outputs": sorted(p.relative_to(paths.reports).as_posix() for p in outputs),
     }
-    from scoring.io import write_text
 
     write_text(paths.state, json.dumps(record, ensure_ascii=False, indent=1))
     return 0
@@ -211,7 +205,6 @@ def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     from scoring.inputs.snapshot import inputs_digest
     from scoring.inputs.year import dated, load
     from scoring.model.result import score
-    from scoring.text.i18n import translator
 
     _ = translator(lang)
     scored = score(load(paths.data, paths.year, FormCache(cache_folder(paths.build))))
@@ -258,7 +251,6 @@ def _read(path: Path) -> bytes | None:
 def _ordered_units(result: YearResult) -> list[str]:
     """The scored units (those a result letter or an assessment workbook can be made for):
     the city first, then departments, then communes; each by rank, then name."""
-    from scoring.model.criteria import LEVELS
 
     order = {level: n for n, level in enumerate(LEVELS)}
     units = list(result.scored_units())
@@ -268,9 +260,7 @@ def _ordered_units(result: YearResult) -> list[str]:
 
 def _assessed_units(result: YearResult) -> list[str]:
     """Every unit assessed in the year, as the ranking lists them: level by level, the
-    scored units by rank, then those that sent no form (ranked last, or left unranked by
-    bands.yaml), by name. The site and the booklet show them all: a unit that sent
-    nothing is not left out of what leaders read."""
+    scored units by rank, then those that sent no form, by name."""
     scored = _ordered_units(result)
     ids: list[str] = []
     for level in result.levels():
@@ -282,9 +272,7 @@ def _assessed_units(result: YearResult) -> list[str]:
 def _standing(result: YearResult, uid: str, lang: str) -> str:
     """A unit's line in the booklet's contents: rank and band ("hạng 3/8, Khá"), or for a
     unit that sent no form "chưa nộp phiếu, hạng 8/8" (or without a rank)."""
-    from scoring.text import i18n
-
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     figures = {"rank": result.ranks.get(uid), "peers": result.peer_count(uid)}
     if not result.is_missing(uid):
         return _("hạng %(rank)s/%(peers)s, %(band)s") % {**figures, "band": _(result.band(uid))}
@@ -293,15 +281,11 @@ def _standing(result: YearResult, uid: str, lang: str) -> str:
     return _("chưa nộp phiếu, hạng %(rank)s/%(peers)s") % figures
 
 
-# --- booklet -------------------------------------------------------------------------
-
-
 def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Part]:
     from scoring.share.booklet import Part
-    from scoring.text import i18n
     from scoring.views.report import LEVEL_TITLES
 
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     executed = paths.build / str(paths.year) / "notebooks"
     parts = [Part(_("Bảng xếp hạng"), "", "", executed / "ranking.ipynb")]
     for uid in _assessed_units(result):
@@ -318,9 +302,8 @@ def _write_booklet(
     from scoring.build.run import code_digest
     from scoring.inputs.year import build_date
     from scoring.share.booklet import booklet_typst, write_booklet
-    from scoring.text import i18n
 
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     parts = _booklet_parts(result, paths, lang)
     title = _("Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s") % {"year": result.year}
     body = booklet_typst(title, parts, lang)
@@ -330,9 +313,6 @@ def _write_booklet(
         images = paths.build / str(paths.year) / "images"
         write_booklet(body, title, paths.booklet, date, images, lang)
     return key
-
-
-# --- province, outbox ----------------------------------------------------------------
 
 
 def _sync_folder(folder: Path, suffix: str, keep: set[Path]) -> None:
@@ -345,12 +325,11 @@ def _sync_folder(folder: Path, suffix: str, keep: set[Path]) -> None:
 
 
 def _write_province(result: YearResult, paths: SharePaths, lang: str) -> list[Path]:
-    from scoring.io import write_bytes
     from scoring.share.province import assessment_workbook
 
     written = []
     for uid in _ordered_units(result):
-        if result.unit(uid).level == "district":
+        if result.unit(uid).level == CITY_LEVEL:
             target = paths.province / f"{uid}.xlsx"
             write_bytes(target, assessment_workbook(result, uid, lang))
             written.append(target)
@@ -362,7 +341,6 @@ def _write_outbox(
     result: YearResult, paths: SharePaths, emails: dict[str, str], lang: str
 ) -> tuple[list[Path], list[str]]:
     """The drafts written, and the ids of the units without an address."""
-    from scoring.io import write_bytes
     from scoring.share import outbox
     from scoring.share.province import assessment_workbook
 
@@ -399,14 +377,8 @@ def _write_outbox(
     return written, missing
 
 
-# --- site ----------------------------------------------------------------------------
-
-
 def _index_rows(result: YearResult, present: set[str], lang: str) -> list[dict[str, object]]:
-    from scoring.model.criteria import LEVEL_NAMES_VI, LEVELS
-    from scoring.text import i18n, numfmt
-
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     bands = [b.name for b in result.inputs.criteria.bands]
     rows = []
     for uid in _assessed_units(result):
@@ -444,7 +416,6 @@ def _write_site(
 ) -> tuple[list[str], str]:
     """The site folder and the zip; returns the site's file names and the zip's key."""
     from scoring.inputs.year import build_date
-    from scoring.io import write_bytes
     from scoring.share import site
 
     sources = site.source_files(paths.year_reports, _assessed_units(result))
@@ -470,14 +441,12 @@ def _write_site(
 
 
 def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str) -> str:
-    """Where the province copies are, or why there are none: naming a folder that was not
-    made (the city sent no form, issue 30) sent the analyst looking for it."""
-    from scoring.text import i18n
-
-    _ = i18n.translator(lang)
+    """Where the province copies are, or why there are none (a folder that was not made is
+    not named)."""
+    _ = translator(lang)
     if made:
         return _("Bản gửi tỉnh trong %(province)s.") % {"province": paths.province}
-    silent = [result.unit(u).name for u in result.missing.get("district", [])]
+    silent = [result.unit(u).name for u in result.missing.get(CITY_LEVEL, [])]
     if silent:
         return _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).") % {
             "names": ", ".join(silent)
@@ -495,9 +464,7 @@ def _summary(
     missing: list[str],
     lang: str,
 ) -> list[str]:
-    from scoring.text import i18n
-
-    _ = i18n.translator(lang)
+    _ = translator(lang)
     lines = [
         _(
             "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.model.criteria import LEVEL_NAMES_VI
+from scoring.text import i18n, numfmt
 from scoring.text.lang import DEFAULT_LANG, Lang
 
 if TYPE_CHECKING:
@@ -21,8 +23,8 @@ if TYPE_CHECKING:
 
 
 def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> None:
-    """One line per problem, except the units that sent no form: one line for all of them
-    (issue 30: 22 lines "chưa nộp phiếu" in every run buried the real problems)."""
+    """One line per problem, except the units that sent no form: one line for all of them,
+    so that they do not bury the real problems."""
     silent = [p for p in problems if getattr(p, "kind", "") == "folder.not_sent"]
     if len(silent) == 1:
         silent = []  # a single one keeps its line, with the unit's name
@@ -34,8 +36,6 @@ def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> Non
 
 
 def not_sent_line(unit_ids: Sequence[str], lang: Lang = DEFAULT_LANG) -> str:
-    from scoring.text import i18n
-
     _ = i18n.translator(lang)
     return _("Cảnh báo: %(n)s đơn vị chưa nộp phiếu: %(ids)s") % {
         "n": len(unit_ids),
@@ -64,8 +64,6 @@ def export_problems(problems: Sequence[object], fmt: str) -> None:
 
 def forms_summary(collection: object, lang: Lang = DEFAULT_LANG) -> str:
     """The counts of the year's forms, after the problem lines."""
-    from scoring.text import i18n
-
     counts = collection.summary()  # type: ignore[attr-defined]
     return i18n.render_plural(
         "Năm %(year)s: phải nộp %(expected)s, đã nộp %(received)s, chưa nộp %(missing)s, "
@@ -79,8 +77,6 @@ def forms_summary(collection: object, lang: Lang = DEFAULT_LANG) -> str:
 
 def closing_line(errors: int, lang: Lang) -> str:
     """What the analyst must do next: fix ``errors`` errors, or nothing."""
-    from scoring.text import i18n
-
     if errors:
         return i18n.render_plural(
             "Có %(n)s lỗi cần sửa trong phiếu trước khi chấm điểm.", errors, lang, {"n": errors}
@@ -92,8 +88,6 @@ def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
     """One line per output a notebook showed and its reports could not (each notebook
     cell once, with how many reports it concerns).
     """
-    from scoring.text import i18n
-
     counts: dict[str, int] = {}
     for outcome in outcomes:
         for line in outcome.warnings:
@@ -107,9 +101,6 @@ def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
 def build_summary(
     result: YearResult, outcomes: list[Outcome], skipped: list[Task], lang: str = "vi"
 ) -> int:
-    from scoring.model.criteria import LEVEL_NAMES_VI
-    from scoring.text import i18n, numfmt
-
     _ = i18n.translator(lang)
 
     failed = [o for o in outcomes if not o.ok]
@@ -152,7 +143,6 @@ def build_summary(
 
 def reports_are_in(reports: Path, year: int, lang: str) -> str:
     """A build's last line: where its reports are, as a path the analyst can open."""
-    from scoring.text import i18n
 
     folder = Path(reports)
     with contextlib.suppress(ValueError):

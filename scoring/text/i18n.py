@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from scoring.text.errors import ScoringError
+from scoring.text import numfmt
 from scoring.text.lang import LANGUAGES
 
 if TYPE_CHECKING:
@@ -73,6 +73,49 @@ DATA_AND_PENDING = (
     N_("Trung bình"),
     N_("Yếu"),
 )
+
+
+class ScoringError(Exception):
+    """Base of every error the tool reports to its user without a traceback.
+
+    ``message`` is a Vietnamese msgid of the catalogue , with
+    ``%(name)s`` fields filled from ``params`` when the error is shown in a language:
+    ``ScoringError(N_("không đọc được %(path)s"), path=p)``.
+    """
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        self.msgid = message
+        self.params = params
+        super().__init__(self.text("vi"))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled (a worker process, the cache) with its msgid and fields, so that it can
+        # still be shown in any language where it is unpickled.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+    def as_phrase(self) -> Phrase:
+        """The error as a part of a longer message (every problem of a year's files)."""
+        return Phrase(self.msgid, tuple(self.params.items()))
+
+    def shown_in(self, lang: str) -> ScoringError:
+        """The error whose ``str()`` is in ``lang``, for callers that print it as is."""
+        self.args = (self.text(lang),)
+        return self
+
+    def text(self, lang: str = "vi") -> str:
+        if not self.params and "%(" not in self.msgid:
+            # A sentence without fields: often a library's own text passed on as is.
+            return translate_data(self.msgid, lang)
+        return render(self.msgid, lang, self.params)
+
+
+def _restore(
+    cls: type[ScoringError], args: tuple[object, ...], state: dict[str, object]
+) -> ScoringError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 def po_path(lang: str) -> Path:
@@ -139,12 +182,15 @@ def gettext(text: str, lang: str = "vi") -> str:
     if lang == "vi" or not _WORDS.search(_FIELDS.sub("", text)):
         return text
     found = catalogue(check(lang)).get(text)
-    if found is not None:
-        return found
-    MISSING.add(text)
+    return found if found is not None else _missing(text, text)
+
+
+def _missing(msgid: str, shown: str) -> str:
+    """``shown`` for a ``msgid`` the catalogue lacks, recorded (or raised when strict)."""
+    MISSING.add(msgid)
     if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
-        raise MissingMessage(text)
-    return text
+        raise MissingMessage(msgid)
+    return shown
 
 
 def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
@@ -158,10 +204,7 @@ def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
     if one in found.forms:
         forms = found.forms[one]
         return forms[min(found.plural(n), len(forms) - 1)]
-    MISSING.add(one)
-    if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
-        raise MissingMessage(one)
-    return one if n == 1 else many
+    return _missing(one, one if n == 1 else many)
 
 
 def render_plural(
@@ -169,8 +212,7 @@ def render_plural(
 ) -> str:
     """``render`` for a sentence whose words depend on the count ``n``: a plural entry of
     the catalogue (extracted with msgid_plural = msgid, Vietnamese having one form)."""
-    template = ngettext(msgid, msgid, n, lang)
-    return template % {name: _field(value, lang) for name, value in (params or {}).items()}
+    return _fill(ngettext(msgid, msgid, n, lang), lang, params)
 
 
 def translate_data(text: str, lang: str = "vi") -> str:
@@ -185,7 +227,10 @@ def render(msgid: str, lang: str = "vi", params: Mapping[str, object] | None = N
     """The sentence ``msgid`` in ``lang`` with its ``%(name)s`` fields filled: a ``Phrase``
     field is rendered in ``lang`` too, a float is written as that language writes numbers
     ("43,72" / "43.72"); anything else is shown as given."""
-    template = gettext(msgid, lang)
+    return _fill(gettext(msgid, lang), lang, params)
+
+
+def _fill(template: str, lang: str, params: Mapping[str, object] | None) -> str:
     if not params:
         return template
     return template % {name: _field(value, lang) for name, value in params.items()}
@@ -200,9 +245,7 @@ def _field(value: object, lang: str) -> object:
     if callable(localized):
         return localized(lang)
     if isinstance(value, float):
-        from scoring.model.values import format_number_en, format_number_vi
-
-        return format_number_en(value) if lang == "en" else format_number_vi(value)
+        return numfmt.number(value, 6, trim=True, lang="en" if lang == "en" else "vi")
     return value
 
 

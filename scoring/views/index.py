@@ -43,7 +43,7 @@ def _notice(data: Path | None, year: int, lang: str) -> str:
     when every file is official or the criteria cannot be read."""
     if data is None:
         return ""
-    from scoring.model.criteria import load_year
+    from scoring.inputs.criteria import load_year
     from scoring.text.errors import ScoringError
     from scoring.views.report import source_notice
 

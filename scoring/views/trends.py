@@ -22,6 +22,8 @@ from scoring.text import i18n, numfmt
 from scoring.views.assets import TEMPLATES, css
 
 PANELS_PER_FIGURE = 12
+# One line style and marker per line of a panel: they read in grayscale.
+LINE_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
 
 
 def _bands_background(ax, bands: list[tuple[str, float]]) -> None:  # noqa: ANN001
@@ -41,7 +43,6 @@ def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
     keys = list(dict.fromkeys(lines["lineage"]))
     years = sorted(lines["year"].unique())
     pages = []
-    styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")]
     for start in range(0, len(keys), PANELS_PER_FIGURE):
         chunk = keys[start : start + PANELS_PER_FIGURE]
         rows = (len(chunk) + 2) // 3
@@ -51,7 +52,7 @@ def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
             part = lines[lines["lineage"] == key]
             _bands_background(ax, bands)
             for n, (uid, unit) in enumerate(part.groupby("unit_id", sort=False)):
-                style, marker = styles[n % len(styles)]
+                style, marker = LINE_STYLES[n % len(LINE_STYLES)]
                 ax.plot(
                     unit["year"],
                     unit["percent"],
@@ -88,10 +89,9 @@ def city_chart(groups, lang: str) -> bytes:  # noqa: ANN001
     _ = i18n.translator(lang)
     fig = Figure(figsize=(6.5, 2.6))
     ax = fig.subplots()
-    styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")]
     years = [int(y) for y in groups.columns]
     for n, (code, row) in enumerate(groups.iterrows()):
-        style, marker = styles[n % len(styles)]
+        style, marker = LINE_STYLES[n % len(LINE_STYLES)]
         ax.plot(
             years,
             row.values,
@@ -125,14 +125,14 @@ def write_trends(
     changed or is missing); returns whether anything was written. No year with data:
     nothing is written."""
     from scoring.analysis import trends
-    from scoring.model.criteria import load_year
+    from scoring.inputs.criteria import load_year
 
     totals, scores = trends.load(data_dir)
     if totals.empty:
         return False
     years = sorted(int(y) for y in totals["year"].unique())
-    bands = [(b.name, b.min_percent) for b in load_year(data_dir, years[-1]).bands]
-    bands.sort(key=lambda b: -b[1])
+    sets = {y: load_year(data_dir, y) for y in years}
+    bands = sorted(((b.name, b.min_percent) for b in sets[years[-1]].bands), key=lambda b: -b[1])
     lines = trends.lineages(totals)
     _ = i18n.translator(lang)
     table = []
@@ -157,7 +157,6 @@ def write_trends(
         last = by_year[max(by_year)]
         table.append({"lineage": key, "name": last["name"], "level": last["level"], "cells": cells})
     moves = trends.band_moves(totals)
-    sets = {y: load_year(data_dir, y) for y in years}
     page = _template(lang).render(
         css=css(),
         lang=lang,

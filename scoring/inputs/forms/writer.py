@@ -1,8 +1,5 @@
 """The writer of blank survey forms (``make forms``): one workbook per unit and year.
 
-(Over 400 lines: one form's title, rows, shading, validation and print setup, in the order
-they are written; split apart, the steps of one workbook would be read in several files.)
-
 The layout (sheets, headers, columns, metadata keys) is ``scoring.inputs.forms.layout``; this
 module adds what only a fresh form has: the title block and instructions, the shading,
 the Excel data validation of each value cell, the protection and the print setup.
@@ -415,9 +412,3 @@ def _write_meta_sheet(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -
     for letter, width in zip("ABC", (22, 70, 40), strict=True):
         ws.column_dimensions[letter].width = width
     ws.protection.sheet = True
-
-
-# ---------------------------------------------------------------------- reading layout
-
-
-# ---------------------------------------------------------------------- filling

@@ -109,10 +109,8 @@ def _load(reader: Reader, data: bytes, limit: int) -> tuple[Workbook, Workbook] 
     """The workbook with cached values and the one with formulas, or None if unreadable.
 
     Both are needed: openpyxl shows a formula whose result was never calculated as an
-    empty cell, which must not pass for an unanswered one. A file without any formula
-    (most forms) is parsed once, its workbook of values standing for both: the second
-    parse took half the time of reading a year's forms. Empty cells and rows are
-    dropped first (``scoring.inputs.sheetxml``), so time and memory follow the filled cells.
+    empty cell, which must not pass for an unanswered one. A file without any formula is
+    parsed once, its workbook of values standing for both.
     """
     try:
         data = compact_workbook(data, limit)

@@ -8,7 +8,7 @@ reader's language with the problem's fields only when it is shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -313,19 +313,10 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:  # its keys: EXPORT_COLUMNS
         """The problem as a row for an export (``scoring validate --format csv|json``)."""
-        return {
-            "kind": self.kind,
-            "severity": self.severity,
-            "file": self.file,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "code": self.code,
-            "unit_id": self.unit_id,
-            "found": _plain(self.found, "vi"),
-            "expected": _plain(self.expected, "vi"),
-            "message_vi": self.text("vi"),
-            "message_en": self.text("en"),
-        }
+        row = {name: getattr(self, name) for name in EXPORT_COLUMNS[:7]}
+        row["found"], row["expected"] = _plain(self.found, "vi"), _plain(self.expected, "vi")
+        row["message_vi"], row["message_en"] = self.text("vi"), self.text("en")
+        return row
 
 
 def _plain(value: object, lang: str) -> object:
@@ -357,22 +348,17 @@ class Reader:
         **params: object,
     ) -> None:
         """Record a problem of ``kind`` (a key of ``KINDS``) at ``cell``/``code``."""
-        if kind not in KINDS:
-            raise KeyError(f"unknown problem kind {kind!r}")
-        self.problems.append(
-            Problem(
-                file=str(self.path),
-                sheet=sheet if sheet is not None else self.sheet,
-                cell=cell,
-                code=code,
-                severity=severity,
-                unit_id=self.unit_id,
-                kind=kind,
-                found=found,
-                expected=expected,
-                params=tuple(params.items()),
-            )
+        problem = file_problem(
+            self.path,
+            kind,
+            severity=severity,
+            unit_id=self.unit_id,
+            found=found,
+            expected=expected,
+            **params,
         )
+        where = sheet if sheet is not None else self.sheet
+        self.problems.append(replace(problem, sheet=where, cell=cell, code=code))
 
     def warn(self, kind: str, **fields: Any) -> None:
         self.add(kind, severity="warning", **fields)
@@ -399,7 +385,8 @@ def file_problem(
     **params: object,
 ) -> Problem:
     """A problem about a whole file (or folder), not a cell of it."""
-    assert kind in KINDS, kind
+    if kind not in KINDS:
+        raise KeyError(f"unknown problem kind {kind!r}")
     return Problem(
         str(path),
         None,

@@ -49,6 +49,13 @@ ROW_STYLES = {  # tr class -> (bold, fill, text colour)
 SMALL_TABLES = {"data": ("8pt", "1pt", "3pt"), "dataframe": ("8pt", "1.5pt", "3pt"),
                 "frame": ("8pt", "1.5pt", "3pt"), "changes": ("7.5pt", "1pt", "3pt"),
                 "provenance": ("7.5pt", "1.5pt", "4pt")}  # fmt: skip
+# Block elements that are one Typst call on their content.
+BLOCK_CALLS = {"h3": "r-subheading", "blockquote": "quote(block: true)",
+               **dict.fromkeys(("h4", "h5", "h6"), "r-heading(size: 10pt)")}  # fmt: skip
+# A container's class -> the report.typ function that draws it (the first that matches).
+WRAPS = {"agency": "r-agency", "unit-name": "r-unit-name", "headline": "r-headline",
+         "big": "r-big", "fact": "r-fact", "source-notice": "r-notice",
+         "notes": "r-notes"}  # fmt: skip
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg"}
 CSS_PX = 96  # a CSS pixel is 1/96 inch, as the HTML page lays images out
 
@@ -145,7 +152,6 @@ class _Converter:
         self.images: dict[str, bytes] = {}
         self.lost: list[str] = []
 
-    # --- walking ------------------------------------------------------------------
     def children(self, tag: Tag) -> str:
         return "".join(self.node(child) for child in tag.children)
 
@@ -164,6 +170,8 @@ class _Converter:
             return ""
         if name in INLINE:
             return f"#{INLINE[name]}{content(self.children(node))}"
+        if name in BLOCK_CALLS:
+            return f"\n\n#{BLOCK_CALLS[name]}{content(self.children(node))}\n\n"
         handler = getattr(self, f"tag_{name}", None)
         if handler is not None:
             return str(handler(node))
@@ -172,19 +180,7 @@ class _Converter:
     def styled(self, tag: Tag, inner: str, block: bool) -> str:
         """A container whose class carries the design, or plain text and paragraphs."""
         classes = _classes(tag)
-        wrap = None
-        for cls, function in (
-            ("agency", "r-agency"),
-            ("unit-name", "r-unit-name"),
-            ("headline", "r-headline"),
-            ("big", "r-big"),
-            ("fact", "r-fact"),
-            ("source-notice", "r-notice"),
-            ("notes", "r-notes"),
-        ):
-            if cls in classes:
-                wrap = function
-                break
+        wrap = next((function for cls, function in WRAPS.items() if cls in classes), None)
         if wrap is None and classes & {"note", "legend", "stats"}:
             wrap = "r-small-note"
         inner = self.coloured(classes, inner)
@@ -206,7 +202,6 @@ class _Converter:
             return f'#text(weight: "bold"{fill}){content(inner)}'
         return inner
 
-    # --- text-level elements --------------------------------------------------------
     def tag_p(self, tag: Tag) -> str:
         return self.styled(tag, self.children(tag), block=True)
 
@@ -233,10 +228,6 @@ class _Converter:
     def tag_hr(self, tag: Tag) -> str:
         return "\n\n#line(length: 100%, stroke: 0.6pt + rule)\n\n"
 
-    def tag_blockquote(self, tag: Tag) -> str:
-        return f"\n\n#quote(block: true){content(self.children(tag))}\n\n"
-
-    # --- headings -------------------------------------------------------------------
     def tag_h1(self, tag: Tag) -> str:
         if self.markdown:
             return f"\n\n#r-heading(size: 15pt){content(self.children(tag))}\n\n"
@@ -249,15 +240,6 @@ class _Converter:
         flag = "true" if numbered else "false"
         return f"\n\n#r-section(numbered: {flag}){content(self.children(tag))}\n\n"
 
-    def tag_h3(self, tag: Tag) -> str:
-        return f"\n\n#r-subheading{content(self.children(tag))}\n\n"
-
-    def _minor_heading(self, tag: Tag) -> str:
-        return f"\n\n#r-heading(size: 10pt){content(self.children(tag))}\n\n"
-
-    tag_h4 = tag_h5 = tag_h6 = _minor_heading
-
-    # --- lists ----------------------------------------------------------------------
     def tag_ul(self, tag: Tag) -> str:
         return self._list(tag, "list")
 
@@ -272,7 +254,6 @@ class _Converter:
             return ""
         return f"\n\n#{kind}(" + ", ".join(items) + ")\n\n"
 
-    # --- images ---------------------------------------------------------------------
     def tag_img(self, tag: Tag) -> str:
         source = str(tag.get("src") or "")
         match = re.match(r"data:(image/[\w.+-]+);base64,(.*)", source, re.S)
@@ -293,7 +274,6 @@ class _Converter:
             tag["xmlns"] = "http://www.w3.org/2000/svg"
         return self.image(str(tag).encode("utf-8"), "svg", _number(tag.get("width")))
 
-    # --- tables ---------------------------------------------------------------------
     def tag_table(self, tag: Tag) -> str:
         return _Table(self, tag).markup()
 
