@@ -319,7 +319,12 @@ def run(args: argparse.Namespace) -> int:
     except ScoringError as exc:
         problems = getattr(exc, "problems", None)  # model.result.InvalidSubmissions
         if problems is not None:
-            console.print_problems(problems, getattr(args, "lang", DEFAULT_LANG))
+            lang = getattr(args, "lang", DEFAULT_LANG)
+            collection = getattr(exc, "collection", None)
+            console.print_problems([*problems, *(collection.warnings if collection else [])], lang)
+            if collection is not None:  # as validate ends: the counts, then the next step
+                print(console.forms_summary(collection, lang), file=sys.stderr)
+                print(console.closing_line(len(problems), lang), file=sys.stderr)
             return 1
         lang = getattr(args, "lang", DEFAULT_LANG)
         text = exc.text(lang)

@@ -85,7 +85,10 @@ def test_the_next_build_deletes_the_temp_files_of_every_cache_kind(leftovers, tm
     (data / str(YEAR) / "submissions").mkdir(parents=True)
     (data / str(YEAR) / "submissions" / "196.xlsx").write_bytes(b"not a workbook")
     run = build(data, folder)
-    assert run.returncode != 0  # refused: the form is damaged
+    assert run.returncode == 1  # refused: the form is damaged
+    # It ends as validate does (issue 30): the counts, then what to do next.
+    assert "Năm 2018: phải nộp" in run.stderr
+    assert run.stderr.rstrip().endswith("lỗi cần sửa trong phiếu trước khi chấm điểm.")
     left = {kind: path for kind, path in found.items() if path.exists()}
     assert left == {}
     cache = state.cache_folder(folder / "build")

@@ -28,10 +28,12 @@ T = TypeVar("T")
 
 
 class InvalidSubmissions(ScoringError):
-    """Raised when scoring is asked of a year whose forms still have errors."""
+    """Raised when scoring is asked of a year whose forms still have errors; carries the
+    year's collection, so that the command can end with its counts and the next step."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], collection: Collection | None = None) -> None:
         self.problems = problems
+        self.collection = collection
         super().__init__("\n".join(p.format() for p in problems))
 
 
@@ -289,7 +291,7 @@ def rank_value(inputs: YearInputs, score: UnitScore) -> float:
 def score(inputs: YearInputs) -> YearResult:
     """Score every valid submission against its level's criteria and rank within levels."""
     if inputs.collection.errors:
-        raise InvalidSubmissions(inputs.collection.errors)
+        raise InvalidSubmissions(inputs.collection.errors, inputs.collection)
     by_id = inputs.units_by_id
     self_scores: dict[str, UnitScore] = {}
     verified_scores: dict[str, UnitScore] = {}
