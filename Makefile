@@ -56,9 +56,9 @@ share: reports
 
 ## Every year that has data, then the trends across them ($(REPORTS)/trends.html, .pdf).
 reports-all: $(STAMP)
-	@set -e; for y in $$($(PY) -m scoring years --data $(DATA)); do \
-	  $(MAKE) --no-print-directory reports YEAR=$$y; done
-	@$(PY) -m scoring trends --data $(DATA) --reports $(REPORTS) --lang $(OUTPUT_LANG)
+	@failed=""; for y in $$($(PY) -m scoring years --data $(DATA)); do \
+	  $(MAKE) --no-print-directory reports YEAR=$$y || failed="$$failed $$y"; done; \
+	$(PY) -m scoring trends --data $(DATA) --reports $(REPORTS) --lang $(OUTPUT_LANG) --failed "$$failed"
 
 ## Next year's criteria: $(DATA)/criteria/$(YEAR)/ from the latest set (legal basis to edit).
 new-year: $(STAMP)

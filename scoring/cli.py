@@ -207,6 +207,13 @@ def cmd_trends(args: argparse.Namespace) -> int:
     _ = translator(args.lang)
     line = _("Đã lập %(path)s và trends.pdf")
     print(line % {"path": Path(args.reports) / "trends.html"}, file=sys.stderr)
+    if args.failed:  # make reports-all: the years whose build failed, after the trends
+        years = ", ".join(args.failed.split())
+        line = _(
+            "Chưa lập được báo cáo năm %(years)s (xem lỗi ở trên); xu hướng gồm các năm còn lại."
+        )
+        print(line % {"years": years}, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -296,6 +303,9 @@ def parser() -> argparse.ArgumentParser:
         lang="ngôn ngữ trang xu hướng (vi, en)",
     )
     trends.add_argument("--reports", type=Path, default=Path("reports"))
+    trends.add_argument(
+        "--failed", default="", help="các năm lập báo cáo bị lỗi (make reports-all)"
+    )
     command(
         "verification-forms",
         cmd_verification_forms,

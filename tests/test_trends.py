@@ -56,3 +56,27 @@ def test_trends_page_and_index_of_every_year(tmp_path: Path) -> None:
 
     assert write_trends(DATA, reports) is False
     assert (reports / "trends.pdf").stat().st_mtime_ns == before
+
+
+def test_reports_all_makes_the_good_years_and_their_trends_when_one_year_fails(tmp_path):
+    """Issue 30: one bad form in one year stopped `make reports-all` before the trends of
+    the good years. Every year is tried, the trends are made of those that score, and
+    the run fails naming the year that did not build."""
+    from helpers import ROOT, small_data
+
+    data = small_data(tmp_path, keep=("196", "06808"))
+    (data / "2017" / "submissions" / "06808.xlsx").write_bytes(b"not a workbook")
+    out = tmp_path / "out"
+    run = subprocess.run(
+        ["make", "--no-print-directory", "-s", "reports-all", f"DATA={data}", "JOBS=1"]
+        + [f"REPORTS={out / 'reports'}", f"BUILD={out / 'build'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "Chưa lập được báo cáo năm 2017" in run.stderr
+    assert (out / "reports" / "2018" / "ranking.pdf").is_file()
+    page = (out / "reports" / "trends.html").read_text(encoding="utf-8")
+    assert "2018" in page
