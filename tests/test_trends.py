@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,6 @@ def test_reports_all_makes_the_good_years_and_their_trends_when_one_year_fails(t
     assert (out / "reports" / "2018" / "ranking.pdf").is_file()
     page = (out / "reports" / "trends.html").read_text(encoding="utf-8")
     assert "2018" in page
+    # Issue 30: a second run rebuilt 25 of 26 unchanged reports. Now it rebuilds none.
+    again = subprocess.run(run.args, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert re.search(r"Năm 2018: (không có gì thay đổi|lập 0 báo cáo)", again.stderr), again.stderr
