@@ -1,21 +1,6 @@
 """``make reports`` in one process, as a handful of named steps (like papermill's
-``execute_notebook``):
-
-1. ``_changed``: compare the code, options and input files' stamps with the last complete
-   build (``scoring.build.state``); with nothing changed, say so and stop, before importing
-   pandas or reading a form.
-2. ``_assess``: load and check every input of the year (on any error print the list and
-   stop before anything under REPORTS is written), score it, and write the snapshot every
-   report renders from.
-3. ``_plan``: write ``scores.csv`` and ``criteria_scores.csv``; one task per report, each
-   keyed on what its notebook read last time (``scoring.build.plan``).
-4. ``_render``: run the stale tasks on the executor (``driver.executor``: local workers
-   or Dask) while ``ranking.xlsx`` is written (``views.xlsx``).
-5. ``_finish``: the index, the summary, and the record of a complete build.
-
-Phase times are collected apart (``render.timings``) and printed when the configuration
-asks (SCORING_TIMINGS=1).
-"""
+``execute_notebook``): ``_changed``, ``_assess``, ``_plan``, ``_render``, ``_finish``;
+docs/build-flow.md walks through them."""
 
 from __future__ import annotations
 
