@@ -1,10 +1,8 @@
 """Charts for the reports: matplotlib figures sized for A4 and readable in grayscale.
 
-Every band has a colour *and* a hatch pattern, chosen by its place in the year's bands
-(``scoring.model.bands``), so a chart printed in black and white still tells bands apart.
-Figures are returned as PNG bytes with no timestamp, so two builds give the same bytes;
-they are drawn with the package's own font (``scoring.views.fonts``), which covers Vietnamese,
-whatever fonts the machine has.
+Every band has a colour *and* a hatch pattern (``scoring.model.bands``), so a chart printed
+in black and white still tells bands apart. Figures are PNG bytes with no timestamp, so two
+builds give the same bytes, drawn in the package's own font, which covers Vietnamese.
 """
 
 from __future__ import annotations
@@ -30,18 +28,15 @@ UNIT_COLOUR = "#1565c0"
 PEER_COLOUR = "#b0bec5"
 MAX_COLOUR = "#eceff1"
 
-# The reports' style, for these charts and for the ones analysts add with pyplot. No
-# backend is chosen here: figures are drawn without pyplot, so a notebook's kernel keeps
-# JupyterLab's inline backend and ``plt.show()`` reaches the report (issue 11). Text is
-# set in the package's own font (``scoring.views.fonts``), whatever fonts the machine has.
+# The reports' style, for these charts and the ones analysts add with pyplot. No backend
+# is chosen (figures are drawn without pyplot), so ``plt.show()`` in a notebook still works.
 fonts.use_in_matplotlib()
 matplotlib.rcParams.update(
     {
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        # Names come from the inputs: "$…$" in a unit or criterion name is drawn as typed,
-        # never as mathtext (which drew formulas or failed with an empty ValueError).
+        # "$…$" in a name from the inputs is drawn as typed, never as mathtext
         "text.parse_math": False,
     }
 )
@@ -74,8 +69,7 @@ def groups_against_max(
 
 
 # A level of at most this many units shows every rank in the robustness figure; a larger
-# one shows the ranks around the unit's (the rest have no run), each labelled: 60 or 300
-# labels in 7,5 inches ran together, and 300 bars took 2,5 s to draw in every report.
+# one only the ranks around the unit's, so that the labels stay readable.
 SPREAD_ALL_RANKS = 25
 SPREAD_MARGIN = 3  # ranks shown on each side of those the runs reached
 
@@ -113,14 +107,8 @@ def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: s
     ax.plot([low - 0.4, high + 0.4], [top * 0.9] * 2, color="#212121", linewidth=1.2)
     for x in (low - 0.4, high + 0.4):
         ax.plot([x, x], [top * 0.9, top * 0.8], color="#212121", linewidth=1.2)
-    ax.text(
-        (low + high) / 2,
-        top * 0.93,
-        _("90% số lần chạy"),
-        ha="center",
-        va="bottom",
-        fontsize=7.5,
-    )
+    bracket = _("90% số lần chạy")
+    ax.text((low + high) / 2, top * 0.93, bracket, ha="center", va="bottom", fontsize=7.5)
     ax.set_ylim(0, top * 1.12)
     ax.set_yticks([t for t in (0, 25, 50, 75, 100) if t <= top])
     # A label per rank while they fit (25 of two digits, 14 of three), else every n-th.
@@ -178,9 +166,7 @@ def subgroups_against_peers(
 
 
 # The ranking's charts are cut into figures of at most this many units, each fitting on
-# one A4 page with its own axis, column headings and legend: one figure per level grew
-# with the level (300 units: two images 14 000 px tall, 500 MB and 10 s to draw, and
-# taller than a page, so a PDF showed only the first ~45 rows).
+# one A4 page with its own axis, column headings and legend.
 ROWS_PER_FIGURE = 40
 ROW_HEIGHT = 0.2  # inches per unit in the ranking's charts
 
@@ -192,19 +178,6 @@ def _pages(count: int, size: int) -> list[range]:
     parts = -(-count // size)
     step = -(-count // parts)
     return [range(first, min(first + step, count)) for first in range(0, count, step)]
-
-
-def _remembered(cache: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
-    """``draw(*args)``, kept in the build's ``cache`` ("" for none) under a hash of its
-    arguments: a correction in one form redraws only the ranking's pages it changes.
-    """
-    return remembered_figure(cache, kind, draw, *args)
-
-
-def _style(year_bands: Sequence[str], band: str) -> tuple[str, str]:
-    """Colour and hatch of a bar of ``band`` in a year whose bands are ``year_bands``."""
-    found = band_styles.style(year_bands, band)
-    return found.colour, found.hatch
 
 
 def totals_by_band(
@@ -235,9 +208,10 @@ def totals_by_band(
     if axis is None:
         axis = _("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)}
     legend = list(dict.fromkeys(bands))
-    styles = [list(_style(year_bands, b)) for b in legend]
+    found = [band_styles.style(year_bands, b) for b in legend]
+    styles = [[f.colour, f.hatch] for f in found]
     return [
-        _remembered(
+        remembered_figure(
             cache,
             "bars",
             _bars_page,
@@ -318,7 +292,7 @@ def heatmap(
     colour scale (0–100 % on every page, so a colour means the same everywhere).
     """
     return [
-        _remembered(
+        remembered_figure(
             cache,
             "heat",
             _heat_page,
@@ -354,9 +328,9 @@ def _heat_page(
 
 def remembered_figure(folder: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
     """``draw(*args)``, kept in ``folder``/figures under a hash of its arguments ("" for
-    no cache). A figure read from the cache is touched, so the build can drop the figures
-    no longer used (``prune_figures``). A cache that cannot be written (a Dask worker on
-    another machine) is simply not used.
+    none), so a correction in one form redraws only the pages it changes. A figure read is
+    touched, so the build can drop those no longer used; a cache that cannot be written (a
+    Dask worker on another machine) is not used.
     """
     if not folder:
         return draw(*args)

@@ -10,12 +10,9 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
-from scoring.inputs.source import Source, of_result, open_source
 from scoring.inputs.year import build_date
 from scoring.model.criteria import LEVELS
-from scoring.model.result import YearResult
 from scoring.text import i18n, numfmt
 from scoring.text.i18n import N_
 from scoring.views.report.base import (
@@ -38,11 +35,6 @@ class RankingReport(_Speaks):
 
     SECTIONS: ClassVar[dict[str, str]] = {"submissions": N_("Tình hình nộp phiếu")}
 
-    def __init__(self, result: YearResult, lang: str = "vi", source: Source | None = None) -> None:
-        self._result = result
-        self.lang = lang
-        self._source = source or of_result(result)
-
     def __repr__(self) -> str:
         count = len(self._result.official)
         return f"RankingReport({self._result.year}, {count} units, lang={self.lang!r})"
@@ -52,11 +44,9 @@ class RankingReport(_Speaks):
         cls, data_dir: str | Path, year: int, lang: str = "vi", snapshot: str = ""
     ) -> RankingReport:
         """The year's ranking; ``snapshot``: the notebook's parameter (the build's)."""
-        data = params.data_dir(data_dir)
-        source = open_source(data, snapshot)
-        report = cls(source.result(params.year(data, year)), i18n.check(lang), source)
-        source.record(ReadKind.RANKING, report._result.year, lang)
-        return report
+        source, result = cls._open(data_dir, year, snapshot)
+        source.record(ReadKind.RANKING, result.year, i18n.check(lang))
+        return cls(result, lang, source)
 
     def levels(self) -> list[str]:
         return self._result.levels()
