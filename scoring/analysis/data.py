@@ -31,9 +31,8 @@ SCORES_COLUMNS = (
 
 
 def _results(source: Source, years: int | Iterable[int] | None) -> list[tuple[int, YearResult]]:
-    """The scored years asked for; with ``years=None`` a year whose forms still have
-    errors is left out with a warning, when asked for by number it raises.
-    """
+    """The scored years asked for; a year whose forms have errors raises when asked for
+    by number, else is left out with a warning."""
     if years is None:
         wanted = source.years()
     else:

@@ -78,8 +78,7 @@ class Lineage:
         )
 
     def formed(self, unit_id: str, year: int) -> Event | None:
-        """The change that formed ``unit_id`` as it is in ``year`` (taking effect that
-        year), or None: then the unit compares with itself."""
+        """The change that formed ``unit_id`` in ``year``; None: it compares with itself."""
         for change in self.changes:
             if change.year == year and change.target == unit_id:
                 return self._event(change)
@@ -193,8 +192,8 @@ def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -
 
 
 def _check_years(path: Path, c: UnitChange, units: dict[str, Unit], stays: bool) -> None:
-    """The validity years of units.csv meet at the change: what ends, ends the year
-    before; what starts, starts that year; a unit that carries on spans both."""
+    """What ends, ends the year before the change in units.csv; what starts, starts that
+    year; a unit that carries on spans both."""
     source, target = units[c.source], units[c.target]
     if not source.valid_in(c.year - 1):
         raise _fail(
@@ -320,8 +319,7 @@ def _check_cycles(path: Path, changes: list[UnitChange]) -> None:
 
 
 def load_changes_file(path: Path, units: list[Unit]) -> Lineage:
-    """Read and check ``unit_changes.csv`` against the unit list; a missing file is no
-    change at all."""
+    """``unit_changes.csv`` checked against the unit list; no file, no change."""
     path = Path(path)
     if not path.exists():
         return Lineage()
@@ -331,13 +329,7 @@ def load_changes_file(path: Path, units: list[Unit]) -> Lineage:
     for c in changes:
         key = (c.year, c.source, c.target)
         if key in seen:
-            raise _fail(
-                path,
-                c.line,
-                None,
-                N_("dòng lặp lại dòng %(first)s"),
-                first=seen[key],
-            )
+            raise _fail(path, c.line, None, N_("dòng lặp lại dòng %(first)s"), first=seen[key])
         seen[key] = c.line
     _check_cycles(path, changes)
     _check_groups(path, changes, by_id)
@@ -358,8 +350,7 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def load_changes(data_dir: str | Path) -> Lineage:
-    """The unit changes of a data folder, from ``unit_changes.csv`` (cached by the files'
-    sizes and times; a report kernel of a build has them from the snapshot)."""
+    """The unit changes of a data folder, cached by the files' sizes and times."""
     data_dir = Path(data_dir)
     path = data_dir / FILE_NAME
     return _cached(str(path), _stat(path), _stat(data_dir / "units.csv"))

@@ -76,8 +76,7 @@ SPREAD_MARGIN = 3  # ranks shown on each side of those the runs reached
 
 def spread_window(shares: Sequence[float], rank: int, low: int, high: int) -> range:
     """The ranks the robustness figure shows: all of a small level; else those the runs
-    reached, the unit's rank and its 90 % interval, with a margin, at least
-    SPREAD_ALL_RANKS wide where the level allows."""
+    reached, the unit's rank and its interval, with a margin, at least SPREAD_ALL_RANKS."""
     count = len(shares)
     if count <= SPREAD_ALL_RANKS:
         return range(1, count + 1)
@@ -92,10 +91,9 @@ def spread_window(shares: Sequence[float], rank: int, low: int, high: int) -> ra
 
 
 def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: str = "vi") -> bytes:
-    """A small figure of the robustness analysis: the share of runs at each rank, the
-    unit's rank in black, the others grey, and the 90 % interval as a bracket above.
-    Grey levels and a bracket, no colour: it reads printed in black and white. A large
-    level shows the ranks around the unit's (``spread_window``), and says which."""
+    """The share of robustness runs at each rank: the unit's rank in black, the others
+    grey, the 90 % interval as a bracket above (it reads in black and white); a large level
+    shows the ranks around the unit's (``spread_window``), and says which."""
     _ = translator(lang)
     fig = Figure(figsize=(7.5, 1.3))
     ax = fig.subplots()
@@ -135,10 +133,8 @@ def subgroups_against_peers(
     applicable: Sequence[bool] | None = None,
     lang: str = "vi",
 ) -> bytes:
-    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean.
-
-    A sub-group that does not apply to the unit (``applicable`` false) has no bar of its
-    own but the words "Không áp dụng" in its place: an empty place would read as 0 %."""
+    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean;
+    "Không áp dụng" where a sub-group does not apply (an empty place would read as 0 %)."""
     _ = translator(lang)
     fig = Figure(figsize=(7, 2.3))
     ax = fig.subplots()
@@ -192,15 +188,10 @@ def totals_by_band(
     axis: str | None = None,
     cache: str = "",
 ) -> list[bytes]:
-    """The ranking as horizontal bars, best at the top, coloured and hatched by band.
-
-    ``totals`` are what the level is ranked on (percent of the applicable maximum, or raw
-    totals), so the bars' order is the ranks' order; ``labels`` are the texts printed at
-    the bars' ends and ``axis`` the axis title (default: points out of ``maximum``).
-    ``year_bands``: the year's band names, best first; a bar's colour and hatch follow its
-    band's place among them (``scoring.model.bands``), any other label is grey.
-    One figure per ``rows_per_figure`` units, all on the same scale and with the same
-    legend (every band of the level), so the pages read as one chart.
+    """The ranking as horizontal bars, best at the top, coloured and hatched by the band's
+    place in ``year_bands`` (any other label grey). ``totals`` are what the level is ranked
+    on, ``labels`` the texts at the bars' ends, ``axis`` the axis title. One figure per
+    ``rows_per_figure`` units, all on one scale and with one legend: they read as one chart.
     """
     _ = translator(lang)
     if labels is None:
@@ -286,10 +277,8 @@ def heatmap(
     lang: str = "vi",
     cache: str = "",
 ) -> list[bytes]:
-    """Units × sub-groups, percent of maximum, with the figure written in each cell.
-
-    One figure per ``rows_per_figure`` units, each with the column headings and the
-    colour scale (0–100 % on every page, so a colour means the same everywhere).
+    """Units × sub-groups, percent of maximum written in each cell; one figure per
+    ``rows_per_figure`` units, each with the headings and the same 0–100 % colour scale.
     """
     return [
         remembered_figure(

@@ -9,7 +9,7 @@ import base64
 import functools
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import jinja2
 from markupsafe import Markup
@@ -213,15 +213,16 @@ class _Speaks:
             {"title": str(c), "numeric": pd.api.types.is_numeric_dtype(frame[c])}
             for c in frame.columns
         ]
-        rows = []
-        for values in frame.itertuples(index=False):
-            row = []
-            for column, value in zip(columns, values, strict=True):
-                shown = value
-                if column["numeric"] and not isinstance(value, bool):
-                    shown = numfmt.number(float(value), decimals, trim=True, lang=self.lang)
-                row.append((column, shown))
-            rows.append(row)
+
+        def shown(column: dict[str, object], value: Any) -> object:
+            if column["numeric"] and not isinstance(value, bool):
+                return numfmt.number(float(value), decimals, trim=True, lang=self.lang)
+            return value
+
+        rows = [
+            [(c, shown(c, v)) for c, v in zip(columns, values, strict=True)]
+            for values in frame.itertuples(index=False)
+        ]
         return self._render("table.html.j2", columns=columns, rows=rows)
 
     def _(self, text: str) -> str:

@@ -89,9 +89,8 @@ class RankingReport(_Speaks):
         return rows
 
     def _change(self, uid: str) -> str:
-        """The move against last year's rank, "–" when either year's rank is not a standing:
-        a unit without a form is placed last, so an arrow from or to that place (22 units
-        "↑10" in 2021 with 0 points) would read as a change in maturity."""
+        """The move against last year's rank; "–" when either rank is a unit without a form
+        placed last, which would read as a change in maturity."""
         prev = self._source.previous(self._result)
         if prev is None or prev.ranks.get(uid) is None or uid not in self._result.ranks:
             return "–"
@@ -103,7 +102,6 @@ class RankingReport(_Speaks):
     def _scored_row(self, uid: str) -> dict[str, object]:
         result = self._result
         score = result.official[uid]
-        band = result.band(uid)
         robust = result.robustness(result.unit(uid).level).units[uid]
         return {
             "unit_id": uid,
@@ -112,8 +110,7 @@ class RankingReport(_Speaks):
             "total": score.total,
             "max": score.max,
             "percent": score.percent,
-            "band": band,
-            "band_slug": band_class(result.inputs.criteria, band),
+            "band": result.band(uid),
             "status": "submitted",
             "change": self._change(uid),
             "verified": result.is_verified(uid),
@@ -136,7 +133,6 @@ class RankingReport(_Speaks):
             "max": cset.max,
             "percent": 0.0,
             "band": "",
-            "band_slug": "missing",
             "status": "missing",
             "change": self._change(uid),
             "verified": False,
@@ -156,9 +152,7 @@ class RankingReport(_Speaks):
         import pandas as pd
 
         rows = self._rows(level)
-        frame = pd.DataFrame(
-            [{k: v for k, v in r.items() if k not in ("groups", "band_slug")} for r in rows]
-        )
+        frame = pd.DataFrame([{k: v for k, v in r.items() if k != "groups"} for r in rows])
         for code in self._group_codes(level):
             frame[code] = [r["groups"].get(code) for r in rows]  # type: ignore[attr-defined]
         return frame
@@ -264,7 +258,7 @@ class RankingReport(_Speaks):
 
     @functools.cached_property
     def _summary_data(self) -> dict[str, object]:
-        """The first page's data (read by ``summary`` and ``shown``: computed once)."""
+        """The first page's data, computed once for ``summary`` and ``shown``."""
         from scoring.analysis import summary
 
         prev = self._source.previous(self._result)
@@ -297,8 +291,7 @@ class RankingReport(_Speaks):
         warned = sorted(
             {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
         )
-        # The names follow the table as paragraphs: a list of a province's units would
-        # make a table row taller than a page.
+        # the names follow the table as paragraphs: a row could grow taller than a page
         return self._render(
             "submissions.html.j2",
             counts=[
