@@ -120,8 +120,7 @@ class Lineage:
             for c in self.changes
             if c.source != c.target and (c.year, c.source) not in kept
         }
-        last = sorted(members - ended) or sorted(members)
-        return "+".join(last)
+        return "+".join(sorted(members - ended) or sorted(members))
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:

@@ -45,28 +45,27 @@ def year(data: Path, value: object) -> int:
         number = int(str(value).strip())
     except ValueError:
         number = None
-    if number is None or number not in known:
-        if not known:
-            raise ScoringError(
-                N_("Năm '%(value)s' không có dữ liệu trong %(data)s; không có năm nào có dữ liệu"),
-                value=value,
-                data=data,
-            )
+    if number is not None and number in known:
+        return number
+    if not known:
         raise ScoringError(
-            N_("Năm '%(value)s' không có dữ liệu trong %(data)s; các năm có dữ liệu: %(years)s"),
+            N_("Năm '%(value)s' không có dữ liệu trong %(data)s; không có năm nào có dữ liệu"),
             value=value,
             data=data,
-            years=", ".join(map(str, known)),
         )
-    return number
+    raise ScoringError(
+        N_("Năm '%(value)s' không có dữ liệu trong %(data)s; các năm có dữ liệu: %(years)s"),
+        value=value,
+        data=data,
+        years=", ".join(map(str, known)),
+    )
 
 
 def unit_id(
     value: object, known: Iterable[str], year: int, hint: str = "", missing: bool = False
 ) -> str:
     """``value`` as one of the ``known`` unit ids of ``year`` (ints matched by their digits):
-    units with scores, or (``missing``) units that sent no form; ``hint`` ends the error:
-    where a unit that is not among them may be found."""
+    units with scores, or (``missing``) without a form; ``hint`` ends the error."""
     ids = sorted(known)
     text = str(value).strip()
     if text in ids:

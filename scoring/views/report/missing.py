@@ -42,27 +42,23 @@ class MissingReport(_OfUnit):
     @functools.cached_property
     def _view(self) -> dict[str, object]:
         """Plain data: everything the report shows (computed once per report)."""
-        result = self._result
-        unit = result.unit(self.unit_id)
+        result, uid = self._result, self.unit_id
+        unit = result.unit(uid)
         cset = result.inputs.criteria.for_level(unit.level)
         prev = self._source.previous(result)
         last = None
-        if prev is not None and self.unit_id in prev.official:
-            p = prev.official[self.unit_id]
+        if prev is not None and uid in prev.official:
+            p = prev.official[uid]
             last = {
                 "year": prev.year,
                 "total": p.total,
                 "max": p.max,
-                "rank": prev.ranks[self.unit_id],
-                "peers": prev.peer_count(self.unit_id),
-                "band": prev.band(self.unit_id),
-                "verified": prev.is_verified(self.unit_id),
+                "rank": prev.ranks[uid],
+                "peers": prev.peer_count(uid),
+                "band": prev.band(uid),
+                "verified": prev.is_verified(uid),
             }
-        elif (
-            prev is not None
-            and self.unit_id in prev.inputs.units_by_id
-            and prev.is_missing(self.unit_id)
-        ):
+        elif prev is not None and uid in prev.inputs.units_by_id and prev.is_missing(uid):
             last = {"year": prev.year, "missing": True}
         return {
             "year": result.year,

@@ -57,15 +57,9 @@ class RankingReport(_Speaks):
 
     def header(self) -> Fragment:
         criteria = self._result.inputs.criteria
-        sets = [
-            {"level_name": self._(LEVEL_TITLES[lv]), "cset": criteria.for_level(lv)}
-            for lv in self.levels()
-        ]
-        legal = list(
-            dict.fromkeys(
-                line for lv in self.levels() for line in criteria.for_level(lv).legal_basis
-            )
-        )
+        csets = {lv: criteria.for_level(lv) for lv in self.levels()}
+        sets = [{"level_name": self._(LEVEL_TITLES[lv]), "cset": c} for lv, c in csets.items()]
+        legal = list(dict.fromkeys(line for c in csets.values() for line in c.legal_basis))
         return Fragment(
             self._render(
                 "ranking_header.html.j2",
@@ -177,10 +171,10 @@ class RankingReport(_Speaks):
             r["band_slug"] = "missing" if missing else band_class(criteria, str(r["band"]))
             r["groups"] = {code: r.get(code) for code in groups}
         sent = [r for r in records if r.get("status") != "missing"]
-        full_max = self._result.inputs.criteria.for_level(level).max
+        full_max = criteria.for_level(level).max
         totals = [float(r["total"]) for r in sent]  # type: ignore[arg-type]
         pcts = [float(r["percent"]) for r in sent]  # type: ignore[arg-type]
-        counts = {b.name: 0 for b in self._result.inputs.criteria.bands}
+        counts = {b.name: 0 for b in criteria.bands}
         for r in sent:
             counts[str(r["band"])] += 1
         return self._render(

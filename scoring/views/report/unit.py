@@ -85,10 +85,8 @@ class UnitReport(_OfUnit):
         return _frame(rows, ["code", "name", "points", "max", "percent"])
 
     def subgroups(self) -> pd.DataFrame:
-        """One row per sub-group: ``code, name, percent`` (of its applicable maximum; 0 for
-        a sub-group that does not apply to the unit), ``applicable`` and ``peer_mean``, the
-        level's mean percent (to the whole percent, as drawn).
-        """
+        """One row per sub-group: ``code, name, percent`` (of its applicable maximum; 0 if
+        it does not apply), ``applicable``, ``peer_mean`` (the level's, to the whole percent)."""
         rows = [
             (s.code, s.name, s.percent, s.applicable, float(m))
             for s, m in zip(self._subgroups(), self._peer_means(), strict=True)
@@ -96,9 +94,8 @@ class UnitReport(_OfUnit):
         return _frame(rows, ["code", "name", "percent", "applicable", "peer_mean"])
 
     def gaps(self) -> pd.DataFrame:
-        """The criteria below their maximum, most points to gain first:
-        ``code, name, points, max, missing``.
-        """
+        """The criteria below their maximum, most to gain first: ``code, name, points, max,
+        missing``."""
         below = [n for n in self.score.nodes() if n.is_criterion and n.applicable]
         rows = [
             (n.code, n.name, n.points, n.max, n.missing)
@@ -120,10 +117,8 @@ class UnitReport(_OfUnit):
         return dict(to_rank=to_rank, next_rank=next_rank, to_band=to_band, next_band=next_band)
 
     def differences(self) -> pd.DataFrame:
-        """The criteria whose verified points differ from the self-assessed ones:
-        ``code, name, self_points, verified_points, difference`` (empty when the unit was
-        not verified).
-        """
+        """The criteria whose verified points differ from the self-assessed ones: ``code,
+        name, self_points, verified_points, difference`` (empty for a unit not verified)."""
         rows = []
         if self._result.is_verified(self.unit_id):
             own = {n.code: n.points for n in self._result.self_scores[self.unit_id].nodes()}
@@ -183,8 +178,7 @@ class UnitReport(_OfUnit):
         }
 
     def robustness_chart(self) -> Png | Fragment:
-        """The small figure of the rank's robustness: share of runs at each rank; nothing
-        for a unit alone at its level."""
+        """The rank's robustness: share of runs at each rank; nothing for a unit alone."""
         robust = self._result.robustness(self.unit.level).units[self.unit_id]
         if len(robust.rank_share) < 2:
             return Fragment("")
@@ -262,12 +256,9 @@ class UnitReport(_OfUnit):
         figure the office changed with its reason; with ``differences`` (``differences()``)
         also the criteria whose points differ (left out by default: four pages)."""
         view = self._result.verification_view(self.unit_id)
+        shown = ("claimed", "verified")
         changes = [
-            {
-                **c,
-                "claimed": format_value(c["claimed"], c["kind"], self.lang),
-                "verified": format_value(c["verified"], c["kind"], self.lang),
-            }
+            {**c, **{k: format_value(c[k], c["kind"], self.lang) for k in shown}}
             for c in view["changes"]  # type: ignore[attr-defined]
         ]
         return self._render(
