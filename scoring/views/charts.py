@@ -7,6 +7,7 @@ builds give the same bytes, drawn in the package's own font, which covers Vietna
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -120,8 +121,7 @@ def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: s
     ax.set_xlabel(label, fontsize=8)
     ax.set_ylabel(_("% số lần"), fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    ax.spines[["top", "right"]].set_visible(False)
     return to_png(fig)
 
 
@@ -310,8 +310,7 @@ def _heat_page(
             colour = "white" if v == v and v >= 60 else "black"
             ax.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
     fig.colorbar(image, ax=ax, label=translator(lang)("% điểm tối đa"), shrink=0.8)
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
+    ax.spines[:].set_visible(False)
     return to_png(fig)
 
 
@@ -325,15 +324,11 @@ def remembered_figure(folder: str, kind: str, draw: Callable[..., bytes], *args:
         return draw(*args)
     name = hashlib.sha256(json.dumps([kind, *args], ensure_ascii=False).encode()).hexdigest()
     path = Path(folder) / "figures" / f"{name[:32]}.png"
-    try:
+    with contextlib.suppress(OSError):
         png = path.read_bytes()
         os.utime(path)
         return png
-    except OSError:
-        pass
     png = draw(*args)
-    try:
+    with contextlib.suppress(OSError):
         write_bytes(path, png)
-    except OSError:
-        pass
     return png
