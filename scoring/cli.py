@@ -1,11 +1,9 @@
 """``python -m scoring``: the commands the Makefile calls.
 
-Exit status: 0 success, 1 when the forms have problems (each printed on one line:
-file, sheet, cell, code, what was found and what was expected), 2 on a usage error, when
-the criteria or the unit list cannot be read, or when a file cannot be written or read
-(disk full, a read-only folder): always one clear line, never a traceback.
-Errors an analyst can act on are printed without a traceback. Messages are Vietnamese;
-``validate --lang en`` prints its problems and summary in English.
+Exit status: 0 success, 1 when the forms have problems (one line each: file, sheet, cell,
+code, what was found and what was expected), 2 on a usage error, unreadable criteria or
+unit list, or a file that cannot be written or read: one clear line, never a traceback.
+Messages are Vietnamese, or English with ``--lang en``.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from pathlib import Path
 
 from scoring.text import console
 from scoring.text.errors import CriteriaError, ScoringError, UnitsError
-from scoring.text.i18n import N_, located, render, translator
+from scoring.text.i18n import located, render, translator
 from scoring.text.lang import DEFAULT_LANG, LANGUAGES
 
 
@@ -84,7 +82,7 @@ def cmd_new_year(args: argparse.Namespace) -> int:
         "các đơn vị.\n"
         "  5. Đặt các phiếu nhận lại vào data/%(year)s/submissions/; rồi make validate "
         "YEAR=%(year)s và make reports YEAR=%(year)s."
-    )  # in working order: validate checks returned forms, so it comes after them (issue 30)
+    )  # in working order: validate checks returned forms, so it comes after them
     figures = {"folder": folder, "old": old, "year": args.year, "mark": PLACEHOLDER_MARK}
     print(steps % figures, file=sys.stderr)
     if review:
@@ -100,7 +98,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from scoring.inputs.contacts import load_emails
     from scoring.inputs.lineage import load_changes
     from scoring.inputs.year import load
-    from scoring.text.errors import UnitsError
 
     inputs = load(args.data, args.year)
     load_changes(args.data)  # unit_changes.csv against units.csv: exit 2 like units.csv
@@ -129,8 +126,7 @@ def _has_forms(data: Path, year: int) -> bool:
 
 
 def _no_forms_yet(data: Path, year: int, lang: str) -> str:
-    """A year nobody has answered yet is no error "in the forms" (issue 30: validate said
-    "1 lỗi ... trong phiếu" before any form existed): say what comes first."""
+    """A year nobody has answered yet is no error "in the forms": say what comes first."""
     _ = translator(lang)
     return _(
         "Năm %(year)s chưa có phiếu nào trong %(folder)s: chạy make forms YEAR=%(year)s, gửi "
@@ -225,10 +221,6 @@ def cmd_years(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lang_option(command: argparse.ArgumentParser, help_text: str) -> None:
-    command.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANG, help=help_text)
-
-
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m scoring", description="Chấm điểm, xếp hạng chính quyền điện tử"
@@ -241,13 +233,16 @@ def parser() -> argparse.ArgumentParser:
         help_text: str,
         year: bool = True,
         lang: str = "ngôn ngữ thông báo (vi, en)",
+        folders: tuple[str, ...] = (),
     ):
         p = sub.add_parser(name, help=help_text)
         if year:
             p.add_argument("--year", type=int, required=True)
         p.add_argument("--data", type=Path, default=Path("data"))
         if lang:
-            _lang_option(p, lang)
+            p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANG, help=lang)
+        for folder in folders:  # after --lang, as --help has always listed them
+            p.add_argument(f"--{folder}", type=Path, default=Path(folder))
         p.set_defaults(func=func)
         return p
 
@@ -261,16 +256,14 @@ def parser() -> argparse.ArgumentParser:
         default="text",
         help="csv, json: ghi thêm các vấn đề ra stdout (kind, file, sheet, cell, code...)",
     )
-    score = command("score", cmd_score, "chấm điểm, ghi scores.csv")
-    score.add_argument("--reports", type=Path, default=Path("reports"))
+    command("score", cmd_score, "chấm điểm, ghi scores.csv", folders=("reports",))
     build = command(
         "build",
         cmd_build,
         "kiểm tra, chấm điểm, lập mọi báo cáo của năm",
         lang="ngôn ngữ báo cáo và thông báo (vi, en)",
+        folders=("reports", "build"),
     )
-    build.add_argument("--reports", type=Path, default=Path("reports"))
-    build.add_argument("--build", type=Path, default=Path("build"))
     build.add_argument("--jobs", type=int, default=None)
     build.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler (tùy chọn)")
     build.add_argument(
@@ -279,30 +272,29 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="thư mục chứa unit_report.ipynb và ranking.ipynb (mặc định: notebooks/)",
     )
-    share = command(
+    command(
         "share",
         cmd_share,
         "chuẩn bị trang web, thư nháp, bản gửi tỉnh, tập in",
         lang="ngôn ngữ của các tệp và thông báo (vi, en)",
+        folders=("reports", "build"),
     )
-    share.add_argument("--reports", type=Path, default=Path("reports"))
-    share.add_argument("--build", type=Path, default=Path("build"))
-    index = command(
+    command(
         "index",
         cmd_index,
         "lập lại reports/index.html",
         year=False,
         lang="ngôn ngữ trang mục lục (vi, en)",
+        folders=("reports",),
     )
-    index.add_argument("--reports", type=Path, default=Path("reports"))
-    trends = command(
+    command(
         "trends",
         cmd_trends,
         "lập reports/trends.html, trends.pdf",
         year=False,
         lang="ngôn ngữ trang xu hướng (vi, en)",
+        folders=("reports",),
     )
-    trends.add_argument("--reports", type=Path, default=Path("reports"))
     trends.add_argument(
         "--failed", default="", help="các năm lập báo cáo bị lỗi (make reports-all)"
     )
@@ -316,43 +308,37 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    return run(args)
+    return run(parser().parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> int:
     """``args.func(args)`` with the exit statuses and one-line errors of the module
     docstring; public so that a development tool's command (``python -m dev.sample``)
     reports its errors as these commands do."""
+    lang = getattr(args, "lang", DEFAULT_LANG)
+    _ = translator(lang)
     try:
         return int(args.func(args))
     except ScoringError as exc:
         problems = getattr(exc, "problems", None)  # model.result.InvalidSubmissions
         if problems is not None:
-            lang = getattr(args, "lang", DEFAULT_LANG)
             collection = getattr(exc, "collection", None)
             console.print_problems([*problems, *(collection.warnings if collection else [])], lang)
             if collection is not None:  # as validate ends: the counts, then the next step
                 print(console.forms_summary(collection, lang), file=sys.stderr)
                 print(console.closing_line(len(problems), lang), file=sys.stderr)
             return 1
-        lang = getattr(args, "lang", DEFAULT_LANG)
         text = exc.text(lang)
-        _ = translator(lang)
         print(_("Lỗi: %(text)s") % {"text": text} if "\n" not in text else text, file=sys.stderr)
         # The criteria or the unit list unreadable: nothing of the year could be checked.
         return 2 if isinstance(exc, CriteriaError | UnitsError) else 1
     except KeyboardInterrupt:
-        print(
-            translator(getattr(args, "lang", DEFAULT_LANG))(N_("Đã dừng theo yêu cầu.")),
-            file=sys.stderr,
-        )
+        print(_("Đã dừng theo yêu cầu."), file=sys.stderr)
         return 130
     except OSError as exc:  # disk full, a read-only folder: one line, no traceback
         from scoring.model.values import escape_controls
 
         where = f" {escape_controls(str(exc.filename))}" if exc.filename else ""
-        _ = translator(getattr(args, "lang", DEFAULT_LANG))
         line = _("Lỗi: không ghi hoặc đọc được%(where)s: %(reason)s")
         print(line % {"where": where, "reason": exc.strerror or exc}, file=sys.stderr)
         return 2

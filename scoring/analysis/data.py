@@ -1,11 +1,7 @@
-"""The analyst's data API: scored years as tidy pandas DataFrames.
-
-``scoring.load_totals(data_dir)`` gives one row per year and scored unit,
-``scoring.load_scores(data_dir)`` one row per year, unit and node of the criteria tree.
-Both take ``years`` (one year, a list, or None for every year with data), so a notebook
-can compare years with plain pandas. Given the notebook's ``snapshot`` parameter (a
-build's), they answer from the build's snapshot and record which years they handed out: a
-report showing them is rebuilt when those years' figures change.
+"""The analyst's data API: scored years as tidy pandas DataFrames, one row per year and
+unit (``load_totals``) or per year, unit and node (``load_scores``), so a notebook compares
+years with plain pandas. Given a build's ``snapshot``, they answer from it and record the
+years they handed out: a report showing them is rebuilt when those years' figures change.
 """
 
 from __future__ import annotations
@@ -24,60 +20,29 @@ if TYPE_CHECKING:
 
     from scoring.model.result import YearResult
 
-TOTALS_COLUMNS = [
-    "year",
-    "level",
-    "unit_id",
-    "name",
-    "self_total",
-    "verified_total",
-    "total",
-    "max",
-    "percent",
-    "band",
-    "band_position",
-    "rank",
-    "peers",
-    "verified",
-    "lineage",
-]
-SCORES_COLUMNS = [
-    "year",
-    "level",
-    "unit_id",
-    "name",
-    "node",
-    "node_name",
-    "parent",
-    "is_criterion",
-    "self_points",
-    "verified_points",
-    "points",
-    "max",
-    "percent",
-    "applicable",
-]
-
-
-def _years(source: Source, years: int | Iterable[int] | None) -> tuple[list[int], bool]:
-    if years is None:
-        return source.years(), True
-    if isinstance(years, int):
-        return [years], False
-    return sorted({int(y) for y in years}), False
+TOTALS_COLUMNS = (
+    "year level unit_id name self_total verified_total total max percent band band_position "
+    "rank peers verified lineage"
+).split()
+SCORES_COLUMNS = (
+    "year level unit_id name node node_name parent is_criterion self_points verified_points "
+    "points max percent applicable"
+).split()
 
 
 def _results(source: Source, years: int | Iterable[int] | None) -> list[tuple[int, YearResult]]:
-    """The scored years asked for; with ``years=None`` a year whose forms still have
-    errors is left out with a warning, when asked for by number it raises.
-    """
-    wanted, every = _years(source, years)
+    """The scored years asked for; a year whose forms have errors raises when asked for
+    by number, else is left out with a warning."""
+    if years is None:
+        wanted = source.years()
+    else:
+        wanted = [years] if isinstance(years, int) else sorted({int(y) for y in years})
     found = []
     for year in wanted:
         try:
             found.append((year, source.result(year)))
         except ScoringError as exc:
-            if not every:
+            if years is not None:
                 raise
             warnings.warn(f"Năm {year} bị bỏ qua: {str(exc).splitlines()[0]}", stacklevel=3)
     return found
@@ -123,29 +88,27 @@ def scores_frame(result: YearResult) -> pd.DataFrame:
     for unit in result.scored_units():
         verified = result.is_verified(unit.id)
         own = {n.code: n for n in result.self_scores[unit.id].nodes()}
-        for group in result.official[unit.id].groups:
-            stack = [(group, "")]
-            while stack:
-                node, parent = stack.pop(0)
-                rows.append(
-                    [
-                        result.year,
-                        unit.level,
-                        unit.id,
-                        unit.name,
-                        node.code,
-                        node.name,
-                        parent,
-                        node.is_criterion,
-                        own[node.code].points,
-                        node.points if verified else float("nan"),
-                        node.points,
-                        node.max,
-                        node.percent if node.applicable else float("nan"),
-                        node.applicable,
-                    ]
-                )
-                stack[0:0] = [(c, node.code) for c in node.children]
+        score = result.official[unit.id]
+        parents = {c.code: n.code for n in score.nodes() for c in n.children}
+        for node in score.nodes():
+            rows.append(
+                [
+                    result.year,
+                    unit.level,
+                    unit.id,
+                    unit.name,
+                    node.code,
+                    node.name,
+                    parents.get(node.code, ""),
+                    node.is_criterion,
+                    own[node.code].points,
+                    node.points if verified else float("nan"),
+                    node.points,
+                    node.max,
+                    node.percent if node.applicable else float("nan"),
+                    node.applicable,
+                ]
+            )
     return pd.DataFrame(rows, columns=SCORES_COLUMNS)
 
 
@@ -160,14 +123,13 @@ def _load(
     import pandas as pd
 
     source = open_source(data_dir, snapshot)
+    totals = kind == ReadKind.TOTALS
     frames = []
     for year, result in _results(source, years):
-        totals = kind == ReadKind.TOTALS
         frames.append(totals_frame(result, source) if totals else scores_frame(result))
         source.record(kind, year)
-    columns = TOTALS_COLUMNS if kind == ReadKind.TOTALS else SCORES_COLUMNS
     if not frames:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=TOTALS_COLUMNS if totals else SCORES_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -178,17 +140,15 @@ def load_totals(
     verified_total, total, max, percent, band, band_position, rank, peers, verified,
     lineage``.
 
-    ``lineage`` names the line of units a unit belongs to across mergers, splits and
-    renames (``data/unit_changes.csv``, ``scoring.inputs.lineage``): Điền Công (07141) and
-    Trưng Vương share "06820", so ``groupby("lineage")`` follows a unit across years.
-
     ``total`` is the official score (verified where the unit was verified, else
-    self-assessed), ``verified_total`` is NaN for a unit not verified, ``percent`` is on
-    the applicable maximum, ``band_position`` is the band's place in that year's bands
-    (bands.yaml, 1 = the best: sort or compare bands by it, names differ between years),
-    ``rank`` is within the level (ties share a rank) among
-    ``peers`` units. ``years``: a year, a list of years, or None for every year with data.
-    ``snapshot``: the notebook's parameter of that name (the build's scored data).
+    self-assessed; ``verified_total`` NaN otherwise), ``percent`` is on the applicable
+    maximum, ``band_position`` the band's place in the year's bands (1 = the best: compare
+    bands across years by it), ``rank`` is within the level among ``peers`` units (ties
+    share a rank), ``lineage`` the line of units across mergers, splits and renames
+    (``groupby("lineage")`` follows a unit across years).
+
+    ``years``: a year, a list of years, or None (every year with data); ``snapshot``: the
+    notebook's parameter of that name (the build's scored data).
     """
     return _load(data_dir, years, ReadKind.TOTALS, snapshot)
 
@@ -196,14 +156,13 @@ def load_totals(
 def load_scores(
     data_dir: str | Path, years: int | Iterable[int] | None = None, snapshot: str = ""
 ) -> pd.DataFrame:
-    """One row per year, scored unit and node of the criteria tree: ``year, level,
-    unit_id, name, node, node_name, parent, is_criterion, self_points, verified_points,
-    points, max, percent, applicable``.
+    """One row per year, scored unit and node of the criteria tree, in the tree's order:
+    ``year, level, unit_id, name, node, node_name, parent, is_criterion, self_points,
+    verified_points, points, max, percent, applicable``.
 
-    ``node`` is the code ("A", "A1", "A1.1"), ``parent`` its parent's code ("" for a
-    group), ``is_criterion`` marks the leaves that carry a rule; ``points`` is official,
-    ``verified_points`` NaN when the unit was not verified; ``max`` is the applicable
-    maximum (0 where the node does not apply, ``percent`` then NaN). Rows follow the
-    criteria tree's order.
+    ``node`` is the code ("A", "A1", "A1.1"), ``parent`` its parent's ("" for a group),
+    ``is_criterion`` marks the leaves; ``points`` is official, ``verified_points`` NaN for
+    a unit not verified; ``max`` is the applicable maximum (0 where the node does not
+    apply, ``percent`` then NaN). ``years`` and ``snapshot`` as in ``load_totals``.
     """
     return _load(data_dir, years, ReadKind.SCORES, snapshot)

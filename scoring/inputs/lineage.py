@@ -1,17 +1,11 @@
-"""Units over time: mergers, splits and renames, read from ``data/unit_changes.csv``.
+"""Units over time: mergers, splits and renames, read from ``data/unit_changes.csv``, so
+a unit formed by a change is compared with what it came from, not with nothing.
 
-Units change (Xã Điền Công merged into Phường Trưng Vương on 1/1/2020), and a unit formed
-by a change must be compared with what it came from, not with nothing. The file has one
-row per link ``year,from,to,kind,basis``: ``year`` is the first year of the new
-arrangement, ``kind`` is ``merge`` (several ``from`` to one ``to``; the ``to`` may be one
-of the ``from``, the unit that absorbs the others), ``split`` (one ``from`` to several
-``to``) or ``rename`` (one to one), ``basis`` the legal act as text. It is checked against
-``units.csv``: every id exists, a unit that ends with the change is valid up to the year
-before and a unit it creates starts in the year, and no chain of changes leads back to
-where it started. Errors are ``UnitsError`` (exit 2), naming the file, line and column.
-
-Core module: no pandas, no rendering. In a report kernel the changes come from the
-build's snapshot (``Snapshot.changes``), so a report shows what the build keyed it on.
+One row per link ``year,from,to,kind,basis``: ``year`` is the first year of the new
+arrangement, ``kind`` is ``merge`` (several ``from`` to one ``to``, which may be one of the
+``from``), ``split`` (one ``from`` to several ``to``) or ``rename``, ``basis`` the legal
+act. Checked against ``units.csv`` (ids, validity years, no cycle); errors are
+``UnitsError`` (exit 2) naming the file, line and column.
 """
 
 from __future__ import annotations
@@ -21,6 +15,7 @@ import functools
 import io
 from collections import defaultdict
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 from scoring.inputs.units import Unit, _check_text, _decode, _fail, _year, load_units
@@ -66,7 +61,13 @@ class Lineage:
     def __repr__(self) -> str:
         return f"Lineage({len(self.changes)} links)"
 
-    def _event(self, links: list[UnitChange]) -> Event:
+    def _event(self, change: UnitChange) -> Event:
+        """The change ``change`` is a link of (a merger's rows, a split's rows)."""
+        if change.kind == "split":
+            same = [c for c in self.changes if c.source == change.source]
+        else:
+            same = [c for c in self.changes if c.target == change.target]
+        links = [c for c in same if c.year == change.year and c.kind == change.kind]
         first = links[0]
         return Event(
             first.year,
@@ -76,27 +77,18 @@ class Lineage:
             first.basis,
         )
 
-    def _group(self, change: UnitChange) -> list[UnitChange]:
-        """The links of the change ``change`` belongs to (a merger's rows, a split's rows)."""
-        if change.kind == "split":
-            same = [c for c in self.changes if c.source == change.source]
-        else:
-            same = [c for c in self.changes if c.target == change.target]
-        return [c for c in same if c.year == change.year and c.kind == change.kind]
-
     def formed(self, unit_id: str, year: int) -> Event | None:
-        """The change that formed ``unit_id`` as it is in ``year`` (taking effect that
-        year), or None: then the unit compares with itself."""
+        """The change that formed ``unit_id`` in ``year``; None: it compares with itself."""
         for change in self.changes:
             if change.year == year and change.target == unit_id:
-                return self._event(self._group(change))
+                return self._event(change)
         return None
 
     def became(self, unit_id: str, year: int) -> Event | None:
         """What ``unit_id`` became from ``year`` on when it changes then; else None."""
         for change in self.changes:
             if change.year == year and change.source == unit_id:
-                event = self._event(self._group(change))
+                event = self._event(change)
                 if event.targets != (unit_id,):
                     return event
         return None
@@ -128,12 +120,11 @@ class Lineage:
             for c in self.changes
             if c.source != c.target and (c.year, c.source) not in kept
         }
-        last = sorted(members - ended) or sorted(members)
-        return "+".join(last)
+        return "+".join(sorted(members - ended) or sorted(members))
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:  # a folder in the file's place is no "no changes"
+    try:  # a folder in the file's place is an error, not "no changes"
         raw = path.read_bytes()
     except OSError as exc:
         raise UnitsError(
@@ -149,7 +140,7 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
                 found=", ".join(missing),
                 expected=", ".join(COLUMNS),
             )
-        return [(line, row) for line, row in enumerate(reader, start=2)]
+        return list(enumerate(reader, start=2))
     except csv.Error as exc:
         raise _fail(
             path,
@@ -200,8 +191,8 @@ def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -
 
 
 def _check_years(path: Path, c: UnitChange, units: dict[str, Unit], stays: bool) -> None:
-    """The validity years of units.csv meet at the change: what ends, ends the year
-    before; what starts, starts that year; a unit that carries on spans both."""
+    """What ends, ends the year before the change in units.csv; what starts, starts that
+    year; a unit that carries on spans both."""
     source, target = units[c.source], units[c.target]
     if not source.valid_in(c.year - 1):
         raise _fail(
@@ -301,58 +292,33 @@ def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit])
 
 
 def _check_cycles(path: Path, changes: list[UnitChange]) -> None:
-    """No chain of changes returns to a unit it started from (A → B → A)."""
-    edges: dict[str, set[str]] = defaultdict(set)
-    for c in changes:
-        if c.source != c.target:
-            edges[c.source].add(c.target)
-    state: dict[str, int] = {}  # 1: on the current trail, 2: done
-    for start in sorted(edges):
-        if start not in state:
-            _walk(path, changes, edges, state, start)
-
-
-def _walk(
-    path: Path,
-    changes: list[UnitChange],
-    edges: dict[str, set[str]],
-    state: dict[str, int],
-    start: str,
-) -> None:
-    """Depth-first from ``start`` with an explicit stack: a chain of thousands of renames
-    must not end in RecursionError."""
-    trail = [start]
-    stack = [iter(sorted(edges.get(start, ())))]
-    state[start] = 1
-    while stack:
-        nxt = next(stack[-1], None)
-        if nxt is None:
-            state[trail.pop()] = 2
-            stack.pop()
-            continue
-        if state.get(nxt) == 1:
-            node = trail[-1]
-            loop = " → ".join([*trail[trail.index(nxt) :], nxt])
-            line = min(x.line for x in changes if x.source == node and x.target == nxt)
-            raise _fail(
-                path,
-                line,
-                None,
-                N_(
-                    "các thay đổi tạo thành vòng lặp (%(loop)s): một đơn vị không thể trở "
-                    "thành chính nó qua các lần thay đổi"
-                ),
-                loop=loop,
-            )
-        if nxt not in state:
-            state[nxt] = 1
-            trail.append(nxt)
-            stack.append(iter(sorted(edges.get(nxt, ()))))
+    """No chain of changes returns to a unit it started from (A → B → A); graphlib's
+    search has no recursion, so thousands of renames in a chain are fine."""
+    links = sorted({(c.source, c.target) for c in changes if c.source != c.target})
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for source, _target in links:  # searched from the first id, as the file's reader would
+        sorter.add(source)
+    for source, target in links:
+        sorter.add(target, source)
+    try:
+        sorter.prepare()
+    except CycleError as exc:
+        loop = exc.args[1]
+        line = min(c.line for c in changes if (c.source, c.target) == tuple(loop[-2:]))
+        raise _fail(
+            path,
+            line,
+            None,
+            N_(
+                "các thay đổi tạo thành vòng lặp (%(loop)s): một đơn vị không thể trở "
+                "thành chính nó qua các lần thay đổi"
+            ),
+            loop=" → ".join(loop),
+        ) from None
 
 
 def load_changes_file(path: Path, units: list[Unit]) -> Lineage:
-    """Read and check ``unit_changes.csv`` against the unit list; a missing file is no
-    change at all."""
+    """``unit_changes.csv`` checked against the unit list; no file, no change."""
     path = Path(path)
     if not path.exists():
         return Lineage()
@@ -362,13 +328,7 @@ def load_changes_file(path: Path, units: list[Unit]) -> Lineage:
     for c in changes:
         key = (c.year, c.source, c.target)
         if key in seen:
-            raise _fail(
-                path,
-                c.line,
-                None,
-                N_("dòng lặp lại dòng %(first)s"),
-                first=seen[key],
-            )
+            raise _fail(path, c.line, None, N_("dòng lặp lại dòng %(first)s"), first=seen[key])
         seen[key] = c.line
     _check_cycles(path, changes)
     _check_groups(path, changes, by_id)
@@ -389,8 +349,7 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def load_changes(data_dir: str | Path) -> Lineage:
-    """The unit changes of a data folder, from ``unit_changes.csv`` (cached by the files'
-    sizes and times; a report kernel of a build has them from the snapshot)."""
+    """The unit changes of a data folder, cached by the files' sizes and times."""
     data_dir = Path(data_dir)
     path = data_dir / FILE_NAME
     return _cached(str(path), _stat(path), _stat(data_dir / "units.csv"))

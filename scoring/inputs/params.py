@@ -1,10 +1,6 @@
-"""Checking a notebook's parameters on entry, whoever passes them.
-
-``make reports`` passes ``unit_id`` as text, but an analyst running papermill by hand
-(``papermill ... -p unit_id 196 -p year 2018``) gets numbers: papermill reads ``196`` as
-the integer 196 and ``06808`` as 6808. A numeric-looking id is therefore matched against
-the unit list by its digits; an unknown unit or a year without data gets a message that
-lists what exists, instead of a bare "not found" deep in the notebook.
+"""Checking a notebook's parameters on entry, whoever passes them: papermill by hand
+(``-p unit_id 06808``) passes the number 6808, so an id is matched by its digits, and an
+unknown unit or year gets a message listing what exists.
 """
 
 from __future__ import annotations
@@ -20,10 +16,9 @@ UNITS_FILE = "units.csv"
 
 
 def data_dir(value: str | Path) -> Path:
-    """The data folder: ``value`` as given, or, when it is a relative ``.../data`` that does
-    not hold ``units.csv`` from here, the nearest ``data`` folder that does, looking from
-    the working folder upwards (a notebook run from the project root with the default
-    ``../data`` meant the project's ``data``)."""
+    """The data folder: ``value``, or for a relative ``.../data`` without ``units.csv``
+    from here, the nearest ``data`` folder with one from the working folder upwards (the
+    default ``../data`` of a notebook run from the project root)."""
     given = Path(value)
     if (given / UNITS_FILE).is_file():
         return given
@@ -50,28 +45,27 @@ def year(data: Path, value: object) -> int:
         number = int(str(value).strip())
     except ValueError:
         number = None
-    if number is None or number not in known:
-        if not known:
-            raise ScoringError(
-                N_("Năm '%(value)s' không có dữ liệu trong %(data)s; không có năm nào có dữ liệu"),
-                value=value,
-                data=data,
-            )
+    if number is not None and number in known:
+        return number
+    if not known:
         raise ScoringError(
-            N_("Năm '%(value)s' không có dữ liệu trong %(data)s; các năm có dữ liệu: %(years)s"),
+            N_("Năm '%(value)s' không có dữ liệu trong %(data)s; không có năm nào có dữ liệu"),
             value=value,
             data=data,
-            years=", ".join(map(str, known)),
         )
-    return number
+    raise ScoringError(
+        N_("Năm '%(value)s' không có dữ liệu trong %(data)s; các năm có dữ liệu: %(years)s"),
+        value=value,
+        data=data,
+        years=", ".join(map(str, known)),
+    )
 
 
 def unit_id(
     value: object, known: Iterable[str], year: int, hint: str = "", missing: bool = False
 ) -> str:
     """``value`` as one of the ``known`` unit ids of ``year`` (ints matched by their digits):
-    units with scores, or (``missing``) units that sent no form; ``hint`` ends the error:
-    where a unit that is not among them may be found."""
+    units with scores, or (``missing``) without a form; ``hint`` ends the error."""
     ids = sorted(known)
     text = str(value).strip()
     if text in ids:

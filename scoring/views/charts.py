@@ -1,14 +1,13 @@
 """Charts for the reports: matplotlib figures sized for A4 and readable in grayscale.
 
-Every band has a colour *and* a hatch pattern, chosen by its place in the year's bands
-(``scoring.model.bands``), so a chart printed in black and white still tells bands apart.
-Figures are returned as PNG bytes with no timestamp, so two builds give the same bytes;
-they are drawn with the package's own font (``scoring.views.fonts``), which covers Vietnamese,
-whatever fonts the machine has.
+Every band has a colour *and* a hatch pattern (``scoring.model.bands``), so a chart printed
+in black and white still tells bands apart. Figures are PNG bytes with no timestamp, so two
+builds give the same bytes, drawn in the package's own font, which covers Vietnamese.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -30,18 +29,15 @@ UNIT_COLOUR = "#1565c0"
 PEER_COLOUR = "#b0bec5"
 MAX_COLOUR = "#eceff1"
 
-# The reports' style, for these charts and for the ones analysts add with pyplot. No
-# backend is chosen here: figures are drawn without pyplot, so a notebook's kernel keeps
-# JupyterLab's inline backend and ``plt.show()`` reaches the report (issue 11). Text is
-# set in the package's own font (``scoring.views.fonts``), whatever fonts the machine has.
+# The reports' style, for these charts and the ones analysts add with pyplot. No backend
+# is chosen (figures are drawn without pyplot), so ``plt.show()`` in a notebook still works.
 fonts.use_in_matplotlib()
 matplotlib.rcParams.update(
     {
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        # Names come from the inputs: "$…$" in a unit or criterion name is drawn as typed,
-        # never as mathtext (which drew formulas or failed with an empty ValueError).
+        # "$…$" in a name from the inputs is drawn as typed, never as mathtext
         "text.parse_math": False,
     }
 )
@@ -74,16 +70,14 @@ def groups_against_max(
 
 
 # A level of at most this many units shows every rank in the robustness figure; a larger
-# one shows the ranks around the unit's (the rest have no run), each labelled: 60 or 300
-# labels in 7,5 inches ran together, and 300 bars took 2,5 s to draw in every report.
+# one only the ranks around the unit's, so that the labels stay readable.
 SPREAD_ALL_RANKS = 25
 SPREAD_MARGIN = 3  # ranks shown on each side of those the runs reached
 
 
 def spread_window(shares: Sequence[float], rank: int, low: int, high: int) -> range:
     """The ranks the robustness figure shows: all of a small level; else those the runs
-    reached, the unit's rank and its 90 % interval, with a margin, at least
-    SPREAD_ALL_RANKS wide where the level allows."""
+    reached, the unit's rank and its interval, with a margin, at least SPREAD_ALL_RANKS."""
     count = len(shares)
     if count <= SPREAD_ALL_RANKS:
         return range(1, count + 1)
@@ -98,10 +92,9 @@ def spread_window(shares: Sequence[float], rank: int, low: int, high: int) -> ra
 
 
 def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: str = "vi") -> bytes:
-    """A small figure of the robustness analysis: the share of runs at each rank, the
-    unit's rank in black, the others grey, and the 90 % interval as a bracket above.
-    Grey levels and a bracket, no colour: it reads printed in black and white. A large
-    level shows the ranks around the unit's (``spread_window``), and says which."""
+    """The share of robustness runs at each rank: the unit's rank in black, the others
+    grey, the 90 % interval as a bracket above (it reads in black and white); a large level
+    shows the ranks around the unit's (``spread_window``), and says which."""
     _ = translator(lang)
     fig = Figure(figsize=(7.5, 1.3))
     ax = fig.subplots()
@@ -113,14 +106,8 @@ def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: s
     ax.plot([low - 0.4, high + 0.4], [top * 0.9] * 2, color="#212121", linewidth=1.2)
     for x in (low - 0.4, high + 0.4):
         ax.plot([x, x], [top * 0.9, top * 0.8], color="#212121", linewidth=1.2)
-    ax.text(
-        (low + high) / 2,
-        top * 0.93,
-        _("90% số lần chạy"),
-        ha="center",
-        va="bottom",
-        fontsize=7.5,
-    )
+    bracket = _("90% số lần chạy")
+    ax.text((low + high) / 2, top * 0.93, bracket, ha="center", va="bottom", fontsize=7.5)
     ax.set_ylim(0, top * 1.12)
     ax.set_yticks([t for t in (0, 25, 50, 75, 100) if t <= top])
     # A label per rank while they fit (25 of two digits, 14 of three), else every n-th.
@@ -134,8 +121,7 @@ def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: s
     ax.set_xlabel(label, fontsize=8)
     ax.set_ylabel(_("% số lần"), fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    ax.spines[["top", "right"]].set_visible(False)
     return to_png(fig)
 
 
@@ -147,10 +133,8 @@ def subgroups_against_peers(
     applicable: Sequence[bool] | None = None,
     lang: str = "vi",
 ) -> bytes:
-    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean.
-
-    A sub-group that does not apply to the unit (``applicable`` false) has no bar of its
-    own but the words "Không áp dụng" in its place: an empty place would read as 0 %."""
+    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean;
+    "Không áp dụng" where a sub-group does not apply (an empty place would read as 0 %)."""
     _ = translator(lang)
     fig = Figure(figsize=(7, 2.3))
     ax = fig.subplots()
@@ -178,9 +162,7 @@ def subgroups_against_peers(
 
 
 # The ranking's charts are cut into figures of at most this many units, each fitting on
-# one A4 page with its own axis, column headings and legend: one figure per level grew
-# with the level (300 units: two images 14 000 px tall, 500 MB and 10 s to draw, and
-# taller than a page, so a PDF showed only the first ~45 rows).
+# one A4 page with its own axis, column headings and legend.
 ROWS_PER_FIGURE = 40
 ROW_HEIGHT = 0.2  # inches per unit in the ranking's charts
 
@@ -192,19 +174,6 @@ def _pages(count: int, size: int) -> list[range]:
     parts = -(-count // size)
     step = -(-count // parts)
     return [range(first, min(first + step, count)) for first in range(0, count, step)]
-
-
-def _remembered(cache: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
-    """``draw(*args)``, kept in the build's ``cache`` ("" for none) under a hash of its
-    arguments: a correction in one form redraws only the ranking's pages it changes.
-    """
-    return remembered_figure(cache, kind, draw, *args)
-
-
-def _style(year_bands: Sequence[str], band: str) -> tuple[str, str]:
-    """Colour and hatch of a bar of ``band`` in a year whose bands are ``year_bands``."""
-    found = band_styles.style(year_bands, band)
-    return found.colour, found.hatch
 
 
 def totals_by_band(
@@ -219,15 +188,10 @@ def totals_by_band(
     axis: str | None = None,
     cache: str = "",
 ) -> list[bytes]:
-    """The ranking as horizontal bars, best at the top, coloured and hatched by band.
-
-    ``totals`` are what the level is ranked on (percent of the applicable maximum, or raw
-    totals), so the bars' order is the ranks' order; ``labels`` are the texts printed at
-    the bars' ends and ``axis`` the axis title (default: points out of ``maximum``).
-    ``year_bands``: the year's band names, best first; a bar's colour and hatch follow its
-    band's place among them (``scoring.model.bands``), any other label is grey.
-    One figure per ``rows_per_figure`` units, all on the same scale and with the same
-    legend (every band of the level), so the pages read as one chart.
+    """The ranking as horizontal bars, best at the top, coloured and hatched by the band's
+    place in ``year_bands`` (any other label grey). ``totals`` are what the level is ranked
+    on, ``labels`` the texts at the bars' ends, ``axis`` the axis title. One figure per
+    ``rows_per_figure`` units, all on one scale and with one legend: they read as one chart.
     """
     _ = translator(lang)
     if labels is None:
@@ -235,9 +199,10 @@ def totals_by_band(
     if axis is None:
         axis = _("Tổng điểm (tối đa %(max)s)") % {"max": numfmt.maximum(maximum, lang)}
     legend = list(dict.fromkeys(bands))
-    styles = [list(_style(year_bands, b)) for b in legend]
+    found = [band_styles.style(year_bands, b) for b in legend]
+    styles = [[f.colour, f.hatch] for f in found]
     return [
-        _remembered(
+        remembered_figure(
             cache,
             "bars",
             _bars_page,
@@ -312,13 +277,11 @@ def heatmap(
     lang: str = "vi",
     cache: str = "",
 ) -> list[bytes]:
-    """Units × sub-groups, percent of maximum, with the figure written in each cell.
-
-    One figure per ``rows_per_figure`` units, each with the column headings and the
-    colour scale (0–100 % on every page, so a colour means the same everywhere).
+    """Units × sub-groups, percent of maximum written in each cell; one figure per
+    ``rows_per_figure`` units, each with the headings and the same 0–100 % colour scale.
     """
     return [
-        _remembered(
+        remembered_figure(
             cache,
             "heat",
             _heat_page,
@@ -347,30 +310,25 @@ def _heat_page(
             colour = "white" if v == v and v >= 60 else "black"
             ax.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
     fig.colorbar(image, ax=ax, label=translator(lang)("% điểm tối đa"), shrink=0.8)
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
+    ax.spines[:].set_visible(False)
     return to_png(fig)
 
 
 def remembered_figure(folder: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
     """``draw(*args)``, kept in ``folder``/figures under a hash of its arguments ("" for
-    no cache). A figure read from the cache is touched, so the build can drop the figures
-    no longer used (``prune_figures``). A cache that cannot be written (a Dask worker on
-    another machine) is simply not used.
+    none), so a correction in one form redraws only the pages it changes. A figure read is
+    touched, so the build can drop those no longer used; a cache that cannot be written (a
+    Dask worker on another machine) is not used.
     """
     if not folder:
         return draw(*args)
     name = hashlib.sha256(json.dumps([kind, *args], ensure_ascii=False).encode()).hexdigest()
     path = Path(folder) / "figures" / f"{name[:32]}.png"
-    try:
+    with contextlib.suppress(OSError):
         png = path.read_bytes()
         os.utime(path)
         return png
-    except OSError:
-        pass
     png = draw(*args)
-    try:
+    with contextlib.suppress(OSError):
         write_bytes(path, png)
-    except OSError:
-        pass
     return png

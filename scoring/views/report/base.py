@@ -1,24 +1,22 @@
-"""What every report object shares: Jinja environment, fragments, charts, the base class.
-
-``Fragment`` and ``Png`` carry ``_repr_html_`` (with the Typst form the PDF prints) /
-``_repr_png_`` so a notebook displays a report's sections by simply returning them;
-``render`` fills a template of ``scoring/views/templates/report`` (autoescaped: no name or
-note from the inputs can inject markup); ``_Speaks`` is the base of the unit report, the
-ranking and the missing unit's report (their language, section headings, tables, notes).
+"""What every report object shares: the Jinja environment (autoescaped: no name or note
+from the inputs can inject markup), fragments and charts a notebook displays by returning
+them, and ``_Speaks``, the base of the unit, ranking and missing unit's reports.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import jinja2
 from markupsafe import Markup
 
+from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
-from scoring.inputs.source import Source
+from scoring.inputs.source import Source, of_result, open_source
 from scoring.model import bands as band_styles
 from scoring.model.criteria import LEVEL_TITLES_VI, CriteriaYear
 from scoring.model.result import YearResult
@@ -32,12 +30,8 @@ if TYPE_CHECKING:
 
 @functools.lru_cache(maxsize=len(LANGUAGES))
 def _environment(lang: str) -> jinja2.Environment:
-    """Jinja with autoescaping, number filters and ``_()`` for the report's language.
-
-    Text in the templates is written in Vietnamese inside ``_()``; for English it is
-    looked up in the English catalogue, ``scoring.text.i18n.catalogue`` (newstyle gettext: the
-    arguments are escaped).
-    """
+    """Jinja with number filters and ``_()`` (newstyle gettext: the arguments are escaped)
+    for the report's language: the templates' Vietnamese text is the msgid."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("scoring.views", "templates/report"),
         autoescape=True,
@@ -58,14 +52,9 @@ def _environment(lang: str) -> jinja2.Environment:
 
 
 def warm_up() -> None:
-    """Do beforehand what a report kernel's first report would do, while the build is still
-    scoring the year (``scoring.build.runner`` sends this when it starts a kernel).
-
-    The first report of a kernel took 1-2 s more than the next ones: importing what the
-    reports import lazily (pandas alone is 295 modules), compiling the templates, loading
-    the font into matplotlib. That first
-    report is on the critical path of every build, a one-form correction included.
-    """
+    """Import, compile and load what a kernel's first report needs while the build is still
+    scoring (``scoring.build.runner`` sends it): that report is on every build's critical
+    path."""
     import matplotlib.backends.backend_agg  # noqa: F401 - the charts' canvas
     import matplotlib_inline.backend_inline  # noqa: F401 - ``%matplotlib inline``
     import pandas  # noqa: F401
@@ -84,8 +73,7 @@ LEVEL_TITLES = LEVEL_TITLES_VI
 
 
 class Fragment(str):
-    """An HTML fragment that a notebook displays as HTML, and the PDF prints in its
-    Typst form (one display object, two representations: ``_repr_mimebundle_``)."""
+    """An HTML fragment a notebook displays as HTML and the PDF prints in its Typst form."""
 
     def _repr_html_(self) -> str:
         return str(self)
@@ -168,7 +156,7 @@ def band_names(criteria: CriteriaYear) -> list[str]:
     return [b.name for b in criteria.bands]
 
 
-def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+def _frame(rows: Sequence[object], columns: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows, columns=columns)
@@ -186,12 +174,22 @@ def _records(frame: pd.DataFrame | None) -> list[dict[str, object]]:
 
 
 class _Speaks:
-    """What both reports share: their text is in ``self.lang`` (vi, or en for the option)."""
+    """What the reports share: the scored year, the source of the previous year, notes and
+    unit changes, and their text in ``self.lang`` (vi, or en for the option)."""
 
-    lang: str
     SECTIONS: ClassVar[dict[str, str]] = {}
-    _result: YearResult
-    _source: Source  # where the previous year, the notes and the unit changes come from
+
+    def __init__(self, result: YearResult, lang: str = "vi", source: Source | None = None) -> None:
+        self._result = result
+        self.lang = lang
+        self._source = source or of_result(result)
+
+    @staticmethod
+    def _open(data_dir: str | Path, year: int, snapshot: str) -> tuple[Source, YearResult]:
+        """The notebook's parameters checked, and the year from the build's snapshot."""
+        data = params.data_dir(data_dir)
+        source = open_source(data, snapshot)
+        return source, source.result(params.year(data, year))
 
     @property
     def result(self) -> YearResult:
@@ -215,15 +213,16 @@ class _Speaks:
             {"title": str(c), "numeric": pd.api.types.is_numeric_dtype(frame[c])}
             for c in frame.columns
         ]
-        rows = []
-        for values in frame.itertuples(index=False):
-            row = []
-            for column, value in zip(columns, values, strict=True):
-                shown = value
-                if column["numeric"] and not isinstance(value, bool):
-                    shown = numfmt.number(float(value), decimals, trim=True, lang=self.lang)
-                row.append((column, shown))
-            rows.append(row)
+
+        def shown(column: dict[str, object], value: Any) -> object:
+            if column["numeric"] and not isinstance(value, bool):
+                return numfmt.number(float(value), decimals, trim=True, lang=self.lang)
+            return value
+
+        rows = [
+            [(c, shown(c, v)) for c, v in zip(columns, values, strict=True)]
+            for values in frame.itertuples(index=False)
+        ]
         return self._render("table.html.j2", columns=columns, rows=rows)
 
     def _(self, text: str) -> str:
@@ -247,3 +246,38 @@ def _relative(path: Path, data_dir: Path) -> str:
         return "data/" + Path(path).resolve().relative_to(data_dir.resolve()).as_posix()
     except ValueError:
         return Path(path).name
+
+
+class _OfUnit(_Speaks):
+    """A report of one unit: built from the notebook's parameters, recorded as ``READ``."""
+
+    READ: ClassVar[ReadKind]
+
+    def __init__(
+        self, result: YearResult, unit_id: str, lang: str = "vi", source: Source | None = None
+    ) -> None:
+        super().__init__(result, lang, source)
+        self.unit_id = unit_id
+
+    @classmethod
+    def build(
+        cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi", snapshot: str = ""
+    ) -> Self:
+        """The report of ``unit_id``; ``snapshot``: the notebook's parameter (the build's)."""
+        source, result = cls._open(data_dir, year, snapshot)
+        unit_id = cls._unit_id(unit_id, result)
+        source.record(cls.READ, result.year, unit_id, i18n.check(lang))
+        return cls(result, unit_id, lang, source)
+
+    @staticmethod
+    def _unit_id(value: object, result: YearResult) -> str:
+        raise NotImplementedError
+
+    @property
+    def unit(self):  # noqa: ANN201 - a scoring.inputs.units.Unit
+        return self._result.unit(self.unit_id)
+
+    def notes(self) -> Fragment:
+        """The section "Nhận xét của cơ quan đánh giá" from the unit's note
+        (``data/<year>/notes/<unit id>.md``); else nothing, and no number taken."""
+        return self._notes_fragment(self.unit_id)

@@ -10,82 +10,55 @@ where, what it means for the rank, and what last year's result was.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import ClassVar
 
 from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
-from scoring.inputs.source import Source, of_result, open_source
 from scoring.inputs.year import build_date
 from scoring.io import sha256_file
 from scoring.model.criteria import LEVEL_NAMES_VI
 from scoring.model.result import YearResult
-from scoring.text import i18n, numfmt
+from scoring.text import numfmt
 from scoring.text.i18n import N_
-from scoring.views.report.base import Fragment, _relative, _Speaks
+from scoring.views.report.base import Fragment, _OfUnit, _relative
 from scoring.views.report.notice import source_notice
 
 
-class MissingReport(_Speaks):
+class MissingReport(_OfUnit):
     """What the report of a unit without a form shows."""
 
     SECTIONS: ClassVar[dict[str, str]] = {"provenance": N_("Cách lập báo cáo")}
-
-    def __init__(
-        self, result: YearResult, unit_id: str, lang: str = "vi", source: Source | None = None
-    ) -> None:
-        self._result = result
-        self.unit_id = unit_id
-        self.lang = lang
-        self._source = source or of_result(result)
+    READ = ReadKind.MISSING
 
     def __repr__(self) -> str:
         return f"MissingReport({self.unit_id}, {self._result.year}, lang={self.lang!r})"
 
-    @classmethod
-    def build(
-        cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi", snapshot: str = ""
-    ) -> MissingReport:
-        """The report of ``unit_id``; ``snapshot``: the notebook's parameter (the build's)."""
-        data = params.data_dir(data_dir)
-        source = open_source(data, snapshot)
-        result = source.result(params.year(data, year))
+    @staticmethod
+    def _unit_id(value: object, result: YearResult) -> str:
         missing = [u.id for u in result.missing_units()]
-        unit_id = params.unit_id(
-            unit_id,
-            missing,
-            result.year,
-            "Báo cáo của đơn vị đã nộp phiếu: unit_report.ipynb",
-            missing=True,
-        )
-        report = cls(result, unit_id, i18n.check(lang), source)
-        source.record(ReadKind.MISSING, result.year, unit_id, lang)
-        return report
+        hint = "Báo cáo của đơn vị đã nộp phiếu: unit_report.ipynb"
+        return params.unit_id(value, missing, result.year, hint, missing=True)
 
     @functools.cached_property
     def _view(self) -> dict[str, object]:
         """Plain data: everything the report shows (computed once per report)."""
-        result = self._result
-        unit = result.unit(self.unit_id)
+        result, uid = self._result, self.unit_id
+        unit = result.unit(uid)
         cset = result.inputs.criteria.for_level(unit.level)
         prev = self._source.previous(result)
         last = None
-        if prev is not None and self.unit_id in prev.official:
-            p = prev.official[self.unit_id]
+        if prev is not None and uid in prev.official:
+            p = prev.official[uid]
             last = {
                 "year": prev.year,
                 "total": p.total,
                 "max": p.max,
-                "rank": prev.ranks[self.unit_id],
-                "peers": prev.peer_count(self.unit_id),
-                "band": prev.band(self.unit_id),
-                "verified": prev.is_verified(self.unit_id),
+                "rank": prev.ranks[uid],
+                "peers": prev.peer_count(uid),
+                "band": prev.band(uid),
+                "verified": prev.is_verified(uid),
             }
-        elif (
-            prev is not None
-            and self.unit_id in prev.inputs.units_by_id
-            and prev.is_missing(self.unit_id)
-        ):
+        elif prev is not None and uid in prev.inputs.units_by_id and prev.is_missing(uid):
             last = {"year": prev.year, "missing": True}
         return {
             "year": result.year,
@@ -110,7 +83,7 @@ class MissingReport(_Speaks):
     def header(self) -> Fragment:
         """The heading, "Chưa nộp phiếu", the rank it leaves the unit with, and why."""
         view = self._view
-        unit = self._result.unit(self.unit_id)
+        unit = self.unit
         header = self._render(
             "missing_header.html.j2",
             view=view,
@@ -123,13 +96,9 @@ class MissingReport(_Speaks):
             header + source_notice(self._result.inputs.criteria, [unit.level], self.lang)
         )
 
-    def notes(self) -> Fragment:
-        """The analysts' note for the unit (``data/<year>/notes/<unit id>.md``), if any."""
-        return self._notes_fragment(self.unit_id)
-
     def provenance(self) -> Fragment:
         data_dir = self._result.inputs.data_dir
-        unit = self._result.unit(self.unit_id)
+        unit = self.unit
         cset = self._result.inputs.criteria.for_level(unit.level)
         units_file = data_dir / "units.csv"
         from scoring import __version__

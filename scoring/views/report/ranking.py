@@ -10,12 +10,9 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
-from scoring.inputs.source import Source, of_result, open_source
 from scoring.inputs.year import build_date
 from scoring.model.criteria import LEVELS
-from scoring.model.result import YearResult
 from scoring.text import i18n, numfmt
 from scoring.text.i18n import N_
 from scoring.views.report.base import (
@@ -38,11 +35,6 @@ class RankingReport(_Speaks):
 
     SECTIONS: ClassVar[dict[str, str]] = {"submissions": N_("Tình hình nộp phiếu")}
 
-    def __init__(self, result: YearResult, lang: str = "vi", source: Source | None = None) -> None:
-        self._result = result
-        self.lang = lang
-        self._source = source or of_result(result)
-
     def __repr__(self) -> str:
         count = len(self._result.official)
         return f"RankingReport({self._result.year}, {count} units, lang={self.lang!r})"
@@ -52,11 +44,9 @@ class RankingReport(_Speaks):
         cls, data_dir: str | Path, year: int, lang: str = "vi", snapshot: str = ""
     ) -> RankingReport:
         """The year's ranking; ``snapshot``: the notebook's parameter (the build's)."""
-        data = params.data_dir(data_dir)
-        source = open_source(data, snapshot)
-        report = cls(source.result(params.year(data, year)), i18n.check(lang), source)
-        source.record(ReadKind.RANKING, report._result.year, lang)
-        return report
+        source, result = cls._open(data_dir, year, snapshot)
+        source.record(ReadKind.RANKING, result.year, i18n.check(lang))
+        return cls(result, lang, source)
 
     def levels(self) -> list[str]:
         return self._result.levels()
@@ -67,15 +57,9 @@ class RankingReport(_Speaks):
 
     def header(self) -> Fragment:
         criteria = self._result.inputs.criteria
-        sets = [
-            {"level_name": self._(LEVEL_TITLES[lv]), "cset": criteria.for_level(lv)}
-            for lv in self.levels()
-        ]
-        legal = list(
-            dict.fromkeys(
-                line for lv in self.levels() for line in criteria.for_level(lv).legal_basis
-            )
-        )
+        csets = {lv: criteria.for_level(lv) for lv in self.levels()}
+        sets = [{"level_name": self._(LEVEL_TITLES[lv]), "cset": c} for lv, c in csets.items()]
+        legal = list(dict.fromkeys(line for c in csets.values() for line in c.legal_basis))
         return Fragment(
             self._render(
                 "ranking_header.html.j2",
@@ -99,9 +83,8 @@ class RankingReport(_Speaks):
         return rows
 
     def _change(self, uid: str) -> str:
-        """The move against last year's rank, "–" when either year's rank is not a standing:
-        a unit without a form is placed last, so an arrow from or to that place (22 units
-        "↑10" in 2021 with 0 points) would read as a change in maturity."""
+        """The move against last year's rank; "–" when either rank is a unit without a form
+        placed last, which would read as a change in maturity."""
         prev = self._source.previous(self._result)
         if prev is None or prev.ranks.get(uid) is None or uid not in self._result.ranks:
             return "–"
@@ -113,7 +96,6 @@ class RankingReport(_Speaks):
     def _scored_row(self, uid: str) -> dict[str, object]:
         result = self._result
         score = result.official[uid]
-        band = result.band(uid)
         robust = result.robustness(result.unit(uid).level).units[uid]
         return {
             "unit_id": uid,
@@ -122,8 +104,7 @@ class RankingReport(_Speaks):
             "total": score.total,
             "max": score.max,
             "percent": score.percent,
-            "band": band,
-            "band_slug": band_class(result.inputs.criteria, band),
+            "band": result.band(uid),
             "status": "submitted",
             "change": self._change(uid),
             "verified": result.is_verified(uid),
@@ -146,7 +127,6 @@ class RankingReport(_Speaks):
             "max": cset.max,
             "percent": 0.0,
             "band": "",
-            "band_slug": "missing",
             "status": "missing",
             "change": self._change(uid),
             "verified": False,
@@ -166,9 +146,7 @@ class RankingReport(_Speaks):
         import pandas as pd
 
         rows = self._rows(level)
-        frame = pd.DataFrame(
-            [{k: v for k, v in r.items() if k not in ("groups", "band_slug")} for r in rows]
-        )
+        frame = pd.DataFrame([{k: v for k, v in r.items() if k != "groups"} for r in rows])
         for code in self._group_codes(level):
             frame[code] = [r["groups"].get(code) for r in rows]  # type: ignore[attr-defined]
         return frame
@@ -193,10 +171,10 @@ class RankingReport(_Speaks):
             r["band_slug"] = "missing" if missing else band_class(criteria, str(r["band"]))
             r["groups"] = {code: r.get(code) for code in groups}
         sent = [r for r in records if r.get("status") != "missing"]
-        full_max = self._result.inputs.criteria.for_level(level).max
+        full_max = criteria.for_level(level).max
         totals = [float(r["total"]) for r in sent]  # type: ignore[arg-type]
         pcts = [float(r["percent"]) for r in sent]  # type: ignore[arg-type]
-        counts = {b.name: 0 for b in self._result.inputs.criteria.bands}
+        counts = {b.name: 0 for b in criteria.bands}
         for r in sent:
             counts[str(r["band"])] += 1
         return self._render(
@@ -274,7 +252,7 @@ class RankingReport(_Speaks):
 
     @functools.cached_property
     def _summary_data(self) -> dict[str, object]:
-        """The first page's data (read by ``summary`` and ``shown``: computed once)."""
+        """The first page's data, computed once for ``summary`` and ``shown``."""
         from scoring.analysis import summary
 
         prev = self._source.previous(self._result)
@@ -307,8 +285,7 @@ class RankingReport(_Speaks):
         warned = sorted(
             {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
         )
-        # The names follow the table as paragraphs: a list of a province's units would
-        # make a table row taller than a page.
+        # the names follow the table as paragraphs: a row could grow taller than a page
         return self._render(
             "submissions.html.j2",
             counts=[

@@ -1,39 +1,31 @@
 """The unit report: what ``notebooks/unit_report.ipynb`` shows of one unit in one year.
 
-(Just over 400 lines: one class with a data method and a helper per section of the
-report; the longer parts already live in the modules named below.)
-
-Each section as data (``groups()``, ``gaps()``, ``differences()``...: tidy DataFrames an
-analyst can filter) and a helper that shows it (``groups_chart``, ``to_improve``...). The
-comparison with last year (``report.previous``), the criteria table
-(``report.criteria_table``) and the provenance (``report.notice``) live in their own
-modules; this class hands them its unit.
+Each section as data (tidy DataFrames an analyst can filter) and a helper that shows it;
+the comparison with last year, the criteria table and the provenance live in
+``previous``, ``criteria_table`` and ``notice``.
 """
 
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from scoring.analysis.compare import became, shown_comparison
 from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
-from scoring.inputs.source import Source, of_result, open_source
 from scoring.inputs.year import build_date
 from scoring.io import sha256_file
 from scoring.model.criteria import LEVEL_NAMES_VI, CriteriaSet
 from scoring.model.result import YearResult
 from scoring.model.scores import NodeScore, UnitScore
-from scoring.text import i18n
 from scoring.text.i18n import N_
 from scoring.views.report import criteria_table, notice, previous
 from scoring.views.report.base import (
     Fragment,
     Png,
     _frame,
+    _OfUnit,
     _records,
-    _Speaks,
     band_class,
     format_value,
 )
@@ -55,43 +47,23 @@ UNIT_SECTIONS = {
 }
 
 
-class UnitReport(_Speaks):
+class UnitReport(_OfUnit):
     """Everything the unit report shows, for one unit of one year."""
 
     SECTIONS: ClassVar[dict[str, str]] = UNIT_SECTIONS
-
-    def __init__(
-        self, result: YearResult, unit_id: str, lang: str = "vi", source: Source | None = None
-    ) -> None:
-        self._result = result
-        self.unit_id = unit_id
-        self.lang = lang
-        self._source = source or of_result(result)
+    READ = ReadKind.UNIT
 
     def __repr__(self) -> str:
         year = self._result.year
         return f"UnitReport({self.unit_id} {self.unit.name!r}, {year}, lang={self.lang!r})"
 
-    @classmethod
-    def build(
-        cls, data_dir: str | Path, year: int, unit_id: str, lang: str = "vi", snapshot: str = ""
-    ) -> UnitReport:
-        """The report of ``unit_id``; ``snapshot``: the notebook's parameter (the build's)."""
-        data = params.data_dir(data_dir)
-        source = open_source(data, snapshot)
-        result = source.result(params.year(data, year))
+    @staticmethod
+    def _unit_id(value: object, result: YearResult) -> str:
         hint = ""
         if result.missing:
             listed = ", ".join(u.id for u in result.missing_units())
             hint = f"Đơn vị chưa nộp phiếu ({listed}): báo cáo do missing_report.ipynb lập"
-        unit_id = params.unit_id(unit_id, result.official, result.year, hint)
-        report = cls(result, unit_id, i18n.check(lang), source)
-        source.record(ReadKind.UNIT, result.year, unit_id, lang)
-        return report
-
-    @property
-    def unit(self):  # noqa: ANN201 - a scoring.inputs.units.Unit
-        return self._result.unit(self.unit_id)
+        return params.unit_id(value, result.official, result.year, hint)
 
     @property
     def score(self) -> UnitScore:
@@ -109,90 +81,59 @@ class UnitReport(_Speaks):
 
     def groups(self) -> pd.DataFrame:
         """One row per criteria group: ``code, name, points, max, percent``."""
-        return _frame(
-            [
-                {
-                    "code": g.code,
-                    "name": g.name,
-                    "points": g.points,
-                    "max": g.max,
-                    "percent": g.percent,
-                }
-                for g in self.score.groups
-            ],
-            ["code", "name", "points", "max", "percent"],
-        )
+        rows = [(g.code, g.name, g.points, g.max, g.percent) for g in self.score.groups]
+        return _frame(rows, ["code", "name", "points", "max", "percent"])
 
     def subgroups(self) -> pd.DataFrame:
-        """One row per sub-group: ``code, name, percent`` (of its applicable maximum; 0 for
-        a sub-group that does not apply to the unit), ``applicable`` and ``peer_mean``, the
-        level's mean percent (to the whole percent, as drawn).
-        """
-        means = self._peer_means()
-        return _frame(
-            [
-                {
-                    "code": s.code,
-                    "name": s.name,
-                    "percent": s.percent,
-                    "applicable": s.applicable,
-                    "peer_mean": float(m),
-                }
-                for s, m in zip(self._subgroups(), means, strict=True)
-            ],
-            ["code", "name", "percent", "applicable", "peer_mean"],
-        )
+        """One row per sub-group: ``code, name, percent`` (of its applicable maximum; 0 if
+        it does not apply), ``applicable``, ``peer_mean`` (the level's, to the whole percent)."""
+        rows = [
+            (s.code, s.name, s.percent, s.applicable, float(m))
+            for s, m in zip(self._subgroups(), self._peer_means(), strict=True)
+        ]
+        return _frame(rows, ["code", "name", "percent", "applicable", "peer_mean"])
 
     def gaps(self) -> pd.DataFrame:
-        """The criteria below their maximum, most points to gain first:
-        ``code, name, points, max, missing``.
-        """
-        return _frame(
-            [
-                {
-                    "code": n.code,
-                    "name": n.name,
-                    "points": n.points,
-                    "max": n.max,
-                    "missing": n.missing,
-                }
-                for n in self._to_improve_rows()
-            ],
-            ["code", "name", "points", "max", "missing"],
-        )
+        """The criteria below their maximum, most to gain first: ``code, name, points, max,
+        missing``."""
+        below = [n for n in self.score.nodes() if n.is_criterion and n.applicable]
+        rows = [
+            (n.code, n.name, n.points, n.max, n.missing)
+            for n in sorted(below, key=lambda n: (-n.missing, n.code))
+            if n.missing > 1e-9
+        ]
+        return _frame(rows, ["code", "name", "points", "max", "missing"])
 
     def targets(self) -> dict[str, object]:
         """Points to the next rank and the next band, and which rank and band that is."""
-        return self._targets()
+        to_rank, next_rank = self._result.next_rank(self.unit_id)
+        score, bands = self.score, self._result.inputs.criteria.bands
+        higher = [b for b in bands if b.min_percent > score.percent + 1e-9]
+        to_band, next_band = None, None
+        if higher:
+            target = min(higher, key=lambda b: b.min_percent)
+            to_band = target.min_percent / 100 * score.max - score.total
+            next_band = self._(target.name)
+        return dict(to_rank=to_rank, next_rank=next_rank, to_band=to_band, next_band=next_band)
 
     def differences(self) -> pd.DataFrame:
-        """The criteria whose verified points differ from the self-assessed ones:
-        ``code, name, self_points, verified_points, difference`` (empty when the unit was
-        not verified).
-        """
+        """The criteria whose verified points differ from the self-assessed ones: ``code,
+        name, self_points, verified_points, difference`` (empty for a unit not verified)."""
         rows = []
         if self._result.is_verified(self.unit_id):
-            own = {n.code: n for n in self._result.self_scores[self.unit_id].nodes()}
-            for n in self.score.nodes():
-                mine = own[n.code].points
-                if n.is_criterion and abs(n.points - mine) > 1e-9:
-                    rows.append(
-                        {
-                            "code": n.code,
-                            "name": n.name,
-                            "self_points": mine,
-                            "verified_points": n.points,
-                            "difference": n.points - mine,
-                        }
-                    )
+            own = {n.code: n.points for n in self._result.self_scores[self.unit_id].nodes()}
+            rows = [
+                (n.code, n.name, own[n.code], n.points, n.points - own[n.code])
+                for n in self.score.nodes()
+                if n.is_criterion and abs(n.points - own[n.code]) > 1e-9
+            ]
         return _frame(rows, ["code", "name", "self_points", "verified_points", "difference"])
 
     def criteria_rows(self) -> pd.DataFrame:
         """Every node of the tree in order: ``code, name, kind`` (group, subgroup,
-        criterion), ``inputs`` (what the unit reported, as shown), ``points``,
-        ``full_max``, ``applicable``, ``reconstructed`` (the criteria file marks the node's
-        content as a reconstruction, not a published text), ``previous`` (last year's points
-        where the criterion is comparable like for like, ``scoring.analysis.compare``; else None).
+        criterion), ``inputs`` (what the unit reported, as shown), ``points``, ``full_max``,
+        ``applicable``, ``reconstructed`` (not a published text), ``previous`` (last year's
+        points where comparable like for like, else None).
         """
         return criteria_table.criteria_rows(self._result, self.unit_id, self._comparison, self.lang)
 
@@ -237,8 +178,7 @@ class UnitReport(_Speaks):
         }
 
     def robustness_chart(self) -> Png | Fragment:
-        """The small figure of the rank's robustness: share of runs at each rank; nothing
-        for a unit alone at its level."""
+        """The rank's robustness: share of runs at each rank; nothing for a unit alone."""
         robust = self._result.robustness(self.unit.level).units[self.unit_id]
         if len(robust.rank_share) < 2:
             return Fragment("")
@@ -281,22 +221,17 @@ class UnitReport(_Speaks):
         from scoring.views import charts
 
         if len(self._result.peer_ids(self.unit_id)) < 2:
-            return self._render(
-                "no_peers.html.j2",
-                name=self.unit.name,
-                level=self.level_name,
-                year=self._result.year,
-            )
+            name, year = self.unit.name, self._result.year
+            return self._render("no_peers.html.j2", name=name, level=self.level_name, year=year)
         frame = self.subgroups() if subgroups is None else subgroups
+        applies = [bool(v) for v in frame["applicable"]] if "applicable" in frame else None
         return Png(
             charts.subgroups_against_peers(
                 list(frame["code"]),
                 [float(v) for v in frame["percent"]],
                 [float(v) for v in frame["peer_mean"]],
                 self.unit.name,
-                applicable=[bool(v) for v in frame["applicable"]]
-                if "applicable" in frame
-                else None,
+                applicable=applies,
                 lang=self.lang,
             )
         )
@@ -304,23 +239,6 @@ class UnitReport(_Speaks):
     def subgroup_legend(self, subgroups: pd.DataFrame | None = None) -> Fragment:
         frame = self.subgroups() if subgroups is None else subgroups
         return self._render("legend.html.j2", rows=_records(frame))
-
-    def _to_improve_rows(self) -> list[NodeScore]:
-        return sorted(
-            (n for n in self.score.nodes() if n.is_criterion and n.applicable and n.missing > 1e-9),
-            key=lambda n: (-n.missing, n.code),
-        )
-
-    def _targets(self) -> dict[str, object]:
-        """Points to the next rank and the next band, and which rank and band that is."""
-        to_rank, next_rank = self._result.next_rank(self.unit_id)
-        to_band, next_band = self._to_next_band()
-        return {
-            "to_rank": to_rank,
-            "next_rank": next_rank,
-            "to_band": to_band,
-            "next_band": next_band,
-        }
 
     def to_improve(self, gaps: pd.DataFrame | None = None) -> Fragment:
         """The criteria to improve (``gaps()``) and the points to the next rank and band."""
@@ -330,29 +248,17 @@ class UnitReport(_Speaks):
             rows=_records(frame),
             total=float(frame["missing"].sum()) if len(frame) else 0.0,
             level_name=self.level_name,
-            **self._targets(),
+            **self.targets(),
         )
-
-    def _to_next_band(self) -> tuple[float | None, str | None]:
-        current = self.score.percent
-        higher = [b for b in self._result.inputs.criteria.bands if b.min_percent > current + 1e-9]
-        if not higher:
-            return None, None
-        target = min(higher, key=lambda b: b.min_percent)
-        return target.min_percent / 100 * self.score.max - self.score.total, self._(target.name)
 
     def verification(self, differences: pd.DataFrame | None = None) -> Fragment:
         """Self-assessed against verified points for every group and the total, and each
-        figure the office changed with its reason; with ``differences`` (a frame like
-        ``differences()``), also the criteria whose points differ (left out by default:
-        the figures and reasons say it, and the report keeps to four pages)."""
+        figure the office changed with its reason; with ``differences`` (``differences()``)
+        also the criteria whose points differ (left out by default: four pages)."""
         view = self._result.verification_view(self.unit_id)
+        shown = ("claimed", "verified")
         changes = [
-            {
-                **c,
-                "claimed": format_value(c["claimed"], c["kind"], self.lang),
-                "verified": format_value(c["verified"], c["kind"], self.lang),
-            }
+            {**c, **{k: format_value(c[k], c["kind"], self.lang) for k in shown}}
             for c in view["changes"]  # type: ignore[attr-defined]
         ]
         return self._render(
@@ -364,16 +270,15 @@ class UnitReport(_Speaks):
         )
 
     def previous_year(self) -> Fragment:
-        """The year before, like for like (``scoring.analysis.compare``): the unit or what it was
-        formed from, criteria compared one by one where unchanged, each figure's basis."""
+        """The year before, like for like: the unit or what it was formed from, criteria
+        compared one by one where unchanged, each figure's basis."""
         return previous.previous_year(
             self._result, self.unit_id, self._comparison, self._source, self.lang
         )
 
     @functools.cached_property
     def _comparison(self) -> Comparison | None:
-        """Last year against this one (read by the comparison section, the criteria table
-        and ``shown``: computed once per report)."""
+        """Last year against this one, computed once per report."""
         return previous.comparison(self._result, self.unit_id, self._source)
 
     def criteria_table(self, rows: pd.DataFrame | None = None) -> Fragment:
@@ -381,24 +286,13 @@ class UnitReport(_Speaks):
         frame = self.criteria_rows() if rows is None else rows
         return criteria_table.criteria_table(frame, self._result.year, self.lang)
 
-    def notes(self) -> Fragment:
-        """The section "Nhận xét của cơ quan đánh giá" when the unit has a note; else
-        nothing (and no number taken).
-        """
-        return self._notes_fragment(self.unit_id)
-
     def provenance(self) -> Fragment:
         """Where the report comes from: its files and their SHA-256, version, date."""
         return notice.provenance(self._result, self.unit_id, self.lang)
 
     def shown(self) -> dict[str, object]:
-        """Everything this report's helpers can show, as plain data.
-
-        Its digest is what ``build`` records as this report's read: a report is rebuilt
-        only when this changes, so a correction in one unit's form rebuilds the units
-        whose rank, gap to the next rank or peers' means (to the whole percent drawn) it
-        moves, not the whole level.
-        """
+        """Everything this report's helpers can show, as plain data: its digest is the
+        report's read, so a form's correction rebuilds only the reports it changes."""
         result = self._result
         submission = result.inputs.collection.submissions[self.unit_id]
         own = result.self_scores[self.unit_id]
@@ -427,7 +321,7 @@ class UnitReport(_Speaks):
                 repr(self._rank_rule()),
             ],
             "peer_means": self._peer_means(),
-            "targets": self._targets(),
+            "targets": self.targets(),
             "previous": prev,
             "previous_missing": previous.missing_last_year(result, self.unit_id, self._source),
             "previous_unreadable": self._source.previous_unreadable(result),
