@@ -12,16 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import Field, ValidationError
 
 from scoring.model.criteria import (
-    CITY_LEVEL,
-    LEVEL_NAMES_VI,
-    LEVEL_TITLES_VI,
-    LEVELS,
     TOLERANCE,
     Band,
     CountRule,
@@ -32,12 +28,9 @@ from scoring.model.criteria import (
     Level,
     Node,
     NormalizedRule,
-    NotApplicableRule,
     Ranking,
     RatioRule,
-    Robustness,
     Rule,
-    Step,
     StepsRule,
     YesNoRule,
     _Strict,
@@ -45,34 +38,6 @@ from scoring.model.criteria import (
 )
 from scoring.text.errors import CriteriaError
 from scoring.text.i18n import N_, Lines, Phrase, phrase
-
-# The tree's names are re-exported: other modules import them from here.
-__all__ = [
-    "CITY_LEVEL",
-    "Band",
-    "CountRule",
-    "CriteriaSet",
-    "CriteriaYear",
-    "DirectRule",
-    "Input",
-    "LEVELS",
-    "LEVEL_NAMES_VI",
-    "LEVEL_TITLES_VI",
-    "Node",
-    "NormalizedRule",
-    "NotApplicableRule",
-    "RatioRule",
-    "Robustness",
-    "Rule",
-    "Step",
-    "StepsRule",
-    "TOLERANCE",
-    "YesNoRule",
-    "rule_inputs",
-    "load_criteria_file",
-    "load_year",
-    "years_available",
-]
 
 
 class _BandsFile(Ranking):
@@ -89,6 +54,8 @@ class _CriteriaFile(_Strict):
     max: float = Field(gt=0)
     groups: list[Node]
 
+
+_File = TypeVar("_File", _BandsFile, _CriteriaFile)
 
 # Bounds on a criteria file, checked while it is parsed; aliases are refused outright
 # (nested aliases make a small file expand to gigabytes, "billion laughs").
@@ -257,15 +224,20 @@ def _reason(err: Any) -> Phrase:  # noqa: ANN401 - pydantic's ErrorDetails
     return phrase(msgid, **ctx)
 
 
-def _format_validation(path: Path, data: Any, exc: ValidationError) -> CriteriaError:  # noqa: ANN401
+def _validate(model: type[_File], path: Path, data: Any) -> _File:  # noqa: ANN401
+    """``data`` as ``model``; every schema error named by file, node and field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
     lines = []
-    for err in exc.errors():
+    for err in errors:
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc)
         node = _node_code_at(data, loc)
         what = N_("%(path)s: nút %(node)s: %(where)s: %(reason)s")
         lines.append(phrase(what, path=str(path), node=node, where=where, reason=_reason(err)))
-    return CriteriaError("%(problems)s", problems=Lines(lines))
+    raise CriteriaError("%(problems)s", problems=Lines(lines))
 
 
 def _check_tree(path: Path, parsed: _CriteriaFile) -> list[Phrase]:
@@ -392,10 +364,7 @@ def _allowed_kinds(rule: Rule | None, role: str) -> tuple[str, ...]:
 def load_criteria_file(path: Path) -> CriteriaSet:
     """Load and check one level's criteria file; raise CriteriaError listing every problem."""
     data, raw = _read_yaml(path)
-    try:
-        parsed = _CriteriaFile.model_validate(data)
-    except ValidationError as exc:
-        raise _format_validation(path, data, exc) from None
+    parsed = _validate(_CriteriaFile, path, data)
     problems = _check_tree(path, parsed)
     if path.stem != parsed.level:
         what = N_("%(path)s: tên tệp phải là '%(expected)s.yaml' (theo 'level')")
@@ -431,24 +400,16 @@ def load_criteria_file(path: Path) -> CriteriaSet:
 def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
     """bands.yaml: the bands, highest first, and how the year ranks (``rank_by``, ``missing``,
     ``robustness``; defaults when absent)."""
-    data, _ = _read_yaml(path)
-    try:
-        parsed = _BandsFile.model_validate(data)
-    except ValidationError as exc:
-        raise _format_validation(path, data, exc) from None
+    parsed = _validate(_BandsFile, path, _read_yaml(path)[0])
     ranking = Ranking.model_validate(parsed.model_dump(exclude={"bands"}))
-    return _ordered_bands(path, parsed.bands), ranking
-
-
-def _ordered_bands(path: Path, bands: list[Band]) -> tuple[Band, ...]:
-    ordered = tuple(sorted(bands, key=lambda b: -b.min_percent))
-    if not ordered or ordered[-1].min_percent != 0:
+    bands = tuple(sorted(parsed.bands, key=lambda b: -b.min_percent))
+    if not bands or bands[-1].min_percent != 0:
         raise CriteriaError(
             N_("%(path)s: xếp loại thấp nhất phải có min_percent: 0"), path=str(path)
         )
-    if len({b.min_percent for b in ordered}) != len(ordered):
+    if len({b.min_percent for b in bands}) != len(bands):
         raise CriteriaError(N_("%(path)s: hai xếp loại có cùng min_percent"), path=str(path))
-    return ordered
+    return bands, ranking
 
 
 def load_year(data_dir: Path, year: int) -> CriteriaYear:
