@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.io import workbook_bytes, write_bytes
@@ -77,6 +78,28 @@ def save_atomic(wb: Workbook, path: Path, when: datetime) -> None:
     gives the same bytes: document dates are ``when`` and every zip entry carries it.
     """
     write_bytes(path, workbook_bytes(wb, when))
+
+
+def put(ws: Worksheet, row: int, column: int, value: object = None, **style: object) -> Cell:
+    """The cell at ``row``, ``column`` (with ``value`` unless None), its attributes
+    (font, fill, border, alignment, data_type...) set from ``style`` in that order."""
+    cell = ws.cell(row=row, column=column, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def print_a4_landscape(ws: Worksheet, title_row: int, area: str, margin: float) -> None:
+    """One page wide on A4 landscape, ``title_row`` repeated atop every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.print_area = area
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = margin
 
 
 def _canonical(text: object) -> str:

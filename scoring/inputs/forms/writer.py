@@ -17,7 +17,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.inputs.forms.layout import (
@@ -34,6 +33,8 @@ from scoring.inputs.forms.layout import (
     META_FIELDS,
     SHEET_INPUTS,
     SHEET_META,
+    print_a4_landscape,
+    put,
     save_atomic,
 )
 from scoring.inputs.units import Unit
@@ -52,6 +53,9 @@ _HEADING_FILLS = ("BDD7EE", "DDEBF7", "EDF3FA")
 _CRITERION_FILL = "F2F2F2"
 _VALUE_FILL = "FFF2CC"
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_LAST = get_column_letter(len(COLUMNS))
+_VALUE_LETTER = get_column_letter(_COL[HEADER_VALUE])
 _UNLOCKED = Protection(locked=False)
 _LINE_HEIGHT = 15.75
 
@@ -62,6 +66,28 @@ _KIND_HOW = {
     "yes_no": "Chọn Có hoặc Không",
 }
 _KIND_UNIT = {"share": "%", "points": "điểm"}
+# Excel's check of a numeric value cell, by kind (points: up to the criterion's maximum).
+_AT_LEAST_ZERO: dict[str, object] = {
+    "type": "decimal",
+    "operator": "greaterThanOrEqual",
+    "formula1": "0",
+}
+_NUMERIC_RULES: dict[str, dict[str, object]] = {
+    "count": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
+    "share": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"},
+}
+
+
+def _font(*, bold: bool = False, italic: bool = False, size: float = 12) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+def _indented(depth: int) -> Alignment:
+    return Alignment(wrap_text=True, vertical="top", indent=depth)
+
+
+_BOLD = _font(bold=True)
+_PLAIN = _font()
 
 INSTRUCTIONS = (
     "1. Chỉ nhập vào các ô nền vàng ở cột 'Giá trị' và các cột minh chứng, giải trình. "
@@ -123,18 +149,11 @@ def write_form(
     save_atomic(wb, Path(path), when)
 
 
-def _font(*, bold: bool = False, italic: bool = False, size: float = 12) -> Font:
-    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
-
-
 def _title_line(ws: Worksheet, row: int, text: str, font: Font, center: bool = False) -> None:
-    last = get_column_letter(len(COLUMNS))
-    ws.merge_cells(f"A{row}:{last}{row}")
-    cell = ws.cell(row=row, column=1, value=text)
-    cell.font = font
-    cell.alignment = Alignment(
-        wrap_text=True, vertical="center", horizontal="center" if center else "left"
-    )
+    ws.merge_cells(f"A{row}:{_LAST}{row}")
+    horizontal = "center" if center else "left"
+    alignment = Alignment(wrap_text=True, vertical="center", horizontal=horizontal)
+    put(ws, row, 1, text, font=font, alignment=alignment)
     total_width = sum(width for _, width in COLUMNS)
     ws.row_dimensions[row].height = _LINE_HEIGHT * _line_count(text, total_width) + 2
 
@@ -166,12 +185,9 @@ def _write_title_block(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) 
 
 
 def _write_header_row(ws: Worksheet, row: int) -> None:
+    fill = PatternFill("solid", fgColor=_HEADING_FILLS[0])
     for column, (header, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=row, column=column, value=header)
-        cell.font = _font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_HEADING_FILLS[0])
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = _BORDER
+        put(ws, row, column, header, font=_BOLD, fill=fill, alignment=_CENTER, border=_BORDER)
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.row_dimensions[row].height = _LINE_HEIGHT * 2 + 2
 
@@ -201,7 +217,7 @@ def _write_node(
     row += 1
     for inp in node.inputs:
         _write_input_row(ws, row, inp, node, depth + 1)
-        _validation_for(ws, inp, node, validations).add(_value_range(row))
+        _validation_for(ws, inp, node, validations).add(f"{_VALUE_LETTER}{row}")
         row += 1
     for child in node.children:
         row = _write_node(ws, child, depth + 1, row, validations)
@@ -209,14 +225,10 @@ def _write_node(
 
 
 def _write_heading_row(ws: Worksheet, row: int, text: str, depth: int, fill: str) -> None:
+    shade = PatternFill("solid", fgColor=fill)
     for column in range(1, len(COLUMNS) + 1):
-        cell = ws.cell(row=row, column=column)
-        cell.fill = PatternFill("solid", fgColor=fill)
-        cell.border = _BORDER
-        cell.font = _font(bold=True)
-        cell.alignment = _WRAP
-    label = ws.cell(row=row, column=_COL[HEADER_LABEL], value=text)
-    label.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+        put(ws, row, column, fill=shade, border=_BORDER, font=_BOLD, alignment=_WRAP)
+    put(ws, row, _COL[HEADER_LABEL], text, alignment=_indented(depth))
     _fit_row_height(ws, row, {HEADER_LABEL: text})
 
 
@@ -237,22 +249,12 @@ def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int
         HEADER_HOW: _how_text(inp, node),
     }
     for header, column in _COL.items():
-        cell = ws.cell(row=row, column=column, value=texts.get(header))
-        cell.font = _font()
-        cell.border = _BORDER
-        cell.alignment = _WRAP
+        cell = put(ws, row, column, texts.get(header), font=_PLAIN, border=_BORDER, alignment=_WRAP)
         if header in _UNLOCKED_HEADERS:
             cell.protection = _UNLOCKED
-    ws.cell(row=row, column=_COL[HEADER_LABEL]).alignment = Alignment(
-        wrap_text=True, vertical="top", indent=depth
-    )
-    ws.cell(row=row, column=_COL[HEADER_VALUE]).fill = PatternFill("solid", fgColor=_VALUE_FILL)
+    put(ws, row, _COL[HEADER_LABEL], alignment=_indented(depth))
+    put(ws, row, _COL[HEADER_VALUE], fill=PatternFill("solid", fgColor=_VALUE_FILL))
     _fit_row_height(ws, row, texts)
-
-
-def _value_range(row: int) -> str:
-    first = get_column_letter(_COL[HEADER_VALUE])
-    return f"{first}{row}"
 
 
 def _validation_for(
@@ -284,8 +286,10 @@ def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataVa
     if kind == "yes_no":
         choices = [YES_TEXT, NO_TEXT, *([NA_TEXT] if allow_na else [])]
         options = {"type": "list", "formula1": '"' + ",".join(choices) + '"'}
+    elif kind == "points" and maximum is not None and not allow_na:
+        options = {**_NUMERIC_RULES["share"], "formula2": f"{maximum:g}"}
     elif not allow_na:
-        options = _numeric_rule(kind, maximum)
+        options = _NUMERIC_RULES.get(kind, _AT_LEAST_ZERO)
     dv = DataValidation(allow_blank=True, showInputMessage=True, **options)  # type: ignore[arg-type]
     dv.promptTitle = "Cách nhập"
     dv.prompt = prompt
@@ -302,21 +306,6 @@ def _numeric_prompt(kind: str, maximum: float | None) -> str:
         top = format_number_vi(maximum) if maximum is not None else ""
         return f"Điểm tự chấm từ 0 đến {top}; ghi giải trình ở cột '{HEADER_NOTE}'"
     return _KIND_HOW[kind]
-
-
-def _numeric_rule(kind: str, maximum: float | None) -> dict[str, object]:
-    if kind == "count":
-        return {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"}
-    if kind == "share":
-        return {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"}
-    if kind == "points" and maximum is not None:
-        return {
-            "type": "decimal",
-            "operator": "between",
-            "formula1": "0",
-            "formula2": f"{maximum:g}",
-        }
-    return {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"}
 
 
 def _line_count(text: str, width: float) -> int:
@@ -337,18 +326,10 @@ def _finish_inputs_sheet(ws: Worksheet, header_row: int, last_row: int) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # users may still widen columns, resize rows
     ws.protection.formatRows = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{max(last_row, header_row)}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    print_a4_landscape(ws, header_row, f"A1:{_LAST}{max(last_row, header_row)}", 0.5)
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.sheet_view.zoomScale = 90
-    first_value = f"{get_column_letter(_COL[HEADER_VALUE])}{header_row + 1}"
+    first_value = f"{_VALUE_LETTER}{header_row + 1}"
     ws.sheet_view.selection[0].activeCell = first_value
     ws.sheet_view.selection[0].sqref = first_value
 
@@ -363,11 +344,9 @@ def _write_previous(
     sheet is protected), as text, so they read as a reference and are never typed over."""
     column = len(COLUMNS) + 1
     letter = get_column_letter(column)
-    head = ws.cell(row=header_row, column=column, value=heading)
-    head.font = _font(bold=True, italic=True)
-    head.fill = PatternFill("solid", fgColor=_PREVIOUS_FILL)
-    head.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    head.border = _BORDER
+    grey = PatternFill("solid", fgColor=_PREVIOUS_FILL)
+    font = _font(bold=True, italic=True)
+    put(ws, header_row, column, heading, font=font, fill=grey, alignment=_CENTER, border=_BORDER)
     ws.column_dimensions[letter].width = 24
     ws.row_dimensions[header_row].height = _LINE_HEIGHT * 4 + 2
     code_column = _COL[HEADER_CODE]
@@ -375,37 +354,23 @@ def _write_previous(
         code = ws.cell(row=row, column=code_column).value
         if not isinstance(code, str) or code not in figures:
             continue
-        cell = ws.cell(row=row, column=column, value=figures[code])
+        cell = put(ws, row, column, figures[code], fill=grey, alignment=_WRAP, border=_BORDER)
         cell.data_type = "s"  # a unit name starting with "=" stays text
         cell.font = Font(name=FONT_NAME, size=12, italic=True, color="595959")
-        cell.fill = PatternFill("solid", fgColor=_PREVIOUS_FILL)
-        cell.alignment = _WRAP
-        cell.border = _BORDER
     ws.print_area = f"A1:{letter}{max(last_row, header_row)}"
 
 
 def _write_meta_sheet(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> None:
-    values: dict[str, object] = {
-        "form_format": FORM_FORMAT,
-        "unit_id": unit.id,
-        "unit_name": unit.name,
-        "level": unit.level,
-        "year": year,
-        "criteria_version": cset.version,
-        "criteria_fingerprint": cset.fingerprint,
-        "criteria_file": Path(cset.path).name,
-    }
-    ws.cell(row=1, column=1, value="Thông tin phiếu do chương trình lập; không sửa trang này.")
-    ws.cell(row=1, column=1).font = _font(bold=True)
+    values = (  # in META_FIELDS' order: the form's and the unit's, then the criteria file's
+        *(FORM_FORMAT, unit.id, unit.name, unit.level, year),
+        *(cset.version, cset.fingerprint, Path(cset.path).name),
+    )
+    put(ws, 1, 1, "Thông tin phiếu do chương trình lập; không sửa trang này.", font=_BOLD)
     for column, header in enumerate(("Khóa", "Giá trị", "Ý nghĩa"), start=1):
-        cell = ws.cell(row=2, column=column, value=header)
-        cell.font = _font(bold=True)
-        cell.border = _BORDER
-    for row, (key, meaning) in enumerate(META_FIELDS, start=3):
-        for column, value in enumerate((key, values[key], meaning), start=1):
-            cell = ws.cell(row=row, column=column, value=value)
-            cell.font = _font()
-            cell.border = _BORDER
+        put(ws, 2, column, header, font=_BOLD, border=_BORDER)
+    for row, ((key, meaning), own) in enumerate(zip(META_FIELDS, values, strict=True), start=3):
+        for column, value in enumerate((key, own, meaning), start=1):
+            cell = put(ws, row, column, value, font=_PLAIN, border=_BORDER)
             cell.number_format = "@" if isinstance(value, str) else "0"
             if isinstance(value, str):
                 cell.data_type = "s"  # a name starting with "=" stays text, not a formula
