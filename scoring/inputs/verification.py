@@ -278,12 +278,7 @@ def _header(ws: Worksheet) -> dict[str, int]:
 
 
 def _read_rows(
-    reader: Reader,
-    ws: Worksheet,
-    fws: Worksheet,
-    cset: CriteriaSet,
-    sub: Submission,
-    data: bytes,
+    reader: Reader, ws: Worksheet, fws: Worksheet, cset: CriteriaSet, sub: Submission, data: bytes
 ) -> Verification | None:
     header = _header(ws)
     if not header:

@@ -258,10 +258,7 @@ def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int
 
 
 def _validation_for(
-    ws: Worksheet,
-    inp: Input,
-    node: Node,
-    validations: dict[tuple[object, ...], DataValidation],
+    ws: Worksheet, inp: Input, node: Node, validations: dict[tuple[object, ...], DataValidation]
 ) -> DataValidation:
     """One shared DataValidation per (kind, allow_na, maximum), created on first use."""
     maximum = node.max if inp.kind == "points" else None
