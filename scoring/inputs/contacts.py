@@ -1,10 +1,7 @@
-"""The units' e-mail addresses: the optional ``email`` column of ``data/units.csv``.
-
-Kept apart from ``units`` (who is scored, at which level) because an address is only
-needed to prepare the messages of ``make share``; a unit list without the column is
-valid and simply gives no address. An address is checked for its shape only (one
-``local@domain.tld``, no display name, no list): the tool never sends mail, the analyst's
-mail client does, so a typo must be caught before a draft is written to nobody.
+"""The units' e-mail addresses: the optional ``email`` column of ``data/units.csv``, apart
+from ``units`` because only ``make share``'s messages need them. An address is checked for
+its shape only (one ``local@domain.tld``): the analyst's mail client sends, not the tool,
+so a typo must be caught before a draft is written to nobody.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """Reading and checking one year's criteria files (``data/criteria/<year>/<level>.yaml``
-plus ``bands.yaml``); the tree they describe is ``scoring.model.criteria``.
-
-Loading is strict: unknown keys, wrong types, parts that do not add up to their whole,
-duplicate codes, rule parameters that do not fit and inputs that no rule uses are all
-refused, with a message that names the file and the node code. The format is documented
-in ``docs/criteria-format.md``.
+and ``bands.yaml``, format in ``docs/criteria-format.md``) into ``scoring.model.criteria``'s
+tree. Loading is strict: unknown keys, wrong types, parts that do not add up to their
+whole, duplicate codes, unfit rule parameters and unused inputs are all refused, each
+message naming the file and the node code.
 """
 
 from __future__ import annotations

@@ -1,12 +1,10 @@
 """Next year's cycle in one command: ``make new-year YEAR=2021``.
 
-The latest criteria folder is copied as text (comments and layout kept, so the analyst
-edits a file that reads like the last one): ``year`` set, ``version`` "2021.1", "năm
-2020" in the title and comments turned into "năm 2021", and the legal basis replaced by
-a placeholder. The new decision cannot be guessed, and forms citing last year's decision
-would be wrong, so ``make forms`` refuses a set whose legal basis is still the
-placeholder (``check_ready``). ``mapping.csv`` is not copied: it links one year's codes
-to the year before.
+The latest criteria folder is copied as text, comments and layout kept, with ``year``,
+``version`` ("2021.1") and "năm 2020" in titles and comments updated. The legal basis
+becomes a placeholder that ``make forms`` refuses (``check_ready``): the new decision
+cannot be guessed, and a form citing last year's would be wrong. ``mapping.csv`` (one
+year's codes to the year before) is not copied.
 """
 
 from __future__ import annotations

@@ -310,7 +310,8 @@ def _read_rows(
         # (a share over 100 %) is read in this sheet, not in the unit's form.
         address = ws.cell(row=row, column=header[COL_VERIFIED]).coordinate
         cells[code] = address
-        verified = _verified_value(reader, ws, fws, row, header[COL_VERIFIED], code, cset)
+        raw = raw_value(reader, ws, fws, row, header[COL_VERIFIED], code)
+        verified = _parse(reader, cset, code, raw, address) if raw is not None else None
         if verified is None:
             continue
         any_figure = True
@@ -344,29 +345,17 @@ def _read_rows(
     )
 
 
-def _verified_value(
-    reader: Reader,
-    ws: Worksheet,
-    fws: Worksheet,
-    row: int,
-    column: int,
-    code: str,
-    cset: CriteriaSet,
+def _parse(
+    reader: Reader, cset: CriteriaSet, code: str, raw: tuple[object, bool], cell: str
 ) -> Value | None:
-    raw = raw_value(reader, ws, fws, row, column, code)
-    if raw is None:
-        return None
+    """The verified figure of ``code`` from its cell; None, reported, when it is no value."""
     node = cset.nodes[cset.input_owner[code]]
     inp = cset.inputs[code]
+    maximum = node.max if inp.kind == "points" else None
     try:
         return parse_value(
-            raw[0],
-            inp.kind,
-            allow_na=node.allow_na,
-            maximum=node.max if inp.kind == "points" else None,
-            is_percent_format=raw[1],
+            raw[0], inp.kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
         )
     except ValueProblem as exc:
-        address = ws.cell(row=row, column=column).coordinate
-        reader.add_value(exc, cell=address, code=code)
+        reader.add_value(exc, cell=cell, code=code)
         return None

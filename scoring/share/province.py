@@ -1,13 +1,8 @@
-"""One unit's assessment as a workbook laid out like the criteria set.
-
-``share/<year>/province/<city_id>.xlsx`` is the copy sent to the province: every group,
-sub-group and criterion with its maximum, the self-assessed, verified and official
-points and the evidence the unit cited, with group totals equal to the report's (they
-are the same scores), set up to print on A4 landscape. The same workbook is attached
-to each unit's message as its criteria scores.
-
-Text from the inputs is written as text (never a formula); the bytes are stable
-(``scoring.io.workbook_bytes``).
+"""One unit's assessment as a workbook laid out like the criteria set, printable on A4:
+``share/<year>/province/<city_id>.xlsx`` for the province, and each unit's message's
+attachment. Every group, sub-group and criterion has its maximum, self-assessed, verified
+and official points and the evidence cited; totals are the report's (the same scores).
+Text from the inputs stays text (never a formula); the bytes are stable.
 """
 
 from __future__ import annotations

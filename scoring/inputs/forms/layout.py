@@ -1,10 +1,6 @@
-"""The layout of the survey form, shared by its writer and its reader.
-
-Sheet names, header texts, the columns in order, the metadata keys and how the reader
-finds them again (``find_header``, ``read_meta``, ``code_text``): the writer
-(``scoring.inputs.forms.writer``), the reader (``scoring.inputs.submissions``), the
-verification form (``scoring.inputs.verification``) and the sample's filler
-(``dev.sample.fill``) all take them from here, so a header renamed in one place is renamed for all.
+"""The layout of the survey form (sheets, headers, columns, metadata keys, how to find them
+again), shared by its writer, its reader, the verification form and ``dev.sample.fill``,
+so a header renamed here is renamed for all.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""The writer of blank survey forms (``make forms``): one workbook per unit and year.
-
-The layout (sheets, headers, columns, metadata keys) is ``scoring.inputs.forms.layout``; this
-module adds what only a fresh form has: the title block and instructions, the shading,
-the Excel data validation of each value cell, the protection and the print setup.
-See ``scoring.inputs.forms`` for what the form looks like and why.
+"""The writer of blank survey forms (``make forms``): what only a fresh form has (title
+block, instructions, shading, Excel data validation, protection, print setup) on top of
+``scoring.inputs.forms.layout``; ``scoring.inputs.forms`` says what the form looks like and why.
 """
 
 from __future__ import annotations
