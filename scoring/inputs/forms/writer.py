@@ -64,14 +64,10 @@ _KIND_HOW = {
 }
 _KIND_UNIT = {"share": "%", "points": "điểm"}
 # Excel's check of a numeric value cell, by kind (points: up to the criterion's maximum).
-_AT_LEAST_ZERO: dict[str, object] = {
-    "type": "decimal",
-    "operator": "greaterThanOrEqual",
-    "formula1": "0",
-}
 _NUMERIC_RULES: dict[str, dict[str, object]] = {
     "count": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
     "share": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"},
+    "amount": {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
 }
 
 
@@ -85,6 +81,7 @@ def _indented(depth: int) -> Alignment:
 
 _BOLD = _font(bold=True)
 _PLAIN = _font()
+_Checks = dict[tuple[object, ...], DataValidation]  # one per (kind, allow_na, maximum)
 
 INSTRUCTIONS = (
     "1. Chỉ nhập vào các ô nền vàng ở cột 'Giá trị' và các cột minh chứng, giải trình. "
@@ -130,7 +127,7 @@ def write_form(
     ws.title = SHEET_INPUTS
     header_row = _write_title_block(ws, cset, unit, year)
     _write_header_row(ws, header_row)
-    validations: dict[tuple[object, ...], DataValidation] = {}
+    validations: _Checks = {}
     row = header_row + 1
     for group in cset.groups:
         row = _write_node(ws, group, 0, row, validations)
@@ -158,23 +155,17 @@ def _title_line(ws: Worksheet, row: int, text: str, font: Font, center: bool = F
 def _write_title_block(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> int:
     """Title, unit, criteria set, legal basis and instructions; returns the header row."""
     level = LEVEL_NAMES_VI.get(unit.level, unit.level)
+    title = f"PHIẾU KHẢO SÁT ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ CHÍNH QUYỀN ĐIỆN TỬ NĂM {year}"
+    top = format_number_vi(cset.max)
     lines: list[tuple[str, Font, bool]] = [
-        (
-            f"PHIẾU KHẢO SÁT ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ CHÍNH QUYỀN ĐIỆN TỬ NĂM {year}",
-            _font(bold=True, size=14),
-            True,
-        ),
+        (title, _font(bold=True, size=14), True),
         (cset.title, _font(italic=True), True),
-        (f"Đơn vị: {unit.name} (mã đơn vị: {unit.id}; {level})", _font(bold=True), False),
-        (
-            f"Bộ tiêu chí phiên bản {cset.version}; điểm tối đa {format_number_vi(cset.max)} điểm.",
-            _font(),
-            False,
-        ),
-        ("Căn cứ:", _font(bold=True), False),
-        *((f"– {line}", _font(), False) for line in cset.legal_basis),
-        ("Hướng dẫn nhập liệu:", _font(bold=True), False),
-        *((line, _font(), False) for line in INSTRUCTIONS),
+        (f"Đơn vị: {unit.name} (mã đơn vị: {unit.id}; {level})", _BOLD, False),
+        (f"Bộ tiêu chí phiên bản {cset.version}; điểm tối đa {top} điểm.", _PLAIN, False),
+        ("Căn cứ:", _BOLD, False),
+        *((f"– {line}", _PLAIN, False) for line in cset.legal_basis),
+        ("Hướng dẫn nhập liệu:", _BOLD, False),
+        *((line, _PLAIN, False) for line in INSTRUCTIONS),
     ]
     for row, (text, font, center) in enumerate(lines, start=1):
         _title_line(ws, row, text, font, center)
@@ -201,13 +192,7 @@ def heading_text(node: Node) -> str:
     return text
 
 
-def _write_node(
-    ws: Worksheet,
-    node: Node,
-    depth: int,
-    row: int,
-    validations: dict[tuple[object, ...], DataValidation],
-) -> int:
+def _write_node(ws: Worksheet, node: Node, depth: int, row: int, validations: _Checks) -> int:
     """The heading row of ``node``, its input rows, then its children; the next free row."""
     fill = _CRITERION_FILL if node.is_criterion else _HEADING_FILLS[min(depth, 2)]
     _write_heading_row(ws, row, heading_text(node), depth, fill)
@@ -254,16 +239,13 @@ def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int
     _fit_row_height(ws, row, texts)
 
 
-def _validation_for(
-    ws: Worksheet, inp: Input, node: Node, validations: dict[tuple[object, ...], DataValidation]
-) -> DataValidation:
+def _validation_for(ws: Worksheet, inp: Input, node: Node, validations: _Checks) -> DataValidation:
     """One shared DataValidation per (kind, allow_na, maximum), created on first use."""
     maximum = node.max if inp.kind == "points" else None
     key = (inp.kind, node.allow_na, maximum)
     if key not in validations:
-        dv = _make_validation(inp.kind, node.allow_na, maximum)
-        ws.add_data_validation(dv)
-        validations[key] = dv
+        validations[key] = _make_validation(inp.kind, node.allow_na, maximum)
+        ws.add_data_validation(validations[key])
     return validations[key]
 
 
@@ -273,7 +255,11 @@ def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataVa
     Numeric criteria that allow "Không áp dụng" get the message only: a numeric rule
     would refuse that text.
     """
-    prompt = _KIND_HOW["yes_no"] if kind == "yes_no" else _numeric_prompt(kind, maximum)
+    if kind == "points":
+        top = format_number_vi(maximum) if maximum is not None else ""
+        prompt = f"Điểm tự chấm từ 0 đến {top}; ghi giải trình ở cột '{HEADER_NOTE}'"
+    else:
+        prompt = _KIND_HOW[kind]
     if allow_na:
         prompt += f", hoặc '{NA_TEXT}'"
     options: dict[str, object] = {}
@@ -283,7 +269,7 @@ def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataVa
     elif kind == "points" and maximum is not None and not allow_na:
         options = {**_NUMERIC_RULES["share"], "formula2": f"{maximum:g}"}
     elif not allow_na:
-        options = _NUMERIC_RULES.get(kind, _AT_LEAST_ZERO)
+        options = _NUMERIC_RULES.get(kind, _NUMERIC_RULES["amount"])
     dv = DataValidation(allow_blank=True, showInputMessage=True, **options)  # type: ignore[arg-type]
     dv.promptTitle = "Cách nhập"
     dv.prompt = prompt
@@ -293,13 +279,6 @@ def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataVa
         dv.errorTitle = "Giá trị không hợp lệ"
         dv.error = f"Cần: {prompt}."
     return dv
-
-
-def _numeric_prompt(kind: str, maximum: float | None) -> str:
-    if kind == "points":
-        top = format_number_vi(maximum) if maximum is not None else ""
-        return f"Điểm tự chấm từ 0 đến {top}; ghi giải trình ở cột '{HEADER_NOTE}'"
-    return _KIND_HOW[kind]
 
 
 def _line_count(text: str, width: float) -> int:
