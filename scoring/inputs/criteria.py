@@ -246,21 +246,18 @@ def _check_tree(path: Path, parsed: _CriteriaFile) -> list[Phrase]:
     if abs(total - parsed.max) > TOLERANCE:
         what = N_("%(path)s: tổng điểm các nhóm (%(found)s) khác điểm tối đa của bộ (%(expected)s)")
         problems.append(phrase(what, path=where, found=f"{total:g}", expected=f"{parsed.max:g}"))
+    every = _nodes(parsed.groups)
     codes: dict[str, str] = {}
-    inputs: dict[str, Input] = {}
-    for group in parsed.groups:
-        for node in group.walk():
-            _check_node(where, node, problems)
-            for code in [node.code, *(i.code for i in node.inputs)]:
-                if code in codes:
-                    problems.append(_at(where, node, N_("mã '%(code)s' bị trùng"), code=code))
-                codes[code] = node.code
-            for inp in node.inputs:
-                inputs[inp.code] = inp
+    for node in every:
+        _check_node(where, node, problems)
+        for code in [node.code, *(i.code for i in node.inputs)]:
+            if code in codes:
+                problems.append(_at(where, node, N_("mã '%(code)s' bị trùng"), code=code))
+            codes[code] = node.code
+    inputs = {inp.code: inp for node in every for inp in node.inputs}
     used: set[str] = set()
-    for group in parsed.groups:
-        for node in group.walk():
-            used |= _check_references(where, node, inputs, problems)
+    for node in every:
+        used |= _check_references(where, node, inputs, problems)
     for code in sorted(set(inputs) - used):
         unused = phrase(N_("chỉ tiêu '%(code)s' không được quy tắc nào sử dụng"), code=code)
         problems.append(phrase(_AT_NODE, path=where, node=codes[code], what=unused))
@@ -268,6 +265,11 @@ def _check_tree(path: Path, parsed: _CriteriaFile) -> list[Phrase]:
 
 
 _AT_NODE = N_("%(path)s: nút %(node)s: %(what)s")
+
+
+def _nodes(groups: list[Node]) -> list[Node]:
+    """Every node of the tree, each group followed by what is under it."""
+    return [node for group in groups for node in group.walk()]
 
 
 def _at(where: str, node: Node, msgid: str, **params: object) -> Phrase:
@@ -369,15 +371,7 @@ def load_criteria_file(path: Path) -> CriteriaSet:
         problems.append(phrase(what, path=str(path), expected=parsed.level))
     if problems:
         raise CriteriaError("%(problems)s", problems=Lines(problems))
-    nodes: dict[str, Node] = {}
-    inputs: dict[str, Input] = {}
-    owner: dict[str, str] = {}
-    for group in parsed.groups:
-        for node in group.walk():
-            nodes[node.code] = node
-            for inp in node.inputs:
-                inputs[inp.code] = inp
-                owner[inp.code] = node.code
+    nodes = {node.code: node for node in _nodes(parsed.groups)}
     return CriteriaSet(
         path=path,
         year=parsed.year,
@@ -389,9 +383,9 @@ def load_criteria_file(path: Path) -> CriteriaSet:
         max=parsed.max,
         groups=tuple(parsed.groups),
         fingerprint=hashlib.sha256(raw).hexdigest(),
-        inputs=inputs,
+        inputs={inp.code: inp for node in nodes.values() for inp in node.inputs},
         nodes=nodes,
-        input_owner=owner,
+        input_owner={inp.code: node.code for node in nodes.values() for inp in node.inputs},
     )
 
 
