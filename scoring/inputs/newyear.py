@@ -33,17 +33,10 @@ def _legal_basis_block(lines: list[str], year: int) -> list[str]:
     out: list[str] = []
     skipping = False
     for line in lines:
-        if skipping and (line.startswith((" ", "\t")) or not line.strip()):
-            if line.strip() == "":
-                out.append(line)
-                skipping = False
-            continue
-        skipping = False
-        out.append(line)
-        if line.startswith("legal_basis:"):
-            out[-1] = "legal_basis:\n"
-            out.append(f'  - "{placeholder(year)}"\n')
-            skipping = True
+        if skipping and line.startswith((" ", "\t")) and line.strip():
+            continue  # an item of the old list
+        skipping = line.startswith("legal_basis:")
+        out += ["legal_basis:\n", f'  - "{placeholder(year)}"\n'] if skipping else [line]
     return out
 
 
@@ -94,12 +87,9 @@ def check_ready(criteria: CriteriaYear) -> None:
     """Refuse to make forms from a set whose legal basis is still the placeholder."""
     for cset in criteria.levels.values():
         if any(PLACEHOLDER_MARK in line for line in cset.legal_basis):
-            raise CriteriaError(
-                N_(
-                    "%(path)s: căn cứ pháp lý (legal_basis) vẫn là dòng '%(mark)s' do "
-                    "make new-year ghi; sửa thành quyết định ban hành bộ tiêu chí của năm rồi "
-                    "tạo phiếu lại"
-                ),
-                path=str(cset.path),
-                mark=PLACEHOLDER_MARK,
+            what = N_(
+                "%(path)s: căn cứ pháp lý (legal_basis) vẫn là dòng '%(mark)s' do "
+                "make new-year ghi; sửa thành quyết định ban hành bộ tiêu chí của năm rồi "
+                "tạo phiếu lại"
             )
+            raise CriteriaError(what, path=str(cset.path), mark=PLACEHOLDER_MARK)
