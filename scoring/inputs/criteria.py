@@ -102,10 +102,10 @@ def _check_events(text: str) -> None:
                 return
             line = event.start_mark.line + 1 if event.start_mark else 0
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise CriteriaError(
-                    N_("dòng %(line)s: không dùng neo, bí danh YAML (&, *); viết đầy đủ nội dung"),
-                    line=line,
+                what = N_(
+                    "dòng %(line)s: không dùng neo, bí danh YAML (&, *); viết đầy đủ nội dung"
                 )
+                raise CriteriaError(what, line=line)
             if isinstance(event, _ENDS):
                 depth -= 1
                 continue
@@ -128,11 +128,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
         if key in seen:
-            raise CriteriaError(
-                N_("khóa '%(key)s' được viết hai lần (dòng %(line)s)"),
-                key=key,
-                line=key_node.start_mark.line + 1,
-            )
+            what = N_("khóa '%(key)s' được viết hai lần (dòng %(line)s)")
+            raise CriteriaError(what, key=key, line=key_node.start_mark.line + 1)
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -144,12 +141,8 @@ def _read_yaml(path: Path) -> tuple[Any, bytes]:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise CriteriaError(
-                N_("%(path)s: tệp quá lớn (%(found)s byte, tối đa %(max)s) cho một bộ tiêu chí"),
-                path=str(path),
-                found=size,
-                max=MAX_YAML_BYTES,
-            )
+            what = N_("%(path)s: tệp quá lớn (%(found)s byte, tối đa %(max)s) cho một bộ tiêu chí")
+            raise CriteriaError(what, path=str(path), found=size, max=MAX_YAML_BYTES)
         raw = path.read_bytes()
     except OSError as exc:
         raise CriteriaError(
@@ -396,9 +389,8 @@ def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
     ranking = Ranking.model_validate(parsed.model_dump(exclude={"bands"}))
     bands = tuple(sorted(parsed.bands, key=lambda b: -b.min_percent))
     if not bands or bands[-1].min_percent != 0:
-        raise CriteriaError(
-            N_("%(path)s: xếp loại thấp nhất phải có min_percent: 0"), path=str(path)
-        )
+        what = N_("%(path)s: xếp loại thấp nhất phải có min_percent: 0")
+        raise CriteriaError(what, path=str(path))
     if len({b.min_percent for b in bands}) != len(bands):
         raise CriteriaError(N_("%(path)s: hai xếp loại có cùng min_percent"), path=str(path))
     return bands, ranking
@@ -408,11 +400,8 @@ def load_year(data_dir: Path, year: int) -> CriteriaYear:
     """Every level file of the year plus its bands; all problems of all files at once."""
     folder = Path(data_dir) / "criteria" / str(year)
     if not folder.is_dir():
-        raise CriteriaError(
-            N_("%(path)s: không có thư mục bộ tiêu chí cho năm %(year)s"),
-            path=str(folder),
-            year=year,
-        )
+        what = N_("%(path)s: không có thư mục bộ tiêu chí cho năm %(year)s")
+        raise CriteriaError(what, path=str(folder), year=year)
     problems: list[Phrase] = []
     levels: dict[str, CriteriaSet] = {}
     for path in sorted(folder.glob("*.yaml")):

@@ -68,11 +68,8 @@ class Header:
 
 
 def save_atomic(wb: Workbook, path: Path, when: datetime) -> None:
-    """Write ``wb`` to ``path`` deterministically, via a temporary file and os.replace.
-
-    A reader (or a crash) never sees a half-written form, and the same workbook always
-    gives the same bytes: document dates are ``when`` and every zip entry carries it.
-    """
+    """Write ``wb`` to ``path`` atomically (no reader sees half a form) and with the same
+    bytes every time: document dates and zip entry times are ``when``."""
     write_bytes(path, workbook_bytes(wb, when))
 
 
