@@ -83,14 +83,11 @@ def read_bytes(path: Path) -> bytes:
 def _read_rows(path: Path) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(_decode(path, read_bytes(path)), newline=""))
     try:
-        fields = reader.fieldnames or []
-        missing = [c for c in COLUMNS if c not in fields]
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
+            what = N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)")
             raise UnitsError(
-                N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)"),
-                path=str(path),
-                found=", ".join(missing),
-                expected=", ".join(COLUMNS),
+                what, path=str(path), found=", ".join(missing), expected=", ".join(COLUMNS)
             )
         return list(reader)
     except csv.Error as exc:
@@ -112,18 +109,9 @@ def _check_text(path: Path, line: int, row: dict[str, str]) -> None:
             raise _fail(path, line, column, what, found=escape_controls(bad[0]))
 
 
-def _check_name(path: Path, line: int, name: str) -> None:
-    """A name longer than MAX_NAME is refused: it would break the share drafts' headers."""
-    if len(name.strip()) > MAX_NAME:
-        what = N_("tên đơn vị dài %(found)s ký tự, tối đa %(expected)s")
-        raise _fail(path, line, "name", what, found=len(name.strip()), expected=MAX_NAME)
-
-
 def load_units(path: Path) -> list[Unit]:
-    """Read data/units.csv; refuse unsafe ids, unknown levels and repeated ids.
-
-    Columns other than ``COLUMNS`` are allowed (optional ones are read where needed).
-    """
+    """Read data/units.csv; refuse unsafe ids, unknown levels and repeated ids. Columns
+    other than ``COLUMNS`` are allowed (optional ones are read where needed)."""
     units: list[Unit] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(_read_rows(path), start=2):
@@ -135,7 +123,10 @@ def load_units(path: Path) -> list[Unit]:
             )
             raise _fail(path, line, "id", what, found=quote(uid))
         _check_text(path, line, row)
-        _check_name(path, line, row.get("name") or "")
+        name = (row["name"] or "").strip()
+        if len(name) > MAX_NAME:  # it would break the share drafts' headers
+            what = N_("tên đơn vị dài %(found)s ký tự, tối đa %(expected)s")
+            raise _fail(path, line, "name", what, found=len(name), expected=MAX_NAME)
         if uid.casefold() in seen:
             what = N_(
                 "mã đơn vị '%(found)s' trùng với mã ở dòng %(first)s (không phân biệt hoa "
@@ -147,7 +138,6 @@ def load_units(path: Path) -> list[Unit]:
         if level not in LEVELS:
             what = N_("%(found)s không hợp lệ (cần: %(expected)s)")
             raise _fail(path, line, "level", what, found=quote(level), expected=", ".join(LEVELS))
-        name = (row["name"] or "").strip()
         if not name:
             raise _fail(path, line, "name", N_("thiếu tên đơn vị"))
         valid_from = _year(row["valid_from"] or "", path, line, "valid_from", optional=False)

@@ -143,10 +143,8 @@ def write_verification_form(path: Path, cset: CriteriaSet, unit: Unit, sub: Subm
 def write_verification_forms(
     data_dir: Path, year: int, collection: Collection, criteria: CriteriaYear, units: list[Unit]
 ) -> tuple[list[Path], list[Path]]:
-    """A verification form for every unit whose form was accepted: (written, kept).
-
-    A file that already exists is the office's work and is kept as it is.
-    """
+    """A verification form for every unit whose form was accepted: (written, kept); one
+    that exists already is the office's work and is kept as it is."""
     by_id = {u.id: u for u in units}
     written: list[Path] = []
     kept: list[Path] = []
@@ -335,14 +333,8 @@ def _read_rows(
     if not any_figure:
         return None  # prepared, not yet filled: the unit is not verified
     check_ratios(reader, cset, values, cells, verified=True)
-    return Verification(
-        unit_id=sub.unit_id,
-        path=reader.path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        values=values,
-        changes=tuple(changes),
-        submission_sha256=sub.sha256,
-    )
+    sha256 = hashlib.sha256(data).hexdigest()
+    return Verification(sub.unit_id, reader.path, sha256, values, tuple(changes), sub.sha256)
 
 
 def _parse(
