@@ -34,12 +34,6 @@ class TooManyCells(ValueError):
         self.count = count
 
 
-def _prefix(head: bytes) -> bytes:
-    """The namespace prefix of the sheet's elements ("" or "x:"), from its first bytes."""
-    found = _SHEET_DATA.search(head)
-    return (found.group(1) or b"") if found else b""
-
-
 def _keep_rows(block: bytes, prefix: bytes) -> bytes:
     """``block`` (whole rows and what lies between them) without rows that hold no value."""
     opener = b"<" + prefix + b"row "
@@ -76,8 +70,9 @@ def _filter_stream(source: io.BufferedIOBase, max_cells: int, name: str) -> byte
     while True:
         block = source.read(CHUNK)
         data = carry + block
-        if prefix is None:
-            prefix = _prefix(data[:65536])
+        if prefix is None:  # the elements' namespace prefix ("" or "x:"), from the first bytes
+            found = _SHEET_DATA.search(data[:65536])
+            prefix = (found.group(1) or b"") if found else b""
         if block:
             # Filter whole rows only; the rest waits for the next block.
             cut = data.rfind(b"</" + prefix + b"row>")

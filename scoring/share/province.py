@@ -118,12 +118,8 @@ def _evidence(result: YearResult, unit_id: str, node: Node) -> str | None:
     submission = result.inputs.collection.submissions.get(unit_id)
     if submission is None:
         return None
-    cited: list[str] = []
-    for item in node.inputs:
-        text = (submission.evidence.get(item.code) or "").strip()
-        if text and text not in cited:
-            cited.append(text)
-    return "; ".join(cited) or None
+    texts = ((submission.evidence.get(item.code) or "").strip() for item in node.inputs)
+    return "; ".join(dict.fromkeys(text for text in texts if text)) or None
 
 
 def _points(node: NodeScore | None, lang: str) -> float | str | None:

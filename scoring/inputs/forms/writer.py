@@ -40,7 +40,6 @@ from scoring.model.values import NA_TEXT, NO_TEXT, YES_TEXT, format_number_vi
 from scoring.text.errors import SubmissionError
 from scoring.text.i18n import N_
 
-CREATOR = "scoring"
 _COL = {header: index for index, (header, _) in enumerate(COLUMNS, start=1)}
 _UNLOCKED_HEADERS = (HEADER_VALUE, HEADER_EVIDENCE, HEADER_NOTE)
 
@@ -136,11 +135,8 @@ def write_form(
         _write_previous(ws, header_row, row - 1, *previous)
     _write_meta_sheet(wb.create_sheet(SHEET_META), cset, unit, year)
     wb.active = 0
-    when = datetime(year, 1, 1)
-    wb.properties.created = when
-    wb.properties.creator = CREATOR
     wb.properties.title = f"{SHEET_INPUTS} {year} – {unit.name}"
-    save_atomic(wb, Path(path), when)
+    save_atomic(wb, Path(path), datetime(year, 1, 1))  # it sets the dates and the creator
 
 
 def _title_line(ws: Worksheet, row: int, text: str, font: Font, center: bool = False) -> None:
@@ -322,9 +318,8 @@ def _write_previous(
     put(ws, header_row, column, heading, font=font, fill=grey, alignment=_CENTER, border=_BORDER)
     ws.column_dimensions[letter].width = 24
     ws.row_dimensions[header_row].height = _LINE_HEIGHT * 4 + 2
-    code_column = _COL[HEADER_CODE]
     for row in range(header_row + 1, last_row + 1):
-        code = ws.cell(row=row, column=code_column).value
+        code = ws.cell(row=row, column=_COL[HEADER_CODE]).value
         if not isinstance(code, str) or code not in figures:
             continue
         cell = put(ws, row, column, figures[code], fill=grey, alignment=_WRAP, border=_BORDER)
