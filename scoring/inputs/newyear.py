@@ -42,9 +42,8 @@ def _legal_basis_block(lines: list[str], year: int) -> list[str]:
 
 def new_text(text: str, old: int, year: int) -> str:
     """A level file or bands.yaml of year ``old`` rewritten for ``year``."""
-    lines = text.splitlines(keepends=True)
     out = []
-    for line in lines:
+    for line in text.splitlines(keepends=True):
         if re.match(r"^year:\s*\d{4}\s*$", line):
             line = f"year: {year}\n"
         elif line.startswith("version:"):

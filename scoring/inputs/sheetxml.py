@@ -1,10 +1,9 @@
 """Compacting a workbook's sheets before openpyxl loads them: only cells with a value stay.
 
-A returned form can carry hundreds of thousands of styled but empty rows, and openpyxl
-builds an object for every styled cell. The reader needs values only, so each worksheet's
-XML is streamed, in chunks of bounded size, through regular expressions that drop
-``<row>`` elements holding no value, formula or inline string and ``<c>`` elements with
-no child; everything else is copied byte for byte. Files are never changed.
+A returned form can carry hundreds of thousands of styled empty rows, each an object in
+openpyxl; the reader needs values only. Each worksheet's XML is streamed in bounded chunks
+through regular expressions that drop rows with no value, formula or inline string and
+cells with no child, copying the rest byte for byte. Files are never changed.
 """
 
 from __future__ import annotations

@@ -1,21 +1,18 @@
 """The survey form (phiếu khảo sát) a unit fills in: one Excel workbook per unit and year,
-written from the unit's criteria set. ``layout`` is what the writer and the reader share
-(sheets, headers, columns, ``find_header``); ``writer`` writes it (``write_form``).
+written from its criteria set by ``writer``; ``layout`` is what the writer and the reader share.
 
-* Sheet ``SHEET_INPUTS``: a title block, a header row, then the criteria tree in order.
-  Heading rows (group, sub-group, criterion) leave "Mã" EMPTY, their code being in the
-  label ("A1 – Hạ tầng thông tin (20 điểm)"), so the reader never takes one for an input.
-  Each input has its own row: "Mã" is its code; the unit fills "Giá trị", "Minh chứng"
-  and "Ghi chú / giải trình". Verification is the office's own file
-  (``scoring.inputs.verification``), never the unit's. Columns are found by their header
-  text, so a column a user inserts breaks nothing.
-* Sheet ``SHEET_META``: key/value rows (unit, level, year, criteria version and
-  fingerprint) that tie the file to the unit and to the criteria file it was made from;
-  visible but protected, since a hidden sheet would only make a wrong file harder to see.
+* ``SHEET_INPUTS``: a title block, a header row, then the criteria tree in order. Heading
+  rows leave "Mã" EMPTY (their code is in the label, "A1 – Hạ tầng thông tin (20 điểm)"),
+  so the reader never takes one for an input; each input has a row, "Mã" its code, and
+  the unit fills "Giá trị", "Minh chứng" and "Ghi chú / giải trình". Verification is the
+  office's own file (``scoring.inputs.verification``). Columns are found by header text,
+  so a column a user inserts breaks nothing.
+* ``SHEET_META``: key/value rows (unit, level, year, criteria version and fingerprint)
+  tying the file to the unit and the criteria file; visible but protected, since a hidden
+  sheet would only make a wrong file harder to see.
 
-Both sheets are protected without a password (a guard against slips) and only the input
-rows' answer cells are unlocked. The bytes are deterministic (dates from the year, fixed
-zip times), so a form made again from the same data is the same file.
+Sheets are protected without a password (a guard against slips), answer cells unlocked;
+the bytes are deterministic, so a form made again from the same data is the same file.
 """
 
 from __future__ import annotations
