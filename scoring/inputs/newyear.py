@@ -61,16 +61,12 @@ def create(data_dir: Path, year: int) -> tuple[Path, int, list[tuple[Path, int, 
     data_dir = Path(data_dir)
     target = data_dir / "criteria" / str(year)
     if target.exists():
-        raise CriteriaError(
-            N_("%(path)s: thư mục đã có; xóa hoặc đổi tên nếu muốn tạo lại"), path=str(target)
-        )
+        what = N_("%(path)s: thư mục đã có; xóa hoặc đổi tên nếu muốn tạo lại")
+        raise CriteriaError(what, path=str(target))
     earlier = [y for y in years_available(data_dir) if y < year]
     if not earlier:
-        raise CriteriaError(
-            N_("%(path)s: không có bộ tiêu chí năm nào trước %(year)s để sao chép"),
-            path=str(data_dir / "criteria"),
-            year=year,
-        )
+        what = N_("%(path)s: không có bộ tiêu chí năm nào trước %(year)s để sao chép")
+        raise CriteriaError(what, path=str(data_dir / "criteria"), year=year)
     old = earlier[-1]
     review = []
     for source in sorted((data_dir / "criteria" / str(old)).glob("*.yaml")):
