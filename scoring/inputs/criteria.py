@@ -8,7 +8,6 @@ message naming the file and the node code.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -77,27 +76,16 @@ def _too_deep(line: int) -> CriteriaError:
     return CriteriaError(N_("dòng %(line)s: lồng quá %(max)s cấp"), line=line, max=MAX_YAML_DEPTH)
 
 
-def _events(loader: yaml.SafeLoader) -> Iterator[yaml.Event]:
-    """The loader's parser events; libyaml's own nesting limit (it looks ahead up to 1 000
-    levels, past ours) is reported as ours, where it was reached."""
-    try:
-        while (event := loader.get_event()) is not None:  # type: ignore[no-untyped-call]
-            yield event
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if mark is None or "maximum nesting depth" not in str(exc.problem):
-            raise
-        raise _too_deep(mark.line + 1) from None
-
-
 def _check_events(text: str) -> None:
     """Refuse aliases and anchors, more than ``MAX_YAML_DEPTH`` levels and more than
     ``MAX_YAML_NODES`` nodes, from the parser's events alone: nothing is built yet (no
-    alias expanded), and the parser keeps its nesting in a list, not on the call stack."""
+    alias expanded), and the parser keeps its nesting in a list, not on the call stack.
+    libyaml's own nesting limit (it looks ahead up to 1 000 levels, past ours) is reported
+    as ours, where it was reached."""
     loader = _BaseLoader(text)
     depth = nodes = 0
     try:
-        for event in _events(loader):
+        while (event := loader.get_event()) is not None:  # type: ignore[no-untyped-call]
             if isinstance(event, yaml.StreamEndEvent):
                 return
             line = event.start_mark.line + 1 if event.start_mark else 0
@@ -116,9 +104,13 @@ def _check_events(text: str) -> None:
             if depth > MAX_YAML_DEPTH:
                 raise _too_deep(line)
             if nodes > MAX_YAML_NODES:
-                raise CriteriaError(
-                    N_("dòng %(line)s: quá %(max)s phần tử"), line=line, max=MAX_YAML_NODES
-                )
+                what = N_("dòng %(line)s: quá %(max)s phần tử")
+                raise CriteriaError(what, line=line, max=MAX_YAML_NODES)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if mark is None or "maximum nesting depth" not in str(exc.problem):
+            raise
+        raise _too_deep(mark.line + 1) from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
 
