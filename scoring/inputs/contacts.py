@@ -1,20 +1,18 @@
-"""The units' e-mail addresses: the optional ``email`` column of ``data/units.csv``.
-
-Kept apart from ``units`` (who is scored, at which level) because an address is only
-needed to prepare the messages of ``make share``; a unit list without the column is
-valid and simply gives no address. An address is checked for its shape only (one
-``local@domain.tld``, no display name, no list): the tool never sends mail, the analyst's
-mail client does, so a typo must be caught before a draft is written to nobody.
+"""The units' e-mail addresses: the optional ``email`` column of ``data/units.csv``, apart
+from ``units`` because only ``make share``'s messages need them. An address is checked for
+its shape only (one ``local@domain.tld``): the analyst's mail client sends, not the tool,
+so a typo must be caught before a draft is written to nobody.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
-from scoring.text.errors import UnitsError
-from scoring.text.i18n import N_, located, phrase
+from scoring.inputs.units import _fail, read_bytes
+from scoring.text.i18n import N_
 
 COLUMN = "email"
 
@@ -33,20 +31,11 @@ def load_emails(path: Path, lang: str = "vi") -> dict[str, str]:
 
     Raises ``UnitsError`` naming the file, line and column for a malformed address.
     """
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if COLUMN not in (reader.fieldnames or []):
-                return {}
-            rows = list(reader)
-    except OSError as exc:
-        raise UnitsError(
-            N_("%(path)s: không đọc được danh sách đơn vị (%(reason)s)"),
-            path=str(path),
-            reason=exc.strerror,
-        ) from exc
+    reader = csv.DictReader(io.StringIO(read_bytes(path).decode("utf-8-sig"), newline=""))
+    if COLUMN not in (reader.fieldnames or []):
+        return {}
     emails: dict[str, str] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in enumerate(reader, start=2):
         text = (row.get(COLUMN) or "").strip()
         if not text:
             continue
@@ -55,10 +44,6 @@ def load_emails(path: Path, lang: str = "vi") -> dict[str, str]:
                 "'%(found)s' không phải địa chỉ thư điện tử hợp lệ (cần một địa chỉ, ví dụ "
                 "vanthu@uongbi.gov.vn, hoặc để trống)"
             )
-            raise UnitsError(
-                "%(where)s: %(what)s",
-                where=located(path, line, COLUMN),
-                what=phrase(what, found=text),
-            ).shown_in(lang)
+            raise _fail(path, line, COLUMN, what, found=text).shown_in(lang)
         emails[(row.get("id") or "").strip()] = text
     return emails

@@ -1,27 +1,20 @@
 """Reading and checking one year's criteria files (``data/criteria/<year>/<level>.yaml``
-plus ``bands.yaml``); the tree they describe is ``scoring.model.criteria``.
-
-Loading is strict: unknown keys, wrong types, parts that do not add up to their whole,
-duplicate codes, rule parameters that do not fit and inputs that no rule uses are all
-refused, with a message that names the file and the node code. The format is documented
-in ``docs/criteria-format.md``.
+and ``bands.yaml``, format in ``docs/criteria-format.md``) into ``scoring.model.criteria``'s
+tree. Loading is strict: unknown keys, wrong types, parts that do not add up to their
+whole, duplicate codes, unfit rule parameters and unused inputs are all refused, each
+message naming the file and the node code.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import Field, ValidationError
 
 from scoring.model.criteria import (
-    CITY_LEVEL,
-    LEVEL_NAMES_VI,
-    LEVEL_TITLES_VI,
-    LEVELS,
     TOLERANCE,
     Band,
     CountRule,
@@ -32,12 +25,9 @@ from scoring.model.criteria import (
     Level,
     Node,
     NormalizedRule,
-    NotApplicableRule,
     Ranking,
     RatioRule,
-    Robustness,
     Rule,
-    Step,
     StepsRule,
     YesNoRule,
     _Strict,
@@ -45,34 +35,6 @@ from scoring.model.criteria import (
 )
 from scoring.text.errors import CriteriaError
 from scoring.text.i18n import N_, Lines, Phrase, phrase
-
-# The tree's names are re-exported: other modules import them from here.
-__all__ = [
-    "CITY_LEVEL",
-    "Band",
-    "CountRule",
-    "CriteriaSet",
-    "CriteriaYear",
-    "DirectRule",
-    "Input",
-    "LEVELS",
-    "LEVEL_NAMES_VI",
-    "LEVEL_TITLES_VI",
-    "Node",
-    "NormalizedRule",
-    "NotApplicableRule",
-    "RatioRule",
-    "Robustness",
-    "Rule",
-    "Step",
-    "StepsRule",
-    "TOLERANCE",
-    "YesNoRule",
-    "rule_inputs",
-    "load_criteria_file",
-    "load_year",
-    "years_available",
-]
 
 
 class _BandsFile(Ranking):
@@ -89,6 +51,8 @@ class _CriteriaFile(_Strict):
     max: float = Field(gt=0)
     groups: list[Node]
 
+
+_File = TypeVar("_File", _BandsFile, _CriteriaFile)
 
 # Bounds on a criteria file, checked while it is parsed; aliases are refused outright
 # (nested aliases make a small file expand to gigabytes, "billion laughs").
@@ -112,35 +76,24 @@ def _too_deep(line: int) -> CriteriaError:
     return CriteriaError(N_("dòng %(line)s: lồng quá %(max)s cấp"), line=line, max=MAX_YAML_DEPTH)
 
 
-def _events(loader: yaml.SafeLoader) -> Iterator[yaml.Event]:
-    """The loader's parser events; libyaml's own nesting limit (it looks ahead up to 1 000
-    levels, past ours) is reported as ours, where it was reached."""
-    try:
-        while (event := loader.get_event()) is not None:  # type: ignore[no-untyped-call]
-            yield event
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if mark is None or "maximum nesting depth" not in str(exc.problem):
-            raise
-        raise _too_deep(mark.line + 1) from None
-
-
 def _check_events(text: str) -> None:
     """Refuse aliases and anchors, more than ``MAX_YAML_DEPTH`` levels and more than
     ``MAX_YAML_NODES`` nodes, from the parser's events alone: nothing is built yet (no
-    alias expanded), and the parser keeps its nesting in a list, not on the call stack."""
+    alias expanded), and the parser keeps its nesting in a list, not on the call stack.
+    libyaml's own nesting limit (it looks ahead up to 1 000 levels, past ours) is reported
+    as ours, where it was reached."""
     loader = _BaseLoader(text)
     depth = nodes = 0
     try:
-        for event in _events(loader):
+        while (event := loader.get_event()) is not None:  # type: ignore[no-untyped-call]
             if isinstance(event, yaml.StreamEndEvent):
                 return
             line = event.start_mark.line + 1 if event.start_mark else 0
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise CriteriaError(
-                    N_("dòng %(line)s: không dùng neo, bí danh YAML (&, *); viết đầy đủ nội dung"),
-                    line=line,
+                what = N_(
+                    "dòng %(line)s: không dùng neo, bí danh YAML (&, *); viết đầy đủ nội dung"
                 )
+                raise CriteriaError(what, line=line)
             if isinstance(event, _ENDS):
                 depth -= 1
                 continue
@@ -151,9 +104,13 @@ def _check_events(text: str) -> None:
             if depth > MAX_YAML_DEPTH:
                 raise _too_deep(line)
             if nodes > MAX_YAML_NODES:
-                raise CriteriaError(
-                    N_("dòng %(line)s: quá %(max)s phần tử"), line=line, max=MAX_YAML_NODES
-                )
+                what = N_("dòng %(line)s: quá %(max)s phần tử")
+                raise CriteriaError(what, line=line, max=MAX_YAML_NODES)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if mark is None or "maximum nesting depth" not in str(exc.problem):
+            raise
+        raise _too_deep(mark.line + 1) from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
 
@@ -163,11 +120,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
         if key in seen:
-            raise CriteriaError(
-                N_("khóa '%(key)s' được viết hai lần (dòng %(line)s)"),
-                key=key,
-                line=key_node.start_mark.line + 1,
-            )
+            what = N_("khóa '%(key)s' được viết hai lần (dòng %(line)s)")
+            raise CriteriaError(what, key=key, line=key_node.start_mark.line + 1)
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -179,12 +133,8 @@ def _read_yaml(path: Path) -> tuple[Any, bytes]:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise CriteriaError(
-                N_("%(path)s: tệp quá lớn (%(found)s byte, tối đa %(max)s) cho một bộ tiêu chí"),
-                path=str(path),
-                found=size,
-                max=MAX_YAML_BYTES,
-            )
+            what = N_("%(path)s: tệp quá lớn (%(found)s byte, tối đa %(max)s) cho một bộ tiêu chí")
+            raise CriteriaError(what, path=str(path), found=size, max=MAX_YAML_BYTES)
         raw = path.read_bytes()
     except OSError as exc:
         raise CriteriaError(
@@ -222,19 +172,16 @@ _REASONS: dict[str, str] = {
     "missing": N_("thiếu trường bắt buộc"),
     "extra_forbidden": N_("trường không có trong định dạng (kiểm tra chính tả tên trường)"),
     "literal_error": N_("cần một trong: %(expected)s"),
-    "int_type": N_("cần một số nguyên"),
-    "int_parsing": N_("cần một số nguyên"),
+    **dict.fromkeys(("int_type", "int_parsing"), N_("cần một số nguyên")),
     "int_from_float": N_("cần một số nguyên, không có phần thập phân"),
-    "float_type": N_("cần một số"),
-    "float_parsing": N_("cần một số"),
+    **dict.fromkeys(("float_type", "float_parsing"), N_("cần một số")),
     "finite_number": N_("cần một số hữu hạn"),
     "string_type": N_("cần một chuỗi văn bản"),
-    "bool_type": N_("cần true hoặc false"),
-    "bool_parsing": N_("cần true hoặc false"),
+    **dict.fromkeys(("bool_type", "bool_parsing"), N_("cần true hoặc false")),
     "list_type": N_("cần một danh sách (các dòng bắt đầu bằng '-')"),
-    "dict_type": N_("cần một bảng khóa: giá trị"),
-    "model_type": N_("cần một bảng khóa: giá trị"),
-    "model_attributes_type": N_("cần một bảng khóa: giá trị"),
+    **dict.fromkeys(
+        ("dict_type", "model_type", "model_attributes_type"), N_("cần một bảng khóa: giá trị")
+    ),
     "greater_than": N_("phải lớn hơn %(gt)s"),
     "greater_than_equal": N_("phải lớn hơn hoặc bằng %(ge)s"),
     "less_than": N_("phải nhỏ hơn %(lt)s"),
@@ -257,15 +204,20 @@ def _reason(err: Any) -> Phrase:  # noqa: ANN401 - pydantic's ErrorDetails
     return phrase(msgid, **ctx)
 
 
-def _format_validation(path: Path, data: Any, exc: ValidationError) -> CriteriaError:  # noqa: ANN401
+def _validate(model: type[_File], path: Path, data: Any) -> _File:  # noqa: ANN401
+    """``data`` as ``model``; every schema error named by file, node and field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
     lines = []
-    for err in exc.errors():
+    for err in errors:
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc)
         node = _node_code_at(data, loc)
         what = N_("%(path)s: nút %(node)s: %(where)s: %(reason)s")
         lines.append(phrase(what, path=str(path), node=node, where=where, reason=_reason(err)))
-    return CriteriaError("%(problems)s", problems=Lines(lines))
+    raise CriteriaError("%(problems)s", problems=Lines(lines))
 
 
 def _check_tree(path: Path, parsed: _CriteriaFile) -> list[Phrase]:
@@ -276,21 +228,18 @@ def _check_tree(path: Path, parsed: _CriteriaFile) -> list[Phrase]:
     if abs(total - parsed.max) > TOLERANCE:
         what = N_("%(path)s: tổng điểm các nhóm (%(found)s) khác điểm tối đa của bộ (%(expected)s)")
         problems.append(phrase(what, path=where, found=f"{total:g}", expected=f"{parsed.max:g}"))
+    every = _nodes(parsed.groups)
     codes: dict[str, str] = {}
-    inputs: dict[str, Input] = {}
-    for group in parsed.groups:
-        for node in group.walk():
-            _check_node(where, node, problems)
-            for code in [node.code, *(i.code for i in node.inputs)]:
-                if code in codes:
-                    problems.append(_at(where, node, N_("mã '%(code)s' bị trùng"), code=code))
-                codes[code] = node.code
-            for inp in node.inputs:
-                inputs[inp.code] = inp
+    for node in every:
+        _check_node(where, node, problems)
+        for code in [node.code, *(i.code for i in node.inputs)]:
+            if code in codes:
+                problems.append(_at(where, node, N_("mã '%(code)s' bị trùng"), code=code))
+            codes[code] = node.code
+    inputs = {inp.code: inp for node in every for inp in node.inputs}
     used: set[str] = set()
-    for group in parsed.groups:
-        for node in group.walk():
-            used |= _check_references(where, node, inputs, problems)
+    for node in every:
+        used |= _check_references(where, node, inputs, problems)
     for code in sorted(set(inputs) - used):
         unused = phrase(N_("chỉ tiêu '%(code)s' không được quy tắc nào sử dụng"), code=code)
         problems.append(phrase(_AT_NODE, path=where, node=codes[code], what=unused))
@@ -298,6 +247,11 @@ def _check_tree(path: Path, parsed: _CriteriaFile) -> list[Phrase]:
 
 
 _AT_NODE = N_("%(path)s: nút %(node)s: %(what)s")
+
+
+def _nodes(groups: list[Node]) -> list[Node]:
+    """Every node of the tree, each group followed by what is under it."""
+    return [node for group in groups for node in group.walk()]
 
 
 def _at(where: str, node: Node, msgid: str, **params: object) -> Phrase:
@@ -392,25 +346,14 @@ def _allowed_kinds(rule: Rule | None, role: str) -> tuple[str, ...]:
 def load_criteria_file(path: Path) -> CriteriaSet:
     """Load and check one level's criteria file; raise CriteriaError listing every problem."""
     data, raw = _read_yaml(path)
-    try:
-        parsed = _CriteriaFile.model_validate(data)
-    except ValidationError as exc:
-        raise _format_validation(path, data, exc) from None
+    parsed = _validate(_CriteriaFile, path, data)
     problems = _check_tree(path, parsed)
     if path.stem != parsed.level:
         what = N_("%(path)s: tên tệp phải là '%(expected)s.yaml' (theo 'level')")
         problems.append(phrase(what, path=str(path), expected=parsed.level))
     if problems:
         raise CriteriaError("%(problems)s", problems=Lines(problems))
-    nodes: dict[str, Node] = {}
-    inputs: dict[str, Input] = {}
-    owner: dict[str, str] = {}
-    for group in parsed.groups:
-        for node in group.walk():
-            nodes[node.code] = node
-            for inp in node.inputs:
-                inputs[inp.code] = inp
-                owner[inp.code] = node.code
+    nodes = {node.code: node for node in _nodes(parsed.groups)}
     return CriteriaSet(
         path=path,
         year=parsed.year,
@@ -422,44 +365,32 @@ def load_criteria_file(path: Path) -> CriteriaSet:
         max=parsed.max,
         groups=tuple(parsed.groups),
         fingerprint=hashlib.sha256(raw).hexdigest(),
-        inputs=inputs,
+        inputs={inp.code: inp for node in nodes.values() for inp in node.inputs},
         nodes=nodes,
-        input_owner=owner,
+        input_owner={inp.code: node.code for node in nodes.values() for inp in node.inputs},
     )
 
 
 def load_ranking(path: Path) -> tuple[tuple[Band, ...], Ranking]:
     """bands.yaml: the bands, highest first, and how the year ranks (``rank_by``, ``missing``,
     ``robustness``; defaults when absent)."""
-    data, _ = _read_yaml(path)
-    try:
-        parsed = _BandsFile.model_validate(data)
-    except ValidationError as exc:
-        raise _format_validation(path, data, exc) from None
+    parsed = _validate(_BandsFile, path, _read_yaml(path)[0])
     ranking = Ranking.model_validate(parsed.model_dump(exclude={"bands"}))
-    return _ordered_bands(path, parsed.bands), ranking
-
-
-def _ordered_bands(path: Path, bands: list[Band]) -> tuple[Band, ...]:
-    ordered = tuple(sorted(bands, key=lambda b: -b.min_percent))
-    if not ordered or ordered[-1].min_percent != 0:
-        raise CriteriaError(
-            N_("%(path)s: xếp loại thấp nhất phải có min_percent: 0"), path=str(path)
-        )
-    if len({b.min_percent for b in ordered}) != len(ordered):
+    bands = tuple(sorted(parsed.bands, key=lambda b: -b.min_percent))
+    if not bands or bands[-1].min_percent != 0:
+        what = N_("%(path)s: xếp loại thấp nhất phải có min_percent: 0")
+        raise CriteriaError(what, path=str(path))
+    if len({b.min_percent for b in bands}) != len(bands):
         raise CriteriaError(N_("%(path)s: hai xếp loại có cùng min_percent"), path=str(path))
-    return ordered
+    return bands, ranking
 
 
 def load_year(data_dir: Path, year: int) -> CriteriaYear:
     """Every level file of the year plus its bands; all problems of all files at once."""
     folder = Path(data_dir) / "criteria" / str(year)
     if not folder.is_dir():
-        raise CriteriaError(
-            N_("%(path)s: không có thư mục bộ tiêu chí cho năm %(year)s"),
-            path=str(folder),
-            year=year,
-        )
+        what = N_("%(path)s: không có thư mục bộ tiêu chí cho năm %(year)s")
+        raise CriteriaError(what, path=str(folder), year=year)
     problems: list[Phrase] = []
     levels: dict[str, CriteriaSet] = {}
     for path in sorted(folder.glob("*.yaml")):

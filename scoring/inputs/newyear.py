@@ -1,12 +1,10 @@
 """Next year's cycle in one command: ``make new-year YEAR=2021``.
 
-The latest criteria folder is copied as text (comments and layout kept, so the analyst
-edits a file that reads like the last one): ``year`` set, ``version`` "2021.1", "năm
-2020" in the title and comments turned into "năm 2021", and the legal basis replaced by
-a placeholder. The new decision cannot be guessed, and forms citing last year's decision
-would be wrong, so ``make forms`` refuses a set whose legal basis is still the
-placeholder (``check_ready``). ``mapping.csv`` is not copied: it links one year's codes
-to the year before.
+The latest criteria folder is copied as text, comments and layout kept, with ``year``,
+``version`` ("2021.1") and "năm 2020" in titles and comments updated. The legal basis
+becomes a placeholder that ``make forms`` refuses (``check_ready``): the new decision
+cannot be guessed, and a form citing last year's would be wrong. ``mapping.csv`` (one
+year's codes to the year before) is not copied.
 """
 
 from __future__ import annotations
@@ -35,25 +33,17 @@ def _legal_basis_block(lines: list[str], year: int) -> list[str]:
     out: list[str] = []
     skipping = False
     for line in lines:
-        if skipping and (line.startswith((" ", "\t")) or not line.strip()):
-            if line.strip() == "":
-                out.append(line)
-                skipping = False
-            continue
-        skipping = False
-        out.append(line)
-        if line.startswith("legal_basis:"):
-            out[-1] = "legal_basis:\n"
-            out.append(f'  - "{placeholder(year)}"\n')
-            skipping = True
+        if skipping and line.startswith((" ", "\t")) and line.strip():
+            continue  # an item of the old list
+        skipping = line.startswith("legal_basis:")
+        out += ["legal_basis:\n", f'  - "{placeholder(year)}"\n'] if skipping else [line]
     return out
 
 
 def new_text(text: str, old: int, year: int) -> str:
     """A level file or bands.yaml of year ``old`` rewritten for ``year``."""
-    lines = text.splitlines(keepends=True)
     out = []
-    for line in lines:
+    for line in text.splitlines(keepends=True):
         if re.match(r"^year:\s*\d{4}\s*$", line):
             line = f"year: {year}\n"
         elif line.startswith("version:"):
@@ -71,16 +61,12 @@ def create(data_dir: Path, year: int) -> tuple[Path, int, list[tuple[Path, int, 
     data_dir = Path(data_dir)
     target = data_dir / "criteria" / str(year)
     if target.exists():
-        raise CriteriaError(
-            N_("%(path)s: thư mục đã có; xóa hoặc đổi tên nếu muốn tạo lại"), path=str(target)
-        )
+        what = N_("%(path)s: thư mục đã có; xóa hoặc đổi tên nếu muốn tạo lại")
+        raise CriteriaError(what, path=str(target))
     earlier = [y for y in years_available(data_dir) if y < year]
     if not earlier:
-        raise CriteriaError(
-            N_("%(path)s: không có bộ tiêu chí năm nào trước %(year)s để sao chép"),
-            path=str(data_dir / "criteria"),
-            year=year,
-        )
+        what = N_("%(path)s: không có bộ tiêu chí năm nào trước %(year)s để sao chép")
+        raise CriteriaError(what, path=str(data_dir / "criteria"), year=year)
     old = earlier[-1]
     review = []
     for source in sorted((data_dir / "criteria" / str(old)).glob("*.yaml")):
@@ -96,12 +82,9 @@ def check_ready(criteria: CriteriaYear) -> None:
     """Refuse to make forms from a set whose legal basis is still the placeholder."""
     for cset in criteria.levels.values():
         if any(PLACEHOLDER_MARK in line for line in cset.legal_basis):
-            raise CriteriaError(
-                N_(
-                    "%(path)s: căn cứ pháp lý (legal_basis) vẫn là dòng '%(mark)s' do "
-                    "make new-year ghi; sửa thành quyết định ban hành bộ tiêu chí của năm rồi "
-                    "tạo phiếu lại"
-                ),
-                path=str(cset.path),
-                mark=PLACEHOLDER_MARK,
+            what = N_(
+                "%(path)s: căn cứ pháp lý (legal_basis) vẫn là dòng '%(mark)s' do "
+                "make new-year ghi; sửa thành quyết định ban hành bộ tiêu chí của năm rồi "
+                "tạo phiếu lại"
             )
+            raise CriteriaError(what, path=str(cset.path), mark=PLACEHOLDER_MARK)

@@ -1,10 +1,9 @@
 """Compacting a workbook's sheets before openpyxl loads them: only cells with a value stay.
 
-A returned form can carry hundreds of thousands of styled but empty rows, and openpyxl
-builds an object for every styled cell. The reader needs values only, so each worksheet's
-XML is streamed, in chunks of bounded size, through regular expressions that drop
-``<row>`` elements holding no value, formula or inline string and ``<c>`` elements with
-no child; everything else is copied byte for byte. Files are never changed.
+A returned form can carry hundreds of thousands of styled empty rows, each an object in
+openpyxl; the reader needs values only. Each worksheet's XML is streamed in bounded chunks
+through regular expressions that drop rows with no value, formula or inline string and
+cells with no child, copying the rest byte for byte. Files are never changed.
 """
 
 from __future__ import annotations
@@ -32,12 +31,6 @@ class TooManyCells(ValueError):
         super().__init__(f"{sheet}: {count} cells")
         self.sheet = sheet
         self.count = count
-
-
-def _prefix(head: bytes) -> bytes:
-    """The namespace prefix of the sheet's elements ("" or "x:"), from its first bytes."""
-    found = _SHEET_DATA.search(head)
-    return (found.group(1) or b"") if found else b""
 
 
 def _keep_rows(block: bytes, prefix: bytes) -> bytes:
@@ -76,8 +69,9 @@ def _filter_stream(source: io.BufferedIOBase, max_cells: int, name: str) -> byte
     while True:
         block = source.read(CHUNK)
         data = carry + block
-        if prefix is None:
-            prefix = _prefix(data[:65536])
+        if prefix is None:  # the elements' namespace prefix ("" or "x:"), from the first bytes
+            found = _SHEET_DATA.search(data[:65536])
+            prefix = (found.group(1) or b"") if found else b""
         if block:
             # Filter whole rows only; the rest waits for the next block.
             cut = data.rfind(b"</" + prefix + b"row>")

@@ -52,11 +52,7 @@ def _year(text: str, path: Path, line: int, column: str, *, optional: bool) -> i
     # ASCII digits only: "²⁰¹⁸" passes str.isdigit() but is no year.
     if not (text.isascii() and text.isdigit() and len(text) == 4):
         raise _fail(
-            path,
-            line,
-            column,
-            N_("cần một năm (4 chữ số), có %(found)s"),
-            found=quote(text),
+            path, line, column, N_("cần một năm (4 chữ số), có %(found)s"), found=quote(text)
         )
     return int(text)
 
@@ -68,44 +64,35 @@ def _decode(path: Path, raw: bytes, error: type[ScoringError] = UnitsError) -> s
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        what = phrase(
-            N_(
-                "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, "
-                "Windows-1258); mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'"
-            )
+        what = N_(
+            "tệp không phải UTF-8 (có thể đã lưu bằng Excel dạng CSV thường, "
+            "Windows-1258); mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'"
         )
-        raise error("%(where)s: %(what)s", where=located(path, line), what=what) from None
+        raise error("%(where)s: %(what)s", where=located(path, line), what=phrase(what)) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The unit list's bytes; a file that cannot be read is a ``UnitsError``."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        what = N_("%(path)s: không đọc được danh sách đơn vị (%(reason)s)")
+        raise UnitsError(what, path=str(path), reason=exc.strerror) from exc
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(_decode(path, read_bytes(path)), newline=""))
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise UnitsError(
-            N_("%(path)s: không đọc được danh sách đơn vị (%(reason)s)"),
-            path=str(path),
-            reason=exc.strerror,
-        ) from exc
-    reader = csv.DictReader(io.StringIO(_decode(path, raw), newline=""))
-    try:
-        fields = reader.fieldnames or []
-        missing = [c for c in COLUMNS if c not in fields]
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
+            what = N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)")
             raise UnitsError(
-                N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)"),
-                path=str(path),
-                found=", ".join(missing),
-                expected=", ".join(COLUMNS),
+                what, path=str(path), found=", ".join(missing), expected=", ".join(COLUMNS)
             )
         return list(reader)
     except csv.Error as exc:
-        raise _fail(
-            path,
-            reader.line_num,
-            None,
-            N_("dòng không đọc được như CSV (%(reason)s); mỗi ô chỉ ghi một giá trị ngắn"),
-            reason=str(exc),
-        ) from None
+        what = N_("dòng không đọc được như CSV (%(reason)s); mỗi ô chỉ ghi một giá trị ngắn")
+        raise _fail(path, reader.line_num, None, what, reason=str(exc)) from None
 
 
 def _check_text(path: Path, line: int, row: dict[str, str]) -> None:
@@ -116,93 +103,49 @@ def _check_text(path: Path, line: int, row: dict[str, str]) -> None:
             continue
         bad = [ch for ch in value if unicodedata.category(ch) == "Cc"]
         if bad:
-            shown = escape_controls(bad[0])
-            raise _fail(
-                path,
-                line,
-                column,
-                N_(
-                    "có ký tự điều khiển %(found)s (ví dụ do Shift+Enter hay Alt+Enter); "
-                    "xóa ký tự đó"
-                ),
-                found=shown,
+            what = N_(
+                "có ký tự điều khiển %(found)s (ví dụ do Shift+Enter hay Alt+Enter); xóa ký tự đó"
             )
-
-
-def _check_name(path: Path, line: int, name: str) -> None:
-    """A name longer than MAX_NAME is refused: it would break the share drafts' headers."""
-    if len(name.strip()) > MAX_NAME:
-        raise _fail(
-            path,
-            line,
-            "name",
-            N_("tên đơn vị dài %(found)s ký tự, tối đa %(expected)s"),
-            found=len(name.strip()),
-            expected=MAX_NAME,
-        )
+            raise _fail(path, line, column, what, found=escape_controls(bad[0]))
 
 
 def load_units(path: Path) -> list[Unit]:
-    """Read data/units.csv; refuse unsafe ids, unknown levels and repeated ids.
-
-    Columns other than ``COLUMNS`` are allowed (optional ones are read where needed).
-    """
+    """Read data/units.csv; refuse unsafe ids, unknown levels and repeated ids. Columns
+    other than ``COLUMNS`` are allowed (optional ones are read where needed)."""
     units: list[Unit] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(_read_rows(path), start=2):
         uid = (row["id"] or "").strip()
         if not SAFE_ID.match(uid):
-            raise _fail(
-                path,
-                line,
-                "id",
-                N_(
-                    "mã đơn vị %(found)s không hợp lệ (chỉ chữ cái không dấu, chữ số, '-' và "
-                    "'_', tối đa 64 ký tự)"
-                ),
-                found=quote(uid),
+            what = N_(
+                "mã đơn vị %(found)s không hợp lệ (chỉ chữ cái không dấu, chữ số, '-' và "
+                "'_', tối đa 64 ký tự)"
             )
+            raise _fail(path, line, "id", what, found=quote(uid))
         _check_text(path, line, row)
-        _check_name(path, line, row.get("name") or "")
+        name = (row["name"] or "").strip()
+        if len(name) > MAX_NAME:  # it would break the share drafts' headers
+            what = N_("tên đơn vị dài %(found)s ký tự, tối đa %(expected)s")
+            raise _fail(path, line, "name", what, found=len(name), expected=MAX_NAME)
         if uid.casefold() in seen:
-            first = seen[uid.casefold()]
-            raise _fail(
-                path,
-                line,
-                "id",
-                N_(
-                    "mã đơn vị '%(found)s' trùng với mã ở dòng %(first)s (không phân biệt hoa "
-                    "thường: mã là tên tệp)"
-                ),
-                found=uid,
-                first=first,
+            what = N_(
+                "mã đơn vị '%(found)s' trùng với mã ở dòng %(first)s (không phân biệt hoa "
+                "thường: mã là tên tệp)"
             )
+            raise _fail(path, line, "id", what, found=uid, first=seen[uid.casefold()])
         seen[uid.casefold()] = line
         level = (row["level"] or "").strip()
         if level not in LEVELS:
-            raise _fail(
-                path,
-                line,
-                "level",
-                N_("%(found)s không hợp lệ (cần: %(expected)s)"),
-                found=quote(level),
-                expected=", ".join(LEVELS),
-            )
-        name = (row["name"] or "").strip()
+            what = N_("%(found)s không hợp lệ (cần: %(expected)s)")
+            raise _fail(path, line, "level", what, found=quote(level), expected=", ".join(LEVELS))
         if not name:
             raise _fail(path, line, "name", N_("thiếu tên đơn vị"))
         valid_from = _year(row["valid_from"] or "", path, line, "valid_from", optional=False)
         valid_to = _year(row["valid_to"] or "", path, line, "valid_to", optional=True)
         assert valid_from is not None
         if valid_to is not None and valid_to < valid_from:
-            raise _fail(
-                path,
-                line,
-                "valid_to",
-                N_("năm kết thúc %(found)s trước năm bắt đầu %(first)s"),
-                found=valid_to,
-                first=valid_from,
-            )
+            what = N_("năm kết thúc %(found)s trước năm bắt đầu %(first)s")
+            raise _fail(path, line, "valid_to", what, found=valid_to, first=valid_from)
         units.append(Unit(uid, name, level, valid_from, valid_to))
     return units
 

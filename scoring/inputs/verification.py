@@ -1,19 +1,13 @@
 """The assessing office's verification (thẩm định), kept apart from what the unit sent.
 
-A unit's returned form is evidence of what it claimed; nothing in it is ever taken as
-verified (a figure a unit types in a "verified" column is named in a warning and
-ignored, see ``scoring.inputs.submissions``). The office's figures live in their own file,
-``data/<year>/verification/<unit_id>.xlsx``, one per unit, written by
-``python -m scoring verification-forms`` (``make verification-forms``) pre-filled with the
-unit's figures and evidence. The office fills two columns:
-
-* ``Giá trị thẩm định``: the verified figure; empty keeps the unit's figure;
-* ``Lý do điều chỉnh``: why, required wherever the verified figure differs.
-
-A unit counts as verified once its file holds at least one verified figure (to confirm
-every figure unchanged, copy the unit's column into the verified one). The file names
-the SHA-256 of the unit's form it was made from; a form sent again afterwards gets a
-warning. Verification files are only read; existing ones are never overwritten.
+A unit's returned form is evidence of what it claimed, never verified (a figure typed in
+a "verified" column is ignored with a warning, see ``scoring.inputs.submissions``). The
+office's figures live in ``data/<year>/verification/<unit_id>.xlsx``, one per unit,
+written by ``make verification-forms`` pre-filled with the unit's figures and evidence;
+the office fills ``Giá trị thẩm định`` (empty keeps the unit's figure) and ``Lý do điều
+chỉnh`` (required wherever the figure differs). A unit is verified once its file holds a
+verified figure. The file names the SHA-256 of the unit's form it was made from, so a form
+sent again is caught; verification files are only read, never overwritten.
 """
 
 from __future__ import annotations
@@ -31,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.inputs.forms import FONT_NAME, SHEET_META, cell_value, code_text, save_atomic
+from scoring.inputs.forms.layout import put
 from scoring.inputs.submissions import (
     Collection,
     Problem,
@@ -70,6 +65,9 @@ COLUMNS = (
 META = ("form_format", "unit_id", "unit_name", "year", "submission_sha256", "criteria_fingerprint")
 HEADER_ROW = 4
 _UNLOCKED = Protection(locked=False)
+_BOLD = Font(name=FONT_NAME, size=12, bold=True)
+_MIDDLE = Alignment(wrap_text=True, vertical="center")
+_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -101,74 +99,52 @@ def folder(data_dir: Path, year: int) -> Path:
     return Path(data_dir) / str(year) / "verification"
 
 
-def _font(bold: bool = False) -> Font:
-    return Font(name=FONT_NAME, size=12, bold=bold)
-
-
 def write_verification_form(path: Path, cset: CriteriaSet, unit: Unit, sub: Submission) -> None:
     """The verification form of ``unit``: its figures and evidence, two columns to fill."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET_VERIFY
-    ws.cell(row=1, column=1, value=f"PHIẾU THẨM ĐỊNH NĂM {cset.year}").font = _font(True)
+    put(ws, 1, 1, f"PHIẾU THẨM ĐỊNH NĂM {cset.year}", font=_BOLD)
     title = f"Đơn vị: {unit.name} (mã {unit.id}); phiếu của đơn vị SHA-256 {sub.sha256}"
-    ws.cell(row=2, column=1, value=title).data_type = "s"
-    ws.cell(
-        row=3,
-        column=1,
-        value=f"Cơ quan thẩm định ghi cột '{COL_VERIFIED}' (để trống: giữ giá trị của đơn vị) "
-        f"và cột '{COL_REASON}' (bắt buộc khi giá trị thay đổi).",
+    put(ws, 2, 1, title, data_type="s")
+    how = (
+        f"Cơ quan thẩm định ghi cột '{COL_VERIFIED}' (để trống: giữ giá trị của đơn vị) "
+        f"và cột '{COL_REASON}' (bắt buộc khi giá trị thay đổi)."
     )
+    put(ws, 3, 1, how)
     for column, (header, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=column, value=header)
-        cell.font = _font(True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        put(ws, HEADER_ROW, column, header, font=_BOLD, alignment=_MIDDLE)
         ws.column_dimensions[get_column_letter(column)].width = width
-    row = HEADER_ROW + 1
-    for code, inp in cset.inputs.items():
-        texts = (
-            code,
-            inp.label,
-            cell_value(sub.values[code]) if code in sub.values else None,
-            sub.evidence.get(code),
-            sub.notes.get(code),
-        )
+    for row, (code, inp) in enumerate(cset.inputs.items(), start=HEADER_ROW + 1):
+        claimed = cell_value(sub.values[code]) if code in sub.values else None
+        texts = (code, inp.label, claimed, sub.evidence.get(code), sub.notes.get(code))
         for column, text in enumerate(texts, start=1):
-            cell = ws.cell(row=row, column=column, value=text)
+            cell = put(ws, row, column, text, alignment=_TOP)
             if isinstance(text, str):
                 cell.data_type = "s"  # text stays text, even one starting with "="
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
         for column in (6, 7):
-            cell = ws.cell(row=row, column=column)
-            cell.protection = _UNLOCKED
-            cell.fill = PatternFill("solid", fgColor="E2EFDA")
-        row += 1
+            put(ws, row, column, protection=_UNLOCKED, fill=PatternFill("solid", fgColor="E2EFDA"))
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    _write_meta(wb.create_sheet(SHEET_META), unit, cset, sub)
-    wb.active = 0
-    save_atomic(wb, path, datetime(cset.year, 1, 1))
-
-
-def _write_meta(ws: Worksheet, unit: Unit, cset: CriteriaSet, sub: Submission) -> None:
+    meta = wb.create_sheet(SHEET_META)
     values = (FORMAT, unit.id, unit.name, cset.year, sub.sha256, cset.fingerprint)
     for row, (key, value) in enumerate(zip(META, values, strict=True), start=1):
-        ws.cell(row=row, column=1, value=key)
-        cell = ws.cell(row=row, column=2, value=value)
+        put(meta, row, 1, key)
+        cell = put(meta, row, 2, value)
         if isinstance(value, str):
             cell.data_type = "s"
-    ws.protection.sheet = True
+    meta.protection.sheet = True
+    wb.active = 0
+    save_atomic(wb, path, datetime(cset.year, 1, 1))
 
 
 def write_verification_forms(
     data_dir: Path, year: int, collection: Collection, criteria: CriteriaYear, units: list[Unit]
 ) -> tuple[list[Path], list[Path]]:
-    """A verification form for every unit whose form was accepted: (written, kept).
-
-    A file that already exists is the office's work and is kept as it is.
-    """
+    """A verification form for every unit whose form was accepted: (written, kept); one
+    that exists already is the office's work and is kept as it is."""
     by_id = {u.id: u for u in units}
     written: list[Path] = []
     kept: list[Path] = []
@@ -300,12 +276,7 @@ def _header(ws: Worksheet) -> dict[str, int]:
 
 
 def _read_rows(
-    reader: Reader,
-    ws: Worksheet,
-    fws: Worksheet,
-    cset: CriteriaSet,
-    sub: Submission,
-    data: bytes,
+    reader: Reader, ws: Worksheet, fws: Worksheet, cset: CriteriaSet, sub: Submission, data: bytes
 ) -> Verification | None:
     header = _header(ws)
     if not header:
@@ -337,7 +308,8 @@ def _read_rows(
         # (a share over 100 %) is read in this sheet, not in the unit's form.
         address = ws.cell(row=row, column=header[COL_VERIFIED]).coordinate
         cells[code] = address
-        verified = _verified_value(reader, ws, fws, row, header[COL_VERIFIED], code, cset)
+        raw = raw_value(reader, ws, fws, row, header[COL_VERIFIED], code)
+        verified = _parse(reader, cset, code, raw, address) if raw is not None else None
         if verified is None:
             continue
         any_figure = True
@@ -361,39 +333,21 @@ def _read_rows(
     if not any_figure:
         return None  # prepared, not yet filled: the unit is not verified
     check_ratios(reader, cset, values, cells, verified=True)
-    return Verification(
-        unit_id=sub.unit_id,
-        path=reader.path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        values=values,
-        changes=tuple(changes),
-        submission_sha256=sub.sha256,
-    )
+    sha256 = hashlib.sha256(data).hexdigest()
+    return Verification(sub.unit_id, reader.path, sha256, values, tuple(changes), sub.sha256)
 
 
-def _verified_value(
-    reader: Reader,
-    ws: Worksheet,
-    fws: Worksheet,
-    row: int,
-    column: int,
-    code: str,
-    cset: CriteriaSet,
+def _parse(
+    reader: Reader, cset: CriteriaSet, code: str, raw: tuple[object, bool], cell: str
 ) -> Value | None:
-    raw = raw_value(reader, ws, fws, row, column, code)
-    if raw is None:
-        return None
+    """The verified figure of ``code`` from its cell; None, reported, when it is no value."""
     node = cset.nodes[cset.input_owner[code]]
     inp = cset.inputs[code]
+    maximum = node.max if inp.kind == "points" else None
     try:
         return parse_value(
-            raw[0],
-            inp.kind,
-            allow_na=node.allow_na,
-            maximum=node.max if inp.kind == "points" else None,
-            is_percent_format=raw[1],
+            raw[0], inp.kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
         )
     except ValueProblem as exc:
-        address = ws.cell(row=row, column=column).coordinate
-        reader.add_value(exc, cell=address, code=code)
+        reader.add_value(exc, cell=cell, code=code)
         return None

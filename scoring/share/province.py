@@ -1,24 +1,22 @@
-"""One unit's assessment as a workbook laid out like the criteria set.
-
-``share/<year>/province/<city_id>.xlsx`` is the copy sent to the province: every group,
-sub-group and criterion with its maximum, the self-assessed, verified and official
-points and the evidence the unit cited, with group totals equal to the report's (they
-are the same scores), set up to print on A4 landscape. The same workbook is attached
-to each unit's message as its criteria scores.
-
-Text from the inputs is written as text (never a formula); the bytes are stable
-(``scoring.io.workbook_bytes``).
+"""One unit's assessment as a workbook laid out like the criteria set, printable on A4:
+``share/<year>/province/<city_id>.xlsx`` for the province, and each unit's message's
+attachment. Every group, sub-group and criterion has its maximum, self-assessed, verified
+and official points and the evidence cited; totals are the report's (the same scores).
+Text from the inputs stays text (never a formula); the bytes are stable.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scoring.inputs.forms.layout import print_a4_landscape, put
 from scoring.io import workbook_bytes
 from scoring.model.criteria import LEVEL_NAMES_VI, Node
 from scoring.model.result import YearResult
@@ -29,6 +27,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE9F7")
 GROUP_FILL = PatternFill("solid", fgColor="EEF3F8")
 THIN = Side(style="thin", color="B0BEC5")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOLD = Font(bold=True)
+CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+TOP = Alignment(wrap_text=True, vertical="top")
 WIDTHS = (9, 26, 26, 46, 10, 11, 11, 10, 44)
 FIRST_ROW = 6  # the table's header row, under the title block
 
@@ -59,13 +60,9 @@ def assessment_workbook(result: YearResult, unit_id: str, lang: str = "vi") -> b
     _title_block(ws, result, unit_id, lang)
     ws.row_dimensions[FIRST_ROW].height = 30
     for column, text in enumerate(headers(lang), start=1):
-        cell = ws.cell(row=FIRST_ROW, column=column, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BOX
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        put(ws, FIRST_ROW, column, text, font=BOLD, fill=HEADER_FILL, border=BOX, alignment=CENTER)
     row = FIRST_ROW + 1
-    for node, depth in _rows(result, unit_id):
+    for node, depth in _rows(result.official[unit_id].groups):
         _node_row(ws, row, result, unit_id, node, depth, lang)
         row += 1
     _total_row(ws, row, result, unit_id, lang)
@@ -105,22 +102,15 @@ def _title_block(ws: Worksheet, result: YearResult, unit_id: str, lang: str) -> 
         ),
     ]
     for number, text in enumerate(lines, start=1):
-        cell = ws.cell(row=number, column=1, value=text)
-        cell.data_type = "s"
-        cell.font = Font(bold=number == 1, size=13 if number == 1 else 10)
+        font = Font(bold=number == 1, size=13 if number == 1 else 10)
+        put(ws, number, 1, text, data_type="s", font=font)
 
 
-def _rows(result: YearResult, unit_id: str) -> list[tuple[NodeScore, int]]:
-    found: list[tuple[NodeScore, int]] = []
-
-    def walk(node: NodeScore, depth: int) -> None:
-        found.append((node, depth))
-        for child in node.children:
-            walk(child, depth + 1)
-
-    for group in result.official[unit_id].groups:
-        walk(group, 0)
-    return found
+def _rows(nodes: Iterable[NodeScore], depth: int = 0) -> Iterator[tuple[NodeScore, int]]:
+    """Every node of ``nodes`` and below in order, with its depth (0: a group)."""
+    for node in nodes:
+        yield node, depth
+        yield from _rows(node.children, depth + 1)
 
 
 def _evidence(result: YearResult, unit_id: str, node: Node) -> str | None:
@@ -128,12 +118,8 @@ def _evidence(result: YearResult, unit_id: str, node: Node) -> str | None:
     submission = result.inputs.collection.submissions.get(unit_id)
     if submission is None:
         return None
-    cited: list[str] = []
-    for item in node.inputs:
-        text = (submission.evidence.get(item.code) or "").strip()
-        if text and text not in cited:
-            cited.append(text)
-    return "; ".join(cited) or None
+    texts = ((submission.evidence.get(item.code) or "").strip() for item in node.inputs)
+    return "; ".join(dict.fromkeys(text for text in texts if text)) or None
 
 
 def _points(node: NodeScore | None, lang: str) -> float | str | None:
@@ -163,9 +149,7 @@ def _node_row(
     values += [node.max, _points(own, lang), _points(verified, lang), _points(node, lang), evidence]
     ws.row_dimensions[row].height = _height(values)
     for number, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=number, value=value)
-        cell.border = BOX
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell = put(ws, row, number, value, border=BOX, alignment=TOP)
         if isinstance(value, str):
             cell.data_type = "s"  # text from the inputs, even "=...", stays text
         elif isinstance(value, float | int):
@@ -193,9 +177,7 @@ def _total_row(ws: Worksheet, row: int, result: YearResult, unit_id: str, lang: 
     verified = result.verified_scores[unit_id].total if result.is_verified(unit_id) else None
     values = [None, _("Tổng cộng"), None, None, official.max, own.total, verified, official.total]
     for number, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=number, value=value)
-        cell.font = Font(bold=True)
-        cell.border = BOX
+        cell = put(ws, row, number, value, font=BOLD, border=BOX)
         if isinstance(value, float | int):
             cell.number_format = "0.00"
 
@@ -203,16 +185,8 @@ def _total_row(ws: Worksheet, row: int, result: YearResult, unit_id: str, lang: 
 def _page_setup(ws: Worksheet, last_row: int) -> None:
     """A4 landscape, one page wide, the header row repeated on every page, page numbers."""
     for number, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[chr(ord("A") + number - 1)].width = width
+        ws.column_dimensions[get_column_letter(number)].width = width
     ws.freeze_panes = ws.cell(row=FIRST_ROW + 1, column=1)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{FIRST_ROW}:{FIRST_ROW}"
-    ws.print_area = f"A1:I{last_row}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    print_a4_landscape(ws, FIRST_ROW, f"A1:I{last_row}", 0.6)
     ws.oddFooter.right.text = "&P/&N"
     ws.oddFooter.left.text = "&A"

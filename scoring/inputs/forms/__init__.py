@@ -1,87 +1,38 @@
-"""The survey form (phiếu khảo sát) a unit fills in, as an Excel workbook.
+"""The survey form (phiếu khảo sát) a unit fills in: one Excel workbook per unit and year,
+written from its criteria set by ``writer``; ``layout`` is what the writer and the reader share.
 
-Two modules: ``layout`` (what the writer and the reader share: sheets, headers, columns,
-``find_header``) and ``writer`` (``write_form``). Filling a form as a person would is a
-development tool's job (``dev.sample.fill``, outside the package: units fill in Excel).
+* ``SHEET_INPUTS``: a title block, a header row, then the criteria tree in order. Heading
+  rows leave "Mã" EMPTY (their code is in the label, "A1 – Hạ tầng thông tin (20 điểm)"),
+  so the reader never takes one for an input; each input has a row, "Mã" its code, and
+  the unit fills "Giá trị", "Minh chứng" and "Ghi chú / giải trình". Verification is the
+  office's own file (``scoring.inputs.verification``). Columns are found by header text,
+  so a column a user inserts breaks nothing.
+* ``SHEET_META``: key/value rows (unit, level, year, criteria version and fingerprint)
+  tying the file to the unit and the criteria file; visible but protected, since a hidden
+  sheet would only make a wrong file harder to see.
 
-One workbook per unit and year, written from the unit's criteria set:
-
-* Sheet ``SHEET_INPUTS`` ("Phiếu khảo sát"): a title block (unit, year, criteria set,
-  legal basis, instructions), a header row, then the criteria tree in order. Group,
-  sub-group and criterion rows are shaded headings whose "Mã" cell is left EMPTY (their
-  code is written in the label, "A1 – Hạ tầng thông tin (20 điểm)"), so the reader can
-  never take a heading for an input. Each input has its own row: "Mã" is the input code,
-  and the unit fills column E "Giá trị" (self-assessed value), F "Minh chứng"
-  (evidence), G "Ghi chú / giải trình". There is no "verified" column: verification is
-  the office's own file (``scoring.inputs.verification``), never the unit's.
-  The reader finds columns by their header text, not by letter, so a column inserted by
-  a user does not break it.
-* Sheet ``SHEET_META`` ("Thông tin phiếu"): key/value rows (unit id, level, year,
-  criteria version and fingerprint...) that tie the returned file to the unit and to the
-  exact criteria file it was made from. It is VISIBLE but protected: analysts can see
-  which criteria version a form belongs to, and a hidden sheet would only make a wrong
-  file harder to diagnose.
-
-Both sheets are protected without a password (it is a guard against slips, not a
-security measure); only the value, verified value, evidence and note cells of input
-rows are unlocked. Output is byte-for-byte deterministic: document dates come from the
-year and zip entry times are fixed, so a form regenerated from the same data is the
-same file.
+Sheets are protected without a password (a guard against slips), answer cells unlocked;
+the bytes are deterministic, so a form made again from the same data is the same file.
 """
 
 from __future__ import annotations
 
-from scoring.inputs.forms.layout import (
-    COLUMNS,
-    FONT_NAME,
-    FORM_FORMAT,
-    HEADER_CODE,
-    HEADER_EVIDENCE,
-    HEADER_HOW,
-    HEADER_LABEL,
-    HEADER_NOTE,
-    HEADER_SEARCH_ROWS,
-    HEADER_UNIT,
-    HEADER_VALUE,
-    HEADER_VERIFIED,
-    META_FIELDS,
-    META_SEARCH_ROWS,
-    SHEET_INPUTS,
-    SHEET_META,
-    Header,
-    cell_value,
-    code_text,
-    find_header,
-    read_meta,
-    save_atomic,
-)
-from scoring.inputs.forms.writer import CREATOR, INSTRUCTIONS, heading_text, write_form
-
-__all__ = [
-    "COLUMNS",
-    "CREATOR",
-    "FONT_NAME",
-    "FORM_FORMAT",
-    "HEADER_CODE",
-    "HEADER_EVIDENCE",
-    "HEADER_HOW",
-    "HEADER_LABEL",
-    "HEADER_NOTE",
-    "HEADER_SEARCH_ROWS",
-    "HEADER_UNIT",
-    "HEADER_VALUE",
-    "HEADER_VERIFIED",
-    "INSTRUCTIONS",
-    "META_FIELDS",
-    "META_SEARCH_ROWS",
-    "SHEET_INPUTS",
-    "SHEET_META",
-    "Header",
-    "cell_value",
-    "code_text",
-    "find_header",
-    "heading_text",
-    "read_meta",
-    "save_atomic",
-    "write_form",
-]
+# The names other modules take from here, re-exported (``name as name``).
+from scoring.inputs.forms.layout import FONT_NAME as FONT_NAME
+from scoring.inputs.forms.layout import FORM_FORMAT as FORM_FORMAT
+from scoring.inputs.forms.layout import HEADER_CODE as HEADER_CODE
+from scoring.inputs.forms.layout import HEADER_EVIDENCE as HEADER_EVIDENCE
+from scoring.inputs.forms.layout import HEADER_LABEL as HEADER_LABEL
+from scoring.inputs.forms.layout import HEADER_NOTE as HEADER_NOTE
+from scoring.inputs.forms.layout import HEADER_SEARCH_ROWS as HEADER_SEARCH_ROWS
+from scoring.inputs.forms.layout import HEADER_VALUE as HEADER_VALUE
+from scoring.inputs.forms.layout import HEADER_VERIFIED as HEADER_VERIFIED
+from scoring.inputs.forms.layout import SHEET_INPUTS as SHEET_INPUTS
+from scoring.inputs.forms.layout import SHEET_META as SHEET_META
+from scoring.inputs.forms.layout import Header as Header
+from scoring.inputs.forms.layout import cell_value as cell_value
+from scoring.inputs.forms.layout import code_text as code_text
+from scoring.inputs.forms.layout import find_header as find_header
+from scoring.inputs.forms.layout import read_meta as read_meta
+from scoring.inputs.forms.layout import save_atomic as save_atomic
+from scoring.inputs.forms.writer import write_form as write_form

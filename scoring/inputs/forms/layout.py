@@ -1,10 +1,6 @@
-"""The layout of the survey form, shared by its writer and its reader.
-
-Sheet names, header texts, the columns in order, the metadata keys and how the reader
-finds them again (``find_header``, ``read_meta``, ``code_text``): the writer
-(``scoring.inputs.forms.writer``), the reader (``scoring.inputs.submissions``), the
-verification form (``scoring.inputs.verification``) and the sample's filler
-(``dev.sample.fill``) all take them from here, so a header renamed in one place is renamed for all.
+"""The layout of the survey form (sheets, headers, columns, metadata keys, how to find them
+again), shared by its writer, its reader, the verification form and ``dev.sample.fill``,
+so a header renamed here is renamed for all.
 """
 
 from __future__ import annotations
@@ -14,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.io import workbook_bytes, write_bytes
@@ -71,12 +68,31 @@ class Header:
 
 
 def save_atomic(wb: Workbook, path: Path, when: datetime) -> None:
-    """Write ``wb`` to ``path`` deterministically, via a temporary file and os.replace.
-
-    A reader (or a crash) never sees a half-written form, and the same workbook always
-    gives the same bytes: document dates are ``when`` and every zip entry carries it.
-    """
+    """Write ``wb`` to ``path`` atomically (no reader sees half a form) and with the same
+    bytes every time: document dates and zip entry times are ``when``."""
     write_bytes(path, workbook_bytes(wb, when))
+
+
+def put(ws: Worksheet, row: int, column: int, value: object = None, **style: object) -> Cell:
+    """The cell at ``row``, ``column`` (with ``value`` unless None), its attributes
+    (font, fill, border, alignment, data_type...) set from ``style`` in that order."""
+    cell = ws.cell(row=row, column=column, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def print_a4_landscape(ws: Worksheet, title_row: int, area: str, margin: float) -> None:
+    """One page wide on A4 landscape, ``title_row`` repeated atop every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.print_area = area
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = margin
 
 
 def _canonical(text: object) -> str:

@@ -1,9 +1,6 @@
-"""The writer of blank survey forms (``make forms``): one workbook per unit and year.
-
-The layout (sheets, headers, columns, metadata keys) is ``scoring.inputs.forms.layout``; this
-module adds what only a fresh form has: the title block and instructions, the shading,
-the Excel data validation of each value cell, the protection and the print setup.
-See ``scoring.inputs.forms`` for what the form looks like and why.
+"""The writer of blank survey forms (``make forms``): what only a fresh form has (title
+block, instructions, shading, Excel data validation, protection, print setup) on top of
+``scoring.inputs.forms.layout``; ``scoring.inputs.forms`` says what the form looks like and why.
 """
 
 from __future__ import annotations
@@ -17,7 +14,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.inputs.forms.layout import (
@@ -34,6 +30,8 @@ from scoring.inputs.forms.layout import (
     META_FIELDS,
     SHEET_INPUTS,
     SHEET_META,
+    print_a4_landscape,
+    put,
     save_atomic,
 )
 from scoring.inputs.units import Unit
@@ -42,7 +40,6 @@ from scoring.model.values import NA_TEXT, NO_TEXT, YES_TEXT, format_number_vi
 from scoring.text.errors import SubmissionError
 from scoring.text.i18n import N_
 
-CREATOR = "scoring"
 _COL = {header: index for index, (header, _) in enumerate(COLUMNS, start=1)}
 _UNLOCKED_HEADERS = (HEADER_VALUE, HEADER_EVIDENCE, HEADER_NOTE)
 
@@ -52,6 +49,9 @@ _HEADING_FILLS = ("BDD7EE", "DDEBF7", "EDF3FA")
 _CRITERION_FILL = "F2F2F2"
 _VALUE_FILL = "FFF2CC"
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_LAST = get_column_letter(len(COLUMNS))
+_VALUE_LETTER = get_column_letter(_COL[HEADER_VALUE])
 _UNLOCKED = Protection(locked=False)
 _LINE_HEIGHT = 15.75
 
@@ -62,6 +62,25 @@ _KIND_HOW = {
     "yes_no": "Chọn Có hoặc Không",
 }
 _KIND_UNIT = {"share": "%", "points": "điểm"}
+# Excel's check of a numeric value cell, by kind (points: up to the criterion's maximum).
+_NUMERIC_RULES: dict[str, dict[str, object]] = {
+    "count": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
+    "share": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"},
+    "amount": {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
+}
+
+
+def _font(*, bold: bool = False, italic: bool = False, size: float = 12) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+def _indented(depth: int) -> Alignment:
+    return Alignment(wrap_text=True, vertical="top", indent=depth)
+
+
+_BOLD = _font(bold=True)
+_PLAIN = _font()
+_Checks = dict[tuple[object, ...], DataValidation]  # one per (kind, allow_na, maximum)
 
 INSTRUCTIONS = (
     "1. Chỉ nhập vào các ô nền vàng ở cột 'Giá trị' và các cột minh chứng, giải trình. "
@@ -107,7 +126,7 @@ def write_form(
     ws.title = SHEET_INPUTS
     header_row = _write_title_block(ws, cset, unit, year)
     _write_header_row(ws, header_row)
-    validations: dict[tuple[object, ...], DataValidation] = {}
+    validations: _Checks = {}
     row = header_row + 1
     for group in cset.groups:
         row = _write_node(ws, group, 0, row, validations)
@@ -116,25 +135,15 @@ def write_form(
         _write_previous(ws, header_row, row - 1, *previous)
     _write_meta_sheet(wb.create_sheet(SHEET_META), cset, unit, year)
     wb.active = 0
-    when = datetime(year, 1, 1)
-    wb.properties.created = when
-    wb.properties.creator = CREATOR
     wb.properties.title = f"{SHEET_INPUTS} {year} – {unit.name}"
-    save_atomic(wb, Path(path), when)
-
-
-def _font(*, bold: bool = False, italic: bool = False, size: float = 12) -> Font:
-    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+    save_atomic(wb, Path(path), datetime(year, 1, 1))  # it sets the dates and the creator
 
 
 def _title_line(ws: Worksheet, row: int, text: str, font: Font, center: bool = False) -> None:
-    last = get_column_letter(len(COLUMNS))
-    ws.merge_cells(f"A{row}:{last}{row}")
-    cell = ws.cell(row=row, column=1, value=text)
-    cell.font = font
-    cell.alignment = Alignment(
-        wrap_text=True, vertical="center", horizontal="center" if center else "left"
-    )
+    ws.merge_cells(f"A{row}:{_LAST}{row}")
+    horizontal = "center" if center else "left"
+    alignment = Alignment(wrap_text=True, vertical="center", horizontal=horizontal)
+    put(ws, row, 1, text, font=font, alignment=alignment)
     total_width = sum(width for _, width in COLUMNS)
     ws.row_dimensions[row].height = _LINE_HEIGHT * _line_count(text, total_width) + 2
 
@@ -142,23 +151,17 @@ def _title_line(ws: Worksheet, row: int, text: str, font: Font, center: bool = F
 def _write_title_block(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> int:
     """Title, unit, criteria set, legal basis and instructions; returns the header row."""
     level = LEVEL_NAMES_VI.get(unit.level, unit.level)
+    title = f"PHIẾU KHẢO SÁT ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ CHÍNH QUYỀN ĐIỆN TỬ NĂM {year}"
+    top = format_number_vi(cset.max)
     lines: list[tuple[str, Font, bool]] = [
-        (
-            f"PHIẾU KHẢO SÁT ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ CHÍNH QUYỀN ĐIỆN TỬ NĂM {year}",
-            _font(bold=True, size=14),
-            True,
-        ),
+        (title, _font(bold=True, size=14), True),
         (cset.title, _font(italic=True), True),
-        (f"Đơn vị: {unit.name} (mã đơn vị: {unit.id}; {level})", _font(bold=True), False),
-        (
-            f"Bộ tiêu chí phiên bản {cset.version}; điểm tối đa {format_number_vi(cset.max)} điểm.",
-            _font(),
-            False,
-        ),
-        ("Căn cứ:", _font(bold=True), False),
-        *((f"– {line}", _font(), False) for line in cset.legal_basis),
-        ("Hướng dẫn nhập liệu:", _font(bold=True), False),
-        *((line, _font(), False) for line in INSTRUCTIONS),
+        (f"Đơn vị: {unit.name} (mã đơn vị: {unit.id}; {level})", _BOLD, False),
+        (f"Bộ tiêu chí phiên bản {cset.version}; điểm tối đa {top} điểm.", _PLAIN, False),
+        ("Căn cứ:", _BOLD, False),
+        *((f"– {line}", _PLAIN, False) for line in cset.legal_basis),
+        ("Hướng dẫn nhập liệu:", _BOLD, False),
+        *((line, _PLAIN, False) for line in INSTRUCTIONS),
     ]
     for row, (text, font, center) in enumerate(lines, start=1):
         _title_line(ws, row, text, font, center)
@@ -166,12 +169,9 @@ def _write_title_block(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) 
 
 
 def _write_header_row(ws: Worksheet, row: int) -> None:
+    fill = PatternFill("solid", fgColor=_HEADING_FILLS[0])
     for column, (header, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=row, column=column, value=header)
-        cell.font = _font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_HEADING_FILLS[0])
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = _BORDER
+        put(ws, row, column, header, font=_BOLD, fill=fill, alignment=_CENTER, border=_BORDER)
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.row_dimensions[row].height = _LINE_HEIGHT * 2 + 2
 
@@ -188,20 +188,14 @@ def heading_text(node: Node) -> str:
     return text
 
 
-def _write_node(
-    ws: Worksheet,
-    node: Node,
-    depth: int,
-    row: int,
-    validations: dict[tuple[object, ...], DataValidation],
-) -> int:
+def _write_node(ws: Worksheet, node: Node, depth: int, row: int, validations: _Checks) -> int:
     """The heading row of ``node``, its input rows, then its children; the next free row."""
     fill = _CRITERION_FILL if node.is_criterion else _HEADING_FILLS[min(depth, 2)]
     _write_heading_row(ws, row, heading_text(node), depth, fill)
     row += 1
     for inp in node.inputs:
         _write_input_row(ws, row, inp, node, depth + 1)
-        _validation_for(ws, inp, node, validations).add(_value_range(row))
+        _validation_for(ws, inp, node, validations).add(f"{_VALUE_LETTER}{row}")
         row += 1
     for child in node.children:
         row = _write_node(ws, child, depth + 1, row, validations)
@@ -209,14 +203,10 @@ def _write_node(
 
 
 def _write_heading_row(ws: Worksheet, row: int, text: str, depth: int, fill: str) -> None:
+    shade = PatternFill("solid", fgColor=fill)
     for column in range(1, len(COLUMNS) + 1):
-        cell = ws.cell(row=row, column=column)
-        cell.fill = PatternFill("solid", fgColor=fill)
-        cell.border = _BORDER
-        cell.font = _font(bold=True)
-        cell.alignment = _WRAP
-    label = ws.cell(row=row, column=_COL[HEADER_LABEL], value=text)
-    label.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+        put(ws, row, column, fill=shade, border=_BORDER, font=_BOLD, alignment=_WRAP)
+    put(ws, row, _COL[HEADER_LABEL], text, alignment=_indented(depth))
     _fit_row_height(ws, row, {HEADER_LABEL: text})
 
 
@@ -237,37 +227,21 @@ def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int
         HEADER_HOW: _how_text(inp, node),
     }
     for header, column in _COL.items():
-        cell = ws.cell(row=row, column=column, value=texts.get(header))
-        cell.font = _font()
-        cell.border = _BORDER
-        cell.alignment = _WRAP
+        cell = put(ws, row, column, texts.get(header), font=_PLAIN, border=_BORDER, alignment=_WRAP)
         if header in _UNLOCKED_HEADERS:
             cell.protection = _UNLOCKED
-    ws.cell(row=row, column=_COL[HEADER_LABEL]).alignment = Alignment(
-        wrap_text=True, vertical="top", indent=depth
-    )
-    ws.cell(row=row, column=_COL[HEADER_VALUE]).fill = PatternFill("solid", fgColor=_VALUE_FILL)
+    put(ws, row, _COL[HEADER_LABEL], alignment=_indented(depth))
+    put(ws, row, _COL[HEADER_VALUE], fill=PatternFill("solid", fgColor=_VALUE_FILL))
     _fit_row_height(ws, row, texts)
 
 
-def _value_range(row: int) -> str:
-    first = get_column_letter(_COL[HEADER_VALUE])
-    return f"{first}{row}"
-
-
-def _validation_for(
-    ws: Worksheet,
-    inp: Input,
-    node: Node,
-    validations: dict[tuple[object, ...], DataValidation],
-) -> DataValidation:
+def _validation_for(ws: Worksheet, inp: Input, node: Node, validations: _Checks) -> DataValidation:
     """One shared DataValidation per (kind, allow_na, maximum), created on first use."""
     maximum = node.max if inp.kind == "points" else None
     key = (inp.kind, node.allow_na, maximum)
     if key not in validations:
-        dv = _make_validation(inp.kind, node.allow_na, maximum)
-        ws.add_data_validation(dv)
-        validations[key] = dv
+        validations[key] = _make_validation(inp.kind, node.allow_na, maximum)
+        ws.add_data_validation(validations[key])
     return validations[key]
 
 
@@ -277,15 +251,21 @@ def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataVa
     Numeric criteria that allow "Không áp dụng" get the message only: a numeric rule
     would refuse that text.
     """
-    prompt = _KIND_HOW["yes_no"] if kind == "yes_no" else _numeric_prompt(kind, maximum)
+    if kind == "points":
+        top = format_number_vi(maximum) if maximum is not None else ""
+        prompt = f"Điểm tự chấm từ 0 đến {top}; ghi giải trình ở cột '{HEADER_NOTE}'"
+    else:
+        prompt = _KIND_HOW[kind]
     if allow_na:
         prompt += f", hoặc '{NA_TEXT}'"
     options: dict[str, object] = {}
     if kind == "yes_no":
         choices = [YES_TEXT, NO_TEXT, *([NA_TEXT] if allow_na else [])]
         options = {"type": "list", "formula1": '"' + ",".join(choices) + '"'}
+    elif kind == "points" and maximum is not None and not allow_na:
+        options = {**_NUMERIC_RULES["share"], "formula2": f"{maximum:g}"}
     elif not allow_na:
-        options = _numeric_rule(kind, maximum)
+        options = _NUMERIC_RULES.get(kind, _NUMERIC_RULES["amount"])
     dv = DataValidation(allow_blank=True, showInputMessage=True, **options)  # type: ignore[arg-type]
     dv.promptTitle = "Cách nhập"
     dv.prompt = prompt
@@ -295,28 +275,6 @@ def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataVa
         dv.errorTitle = "Giá trị không hợp lệ"
         dv.error = f"Cần: {prompt}."
     return dv
-
-
-def _numeric_prompt(kind: str, maximum: float | None) -> str:
-    if kind == "points":
-        top = format_number_vi(maximum) if maximum is not None else ""
-        return f"Điểm tự chấm từ 0 đến {top}; ghi giải trình ở cột '{HEADER_NOTE}'"
-    return _KIND_HOW[kind]
-
-
-def _numeric_rule(kind: str, maximum: float | None) -> dict[str, object]:
-    if kind == "count":
-        return {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"}
-    if kind == "share":
-        return {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"}
-    if kind == "points" and maximum is not None:
-        return {
-            "type": "decimal",
-            "operator": "between",
-            "formula1": "0",
-            "formula2": f"{maximum:g}",
-        }
-    return {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"}
 
 
 def _line_count(text: str, width: float) -> int:
@@ -337,18 +295,10 @@ def _finish_inputs_sheet(ws: Worksheet, header_row: int, last_row: int) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # users may still widen columns, resize rows
     ws.protection.formatRows = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{max(last_row, header_row)}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    print_a4_landscape(ws, header_row, f"A1:{_LAST}{max(last_row, header_row)}", 0.5)
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.sheet_view.zoomScale = 90
-    first_value = f"{get_column_letter(_COL[HEADER_VALUE])}{header_row + 1}"
+    first_value = f"{_VALUE_LETTER}{header_row + 1}"
     ws.sheet_view.selection[0].activeCell = first_value
     ws.sheet_view.selection[0].sqref = first_value
 
@@ -363,49 +313,32 @@ def _write_previous(
     sheet is protected), as text, so they read as a reference and are never typed over."""
     column = len(COLUMNS) + 1
     letter = get_column_letter(column)
-    head = ws.cell(row=header_row, column=column, value=heading)
-    head.font = _font(bold=True, italic=True)
-    head.fill = PatternFill("solid", fgColor=_PREVIOUS_FILL)
-    head.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    head.border = _BORDER
+    grey = PatternFill("solid", fgColor=_PREVIOUS_FILL)
+    font = _font(bold=True, italic=True)
+    put(ws, header_row, column, heading, font=font, fill=grey, alignment=_CENTER, border=_BORDER)
     ws.column_dimensions[letter].width = 24
     ws.row_dimensions[header_row].height = _LINE_HEIGHT * 4 + 2
-    code_column = _COL[HEADER_CODE]
     for row in range(header_row + 1, last_row + 1):
-        code = ws.cell(row=row, column=code_column).value
+        code = ws.cell(row=row, column=_COL[HEADER_CODE]).value
         if not isinstance(code, str) or code not in figures:
             continue
-        cell = ws.cell(row=row, column=column, value=figures[code])
+        cell = put(ws, row, column, figures[code], fill=grey, alignment=_WRAP, border=_BORDER)
         cell.data_type = "s"  # a unit name starting with "=" stays text
         cell.font = Font(name=FONT_NAME, size=12, italic=True, color="595959")
-        cell.fill = PatternFill("solid", fgColor=_PREVIOUS_FILL)
-        cell.alignment = _WRAP
-        cell.border = _BORDER
     ws.print_area = f"A1:{letter}{max(last_row, header_row)}"
 
 
 def _write_meta_sheet(ws: Worksheet, cset: CriteriaSet, unit: Unit, year: int) -> None:
-    values: dict[str, object] = {
-        "form_format": FORM_FORMAT,
-        "unit_id": unit.id,
-        "unit_name": unit.name,
-        "level": unit.level,
-        "year": year,
-        "criteria_version": cset.version,
-        "criteria_fingerprint": cset.fingerprint,
-        "criteria_file": Path(cset.path).name,
-    }
-    ws.cell(row=1, column=1, value="Thông tin phiếu do chương trình lập; không sửa trang này.")
-    ws.cell(row=1, column=1).font = _font(bold=True)
+    values = (  # in META_FIELDS' order: the form's and the unit's, then the criteria file's
+        *(FORM_FORMAT, unit.id, unit.name, unit.level, year),
+        *(cset.version, cset.fingerprint, Path(cset.path).name),
+    )
+    put(ws, 1, 1, "Thông tin phiếu do chương trình lập; không sửa trang này.", font=_BOLD)
     for column, header in enumerate(("Khóa", "Giá trị", "Ý nghĩa"), start=1):
-        cell = ws.cell(row=2, column=column, value=header)
-        cell.font = _font(bold=True)
-        cell.border = _BORDER
-    for row, (key, meaning) in enumerate(META_FIELDS, start=3):
-        for column, value in enumerate((key, values[key], meaning), start=1):
-            cell = ws.cell(row=row, column=column, value=value)
-            cell.font = _font()
-            cell.border = _BORDER
+        put(ws, 2, column, header, font=_BOLD, border=_BORDER)
+    for row, ((key, meaning), own) in enumerate(zip(META_FIELDS, values, strict=True), start=3):
+        for column, value in enumerate((key, own, meaning), start=1):
+            cell = put(ws, row, column, value, font=_PLAIN, border=_BORDER)
             cell.number_format = "@" if isinstance(value, str) else "0"
             if isinstance(value, str):
                 cell.data_type = "s"  # a name starting with "=" stays text, not a formula
