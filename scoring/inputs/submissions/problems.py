@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from scoring.model.values import EXAMPLES, ValueProblem, escape_controls
+from scoring.model.values import VALUE_KINDS, ValueProblem, escape_controls
 from scoring.text.i18n import N_, Phrase, render
 from scoring.text.lang import Lang
 
@@ -141,22 +141,7 @@ KINDS: dict[str, str] = {
         "cần xem lại: năm %(previous_year)s là %(found)s, năm %(year)s là %(expected)s (%(why)s)"
     ),
     # a refused cell value (``scoring.model.values.ValueProblem``): found, (why,) expected
-    **{f"value.not_{kind}": N_("có %(found)s, cần %(expected)s") for kind in EXAMPLES},
-    **{
-        kind: N_("có %(found)s (%(why)s), cần %(expected)s")
-        for kind in (
-            "value.not_finite",
-            "value.percent_not_share",
-            "value.negative",
-            "value.comma_thousands",
-            "value.not_whole",
-            "value.share_above_100",
-            "value.above_maximum",
-        )
-    },
-    "value.na_not_allowed": N_(
-        "có '%(found)s' nhưng tiêu chí này không được chọn '%(found)s'; cần %(expected)s"
-    ),
+    **VALUE_KINDS,
     # the previous year, as validate looks at it (scoring.model.result.compare_with_previous)
     "previous.unreadable": N_(
         "không đọc được đầy đủ dữ liệu năm %(year)s (%(found)s); báo cáo sẽ ghi không so "
