@@ -31,7 +31,7 @@ import numpy as np
 
 from scoring.model.criteria import Band, Robustness, band_index
 from scoring.model.ranking import rank_rows
-from scoring.model.scores import UnitScore
+from scoring.model.scores import NodeScore, UnitScore
 
 
 @dataclass(frozen=True)
@@ -74,30 +74,23 @@ class _Matrix:
     maxima: np.ndarray  # units x components (0 where not applicable)
 
 
+def _components(score: UnitScore) -> list[tuple[int, NodeScore]]:
+    """(group index, node) of each weighted component: a group's children, or the group."""
+    return [(g, c) for g, group in enumerate(score.groups) for c in group.children or (group,)]
+
+
 def _matrix(scores: Sequence[UnitScore]) -> _Matrix:
-    first = scores[0]
-    components, group_of, full_max = [], [], []
-    for g, group in enumerate(first.groups):
-        for child in group.children or (group,):
-            components.append(child.code)
-            group_of.append(g)
-            full_max.append(child.full_max)
-    points = np.zeros((len(scores), len(components)))
-    maxima = np.zeros_like(points)
-    for u, score in enumerate(scores):
-        c = 0
-        for group in score.groups:
-            for child in group.children or (group,):
-                points[u, c], maxima[u, c] = child.points, child.max
-                c += 1
+    first = _components(scores[0])
+    rows = [_components(s) for s in scores]
+    shape = (len(scores), len(first))
     return _Matrix(
-        components=components,
-        group_of=np.array(group_of),
-        full_max=np.array(full_max, dtype=float),
-        group_max=np.array([g.full_max for g in first.groups], dtype=float),
-        groups=[g.code for g in first.groups],
-        points=points,
-        maxima=maxima,
+        components=[c.code for _, c in first],
+        group_of=np.array([g for g, _ in first]),
+        full_max=np.array([c.full_max for _, c in first], dtype=float),
+        group_max=np.array([g.full_max for g in scores[0].groups], dtype=float),
+        groups=[g.code for g in scores[0].groups],
+        points=np.array([[c.points for _, c in r] for r in rows], dtype=float).reshape(shape),
+        maxima=np.array([[c.max for _, c in r] for r in rows], dtype=float).reshape(shape),
     )
 
 
