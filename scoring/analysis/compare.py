@@ -140,8 +140,11 @@ def _mapping_error(path: Path, line: int, msgid: str, **params: object) -> Crite
     return CriteriaError("%(where)s: %(what)s", where=located(path, line), what=what)
 
 
-def _mapping_text(path: Path) -> str:
-    """The file's text; unreadable or not UTF-8 is named with its path (and line)."""
+def read_mapping(path: Path) -> dict[str, str]:
+    """``mapping.csv`` of a year: new code -> old code (the previous year's).
+
+    A file Excel saved as plain CSV (Windows-1258), or a folder in its place, is one
+    clear ``CriteriaError`` naming the file, as ``units.csv`` gets, never a traceback."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -150,16 +153,7 @@ def _mapping_text(path: Path) -> str:
             path=str(path),
             reason=exc.strerror,
         ) from None
-    return _decode(path, raw, CriteriaError)
-
-
-def read_mapping(path: Path) -> dict[str, str]:
-    """``mapping.csv`` of a year: new code -> old code (the previous year's).
-
-    A file Excel saved as plain CSV (Windows-1258), or a folder in its place, is one
-    clear ``CriteriaError`` naming the file, as ``units.csv`` gets, never a traceback."""
-    text = _mapping_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(_decode(path, raw, CriteriaError), newline=""))
     if reader.fieldnames is None or not {"old_code", "new_code"} <= set(reader.fieldnames):
         raise CriteriaError(
             N_("%(path)s: cần hai cột old_code,new_code (mã năm trước, mã năm nay)"),

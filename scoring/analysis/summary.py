@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring.inputs.units import Unit
 from scoring.model.bands import position
 from scoring.model.result import YearResult
 
@@ -77,9 +78,7 @@ def movers(
         now, before = result.official[unit.id].percent, prev.official[unit.id].percent
         changes.append(
             {
-                "unit_id": unit.id,
-                "name": unit.name,
-                "level": unit.level,
+                **_unit(unit),
                 "before": before,
                 "now": now,
                 "change": now - before,
@@ -107,25 +106,11 @@ def attention(result: YearResult, prev: YearResult | None) -> list[dict[str, Any
         place = position(before_bands, before) if before is not None else None
         lost = place is not None and bands.index(band) > place
         if band == lowest or lost:
-            rows.append(
-                {
-                    "unit_id": unit.id,
-                    "name": unit.name,
-                    "level": unit.level,
-                    "band": band,
-                    "previous_band": before,
-                    "reason": "lowest" if band == lowest else "lost",
-                }
-            )
-    for unit in result.missing_units():
-        rows.append(
-            {
-                "unit_id": unit.id,
-                "name": unit.name,
-                "level": unit.level,
-                "band": None,
-                "previous_band": None,
-                "reason": "missing",
-            }
-        )
-    return rows
+            reason = "lowest" if band == lowest else "lost"
+            rows.append({**_unit(unit), "band": band, "previous_band": before, "reason": reason})
+    missing = {"band": None, "previous_band": None, "reason": "missing"}
+    return rows + [{**_unit(unit), **missing} for unit in result.missing_units()]
+
+
+def _unit(unit: Unit) -> dict[str, Any]:
+    return {"unit_id": unit.id, "name": unit.name, "level": unit.level}
