@@ -281,12 +281,10 @@ class Problem:
         file and sheet names are the file's own, untranslated.
         """
         where = [self.file]
-        if self.sheet:
-            where.append(f"{render(_WORDS['sheet'], lang)} '{self.sheet}'")
-        if self.cell:
-            where.append(f"{render(_WORDS['cell'], lang)} {self.cell}")
-        if self.code:
-            where.append(f"{render(_WORDS['code'], lang)} {self.code}")
+        quoted = f"'{self.sheet}'" if self.sheet else None
+        for word, value in (("sheet", quoted), ("cell", self.cell), ("code", self.code)):
+            if value:
+                where.append(f"{render(_WORDS[word], lang)} {value}")
         prefix = render(_WORDS[self.severity], lang)
         # Names and typed text are shown escaped: a newline in a file name must not
         # print a forged "Lỗi:" line.
@@ -327,21 +325,11 @@ class Reader:
         cell: str | None = None,
         code: str | None = None,
         sheet: str | None = None,
-        severity: Severity = "error",
-        found: object = None,
-        expected: object = None,
-        **params: object,
+        **fields: Any,
     ) -> None:
-        """Record a problem of ``kind`` (a key of ``KINDS``) at ``cell``/``code``."""
-        problem = file_problem(
-            self.path,
-            kind,
-            severity=severity,
-            unit_id=self.unit_id,
-            found=found,
-            expected=expected,
-            **params,
-        )
+        """Record a problem of ``kind`` (a key of ``KINDS``) at ``cell``/``code``; ``fields``
+        are ``file_problem``'s: severity, found, expected and the sentence's own."""
+        problem = file_problem(self.path, kind, unit_id=self.unit_id, **fields)
         where = sheet if sheet is not None else self.sheet
         self.problems.append(replace(problem, sheet=where, cell=cell, code=code))
 
