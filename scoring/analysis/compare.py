@@ -149,15 +149,12 @@ def read_mapping(path: Path) -> dict[str, str]:
         raw = path.read_bytes()
     except OSError as exc:
         raise CriteriaError(
-            N_("%(path)s: không đọc được tệp (%(reason)s)"),
-            path=str(path),
-            reason=exc.strerror,
+            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
         ) from None
     reader = csv.DictReader(io.StringIO(_decode(path, raw, CriteriaError), newline=""))
     if reader.fieldnames is None or not {"old_code", "new_code"} <= set(reader.fieldnames):
         raise CriteriaError(
-            N_("%(path)s: cần hai cột old_code,new_code (mã năm trước, mã năm nay)"),
-            path=str(path),
+            N_("%(path)s: cần hai cột old_code,new_code (mã năm trước, mã năm nay)"), path=str(path)
         )
     found: dict[str, str] = {}
     olds: set[str] = set()
@@ -369,8 +366,7 @@ def previous_inputs(
     shown: dict[str, str] = {}
     for code in codes:
         old = _old_code(code, mapping)
-        parts = [(s, values[s].get(old)) for s in sources]
-        parts = [(s, v) for s, v in parts if v is not None]
+        parts = [(s, v) for s in sources if (v := values[s].get(old)) is not None]
         if not parts:
             continue
         if len(sources) == 1 and parts[0][0] == unit:

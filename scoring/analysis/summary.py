@@ -27,14 +27,8 @@ def band_counts(result: YearResult) -> list[dict[str, object]]:
         for uid in result.peers.get(level, []):
             counts[result.band(uid)] += 1
         missing = len(result.missing.get(level, []))
-        rows.append(
-            {
-                "level": level,
-                "bands": counts,
-                "missing": missing,
-                "total": sum(counts.values()) + missing,
-            }
-        )
+        total = sum(counts.values()) + missing
+        rows.append({"level": level, "bands": counts, "missing": missing, "total": total})
     return rows
 
 

@@ -113,10 +113,6 @@ def format_number_vi(number: float) -> str:
     return numfmt.number(number, 6, trim=True)
 
 
-def is_na_text(raw: object) -> bool:
-    return isinstance(raw, str) and fold(raw).rstrip(".") in _NA_WORDS
-
-
 def _describe(raw: object) -> Phrase:
     """How a found value is named in a message: text quoted as typed, numbers written out."""
     if isinstance(raw, bool):
@@ -256,7 +252,7 @@ def parse_value(
     """
     if raw is None or (isinstance(raw, str) and normalize_text(raw) == ""):
         return None
-    if is_na_text(raw):
+    if isinstance(raw, str) and fold(raw).rstrip(".") in _NA_WORDS:
         if allow_na:
             return NA
         raise ValueProblem(

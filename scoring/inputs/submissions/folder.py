@@ -57,11 +57,7 @@ def _read_file(
 
 
 def _read_checked(
-    reader: Reader,
-    result: _FileResult,
-    criteria: CriteriaYear,
-    units: dict[str, Unit],
-    year: int,
+    reader: Reader, result: _FileResult, criteria: CriteriaYear, units: dict[str, Unit], year: int
 ) -> None:
     opened = open_workbooks(reader, criteria)
     if opened is None:
