@@ -146,24 +146,16 @@ def analyse(
     base_band = band_index(base_percent[0], bands)
     kept = (band_index(percent, bands) == base_band[None]).mean(axis=0)
     low, mid, high = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
-    shares = [np.bincount(ranks[:, i] - 1, minlength=len(ids)) / runs for i in range(len(ids))]
+    shares = [
+        tuple(round(float(x), 4) for x in np.bincount(ranks[:, i] - 1, minlength=len(ids)) / runs)
+        for i in range(len(ids))
+    ]
     units = {
-        uid: UnitRobustness(
-            int(low[i]),
-            int(mid[i]),
-            int(high[i]),
-            float(kept[i]),
-            tuple(round(float(x), 4) for x in shares[i]),
-        )
+        uid: UnitRobustness(int(low[i]), int(mid[i]), int(high[i]), float(kept[i]), shares[i])
         for i, uid in enumerate(ids)
     }
-    return LevelRobustness(
-        units=units,
-        group_shift=_left_out_shift(m, rank_by, base_rank),
-        runs=runs,
-        weight_spread=spread,
-        offsets=tuple(offsets),
-    )
+    shift = _left_out_shift(m, rank_by, base_rank)
+    return LevelRobustness(units, shift, runs, spread, tuple(offsets))
 
 
 def _left_out_shift(m: _Matrix, rank_by: str, base_rank: np.ndarray) -> dict[str, float]:

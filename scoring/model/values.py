@@ -46,8 +46,7 @@ _NA_WORDS = {"khong ap dung", "kad", "k.a.d", "n/a", "na", "n.a", "not applicabl
 _YES_WORDS = {"co", "c", "x", "yes", "y", "true", "1", "✓", "✔"}
 _NO_WORDS = {"khong", "ko", "k", "no", "n", "false", "0", "chua", "chua co"}
 _NUMBER = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_GROUPED_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
+_GROUPED = {".": re.compile(r"^\d{1,3}(\.\d{3})+$"), ",": re.compile(r"^\d{1,3}(,\d{3})+$")}
 _SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?%?$")
 
 EXAMPLES = {
@@ -214,14 +213,12 @@ def _plain_digits(body: str, kind: str) -> str | None:
         decimal = "," if body.rfind(",") > body.rfind(".") else "."
         group = "." if decimal == "," else ","
         whole, _, frac = body.rpartition(decimal)
-        pattern = _GROUPED if group == "." else _GROUPED_COMMA
-        if not pattern.match(whole) or not frac.isdigit():
+        if not _GROUPED[group].match(whole) or not frac.isdigit():
             return None
         return f"{whole.replace(group, '')}.{frac}"
     separator = "," if "," in body else "."
     if body.count(separator) > 1:
-        pattern = _GROUPED_COMMA if separator == "," else _GROUPED
-        return body.replace(separator, "") if pattern.match(body) else None
+        return body.replace(separator, "") if _GROUPED[separator].match(body) else None
     if separator not in body:
         return body
     whole, frac = body.split(separator)
