@@ -107,9 +107,7 @@ class Problem:
         # print a forged "Lỗi:" line.
         return escape_controls(f"{prefix}: {', '.join(where)}: {self.text(lang)}")
 
-    def localized(self, lang: Lang) -> str:
-        """The whole line in ``lang``, as a field of another problem's sentence."""
-        return self.format(lang)
+    localized = format  # the whole line in ``lang``, as a field of another problem's sentence
 
     def as_dict(self) -> dict[str, Any]:  # its keys: EXPORT_COLUMNS
         """The problem as a row for an export (``scoring validate --format csv|json``)."""
