@@ -13,18 +13,12 @@ from collections.abc import Mapping
 
 from scoring.inputs.submissions import Collection, Problem, Submission
 from scoring.model.criteria import CriteriaYear
-from scoring.model.rules import NA, Value
+from scoring.model.rules import Value, as_number
 from scoring.model.values import render_value
 from scoring.text.i18n import N_, Phrase, phrase
 
 FOLD = 3.0  # "moved more than threefold"
 SHARE_POINTS = 50.0  # "a share jumped by more than 50 points"
-
-
-def _number(value: Value | None) -> float | None:
-    if value is None or value is NA or isinstance(value, bool):
-        return None
-    return float(value)  # type: ignore[arg-type]
 
 
 def _why(kind: str, before: Value, now: Value, evidence: str) -> Phrase | None:
@@ -33,7 +27,7 @@ def _why(kind: str, before: Value, now: Value, evidence: str) -> Phrase | None:
         if before is False and now is True and not evidence:
             return phrase(N_("chuyển từ 'Không' sang 'Có' nhưng không ghi minh chứng"))
         return None
-    old, new = _number(before), _number(now)
+    old, new = as_number(before), as_number(now)
     if old is None or new is None:
         return None
     if kind == "share":

@@ -140,30 +140,21 @@ def _mapping_error(path: Path, line: int, msgid: str, **params: object) -> Crite
     return CriteriaError("%(where)s: %(what)s", where=located(path, line), what=what)
 
 
-def _mapping_text(path: Path) -> str:
-    """The file's text; unreadable or not UTF-8 is named with its path (and line)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CriteriaError(
-            N_("%(path)s: không đọc được tệp (%(reason)s)"),
-            path=str(path),
-            reason=exc.strerror,
-        ) from None
-    return _decode(path, raw, CriteriaError)
-
-
 def read_mapping(path: Path) -> dict[str, str]:
     """``mapping.csv`` of a year: new code -> old code (the previous year's).
 
     A file Excel saved as plain CSV (Windows-1258), or a folder in its place, is one
     clear ``CriteriaError`` naming the file, as ``units.csv`` gets, never a traceback."""
-    text = _mapping_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CriteriaError(
+            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
+        ) from None
+    reader = csv.DictReader(io.StringIO(_decode(path, raw, CriteriaError), newline=""))
     if reader.fieldnames is None or not {"old_code", "new_code"} <= set(reader.fieldnames):
         raise CriteriaError(
-            N_("%(path)s: cần hai cột old_code,new_code (mã năm trước, mã năm nay)"),
-            path=str(path),
+            N_("%(path)s: cần hai cột old_code,new_code (mã năm trước, mã năm nay)"), path=str(path)
         )
     found: dict[str, str] = {}
     olds: set[str] = set()
@@ -375,8 +366,7 @@ def previous_inputs(
     shown: dict[str, str] = {}
     for code in codes:
         old = _old_code(code, mapping)
-        parts = [(s, values[s].get(old)) for s in sources]
-        parts = [(s, v) for s, v in parts if v is not None]
+        parts = [(s, v) for s in sources if (v := values[s].get(old)) is not None]
         if not parts:
             continue
         if len(sources) == 1 and parts[0][0] == unit:

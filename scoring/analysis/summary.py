@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring.inputs.units import Unit
 from scoring.model.bands import position
 from scoring.model.result import YearResult
 
@@ -26,14 +27,8 @@ def band_counts(result: YearResult) -> list[dict[str, object]]:
         for uid in result.peers.get(level, []):
             counts[result.band(uid)] += 1
         missing = len(result.missing.get(level, []))
-        rows.append(
-            {
-                "level": level,
-                "bands": counts,
-                "missing": missing,
-                "total": sum(counts.values()) + missing,
-            }
-        )
+        total = sum(counts.values()) + missing
+        rows.append({"level": level, "bands": counts, "missing": missing, "total": total})
     return rows
 
 
@@ -77,9 +72,7 @@ def movers(
         now, before = result.official[unit.id].percent, prev.official[unit.id].percent
         changes.append(
             {
-                "unit_id": unit.id,
-                "name": unit.name,
-                "level": unit.level,
+                **_unit(unit),
                 "before": before,
                 "now": now,
                 "change": now - before,
@@ -107,25 +100,11 @@ def attention(result: YearResult, prev: YearResult | None) -> list[dict[str, Any
         place = position(before_bands, before) if before is not None else None
         lost = place is not None and bands.index(band) > place
         if band == lowest or lost:
-            rows.append(
-                {
-                    "unit_id": unit.id,
-                    "name": unit.name,
-                    "level": unit.level,
-                    "band": band,
-                    "previous_band": before,
-                    "reason": "lowest" if band == lowest else "lost",
-                }
-            )
-    for unit in result.missing_units():
-        rows.append(
-            {
-                "unit_id": unit.id,
-                "name": unit.name,
-                "level": unit.level,
-                "band": None,
-                "previous_band": None,
-                "reason": "missing",
-            }
-        )
-    return rows
+            reason = "lowest" if band == lowest else "lost"
+            rows.append({**_unit(unit), "band": band, "previous_band": before, "reason": reason})
+    missing = {"band": None, "previous_band": None, "reason": "missing"}
+    return rows + [{**_unit(unit), **missing} for unit in result.missing_units()]
+
+
+def _unit(unit: Unit) -> dict[str, Any]:
+    return {"unit_id": unit.id, "name": unit.name, "level": unit.level}

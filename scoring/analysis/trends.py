@@ -20,25 +20,14 @@ from scoring.model.criteria import CITY_LEVEL, LEVELS
 if TYPE_CHECKING:
     import pandas as pd
 
+LINEAGE_COLUMNS = "lineage level year unit_id name percent rank peers band verified".split()
+
 
 def lineages(totals: pd.DataFrame) -> pd.DataFrame:
     """``lineage, level, year, unit_id, name, percent, rank, peers, band, verified``,
     sorted by level, lineage and year."""
     order = {level: n for n, level in enumerate(LEVELS)}
-    frame = totals[
-        [
-            "lineage",
-            "level",
-            "year",
-            "unit_id",
-            "name",
-            "percent",
-            "rank",
-            "peers",
-            "band",
-            "verified",
-        ]
-    ].copy()
+    frame = totals[LINEAGE_COLUMNS].copy()
     frame["_order"] = frame["level"].map(order).fillna(9)
     frame = frame.sort_values(["_order", "lineage", "year", "unit_id"]).drop(columns="_order")
     return frame.reset_index(drop=True)
@@ -71,22 +60,14 @@ def band_moves(totals: pd.DataFrame) -> pd.DataFrame:
                 earlier = prev[prev["lineage"] == unit["lineage"]]
             if earlier.empty:
                 continue
-            bands = list(dict.fromkeys(earlier["band"]))
             best = int(earlier["band_position"].min())  # 1 = the year's best band
             worst = int(earlier["band_position"].max())
             here = int(unit["band_position"])
             direction = 1 if here < best else (-1 if here > worst else 0)
-            if direction:
-                rows.append(
-                    [
-                        int(year),
-                        unit["lineage"],
-                        unit["name"],
-                        ", ".join(bands),
-                        unit["band"],
-                        direction,
-                    ]
-                )
+            if not direction:
+                continue
+            before = ", ".join(dict.fromkeys(earlier["band"]))
+            rows.append([int(year), unit["lineage"], unit["name"], before, unit["band"], direction])
     columns = ["year", "lineage", "name", "before", "after", "direction"]
     return pd.DataFrame(rows, columns=columns)
 

@@ -43,10 +43,7 @@ OTHER = BandStyle("other", "#9e9e9e", "")
 def position(names: Sequence[str], band: str) -> int | None:
     """``band``'s place in the year's bands ``names`` (best first): 0 for the best, None
     for a name that is not one of them."""
-    try:
-        return list(names).index(band)
-    except ValueError:
-        return None
+    return list(names).index(band) if band in names else None
 
 
 def style(names: Sequence[str], band: str) -> BandStyle:

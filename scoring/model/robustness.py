@@ -31,7 +31,7 @@ import numpy as np
 
 from scoring.model.criteria import Band, Robustness, band_index
 from scoring.model.ranking import rank_rows
-from scoring.model.scores import UnitScore
+from scoring.model.scores import NodeScore, UnitScore
 
 
 @dataclass(frozen=True)
@@ -74,30 +74,23 @@ class _Matrix:
     maxima: np.ndarray  # units x components (0 where not applicable)
 
 
+def _components(score: UnitScore) -> list[tuple[int, NodeScore]]:
+    """(group index, node) of each weighted component: a group's children, or the group."""
+    return [(g, c) for g, group in enumerate(score.groups) for c in group.children or (group,)]
+
+
 def _matrix(scores: Sequence[UnitScore]) -> _Matrix:
-    first = scores[0]
-    components, group_of, full_max = [], [], []
-    for g, group in enumerate(first.groups):
-        for child in group.children or (group,):
-            components.append(child.code)
-            group_of.append(g)
-            full_max.append(child.full_max)
-    points = np.zeros((len(scores), len(components)))
-    maxima = np.zeros_like(points)
-    for u, score in enumerate(scores):
-        c = 0
-        for group in score.groups:
-            for child in group.children or (group,):
-                points[u, c], maxima[u, c] = child.points, child.max
-                c += 1
+    first = _components(scores[0])
+    rows = [_components(s) for s in scores]
+    shape = (len(scores), len(first))
     return _Matrix(
-        components=components,
-        group_of=np.array(group_of),
-        full_max=np.array(full_max, dtype=float),
-        group_max=np.array([g.full_max for g in first.groups], dtype=float),
-        groups=[g.code for g in first.groups],
-        points=points,
-        maxima=maxima,
+        components=[c.code for _, c in first],
+        group_of=np.array([g for g, _ in first]),
+        full_max=np.array([c.full_max for _, c in first], dtype=float),
+        group_max=np.array([g.full_max for g in scores[0].groups], dtype=float),
+        groups=[g.code for g in scores[0].groups],
+        points=np.array([[c.points for _, c in r] for r in rows], dtype=float).reshape(shape),
+        maxima=np.array([[c.max for _, c in r] for r in rows], dtype=float).reshape(shape),
     )
 
 
@@ -153,24 +146,16 @@ def analyse(
     base_band = band_index(base_percent[0], bands)
     kept = (band_index(percent, bands) == base_band[None]).mean(axis=0)
     low, mid, high = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
-    shares = [np.bincount(ranks[:, i] - 1, minlength=len(ids)) / runs for i in range(len(ids))]
+    shares = [
+        tuple(round(float(x), 4) for x in np.bincount(ranks[:, i] - 1, minlength=len(ids)) / runs)
+        for i in range(len(ids))
+    ]
     units = {
-        uid: UnitRobustness(
-            int(low[i]),
-            int(mid[i]),
-            int(high[i]),
-            float(kept[i]),
-            tuple(round(float(x), 4) for x in shares[i]),
-        )
+        uid: UnitRobustness(int(low[i]), int(mid[i]), int(high[i]), float(kept[i]), shares[i])
         for i, uid in enumerate(ids)
     }
-    return LevelRobustness(
-        units=units,
-        group_shift=_left_out_shift(m, rank_by, base_rank),
-        runs=runs,
-        weight_spread=spread,
-        offsets=tuple(offsets),
-    )
+    shift = _left_out_shift(m, rank_by, base_rank)
+    return LevelRobustness(units, shift, runs, spread, tuple(offsets))
 
 
 def _left_out_shift(m: _Matrix, rank_by: str, base_rank: np.ndarray) -> dict[str, float]:

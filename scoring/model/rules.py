@@ -14,7 +14,6 @@ from typing import Final
 
 from scoring.model.criteria import (
     CountRule,
-    DirectRule,
     NormalizedRule,
     NotApplicableRule,
     RatioRule,
@@ -26,13 +25,6 @@ from scoring.model.criteria import (
 
 class _NotApplicable:
     """The value a unit gives as "Không áp dụng" (not applicable)."""
-
-    _instance: _NotApplicable | None = None
-
-    def __new__(cls) -> _NotApplicable:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
 
     def __repr__(self) -> str:
         return "NA"
@@ -57,6 +49,13 @@ class Outcome:
 NOT_APPLICABLE = Outcome(0.0, applicable=False)
 
 
+def as_number(value: Value | None) -> float | None:
+    """A numeric answer as a float; None for no answer, "Không áp dụng" or a yes/no."""
+    if value is None or value is NA or isinstance(value, bool):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
 def _clamp(points: float, maximum: float) -> float:
     return max(0.0, min(points, maximum))
 
@@ -68,7 +67,7 @@ def _num(values: Values, code: str) -> float | None:
     return float(value)
 
 
-def ratio(rule: RatioRule, values: Values, maximum: float) -> Outcome:
+def _ratio(rule: RatioRule, values: Values, maximum: float) -> Outcome:
     if rule.share is not None:
         share = _num(values, rule.share)
         if share is None:
@@ -76,57 +75,24 @@ def ratio(rule: RatioRule, values: Values, maximum: float) -> Outcome:
         return Outcome(_clamp(share / 100 * maximum, maximum))
     assert rule.numerator is not None and rule.denominator is not None
     num, den = _num(values, rule.numerator), _num(values, rule.denominator)
-    if num is None or den is None:
+    if num is None or den is None or (den == 0 and rule.zero_denominator == "not_applicable"):
         return NOT_APPLICABLE
     if den == 0:
-        if rule.zero_denominator == "not_applicable":
-            return Outcome(0.0, applicable=False)
-        points = maximum if rule.zero_denominator == "full" else 0.0
-        return Outcome(points)
+        return Outcome(maximum if rule.zero_denominator == "full" else 0.0)
     return Outcome(_clamp(num / den * maximum, maximum))
 
 
-def steps(rule: StepsRule, values: Values, maximum: float) -> Outcome:
-    value = _num(values, rule.input)
-    if value is None:
-        return NOT_APPLICABLE
-    reached = [s for s in rule.steps if value >= s.min]
-    if not reached:
-        return Outcome(0.0)
-    best = max(reached, key=lambda s: s.min)
-    return Outcome(_clamp(best.points, maximum))
-
-
-def yes_no(rule: YesNoRule, values: Values, maximum: float) -> Outcome:
-    value = values.get(rule.input)
-    if value is None or value is NA:
-        return NOT_APPLICABLE
-    full = maximum if rule.points is None else rule.points
-    return Outcome(_clamp(full, maximum) if value else 0.0)
-
-
-def count(rule: CountRule, values: Values, maximum: float) -> Outcome:
-    value = _num(values, rule.input)
-    if value is None:
-        return NOT_APPLICABLE
-    cap = maximum if rule.cap is None else min(rule.cap, maximum)
-    return Outcome(_clamp(min(value * rule.points_per_item, cap), maximum))
-
-
-def normalized(rule: NormalizedRule, values: Values, maximum: float, best: float) -> Outcome:
-    value = _num(values, rule.input)
-    if value is None:
-        return NOT_APPLICABLE
-    if best <= 0:
-        return Outcome(0.0)
-    return Outcome(_clamp(value / best * maximum, maximum))
-
-
-def direct(rule: DirectRule, values: Values, maximum: float) -> Outcome:
-    value = _num(values, rule.input)
-    if value is None:
-        return NOT_APPLICABLE
-    return Outcome(_clamp(value, maximum))
+def _points(rule: Rule, value: float, maximum: float, best: float) -> float:
+    """The points of a rule on one input's value (steps, count, normalized, direct)."""
+    if isinstance(rule, StepsRule):
+        reached = [s for s in rule.steps if value >= s.min]
+        return max(reached, key=lambda s: s.min).points if reached else 0.0
+    if isinstance(rule, CountRule):
+        cap = maximum if rule.cap is None else min(rule.cap, maximum)
+        return min(value * rule.points_per_item, cap)
+    if isinstance(rule, NormalizedRule):
+        return value / best * maximum if best > 0 else 0.0
+    return value
 
 
 def evaluate(rule: Rule, values: Values, maximum: float, best: float | None = None) -> Outcome:
@@ -134,13 +100,14 @@ def evaluate(rule: Rule, values: Values, maximum: float, best: float | None = No
     if isinstance(rule, NotApplicableRule):
         return NOT_APPLICABLE
     if isinstance(rule, RatioRule):
-        return ratio(rule, values, maximum)
-    if isinstance(rule, StepsRule):
-        return steps(rule, values, maximum)
+        return _ratio(rule, values, maximum)
     if isinstance(rule, YesNoRule):
-        return yes_no(rule, values, maximum)
-    if isinstance(rule, CountRule):
-        return count(rule, values, maximum)
-    if isinstance(rule, NormalizedRule):
-        return normalized(rule, values, maximum, 0.0 if best is None else best)
-    return direct(rule, values, maximum)
+        answer = values.get(rule.input)
+        if answer is None or answer is NA:
+            return NOT_APPLICABLE
+        full = maximum if rule.points is None else rule.points
+        return Outcome(_clamp(full, maximum) if answer else 0.0)
+    value = _num(values, rule.input)
+    if value is None:
+        return NOT_APPLICABLE
+    return Outcome(_clamp(_points(rule, value, maximum, best or 0.0), maximum))

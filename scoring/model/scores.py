@@ -102,16 +102,8 @@ def peer_best(criteria: CriteriaSet, peer_values: Mapping[str, Values]) -> dict[
 
 
 def _not_applicable(node: Node) -> NodeScore:
-    return NodeScore(
-        code=node.code,
-        name=node.name,
-        points=0.0,
-        max=0.0,
-        full_max=node.max,
-        applicable=False,
-        is_criterion=node.is_criterion,
-        children=tuple(_not_applicable(c) for c in node.children),
-    )
+    children = tuple(_not_applicable(c) for c in node.children)
+    return NodeScore(node.code, node.name, 0.0, 0.0, node.max, False, node.is_criterion, children)
 
 
 def score_node(node: Node, values: Values, best: Mapping[str, float]) -> NodeScore:
@@ -125,27 +117,11 @@ def score_node(node: Node, values: Values, best: Mapping[str, float]) -> NodeSco
         outcome = rules.evaluate(node.rule, values, node.max, best_value)
         if not outcome.applicable:
             return _not_applicable(node)
-        return NodeScore(
-            code=node.code,
-            name=node.name,
-            points=outcome.points,
-            max=node.max,
-            full_max=node.max,
-            applicable=True,
-            is_criterion=True,
-        )
+        return NodeScore(node.code, node.name, outcome.points, node.max, node.max, True, True)
     children = tuple(score_node(c, values, best) for c in node.children)
+    points, maximum = sum(c.points for c in children), sum(c.max for c in children)
     applicable = any(c.applicable for c in children)
-    return NodeScore(
-        code=node.code,
-        name=node.name,
-        points=sum(c.points for c in children),
-        max=sum(c.max for c in children),
-        full_max=node.max,
-        applicable=applicable,
-        is_criterion=False,
-        children=children,
-    )
+    return NodeScore(node.code, node.name, points, maximum, node.max, applicable, False, children)
 
 
 def score_peers(criteria: CriteriaSet, peer_values: Mapping[str, Values]) -> dict[str, UnitScore]:

@@ -26,9 +26,11 @@ Number text rules (documented for the analysts, see also the form's instructions
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from scoring.model.rules import NA, Value
@@ -44,8 +46,7 @@ _NA_WORDS = {"khong ap dung", "kad", "k.a.d", "n/a", "na", "n.a", "not applicabl
 _YES_WORDS = {"co", "c", "x", "yes", "y", "true", "1", "✓", "✔"}
 _NO_WORDS = {"khong", "ko", "k", "no", "n", "false", "0", "chua", "chua co"}
 _NUMBER = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_GROUPED_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
+_GROUPED = {".": re.compile(r"^\d{1,3}(\.\d{3})+$"), ",": re.compile(r"^\d{1,3}(,\d{3})+$")}
 _SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?%?$")
 
 EXAMPLES = {
@@ -58,6 +59,27 @@ EXAMPLES = {
 """What a cell of each kind holds (msgids: ``scoring.text.i18n`` gives them in English)."""
 
 
+VALUE_KINDS: dict[str, str] = {
+    **{f"value.not_{kind}": N_("có %(found)s, cần %(expected)s") for kind in EXAMPLES},
+    **{
+        kind: N_("có %(found)s (%(why)s), cần %(expected)s")
+        for kind in (
+            "value.not_finite",
+            "value.percent_not_share",
+            "value.negative",
+            "value.comma_thousands",
+            "value.not_whole",
+            "value.share_above_100",
+            "value.above_maximum",
+        )
+    },
+    "value.na_not_allowed": N_(
+        "có '%(found)s' nhưng tiêu chí này không được chọn '%(found)s'; cần %(expected)s"
+    ),
+}
+"""The sentence of each kind of refused cell value: found, (why,) expected."""
+
+
 class ValueProblem(ValueError):
     """A cell value that cannot be used: a ``kind`` ("value.negative"), what was
     ``found`` and what was ``expected`` (phrases rendered in the reader's language)."""
@@ -68,30 +90,9 @@ class ValueProblem(ValueError):
         self.kind, self.found, self.expected, self.why = kind, found, expected, why
         super().__init__(self.text("vi"))
 
-    @property
-    def msgid(self) -> str:
-        if self.kind == "value.na_not_allowed":
-            return N_(
-                "có '%(found)s' nhưng tiêu chí này không được chọn '%(found)s'; cần %(expected)s"
-            )
-        if self.why is None:
-            return N_("có %(found)s, cần %(expected)s")
-        return N_("có %(found)s (%(why)s), cần %(expected)s")
-
-    @property
-    def params(self) -> dict[str, object]:
-        return {"found": self.found, "expected": self.expected, "why": self.why or ""}
-
     def text(self, lang: str = "vi") -> str:
-        return render(self.msgid, lang, self.params)
-
-    @property
-    def message_vi(self) -> str:
-        return self.text("vi")
-
-    @property
-    def message_en(self) -> str:
-        return self.text("en")
+        params = {"found": self.found, "expected": self.expected, "why": self.why or ""}
+        return render(VALUE_KINDS[self.kind], lang, params)
 
 
 def normalize_text(text: str) -> str:
@@ -109,10 +110,6 @@ def fold(text: str) -> str:
 def format_number_vi(number: float) -> str:
     """A number the Vietnamese way in a message: "1.234,5", up to 6 decimals, no zeros."""
     return numfmt.number(number, 6, trim=True)
-
-
-def is_na_text(raw: object) -> bool:
-    return isinstance(raw, str) and fold(raw).rstrip(".") in _NA_WORDS
 
 
 def _describe(raw: object) -> Phrase:
@@ -216,14 +213,12 @@ def _plain_digits(body: str, kind: str) -> str | None:
         decimal = "," if body.rfind(",") > body.rfind(".") else "."
         group = "." if decimal == "," else ","
         whole, _, frac = body.rpartition(decimal)
-        pattern = _GROUPED if group == "." else _GROUPED_COMMA
-        if not pattern.match(whole) or not frac.isdigit():
+        if not _GROUPED[group].match(whole) or not frac.isdigit():
             return None
         return f"{whole.replace(group, '')}.{frac}"
     separator = "," if "," in body else "."
     if body.count(separator) > 1:
-        pattern = _GROUPED_COMMA if separator == "," else _GROUPED
-        return body.replace(separator, "") if pattern.match(body) else None
+        return body.replace(separator, "") if _GROUPED[separator].match(body) else None
     if separator not in body:
         return body
     whole, frac = body.split(separator)
@@ -254,7 +249,7 @@ def parse_value(
     """
     if raw is None or (isinstance(raw, str) and normalize_text(raw) == ""):
         return None
-    if is_na_text(raw):
+    if isinstance(raw, str) and fold(raw).rstrip(".") in _NA_WORDS:
         if allow_na:
             return NA
         raise ValueProblem(
@@ -262,8 +257,9 @@ def parse_value(
         )
     if kind == "yes_no":
         return _parse_yes_no(raw, allow_na)
-    number = _to_number(raw, kind, allow_na, maximum, is_percent_format)
-    _check_range(number, raw, kind, allow_na, maximum)
+    fail = functools.partial(_problem, raw, kind, allow_na, maximum)
+    number = _to_number(raw, kind, is_percent_format, fail)
+    _check_range(number, raw, kind, maximum, fail)
     return float(round(number)) if kind == "count" else number
 
 
@@ -281,58 +277,49 @@ def _parse_yes_no(raw: object, allow_na: bool) -> bool:
     raise _problem(raw, "yes_no", allow_na, None)
 
 
-def _to_number(
-    raw: object, kind: str, allow_na: bool, maximum: float | None, is_percent_format: bool
-) -> float:
+Refuse = Callable[..., ValueProblem]
+
+
+def _to_number(raw: object, kind: str, is_percent_format: bool, fail: Refuse) -> float:
+    """The number in a cell, typed as text or stored as a number."""
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise _problem(raw, kind, allow_na, maximum)
-    if isinstance(raw, str):
-        parsed = parse_number_text(raw, kind)
-        if parsed is None:
-            raise _problem(raw, kind, allow_na, maximum)
-        number, percent = parsed
-        if not math.isfinite(number):
-            why = ("value.not_finite", phrase(N_("không phải một số hữu hạn")))
-            raise _problem(raw, kind, allow_na, maximum, why)
-        if percent and kind != "share":
-            why = ("value.percent_not_share", phrase(N_("dấu % chỉ dùng cho tỷ lệ")))
-            raise _problem(raw, kind, allow_na, maximum, why)
+        raise fail()
+    parsed = parse_number_text(raw, kind) if isinstance(raw, str) else (raw, False)
+    if parsed is None:
+        raise fail()
+    number, percent = parsed
+    if not _finite(number):
+        raise fail(("value.not_finite", phrase(N_("không phải một số hữu hạn"))))
+    if percent and kind != "share":
+        raise fail(("value.percent_not_share", phrase(N_("dấu % chỉ dùng cho tỷ lệ"))))
+    number = float(number)
+    if not is_percent_format or isinstance(raw, str):
         return number
-    if not _finite(raw):
-        why = ("value.not_finite", phrase(N_("không phải một số hữu hạn")))
-        raise _problem(raw, kind, allow_na, maximum, why)
-    number = float(raw)
-    if is_percent_format and kind == "share":
-        number = round(number * 100, 9)
-    elif is_percent_format:  # 0,5 shown as "50 %": which one the unit meant is a guess
-        reason = phrase(
-            N_("ô định dạng phần trăm, Excel hiển thị %(shown)s %%; chỉ tỷ lệ dùng định dạng %%"),
-            shown=render_value(round(number * 100, 9)),
-        )
-        raise _problem(raw, kind, allow_na, maximum, ("value.percent_not_share", reason))
-    return number
+    if kind == "share":
+        return round(number * 100, 9)
+    # 0,5 shown as "50 %": which one the unit meant is a guess
+    reason = phrase(
+        N_("ô định dạng phần trăm, Excel hiển thị %(shown)s %%; chỉ tỷ lệ dùng định dạng %%"),
+        shown=render_value(round(number * 100, 9)),
+    )
+    raise fail(("value.percent_not_share", reason))
 
 
 def _check_range(
-    number: float, raw: object, kind: str, allow_na: bool, maximum: float | None
+    number: float, raw: object, kind: str, maximum: float | None, fail: Refuse
 ) -> None:
-    def fail(problem: str, why: Phrase) -> ValueProblem:
-        return _problem(raw, kind, allow_na, maximum, (problem, why))
-
     if number < 0:
-        raise fail("value.negative", phrase(N_("số âm")))
+        raise fail(("value.negative", phrase(N_("số âm"))))
     if kind == "count" and abs(number - round(number)) > 1e-9:
         if isinstance(raw, str) and re.search(r"\d,\d{3}$", normalize_text(raw)):
             reason = N_("dấu phẩy là dấu thập phân; số hàng nghìn viết 1.234")
-            raise fail("value.comma_thousands", phrase(reason))
-        raise fail("value.not_whole", phrase(N_("số lượng phải là số nguyên")))
+            raise fail(("value.comma_thousands", phrase(reason)))
+        raise fail(("value.not_whole", phrase(N_("số lượng phải là số nguyên"))))
     if kind == "share" and number > 100:
-        raise fail("value.share_above_100", phrase(N_("tỷ lệ lớn hơn 100%")))
+        raise fail(("value.share_above_100", phrase(N_("tỷ lệ lớn hơn 100%"))))
     if kind == "points" and maximum is not None and number > maximum + 1e-9:
-        raise fail(
-            "value.above_maximum",
-            phrase(N_("vượt điểm tối đa %(max)s"), max=float(maximum)),
-        )
+        why = phrase(N_("vượt điểm tối đa %(max)s"), max=float(maximum))
+        raise fail(("value.above_maximum", why))
 
 
 def render_value(value: Value | None) -> str:

@@ -23,45 +23,19 @@ scores are never computed from a form that still has errors. Input files are onl
 """
 
 from scoring.inputs.submissions.checks import check_ratios
-from scoring.inputs.submissions.container import (
-    MAX_CELLS,
-    MAX_ENTRIES,
-    MAX_FILE_BYTES,
-    MAX_RATIO,
-    MAX_UNPACKED_BYTES,
-    OLE_MAGIC,
-    ZIP_MAGIC,
-    find_sheet,
-    open_workbooks,
-    stem_unit_id,
-)
-from scoring.inputs.submissions.folder import (
-    OTHER_SPREADSHEETS,
-    TEMPLATES,
-    FileReader,
-    read_submission,
-    read_submissions,
-)
+from scoring.inputs.submissions.container import MAX_CELLS, find_sheet, open_workbooks
+from scoring.inputs.submissions.folder import FileReader, read_submission, read_submissions
 from scoring.inputs.submissions.model import Collection, Submission
-from scoring.inputs.submissions.problems import KINDS, Problem, Reader, Severity, file_problem
+from scoring.inputs.submissions.problems import KINDS, Problem, Reader, file_problem
 from scoring.inputs.submissions.sheet import cell_text, filled_rows, raw_value
 
 __all__ = [
     "KINDS",
     "MAX_CELLS",
-    "MAX_ENTRIES",
-    "MAX_FILE_BYTES",
-    "MAX_RATIO",
-    "MAX_UNPACKED_BYTES",
-    "OLE_MAGIC",
-    "OTHER_SPREADSHEETS",
-    "TEMPLATES",
-    "ZIP_MAGIC",
     "Collection",
     "FileReader",
     "Problem",
     "Reader",
-    "Severity",
     "Submission",
     "cell_text",
     "check_ratios",
@@ -72,5 +46,4 @@ __all__ = [
     "raw_value",
     "read_submission",
     "read_submissions",
-    "stem_unit_id",
 ]

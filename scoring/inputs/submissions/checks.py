@@ -10,8 +10,8 @@ from __future__ import annotations
 from scoring.inputs.forms import HEADER_EVIDENCE, HEADER_NOTE
 from scoring.inputs.submissions.problems import Reader
 from scoring.inputs.submissions.sheet import Answers
-from scoring.model.criteria import CriteriaSet, DirectRule, Node, RatioRule, rule_inputs
-from scoring.model.rules import NA, Value
+from scoring.model.criteria import CriteriaSet, DirectRule, RatioRule, rule_inputs
+from scoring.model.rules import NA, Value, as_number
 from scoring.model.values import NA_TEXT
 
 
@@ -45,12 +45,6 @@ def check_required(reader: Reader, cset: CriteriaSet, answers: Answers) -> None:
             reader.add("value.required", cell=cell, code=code)
 
 
-def _number(value: Value | None) -> float | None:
-    if value is None or value is NA or isinstance(value, bool):
-        return None
-    return float(value)  # type: ignore[arg-type]
-
-
 def check_ratios(
     reader: Reader,
     cset: CriteriaSet,
@@ -65,30 +59,18 @@ def check_ratios(
         if not isinstance(rule, RatioRule) or rule.numerator is None or rule.denominator is None:
             continue
         pair = (rule.numerator, rule.denominator)
-        _check_ratio(reader, node, pair, values, cells, verified=verified)
-
-
-def _check_ratio(
-    reader: Reader,
-    node: Node,
-    pair: tuple[str, str],
-    values: dict[str, Value],
-    cells: dict[str, str],
-    *,
-    verified: bool,
-) -> None:
-    numerator, denominator = (_number(values.get(c)) for c in pair)
-    if numerator is None or denominator is None or numerator <= denominator + 1e-9:
-        return
-    reader.add(
-        "value.ratio_above_one_verified" if verified else "value.ratio_above_one",
-        cell=cells.get(pair[0]) or None,
-        code=pair[0],
-        found=numerator,
-        expected=denominator,
-        denominator=pair[1],
-        criterion=node.code,
-    )
+        numerator, denominator = (as_number(values.get(c)) for c in pair)
+        if numerator is None or denominator is None or numerator <= denominator + 1e-9:
+            continue
+        reader.add(
+            "value.ratio_above_one_verified" if verified else "value.ratio_above_one",
+            cell=cells.get(rule.numerator) or None,
+            code=rule.numerator,
+            found=numerator,
+            expected=denominator,
+            denominator=rule.denominator,
+            criterion=node.code,
+        )
 
 
 def check_justified(reader: Reader, cset: CriteriaSet, answers: Answers) -> None:
@@ -97,7 +79,7 @@ def check_justified(reader: Reader, cset: CriteriaSet, answers: Answers) -> None
         if not isinstance(node.rule, DirectRule):
             continue
         code = node.rule.input
-        points = _number(answers.values.get(code))
+        points = as_number(answers.values.get(code))
         if points and points > 0 and not answers.notes.get(code):
             reader.add(
                 "value.unjustified_points",
@@ -110,7 +92,7 @@ def check_justified(reader: Reader, cset: CriteriaSet, answers: Answers) -> None
 
 
 def _nonzero(value: Value | None) -> bool:
-    return value is True or (_number(value) or 0.0) != 0.0
+    return value is True or (as_number(value) or 0.0) != 0.0
 
 
 def check_evidence(reader: Reader, cset: CriteriaSet, answers: Answers) -> None:

@@ -139,11 +139,9 @@ def _forbidden_xml(exc: BaseException) -> bool:
     from defusedxml import DefusedXmlException
 
     seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, DefusedXmlException):
-            return True
+    while seen is not None and not isinstance(seen, DefusedXmlException):
         seen = seen.__cause__ or seen.__context__
-    return False
+    return seen is not None
 
 
 def _unreadable(reader: Reader, exc: BaseException) -> None:

@@ -9,7 +9,7 @@ each expected unit without a file gets a warning. Inputs are only read, never wr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,11 +57,7 @@ def _read_file(
 
 
 def _read_checked(
-    reader: Reader,
-    result: _FileResult,
-    criteria: CriteriaYear,
-    units: dict[str, Unit],
-    year: int,
+    reader: Reader, result: _FileResult, criteria: CriteriaYear, units: dict[str, Unit], year: int
 ) -> None:
     opened = open_workbooks(reader, criteria)
     if opened is None:
@@ -75,14 +71,10 @@ def _read_checked(
     answers = read_inputs(reader, books[0], books[1], cset)
     if answers is None:
         return
-    checks: list[Callable[[], None]] = [
-        lambda: check_required(reader, cset, answers),
-        lambda: check_ratios(reader, cset, answers.values, answers.cells),
-        lambda: check_justified(reader, cset, answers),
-        lambda: check_evidence(reader, cset, answers),
-    ]
-    for check in checks:
-        check()
+    check_required(reader, cset, answers)
+    check_ratios(reader, cset, answers.values, answers.cells)
+    check_justified(reader, cset, answers)
+    check_evidence(reader, cset, answers)
     if not reader.has_errors:
         result.submission = Submission(
             unit_id=unit.id,
@@ -161,14 +153,6 @@ def _odd_name(path: Path, unit_id: str | None) -> Problem | None:
     return None
 
 
-def _duplicates(results: Iterable[_FileResult]) -> dict[str, list[_FileResult]]:
-    by_unit: dict[str, list[_FileResult]] = {}
-    for result in results:
-        if result.unit_id is not None:
-            by_unit.setdefault(result.unit_id, []).append(result)
-    return by_unit
-
-
 FileReader = Callable[[Path, CriteriaYear, dict[str, Unit], int], _FileResult]
 
 
@@ -192,7 +176,11 @@ def read_submissions(
     files = _candidate_files(folder, by_id, collection)
     reader = read(_read_file) if read is not None else _read_file
     results = [reader(path, criteria, by_id, year) for path in files]
-    for unit_id, claims in _duplicates(results).items():
+    by_unit: dict[str, list[_FileResult]] = {}
+    for result in results:
+        if result.unit_id is not None:
+            by_unit.setdefault(result.unit_id, []).append(result)
+    for unit_id, claims in by_unit.items():
         collection.files.setdefault(unit_id, []).extend(r.path for r in claims)
         if len(claims) > 1:
             names = ", ".join(r.path.name for r in claims)
