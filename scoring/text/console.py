@@ -1,9 +1,5 @@
-"""What the commands print on the console: problems, the forms' counts, a build's summary.
-
-Kept apart from ``scoring.cli`` (which parses arguments and calls the work) and from
-``scoring.build.run`` (which does the work), so that both print through it and neither
-imports the other. Lines go to stderr; stdout stays free for data (``scoring years``).
-"""
+"""What the commands print on the console (stderr; stdout stays free for data), apart from
+``scoring.cli`` and ``scoring.build.run`` so that both print through it."""
 
 from __future__ import annotations
 
@@ -102,10 +98,8 @@ def build_summary(
     result: YearResult, outcomes: list[Outcome], skipped: list[Task], lang: str = "vi"
 ) -> int:
     _ = i18n.translator(lang)
-
     failed = [o for o in outcomes if not o.ok]
     built = len(outcomes) - len(failed)
-    secs = sum(o.seconds for o in outcomes)
     peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
     kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
     figures = {
@@ -113,7 +107,7 @@ def build_summary(
         "built": built,
         "skipped": len(skipped),
         "failed": len(failed),
-        "secs": numfmt.number(secs, 1, lang=lang),
+        "secs": numfmt.number(sum(o.seconds for o in outcomes), 1, lang=lang),
         "peak": numfmt.number(peak, 0, lang=lang),
         "kernel": numfmt.number(kernel, 0, lang=lang),
     }
@@ -129,12 +123,11 @@ def build_summary(
     levels = {u.id: _(LEVEL_NAMES_VI[u.level]) for u in result.inputs.units}
     for outcome in failed:
         line = _("  Lỗi báo cáo %(name)s (%(level)s): %(error)s")
-        where = {
-            "name": outcome.name,
-            "level": levels.get(outcome.name, ""),
-            "error": outcome.error,
-        }
-        print(line % where, file=sys.stderr)
+        name = outcome.name
+        print(
+            line % {"name": name, "level": levels.get(name, ""), "error": outcome.error},
+            file=sys.stderr,
+        )
         if outcome.kernel_log:
             hint = _("    Nhân Jupyter của báo cáo đã dừng; lỗi của nó ghi trong %(log)s")
             print(hint % {"log": outcome.kernel_log}, file=sys.stderr)
@@ -143,7 +136,6 @@ def build_summary(
 
 def reports_are_in(reports: Path, year: int, lang: str) -> str:
     """A build's last line: where its reports are, as a path the analyst can open."""
-
     folder = Path(reports)
     with contextlib.suppress(ValueError):
         folder = folder.resolve().relative_to(Path.cwd().resolve())
