@@ -42,16 +42,11 @@ class Attachment:
 TEMPLATE_ERROR = N_("%(where)s, dòng %(line)s: mẫu thư không dùng được (%(what)s)")
 
 
-def template_path(data_dir: Path, lang: str) -> Path | None:
-    """The analyst's template of the message body, when there is one."""
-    path = Path(data_dir) / "share" / f"email.{lang}.txt"
-    return path if path.is_file() else None
-
-
 def load_template(data_dir: Path, lang: str) -> tuple[str, jinja2.Template]:
-    """(where it comes from, the compiled template); a syntax error names file and line."""
-    path = template_path(data_dir, lang)
-    source = path or TEMPLATES / f"email.{lang}.txt"
+    """(where it comes from: the analyst's template, else the shipped one; the compiled
+    template); a syntax error names file and line."""
+    path = Path(data_dir) / "share" / f"email.{lang}.txt"
+    source = path if path.is_file() else TEMPLATES / f"email.{lang}.txt"
     text = source.read_text(encoding="utf-8")
     env = jinja2.sandbox.SandboxedEnvironment(
         autoescape=False,  # plain text: nothing is interpreted by the reader's client

@@ -3,8 +3,7 @@ and the booklet, built on the finished reports (``share/<year>/``, ``<year>/book
 
 The year is scored again and sharing is refused when the reports do not show those
 scores (reports older than the data). A run with the same inputs, code and options and
-every output in place stops at once; otherwise only changed bytes are written.
-"""
+every output in place stops at once; otherwise only changed bytes are written."""
 
 from __future__ import annotations
 
@@ -306,14 +305,10 @@ def _write_outbox(
     def draft(uid: str) -> bytes:
         text = outbox.body(template, where, outbox.fields(result, uid, lang), lang)
         pdf = (paths.year_reports / "units" / f"{uid}.pdf").read_bytes()
+        book = assessment_workbook(result, uid, lang)
         attachments = [
             outbox.Attachment(f"{uid}-{result.year}.pdf", "application", "pdf", pdf),
-            outbox.Attachment(
-                f"{uid}-{result.year}-tieu-chi.xlsx",
-                "application",
-                xlsx,
-                assessment_workbook(result, uid, lang),
-            ),
+            outbox.Attachment(f"{uid}-{result.year}-tieu-chi.xlsx", "application", xlsx, book),
         ]
         name, subject = result.unit(uid).name, outbox.subject(result, uid, lang)
         return outbox.message(name, emails[uid], subject, text, attachments)
@@ -389,11 +384,10 @@ def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str)
     _ = translator(lang)
     if made:
         return _("Bản gửi tỉnh trong %(province)s.") % {"province": paths.province}
-    silent = [result.unit(u).name for u in result.missing.get(CITY_LEVEL, [])]
-    if silent:
-        return _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).") % {
-            "names": ", ".join(silent)
-        }
+    names = ", ".join(result.unit(u).name for u in result.missing.get(CITY_LEVEL, []))
+    if names:
+        line = _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).")
+        return line % {"names": names}
     return _("Không lập bản gửi tỉnh: năm %(year)s không có đơn vị cấp huyện.") % {
         "year": result.year
     }
@@ -408,32 +402,21 @@ def _summary(
     lang: str,
 ) -> list[str]:
     _ = translator(lang)
-    lines = [
-        _(
-            "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "
-            "trong %(outbox)s; tập báo cáo %(booklet)s."
-        )
-        % {
-            "year": result.year,
-            "site": paths.site,
-            "n": site_files,
-            "zip": paths.zip,
-            "messages": messages,
-            "outbox": paths.outbox,
-            "booklet": paths.booklet,
-        }
-    ]
+    headline = _(
+        "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "
+        "trong %(outbox)s; tập báo cáo %(booklet)s."
+    )
+    named = {name: getattr(paths, name) for name in ("year", "site", "zip", "outbox", "booklet")}
+    lines = [headline % (named | {"n": site_files, "messages": messages})]
     silent = [u for u in _assessed_units(result) if result.is_missing(u)]
-    listed = {
-        _("Đơn vị chưa có địa chỉ thư điện tử (cột email của units.csv), chưa lập thư: %(n)s"): (
-            missing
-        ),
-        _(
-            "Đơn vị chưa nộp phiếu, không có thư báo kết quả (báo cáo của đơn vị có trên "
-            "trang web và trong tập báo cáo): %(n)s"
-        ): silent,
-    }
-    for heading, ids in listed.items():
+    no_address = _(
+        "Đơn vị chưa có địa chỉ thư điện tử (cột email của units.csv), chưa lập thư: %(n)s"
+    )
+    no_form = _(
+        "Đơn vị chưa nộp phiếu, không có thư báo kết quả (báo cáo của đơn vị có trên "
+        "trang web và trong tập báo cáo): %(n)s"
+    )
+    for heading, ids in ((no_address, missing), (no_form, silent)):
         if ids:
             lines.append(heading % {"n": len(ids)})
             lines += [f"  {uid}  {result.unit(uid).name}" for uid in ids]

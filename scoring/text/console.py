@@ -52,8 +52,7 @@ def export_problems(problems: Sequence[object], fmt: str) -> None:
         return
     from scoring.inputs.submissions.problems import EXPORT_COLUMNS
 
-    columns = list(EXPORT_COLUMNS)
-    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
 
@@ -82,8 +81,7 @@ def closing_line(errors: int, lang: Lang) -> str:
 
 def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
     """One line per output a notebook showed and its reports could not (each notebook
-    cell once, with how many reports it concerns).
-    """
+    cell once, with how many reports it concerns)."""
     counts: dict[str, int] = {}
     for outcome in outcomes:
         for line in outcome.warnings:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -35,8 +35,7 @@ class MissingMessage(KeyError):
 
 class Phrase(NamedTuple):
     """A part of a sentence kept as its msgid and fields, rendered with the sentence in the
-    reader's language: "(không ghi)" in "phiên bản %(found)s" is "(none given)" in English.
-    """
+    reader's language: "(không ghi)" in "phiên bản %(found)s" is "(none given)" in English."""
 
     msgid: str
     params: tuple[tuple[str, object], ...] = ()
@@ -234,13 +233,7 @@ def _field(value: object, lang: str) -> object:
 
 def translator(lang: str) -> Callable[[str], str]:
     """The function that puts a Vietnamese text into ``lang``: ``_ = translator(lang)``."""
-    if check(lang) == "vi":
-        return _same
-
-    def translate(text: str) -> str:
-        return gettext(text, lang)
-
-    return translate
+    return partial(gettext, lang=check(lang))
 
 
 def install(env: jinja2.Environment, lang: str) -> jinja2.Environment:
@@ -251,7 +244,3 @@ def install(env: jinja2.Environment, lang: str) -> jinja2.Environment:
         gettext=translate, ngettext=lambda one, many, n: ngettext(one, many, n, lang), newstyle=True
     )
     return env
-
-
-def _same(text: str) -> str:
-    return text

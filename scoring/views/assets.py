@@ -1,7 +1,6 @@
 """The page templates and the print stylesheet shipped with the package.
 
-Kept apart from ``html`` so that writing the index does not import nbconvert.
-"""
+Kept apart from ``html`` so that writing the index does not import nbconvert."""
 
 from __future__ import annotations
 

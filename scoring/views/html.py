@@ -52,8 +52,7 @@ def cell_number(cell: nbformat.NotebookNode) -> int | None:
 
 def _kept_output(output: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode | None, str]:
     """(the output as the report shows it, or None; the mime types that could not be
-    shown, or "" when nothing was lost).
-    """
+    shown, or "" when nothing was lost)."""
     if output.output_type == "stream":
         # What a cell prints shows in JupyterLab; warnings (stderr) stay in the audit copy.
         return (output if output.name == "stdout" and output.text.strip() else None), ""
@@ -80,11 +79,13 @@ def presentable(
     nb: nbformat.NotebookNode, name: str = "", lang: str = "vi"
 ) -> tuple[nbformat.NotebookNode, list[str]]:
     """A copy keeping what a reader should see (rich outputs, printed text, Markdown;
-    never code), and a warning naming notebook and cell for each output it cannot show.
-    """
+    never code), and a warning naming notebook and cell for each output it cannot show."""
     _ = translator(lang)
     clean = copy.deepcopy(nb)
     problems = []
+    message = _(
+        "%(notebook)s, ô số %(cell)s: kết quả dạng %(types)s không đưa được vào báo cáo (HTML, PDF)"
+    )
     for cell in clean.cells:
         if cell.cell_type != "code":
             continue
@@ -95,13 +96,7 @@ def presentable(
                 outputs.append(kept)
             if lost:
                 where = {"notebook": name, "cell": cell_number(cell) or "?", "types": lost}
-                problems.append(
-                    _(
-                        "%(notebook)s, ô số %(cell)s: kết quả dạng %(types)s không đưa được "
-                        "vào báo cáo (HTML, PDF)"
-                    )
-                    % where
-                )
+                problems.append(message % where)
         cell.outputs = outputs
     clean.cells = [
         c

@@ -70,9 +70,8 @@ def _year_entry(folder: Path, lang: str, data: Path | None = None) -> dict[str, 
 
 def _rank_key(row: dict[str, str]) -> int:
     """Ranked units first, by rank; units without a form (ranked last or left out) after."""
-    if row.get("status") == "missing" or not row["rank"]:
-        return 10**9
-    return int(row["rank"])
+    unranked = row.get("status") == "missing" or not row["rank"]
+    return 10**9 if unranked else int(row["rank"])
 
 
 def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from scoring.io import write_text
@@ -52,14 +53,13 @@ def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
             for n, (uid, unit) in enumerate(part.groupby("unit_id", sort=False)):
                 _plot(ax, n, unit["year"], unit["percent"], markersize=4, lw=1.2, label=f"{uid}")
             last = part.iloc[-1]
-            title = (
-                last["name"] if part["unit_id"].nunique() == 1 else f"{last['name']} ({_('gộp')})"
-            )
+            merged = part["unit_id"].nunique() > 1
+            title = f"{last['name']} ({_('gộp')})" if merged else last["name"]
             ax.set_title(title[:38], fontsize=7.5)
             ax.set_xticks(years, [str(y) for y in years], fontsize=6.5)
             ax.set_ylim(0, 100)
             ax.tick_params(axis="y", labelsize=6.5)
-            if part["unit_id"].nunique() > 1:
+            if merged:
                 ax.legend(fontsize=6, frameon=False, loc="lower right")
         for ax in list(axes.flat)[len(chunk) :]:
             ax.set_visible(False)
@@ -91,6 +91,18 @@ def _png(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+def _figures(r, _: Callable[[str], str]) -> dict[str, object]:  # noqa: ANN001
+    """A unit's figures in a year's cell of the table."""
+    return {
+        "percent": r["percent"],
+        "rank": int(r["rank"]),
+        "peers": int(r["peers"]),
+        "band": _(r["band"]),
+        "id": r["unit_id"],
+        "verified": bool(r["verified"]),
+    }
+
+
 def write_trends(
     data_dir: Path, reports: Path, lang: str = "vi", day: dt.date | None = None
 ) -> bool:
@@ -111,22 +123,7 @@ def write_trends(
     table = []
     for key, part in lines.groupby("lineage", sort=False):
         by_year = {int(r["year"]): r for _i, r in part.iterrows()}
-        cells = []
-        for y in years:
-            rows = part[part["year"] == y]
-            cells.append(
-                [
-                    {
-                        "percent": r["percent"],
-                        "rank": int(r["rank"]),
-                        "peers": int(r["peers"]),
-                        "band": _(r["band"]),
-                        "id": r["unit_id"],
-                        "verified": bool(r["verified"]),
-                    }
-                    for _i, r in rows.iterrows()
-                ]
-            )
+        cells = [[_figures(r, _) for _i, r in part[part["year"] == y].iterrows()] for y in years]
         last = by_year[max(by_year)]
         table.append({"lineage": key, "name": last["name"], "level": last["level"], "cells": cells})
     moves = trends.band_moves(totals)

@@ -310,21 +310,17 @@ class _Table:
             if child.name == "caption":
                 self.caption = self.converter.children(child)
             elif child.name == "thead":
-                self.head += self._rows(child)
+                self.head += self._rows(child.find_all("tr", recursive=False))
             elif child.name in ("tbody", "tfoot"):
-                self.body += self._rows(child)
+                self.body += self._rows(child.find_all("tr", recursive=False))
             elif child.name == "tr":
-                self.body += self._rows(self.tag, only=child)
+                self.body += self._rows([child])
         if not self.head and self.body and all(c.header for c in self.body[0][1]):
             self.head, self.body = self.body[:1], self.body[1:]
 
-    def _rows(self, parent: Tag, only: Tag | None = None) -> list[tuple[set[str], list[_Cell]]]:
-        rows = [only] if only is not None else parent.find_all("tr", recursive=False)
-        found = []
-        for tr in rows:
-            cells = tr.find_all(["td", "th"], recursive=False)
-            found.append((_classes(tr), [self._cell(td) for td in cells]))
-        return found
+    def _rows(self, rows: list[Tag]) -> list[tuple[set[str], list[_Cell]]]:
+        cells = [(tr, tr.find_all(["td", "th"], recursive=False)) for tr in rows]
+        return [(_classes(tr), [self._cell(td) for td in tds]) for tr, tds in cells]
 
     def _cell(self, td: Tag) -> _Cell:
         classes = _classes(td)
@@ -355,8 +351,7 @@ class _Table:
             return f"({', '.join(['auto'] * count)})"
         if "meta" in self.classes and count == 2:
             return "(28%, 1fr)"
-        numeric = [True] * count
-        lengths = [0] * count
+        numeric, lengths = [True] * count, [0] * count
         words = [0] * count  # the longest word of a column's headings: they wrap, not it
         for rows, in_head in ((self.head, True), (self.body or self.head, False)):
             for _cls, cells in rows:
@@ -382,10 +377,8 @@ class _Table:
         return f"({', '.join(columns)})"
 
     def _cell_markup(self, cell: _Cell, row_classes: set[str], in_head: bool) -> str:
-        bold, fill, colour = False, None, None
-        for cls, (row_bold, row_fill, row_colour) in ROW_STYLES.items():
-            if cls in row_classes:
-                bold, fill, colour = row_bold, row_fill, row_colour
+        styles = [style for cls, style in ROW_STYLES.items() if cls in row_classes]
+        bold, fill, colour = styles[-1] if styles else (False, None, None)  # the last that matches
         if cell.header:
             bold = "meta" not in self.classes
             fill = "light-fill" if "meta" in self.classes else "head-fill"
