@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from scoring.build.state import code_digest
 from scoring.build.state import key as _digest
 from scoring.inputs.contacts import load_emails
-from scoring.io import remove_temp_files, write_bytes, write_text
+from scoring.io import remove_temp_files, sha256_file, write_bytes, write_text
 from scoring.model.criteria import CITY_LEVEL, LEVEL_NAMES_VI, LEVELS
 from scoring.text import numfmt
 from scoring.text.errors import ScoringError
@@ -52,12 +52,8 @@ class SharePaths:
 def _file_hashes(root: Path, paths: list[Path]) -> list[tuple[str, str]]:
     """(path relative to ``root``, sha256 of its bytes) of every regular file given,
     leaving out hidden ones (the temporary files of a killed writer, ``.~lock`` files)."""
-    found = []
-    for path in sorted(paths):
-        if path.is_file() and not path.name.startswith("."):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            found.append((path.relative_to(root).as_posix(), digest))
-    return found
+    kept = [path for path in sorted(paths) if path.is_file() and not path.name.startswith(".")]
+    return [(path.relative_to(root).as_posix(), sha256_file(path)) for path in kept]
 
 
 def inputs_key(paths: SharePaths, lang: str, epoch: str = "") -> str:

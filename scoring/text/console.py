@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,15 +29,10 @@ def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> Non
         if problem not in silent:
             print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
     if silent:
-        print(not_sent_line([str(p.unit_id) for p in silent], lang), file=sys.stderr)  # type: ignore[attr-defined]
-
-
-def not_sent_line(unit_ids: Sequence[str], lang: Lang = DEFAULT_LANG) -> str:
-    _ = i18n.translator(lang)
-    return _("Cảnh báo: %(n)s đơn vị chưa nộp phiếu: %(ids)s") % {
-        "n": len(unit_ids),
-        "ids": ", ".join(unit_ids),
-    }
+        _ = i18n.translator(lang)
+        ids = ", ".join(str(p.unit_id) for p in silent)  # type: ignore[attr-defined]
+        line = _("Cảnh báo: %(n)s đơn vị chưa nộp phiếu: %(ids)s")
+        print(line % {"n": len(silent), "ids": ids}, file=sys.stderr)
 
 
 def export_problems(problems: Sequence[object], fmt: str) -> None:
@@ -82,10 +78,7 @@ def closing_line(errors: int, lang: Lang) -> str:
 def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
     """One line per output a notebook showed and its reports could not (each notebook
     cell once, with how many reports it concerns)."""
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        for line in outcome.warnings:
-            counts[line] = counts.get(line, 0) + 1
+    counts = Counter(line for outcome in outcomes for line in outcome.warnings)
     return [
         i18n.render_plural("Cảnh báo: %(what)s (%(n)s báo cáo).", n, lang, {"what": line, "n": n})
         for line, n in sorted(counts.items())
