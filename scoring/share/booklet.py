@@ -1,16 +1,11 @@
 """``<year>/booklet.pdf``: the ranking and every unit report in one printed booklet.
 
-Built from the very executed notebooks ``make reports`` printed each report's PDF from,
-through the same conversion (``scoring.views.typeset``), so the booklet never disagrees
-with them: their bodies follow one another, each on a new page, after a table of
-contents. One document means one page counter, so the footer's "Trang n/N" runs across
-the booklet and the contents give each part's page. Each part has one PDF bookmark (units
-under their level); the reports' own headings make none. Byte-identical across builds.
-"""
+Built from the executed notebooks each report's PDF was printed from, through the same
+conversion, so it never disagrees with them; one document means one page counter for the
+contents' page numbers and the footer's "Trang n/N"."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +35,7 @@ def part_body(part: Part, lang: str) -> Converted:
 
     if not part.executed.is_file():
         raise ScoringError(
-            N_("Thiếu %(path)s: chạy `make reports` trước khi lập tập báo cáo"),
-            path=part.executed,
+            N_("Thiếu %(path)s: chạy `make reports` trước khi lập tập báo cáo"), path=part.executed
         )
     return printed_body(nbformat.read(part.executed, as_version=4), lang)
 
@@ -89,12 +83,3 @@ def booklet_typst(title: str, parts: Sequence[Part], lang: str = "vi") -> Conver
         pieces += [_mark(2 if part.group else 1, part.label, anchor), body.typst]
     listing = "#block[#set par(spacing: 0.45em)\n\n" + "\n\n".join(contents) + "\n]"
     return Converted("\n\n".join([*head, listing, *pieces]), images)
-
-
-def write_booklet(
-    body: Converted, title: str, target: Path, date: dt.date, images: Path, lang: str = "vi"
-) -> None:
-    """The booklet as ``target``; its images in ``images`` (the build's, as the reports')."""
-    from scoring.views.typeset.document import write_pdf
-
-    write_pdf(body, title, target, date, lang, images)

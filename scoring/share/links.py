@@ -1,10 +1,6 @@
-"""The local files an HTML page refers to (href, src), for copying a site and checking it.
-
-A published site must open from the file system and from any static web server, so
-every reference is either inside the page (``#...``, ``data:``) or a relative path to a
-file of the site. ``references`` lists them as written; ``local_target`` says where a
-relative one points, and ``is_external`` flags what would leave the folder.
-"""
+"""The local files an HTML page refers to (href, src), for copying a site and checking it:
+a published site must open from the file system, so every reference stays in the page or
+is a relative path to a file of the site."""
 
 from __future__ import annotations
 

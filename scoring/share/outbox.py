@@ -1,13 +1,9 @@
 """``share/<year>/outbox/<unit_id>.eml``: a draft message to each unit with an address.
 
-Built with Python's ``email`` package: ``X-Unsent: 1`` makes mail clients (Outlook,
-Thunderbird) open the file as a draft to check and send; the tool itself never sends
-anything. The body comes from a plain-text template the analyst can edit
-(``data/share/email.<lang>.txt``, else the one shipped in the package), so the deadline
-and the signature are theirs. The unit's PDF report and its criteria scores (XLSX) are
-attached. There is no Date or Message-ID and the MIME boundary is derived from the
-content, so the same inputs give the same bytes.
-"""
+``X-Unsent: 1`` makes mail clients open the file as a draft to check and send (the tool
+never sends). The body comes from the analyst's template (``data/share/email.<lang>.txt``,
+else the shipped one); with no Date or Message-ID and a boundary derived from the content,
+the same inputs give the same bytes."""
 
 from __future__ import annotations
 
@@ -46,16 +42,11 @@ class Attachment:
 TEMPLATE_ERROR = N_("%(where)s, dòng %(line)s: mẫu thư không dùng được (%(what)s)")
 
 
-def template_path(data_dir: Path, lang: str) -> Path | None:
-    """The analyst's template of the message body, when there is one."""
-    path = Path(data_dir) / "share" / f"email.{lang}.txt"
-    return path if path.is_file() else None
-
-
 def load_template(data_dir: Path, lang: str) -> tuple[str, jinja2.Template]:
-    """(where it comes from, the compiled template); a syntax error names file and line."""
-    path = template_path(data_dir, lang)
-    source = path or TEMPLATES / f"email.{lang}.txt"
+    """(where it comes from: the analyst's template, else the shipped one; the compiled
+    template); a syntax error names file and line."""
+    path = Path(data_dir) / "share" / f"email.{lang}.txt"
+    source = path if path.is_file() else TEMPLATES / f"email.{lang}.txt"
     text = source.read_text(encoding="utf-8")
     env = jinja2.sandbox.SandboxedEnvironment(
         autoescape=False,  # plain text: nothing is interpreted by the reader's client
@@ -129,14 +120,9 @@ def body(template: jinja2.Template, where: str, values: dict[str, object], lang:
 def message(
     to_name: str, to_address: str, subject_text: str, text: str, attachments: list[Attachment]
 ) -> bytes:
-    """The draft's bytes (CRLF line ends, as .eml files are usually written).
-
-    Headers are encoded with ``email.header.Header`` (the compat32 API): Python 3.11's
-    default policy drops the space at a fold between encoded words, so a long Vietnamese
-    subject would read "chínhquyền" in the recipient's client. The display name of To is
-    one encoded word (``formataddr``): Python's address parser doubles a space between
-    folded words of a name, and unit names are short.
-    """
+    """The draft's bytes, CRLF line ends. Headers use the compat32 API (``Header``,
+    ``formataddr``): Python 3.11's default policy drops or doubles the space at a fold
+    between encoded words, which a long Vietnamese subject or name would show."""
     msg = MIMEMultipart()
     msg["X-Unsent"] = "1"
     msg["To"] = formataddr((one_line(to_name), to_address), charset="utf-8")

@@ -1,21 +1,9 @@
-"""``make share``: what the analyst hands out once ``make reports`` has run.
+"""``make share``: the site and its zip, a draft message per unit, the province's copy
+and the booklet, built on the finished reports (``share/<year>/``, ``<year>/booklet.pdf``).
 
-- ``share/<year>/site/``: a folder to publish (``scoring.share.site``) and
-  ``share/<year>.zip`` holding it;
-- ``share/<year>/outbox/<unit_id>.eml``: a draft message per unit with an address
-  (``scoring.share.outbox``); units without one are listed at the end of the run;
-- ``share/<year>/province/<city_id>.xlsx``: each district-level unit's assessment laid
-  out as the criteria set (``scoring.share.province``);
-- ``<year>/booklet.pdf``: the ranking and every unit report (``scoring.share.booklet``).
-
-It is built on the finished reports and the scoring API, never on how the reports were
-made: it scores the year again (``inputs.year.load``) and refuses to share when the
-reports' ``scores.csv`` is not what those scores give (reports older than the data).
-
-Incremental on content: a run with the same inputs (by their bytes), code and options and
-every output in place stops at once; otherwise each output is written only when its bytes
-change, and the booklet and the zip only when their own inputs changed.
-"""
+The year is scored again and sharing is refused when the reports do not show those
+scores (reports older than the data). A run with the same inputs, code and options and
+every output in place stops at once; otherwise only changed bytes are written."""
 
 from __future__ import annotations
 
@@ -24,12 +12,15 @@ import json
 import re
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.build.state import code_digest
+from scoring.build.state import key as _digest
 from scoring.inputs.contacts import load_emails
-from scoring.io import remove_temp_files, write_bytes, write_text
+from scoring.io import remove_temp_files, sha256_file, write_bytes, write_text
 from scoring.model.criteria import CITY_LEVEL, LEVEL_NAMES_VI, LEVELS
 from scoring.text import numfmt
 from scoring.text.errors import ScoringError
@@ -47,58 +38,26 @@ class SharePaths:
     build: Path
     year: int
 
-    @property
-    def year_reports(self) -> Path:
-        return self.reports / str(self.year)
-
-    @property
-    def share(self) -> Path:
-        return self.reports / "share" / str(self.year)
-
-    @property
-    def site(self) -> Path:
-        return self.share / "site"
-
-    @property
-    def outbox(self) -> Path:
-        return self.share / "outbox"
-
-    @property
-    def province(self) -> Path:
-        return self.share / "province"
-
-    @property
-    def zip(self) -> Path:
-        return self.reports / "share" / f"{self.year}.zip"
-
-    @property
-    def booklet(self) -> Path:
-        return self.year_reports / "booklet.pdf"
-
-    @property
-    def state(self) -> Path:
-        return self.build / str(self.year) / "share.json"
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    # Where each output goes: a property each, so that a path is named in one place.
+    year_reports = property(lambda self: self.reports / str(self.year))
+    share = property(lambda self: self.reports / "share" / str(self.year))
+    site = property(lambda self: self.share / "site")
+    outbox = property(lambda self: self.share / "outbox")
+    province = property(lambda self: self.share / "province")
+    zip = property(lambda self: self.reports / "share" / f"{self.year}.zip")
+    booklet = property(lambda self: self.year_reports / "booklet.pdf")
+    state = property(lambda self: self.build / str(self.year) / "share.json")
 
 
 def _file_hashes(root: Path, paths: list[Path]) -> list[tuple[str, str]]:
     """(path relative to ``root``, sha256 of its bytes) of every regular file given,
     leaving out hidden ones (the temporary files of a killed writer, ``.~lock`` files)."""
-    found = []
-    for path in sorted(paths):
-        if path.is_file() and not path.name.startswith("."):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            found.append((path.relative_to(root).as_posix(), digest))
-    return found
+    kept = [path for path in sorted(paths) if path.is_file() and not path.name.startswith(".")]
+    return [(path.relative_to(root).as_posix(), sha256_file(path)) for path in kept]
 
 
 def inputs_key(paths: SharePaths, lang: str, epoch: str = "") -> str:
     """What every output of the share depends on, by content."""
-    from scoring.build.run import code_digest
-
     data = paths.data
     data_files = [
         data / "units.csv",
@@ -137,7 +96,6 @@ def _nothing_to_do(paths: SharePaths, key: str, state: dict[str, object], lang: 
         return False
     if not all((paths.reports / str(name)).is_file() for name in outputs):
         return False
-
     lines = state.get("lines")
     for line in lines if isinstance(lines, list) else []:
         print(line, file=sys.stderr)
@@ -172,15 +130,12 @@ def share(
     result = _current_result(paths, lang, epoch)
     for folder in (paths.share, paths.reports / "share"):
         remove_temp_files(folder, recursive=folder == paths.share)
-    outputs: list[Path] = []
     booklet_key = _write_booklet(result, paths, state, lang)
-    outputs.append(paths.booklet)
     province = _write_province(result, paths, lang)
-    outputs += province
     written, missing = _write_outbox(result, paths, emails, lang)
-    outputs += written
     site_files, zip_key = _write_site(result, paths, state, lang)
-    outputs += [paths.site / name for name in site_files] + [paths.zip]
+    site = [paths.site / name for name in site_files]
+    outputs = [paths.booklet, *province, *written, *site, paths.zip]
     lines = _summary(result, paths, len(site_files), len(written), missing, lang)
     lines[0] += " " + _province_note(result, paths, bool(province), lang)
     for line in lines:
@@ -217,27 +172,24 @@ def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     )
     with tempfile.TemporaryDirectory() as tmp:
         write_scores(result, Path(tmp))
-        for name in ("scores.csv", "criteria_scores.csv"):
-            if (Path(tmp) / name).read_bytes() != _read(paths.year_reports / name):
-                what = {"year": paths.year, "folder": paths.year_reports, "what": name}
-                raise ScoringError(stale % what)
+        changed = [
+            name
+            for name in ("scores.csv", "criteria_scores.csv")
+            if (Path(tmp) / name).read_bytes() != _read(paths.year_reports / name)
+        ]
     ranking = _read(paths.year_reports / "ranking.html") or b""
     written_in = re.search(rb'<html lang="([a-z]+)"', ranking)
-    if written_in and written_in.group(1).decode() != lang:
-        what = {
-            "year": paths.year,
-            "folder": paths.year_reports,
-            "what": f"lang {written_in.group(1).decode()}, not {lang}",
-        }
-        raise ScoringError(stale % what)
+    shown_in = written_in.group(1).decode() if written_in else lang
+    other_lang = [f"lang {shown_in}, not {lang}"] if shown_in != lang else []
     needed = [
         "ranking.html",
         *[f"units/{u.id}.{x}" for u in result.scored_units() for x in ("html", "pdf")],
     ]
     absent = [name for name in needed if not (paths.year_reports / name).is_file()]
-    if absent:
-        what = {"year": paths.year, "folder": paths.year_reports, "what": ", ".join(absent[:5])}
-        raise ScoringError(stale % what)
+    what = changed[:1] or other_lang or absent[:5]
+    if what:
+        where = {"year": paths.year, "folder": paths.year_reports, "what": ", ".join(what)}
+        raise ScoringError(stale % where)
     return result
 
 
@@ -251,7 +203,6 @@ def _read(path: Path) -> bytes | None:
 def _ordered_units(result: YearResult) -> list[str]:
     """The scored units (those a result letter or an assessment workbook can be made for):
     the city first, then departments, then communes; each by rank, then name."""
-
     order = {level: n for n, level in enumerate(LEVELS)}
     units = list(result.scored_units())
     units.sort(key=lambda u: (order.get(u.level, 9), result.ranks[u.id], u.name, u.id))
@@ -289,8 +240,7 @@ def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Par
     executed = paths.build / str(paths.year) / "notebooks"
     parts = [Part(_("Bảng xếp hạng"), "", "", executed / "ranking.ipynb")]
     for uid in _assessed_units(result):
-        unit = result.unit(uid)
-        detail = _standing(result, uid, lang)
+        unit, detail = result.unit(uid), _standing(result, uid, lang)
         group = _(LEVEL_TITLES[unit.level])
         parts.append(Part(unit.name, detail, group, executed / f"{uid}.ipynb"))
     return parts
@@ -299,9 +249,9 @@ def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Par
 def _write_booklet(
     result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
 ) -> str:
-    from scoring.build.run import code_digest
     from scoring.inputs.year import build_date
-    from scoring.share.booklet import booklet_typst, write_booklet
+    from scoring.share.booklet import booklet_typst
+    from scoring.views.typeset.document import write_pdf
 
     _ = translator(lang)
     parts = _booklet_parts(result, paths, lang)
@@ -310,31 +260,31 @@ def _write_booklet(
     date = build_date(result)
     key = _digest(code_digest(), date, hashlib.sha256(body.typst.encode("utf-8")).hexdigest())
     if state.get("booklet") != key or not paths.booklet.is_file():
-        images = paths.build / str(paths.year) / "images"
-        write_booklet(body, title, paths.booklet, date, images, lang)
+        images = paths.build / str(paths.year) / "images"  # the build's, as the reports'
+        write_pdf(body, title, paths.booklet, date, lang, images)
     return key
 
 
-def _sync_folder(folder: Path, suffix: str, keep: set[Path]) -> None:
-    """Delete the ``suffix`` files of ``folder`` that this run did not write (a unit that
-    left the list, an address removed): they would show what is no longer true."""
+def _write_folder(folder: Path, suffix: str, files: Iterable[tuple[str, bytes]]) -> list[Path]:
+    """Write ``files`` (name, bytes) into ``folder`` and delete its other ``suffix`` files
+    (a unit that left the list, an address removed): they would show what is no longer true."""
+    written = []
+    for name, data in files:
+        write_bytes(folder / name, data)
+        written.append(folder / name)
     if folder.is_dir():
         for path in folder.glob(f"*{suffix}"):
-            if path not in keep:
+            if path not in written:
                 path.unlink()
+    return written
 
 
 def _write_province(result: YearResult, paths: SharePaths, lang: str) -> list[Path]:
     from scoring.share.province import assessment_workbook
 
-    written = []
-    for uid in _ordered_units(result):
-        if result.unit(uid).level == CITY_LEVEL:
-            target = paths.province / f"{uid}.xlsx"
-            write_bytes(target, assessment_workbook(result, uid, lang))
-            written.append(target)
-    _sync_folder(paths.province, ".xlsx", set(written))
-    return written
+    cities = [uid for uid in _ordered_units(result) if result.unit(uid).level == CITY_LEVEL]
+    books = ((f"{uid}.xlsx", assessment_workbook(result, uid, lang)) for uid in cities)
+    return _write_folder(paths.province, ".xlsx", books)
 
 
 def _write_outbox(
@@ -345,36 +295,22 @@ def _write_outbox(
     from scoring.share.province import assessment_workbook
 
     where, template = outbox.load_template(paths.data, lang)
-    written: list[Path] = []
-    missing: list[str] = []
-    for uid in _ordered_units(result):
-        address = emails.get(uid)
-        if not address:
-            missing.append(uid)
-            continue
+    units = _ordered_units(result)
+    xlsx = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def draft(uid: str) -> bytes:
         text = outbox.body(template, where, outbox.fields(result, uid, lang), lang)
+        pdf = (paths.year_reports / "units" / f"{uid}.pdf").read_bytes()
+        book = assessment_workbook(result, uid, lang)
         attachments = [
-            outbox.Attachment(
-                f"{uid}-{result.year}.pdf",
-                "application",
-                "pdf",
-                (paths.year_reports / "units" / f"{uid}.pdf").read_bytes(),
-            ),
-            outbox.Attachment(
-                f"{uid}-{result.year}-tieu-chi.xlsx",
-                "application",
-                "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                assessment_workbook(result, uid, lang),
-            ),
+            outbox.Attachment(f"{uid}-{result.year}.pdf", "application", "pdf", pdf),
+            outbox.Attachment(f"{uid}-{result.year}-tieu-chi.xlsx", "application", xlsx, book),
         ]
-        data = outbox.message(
-            result.unit(uid).name, address, outbox.subject(result, uid, lang), text, attachments
-        )
-        target = paths.outbox / f"{uid}.eml"
-        write_bytes(target, data)
-        written.append(target)
-    _sync_folder(paths.outbox, ".eml", set(written))
-    return written, missing
+        name, subject = result.unit(uid).name, outbox.subject(result, uid, lang)
+        return outbox.message(name, emails[uid], subject, text, attachments)
+
+    drafts = ((f"{uid}.eml", draft(uid)) for uid in units if emails.get(uid))
+    return _write_folder(paths.outbox, ".eml", drafts), [u for u in units if not emails.get(u)]
 
 
 def _index_rows(result: YearResult, present: set[str], lang: str) -> list[dict[str, object]]:
@@ -425,13 +361,11 @@ def _write_site(
     zipped = files | {
         "index.html": site.index_page(result.year, rows, files, lang, None).encode("utf-8")
     }
-    zip_key = _digest(
-        sorted((name, hashlib.sha256(data).hexdigest()) for name, data in zipped.items()),
-        build_date(result).isoformat(),
-    )
+    day = build_date(result)
+    hashes = sorted((name, hashlib.sha256(data).hexdigest()) for name, data in zipped.items())
+    zip_key = _digest(hashes, day.isoformat())
     archive = _read(paths.zip) if state.get("zip") == zip_key else None
     if archive is None:
-        day = build_date(result)
         archive = site.zip_bytes(zipped, (day.year, day.month, day.day))
         write_bytes(paths.zip, archive)
     index = site.index_page(result.year, rows, files, lang, zip_name)
@@ -446,11 +380,10 @@ def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str)
     _ = translator(lang)
     if made:
         return _("Bản gửi tỉnh trong %(province)s.") % {"province": paths.province}
-    silent = [result.unit(u).name for u in result.missing.get(CITY_LEVEL, [])]
-    if silent:
-        return _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).") % {
-            "names": ", ".join(silent)
-        }
+    names = ", ".join(result.unit(u).name for u in result.missing.get(CITY_LEVEL, []))
+    if names:
+        line = _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).")
+        return line % {"names": names}
     return _("Không lập bản gửi tỉnh: năm %(year)s không có đơn vị cấp huyện.") % {
         "year": result.year
     }
@@ -465,35 +398,22 @@ def _summary(
     lang: str,
 ) -> list[str]:
     _ = translator(lang)
-    lines = [
-        _(
-            "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "
-            "trong %(outbox)s; tập báo cáo %(booklet)s."
-        )
-        % {
-            "year": result.year,
-            "site": paths.site,
-            "n": site_files,
-            "zip": paths.zip,
-            "messages": messages,
-            "outbox": paths.outbox,
-            "booklet": paths.booklet,
-        }
-    ]
-    if missing:
-        lines.append(
-            _("Đơn vị chưa có địa chỉ thư điện tử (cột email của units.csv), chưa lập thư: %(n)s")
-            % {"n": len(missing)}
-        )
-        lines += [f"  {uid}  {result.unit(uid).name}" for uid in missing]
+    headline = _(
+        "Năm %(year)s: trang web %(site)s (%(n)s tệp) và %(zip)s; %(messages)s thư nháp "
+        "trong %(outbox)s; tập báo cáo %(booklet)s."
+    )
+    named = {name: getattr(paths, name) for name in ("year", "site", "zip", "outbox", "booklet")}
+    lines = [headline % (named | {"n": site_files, "messages": messages})]
     silent = [u for u in _assessed_units(result) if result.is_missing(u)]
-    if silent:
-        lines.append(
-            _(
-                "Đơn vị chưa nộp phiếu, không có thư báo kết quả (báo cáo của đơn vị có trên "
-                "trang web và trong tập báo cáo): %(n)s"
-            )
-            % {"n": len(silent)}
-        )
-        lines += [f"  {uid}  {result.unit(uid).name}" for uid in silent]
+    no_address = _(
+        "Đơn vị chưa có địa chỉ thư điện tử (cột email của units.csv), chưa lập thư: %(n)s"
+    )
+    no_form = _(
+        "Đơn vị chưa nộp phiếu, không có thư báo kết quả (báo cáo của đơn vị có trên "
+        "trang web và trong tập báo cáo): %(n)s"
+    )
+    for heading, ids in ((no_address, missing), (no_form, silent)):
+        if ids:
+            lines.append(heading % {"n": len(ids)})
+            lines += [f"  {uid}  {result.unit(uid).name}" for uid in ids]
     return lines

@@ -1,55 +1,30 @@
 """``share/<year>/site/``: one year's reports as a folder to publish, and its zip.
 
-The folder holds its own index (every unit with level, total, percent, band and rank,
-sortable and filtered by name), the ranking, every unit report, the booklet, the trends
-page when one was built, ``scores.csv``, ``criteria_scores.csv`` and ``ranking.xlsx``.
-Every link is relative and stays inside the folder, so it opens from the file system
-and from any static web server. The files are copies of what ``make reports`` wrote
-(plus the files their pages refer to), so the site never disagrees with the reports.
-
-The zip of the folder is offered on the index; it is put in the folder too
-(``<year>.zip``), since a download link must not leave the folder. The copy of the index
-inside the zip has no download link (it would point to the zip itself).
-"""
+Copies of what ``make reports`` wrote (and the files their pages refer to), with an index
+of its own; every link is relative and stays inside the folder, so it opens from the file
+system or any static server. The zip is in the folder too (a download link must not leave
+it); the index inside the zip has no download link."""
 
 from __future__ import annotations
 
-import functools
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import jinja2
-
 from scoring.io import write_bytes
 from scoring.share import links
-from scoring.text import i18n
-from scoring.views.assets import TEMPLATES, css
+from scoring.views.assets import css, template
 
 ZIP_FOLDER = "site"  # the folder the zip unpacks to
 # Already compressed: stored as they are, which is faster and no bigger.
 _STORED = {".pdf", ".xlsx", ".zip", ".png", ".jpg"}
 
 
-@functools.lru_cache(maxsize=2)
-def _template(lang: str) -> jinja2.Template:
-    env = i18n.install(jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]), lang)
-    return env.from_string((TEMPLATES / "share_index.html.j2").read_text(encoding="utf-8"))
-
-
 def source_files(year_reports: Path, unit_ids: Iterable[str]) -> dict[str, Path]:
     """Site path -> the file of ``make reports`` it copies (those that exist)."""
-    names = [
-        "ranking.html",
-        "ranking.pdf",
-        "ranking.xlsx",
-        "scores.csv",
-        "criteria_scores.csv",
-        "booklet.pdf",
-        "trends.html",
-        "trends.pdf",
-    ]
+    names = [*(f"ranking.{x}" for x in ("html", "pdf", "xlsx")), "scores.csv"]
+    names += ["criteria_scores.csv", "booklet.pdf", "trends.html", "trends.pdf"]
     for uid in unit_ids:
         names += [f"units/{uid}.html", f"units/{uid}.pdf"]
     found = {name: year_reports / name for name in names if (year_reports / name).is_file()}
@@ -85,13 +60,8 @@ def index_page(
 ) -> str:
     """The site's index: ``units`` rows (id, name, level, total, percent, band, rank...)."""
     present = set(files)
-    return _template(lang).render(
-        year=year,
-        units=units,
-        has=present,
-        zip_name=zip_name,
-        css=css(),
-        lang=lang,
+    return template("share_index.html.j2", lang).render(
+        year=year, units=units, has=present, zip_name=zip_name, css=css(), lang=lang
     )
 
 

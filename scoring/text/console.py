@@ -1,14 +1,11 @@
-"""What the commands print on the console: problems, the forms' counts, a build's summary.
-
-Kept apart from ``scoring.cli`` (which parses arguments and calls the work) and from
-``scoring.build.run`` (which does the work), so that both print through it and neither
-imports the other. Lines go to stderr; stdout stays free for data (``scoring years``).
-"""
+"""What the commands print on the console (stderr; stdout stays free for data), apart from
+``scoring.cli`` and ``scoring.build.run`` so that both print through it."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,15 +29,10 @@ def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> Non
         if problem not in silent:
             print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
     if silent:
-        print(not_sent_line([str(p.unit_id) for p in silent], lang), file=sys.stderr)  # type: ignore[attr-defined]
-
-
-def not_sent_line(unit_ids: Sequence[str], lang: Lang = DEFAULT_LANG) -> str:
-    _ = i18n.translator(lang)
-    return _("Cảnh báo: %(n)s đơn vị chưa nộp phiếu: %(ids)s") % {
-        "n": len(unit_ids),
-        "ids": ", ".join(unit_ids),
-    }
+        _ = i18n.translator(lang)
+        ids = ", ".join(str(p.unit_id) for p in silent)  # type: ignore[attr-defined]
+        line = _("Cảnh báo: %(n)s đơn vị chưa nộp phiếu: %(ids)s")
+        print(line % {"n": len(silent), "ids": ids}, file=sys.stderr)
 
 
 def export_problems(problems: Sequence[object], fmt: str) -> None:
@@ -56,8 +48,7 @@ def export_problems(problems: Sequence[object], fmt: str) -> None:
         return
     from scoring.inputs.submissions.problems import EXPORT_COLUMNS
 
-    columns = list(EXPORT_COLUMNS)
-    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
 
@@ -86,12 +77,8 @@ def closing_line(errors: int, lang: Lang) -> str:
 
 def output_warnings(outcomes: list[Outcome], lang: str) -> list[str]:
     """One line per output a notebook showed and its reports could not (each notebook
-    cell once, with how many reports it concerns).
-    """
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        for line in outcome.warnings:
-            counts[line] = counts.get(line, 0) + 1
+    cell once, with how many reports it concerns)."""
+    counts = Counter(line for outcome in outcomes for line in outcome.warnings)
     return [
         i18n.render_plural("Cảnh báo: %(what)s (%(n)s báo cáo).", n, lang, {"what": line, "n": n})
         for line, n in sorted(counts.items())
@@ -102,10 +89,8 @@ def build_summary(
     result: YearResult, outcomes: list[Outcome], skipped: list[Task], lang: str = "vi"
 ) -> int:
     _ = i18n.translator(lang)
-
     failed = [o for o in outcomes if not o.ok]
     built = len(outcomes) - len(failed)
-    secs = sum(o.seconds for o in outcomes)
     peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
     kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
     figures = {
@@ -113,7 +98,7 @@ def build_summary(
         "built": built,
         "skipped": len(skipped),
         "failed": len(failed),
-        "secs": numfmt.number(secs, 1, lang=lang),
+        "secs": numfmt.number(sum(o.seconds for o in outcomes), 1, lang=lang),
         "peak": numfmt.number(peak, 0, lang=lang),
         "kernel": numfmt.number(kernel, 0, lang=lang),
     }
@@ -129,12 +114,11 @@ def build_summary(
     levels = {u.id: _(LEVEL_NAMES_VI[u.level]) for u in result.inputs.units}
     for outcome in failed:
         line = _("  Lỗi báo cáo %(name)s (%(level)s): %(error)s")
-        where = {
-            "name": outcome.name,
-            "level": levels.get(outcome.name, ""),
-            "error": outcome.error,
-        }
-        print(line % where, file=sys.stderr)
+        name = outcome.name
+        print(
+            line % {"name": name, "level": levels.get(name, ""), "error": outcome.error},
+            file=sys.stderr,
+        )
         if outcome.kernel_log:
             hint = _("    Nhân Jupyter của báo cáo đã dừng; lỗi của nó ghi trong %(log)s")
             print(hint % {"log": outcome.kernel_log}, file=sys.stderr)
@@ -143,7 +127,6 @@ def build_summary(
 
 def reports_are_in(reports: Path, year: int, lang: str) -> str:
     """A build's last line: where its reports are, as a path the analyst can open."""
-
     folder = Path(reports)
     with contextlib.suppress(ValueError):
         folder = folder.resolve().relative_to(Path.cwd().resolve())

@@ -1,25 +1,17 @@
 """One message catalogue per language: Vietnamese text in, the analyst's language out.
 
-Everything the tool shows is written in Vietnamese in the code; that sentence is the key
-(the msgid) of its translation, as gettext does. The English texts live in
-``scoring/text/locale/en/LC_MESSAGES/scoring.po``, a Babel/gettext catalogue extracted from the
-code and the Jinja templates by ``make messages`` (``babel.cfg`` says where to look and
-which markers count: ``_``, ``N_``, ``gettext`` and the error classes). The .po file is read
-as is at run time (Babel's ``read_po``, once per process): there is no compiled .mo file
-that could fall behind its .po. See docs/messages.md.
-
-A lookup of a text the catalogue lacks returns the Vietnamese text but is recorded in
-``MISSING``; with ``SCORING_STRICT_MESSAGES=1`` it raises instead (the tests use both).
-Data from the inputs (unit names, criterion names, legal basis) is shown as given; band
-and level names are translated when the catalogue knows them (``translate_data``).
-"""
+The Vietnamese sentence in the code is the msgid; the English texts are in
+``scoring/text/locale/en/LC_MESSAGES/scoring.po`` (``make messages``, docs/messages.md),
+read as is at run time so no compiled .mo file can fall behind it. A text the catalogue
+lacks is shown in Vietnamese and recorded in ``MISSING`` (``SCORING_STRICT_MESSAGES=1``:
+it raises). Data from the inputs is shown as given (``translate_data``)."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -43,8 +35,7 @@ class MissingMessage(KeyError):
 
 class Phrase(NamedTuple):
     """A part of a sentence kept as its msgid and fields, rendered with the sentence in the
-    reader's language: "(không ghi)" in "phiên bản %(found)s" is "(none given)" in English.
-    """
+    reader's language: "(không ghi)" in "phiên bản %(found)s" is "(none given)" in English."""
 
     msgid: str
     params: tuple[tuple[str, object], ...] = ()
@@ -67,21 +58,13 @@ def N_(text: str) -> str:
 
 # Texts the catalogue must hold that no marker at their site gives to the extraction:
 # the band names of data/criteria/<year>/bands.yaml (data, translated when known).
-DATA_AND_PENDING = (
-    N_("Tốt"),
-    N_("Khá"),
-    N_("Trung bình"),
-    N_("Yếu"),
-)
+DATA_AND_PENDING = (N_("Tốt"), N_("Khá"), N_("Trung bình"), N_("Yếu"))
 
 
 class ScoringError(Exception):
-    """Base of every error the tool reports to its user without a traceback.
-
-    ``message`` is a Vietnamese msgid of the catalogue , with
-    ``%(name)s`` fields filled from ``params`` when the error is shown in a language:
-    ``ScoringError(N_("không đọc được %(path)s"), path=p)``.
-    """
+    """Base of every error the tool reports to its user without a traceback: a msgid whose
+    fields are filled in the language it is shown in (``ScoringError(N_("... %(path)s"),
+    path=p)``)."""
 
     def __init__(self, message: str = "", **params: object) -> None:
         self.msgid = message
@@ -194,10 +177,9 @@ def _missing(msgid: str, shown: str) -> str:
 
 
 def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
-    """The form of ``one`` (a Vietnamese msgid with a count; ``many`` is its plural, the same
-    text in Vietnamese, which has one form) that ``lang`` writes for ``n``: "1 report", "2
-    reports", by the rule of the language's .po file (``Plural-Forms``). A missing entry
-    is recorded (or raises), as in ``gettext``."""
+    """The form of ``one`` (``many`` is the same text in Vietnamese, which has one form) that
+    ``lang`` writes for ``n``, by its .po file's ``Plural-Forms``; a missing entry as in
+    ``gettext``."""
     if lang == "vi":
         return one if n == 1 else many
     found = _read(check(lang))
@@ -251,28 +233,14 @@ def _field(value: object, lang: str) -> object:
 
 def translator(lang: str) -> Callable[[str], str]:
     """The function that puts a Vietnamese text into ``lang``: ``_ = translator(lang)``."""
-    if check(lang) == "vi":
-        return _same
-
-    def translate(text: str) -> str:
-        return gettext(text, lang)
-
-    return translate
+    return partial(gettext, lang=check(lang))
 
 
 def install(env: jinja2.Environment, lang: str) -> jinja2.Environment:
-    """Give a Jinja environment (with the i18n extension) ``_()`` for ``lang``.
-
-    Newstyle gettext: ``_("Hạng %(rank)s", rank=r)`` formats and escapes its arguments.
-    """
+    """Give a Jinja environment (with the i18n extension) ``_()`` for ``lang``: newstyle, so
+    ``_("Hạng %(rank)s", rank=r)`` formats and escapes its arguments."""
     translate = translator(lang)
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=translate,
-        ngettext=lambda one, many, n: ngettext(one, many, n, lang),
-        newstyle=True,
+        gettext=translate, ngettext=lambda one, many, n: ngettext(one, many, n, lang), newstyle=True
     )
     return env
-
-
-def _same(text: str) -> str:
-    return text

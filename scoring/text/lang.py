@@ -1,9 +1,5 @@
-"""The languages the tool speaks to the analyst: Vietnamese, and English behind a flag.
-
-Vietnamese is the default and the language of every input (forms, criteria, unit names),
-which stay as they are in every output. English is for analysts or auditors who do not
-read Vietnamese; ``--lang en`` selects it where a command supports it.
-"""
+"""The languages the tool speaks to the analyst: Vietnamese (the default, and the language
+of every input), and English (``--lang en``) for those who do not read it."""
 
 from __future__ import annotations
 

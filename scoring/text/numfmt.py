@@ -1,8 +1,5 @@
-"""Numbers and dates as a Vietnamese reader expects them: "1.234,5", "150,77/170", dd/mm/yyyy.
-
-Every function takes ``lang``: "vi" (the default, decimal comma) or "en" (decimal point,
-"150.77/170") for the English option of the reports. Dates stay dd/mm/yyyy in both.
-"""
+"""Numbers and dates as a Vietnamese reader expects them ("1.234,5", "150,77/170",
+dd/mm/yyyy), or with a decimal point for ``lang="en"``."""
 
 from __future__ import annotations
 

@@ -1,12 +1,15 @@
 """The page templates and the print stylesheet shipped with the package.
 
-Kept apart from ``html`` so that writing the index does not import nbconvert.
-"""
+Kept apart from ``html`` so that writing the index does not import nbconvert."""
 
 from __future__ import annotations
 
 import functools
 from importlib.resources import files
+
+import jinja2
+
+from scoring.text import i18n, numfmt
 
 TEMPLATES = files("scoring.views") / "templates"
 
@@ -14,3 +17,14 @@ TEMPLATES = files("scoring.views") / "templates"
 @functools.lru_cache(maxsize=1)
 def css() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=8)
+def template(name: str, lang: str | None = None) -> jinja2.Template:
+    """The page template ``name``; given ``lang``, with ``_()`` and ``pct`` in that language."""
+    if lang is None:
+        env = jinja2.Environment(autoescape=True)
+    else:
+        env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        i18n.install(env, lang).filters["pct"] = functools.partial(numfmt.percent, lang=lang)
+    return env.from_string((TEMPLATES / name).read_text(encoding="utf-8"))

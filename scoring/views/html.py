@@ -1,15 +1,9 @@
 """Executed notebook -> a self-contained HTML page (no code, no prompts, no external URL).
 
-nbconvert's default "lab" template loads require.js and MathJax from CDNs, which a
-report opened offline on a government network cannot reach. We export with the "basic"
-template (the notebook's body only) and wrap it in our own page with inline CSS made
-for A4 print. What JupyterLab shows reaches the report: HTML (DataFrames, Stylers, our
-fragments), images (matplotlib figures shown or returned, PNG, JPEG, SVG), Markdown, and
-printed or plain-text results (the PDF is typeset from the same outputs,
-``scoring.views.typeset``); an output of another kind (a widget, JavaScript) is left
-out with a warning naming the notebook and cell. Error outputs and stderr (warnings)
-never reach a report; the executed notebook kept under build/ still has them for audit.
-"""
+nbconvert's "lab" template loads scripts from CDNs that an offline government network
+cannot reach, so the "basic" body is wrapped in our own page with inline CSS. Outputs of a
+kind a page cannot show (widgets, JavaScript) are left out with a warning; errors and
+stderr stay in the executed notebook kept for audit."""
 
 from __future__ import annotations
 
@@ -17,13 +11,12 @@ import copy
 import functools
 import re
 
-import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
 from scoring import __version__
 from scoring.text.i18n import N_, translator
-from scoring.views.assets import TEMPLATES, css
+from scoring.views.assets import css, template
 from scoring.views.typeset.markup import TYPST_MIME
 
 
@@ -36,12 +29,6 @@ def _exporter() -> HTMLExporter:
         exclude_output_prompt=True,
         anchor_link_text="",
     )
-
-
-@functools.lru_cache(maxsize=1)
-def _page() -> jinja2.Template:
-    env = jinja2.Environment(autoescape=True)
-    return env.from_string((TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
 
 
 # What a report shows of an output, in this order of preference: the representations
@@ -65,8 +52,7 @@ def cell_number(cell: nbformat.NotebookNode) -> int | None:
 
 def _kept_output(output: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode | None, str]:
     """(the output as the report shows it, or None; the mime types that could not be
-    shown, or "" when nothing was lost).
-    """
+    shown, or "" when nothing was lost)."""
     if output.output_type == "stream":
         # What a cell prints shows in JupyterLab; warnings (stderr) stay in the audit copy.
         return (output if output.name == "stdout" and output.text.strip() else None), ""
@@ -93,11 +79,13 @@ def presentable(
     nb: nbformat.NotebookNode, name: str = "", lang: str = "vi"
 ) -> tuple[nbformat.NotebookNode, list[str]]:
     """A copy keeping what a reader should see (rich outputs, printed text, Markdown;
-    never code), and a warning naming notebook and cell for each output it cannot show.
-    """
+    never code), and a warning naming notebook and cell for each output it cannot show."""
     _ = translator(lang)
     clean = copy.deepcopy(nb)
     problems = []
+    message = _(
+        "%(notebook)s, ô số %(cell)s: kết quả dạng %(types)s không đưa được vào báo cáo (HTML, PDF)"
+    )
     for cell in clean.cells:
         if cell.cell_type != "code":
             continue
@@ -108,13 +96,7 @@ def presentable(
                 outputs.append(kept)
             if lost:
                 where = {"notebook": name, "cell": cell_number(cell) or "?", "types": lost}
-                problems.append(
-                    _(
-                        "%(notebook)s, ô số %(cell)s: kết quả dạng %(types)s không đưa được "
-                        "vào báo cáo (HTML, PDF)"
-                    )
-                    % where
-                )
+                problems.append(message % where)
         cell.outputs = outputs
     clean.cells = [
         c
@@ -141,7 +123,7 @@ def _stable_ids(html: str) -> str:
 
 def page(body: str, title: str, lang: str = "vi") -> str:
     """Wrap an HTML body in the report page (title, inline CSS, no script)."""
-    return _page().render(
+    return template("page.html.j2").render(
         body=body,
         title=title,
         css=css(),

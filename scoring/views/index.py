@@ -1,28 +1,15 @@
 """reports/index.html: every year, its ranking and every unit's report, with a filter.
-
-Links are relative, so the page works opened from the file system and after the
-reports folder is zipped and sent. The filter is a few lines of inline script: no
-external URL is loaded.
-"""
+Links are relative and the filter is inline, so the page works offline and zipped."""
 
 from __future__ import annotations
 
 import csv
-import functools
 from pathlib import Path
-
-import jinja2
 
 from scoring.io import write_text
 from scoring.model.criteria import LEVEL_NAMES_VI, LEVELS
 from scoring.text import i18n
-from scoring.views.assets import TEMPLATES, css
-
-
-@functools.lru_cache(maxsize=2)
-def _template(lang: str) -> jinja2.Template:
-    env = i18n.install(jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]), lang)
-    return env.from_string((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"))
+from scoring.views.assets import css, template
 
 
 def _link(folder: Path, name: str) -> str | None:
@@ -83,9 +70,8 @@ def _year_entry(folder: Path, lang: str, data: Path | None = None) -> dict[str, 
 
 def _rank_key(row: dict[str, str]) -> int:
     """Ranked units first, by rank; units without a form (ranked last or left out) after."""
-    if row.get("status") == "missing" or not row["rank"]:
-        return 10**9
-    return int(row["rank"])
+    unranked = row.get("status") == "missing" or not row["rank"]
+    return 10**9 if unranked else int(row["rank"])
 
 
 def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bool:
@@ -109,7 +95,7 @@ def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bo
     ]
     trends = "trends.html" if (Path(reports) / "trends.html").is_file() else None
     trends_pdf = "trends.pdf" if (Path(reports) / "trends.pdf").is_file() else None
-    page = _template(lang).render(
+    page = template("index.html.j2", lang).render(
         years=entries, css=css(), lang=lang, trends=trends, trends_pdf=trends_pdf
     )
     return write_text(Path(reports) / "index.html", page)

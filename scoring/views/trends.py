@@ -1,25 +1,18 @@
-"""``reports/trends.html`` and ``trends.pdf``: every year with data at a glance.
-
-Written by ``make reports-all`` after every year is built (``python -m scoring trends``):
-small multiples of percent per unit line (one panel per lineage, grey bands behind,
-markers and line styles that read in grayscale), the city's group percents over the
-years, and the units that moved up or down a band. The page is computed again from the
-data on every run (nothing to go stale) and written only when its bytes change; the
-PDF is printed again only then.
-"""
+"""``reports/trends.html`` and ``trends.pdf``: every year with data at a glance (percent per
+unit line in small multiples that read in grayscale, the city's groups, band moves).
+Computed again from the data on every run; the PDF is printed again only when the page
+changed."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
+from collections.abc import Callable
 from pathlib import Path
 
-import jinja2
-
 from scoring.io import write_text
-from scoring.text import i18n, numfmt
-from scoring.views.assets import TEMPLATES, css
+from scoring.text import i18n
+from scoring.views.assets import css, template
 
 PANELS_PER_FIGURE = 12
 # One line style and marker per line of a panel: they read in grayscale.
@@ -31,6 +24,12 @@ def _bands_background(ax, bands: list[tuple[str, float]]) -> None:  # noqa: ANN0
     tops = [100.0] + [m for _, m in bands[:-1]]
     for i, ((_, low), high) in enumerate(zip(bands, tops, strict=True)):
         ax.axhspan(low, high, color=shades[i % 2], zorder=0, lw=0)
+
+
+def _plot(ax, n: int, x, y, **style: object) -> None:  # noqa: ANN001
+    """The ``n``-th line of a chart, in black with its own line style and marker."""
+    line, marker = LINE_STYLES[n % len(LINE_STYLES)]
+    ax.plot(x, y, line, marker=marker, color="black", **style)
 
 
 def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
@@ -52,26 +51,15 @@ def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
             part = lines[lines["lineage"] == key]
             _bands_background(ax, bands)
             for n, (uid, unit) in enumerate(part.groupby("unit_id", sort=False)):
-                style, marker = LINE_STYLES[n % len(LINE_STYLES)]
-                ax.plot(
-                    unit["year"],
-                    unit["percent"],
-                    style,
-                    marker=marker,
-                    color="black",
-                    markersize=4,
-                    lw=1.2,
-                    label=f"{uid}",
-                )
+                _plot(ax, n, unit["year"], unit["percent"], markersize=4, lw=1.2, label=f"{uid}")
             last = part.iloc[-1]
-            title = (
-                last["name"] if part["unit_id"].nunique() == 1 else f"{last['name']} ({_('gộp')})"
-            )
+            merged = part["unit_id"].nunique() > 1
+            title = f"{last['name']} ({_('gộp')})" if merged else last["name"]
             ax.set_title(title[:38], fontsize=7.5)
             ax.set_xticks(years, [str(y) for y in years], fontsize=6.5)
             ax.set_ylim(0, 100)
             ax.tick_params(axis="y", labelsize=6.5)
-            if part["unit_id"].nunique() > 1:
+            if merged:
                 ax.legend(fontsize=6, frameon=False, loc="lower right")
         for ax in list(axes.flat)[len(chunk) :]:
             ax.set_visible(False)
@@ -91,15 +79,7 @@ def city_chart(groups, lang: str) -> bytes:  # noqa: ANN001
     ax = fig.subplots()
     years = [int(y) for y in groups.columns]
     for n, (code, row) in enumerate(groups.iterrows()):
-        style, marker = LINE_STYLES[n % len(LINE_STYLES)]
-        ax.plot(
-            years,
-            row.values,
-            style,
-            marker=marker,
-            color="black",
-            label=_("Nhóm %(code)s") % {"code": code},
-        )
+        _plot(ax, n, years, row.values, label=_("Nhóm %(code)s") % {"code": code})
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(0, 100)
     ax.set_ylabel(_("Tỷ lệ điểm đạt (%)"))
@@ -107,15 +87,20 @@ def city_chart(groups, lang: str) -> bytes:  # noqa: ANN001
     return charts.to_png(fig)
 
 
-@functools.lru_cache(maxsize=2)
-def _template(lang: str) -> jinja2.Template:
-    env = i18n.install(jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]), lang)
-    env.filters["pct"] = functools.partial(numfmt.percent, lang=lang)
-    return env.from_string((TEMPLATES / "trends.html.j2").read_text(encoding="utf-8"))
-
-
 def _png(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _figures(r, _: Callable[[str], str]) -> dict[str, object]:  # noqa: ANN001
+    """A unit's figures in a year's cell of the table."""
+    return {
+        "percent": r["percent"],
+        "rank": int(r["rank"]),
+        "peers": int(r["peers"]),
+        "band": _(r["band"]),
+        "id": r["unit_id"],
+        "verified": bool(r["verified"]),
+    }
 
 
 def write_trends(
@@ -138,26 +123,11 @@ def write_trends(
     table = []
     for key, part in lines.groupby("lineage", sort=False):
         by_year = {int(r["year"]): r for _i, r in part.iterrows()}
-        cells = []
-        for y in years:
-            rows = part[part["year"] == y]
-            cells.append(
-                [
-                    {
-                        "percent": r["percent"],
-                        "rank": int(r["rank"]),
-                        "peers": int(r["peers"]),
-                        "band": _(r["band"]),
-                        "id": r["unit_id"],
-                        "verified": bool(r["verified"]),
-                    }
-                    for _i, r in rows.iterrows()
-                ]
-            )
+        cells = [[_figures(r, _) for _i, r in part[part["year"] == y].iterrows()] for y in years]
         last = by_year[max(by_year)]
         table.append({"lineage": key, "name": last["name"], "level": last["level"], "cells": cells})
     moves = trends.band_moves(totals)
-    page = _template(lang).render(
+    page = template("trends.html.j2", lang).render(
         css=css(),
         lang=lang,
         rebuilt=[

@@ -1,9 +1,5 @@
-"""ranking.xlsx: a sheet per peer group and a sheet of every criterion's points.
-
-Formatted headers, frozen panes, two-decimal number formats, fitted widths and filters.
-Text from the inputs is always written as text (never as a formula), and the file is
-byte-stable (``scoring.io.workbook_bytes``).
-"""
+"""ranking.xlsx's sheets: formatted headers, frozen panes, number formats, widths and
+filters; text from the inputs is always written as text (never as a formula)."""
 
 from __future__ import annotations
 
@@ -28,11 +24,8 @@ def add_table(
     rows: Sequence[Sequence[object]],
     decimals: Sequence[int | None],
 ) -> None:
-    """Write a header row and data rows with formats, freeze panes, filter, widths.
-
-    One pass over the data, cell by cell: asking openpyxl for ``max_row`` or a column
-    after every row would make it quadratic.
-    """
+    """Write a header row and data rows with formats, freeze panes, filter, widths, in one
+    pass (asking openpyxl for ``max_row`` after every row would make it quadratic)."""
     formats = [None if p is None else ("0" if p == 0 else "0." + "0" * p) for p in decimals]
     widths = [len(str(h)) for h in headers]
     for column, header in enumerate(headers, start=1):

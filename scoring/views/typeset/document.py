@@ -1,11 +1,7 @@
 """A Typst body -> an A4 PDF, compiled in process by the ``typst`` wheel.
 
-Only the package's font is visible to the compiler (no system font, not even Typst's
-embedded ones), and the PDF's creation date is the one given (the reports' date, or
-``SOURCE_DATE_EPOCH``), so the same inputs give the same bytes on every machine. Images
-are files in the compile's root (the build's folder of images, or a temporary one); the
-PDF is written atomically.
-"""
+Only the package's font is visible and the creation date is the one given, so the same
+inputs give the same bytes on every machine."""
 
 from __future__ import annotations
 
@@ -47,20 +43,12 @@ def source(body: str, title: str, lang: str = "vi") -> str:
     return f"{preamble()}\n#show: report-page.with({settings})\n\n{body}"
 
 
-def timestamp(date: dt.date) -> dt.datetime:
-    """The PDF's creation date: midnight UTC of ``date``."""
-    return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
-
-
 def compile_pdf(
     document: str, images: dict[str, bytes], date: dt.date, root: Path | None = None
 ) -> bytes:
-    """Compile a whole Typst document whose images are ``images`` (name -> bytes).
-
-    The images are files in ``root``, the compile's root: a build's own folder, where
-    they stay (named by their content, written atomically, so a killed build leaves no
-    half-written one and nothing in TMPDIR); without one, a temporary folder.
-    """
+    """Compile a whole Typst document whose ``images`` (name -> bytes) are files in
+    ``root``: a build's own folder, where they stay (nothing left in TMPDIR), or a temporary
+    one."""
     if root is None:
         with tempfile.TemporaryDirectory(prefix="scoring-typst-") as folder:
             return compile_pdf(document, images, date, Path(folder))
@@ -73,7 +61,7 @@ def compile_pdf(
             input=document.encode("utf-8"),
             format="pdf",
             root=str(root),
-            timestamp=timestamp(date),
+            timestamp=dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC),
         )
     except typst.TypstError as exc:
         detail = " ".join([exc.message, *exc.hints]).strip()
@@ -99,14 +87,9 @@ def write_pdf(
 def lost_warnings(body: Converted, notebook: str, lang: str = "vi") -> list[str]:
     """The build's warnings for what a notebook shows but its PDF cannot print."""
     _ = translator(lang)
-    warnings = []
-    for entry in body.lost:
-        cell, what = entry.split("\t", 1)
-        warnings.append(
-            _("%(notebook)s, ô số %(cell)s: %(what)s không in được vào PDF")
-            % {"notebook": notebook, "cell": cell, "what": what}
-        )
-    return warnings
+    line = _("%(notebook)s, ô số %(cell)s: %(what)s không in được vào PDF")
+    cells = [entry.split("\t", 1) for entry in body.lost]
+    return [line % {"notebook": notebook, "cell": cell, "what": what} for cell, what in cells]
 
 
 def warm_up() -> None:

@@ -1,11 +1,8 @@
 """HTML as a report shows it -> Typst markup calling ``templates/report.typ``.
 
-One converter serves every HTML a report holds: our views' fragments (whose classes carry
-the design: ``headline``, ``band-tot``, ``tr.total``...), pandas' tables and Stylers,
-Markdown (rendered to HTML first) and the whole HTML page of a report (the booklet and the
-trends page). Elements it does not know keep their text; elements that cannot be printed
-(scripts, frames, widgets, forms) are named in ``Converted.lost``, never dropped silently.
-"""
+One converter for our views' fragments (whose classes carry the design), pandas' tables
+and Stylers, Markdown and whole pages. Unknown elements keep their text; unprintable ones
+(scripts, frames, forms) are named in ``Converted.lost``, never dropped silently."""
 
 from __future__ import annotations
 
@@ -28,7 +25,7 @@ UNPRINTABLE = {
 SKIPPED = {"head", "title", "meta", "link", "style", "template"}
 BLOCKS = {
     "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure",
-    "body", "html", "details", "summary", "figcaption", "dl", "dt", "dd", "center",
+    "body", "html", "details", "summary", "figcaption", "dl", "dt", "dd", "center", "p",
 }  # fmt: skip
 # Inline elements that wrap their content in one Typst function.
 INLINE = {
@@ -52,10 +49,13 @@ SMALL_TABLES = {"data": ("8pt", "1pt", "3pt"), "dataframe": ("8pt", "1.5pt", "3p
 # Block elements that are one Typst call on their content.
 BLOCK_CALLS = {"h3": "r-subheading", "blockquote": "quote(block: true)",
                **dict.fromkeys(("h4", "h5", "h6"), "r-heading(size: 10pt)")}  # fmt: skip
+# Elements whose markup does not depend on their content, and the lists.
+FIXED = {"br": "#linebreak()", "hr": "\n\n#line(length: 100%, stroke: 0.6pt + rule)\n\n"}
+LISTS = {"ul": "list", "ol": "enum"}
 # A container's class -> the report.typ function that draws it (the first that matches).
 WRAPS = {"agency": "r-agency", "unit-name": "r-unit-name", "headline": "r-headline",
-         "big": "r-big", "fact": "r-fact", "source-notice": "r-notice",
-         "notes": "r-notes"}  # fmt: skip
+         "big": "r-big", "fact": "r-fact", "source-notice": "r-notice", "notes": "r-notes",
+         **dict.fromkeys(("note", "legend", "stats"), "r-small-note")}  # fmt: skip
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg"}
 CSS_PX = 96  # a CSS pixel is 1/96 inch, as the HTML page lays images out
 
@@ -79,6 +79,12 @@ def image_call(name: str, data: bytes, width_px: float | None = None) -> str:
     width = width_px or _pixel_width(data)
     size = f"{width / CSS_PX * 72:.2f}pt" if width else "none"
     return f"\n\n#r-figure(r-image({string(name)}, {size}))\n\n"
+
+
+def printed(text: str) -> str:
+    """Text as printed (a ``<pre>``, a cell's output), in a block of its own."""
+    body = string(text.rstrip("\n"))
+    return f"\n\n#r-printed(raw({body}, block: true))\n\n"
 
 
 def _pixel_width(data: bytes) -> float | None:
@@ -168,6 +174,10 @@ class _Converter:
         if name in UNPRINTABLE:
             self.lost.append(f"<{name}>")
             return ""
+        if name in FIXED:
+            return FIXED[name]
+        if name in LISTS:
+            return self._list(node, LISTS[name])
         if name in INLINE:
             return f"#{INLINE[name]}{content(self.children(node))}"
         if name in BLOCK_CALLS:
@@ -181,8 +191,6 @@ class _Converter:
         """A container whose class carries the design, or plain text and paragraphs."""
         classes = _classes(tag)
         wrap = next((function for cls, function in WRAPS.items() if cls in classes), None)
-        if wrap is None and classes & {"note", "legend", "stats"}:
-            wrap = "r-small-note"
         inner = self.coloured(classes, inner)
         if wrap is not None:
             inner = f"#{wrap}{content(inner)}"
@@ -202,18 +210,11 @@ class _Converter:
             return f'#text(weight: "bold"{fill}){content(inner)}'
         return inner
 
-    def tag_p(self, tag: Tag) -> str:
-        return self.styled(tag, self.children(tag), block=True)
-
-    def tag_br(self, tag: Tag) -> str:
-        return "#linebreak()"
-
     def tag_code(self, tag: Tag) -> str:
         return f"#raw({string(tag.get_text())})"
 
     def tag_pre(self, tag: Tag) -> str:
-        text = tag.get_text().rstrip("\n")
-        return f"\n\n#r-printed(raw({string(text)}, block: true))\n\n"
+        return printed(tag.get_text())
 
     def tag_a(self, tag: Tag) -> str:
         inner = self.children(tag)
@@ -222,16 +223,9 @@ class _Converter:
             return f"#link({string(url)}){content(inner)}"
         return inner
 
-    def tag_span(self, tag: Tag) -> str:
-        return self.styled(tag, self.children(tag), block=False)
-
-    def tag_hr(self, tag: Tag) -> str:
-        return "\n\n#line(length: 100%, stroke: 0.6pt + rule)\n\n"
-
     def tag_h1(self, tag: Tag) -> str:
-        if self.markdown:
-            return f"\n\n#r-heading(size: 15pt){content(self.children(tag))}\n\n"
-        return f"\n\n#r-title{content(self.children(tag))}\n\n"
+        call = "r-heading(size: 15pt)" if self.markdown else "r-title"
+        return f"\n\n#{call}{content(self.children(tag))}\n\n"
 
     def tag_h2(self, tag: Tag) -> str:
         numbered = "section" in _classes(tag) or (
@@ -239,12 +233,6 @@ class _Converter:
         )
         flag = "true" if numbered else "false"
         return f"\n\n#r-section(numbered: {flag}){content(self.children(tag))}\n\n"
-
-    def tag_ul(self, tag: Tag) -> str:
-        return self._list(tag, "list")
-
-    def tag_ol(self, tag: Tag) -> str:
-        return self._list(tag, "enum")
 
     def _list(self, tag: Tag, kind: str) -> str:
         items = [
@@ -322,21 +310,17 @@ class _Table:
             if child.name == "caption":
                 self.caption = self.converter.children(child)
             elif child.name == "thead":
-                self.head += self._rows(child)
+                self.head += self._rows(child.find_all("tr", recursive=False))
             elif child.name in ("tbody", "tfoot"):
-                self.body += self._rows(child)
+                self.body += self._rows(child.find_all("tr", recursive=False))
             elif child.name == "tr":
-                self.body += self._rows(self.tag, only=child)
+                self.body += self._rows([child])
         if not self.head and self.body and all(c.header for c in self.body[0][1]):
             self.head, self.body = self.body[:1], self.body[1:]
 
-    def _rows(self, parent: Tag, only: Tag | None = None) -> list[tuple[set[str], list[_Cell]]]:
-        rows = [only] if only is not None else parent.find_all("tr", recursive=False)
-        found = []
-        for tr in rows:
-            cells = tr.find_all(["td", "th"], recursive=False)
-            found.append((_classes(tr), [self._cell(td) for td in cells]))
-        return found
+    def _rows(self, rows: list[Tag]) -> list[tuple[set[str], list[_Cell]]]:
+        cells = [(tr, tr.find_all(["td", "th"], recursive=False)) for tr in rows]
+        return [(_classes(tr), [self._cell(td) for td in tds]) for tr, tds in cells]
 
     def _cell(self, td: Tag) -> _Cell:
         classes = _classes(td)
@@ -367,8 +351,7 @@ class _Table:
             return f"({', '.join(['auto'] * count)})"
         if "meta" in self.classes and count == 2:
             return "(28%, 1fr)"
-        numeric = [True] * count
-        lengths = [0] * count
+        numeric, lengths = [True] * count, [0] * count
         words = [0] * count  # the longest word of a column's headings: they wrap, not it
         for rows, in_head in ((self.head, True), (self.body or self.head, False)):
             for _cls, cells in rows:
@@ -394,10 +377,8 @@ class _Table:
         return f"({', '.join(columns)})"
 
     def _cell_markup(self, cell: _Cell, row_classes: set[str], in_head: bool) -> str:
-        bold, fill, colour = False, None, None
-        for cls, (row_bold, row_fill, row_colour) in ROW_STYLES.items():
-            if cls in row_classes:
-                bold, fill, colour = row_bold, row_fill, row_colour
+        styles = [style for cls, style in ROW_STYLES.items() if cls in row_classes]
+        bold, fill, colour = styles[-1] if styles else (False, None, None)  # the last that matches
         if cell.header:
             bold = "meta" not in self.classes
             fill = "light-fill" if "meta" in self.classes else "head-fill"
@@ -417,7 +398,7 @@ class _Table:
         if cell.rowspan > 1:
             args.append(f"rowspan: {cell.rowspan}")
         if fill:
-            args.append(f"fill: {_typst_colour(fill) if fill.startswith('#') else fill}")
+            args.append(f"fill: {_typst_colour(fill)}")
         if cell.numeric and not (in_head and "dataframe" in self.classes):
             args.append("align: right")
         elif in_head and "dataframe" in self.classes:

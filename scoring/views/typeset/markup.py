@@ -1,10 +1,5 @@
-"""Text and values written into Typst source.
-
-Typst markup gives meaning to many characters (``*`` strong, ``_`` emphasis, ``#`` code,
-``$`` maths, ``<label>``, ``@ref``, ``//`` comments, ``-``/``+``/``=`` and "1." at a line's
-start); any symbol may be escaped with a backslash, so every one of them is, and a name
-typed in a form ("A*B", "#1", "2018.") prints as typed.
-"""
+"""Text and values written into Typst source: every symbol Typst markup gives a meaning to
+is escaped, so a name typed in a form ("A*B", "#1", "2018.") prints as typed."""
 
 from __future__ import annotations
 

@@ -1,17 +1,7 @@
-"""An executed notebook -> the Typst body of its PDF, from its outputs in order.
-
-The same cells and outputs as the HTML page (``scoring.views.html.presentable`` decides
-what a reader sees), each taken in the form that prints best:
-
-- an output that carries a Typst form (``TYPST_MIME``: our report views) is used as is;
-- Markdown (cells and outputs) is rendered to HTML and converted, ``##`` headings
-  numbered like the report's sections;
-- HTML (DataFrames, Stylers, any fragment) is converted (``typeset.html``);
-- PNG, JPEG and SVG images are placed at the size the HTML page gives them;
-- printed text is kept as printed.
-
-Whatever has no printable form is named in the warnings, with the notebook and cell.
-"""
+"""An executed notebook -> the Typst body of its PDF, from the same outputs as the HTML page
+(``scoring.views.html.presentable``), each in the form that prints best: a view's own
+Typst form, Markdown and HTML converted, images at their HTML size, printed text as is.
+Whatever has no printable form is named in the warnings, with the notebook and cell."""
 
 from __future__ import annotations
 
@@ -26,8 +16,9 @@ from scoring.views.typeset.html import (
     html_to_typst,
     image_call,
     image_name,
+    printed,
 )
-from scoring.views.typeset.markup import TYPST_MIME, string
+from scoring.views.typeset.markup import TYPST_MIME
 
 PRINT_ORDER = (TYPST_MIME, "text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg")
 
@@ -47,9 +38,7 @@ def markdown_to_typst(text: str) -> Converted:
 def output_to_typst(output: Any) -> tuple[Converted | None, str]:
     """(an output's Typst, or None when it shows nothing; what could not be printed)."""
     if output.get("output_type") == "stream":
-        text = str(output.get("text", "")).rstrip("\n")
-        call = f"\n\n#r-printed(raw({string(text)}, block: true))\n\n"
-        return Converted(call), ""
+        return Converted(printed(str(output.get("text", "")))), ""
     data = output.get("data", {})
     for mime in PRINT_ORDER:
         if mime not in data:
@@ -69,10 +58,8 @@ def output_to_typst(output: Any) -> tuple[Converted | None, str]:
 
 def _view_images(output: Any) -> dict[str, bytes]:
     """The images a view's Typst form names, carried beside it as PNG outputs."""
-    images = {}
-    for name, text in output.get("metadata", {}).get(TYPST_MIME, {}).get("images", {}).items():
-        images[str(name)] = base64.b64decode(text)
-    return images
+    images = output.get("metadata", {}).get(TYPST_MIME, {}).get("images", {})
+    return {str(name): base64.b64decode(text) for name, text in images.items()}
 
 
 def _image(mime: str, text: str, metadata: dict[str, Any]) -> Converted:
