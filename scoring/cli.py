@@ -287,7 +287,7 @@ def parser() -> argparse.ArgumentParser:
         lang="ngôn ngữ trang mục lục (vi, en)",
         folders=("reports",),
     )
-    command(
+    trends = command(
         "trends",
         cmd_trends,
         "lập reports/trends.html, trends.pdf",
