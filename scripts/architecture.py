@@ -146,14 +146,21 @@ def problems() -> list[str]:
         for name, count in sorted(lines.items())
         if count > MAX_MODULE_LINES
     ]
-    total = sum(lines.values())
-    if total > MAX_PACKAGE_LINES:
-        found.append(f"scoring/: {total} lines of Python (at most {MAX_PACKAGE_LINES})")
     return found
+
+
+def over_budget() -> str:
+    """The package's lines against the budget issue 28 sets ("" when within it)."""
+    total = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in modules().values())
+    if total > MAX_PACKAGE_LINES:
+        return f"scoring/: {total} lines of Python (at most {MAX_PACKAGE_LINES})"
+    return ""
 
 
 def main() -> int:
     found = problems()
+    if over_budget():
+        found.append(over_budget())
     for line in found:
         print(line)
     total = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in modules().values())
