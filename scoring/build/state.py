@@ -50,6 +50,7 @@ def code_digest(notebooks: Path | None = NOTEBOOKS) -> str:
             *PACKAGE.rglob("*.j2"),
             *PACKAGE.rglob("*.css"),
             *PACKAGE.rglob("*.typ"),
+            *PACKAGE.rglob("*.yaml"),  # the problem sentences (inputs/submissions/kinds.yaml)
             *(Path(notebooks).glob("*.ipynb") if notebooks else []),
         ]
     )
