@@ -99,7 +99,7 @@ def plain_chain(data: Path, out: Path, units: list[Unit]) -> float:
     """One process per step and per unit, in sequence; returns seconds per unit (0 when
     WeasyPrint is not installed)."""
     bin_dir = Path(sys.executable).parent
-    if not (bin_dir / "weasyprint").is_file():
+    if not units or not (bin_dir / "weasyprint").is_file():
         return 0.0
     out.mkdir(parents=True, exist_ok=True)
     total = 0.0
