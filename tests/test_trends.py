@@ -84,3 +84,14 @@ def test_reports_all_makes_the_good_years_and_their_trends_when_one_year_fails(t
     # Issue 30: a second run rebuilt 25 of 26 unchanged reports. Now it rebuilds none.
     again = subprocess.run(run.args, cwd=ROOT, capture_output=True, text=True, check=False)
     assert re.search(r"Năm 2018: (không có gì thay đổi|lập 0 báo cáo)", again.stderr), again.stderr
+
+
+def test_a_merged_lineage_s_lines_are_labelled_by_the_units_names():
+    """Issue 30: the merged-unit panel's legend named the lines by unit id."""
+    from scoring.views.trends import unit_lines
+
+    lines = trends.lineages(scoring.load_totals(DATA))
+    labels = [label for label, _ in unit_lines(lines[lines["lineage"] == "06820"])]
+    assert len(labels) == 2 and all(not label.isdigit() for label in labels)
+    assert any("Điền Công" in label for label in labels)
+    assert any("Trưng Vương" in label for label in labels)

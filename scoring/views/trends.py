@@ -32,8 +32,16 @@ def _plot(ax, n: int, x, y, **style: object) -> None:  # noqa: ANN001
     ax.plot(x, y, line, marker=marker, color="black", **style)
 
 
+def unit_lines(part):  # noqa: ANN001, ANN201 - a lineage's rows of trends.lineages
+    """(label, rows) of each unit of a lineage: labelled by its (last) name, as the reader
+    knows it, not by its id."""
+    return [
+        (str(rows["name"].iloc[-1])[:28], rows) for _, rows in part.groupby("unit_id", sort=False)
+    ]
+
+
 def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
-    """One small panel per lineage: percent per year, one line style per unit id."""
+    """One small panel per lineage: percent per year, one line style per unit."""
     from matplotlib.figure import Figure
 
     from scoring.views import charts
@@ -50,8 +58,8 @@ def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
         for ax, key in zip(axes.flat, chunk, strict=False):
             part = lines[lines["lineage"] == key]
             _bands_background(ax, bands)
-            for n, (uid, unit) in enumerate(part.groupby("unit_id", sort=False)):
-                _plot(ax, n, unit["year"], unit["percent"], markersize=4, lw=1.2, label=f"{uid}")
+            for n, (label, unit) in enumerate(unit_lines(part)):
+                _plot(ax, n, unit["year"], unit["percent"], markersize=4, lw=1.2, label=label)
             last = part.iloc[-1]
             merged = part["unit_id"].nunique() > 1
             title = f"{last['name']} ({_('gộp')})" if merged else last["name"]
