@@ -95,7 +95,7 @@ def test_sections_are_data_then_presentation():
     assert list(gaps.columns) == ["code", "name", "points", "max", "missing"]
     fewer = gaps.head(2)
     html = report.to_improve(fewer)
-    assert "2 tiêu chí chưa đạt điểm tối đa" in html
+    assert f"2 trong {len(gaps)} tiêu chí chưa đạt điểm tối đa" in html
     assert gaps.iloc[2]["code"] not in re.findall(r"<td>([A-C][0-9.]+)</td>", html)
     # headings carry no number: the stylesheet counts them
     assert report.section("groups") == '<h2 class="section">Điểm theo nhóm tiêu chí</h2>'
@@ -183,3 +183,22 @@ def test_load_totals_docstring_names_every_column():
     doc = scoring.load_totals.__doc__ or ""
     for column in scoring.load_totals(DATA, 2018).columns:
         assert re.search(rf"\b{column}\b", doc), column
+
+
+def test_to_improve_describes_what_its_table_shows():
+    """Issue 30: after ``report.to_improve(gaps.head(5))`` the sentence still counted every
+    gap. It says how many of how many are shown, with both totals."""
+    from scoring.text import numfmt
+
+    report = UnitReport.build(DATA, 2018, "06808")
+    gaps = report.gaps()
+    assert len(gaps) > 3
+    whole = str(report.to_improve(gaps))
+    assert f"{len(gaps)} tiêu chí chưa đạt điểm tối đa" in whole and "Bảng dưới nêu" not in whole
+    top = gaps.head(2)
+    shown = str(report.to_improve(top))
+    assert f"Bảng dưới nêu 2 trong {len(gaps)} tiêu chí" in shown
+    assert numfmt.points(float(top["missing"].sum())) in shown
+    assert numfmt.points(float(gaps["missing"].sum())) in shown
+    none = str(report.to_improve(gaps.head(0)))
+    assert "đạt điểm tối đa ở mọi tiêu chí" not in none and "Bảng đã lọc không còn" in none

@@ -242,11 +242,15 @@ class UnitReport(_OfUnit):
 
     def to_improve(self, gaps: pd.DataFrame | None = None) -> Fragment:
         """The criteria to improve (``gaps()``) and the points to the next rank and band."""
-        frame = self.gaps() if gaps is None else gaps
+        every = self.gaps()
+        frame = every if gaps is None else gaps
         return self._render(
             "to_improve.html.j2",
             rows=_records(frame),
             total=float(frame["missing"].sum()) if len(frame) else 0.0,
+            # what a filtered table (``gaps.head(5)``) leaves out: the sentence says so
+            every=len(every) if len(frame) != len(every) else None,
+            every_total=float(every["missing"].sum()) if len(every) else 0.0,
             level_name=self.level_name,
             **self.targets(),
         )
