@@ -177,3 +177,14 @@ def test_the_ranking_pdf_numbers_every_section(built):
         (3, "Các phường, xã"),
         (4, "Tình hình"),
     ]
+
+
+def test_each_chart_of_a_report_says_what_it_shows(built):
+    """Issue 30: chart images carried nbconvert's English alt text. Each view's chart names
+    its section; the ranking's, the level."""
+    page = (built / "reports" / "2018" / "units" / "06808.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+    assert {"Điểm theo nhóm tiêu chí", "So sánh với các đơn vị cùng cấp"} <= set(alts)
+    ranking = (built / "reports" / "2018" / "ranking.html").read_text(encoding="utf-8")
+    assert "Các phường, xã" in re.findall(r'<img [^>]*alt="([^"]*)"', ranking)
+    assert "No description" not in page + ranking

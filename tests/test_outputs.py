@@ -254,3 +254,12 @@ def test_embedded_images_reach_the_pdf_once_each(tmp_path):
     colours = sorted(image.image.convert("RGB").getpixel((5, 5)) for image in page.images)
     assert colours == [(0, 0, 255), (255, 0, 0)]
     assert "data:image/png;base64" in page.extract_text()
+
+
+def test_every_image_has_alternative_text_in_the_reports_language(rendered):
+    """Issue 30: every chart had nbconvert's English "No description has been provided"."""
+    tmp, _ = rendered
+    page = (tmp / "one.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+    assert alts and "No description" not in page
+    assert set(alts) <= {"Biểu đồ"} | set(re.findall(r"!\[([^\]]*)\]", page))

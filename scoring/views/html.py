@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import re
 
 import nbformat
@@ -136,4 +137,31 @@ def page(body: str, title: str, lang: str = "vi") -> str:
 def notebook_to_html(clean: nbformat.NotebookNode, title: str, lang: str = "vi") -> str:
     """The report page of an executed notebook made ``presentable``."""
     body, _ = _exporter().from_notebook_node(clean)
-    return page(_stable_ids(body), title, lang)
+    return page(_stable_ids(_alt_texts(body, clean, lang)), title, lang)
+
+
+# What nbconvert writes for an image without alternative text (in English).
+NO_ALT = "No description has been provided for this image"
+
+
+def _alt_texts(body: str, nb: nbformat.NotebookNode, lang: str) -> str:
+    """Each chart's alternative text: the one its view gave (``Png.alt``, kept in the
+    output's metadata), else "Biểu đồ" in the report's language, never nbconvert's
+    English default."""
+    if NO_ALT not in body:
+        return body
+    given = {
+        str(out["data"][kind]).replace("\n", ""): out.get("metadata", {}).get(kind, {}).get("alt")
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        for kind in ("image/png", "image/jpeg")
+        if kind in out.get("data", {})
+    }
+    default = translator(lang)(N_("Biểu đồ"))
+
+    def named(tag: re.Match[str]) -> str:
+        found = re.search(r'base64,([^"]+)"', tag.group(0))
+        alt = given.get(found.group(1)) if found else None
+        return tag.group(0).replace(f'alt="{NO_ALT}"', f'alt="{html.escape(alt or default)}"')
+
+    return re.sub(r"<img [^>]*>", named, body)

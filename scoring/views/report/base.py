@@ -99,10 +99,18 @@ class Fragment(str):
 
 
 class Png(bytes):
-    """A chart that a notebook displays as a PNG image."""
+    """A chart that a notebook displays as a PNG image, with its alternative text (what a
+    screen reader says of it; the HTML report's ``alt``)."""
 
-    def _repr_png_(self) -> bytes:
-        return bytes(self)
+    alt: str
+
+    def __new__(cls, data: bytes, alt: str = "") -> Png:
+        chart = super().__new__(cls, data)
+        chart.alt = alt
+        return chart
+
+    def _repr_png_(self) -> bytes | tuple[bytes, dict[str, str]]:
+        return (bytes(self), {"alt": self.alt}) if self.alt else bytes(self)
 
     def __repr__(self) -> str:
         return f"Png({len(self)} bytes)"

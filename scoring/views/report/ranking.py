@@ -207,8 +207,9 @@ class RankingReport(_Speaks):
         axis = None
         if not by_total:
             axis = self._("Tỷ lệ điểm đạt trên điểm tối đa áp dụng (%), căn cứ xếp hạng")
+        alt = self._(LEVEL_TITLES[level])
         return [
-            Png(png)
+            Png(png, alt)
             for png in charts.totals_by_band(
                 [str(r["name"]) for r in rows],
                 [float(r["total" if by_total else "percent"]) for r in rows],  # type: ignore[arg-type]
@@ -245,8 +246,9 @@ class RankingReport(_Speaks):
         from scoring.views import charts
 
         names = [str(r["name"]) for r in rows]
+        alt = self._(LEVEL_TITLES[level])
         return [
-            Png(png)
+            Png(png, alt)
             for png in charts.heatmap(names, subs, grid, lang=self.lang, cache=self._source.cache)
         ]
 

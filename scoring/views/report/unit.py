@@ -191,7 +191,8 @@ class UnitReport(_OfUnit):
                 robust.rank_p05,
                 robust.rank_p95,
                 lang=self.lang,
-            )
+            ),
+            self._("Độ vững của thứ hạng"),
         )
 
     def groups_chart(self, groups: pd.DataFrame | None = None) -> Png:
@@ -205,7 +206,8 @@ class UnitReport(_OfUnit):
                 [float(v) for v in frame["points"]],
                 [float(v) for v in frame["max"]],
                 lang=self.lang,
-            )
+            ),
+            self._(self.SECTIONS["groups"]),
         )
 
     def _subgroups(self) -> list[NodeScore]:
@@ -233,7 +235,8 @@ class UnitReport(_OfUnit):
                 self.unit.name,
                 applicable=applies,
                 lang=self.lang,
-            )
+            ),
+            self._(self.SECTIONS["peers"]),
         )
 
     def subgroup_legend(self, subgroups: pd.DataFrame | None = None) -> Fragment:
