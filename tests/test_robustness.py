@@ -149,3 +149,22 @@ def test_the_robustness_figure_of_a_large_level_shows_the_ranks_around_the_unit(
     wide = [0.0] * 300
     wide[99:160] = [1 / 61] * 61  # ranks 100 to 160
     assert spread_window(wide, 130, 103, 157) == range(100 - SPREAD_MARGIN, 161 + SPREAD_MARGIN)
+
+
+def test_the_robustness_chart_keeps_its_label_inside_the_axes(monkeypatch):
+    """Issue 30: with the bracket at rank 1, "90% số lần chạy" was crossed by the axis."""
+    from scoring.views import charts
+
+    figures = []
+    monkeypatch.setattr(charts, "to_png", lambda fig: figures.append(fig) or b"")
+    for low, high, rank in ((1, 1, 1), (1, 3, 2), (9, 11, 11), (4, 6, 5)):
+        shares = [0.0] * 11
+        for r in range(low, high + 1):
+            shares[r - 1] = 1 / (high - low + 1)
+        charts.rank_spread(shares, rank, low, high)
+        fig = figures[-1]
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        box = ax.get_window_extent()
+        label = next(t for t in ax.texts if "90%" in t.get_text()).get_window_extent()
+        assert box.x0 <= label.x0 and label.x1 <= box.x1, (low, high)

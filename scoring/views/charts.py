@@ -107,7 +107,13 @@ def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: s
     for x in (low - 0.4, high + 0.4):
         ax.plot([x, x], [top * 0.9, top * 0.8], color="#212121", linewidth=1.2)
     bracket = _("90% số lần chạy")
-    ax.text((low + high) / 2, top * 0.93, bracket, ha="center", va="bottom", fontsize=7.5)
+    # Centred over the bracket, unless that would cross an axis: then from its edge inward.
+    x, ha = (low + high) / 2, "center"
+    if low <= xs[0]:
+        x, ha = low - 0.4, "left"
+    elif high >= xs[-1]:
+        x, ha = high + 0.4, "right"
+    ax.text(x, top * 0.93, bracket, ha=ha, va="bottom", fontsize=7.5)
     ax.set_ylim(0, top * 1.12)
     ax.set_yticks([t for t in (0, 25, 50, 75, 100) if t <= top])
     # A label per rank while they fit (25 of two digits, 14 of three), else every n-th.
