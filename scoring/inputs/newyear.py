@@ -79,12 +79,17 @@ def create(data_dir: Path, year: int) -> tuple[Path, int, list[tuple[Path, int, 
 
 
 def check_ready(criteria: CriteriaYear) -> None:
-    """Refuse to make forms from a set whose legal basis is still the placeholder."""
-    for cset in criteria.levels.values():
-        if any(PLACEHOLDER_MARK in line for line in cset.legal_basis):
-            what = N_(
-                "%(path)s: căn cứ pháp lý (legal_basis) vẫn là dòng '%(mark)s' do "
-                "make new-year ghi; sửa thành quyết định ban hành bộ tiêu chí của năm rồi "
-                "tạo phiếu lại"
-            )
-            raise CriteriaError(what, path=str(cset.path), mark=PLACEHOLDER_MARK)
+    """Refuse to make forms from a set whose legal basis is still the placeholder, naming
+    every file that still has it at once (not one per run)."""
+    left = [
+        str(cset.path)
+        for cset in criteria.levels.values()
+        if any(PLACEHOLDER_MARK in line for line in cset.legal_basis)
+    ]
+    if left:
+        what = N_(
+            "%(path)s: căn cứ pháp lý (legal_basis) vẫn là dòng '%(mark)s' do "
+            "make new-year ghi; sửa thành quyết định ban hành bộ tiêu chí của năm rồi "
+            "tạo phiếu lại"
+        )
+        raise CriteriaError(what, path=", ".join(sorted(left)), mark=PLACEHOLDER_MARK)
