@@ -462,6 +462,7 @@ def test_suspicious_changes_since_last_year_are_warnings_naming_both_values(form
     assert status == 0 and len(lines) == 3, lines
     cell = {code: form_kit.cell(path, code) for code in ("A1.a", "A2.a", "A3.a")}
     assert f"ô {cell['A1.a']}, mã A1.a: cần xem lại: năm 2017 là 5, năm 2018 là 18" in lines[0]
+    assert all("trang tính 'Phiếu khảo sát', ô " in line for line in lines)  # issue 30
     assert "thay đổi hơn 3 lần" in lines[0]
     assert f"ô {cell['A2.a']}, mã A2.a: cần xem lại: năm 2017 là Không, năm 2018 là Có" in lines[1]
     assert f"ô {cell['A3.a']}, mã A3.a: cần xem lại: năm 2017 là 20, năm 2018 là 85" in lines[2]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from scoring.inputs.forms import SHEET_INPUTS
 from scoring.inputs.submissions import Collection, Problem, Submission
 from scoring.model.criteria import CriteriaYear
 from scoring.model.rules import Value, as_number
@@ -55,7 +56,7 @@ def _unit_changes(
         problems.append(
             Problem(
                 file=str(now.path),
-                sheet=None,
+                sheet=SHEET_INPUTS,  # the cell is on the form's inputs sheet
                 cell=now.cells.get(code),
                 code=code,
                 severity="warning",
