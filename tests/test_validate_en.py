@@ -400,3 +400,17 @@ def test_units_without_a_form_are_one_line_not_one_each(tmp_path):
     run = scoring("validate", "--year", "2018", "--data", str(data))
     lines = [line for line in run.stderr.splitlines() if "chưa nộp phiếu" in line]
     assert lines == ["Cảnh báo: 3 đơn vị chưa nộp phiếu: 06808, 06811, 06814"], run.stderr
+
+
+def test_problem_lines_show_paths_relative_to_the_working_folder(tmp_path, monkeypatch):
+    """Issue 30: a build (which resolves the data folder) named /abs/.../x.xlsx where
+    validate named data/2018/.../x.xlsx. Both show the path from the working folder."""
+    from scoring.inputs.submissions import file_problem
+    from scoring.text import console
+
+    monkeypatch.chdir(tmp_path)
+    inside = tmp_path / "data" / "2018" / "submissions" / "196.xlsx"
+    line = console.problem_line(file_problem(inside, "file.empty"))
+    assert line.startswith("Lỗi: data/2018/submissions/196.xlsx") and str(tmp_path) not in line
+    outside = Path("/elsewhere/196.xlsx")
+    assert "/elsewhere/196.xlsx" in console.problem_line(file_problem(outside, "file.empty"))

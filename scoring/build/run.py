@@ -236,7 +236,8 @@ def _finish(
     index.write_index(paths.reports, lang, data=paths.data)
     problems = result.inputs.collection.warnings
     said = cast("Lang", lang)
-    shown = [p.format(said) for p in problems] + console.output_warnings(outcomes, lang)
+    shown = [console.problem_line(p, said) for p in problems]
+    shown += console.output_warnings(outcomes, lang)
     status = console.build_summary(result, outcomes, skipped, lang)
     for line in console.output_warnings(outcomes, lang):
         print(line, file=sys.stderr)

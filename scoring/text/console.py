@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -19,6 +20,23 @@ if TYPE_CHECKING:
     from scoring.model.result import YearResult
 
 
+def shown_path(path: str | Path) -> str:
+    """A path as the analyst typed it: relative to the working folder when inside it (a
+    build resolves the data folder, validate does not: the same file read two ways)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def problem_line(problem: object, lang: Lang = DEFAULT_LANG) -> str:
+    """A problem's line, its file shown as ``shown_path`` shows it."""
+    file = getattr(problem, "file", None)
+    if file and Path(file).is_absolute():
+        problem = dataclasses.replace(problem, file=shown_path(file))  # type: ignore[type-var]
+    return problem.format(lang)  # type: ignore[attr-defined]
+
+
 def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> None:
     """One line per problem, except the units that sent no form: one line for all of them,
     so that they do not bury the real problems."""
@@ -27,7 +45,7 @@ def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> Non
         silent = []  # a single one keeps its line, with the unit's name
     for problem in problems:
         if problem not in silent:
-            print(problem.format(lang), file=sys.stderr)  # type: ignore[attr-defined]
+            print(problem_line(problem, lang), file=sys.stderr)
     if silent:
         _ = i18n.translator(lang)
         ids = ", ".join(str(p.unit_id) for p in silent)  # type: ignore[attr-defined]
