@@ -4,6 +4,7 @@ docs/build-flow.md walks through them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
@@ -80,7 +81,7 @@ def build(
     with executor(config.jobs, paths.year_build / "kernels.log", config.scheduler) as pool:
         records.forget_done()
         with phases(N_("đọc và chấm điểm")):
-            result, snap, snapshot_file = _assess(paths, records, cache, config)
+            result, snap, snapshot_file = _assess(paths, cache, config)
         with phases(N_("khóa báo cáo")):
             tables, tasks, digests = _plan(result, paths, records, snap, snapshot_file, lang)
         outcomes, skipped = _render(
@@ -140,22 +141,29 @@ def _changed(paths: Paths, records: Records, config: BuildConfig) -> str | None:
     return None
 
 
-def _assess(
-    paths: Paths, records: Records, cache: Path, config: BuildConfig
-) -> tuple[YearResult, Snapshot, Path]:
-    """The scored year (raises InvalidSubmissions before any write), its warnings
-    printed, and the snapshot of every year the reports render from, written."""
-    from scoring.inputs import snapshot
+def scored_year(data: Path, year: int, build_dir: Path, fixed: dt.date | None) -> YearResult:
+    """The year read through the build folder's form cache, scored and dated as its
+    reports are (``Records.content_date``): the build and ``make share`` both take it from
+    here, so the share's date is the reports'. Raises InvalidSubmissions."""
+    from scoring.build.state import FormCache
+    from scoring.inputs.snapshot import inputs_digest
     from scoring.inputs.year import dated, load
     from scoring.model.result import score
-    from scoring.build.plan import make_snapshot
-    from scoring.build.state import FormCache
 
-    scored = score(load(paths.data, paths.year, FormCache(cache)))
-    date = records.content_date(snapshot.inputs_digest(scored), config.fixed_date())
-    result = dated(scored, date).precompute()
+    scored = score(load(data, year, FormCache(cache_folder(build_dir))))
+    records = Records(Path(build_dir) / str(year))
+    return dated(scored, records.content_date(inputs_digest(scored), fixed))
+
+
+def _assess(paths: Paths, cache: Path, config: BuildConfig) -> tuple[YearResult, Snapshot, Path]:
+    """The scored year (raises InvalidSubmissions before any write), its warnings
+    printed, and the snapshot of every year the reports render from, written."""
+    from scoring.build.plan import make_snapshot
+    from scoring.inputs import snapshot
+
+    result = scored_year(paths.data, paths.year, paths.build, config.fixed_date()).precompute()
     console.print_problems(result.inputs.collection.warnings, config.lang)  # type: ignore[arg-type]
-    snap = make_snapshot(result, paths, cache, date)
+    snap = make_snapshot(result, paths, cache, result.date)
     return result, snap, snapshot.write(snap, paths.build / "cache" / "snapshots")
 
 

@@ -155,17 +155,12 @@ def share(
 def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     """The year's scores, refused when the reports do not show them (or are missing)."""
     from scoring.analysis.tables import write_scores
-    from scoring.build.state import FormCache, Records, cache_folder
+    from scoring.build.run import scored_year
     from scoring.config import BuildConfig
-    from scoring.inputs.snapshot import inputs_digest
-    from scoring.inputs.year import dated, load
-    from scoring.model.result import score
 
     _ = translator(lang)
-    scored = score(load(paths.data, paths.year, FormCache(cache_folder(paths.build))))
     fixed = BuildConfig(source_date_epoch=epoch).fixed_date()
-    date = Records(paths.build / str(paths.year)).content_date(inputs_digest(scored), fixed)
-    result = dated(scored, date)
+    result = scored_year(paths.data, paths.year, paths.build, fixed)
     stale = _(
         "Báo cáo năm %(year)s trong %(folder)s chưa theo dữ liệu hiện tại (%(what)s): "
         "chạy make reports YEAR=%(year)s trước khi chia sẻ."
