@@ -144,6 +144,23 @@ def test_a_cell_reading_the_data_folder_itself_is_named_and_always_rebuilt(tmp_p
     assert "Năm 2018: lập 3 báo cáo, giữ nguyên 0 báo cáo" in run.stderr
 
 
+def test_no_variable_of_one_report_reaches_the_next_on_the_same_kernel(tmp_path):
+    """One worker renders both unit reports on one kernel: each starts with an empty
+    namespace, as a notebook run in JupyterLab does."""
+    data = small_data(tmp_path)
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", notebooks)
+    path = notebooks / "unit_report.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = 'print("đơn vị trước:", globals().get("last_unit", "không có"))\nlast_unit = unit_id'
+    nb.cells.append(nbformat.v4.new_code_cell(cell))
+    nbformat.write(nb, path)
+    run = build(data, tmp_path / "out", "--notebooks", str(notebooks))
+    assert run.returncode == 0, run.stderr[-3000:]
+    for unit_id in DEPARTMENTS:
+        assert "đơn vị trước: không có" in html(tmp_path / "out", unit_id), unit_id
+
+
 @contextlib.contextmanager
 def on_first_form_read(folder: Path, action):  # noqa: ANN001 - a callable, run once
     """Run ``action`` when this process first opens a form of ``folder`` (an audit hook on

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from helpers import DATA, build
 
+from dev.sample.fill import fill_form
+
 from scoring import io
 from scoring.build import state
 from scoring.build.plan import Paths, make_snapshot
@@ -115,15 +117,19 @@ def test_a_form_is_read_again_only_when_its_content_changes(tmp_path):
     not read again, other bytes are."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    cache = state.FormCache(tmp_path / "cache")
     reads: list[Path] = []
 
-    def counting(read):  # noqa: ANN001, ANN202 - wraps the reader the cache wraps
-        def counted(path, *args):  # noqa: ANN001, ANN002, ANN202
-            reads.append(Path(path).name)
-            return read(path, *args)
+    class Counting(state.FormCache):
+        """The build's cache, counting the files it has to read."""
 
-        return cache(counted)
+        def forms(self, read):  # noqa: ANN001, ANN202 - wraps the reader the cache wraps
+            def counted(path, *args):  # noqa: ANN001, ANN002, ANN202
+                reads.append(Path(path).name)
+                return read(path, *args)
+
+            return super().forms(counted)
+
+    counting = Counting(tmp_path / "cache")
 
     first = load(data, YEAR, counting)
     assert len(reads) == len(first.collection.submissions) > 2
@@ -138,3 +144,31 @@ def test_a_form_is_read_again_only_when_its_content_changes(tmp_path):
     changed = load(data, YEAR, counting)
     assert reads == ["196.xlsx"]
     assert any(p.file == str(form) for p in changed.collection.errors)
+
+
+def test_a_verification_is_read_again_only_when_it_or_its_form_changes(tmp_path):
+    """A verification file is checked against its unit's form: kept while both keep their
+    bytes, read again when the form changes."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    reads: list[str] = []
+
+    class Counting(state.FormCache):
+        def verifications(self, read):  # noqa: ANN001, ANN202 - wraps the reader
+            def counted(path, *args):  # noqa: ANN001, ANN002, ANN202
+                reads.append(Path(path).name)
+                return read(path, *args)
+
+            return super().verifications(counted)
+
+    counting = Counting(tmp_path / "cache")
+    first = load(data, YEAR, counting)
+    assert len(reads) == len(first.collection.verifications) > 2
+    reads.clear()
+    again = load(data, YEAR, counting)
+    assert reads == [] and again.collection.verifications == first.collection.verifications
+    form = data / str(YEAR) / "submissions" / "06808.xlsx"
+    fill_form(form, form, {"A1.1.a": 1})
+    reads.clear()
+    load(data, YEAR, counting)
+    assert reads == ["06808.xlsx"]

@@ -28,7 +28,8 @@ from scoring.io import remove_temp_files, write_bytes, write_text
 
 if TYPE_CHECKING:
     from scoring.model.criteria import CriteriaYear
-    from scoring.inputs.submissions import FileReader
+    from scoring.inputs.submissions import Collection, FileReader
+    from scoring.inputs.verification import VerificationReader
     from scoring.inputs.units import Unit
 
 PACKAGE = Path(__file__).resolve().parents[1]  # scoring/
@@ -195,30 +196,51 @@ def prune_figures(cache: Path, since_ns: int) -> None:
 
 
 class FormCache:
-    """Each form as read and checked, kept under its content's SHA-256 (with its path, the
-    criteria and the unit list it was checked against): a correction in one form of 300
-    reads that form again and unpickles the others. ``read(FormCache(folder))`` is handed
-    to ``inputs.year.load``.
+    """Each form and verification file as read and checked, kept under its content's
+    SHA-256 (with its path and what it was checked against: the criteria, the unit list,
+    a verification's form): a correction in one form of 300 reads that form again and
+    unpickles the others. Handed to ``inputs.year.load``.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder) / "forms"
 
-    def __call__(self, read: FileReader) -> FileReader:
+    def forms(self, read: FileReader) -> FileReader:
         def cached(path: Path, criteria: CriteriaYear, units: dict[str, Unit], year: int) -> Any:
-            before = _content(path)
-            name = key(str(path), before, year, _criteria(criteria), _units(units))[:32]
-            kept = self.folder / f"{name}.pickle"
-            try:
-                return pickle.loads(kept.read_bytes())  # noqa: S301 - our own build folder
-            except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-                pass
-            result = read(path, criteria, units, year)
-            if before and _content(path) == before:  # not saved again while it was read
-                write_bytes(kept, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-            return result
+            against = (year, _criteria(criteria), _units(units))
+            return self._kept(path, against, lambda: read(path, criteria, units, year))
 
         return cached
+
+    def verifications(self, read: VerificationReader) -> VerificationReader:
+        def cached(
+            path: Path, criteria: CriteriaYear, units: dict[str, Unit], found: Collection
+        ) -> Any:
+            form = found.submissions.get(path.stem)
+            against = (
+                found.year,
+                _criteria(criteria),
+                _units(units),
+                form.sha256 if form is not None else None,
+                path.stem in found.files,
+                path.stem in found.expected,
+            )
+            return self._kept(path, against, lambda: read(path, criteria, units, found))
+
+        return cached
+
+    def _kept(self, path: Path, against: tuple[object, ...], read: Callable[[], Any]) -> Any:
+        """What ``read()`` gives for ``path``'s content, from the cache when it is there."""
+        before = _content(path)
+        kept = self.folder / f"{key(str(path), before, *against)[:32]}.pickle"
+        try:
+            return pickle.loads(kept.read_bytes())  # noqa: S301 - our own build folder
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            pass
+        result = read()
+        if before and _content(path) == before:  # not saved again while it was read
+            write_bytes(kept, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        return result
 
 
 def _content(path: Path) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -178,28 +178,43 @@ def fill_verification(
     save_atomic(wb, Path(dst), wb.properties.created or datetime(2000, 1, 1))
 
 
+_Read = tuple["Verification | None", list[Problem]]
+VerificationReader = Callable[[Path, CriteriaYear, dict[str, Unit], Collection], _Read]
+
+
 def read_verifications(
     data_dir: Path,
     year: int,
     criteria: CriteriaYear,
     units: dict[str, Unit],
     collection: Collection,
+    read: Callable[[VerificationReader], VerificationReader] | None = None,
 ) -> tuple[dict[str, Verification], list[Problem]]:
-    """Every verification file of the year, checked against the unit's accepted form."""
+    """Every verification file of the year, checked against the unit's accepted form
+    (``read`` wraps the reading of one file: the build's cache of read files)."""
     where = folder(data_dir, year)
     found: dict[str, Verification] = {}
     problems: list[Problem] = []
     if not where.is_dir():
         return found, problems
+    one = read(read_verification) if read is not None else read_verification
     for path in sorted(where.iterdir()):
         if path.name.startswith(("~$", ".")):
             continue
-        reader = Reader(path)
-        result = _read_one(reader, criteria, units, collection)
-        problems.extend(reader.problems)
-        if result is not None and not reader.has_errors:
+        result, said = one(path, criteria, units, collection)
+        problems.extend(said)
+        if result is not None:
             found[result.unit_id] = result
     return found, problems
+
+
+def read_verification(
+    path: Path, criteria: CriteriaYear, units: dict[str, Unit], collection: Collection
+) -> _Read:
+    """One verification file: what it verifies (None when it has errors) and its problems."""
+    reader = Reader(path)
+    result = _read_one(reader, criteria, units, collection)
+    return (None if reader.has_errors else result), reader.problems
 
 
 def _read_one(

@@ -6,31 +6,43 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from scoring.inputs.criteria import load_year
 from scoring.inputs.layout import DataLayout
 from scoring.inputs.submissions import FileReader, read_submissions
 from scoring.inputs.units import load_units
-from scoring.inputs.verification import read_verifications
+from scoring.inputs.verification import VerificationReader, read_verifications
 from scoring.model.result import YearInputs, YearResult
 
 
-def load(
-    data_dir: Path, year: int, read: Callable[[FileReader], FileReader] | None = None
-) -> YearInputs:
+class ReadCache(Protocol):
+    """How one form and one verification file are read in a build: through its cache
+    of read files (``scoring.build.state.FormCache``)."""
+
+    def forms(self, read: FileReader) -> FileReader: ...
+
+    def verifications(self, read: VerificationReader) -> VerificationReader: ...
+
+
+def load(data_dir: Path, year: int, cache: ReadCache | None = None) -> YearInputs:
     """Read the criteria, the unit list, every returned form and verification of the year
-    (``read``: how one form is read, ``scoring.build.state.FormCache`` in a build)."""
+    (``cache``: the build's, where each file is read again only when its content changed)."""
     data_dir = Path(data_dir)
     criteria = load_year(data_dir, year)
     units = load_units(DataLayout(data_dir).units)
-    collection = read_submissions(data_dir, year, criteria, units, read)
-    return _with_verifications(YearInputs(data_dir.resolve(), year, criteria, units, collection))
+    forms = cache.forms if cache is not None else None
+    collection = read_submissions(data_dir, year, criteria, units, forms)
+    inputs = YearInputs(data_dir.resolve(), year, criteria, units, collection)
+    return _with_verifications(inputs, cache.verifications if cache is not None else None)
 
 
-def _with_verifications(inputs: YearInputs) -> YearInputs:
+def _with_verifications(
+    inputs: YearInputs, read: Callable[[VerificationReader], VerificationReader] | None
+) -> YearInputs:
     """``inputs`` with the office's verification files read and their problems added."""
     found, problems = read_verifications(
-        inputs.data_dir, inputs.year, inputs.criteria, inputs.units_by_id, inputs.collection
+        inputs.data_dir, inputs.year, inputs.criteria, inputs.units_by_id, inputs.collection, read
     )
     collection = dataclasses.replace(
         inputs.collection,
