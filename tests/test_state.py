@@ -11,7 +11,6 @@ import pytest
 from helpers import DATA, build
 
 from dev.sample.fill import fill_form
-
 from scoring import io
 from scoring.build import state
 from scoring.build.plan import Paths, make_snapshot
