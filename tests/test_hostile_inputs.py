@@ -473,6 +473,32 @@ def test_suspicious_changes_since_last_year_are_warnings_naming_both_values(form
     assert "to check: 5 in 2017, 18 in 2018 (moved more than 3-fold)" in english[0]
 
 
+def test_a_form_with_an_error_still_gets_its_suspicious_changes_in_the_same_run(form_kit, capsys):
+    """Issue 30: every problem at once, both years' forms with an unrelated error."""
+    from conftest import EVIDENCE, VALID
+
+    from dev.sample.fill import fill_form
+
+    forms = _year_2017(form_kit)
+    cset = load_year(form_kit.root, 2017).for_level("commune")
+    last_year = {**VALID, "A1.a": 5, "B1.a": 1}  # A5.a's points without a note: an error
+    fill_form(
+        form_kit.blank(year=2017, cset=cset), forms / "06808.xlsx", last_year, evidence=EVIDENCE
+    )
+    path = form_kit.filled(values={"B1.a": 7})  # B1.a above B1.b: its own value is refused
+    _units_csv(form_kit.root)
+    status = cli.main(["validate", "--year", str(YEAR), "--data", str(form_kit.root)])
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "năm 2017 là" in line]
+    assert status == 1 and "mã B1.a: tử số B1.a (7) lớn hơn mẫu số" in err, err
+    assert len(lines) == 1 and "mã A1.a" in lines[0], lines
+    assert f"ô {form_kit.cell(path, 'A1.a')}, mã A1.a: cần xem lại: năm 2017 là 5" in lines[0]
+    assert "mã B1.a" not in lines[0]
+    from scoring.inputs.year import load
+
+    assert load(form_kit.root, YEAR).collection.submissions == {}  # never scored
+
+
 def test_a_damaged_form_of_last_year_is_a_warning_and_the_report_says_so(form_kit, capsys):
     forms = _year_2017(form_kit)
     (forms / "06808.xlsx").write_bytes(b"PK\x03\x04 damaged")

@@ -75,7 +75,9 @@ def suspicious_changes(
 ) -> list[Problem]:
     """Warnings for every input whose value moved suspiciously since the previous year.
 
-    Only inputs with the same code and kind in both years' criteria are compared.
+    Only inputs with the same code and kind in both years' criteria are compared. A form
+    with errors is compared on its correctly read values (``Collection.unaccepted``), so
+    its warnings come in the same round as its errors.
     """
     kinds = {
         code: inp.kind
@@ -86,8 +88,8 @@ def suspicious_changes(
         )
     }
     problems: list[Problem] = []
-    for uid, sub in sorted(now.submissions.items()):
-        old = before.submissions.get(uid)
+    for uid, sub in sorted({**now.unaccepted, **now.submissions}.items()):
+        old = before.submissions.get(uid) or before.unaccepted.get(uid)
         if old is not None:
             problems += _unit_changes(sub, old, kinds, now.year)
     return problems

@@ -18,8 +18,10 @@ The stages, one module each, in the order a form goes through them:
   duplicates, units that sent nothing).
 
 A ``Submission`` is returned only for a file without errors (warnings are allowed):
-scores are never computed from a form that still has errors. Input files are only read
-(opened in binary mode, parsed from memory); nothing is ever written back.
+scores are never computed from a form that still has errors (its correctly read values
+are kept apart, in ``Collection.unaccepted``, for ``validate``'s suspicious changes only).
+Input files are only read (opened in binary mode, parsed from memory); nothing is ever
+written back.
 """
 
 from scoring.inputs.submissions.checks import check_ratios

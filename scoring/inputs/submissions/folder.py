@@ -38,6 +38,7 @@ class _FileResult:
     unit_id: str | None  # the unit the file claims (or, unreadable, its name suggests)
     submission: Submission | None
     problems: list[Problem]
+    unaccepted: Submission | None = None  # a form with errors: its correctly read values
 
 
 def _read_file(
@@ -51,7 +52,7 @@ def _read_file(
     try:
         _read_checked(reader, result, criteria, units, year)
     except (ValueError, ArithmeticError, TypeError, KeyError, IndexError, RecursionError) as exc:
-        result.submission = None
+        result.submission = result.unaccepted = None
         reader.add("file.read_aborted", found=type(exc).__name__)
     return result
 
@@ -75,17 +76,21 @@ def _read_checked(
     check_ratios(reader, cset, answers.values, answers.cells)
     check_justified(reader, cset, answers)
     check_evidence(reader, cset, answers)
-    if not reader.has_errors:
-        result.submission = Submission(
-            unit_id=unit.id,
-            path=reader.path,
-            sha256=hashlib.sha256(data).hexdigest(),
-            values=answers.values,
-            evidence=answers.evidence,
-            notes=answers.notes,
-            cells=answers.cells,
-            modified=books[0].properties.modified,
-        )
+    wrong = {p.code for p in reader.problems if p.is_error}  # cells whose own value is refused
+    submission = Submission(
+        unit_id=unit.id,
+        path=reader.path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        values={c: v for c, v in answers.values.items() if c not in wrong},
+        evidence=answers.evidence,
+        notes=answers.notes,
+        cells=answers.cells,
+        modified=books[0].properties.modified,
+    )
+    if reader.has_errors:
+        result.unaccepted = submission  # for validate's look at last year only, never scored
+    else:
+        result.submission = submission
 
 
 def read_submission(
@@ -195,11 +200,13 @@ def read_submissions(
                         names=names,
                     )
                 )
-                r.submission = None
+                r.submission = r.unaccepted = None
     for result in results:
         collection.problems.extend(result.problems)
         if result.submission is not None:
             collection.submissions[result.submission.unit_id] = result.submission
+        if result.unaccepted is not None:
+            collection.unaccepted[result.unaccepted.unit_id] = result.unaccepted
     for unit_id in collection.missing:
         collection.problems.append(
             file_problem(

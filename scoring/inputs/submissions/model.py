@@ -40,6 +40,9 @@ class Collection:
     # unit id -> the office's verification (scoring.inputs.verification.Verification), attached
     # after the forms are read: a unit's own file is never a source of verified figures.
     verifications: dict[str, Any] = field(default_factory=dict)
+    # unit id -> the values read correctly from its form with errors: kept apart, never
+    # scored, so that validate's suspicious-change check shows every problem in one round.
+    unaccepted: dict[str, Submission] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (
