@@ -119,6 +119,43 @@ def test_source_notice_names_reconstructed_groups_and_inferred_bands_and_goes_wh
     assert source_notice(load_year(official, 2018), ["district", "commune"]) == ""
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "marker"),
+    [
+        ("vi", "Lưu ý về nguồn:", "dựa một phần trên tiêu chí tái dựng"),
+        ("en", "About the sources:", "rest partly on reconstructed criteria"),
+    ],
+)
+def test_the_index_shows_the_source_notice_once_and_marks_each_year_resting_on_it(
+    tmp_path, lang, title, marker
+):
+    from scoring.views.index import write_index
+
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    for year in (2017, 2018, 2019, 2020):
+        shutil.copytree(DATA / "criteria" / str(year), data / "criteria" / str(year))
+        (data / str(year) / "submissions").mkdir(parents=True)
+    for path in (data / "criteria" / "2018").glob("*.yaml"):  # 2018: every file official
+        text = path.read_text(encoding="utf-8").replace("reconstructed: true", "reconstructed: false")
+        path.write_text(text.replace("inferred: true", "inferred: false"), encoding="utf-8")
+    for year in (2019, 2020):  # built; 2017 and 2018 have data only
+        (reports / str(year)).mkdir(parents=True)
+        (reports / str(year) / "scores.csv").write_text("unit_id,name,level,rank,band\n")
+    write_index(reports, lang, data)
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    head, *sections = page.split('<section class="year">')
+    assert page.count(title) == 1 and head.count('id="source-notice"') == 1
+    assert page.count("38/41") == page.count("40/40") == 1  # 2019 and 2020 are one row
+    assert "2019–2020" in head and "32/32" in head and "33/33" in head and "34/34" in head
+    bands = "Tốt, Khá, Trung bình, Yếu" if lang == "vi" else "Good, Fair, Average, Weak"
+    assert head.count(bands) == 2  # 2017's row and 2019–2020's
+    years = {s.split("</h2>")[0][-4:]: s for s in sections}
+    assert sorted(years) == ["2017", "2018", "2019", "2020"]
+    for year in ("2017", "2019", "2020"):
+        assert years[year].count('href="#source-notice"') == 1 and marker in years[year]
+    assert "source-notice" not in years["2018"] and marker not in years["2018"]
+
+
 def test_reconstructed_criteria_are_marked_in_the_criteria_table():
     report = UnitReport.build(DATA, 2018, "196")
     rows = report.criteria_rows()

@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 from scoring.io import write_text
-from scoring.model.criteria import LEVEL_NAMES_VI, LEVELS
+from scoring.model.criteria import LEVEL_NAMES_VI, LEVELS, CriteriaYear
 from scoring.text import i18n
 from scoring.views.assets import css, template
 
@@ -25,23 +25,18 @@ def _as_written(text: str) -> str:
     return text
 
 
-def _notice(data: Path | None, year: int, lang: str) -> str:
-    """The year's source notice (reconstructed criteria, inferred bands), as HTML; empty
-    when every file is official or the criteria cannot be read."""
-    if data is None:
-        return ""
+def _criteria(data: Path, year: int) -> CriteriaYear | None:
+    """The year's criteria for the source notice; None when they cannot be read."""
     from scoring.inputs.criteria import load_year
     from scoring.text.errors import ScoringError
-    from scoring.views.report import source_notice
 
     try:
-        criteria = load_year(data, year)
+        return load_year(data, year)
     except (ScoringError, OSError):
-        return ""
-    return str(source_notice(criteria, LEVELS, lang))
+        return None
 
 
-def _year_entry(folder: Path, lang: str, data: Path | None = None) -> dict[str, object]:
+def _year_entry(folder: Path, lang: str) -> dict[str, object]:
     with open(folder / "scores.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     _ = i18n.translator(lang)
@@ -64,8 +59,7 @@ def _year_entry(folder: Path, lang: str, data: Path | None = None) -> dict[str, 
             }
         )
     files = {ext: _link(folder, f"ranking.{ext}") for ext in ("html", "pdf", "xlsx")}
-    notice = _notice(data, int(folder.name), lang)
-    return {"year": folder.name, "units": units, "ranking": files, "notice": notice}
+    return {"year": folder.name, "units": units, "ranking": files}
 
 
 def _rank_key(row: dict[str, str]) -> int:
@@ -83,19 +77,25 @@ def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bo
         if p.is_dir() and p.name.isascii() and p.name.isdigit() and (p / "scores.csv").exists()
     }
     pending: set[int] = set()
+    notice, parts = "", {}  # one source notice for every year, each year's parts for its marker
     if data is not None:
         from scoring.inputs.layout import DataLayout
+        from scoring.views.report.notice import years_notice
 
         pending = set(DataLayout(data).years()) - set(built)
+        criteria = (_criteria(data, y) for y in built.keys() | pending)
+        notice, parts = years_notice(filter(None, criteria), LEVELS, lang)
+    years = sorted(set(built) | pending, reverse=True)
     entries = [
-        _year_entry(built[y], lang, data)
-        if y in built
-        else {"year": str(y), "pending": True, "notice": _notice(data, y, lang)}
-        for y in sorted(set(built) | pending, reverse=True)
+        {
+            **(_year_entry(built[y], lang) if y in built else {"year": str(y), "pending": True}),
+            "marker": parts.get(y),
+        }
+        for y in years
     ]
     trends = "trends.html" if (Path(reports) / "trends.html").is_file() else None
     trends_pdf = "trends.pdf" if (Path(reports) / "trends.pdf").is_file() else None
     page = template("index.html.j2", lang).render(
-        years=entries, css=css(), lang=lang, trends=trends, trends_pdf=trends_pdf
+        years=entries, notice=notice, css=css(), lang=lang, trends=trends, trends_pdf=trends_pdf
     )
     return write_text(Path(reports) / "index.html", page)

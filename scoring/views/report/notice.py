@@ -19,13 +19,9 @@ from scoring.text import i18n, numfmt
 from scoring.views.report.base import LEVEL_TITLES, Fragment, _relative, render
 
 
-def source_notice(
-    criteria: CriteriaYear, levels: Iterable[str], lang: str = "vi", marked: bool = False
-) -> Fragment:
-    """The notice a reader sees when the year's criteria at ``levels`` or its band
-    thresholds are not all official: the reconstructed parts by level and group, the
-    inferred thresholds (``marked``: the report's criteria table marks the nodes). Empty
-    when the files declare everything official."""
+def _parts(criteria: CriteriaYear, levels: Iterable[str], lang: str) -> dict[str, list]:
+    """The year's reconstructed parts at ``levels`` (level, groups, counts) and the names
+    of its inferred band thresholds."""
     _ = i18n.translator(lang)
     sets = []
     for level in levels:
@@ -41,17 +37,45 @@ def source_notice(
                 "total": total,
             }
         )
-    bands = [_(b) for b in criteria.inferred_bands()]
-    if not sets and not bands:
+    return {"sets": sets, "bands": [_(b) for b in criteria.inferred_bands()]}
+
+
+def source_notice(
+    criteria: CriteriaYear, levels: Iterable[str], lang: str = "vi", marked: bool = False
+) -> Fragment:
+    """The notice a reader sees when the year's criteria at ``levels`` or its band
+    thresholds are not all official: the reconstructed parts by level and group, the
+    inferred thresholds (``marked``: the report's criteria table marks the nodes). Empty
+    when the files declare everything official."""
+    parts = _parts(criteria, levels, lang)
+    if not parts["sets"] and not parts["bands"]:
         return Fragment("")
-    return render(
-        "source_notice.html.j2",
-        lang,
-        year=criteria.year,
-        sets=sets,
-        bands=bands,
-        marked=marked and bool(sets),
-    )
+    marked = marked and bool(parts["sets"])
+    return render("source_notice.html.j2", lang, year=criteria.year, marked=marked, **parts)
+
+
+def years_notice(
+    years: Iterable[CriteriaYear], levels: Iterable[str], lang: str = "vi"
+) -> tuple[Fragment, dict[int, dict[str, list]]]:
+    """One notice for several years (the index, id ``source-notice``): a row per set of
+    years whose parts are the same ("2019–2020"), newest first; with each year's parts
+    (what its marker names), years with none left out."""
+    parts = {c.year: p for c in years if any((p := _parts(c, levels, lang)).values())}
+    same: dict[str, list[int]] = {}
+    for year in sorted(parts):
+        same.setdefault(repr(parts[year]), []).append(year)
+    rows = []
+    for group in sorted(same.values(), key=lambda g: -g[-1]):
+        runs: list[list[int]] = []
+        for y in group:
+            if runs and runs[-1][1] == y - 1:
+                runs[-1][1] = y
+            else:
+                runs.append([y, y])
+        label = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+        rows.append({**parts[group[0]], "label": label})
+    notice = render("source_notice.html.j2", lang, rows=rows) if rows else ""
+    return Fragment(notice), parts
 
 
 def provenance(result: YearResult, unit_id: str, lang: str = "vi") -> Fragment:
