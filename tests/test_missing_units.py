@@ -136,7 +136,8 @@ def test_the_index_shows_the_source_notice_once_and_marks_each_year_resting_on_i
         shutil.copytree(DATA / "criteria" / str(year), data / "criteria" / str(year))
         (data / str(year) / "submissions").mkdir(parents=True)
     for path in (data / "criteria" / "2018").glob("*.yaml"):  # 2018: every file official
-        text = path.read_text(encoding="utf-8").replace("reconstructed: true", "reconstructed: false")
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("reconstructed: true", "reconstructed: false")
         path.write_text(text.replace("inferred: true", "inferred: false"), encoding="utf-8")
     for year in (2019, 2020):  # built; 2017 and 2018 have data only
         (reports / str(year)).mkdir(parents=True)

@@ -77,7 +77,9 @@ def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bo
         if p.is_dir() and p.name.isascii() and p.name.isdigit() and (p / "scores.csv").exists()
     }
     pending: set[int] = set()
-    notice, parts = "", {}  # one source notice for every year, each year's parts for its marker
+    # one source notice for every year, and each year's parts for its marker
+    notice: str = ""
+    parts: dict[int, dict[str, list[object]]] = {}
     if data is not None:
         from scoring.inputs.layout import DataLayout
         from scoring.views.report.notice import years_notice

@@ -56,7 +56,7 @@ def source_notice(
 
 def years_notice(
     years: Iterable[CriteriaYear], levels: Iterable[str], lang: str = "vi"
-) -> tuple[Fragment, dict[int, dict[str, list]]]:
+) -> tuple[Fragment, dict[int, dict[str, list[object]]]]:
     """One notice for several years (the index, id ``source-notice``): a row per set of
     years whose parts are the same ("2019–2020"), newest first; with each year's parts
     (what its marker names), years with none left out."""
