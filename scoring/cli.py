@@ -38,7 +38,10 @@ def cmd_forms(args: argparse.Namespace) -> int:
         write_form(out / f"{unit.id}.xlsx", cset, unit, args.year, shown)
     _ = translator(args.lang)
     line = _("Đã tạo %(n)s phiếu khảo sát năm %(year)s trong %(folder)s")
-    print(line % {"n": len(units), "year": args.year, "folder": out}, file=sys.stderr)
+    print(
+        line % {"n": len(units), "year": args.year, "folder": console.shown_path(out)},
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -83,7 +86,12 @@ def cmd_new_year(args: argparse.Namespace) -> int:
         "  5. Đặt các phiếu nhận lại vào data/%(year)s/submissions/; rồi make validate "
         "YEAR=%(year)s và make reports YEAR=%(year)s."
     )  # in working order: validate checks returned forms, so it comes after them
-    figures = {"folder": folder, "old": old, "year": args.year, "mark": PLACEHOLDER_MARK}
+    figures = {
+        "folder": console.shown_path(folder),
+        "old": old,
+        "year": args.year,
+        "mark": PLACEHOLDER_MARK,
+    }
     print(steps % figures, file=sys.stderr)
     if review:
         print(_("Các dòng còn ghi năm %(old)s, cần xem lại:") % {"old": old}, file=sys.stderr)
@@ -131,7 +139,7 @@ def _no_forms_yet(data: Path, year: int, lang: str) -> str:
     return _(
         "Năm %(year)s chưa có phiếu nào trong %(folder)s: chạy make forms YEAR=%(year)s, gửi "
         "phiếu cho các đơn vị, đặt phiếu nhận lại vào thư mục đó rồi kiểm tra lại."
-    ) % {"year": year, "folder": data / str(year) / "submissions"}
+    ) % {"year": year, "folder": console.shown_path(data / str(year) / "submissions")}
 
 
 def cmd_verification_forms(args: argparse.Namespace) -> int:
@@ -150,7 +158,10 @@ def cmd_verification_forms(args: argparse.Namespace) -> int:
         "Đã tạo %(written)s phiếu thẩm định trong %(where)s; giữ nguyên %(kept)s "
         "phiếu đã có (xóa phiếu nếu cần lập lại)."
     )
-    print(line % {"written": len(written), "where": where, "kept": len(kept)}, file=sys.stderr)
+    print(
+        line % {"written": len(written), "where": console.shown_path(where), "kept": len(kept)},
+        file=sys.stderr,
+    )
     return 1 if inputs.collection.errors else 0
 
 
@@ -163,7 +174,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     write_scores(result, folder)
     _ = translator(args.lang)
     line = _("Đã ghi %(path)s (%(n)s đơn vị)")
-    print(line % {"path": folder / "scores.csv", "n": len(result.official)}, file=sys.stderr)
+    print(
+        line % {"path": console.shown_path(folder / "scores.csv"), "n": len(result.official)},
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -202,7 +216,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
     write_index(Path(args.reports), args.lang, data=Path(args.data))
     _ = translator(args.lang)
     line = _("Đã lập %(path)s và trends.pdf")
-    print(line % {"path": Path(args.reports) / "trends.html"}, file=sys.stderr)
+    print(line % {"path": console.shown_path(Path(args.reports) / "trends.html")}, file=sys.stderr)
     if args.failed:  # make reports-all: the years whose build failed, after the trends
         years = ", ".join(args.failed.split())
         line = _(
@@ -338,7 +352,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # disk full, a read-only folder: one line, no traceback
         from scoring.model.values import escape_controls
 
-        where = f" {escape_controls(str(exc.filename))}" if exc.filename else ""
+        where = f" {escape_controls(console.shown_path(exc.filename))}" if exc.filename else ""
         line = _("Lỗi: không ghi hoặc đọc được%(where)s: %(reason)s")
         print(line % {"where": where, "reason": exc.strerror or exc}, file=sys.stderr)
         return 2

@@ -414,3 +414,23 @@ def test_problem_lines_show_paths_relative_to_the_working_folder(tmp_path, monke
     assert line.startswith("Lỗi: data/2018/submissions/196.xlsx") and str(tmp_path) not in line
     outside = Path("/elsewhere/196.xlsx")
     assert "/elsewhere/196.xlsx" in console.problem_line(file_problem(outside, "file.empty"))
+    folder = tmp_path / "data" / "2017" / "submissions"  # the year before: its first error
+    quoting = file_problem(
+        folder, "previous.has_errors", year=2017, found=1, first=file_problem(inside, "file.empty")
+    )
+    line = console.problem_line(quoting)
+    assert "data/2017/submissions: " in line and "Lỗi: data/2018/submissions/196.xlsx" in line
+    assert str(tmp_path) not in line
+
+
+def test_other_lines_show_paths_relative_to_the_working_folder(tmp_path, monkeypatch, capsys):
+    """Issue 30: not only problem lines: "Đã tạo … trong <folder>" names a folder given
+    as an absolute path from the working folder too."""
+    from helpers import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    monkeypatch.chdir(tmp_path)
+    assert main(["forms", "--year", "2018", "--data", str(data)]) == 0
+    said = capsys.readouterr().err
+    assert "trong data/2018/forms" in said and str(tmp_path) not in said

@@ -23,6 +23,7 @@ from scoring.inputs.contacts import load_emails
 from scoring.io import remove_temp_files, sha256_file, write_bytes, write_text
 from scoring.model.criteria import CITY_LEVEL, LEVEL_NAMES_VI, LEVELS
 from scoring.text import numfmt
+from scoring.text.console import shown_path
 from scoring.text.errors import ScoringError
 from scoring.text.i18n import translator
 
@@ -118,7 +119,7 @@ def share(
                 "Chưa có báo cáo năm %(year)s trong %(folder)s: "
                 "chạy make reports YEAR=%(year)s trước."
             )
-            % {"year": year, "folder": paths.reports}
+            % {"year": year, "folder": shown_path(paths.reports)}
         )
     key = inputs_key(paths, lang, epoch)
     state = _read_state(paths.state)
@@ -183,7 +184,11 @@ def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     absent = [name for name in needed if not (paths.year_reports / name).is_file()]
     what = changed[:1] or other_lang or absent[:5]
     if what:
-        where = {"year": paths.year, "folder": paths.year_reports, "what": ", ".join(what)}
+        where = {
+            "year": paths.year,
+            "folder": shown_path(paths.year_reports),
+            "what": ", ".join(what),
+        }
         raise ScoringError(stale % where)
     return result
 

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scoring.model.criteria import LEVEL_NAMES_VI
 from scoring.text import i18n, numfmt
@@ -31,10 +31,25 @@ def shown_path(path: str | Path) -> str:
 
 def problem_line(problem: object, lang: Lang = DEFAULT_LANG) -> str:
     """A problem's line, its file shown as ``shown_path`` shows it."""
+    return _shown(problem).format(lang)  # type: ignore[attr-defined]
+
+
+def _shown(problem: Any) -> Any:
+    """``problem`` with its file, and that of a problem quoted in its sentence (the
+    previous year's first error), as ``shown_path`` shows them."""
+    changes: dict[str, object] = {}
     file = getattr(problem, "file", None)
     if file and Path(file).is_absolute():
-        problem = dataclasses.replace(problem, file=shown_path(file))  # type: ignore[type-var]
-    return problem.format(lang)  # type: ignore[attr-defined]
+        changes["file"] = shown_path(file)
+    params = getattr(problem, "params", ())
+    quoted = tuple((k, _shown(v) if _is_problem(v) else v) for k, v in params)
+    if quoted != params:
+        changes["params"] = quoted
+    return dataclasses.replace(problem, **changes) if changes else problem
+
+
+def _is_problem(value: object) -> bool:
+    return dataclasses.is_dataclass(value) and hasattr(value, "file") and hasattr(value, "params")
 
 
 def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> None:
@@ -150,4 +165,5 @@ def reports_are_in(reports: Path, year: int, lang: str) -> str:
         folder = folder.resolve().relative_to(Path.cwd().resolve())
     _ = i18n.translator(lang)
     line = _("Báo cáo năm %(year)s ở %(folder)s; mở %(index)s để xem mọi báo cáo.")
-    return line % {"year": year, "folder": folder / str(year), "index": folder / "index.html"}
+    shown = {"folder": shown_path(folder / str(year)), "index": shown_path(folder / "index.html")}
+    return line % {"year": year, **shown}
