@@ -111,25 +111,36 @@ def test_figures_go_to_the_cache_of_the_snapshot_the_notebook_was_given(tmp_path
     assert not list(tmp_path.glob("*.png"))
 
 
+class Counting(state.FormCache):
+    """The build's cache, counting the forms and verification files it has to read."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.forms_read: list[str] = []
+        self.verifications_read: list[str] = []
+
+    def forms(self, read):  # noqa: ANN001, ANN202 - wraps the reader the cache wraps
+        return super().forms(_counted(read, self.forms_read))
+
+    def verifications(self, read):  # noqa: ANN001, ANN202
+        return super().verifications(_counted(read, self.verifications_read))
+
+
+def _counted(read, reads: list[str]):  # noqa: ANN001, ANN202 - a reader, counting its files
+    def counted(path, *args):  # noqa: ANN001, ANN002, ANN202
+        reads.append(Path(path).name)
+        return read(path, *args)
+
+    return counted
+
+
 def test_a_form_is_read_again_only_when_its_content_changes(tmp_path):
     """The form cache is keyed on each file's SHA-256: the same bytes under a new time are
     not read again, other bytes are."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    reads: list[Path] = []
-
-    class Counting(state.FormCache):
-        """The build's cache, counting the files it has to read."""
-
-        def forms(self, read):  # noqa: ANN001, ANN202 - wraps the reader the cache wraps
-            def counted(path, *args):  # noqa: ANN001, ANN002, ANN202
-                reads.append(Path(path).name)
-                return read(path, *args)
-
-            return super().forms(counted)
-
     counting = Counting(tmp_path / "cache")
-
+    reads = counting.forms_read
     first = load(data, YEAR, counting)
     assert len(reads) == len(first.collection.submissions) > 2
     form = data / str(YEAR) / "submissions" / "196.xlsx"
@@ -150,17 +161,8 @@ def test_a_verification_is_read_again_only_when_it_or_its_form_changes(tmp_path)
     bytes, read again when the form changes."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    reads: list[str] = []
-
-    class Counting(state.FormCache):
-        def verifications(self, read):  # noqa: ANN001, ANN202 - wraps the reader
-            def counted(path, *args):  # noqa: ANN001, ANN002, ANN202
-                reads.append(Path(path).name)
-                return read(path, *args)
-
-            return super().verifications(counted)
-
     counting = Counting(tmp_path / "cache")
+    reads = counting.verifications_read
     first = load(data, YEAR, counting)
     assert len(reads) == len(first.collection.verifications) > 2
     reads.clear()

@@ -155,8 +155,8 @@ class _WarmKernel:
 
     Starting a kernel and importing pandas, matplotlib and this package costs about as
     much as the report itself; a warm kernel pays it once per worker. Each notebook
-    starts with an emptied namespace (``RESET_CELL``) so no variable leaks from one unit to the next, and the
-    kernel is replaced after ``KERNEL_REPORTS`` notebooks or after a failure. A local
+    starts with an emptied namespace (``RESET_CELL``) so no variable leaks from one unit
+    to the next, and the kernel is replaced after ``KERNEL_REPORTS`` notebooks or after a failure. A local
     worker starts its kernel, and imports the package in it, as soon as it is spawned
     (``start_worker``), while the build is still scoring.
     """

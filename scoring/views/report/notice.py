@@ -66,16 +66,20 @@ def years_notice(
         same.setdefault(repr(parts[year]), []).append(year)
     rows = []
     for group in sorted(same.values(), key=lambda g: -g[-1]):
-        runs: list[list[int]] = []
-        for y in group:
-            if runs and runs[-1][1] == y - 1:
-                runs[-1][1] = y
-            else:
-                runs.append([y, y])
-        label = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
-        rows.append({**parts[group[0]], "label": label})
+        rows.append({**parts[group[0]], "label": _spans(group)})
     notice = render("source_notice.html.j2", lang, rows=rows) if rows else ""
     return Fragment(notice), parts
+
+
+def _spans(years: list[int]) -> str:
+    """Sorted years as runs: [2017, 2019, 2020] -> "2017, 2019–2020"."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and runs[-1][1] == year - 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def provenance(result: YearResult, unit_id: str, lang: str = "vi") -> Fragment:
