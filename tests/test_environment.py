@@ -70,3 +70,16 @@ def test_a_bare_make_lists_the_targets():
     assert "is up to date" not in run.stdout
     for target in ("help", "reports", "validate", "forms", "share", "new-year", "test", "clean"):
         assert f"make {target} " in run.stdout, target
+
+
+def test_nbformat_imports_without_jsonschemas_iri_grammar():
+    """jsonschema imports rfc3987-syntax when it is installed, which builds a grammar on
+    import: 2,5 s of CPU in every process that imports nbformat (each build worker, each
+    test process). The lock leaves it out and is installed as it is (--no-deps)."""
+    import subprocess
+    import sys
+
+    code = "import sys, nbformat; print('rfc3987_syntax' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+    assert "rfc3987-syntax" not in lock() and "lark" not in lock()
