@@ -60,6 +60,7 @@ def warm_up() -> None:
     import pandas  # noqa: F401
 
     import scoring.model.robustness  # noqa: F401
+    import scoring.views.typeset.html  # noqa: F401 - each fragment's Typst form (bs4)
     from scoring.views import charts
 
     env = _environment("vi")
