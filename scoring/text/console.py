@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -23,10 +25,15 @@ if TYPE_CHECKING:
 def shown_path(path: str | Path) -> str:
     """A path as the analyst typed it: relative to the working folder when inside it (a
     build resolves the data folder, validate does not: the same file read two ways)."""
+    return _relative(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)  # a form's file is named by each of its problems
+def _relative(path: str, cwd: str) -> str:
     try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return Path(path).resolve().relative_to(Path(cwd).resolve()).as_posix()
     except (ValueError, OSError):
-        return str(path)
+        return path
 
 
 def problem_line(problem: object, lang: Lang = DEFAULT_LANG) -> str:
@@ -58,9 +65,9 @@ def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> Non
     silent = [p for p in problems if getattr(p, "kind", "") == "folder.not_sent"]
     if len(silent) == 1:
         silent = []  # a single one keeps its line, with the unit's name
-    for problem in problems:
-        if problem not in silent:
-            print(problem_line(problem, lang), file=sys.stderr)
+    lines = [problem_line(p, lang) for p in problems if p not in silent]
+    if lines:  # one write: a province's thousands of warnings, each printed, took seconds
+        sys.stderr.write("\n".join(lines) + "\n")
     if silent:
         _ = i18n.translator(lang)
         ids = ", ".join(str(p.unit_id) for p in silent)  # type: ignore[attr-defined]
