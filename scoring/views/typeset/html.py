@@ -325,7 +325,7 @@ class _Table:
         # Not ``find_all(["td", "th"])``: bs4 checks a list of names against a runtime
         # Protocol on every call, which cost more than converting the row.
         cells = [
-            (tr, [c for c in tr.children if getattr(c, "name", None) in _CELLS]) for tr in rows
+            (tr, [c for c in tr.children if isinstance(c, Tag) and c.name in _CELLS]) for tr in rows
         ]
         return [(_classes(tr), [self._cell(td) for td in tds]) for tr, tds in cells]
 
