@@ -12,7 +12,6 @@ Core module (pandas, no rendering): one frame per view, built on the analyst's A
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scoring.model.criteria import CITY_LEVEL, LEVELS
@@ -70,10 +69,3 @@ def band_moves(totals: pd.DataFrame) -> pd.DataFrame:
             rows.append([int(year), unit["lineage"], unit["name"], before, unit["band"], direction])
     columns = ["year", "lineage", "name", "before", "after", "direction"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def load(data_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every year with data: its totals and scores (years with errors left out, warned)."""
-    from scoring.analysis.data import load_scores, load_totals
-
-    return load_totals(data_dir), load_scores(data_dir)
