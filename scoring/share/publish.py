@@ -29,7 +29,6 @@ from scoring.text.i18n import translator
 
 if TYPE_CHECKING:
     from scoring.model.result import YearResult
-    from scoring.share.booklet import Part
 
 
 @dataclass(frozen=True)
@@ -232,9 +231,13 @@ def _standing(result: YearResult, uid: str, lang: str) -> str:
     return _("chưa nộp phiếu, hạng %(rank)s/%(peers)s") % figures
 
 
-def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Part]:
-    from scoring.share.booklet import Part
+def _write_booklet(
+    result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
+) -> str:
+    from scoring.inputs.year import build_date
+    from scoring.share.booklet import Part, booklet_typst
     from scoring.views.report import LEVEL_TITLES
+    from scoring.views.typeset.document import write_pdf
 
     _ = translator(lang)
     executed = paths.build / str(paths.year) / "notebooks"
@@ -243,18 +246,6 @@ def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Par
         unit, detail = result.unit(uid), _standing(result, uid, lang)
         group = _(LEVEL_TITLES[unit.level])
         parts.append(Part(unit.name, detail, group, executed / f"{uid}.ipynb"))
-    return parts
-
-
-def _write_booklet(
-    result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
-) -> str:
-    from scoring.inputs.year import build_date
-    from scoring.share.booklet import booklet_typst
-    from scoring.views.typeset.document import write_pdf
-
-    _ = translator(lang)
-    parts = _booklet_parts(result, paths, lang)
     title = _("Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s") % {"year": result.year}
     body = booklet_typst(title, parts, lang)
     date = build_date(result)
