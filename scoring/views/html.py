@@ -126,7 +126,7 @@ def notebook_to_html(clean: nbformat.NotebookNode, title: str, lang: str = "vi")
     """The report page of an executed notebook made ``presentable`` (title, inline CSS, no
     script)."""
     body, _ = _exporter().from_notebook_node(clean)
-    return template("page.html.j2").render(
+    return template("page.html.j2", lang).render(
         body=_stable_ids(_alt_texts(body, clean, lang)),
         title=title,
         css=css(),
