@@ -367,9 +367,8 @@ def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str)
     if names:
         line = _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).")
         return line % {"names": names}
-    return _("Không lập bản gửi tỉnh: năm %(year)s không có đơn vị cấp huyện.") % {
-        "year": result.year
-    }
+    line = _("Không lập bản gửi tỉnh: năm %(year)s không có đơn vị cấp huyện.")
+    return line % {"year": result.year}
 
 
 def _summary(

@@ -1,8 +1,5 @@
-"""The unit report: what ``notebooks/unit_report.ipynb`` shows of one unit in one year.
-
-Each section as data (tidy DataFrames an analyst can filter) and a helper that shows it;
-the provenance lives in ``notice``.
-"""
+"""The unit report: what ``notebooks/unit_report.ipynb`` shows of one unit in one year,
+each section as data and a helper that shows it (the provenance: ``notice``)."""
 
 from __future__ import annotations
 
