@@ -30,7 +30,7 @@ from scoring.model.ranking import competition_ranks
 from scoring.model.rules import NA
 from scoring.model.scores import score_peers
 from scoring.text.errors import UnitsError
-from scoring.views import index, workbook
+from scoring.views import index, xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -134,8 +134,8 @@ def test_unit_names_are_escaped_in_reports_and_index(tmp_path):
 def test_spreadsheet_text_never_becomes_a_formula(tmp_path):
     wb = Workbook()
     texts = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)"]
-    workbook.add_table(wb.active, ["Tên"], [[t] for t in texts], [None])
-    workbook.save(wb, tmp_path / "out.xlsx", __import__("datetime").date(2018, 12, 31))
+    xlsx.add_table(wb.active, ["Tên"], [[t] for t in texts], [None])
+    xlsx.save(wb, tmp_path / "out.xlsx", __import__("datetime").date(2018, 12, 31))
     ws = load_workbook(tmp_path / "out.xlsx").active
     cells = [ws.cell(row=r, column=1) for r in range(2, 2 + len(texts))]
     assert all(c.data_type == "s" for c in cells)

@@ -265,7 +265,9 @@ def _group_rows(prev_scores: list[UnitScore], score: UnitScore) -> list[Row]:
     predecessors), for the groups both years have."""
     rows = []
     for group in score.groups:
-        found = [s.node(group.code) for s in prev_scores if _has(s, group.code)]
+        found = [
+            s.node(group.code) for s in prev_scores if any(g.code == group.code for g in s.groups)
+        ]
         if len(found) != len(prev_scores):
             continue
         points, maximum = sum(n.points for n in found), sum(n.max for n in found)
@@ -273,10 +275,6 @@ def _group_rows(prev_scores: list[UnitScore], score: UnitScore) -> list[Row]:
             Row(group.code, group.name, group.code, points, maximum, group.points, group.max)
         )
     return rows
-
-
-def _has(score: UnitScore, code: str) -> bool:
-    return any(g.code == code for g in score.groups)
 
 
 def compare(

@@ -1,18 +1,13 @@
 """Trends across every year with data: the tables behind ``reports/trends.html``.
 
 Core module (pandas, no rendering): one frame per view, built on the analyst's API
-(``load_totals``, ``load_scores``) so that the trends page and a notebook agree.
-
-* ``lineages``: percent, rank and band of every unit in every year, grouped by its
-  ``lineage`` (``scoring.inputs.lineage``), so a merged ward and what it came from are one line.
-* ``city_groups``: the city's (district level) percent per criteria group and year.
-* ``band_moves``: units whose band went up or down from one year to the next, their
-  lineage followed (Điền Công's 2019 band against Trưng Vương's 2020 one).
+(``load_totals``, ``load_scores``) so that the trends page and a notebook agree. Units are
+followed through their ``lineage`` (``scoring.inputs.lineage``): a merged ward and what it
+came from are one line, Điền Công's 2019 band is compared with Trưng Vương's 2020 one.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scoring.model.criteria import CITY_LEVEL, LEVELS
@@ -70,10 +65,3 @@ def band_moves(totals: pd.DataFrame) -> pd.DataFrame:
             rows.append([int(year), unit["lineage"], unit["name"], before, unit["band"], direction])
     columns = ["year", "lineage", "name", "before", "after", "direction"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def load(data_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every year with data: its totals and scores (years with errors left out, warned)."""
-    from scoring.analysis.data import load_scores, load_totals
-
-    return load_totals(data_dir), load_scores(data_dir)

@@ -17,19 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.analysis.tables import write_scores
+from scoring.build.run import scored_year
 from scoring.build.state import code_digest
 from scoring.build.state import key as _digest
+from scoring.config import BuildConfig
 from scoring.inputs.contacts import load_emails
+from scoring.inputs.year import build_date
 from scoring.io import remove_temp_files, sha256_file, write_bytes, write_text
 from scoring.model.criteria import CITY_LEVEL, LEVEL_NAMES_VI, LEVELS
+from scoring.share import outbox, site
+from scoring.share.booklet import Part, booklet_typst
+from scoring.share.province import assessment_workbook
 from scoring.text import numfmt
 from scoring.text.console import shown_path
 from scoring.text.errors import ScoringError
 from scoring.text.i18n import translator
+from scoring.views.report import LEVEL_TITLES
+from scoring.views.typeset.document import write_pdf
 
 if TYPE_CHECKING:
     from scoring.model.result import YearResult
-    from scoring.share.booklet import Part
 
 
 @dataclass(frozen=True)
@@ -135,8 +143,8 @@ def share(
     province = _write_province(result, paths, lang)
     written, missing = _write_outbox(result, paths, emails, lang)
     site_files, zip_key = _write_site(result, paths, state, lang)
-    site = [paths.site / name for name in site_files]
-    outputs = [paths.booklet, *province, *written, *site, paths.zip]
+    site_paths = [paths.site / name for name in site_files]
+    outputs = [paths.booklet, *province, *written, *site_paths, paths.zip]
     lines = _summary(result, paths, len(site_files), len(written), missing, lang)
     lines[0] += " " + _province_note(result, paths, bool(province), lang)
     for line in lines:
@@ -155,10 +163,6 @@ def share(
 
 def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     """The year's scores, refused when the reports do not show them (or are missing)."""
-    from scoring.analysis.tables import write_scores
-    from scoring.build.run import scored_year
-    from scoring.config import BuildConfig
-
     _ = translator(lang)
     fixed = BuildConfig(source_date_epoch=epoch).fixed_date()
     result = scored_year(paths.data, paths.year, paths.build, fixed)
@@ -232,10 +236,9 @@ def _standing(result: YearResult, uid: str, lang: str) -> str:
     return _("chưa nộp phiếu, hạng %(rank)s/%(peers)s") % figures
 
 
-def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Part]:
-    from scoring.share.booklet import Part
-    from scoring.views.report import LEVEL_TITLES
-
+def _write_booklet(
+    result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
+) -> str:
     _ = translator(lang)
     executed = paths.build / str(paths.year) / "notebooks"
     parts = [Part(_("Bảng xếp hạng"), "", "", executed / "ranking.ipynb")]
@@ -243,18 +246,6 @@ def _booklet_parts(result: YearResult, paths: SharePaths, lang: str) -> list[Par
         unit, detail = result.unit(uid), _standing(result, uid, lang)
         group = _(LEVEL_TITLES[unit.level])
         parts.append(Part(unit.name, detail, group, executed / f"{uid}.ipynb"))
-    return parts
-
-
-def _write_booklet(
-    result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
-) -> str:
-    from scoring.inputs.year import build_date
-    from scoring.share.booklet import booklet_typst
-    from scoring.views.typeset.document import write_pdf
-
-    _ = translator(lang)
-    parts = _booklet_parts(result, paths, lang)
     title = _("Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s") % {"year": result.year}
     body = booklet_typst(title, parts, lang)
     date = build_date(result)
@@ -280,8 +271,6 @@ def _write_folder(folder: Path, suffix: str, files: Iterable[tuple[str, bytes]])
 
 
 def _write_province(result: YearResult, paths: SharePaths, lang: str) -> list[Path]:
-    from scoring.share.province import assessment_workbook
-
     cities = [uid for uid in _ordered_units(result) if result.unit(uid).level == CITY_LEVEL]
     books = ((f"{uid}.xlsx", assessment_workbook(result, uid, lang)) for uid in cities)
     return _write_folder(paths.province, ".xlsx", books)
@@ -291,9 +280,6 @@ def _write_outbox(
     result: YearResult, paths: SharePaths, emails: dict[str, str], lang: str
 ) -> tuple[list[Path], list[str]]:
     """The drafts written, and the ids of the units without an address."""
-    from scoring.share import outbox
-    from scoring.share.province import assessment_workbook
-
     where, template = outbox.load_template(paths.data, lang)
     units = _ordered_units(result)
     xlsx = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -351,9 +337,6 @@ def _write_site(
     result: YearResult, paths: SharePaths, state: dict[str, object], lang: str
 ) -> tuple[list[str], str]:
     """The site folder and the zip; returns the site's file names and the zip's key."""
-    from scoring.inputs.year import build_date
-    from scoring.share import site
-
     sources = site.source_files(paths.year_reports, _assessed_units(result))
     files = {name: path.read_bytes() for name, path in sources.items()}
     rows = _index_rows(result, set(files), lang)
@@ -384,9 +367,8 @@ def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str)
     if names:
         line = _("Không lập bản gửi tỉnh: đơn vị cấp huyện chưa nộp phiếu (%(names)s).")
         return line % {"names": names}
-    return _("Không lập bản gửi tỉnh: năm %(year)s không có đơn vị cấp huyện.") % {
-        "year": result.year
-    }
+    line = _("Không lập bản gửi tỉnh: năm %(year)s không có đơn vị cấp huyện.")
+    return line % {"year": result.year}
 
 
 def _summary(

@@ -59,9 +59,8 @@ def index_page(
     zip_name: str | None,
 ) -> str:
     """The site's index: ``units`` rows (id, name, level, total, percent, band, rank...)."""
-    present = set(files)
     return template("share_index.html.j2", lang).render(
-        year=year, units=units, has=present, zip_name=zip_name, css=css(), lang=lang
+        year=year, units=units, has=set(files), zip_name=zip_name, css=css(), lang=lang
     )
 
 

@@ -20,11 +20,8 @@ def css() -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def template(name: str, lang: str | None = None) -> jinja2.Template:
-    """The page template ``name``; given ``lang``, with ``_()`` and ``pct`` in that language."""
-    if lang is None:
-        env = jinja2.Environment(autoescape=True)
-    else:
-        env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
-        i18n.install(env, lang).filters["pct"] = functools.partial(numfmt.percent, lang=lang)
+def template(name: str, lang: str) -> jinja2.Template:
+    """The page template ``name``, with ``_()`` and ``pct`` in ``lang``."""
+    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    i18n.install(env, lang).filters["pct"] = functools.partial(numfmt.percent, lang=lang)
     return env.from_string((TEMPLATES / name).read_text(encoding="utf-8"))

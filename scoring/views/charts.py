@@ -188,7 +188,6 @@ def totals_by_band(
     bands: Sequence[str],
     maximum: float,
     year_bands: Sequence[str],
-    rows_per_figure: int = ROWS_PER_FIGURE,
     lang: str = "vi",
     labels: Sequence[str] | None = None,
     axis: str | None = None,
@@ -197,7 +196,7 @@ def totals_by_band(
     """The ranking as horizontal bars, best at the top, coloured and hatched by the band's
     place in ``year_bands`` (any other label grey). ``totals`` are what the level is ranked
     on, ``labels`` the texts at the bars' ends, ``axis`` the axis title. One figure per
-    ``rows_per_figure`` units, all on one scale and with one legend: they read as one chart.
+    ``ROWS_PER_FIGURE`` units, all on one scale and with one legend: they read as one chart.
     """
     _ = translator(lang)
     if labels is None:
@@ -222,7 +221,7 @@ def totals_by_band(
             [labels[i] for i in rows],
             axis,
         )
-        for rows in _pages(len(names), rows_per_figure)
+        for rows in _pages(len(names), ROWS_PER_FIGURE)
     ]
 
 
@@ -279,12 +278,11 @@ def heatmap(
     row_labels: Sequence[str],
     col_labels: Sequence[str],
     values: Sequence[Sequence[float | None]],
-    rows_per_figure: int = ROWS_PER_FIGURE,
     lang: str = "vi",
     cache: str = "",
 ) -> list[bytes]:
     """Units × sub-groups, percent of maximum written in each cell; one figure per
-    ``rows_per_figure`` units, each with the headings and the same 0–100 % colour scale.
+    ``ROWS_PER_FIGURE`` units, each with the headings and the same 0–100 % colour scale.
     """
     return [
         remembered_figure(
@@ -296,7 +294,7 @@ def heatmap(
             [list(values[i]) for i in rows],
             lang,
         )
-        for rows in _pages(len(row_labels), rows_per_figure)
+        for rows in _pages(len(row_labels), ROWS_PER_FIGURE)
     ]
 
 

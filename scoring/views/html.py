@@ -122,22 +122,18 @@ def _stable_ids(html: str) -> str:
     return STYLER_ID.sub(lambda m: names.setdefault(m.group(0), f"T_s{len(names) + 1}"), html)
 
 
-def page(body: str, title: str, lang: str = "vi") -> str:
-    """Wrap an HTML body in the report page (title, inline CSS, no script)."""
-    return template("page.html.j2").render(
-        body=body,
+def notebook_to_html(clean: nbformat.NotebookNode, title: str, lang: str = "vi") -> str:
+    """The report page of an executed notebook made ``presentable`` (title, inline CSS, no
+    script)."""
+    body, _ = _exporter().from_notebook_node(clean)
+    return template("page.html.j2", lang).render(
+        body=_stable_ids(_alt_texts(body, clean, lang)),
         title=title,
         css=css(),
         version=__version__,
         lang=lang,
         page_word=translator(lang)(N_("Trang")),
     )
-
-
-def notebook_to_html(clean: nbformat.NotebookNode, title: str, lang: str = "vi") -> str:
-    """The report page of an executed notebook made ``presentable``."""
-    body, _ = _exporter().from_notebook_node(clean)
-    return page(_stable_ids(_alt_texts(body, clean, lang)), title, lang)
 
 
 # What nbconvert writes for an image without alternative text (in English).

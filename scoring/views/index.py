@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from scoring.analysis.tables import FORMULA_START
 from scoring.io import write_text
 from scoring.model.criteria import LEVEL_NAMES_VI, LEVELS, CriteriaYear
 from scoring.text import i18n
@@ -19,8 +20,8 @@ def _link(folder: Path, name: str) -> str | None:
 
 def _as_written(text: str) -> str:
     """A name as in units.csv: scores.csv marks text that Excel would run as a formula
-    with a leading "'" (see ``scoring.model.result.csv_bytes``)."""
-    if text.startswith("'") and text[1:].startswith(("=", "+", "-", "@", "\t", "\r")):
+    with a leading "'" (see ``scoring.analysis.tables.csv_bytes``)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]
     return text
 

@@ -10,8 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from matplotlib.figure import Figure
+
 from scoring.io import write_text
 from scoring.text import i18n
+from scoring.views import charts
 from scoring.views.assets import css, template
 
 PANELS_PER_FIGURE = 12
@@ -42,10 +45,6 @@ def unit_lines(part):  # noqa: ANN001, ANN201 - a lineage's rows of trends.linea
 
 def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
     """One small panel per lineage: percent per year, one line style per unit."""
-    from matplotlib.figure import Figure
-
-    from scoring.views import charts
-
     _ = i18n.translator(lang)
     keys = list(dict.fromkeys(lines["lineage"]))
     years = sorted(lines["year"].unique())
@@ -78,10 +77,6 @@ def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
 
 
 def city_chart(groups, lang: str) -> bytes:  # noqa: ANN001
-    from matplotlib.figure import Figure
-
-    from scoring.views import charts
-
     _ = i18n.translator(lang)
     fig = Figure(figsize=(6.5, 2.6))
     ax = fig.subplots()
@@ -118,9 +113,10 @@ def write_trends(
     changed or is missing); returns whether anything was written. No year with data:
     nothing is written."""
     from scoring.analysis import trends
+    from scoring.analysis.data import load_scores, load_totals
     from scoring.inputs.criteria import load_year
 
-    totals, scores = trends.load(data_dir)
+    totals, scores = load_totals(data_dir), load_scores(data_dir)  # years with errors warned
     if totals.empty:
         return False
     years = sorted(int(y) for y in totals["year"].unique())

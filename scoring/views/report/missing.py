@@ -20,8 +20,8 @@ from scoring.model.criteria import LEVEL_NAMES_VI
 from scoring.model.result import YearResult
 from scoring.text import numfmt
 from scoring.text.i18n import N_
-from scoring.views.report.base import Fragment, _OfUnit, _relative
-from scoring.views.report.notice import source_notice
+from scoring.views.report.base import Fragment, _OfUnit
+from scoring.views.report.notice import source_notice, sources
 
 
 class MissingReport(_OfUnit):
@@ -97,18 +97,5 @@ class MissingReport(_OfUnit):
         )
 
     def provenance(self) -> Fragment:
-        data_dir = self._result.inputs.data_dir
-        unit = self.unit
-        cset = self._result.inputs.criteria.for_level(unit.level)
-        units_file = data_dir / "units.csv"
-        from scoring import __version__
-
-        return self._render(
-            "missing_provenance.html.j2",
-            criteria_file=_relative(cset.path, data_dir),
-            criteria_sha=cset.fingerprint,
-            units_file=_relative(units_file, data_dir),
-            units_sha=sha256_file(units_file),
-            version=__version__,
-            date=numfmt.date(build_date(self._result)),
-        )
+        cset = self._result.inputs.criteria.for_level(self.unit.level)
+        return self._render("missing_provenance.html.j2", **sources(self._result, cset))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from scoring import __version__
 from scoring.inputs.year import build_date
 from scoring.io import sha256_file
-from scoring.model.criteria import CriteriaYear
+from scoring.model.criteria import CriteriaSet, CriteriaYear
 from scoring.model.result import YearResult
 from scoring.text import i18n, numfmt
 from scoring.views.report.base import LEVEL_TITLES, Fragment, _relative, render
@@ -87,20 +87,28 @@ def provenance(result: YearResult, unit_id: str, lang: str = "vi") -> Fragment:
     list of the unit's report, each with its SHA-256; program version; build date."""
     submission = result.inputs.collection.submissions[unit_id]
     check = result.inputs.collection.verifications.get(unit_id)
-    cset = result.official[unit_id].criteria
     data_dir = result.inputs.data_dir
-    units_file = data_dir / "units.csv"
     return render(
         "provenance.html.j2",
         lang,
-        criteria_file=_relative(cset.path, data_dir),
-        criteria_sha=cset.fingerprint,
         form_file=_relative(submission.path, data_dir),
         form_sha=submission.sha256,
         check_file=_relative(check.path, data_dir) if check else None,
         check_sha=check.sha256 if check else None,
-        units_file=_relative(units_file, data_dir),
-        units_sha=sha256_file(units_file),
-        version=__version__,
-        date=numfmt.date(build_date(result)),
+        **sources(result, result.official[unit_id].criteria),
     )
+
+
+def sources(result: YearResult, cset: CriteriaSet) -> dict[str, object]:
+    """What every report's provenance names: the criteria file and the units list with
+    their SHA-256, the program's version, the build date."""
+    data_dir = result.inputs.data_dir
+    units_file = data_dir / "units.csv"
+    return {
+        "criteria_file": _relative(cset.path, data_dir),
+        "criteria_sha": cset.fingerprint,
+        "units_file": _relative(units_file, data_dir),
+        "units_sha": sha256_file(units_file),
+        "version": __version__,
+        "date": numfmt.date(build_date(result)),
+    }

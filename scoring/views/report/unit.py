@@ -1,29 +1,27 @@
-"""The unit report: what ``notebooks/unit_report.ipynb`` shows of one unit in one year.
-
-Each section as data (tidy DataFrames an analyst can filter) and a helper that shows it;
-the comparison with last year, the criteria table and the provenance live in
-``previous``, ``criteria_table`` and ``notice``.
-"""
+"""The unit report: what ``notebooks/unit_report.ipynb`` shows of one unit in one year,
+each section as data and a helper that shows it (the provenance: ``notice``)."""
 
 from __future__ import annotations
 
 import functools
 from typing import TYPE_CHECKING, ClassVar
 
-from scoring.analysis.compare import became, shown_comparison
+from scoring.analysis.compare import became, compare, load_mapping, shown_comparison
 from scoring.inputs import params
+from scoring.inputs.lineage import KIND_NAMES_VI
 from scoring.inputs.snapshot import ReadKind
 from scoring.inputs.year import build_date
 from scoring.io import sha256_file
-from scoring.model.criteria import LEVEL_NAMES_VI, CriteriaSet
+from scoring.model.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
 from scoring.model.result import YearResult
 from scoring.model.scores import NodeScore, UnitScore
 from scoring.text.i18n import N_
-from scoring.views.report import criteria_table, notice, previous
+from scoring.views.report import notice
 from scoring.views.report.base import (
     Fragment,
     Png,
     _frame,
+    _number_or_none,
     _OfUnit,
     _records,
     band_class,
@@ -135,7 +133,37 @@ class UnitReport(_OfUnit):
         ``applicable``, ``reconstructed`` (not a published text), ``previous`` (last year's
         points where comparable like for like, else None).
         """
-        return criteria_table.criteria_rows(self._result, self.unit_id, self._comparison, self.lang)
+        values = self._result.official_values(self.unit_id)
+        groups = {g.code for g in self.cset.groups}
+        cmp = self._comparison
+        before = {}
+        if cmp is not None and cmp.single:  # groups and like-for-like criteria
+            before = {r.code: r.prev_points for r in [*cmp.groups, *cmp.criteria]}
+        rows = []
+        for node in self.score.nodes():
+            spec = self.cset.nodes[node.code]
+            inputs = [
+                (
+                    i.label + (f" ({i.unit})" if i.unit else ""),
+                    format_value(values.get(i.code), i.kind, self.lang),
+                )
+                for i in spec.inputs
+            ]
+            rows.append(
+                {
+                    "code": node.code,
+                    "name": node.name,
+                    "kind": _row_class(spec, groups),
+                    "inputs": inputs,
+                    "points": node.points,
+                    "full_max": node.full_max,
+                    "applicable": node.applicable,
+                    "reconstructed": bool(spec.reconstructed),
+                    "previous": before.get(node.code),
+                }
+            )
+        columns = ["code", "name", "kind", "inputs", "points", "full_max", "applicable"]
+        return _frame(rows, [*columns, "reconstructed", "previous"])
 
     def note(self) -> str | None:
         """The analysts' commentary on this unit (``data/<year>/notes/<unit_id>.md``)."""
@@ -277,21 +305,46 @@ class UnitReport(_OfUnit):
         )
 
     def previous_year(self) -> Fragment:
-        """The year before, like for like: the unit or what it was formed from, criteria
-        compared one by one where unchanged, each figure's basis."""
-        return previous.previous_year(
-            self._result, self.unit_id, self._comparison, self._source, self.lang
+        """The year before, like for like (``scoring.analysis.compare``): the unit or what it
+        was formed from, criteria compared one by one where unchanged, each figure's basis,
+        and what a reader must be told (last year unreadable, no form sent last year)."""
+        result, source = self._result, self._source
+        return self._render(
+            "previous.html.j2",
+            cmp=self._comparison,
+            became=became(result, self.unit_id, source.changes()),
+            kinds=KIND_NAMES_VI,
+            year=result.year,
+            unreadable=source.previous_unreadable(result),
+            sent_none=self._missing_last_year(),
         )
 
     @functools.cached_property
     def _comparison(self) -> Comparison | None:
         """Last year against this one, computed once per report."""
-        return previous.comparison(self._result, self.unit_id, self._source)
+        mapping = load_mapping(self._result.inputs.data_dir, self._result.year)
+        prev = self._source.previous(self._result)
+        return compare(self._result, prev, self.unit_id, self._source.changes(), mapping)
+
+    def _missing_last_year(self) -> list[object] | None:
+        """[rank, peers] (rank None when left out) when the unit was valid last year but
+        sent no form; else None."""
+        prev, uid = self._source.previous(self._result), self.unit_id
+        if prev is None or uid not in prev.inputs.units_by_id or not prev.is_missing(uid):
+            return None
+        return [prev.ranks.get(uid), prev.peer_count(uid)]
 
     def criteria_table(self, rows: pd.DataFrame | None = None) -> Fragment:
         """Every criterion's points (``criteria_rows()``, filtered as you like)."""
-        frame = self.criteria_rows() if rows is None else rows
-        return criteria_table.criteria_table(frame, self._result.year, self.lang)
+        records = _records(self.criteria_rows() if rows is None else rows)
+        for r in records:  # a DataFrame turns a missing value into NaN
+            r["previous"] = _number_or_none(r.get("previous"))
+        return self._render(
+            "criteria.html.j2",
+            rows=records,
+            prev_year=self._result.year - 1,
+            compared=any(r["previous"] is not None for r in records),
+        )
 
     def provenance(self) -> Fragment:
         """Where the report comes from: its files and their SHA-256, version, date."""
@@ -330,7 +383,7 @@ class UnitReport(_OfUnit):
             "peer_means": self._peer_means(),
             "targets": self.targets(),
             "previous": prev,
-            "previous_missing": previous.missing_last_year(result, self.unit_id, self._source),
+            "previous_missing": self._missing_last_year(),
             "previous_unreadable": self._source.previous_unreadable(result),
             "form": submission.sha256,
             "verification": result.verification_view(self.unit_id),
@@ -339,3 +392,10 @@ class UnitReport(_OfUnit):
             "date": build_date(result).isoformat(),
             "note": self._note(self.unit_id),
         }
+
+
+def _row_class(node: Node, groups: set[str]) -> str:
+    """How a criteria-table row is styled: a group, a sub-group, or a criterion (leaf)."""
+    if node.code in groups:
+        return "group"
+    return "subgroup" if node.children else "criterion"
