@@ -171,7 +171,7 @@ def test_summary_counts_every_unit_and_lists_those_needing_attention(tmp_path):
     counts = summary.band_counts(result)
     assert sum(row["total"] for row in counts) == len(KEEP)
     assert sum(row["missing"] for row in counts) == len(SILENT)
-    attention = summary.attention(result, source.of_result(result).previous(result))
+    attention = summary.attention(result, source.Source(result.inputs.data_dir).previous(result))
     assert {a["unit_id"] for a in attention if a["reason"] == "missing"} == set(SILENT)
     lowest = result.inputs.criteria.bands[-1].name
     for unit in result.scored_units():

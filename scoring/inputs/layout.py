@@ -44,9 +44,6 @@ class DataLayout:
     def notes(self, year: int) -> Path:
         return Path(self.root) / str(year) / "notes"
 
-    def forms(self, year: int) -> Path:
-        return Path(self.root) / str(year) / "forms"
-
     def criteria_years(self) -> list[int]:
         """Every year with a criteria set."""
         folder = Path(self.root) / "criteria"

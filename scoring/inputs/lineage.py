@@ -10,15 +10,13 @@ act. Checked against ``units.csv`` (ids, validity years, no cycle); errors are
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-from scoring.inputs.units import Unit, _check_text, _decode, _fail, _year, load_units
+from scoring.inputs.units import Unit, _check_text, _fail, _year, load_units, read_rows
 from scoring.model.values import quote
 from scoring.text.errors import UnitsError
 from scoring.text.i18n import N_
@@ -130,25 +128,8 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise UnitsError(
             N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
         ) from None
-    reader = csv.DictReader(io.StringIO(_decode(path, raw), newline=""))
-    try:
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise UnitsError(
-                N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)"),
-                path=str(path),
-                found=", ".join(missing),
-                expected=", ".join(COLUMNS),
-            )
-        return list(enumerate(reader, start=2))
-    except csv.Error as exc:
-        raise _fail(
-            path,
-            reader.line_num,
-            None,
-            N_("dòng không đọc được như CSV (%(reason)s)"),
-            reason=str(exc),
-        ) from None
+    bad_csv = N_("dòng không đọc được như CSV (%(reason)s)")
+    return list(enumerate(read_rows(path, raw, COLUMNS, bad_csv), start=2))
 
 
 def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -> UnitChange:
@@ -159,34 +140,19 @@ def _parse(path: Path, line: int, row: dict[str, str], units: dict[str, Unit]) -
     for column in ("from", "to"):
         uid = (row[column] or "").strip()
         if uid not in units:
-            raise _fail(
-                path,
-                line,
-                column,
-                N_("mã đơn vị %(found)s không có trong units.csv"),
-                found=quote(uid),
-            )
+            what = N_("mã đơn vị %(found)s không có trong units.csv")
+            raise _fail(path, line, column, what, found=quote(uid))
         ids[column] = uid
     kind = (row["kind"] or "").strip()
     if kind not in KINDS:
-        raise _fail(
-            path,
-            line,
-            "kind",
-            N_(
-                "%(found)s không hợp lệ (cần: merge – sáp nhập, split – chia tách, "
-                "rename – đổi tên)"
-            ),
-            found=quote(kind),
+        what = N_(
+            "%(found)s không hợp lệ (cần: merge – sáp nhập, split – chia tách, rename – đổi tên)"
         )
+        raise _fail(path, line, "kind", what, found=quote(kind))
     basis = (row["basis"] or "").strip()
     if not basis:
-        raise _fail(
-            path,
-            line,
-            "basis",
-            N_("thiếu căn cứ (văn bản quyết định việc thay đổi, ví dụ nghị quyết số ...)"),
-        )
+        what = N_("thiếu căn cứ (văn bản quyết định việc thay đổi, ví dụ nghị quyết số ...)")
+        raise _fail(path, line, "basis", what)
     return UnitChange(year, ids["from"], ids["to"], kind, basis, line)
 
 
@@ -195,14 +161,15 @@ def _check_years(path: Path, c: UnitChange, units: dict[str, Unit], stays: bool)
     year; a unit that carries on spans both."""
     source, target = units[c.source], units[c.target]
     if not source.valid_in(c.year - 1):
+        what = N_(
+            "đơn vị %(unit)s không còn hiệu lực năm %(before)s theo units.csv "
+            "(%(start)s–%(end)s), nên không thể thay đổi từ năm %(year)s"
+        )
         raise _fail(
             path,
             c.line,
             "from",
-            N_(
-                "đơn vị %(unit)s không còn hiệu lực năm %(before)s theo units.csv "
-                "(%(start)s–%(end)s), nên không thể thay đổi từ năm %(year)s"
-            ),
+            what,
             unit=c.source,
             before=c.year - 1,
             start=source.valid_from,
@@ -210,30 +177,20 @@ def _check_years(path: Path, c: UnitChange, units: dict[str, Unit], stays: bool)
             year=c.year,
         )
     if not stays and source.valid_to != c.year - 1:
+        what = N_(
+            "đơn vị %(unit)s thôi tồn tại từ năm %(year)s nhưng units.csv ghi valid_to "
+            "%(found)s; cần valid_to = %(expected)s"
+        )
+        found = quote(str(source.valid_to or ""))
         raise _fail(
-            path,
-            c.line,
-            "from",
-            N_(
-                "đơn vị %(unit)s thôi tồn tại từ năm %(year)s nhưng units.csv ghi valid_to "
-                "%(found)s; cần valid_to = %(expected)s"
-            ),
-            unit=c.source,
-            year=c.year,
-            found=quote(str(source.valid_to or "")),
-            expected=c.year - 1,
+            path, c.line, "from", what, unit=c.source, year=c.year, found=found, expected=c.year - 1
         )
     if not target.valid_in(c.year):
-        raise _fail(
-            path,
-            c.line,
-            "to",
-            N_("đơn vị %(unit)s không có hiệu lực năm %(year)s theo units.csv (%(start)s–%(end)s)"),
-            unit=c.target,
-            year=c.year,
-            start=target.valid_from,
-            end=target.valid_to or "",
+        what = N_(
+            "đơn vị %(unit)s không có hiệu lực năm %(year)s theo units.csv (%(start)s–%(end)s)"
         )
+        start, end = target.valid_from, target.valid_to or ""
+        raise _fail(path, c.line, "to", what, unit=c.target, year=c.year, start=start, end=end)
 
 
 def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit]) -> None:
@@ -250,25 +207,15 @@ def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit])
             raise _fail(path, c.line, "to", N_("đổi tên cần mã mới khác mã cũ"))
     for links in merges.values():
         if len({c.source for c in links}) < 2:
-            raise _fail(
-                path,
-                links[0].line,
-                "from",
-                N_(
-                    "sáp nhập vào %(unit)s cần ít nhất hai dòng 'from' (mỗi đơn vị "
-                    "nhập vào một dòng, kể cả đơn vị nhận sáp nhập nếu giữ mã)"
-                ),
-                unit=links[0].target,
+            what = N_(
+                "sáp nhập vào %(unit)s cần ít nhất hai dòng 'from' (mỗi đơn vị "
+                "nhập vào một dòng, kể cả đơn vị nhận sáp nhập nếu giữ mã)"
             )
+            raise _fail(path, links[0].line, "from", what, unit=links[0].target)
     for links in splits.values():
         if len({c.target for c in links}) < 2:
-            raise _fail(
-                path,
-                links[0].line,
-                "to",
-                N_("chia tách %(unit)s cần ít nhất hai dòng 'to' (mỗi đơn vị mới một dòng)"),
-                unit=links[0].source,
-            )
+            what = N_("chia tách %(unit)s cần ít nhất hai dòng 'to' (mỗi đơn vị mới một dòng)")
+            raise _fail(path, links[0].line, "to", what, unit=links[0].source)
     for c in changes:
         stays = any(
             o.year == c.year and o.source == c.source and o.target == c.source for o in changes
@@ -277,18 +224,12 @@ def _check_groups(path: Path, changes: list[UnitChange], units: dict[str, Unit])
         if c.kind != "merge" and c.target != c.source:
             target_stays = any(o.year == c.year and o.source == c.target for o in changes)
             if not target_stays and units[c.target].valid_from != c.year:
-                raise _fail(
-                    path,
-                    c.line,
-                    "to",
-                    N_(
-                        "đơn vị mới %(unit)s có valid_from %(found)s trong units.csv; cần "
-                        "valid_from = %(expected)s"
-                    ),
-                    unit=c.target,
-                    found=units[c.target].valid_from,
-                    expected=c.year,
+                what = N_(
+                    "đơn vị mới %(unit)s có valid_from %(found)s trong units.csv; cần "
+                    "valid_from = %(expected)s"
                 )
+                found = units[c.target].valid_from
+                raise _fail(path, c.line, "to", what, unit=c.target, found=found, expected=c.year)
 
 
 def _check_cycles(path: Path, changes: list[UnitChange]) -> None:
@@ -305,16 +246,11 @@ def _check_cycles(path: Path, changes: list[UnitChange]) -> None:
     except CycleError as exc:
         loop = exc.args[1]
         line = min(c.line for c in changes if (c.source, c.target) == tuple(loop[-2:]))
-        raise _fail(
-            path,
-            line,
-            None,
-            N_(
-                "các thay đổi tạo thành vòng lặp (%(loop)s): một đơn vị không thể trở "
-                "thành chính nó qua các lần thay đổi"
-            ),
-            loop=" → ".join(loop),
-        ) from None
+        what = N_(
+            "các thay đổi tạo thành vòng lặp (%(loop)s): một đơn vị không thể trở "
+            "thành chính nó qua các lần thay đổi"
+        )
+        raise _fail(path, line, None, what, loop=" → ".join(loop)) from None
 
 
 def load_changes_file(path: Path, units: list[Unit]) -> Lineage:

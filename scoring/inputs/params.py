@@ -48,17 +48,10 @@ def year(data: Path, value: object) -> int:
     if number is not None and number in known:
         return number
     if not known:
-        raise ScoringError(
-            N_("Năm '%(value)s' không có dữ liệu trong %(data)s; không có năm nào có dữ liệu"),
-            value=value,
-            data=data,
-        )
-    raise ScoringError(
-        N_("Năm '%(value)s' không có dữ liệu trong %(data)s; các năm có dữ liệu: %(years)s"),
-        value=value,
-        data=data,
-        years=", ".join(map(str, known)),
-    )
+        what = N_("Năm '%(value)s' không có dữ liệu trong %(data)s; không có năm nào có dữ liệu")
+        raise ScoringError(what, value=value, data=data)
+    what = N_("Năm '%(value)s' không có dữ liệu trong %(data)s; các năm có dữ liệu: %(years)s")
+    raise ScoringError(what, value=value, data=data, years=", ".join(map(str, known)))
 
 
 def unit_id(

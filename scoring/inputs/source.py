@@ -106,11 +106,6 @@ def open_source(data_dir: str | Path, snapshot: str = "") -> Source:
     return Source(folder)
 
 
-def of_result(result: YearResult) -> Source:
-    """The files' source of a result's data folder (a report made without the API)."""
-    return Source(result.inputs.data_dir)
-
-
 @functools.lru_cache(maxsize=4)  # a year and the one before, in a kernel that lives on
 def _scored(data_dir: str, year: int, stamp: str) -> YearResult:
     return year_inputs.dated(pipeline.score(year_inputs.load(Path(data_dir), year)))

@@ -80,19 +80,22 @@ def read_bytes(path: Path) -> bytes:
         raise UnitsError(what, path=str(path), reason=exc.strerror) from exc
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(_decode(path, read_bytes(path)), newline=""))
+def read_rows(
+    path: Path, raw: bytes, columns: tuple[str, ...], bad_csv: str
+) -> list[dict[str, str]]:
+    """The rows of a CSV file of the data folder that must have ``columns``; a line that is
+    no CSV is reported with ``bad_csv`` (a msgid with ``reason``)."""
+    reader = csv.DictReader(io.StringIO(_decode(path, raw), newline=""))
     try:
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
             what = N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)")
             raise UnitsError(
-                what, path=str(path), found=", ".join(missing), expected=", ".join(COLUMNS)
+                what, path=str(path), found=", ".join(missing), expected=", ".join(columns)
             )
         return list(reader)
     except csv.Error as exc:
-        what = N_("dòng không đọc được như CSV (%(reason)s); mỗi ô chỉ ghi một giá trị ngắn")
-        raise _fail(path, reader.line_num, None, what, reason=str(exc)) from None
+        raise _fail(path, reader.line_num, None, bad_csv, reason=str(exc)) from None
 
 
 def _check_text(path: Path, line: int, row: dict[str, str]) -> None:
@@ -114,7 +117,8 @@ def load_units(path: Path) -> list[Unit]:
     other than ``COLUMNS`` are allowed (optional ones are read where needed)."""
     units: list[Unit] = []
     seen: dict[str, int] = {}
-    for line, row in enumerate(_read_rows(path), start=2):
+    bad_csv = N_("dòng không đọc được như CSV (%(reason)s); mỗi ô chỉ ghi một giá trị ngắn")
+    for line, row in enumerate(read_rows(path, read_bytes(path), COLUMNS, bad_csv), start=2):
         uid = (row["id"] or "").strip()
         if not SAFE_ID.match(uid):
             what = N_(

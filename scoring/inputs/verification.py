@@ -22,6 +22,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.inputs.forms import FONT_NAME, SHEET_META, cell_value, code_text, save_atomic
@@ -47,18 +48,14 @@ from scoring.text.i18n import N_, phrase
 SHEET_VERIFY = "Thẩm định"
 FORMAT = "verification-1"
 COL_CODE = "Mã"
-COL_LABEL = "Tiêu chí / chỉ tiêu"
-COL_CLAIMED = "Giá trị đơn vị tự đánh giá"
-COL_EVIDENCE = "Minh chứng của đơn vị"
-COL_NOTE = "Giải trình của đơn vị"
 COL_VERIFIED = "Giá trị thẩm định"
 COL_REASON = "Lý do điều chỉnh"
 COLUMNS = (
     (COL_CODE, 11),
-    (COL_LABEL, 50),
-    (COL_CLAIMED, 16),
-    (COL_EVIDENCE, 30),
-    (COL_NOTE, 30),
+    ("Tiêu chí / chỉ tiêu", 50),
+    ("Giá trị đơn vị tự đánh giá", 16),
+    ("Minh chứng của đơn vị", 30),
+    ("Giải trình của đơn vị", 30),
     (COL_VERIFIED, 16),
     (COL_REASON, 40),
 )
@@ -125,9 +122,7 @@ def write_verification_form(path: Path, cset: CriteriaSet, unit: Unit, sub: Subm
                 cell.data_type = "s"  # text stays text, even one starting with "="
         for column in (6, 7):
             put(ws, row, column, protection=_UNLOCKED, fill=PatternFill("solid", fgColor="E2EFDA"))
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
+    ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
     meta = wb.create_sheet(SHEET_META)
     values = (FORMAT, unit.id, unit.name, cset.year, sub.sha256, cset.fingerprint)
     for row, (key, value) in enumerate(zip(META, values, strict=True), start=1):

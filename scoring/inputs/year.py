@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -31,25 +30,16 @@ def load(data_dir: Path, year: int, cache: ReadCache | None = None) -> YearInput
     data_dir = Path(data_dir)
     criteria = load_year(data_dir, year)
     units = load_units(DataLayout(data_dir).units)
-    forms = cache.forms if cache is not None else None
+    forms, checks = (cache.forms, cache.verifications) if cache is not None else (None, None)
     collection = read_submissions(data_dir, year, criteria, units, forms)
     inputs = YearInputs(data_dir.resolve(), year, criteria, units, collection)
-    return _with_verifications(inputs, cache.verifications if cache is not None else None)
-
-
-def _with_verifications(
-    inputs: YearInputs, read: Callable[[VerificationReader], VerificationReader] | None
-) -> YearInputs:
-    """``inputs`` with the office's verification files read and their problems added."""
+    # The office's verification files, with their problems after the forms'.
     found, problems = read_verifications(
-        inputs.data_dir, inputs.year, inputs.criteria, inputs.units_by_id, inputs.collection, read
+        inputs.data_dir, year, criteria, inputs.units_by_id, collection, checks
     )
-    collection = dataclasses.replace(
-        inputs.collection,
-        problems=[*inputs.collection.problems, *problems],
-        verifications=found,
-    )
-    return dataclasses.replace(inputs, collection=collection)
+    collection.problems.extend(problems)
+    collection.verifications.update(found)
+    return inputs
 
 
 def build_date(result: YearResult) -> dt.date:

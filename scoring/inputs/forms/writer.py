@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.inputs.forms.layout import (
@@ -292,9 +293,8 @@ def _fit_row_height(ws: Worksheet, row: int, texts: Mapping[str, str | None]) ->
 
 def _finish_inputs_sheet(ws: Worksheet, header_row: int, last_row: int) -> None:
     """Protection, print setup, header repeated on every printed page."""
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False  # users may still widen columns, resize rows
-    ws.protection.formatRows = False
+    # Users may still widen columns and resize rows.
+    ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
     print_a4_landscape(ws, header_row, f"A1:{_LAST}{max(last_row, header_row)}", 0.5)
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.sheet_view.zoomScale = 90

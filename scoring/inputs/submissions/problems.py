@@ -78,25 +78,14 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == "error"
 
-    def fields(self) -> dict[str, object]:
-        """The fields of the sentence: found, expected, code and the problem's own."""
-        return {
-            "found": self.found,
-            "expected": self.expected,
-            "code": self.code,
-            **dict(self.params),
-        }
-
     def text(self, lang: Lang = "vi") -> str:
         """The message alone, in ``lang``, from the catalogue."""
-        return render(KINDS[self.kind], lang, self.fields())
+        fields = {"found": self.found, "expected": self.expected, "code": self.code}
+        return render(KINDS[self.kind], lang, fields | dict(self.params))
 
     def format(self, lang: Lang = "vi") -> str:
-        """One line: "Lỗi: <tệp>, trang tính '<tên>', ô E12, mã A1.1.a: <nội dung>".
-
-        In English: "Error: <file>, sheet '<name>', cell E12, code A1.1.a: <message>"; the
-        file and sheet names are the file's own, untranslated.
-        """
+        """One line: "Lỗi: <tệp>, trang tính '<tên>', ô E12, mã A1.1.a: <nội dung>" (the
+        file's and sheet's names untranslated)."""
         where = [self.file]
         quoted = f"'{self.sheet}'" if self.sheet else None
         for word, value in (("sheet", quoted), ("cell", self.cell), ("code", self.code)):
@@ -112,15 +101,15 @@ class Problem:
     def as_dict(self) -> dict[str, Any]:  # its keys: EXPORT_COLUMNS
         """The problem as a row for an export (``scoring validate --format csv|json``)."""
         row = {name: getattr(self, name) for name in EXPORT_COLUMNS[:7]}
-        row["found"], row["expected"] = _plain(self.found, "vi"), _plain(self.expected, "vi")
+        row["found"], row["expected"] = _plain(self.found), _plain(self.expected)
         row["message_vi"], row["message_en"] = self.text("vi"), self.text("en")
         return row
 
 
-def _plain(value: object, lang: str) -> object:
-    """A field as an export shows it: phrases rendered, numbers and text as they are."""
+def _plain(value: object) -> object:
+    """A field as an export shows it: phrases rendered (in Vietnamese), the rest as it is."""
     if isinstance(value, Phrase):
-        return render(value.msgid, lang, dict(value.params))
+        return render(value.msgid, "vi", dict(value.params))
     return value
 
 
@@ -134,19 +123,12 @@ class Reader:
         self.sheet: str | None = None
 
     def add(
-        self,
-        kind: str,
-        *,
-        cell: str | None = None,
-        code: str | None = None,
-        sheet: str | None = None,
-        **fields: Any,
+        self, kind: str, *, cell: str | None = None, code: str | None = None, **fields: Any
     ) -> None:
         """Record a problem of ``kind`` (a key of ``KINDS``) at ``cell``/``code``; ``fields``
         are ``file_problem``'s: severity, found, expected and the sentence's own."""
         problem = file_problem(self.path, kind, unit_id=self.unit_id, **fields)
-        where = sheet if sheet is not None else self.sheet
-        self.problems.append(replace(problem, sheet=where, cell=cell, code=code))
+        self.problems.append(replace(problem, sheet=self.sheet, cell=cell, code=code))
 
     def warn(self, kind: str, **fields: Any) -> None:
         self.add(kind, severity="warning", **fields)

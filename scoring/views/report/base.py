@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
-from scoring.inputs.source import Source, of_result, open_source
+from scoring.inputs.source import Source, open_source
 from scoring.model import bands as band_styles
 from scoring.model.criteria import LEVEL_TITLES_VI, CriteriaYear
 from scoring.model.result import YearResult
@@ -191,7 +191,7 @@ class _Speaks:
     def __init__(self, result: YearResult, lang: str = "vi", source: Source | None = None) -> None:
         self._result = result
         self.lang = lang
-        self._source = source or of_result(result)
+        self._source = source or Source(result.inputs.data_dir)  # a report made without the API
 
     @staticmethod
     def _open(data_dir: str | Path, year: int, snapshot: str) -> tuple[Source, YearResult]:
