@@ -17,7 +17,7 @@ from scoring.build.plan import Paths, make_snapshot
 from scoring.inputs import snapshot
 from scoring.inputs.source import Source
 from scoring.inputs.year import load
-from scoring.model.result import score
+from scoring.model.result import YearInputs, score
 from scoring.views import charts
 
 YEAR = 2018
@@ -134,14 +134,19 @@ def _counted(read, reads: list[str]):  # noqa: ANN001, ANN202 - a reader, counti
     return counted
 
 
-def test_a_form_is_read_again_only_when_its_content_changes(tmp_path):
-    """The form cache is keyed on each file's SHA-256: the same bytes under a new time are
-    not read again, other bytes are."""
+def loaded_copy(tmp_path: Path) -> tuple[Path, Counting, YearInputs]:
+    """A copy of the sample, and its year loaded once through a counting cache."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     counting = Counting(tmp_path / "cache")
+    return data, counting, load(data, YEAR, counting)
+
+
+def test_a_form_is_read_again_only_when_its_content_changes(tmp_path):
+    """The form cache is keyed on each file's SHA-256: the same bytes under a new time are
+    not read again, other bytes are."""
+    data, counting, first = loaded_copy(tmp_path)
     reads = counting.forms_read
-    first = load(data, YEAR, counting)
     assert len(reads) == len(first.collection.submissions) > 2
     form = data / str(YEAR) / "submissions" / "196.xlsx"
     os.utime(form, (1, 1))  # touched: same bytes
@@ -159,11 +164,8 @@ def test_a_form_is_read_again_only_when_its_content_changes(tmp_path):
 def test_a_verification_is_read_again_only_when_it_or_its_form_changes(tmp_path):
     """A verification file is checked against its unit's form: kept while both keep their
     bytes, read again when the form changes."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    counting = Counting(tmp_path / "cache")
+    data, counting, first = loaded_copy(tmp_path)
     reads = counting.verifications_read
-    first = load(data, YEAR, counting)
     assert len(reads) == len(first.collection.verifications) > 2
     reads.clear()
     again = load(data, YEAR, counting)

@@ -65,7 +65,8 @@ def print_problems(problems: Sequence[object], lang: Lang = DEFAULT_LANG) -> Non
     silent = [p for p in problems if getattr(p, "kind", "") == "folder.not_sent"]
     if len(silent) == 1:
         silent = []  # a single one keeps its line, with the unit's name
-    lines = [problem_line(p, lang) for p in problems if p not in silent]
+    hushed = {id(p) for p in silent}  # not ``in silent``: an equality test per pair
+    lines = [problem_line(p, lang) for p in problems if id(p) not in hushed]
     if lines:  # one write: a province's thousands of warnings, each printed, took seconds
         sys.stderr.write("\n".join(lines) + "\n")
     if silent:
