@@ -136,8 +136,9 @@ def make_tasks(
     lang: str = "vi",
 ) -> list[Task]:
     """Every report of the year, each keyed on what its notebook read in its last run."""
-    from scoring.text import i18n
+    from scoring.build.runner import Task
     from scoring.inputs.year import build_date
+    from scoring.text import i18n
 
     _ = i18n.translator(lang)
     code = code_digest(notebooks=None)
@@ -147,33 +148,38 @@ def make_tasks(
         source = notebook_path(paths, notebook)
         static = key(code, source.read_bytes(), params, title, date)
         reads = state.get(name, {}).get("reads", [])
-        known = digests.key(static, reads) if isinstance(reads, list) else ""
-        return _task(paths, name, source, params, title, known, static, snapshot_file, date)
+        out = paths.year_reports if name == "ranking" else paths.year_reports / "units"
+        return Task(
+            name=name,
+            notebook=str(source),
+            parameters={
+                **params,
+                "year": paths.year,
+                "data_dir": str(paths.data.resolve()),
+                "snapshot": str(snapshot_file),
+            },
+            executed=str(paths.year_build / "notebooks" / f"{name}.ipynb"),
+            html=str(out / f"{name}.html"),
+            pdf=str(out / f"{name}.pdf"),
+            title=title,
+            key=digests.key(static, reads) if isinstance(reads, list) else "",
+            static=static,
+            snapshot=str(snapshot_file),
+            date=date,
+        )
 
     # The ranking first: it is the longest task, and a worker should not start it last.
-    tasks = [
-        task(
-            "ranking",
-            "ranking.ipynb",
-            {"lang": lang},
-            _("Xếp hạng chính quyền điện tử năm %(year)s") % {"year": paths.year},
-        )
-    ]
+    ranking = _("Xếp hạng chính quyền điện tử năm %(year)s") % {"year": paths.year}
+    tasks = [task("ranking", "ranking.ipynb", {"lang": lang}, ranking)]
     # A unit that sent a form gets the full report; one that sent none, the short one.
     reports = [
         *((u, "unit_report.ipynb") for u in result.scored_units()),
         *((u, "missing_report.ipynb") for u in result.missing_units()),
     ]
     for unit, notebook in reports:
-        tasks.append(
-            task(
-                unit.id,
-                notebook,
-                {"unit_id": unit.id, "lang": lang},
-                _("%(name)s – Chính quyền điện tử năm %(year)s")
-                % {"name": unit.name, "year": paths.year},
-            )
-        )
+        title = _("%(name)s – Chính quyền điện tử năm %(year)s")
+        title %= {"name": unit.name, "year": paths.year}
+        tasks.append(task(unit.id, notebook, {"unit_id": unit.id, "lang": lang}, title))
     return tasks
 
 
@@ -182,37 +188,3 @@ def notebook_path(paths: Paths, notebook: str) -> Path:
     (a folder copied before missing_report.ipynb existed still builds)."""
     own = paths.notebooks / notebook
     return own if own.is_file() else NOTEBOOKS / notebook
-
-
-def _task(
-    paths: Paths,
-    name: str,
-    notebook: Path,
-    params: dict[str, object],
-    title: str,
-    known: str,
-    static: str,
-    snapshot_file: Path,
-    date: str,
-) -> Task:
-    from scoring.build.runner import Task
-
-    out = paths.year_reports if name == "ranking" else paths.year_reports / "units"
-    return Task(
-        name=name,
-        notebook=str(notebook),
-        parameters={
-            **params,
-            "year": paths.year,
-            "data_dir": str(paths.data.resolve()),
-            "snapshot": str(snapshot_file),
-        },
-        executed=str(paths.year_build / "notebooks" / f"{name}.ipynb"),
-        html=str(out / f"{name}.html"),
-        pdf=str(out / f"{name}.pdf"),
-        title=title,
-        key=known,
-        static=static,
-        snapshot=str(snapshot_file),
-        date=date,
-    )

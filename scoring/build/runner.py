@@ -34,9 +34,8 @@ class Task:
     html: str
     pdf: str
     title: str
-    key: str  # what the outputs' key is when the notebook reads what it read last time
-    # What the key is made of besides the reads (code, notebook, parameters).
-    static: str = ""
+    key: str  # the outputs' key if the notebook reads what it read last time
+    static: str = ""  # what the key is made of besides the reads (code, notebook, parameters)
     snapshot: str = ""  # the scored snapshot the kernel renders from (scoring.inputs.snapshot)
     date: str = ""  # the reports' date (ISO), the PDF's creation date
 
@@ -48,8 +47,7 @@ class Outcome:
     seconds: float
     peak_rss_mb: float
     error: str = ""
-    # seconds per step: "kernel" (starting one, when this task had to), "execute"
-    # (papermill), "html" (nbconvert and the page), "pdf" (Typst)
+    # seconds per step: "start" (of a kernel), "execute", "html", "pdf"
     steps: tuple[tuple[str, float], ...] = ()
     kernel_peak_mb: float = 0.0  # the worker's kernel, a process of its own
     reads: tuple[str, ...] = ()  # what the notebook read (``snapshot.Read`` names)
@@ -75,24 +73,11 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _error_text(exc: BaseException) -> str:
-    ename = getattr(exc, "ename", type(exc).__name__)
-    evalue = getattr(exc, "evalue", str(exc))
-    cell = getattr(exc, "exec_count", None)
-    where = f" (ô lệnh số {cell})" if cell else ""
-    return f"{ename}: {evalue}{where}".strip()
-
-
 def _kernel_manager() -> type:
-    """A kernel manager on IPC sockets in a private folder of this worker process.
-
-    With the default TCP transport, kernels started at the same moment by two workers can
-    pick the same free port and one dies ("Address already in use"); IPC sockets named
-    for this process cannot collide, and need no network at all. On Linux they are
-    abstract sockets ("@..."): no file, so nothing left by a kill, and no limit from the
-    temporary folder's length (a socket's path must fit in 107 bytes; under a deep
-    TMPDIR the kernel could not start). The folder keeps the connection file only.
-    """
+    """A kernel manager on IPC sockets: over TCP, two workers' kernels started at once can
+    pick the same free port and one dies ("Address already in use"). On Linux they are
+    abstract sockets ("@..."): no file left by a kill, and no 107-byte path limit (a deep
+    TMPDIR kept kernels from starting). The private folder keeps the connection files."""
     import atexit
     import shutil
     import tempfile
@@ -108,24 +93,14 @@ def _kernel_manager() -> type:
             # The connection file too (else a temporary file in TMPDIR, left by a kill).
             name = uuid.uuid4().hex
             connection = os.path.join(folder, f"kernel-{name}.json")
-            sockets = (
-                f"@scoring-kernel-{name}"
-                if sys.platform.startswith("linux")
-                else os.path.join(folder, "kernel")
-            )
-            super().__init__(
-                transport="ipc",
-                ip=sockets,
-                connection_file=connection,
-                **kwargs,
-            )
+            linux = sys.platform.startswith("linux")
+            sockets = f"@scoring-kernel-{name}" if linux else os.path.join(folder, "kernel")
+            super().__init__(transport="ipc", ip=sockets, connection_file=connection, **kwargs)
             self.handed_out: list[object] = []
 
         def client(self, **kwargs: Any) -> Any:
-            """A client, remembered: nbclient leaves open the clients of a kernel it
-            did not start, and each one's socket then gets a copy of every later
-            notebook's outputs (a worker grew by 10 to 30 MB more with every report).
-            """
+            """A client, remembered: nbclient leaves open the clients of a kernel it did not
+            start, each then copied every later output (a worker grew 10-30 MB a report)."""
             kc = super().client(**kwargs)
             self.handed_out.append(kc)
             return kc
@@ -138,28 +113,23 @@ def _kernel_manager() -> type:
 
 
 # A kernel grows a little with every report (caches that outlive a notebook); replacing
-# it after this many bounds its memory, while a new one (2-3 s) is seldom needed. The one
-# rule for recycling: the worker process itself lives as long as the build.
+# it after this many bounds its memory, and a new one (2-3 s) is seldom needed. The worker
+# process itself lives as long as the build.
 KERNEL_REPORTS = 100
 
-# The kernels that render reports keep no input history: IPython's history is one SQLite
-# file for every kernel of the user, and under load its saving thread printed "database
-# is locked" into a report's first cell (seen in a report). Nothing reads it back. Nor do
-# they keep an output cache (``Out``, ``_1``...): it would hold every report's results,
-# and emptying it costs a full garbage collection (see RESET_CELL).
+# No input history: IPython's is one SQLite file for every kernel of the user, and under
+# load its saving thread printed "database is locked" into a report's first cell. No output
+# cache (``Out``, ``_1``...): it would hold every report's results, and emptying it costs
+# a full garbage collection (see RESET_CELL).
 KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False", "--InteractiveShell.cache_size=0")
 
 
 class _WarmKernel:
-    """One kernel per worker, reused from notebook to notebook.
-
-    Starting a kernel and importing pandas, matplotlib and this package costs about as
-    much as the report itself; a warm kernel pays it once per worker. Each notebook
-    starts with an emptied namespace (``RESET_CELL``) so no variable leaks from one unit
-    to the next, and the kernel is replaced after ``KERNEL_REPORTS`` notebooks or after a failure. A local
-    worker starts its kernel, and imports the package in it, as soon as it is spawned
-    (``start_worker``), while the build is still scoring.
-    """
+    """One kernel per worker, reused from notebook to notebook: starting one and importing
+    pandas, matplotlib and this package costs about as much as a report. Each notebook
+    starts with an emptied namespace (``RESET_CELL``) so no variable leaks between units;
+    the kernel is replaced after ``KERNEL_REPORTS`` notebooks or a failure. A local worker
+    starts its kernel as soon as it is spawned (``start_worker``), while the build scores."""
 
     def __init__(self) -> None:
         self.manager_class = _kernel_manager()
@@ -171,9 +141,8 @@ class _WarmKernel:
     def start(
         self, cwd: str, warm_up: str = "", meanwhile: Callable[[], None] | None = None
     ) -> None:
-        """Start a kernel; send it ``warm_up`` to run, do ``meanwhile`` here while it
-        starts and runs it (two processes at work), then wait until it has finished.
-        """
+        """Start a kernel, send it ``warm_up``, do ``meanwhile`` here while it runs (two
+        processes at work), then wait until it has finished."""
         from jupyter_core.utils import run_sync
 
         began = time.perf_counter()
@@ -234,9 +203,10 @@ class _WarmKernel:
         from jupyter_core.utils import run_sync
 
         km, self.km = self.km, None
-        if km is not None:
-            km.release_clients()  # type: ignore[attr-defined]
-        if km is not None and getattr(km, "has_kernel", False):
+        if km is None:
+            return
+        km.release_clients()  # type: ignore[attr-defined]
+        if getattr(km, "has_kernel", False):
             try:
                 run_sync(km.shutdown_kernel)(now=True)  # type: ignore[attr-defined]
             except Exception:  # noqa: BLE001 - a dead kernel needs no shutdown
@@ -262,19 +232,6 @@ def _kernel() -> _WarmKernel:
     return _KERNEL
 
 
-def first_cell(folder: str) -> str:
-    """What a reused kernel needs before a notebook, to run it as JupyterLab would: an
-    empty namespace, the notebook's own ``folder`` as working folder (the kernel was
-    started in another one), figures shown inline."""
-    return "\n".join(
-        [
-            RESET_CELL,
-            f"__import__('os').chdir({folder!r})",
-            'get_ipython().run_line_magic("matplotlib", "inline")',
-        ]
-    )
-
-
 # What the notebook read of the snapshot, reported back to the build (which keys on it).
 LAST_CELL = (
     "from IPython.display import display as _scoring_display\n"
@@ -284,8 +241,8 @@ LAST_CELL = (
 
 def _prepared(task: Task) -> object:
     """The notebook with the driver's first and last cells, each cell of the analyst's
-    numbered (for warnings), the first emptying the (reused) kernel's namespace.
-    """
+    numbered (for warnings). The first one runs it on a reused kernel as JupyterLab would:
+    an empty namespace, the notebook's folder as working folder, figures inline."""
     import nbformat
 
     from scoring.inputs.snapshot import READS_MIME
@@ -293,9 +250,11 @@ def _prepared(task: Task) -> object:
     nb = nbformat.read(task.notebook, as_version=4)
     for number, cell in enumerate(nb.cells, start=1):
         cell.metadata["scoring"] = {"cell": number}
+    folder = str(Path(task.notebook).parent)
+    chdir = f"__import__('os').chdir({folder!r})"
+    inline = 'get_ipython().run_line_magic("matplotlib", "inline")'
     first = nbformat.v4.new_code_cell(
-        first_cell(str(Path(task.notebook).parent)),
-        metadata={"tags": ["scoring-reset"]},
+        "\n".join([RESET_CELL, chdir, inline]), metadata={"tags": ["scoring-reset"]}
     )
     first.id = "scoring-reset"
     last = nbformat.v4.new_code_cell(
@@ -421,7 +380,10 @@ def run_task(task: Task) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - reported per task, the build goes on
         log = kernel.log if kernel.died() else ""
         kernel.close()  # a failed notebook may have left the kernel in any state
-        detail = _error_text(exc)
+        cell = getattr(exc, "exec_count", None)
+        ename = getattr(exc, "ename", type(exc).__name__)
+        evalue = getattr(exc, "evalue", str(exc))
+        detail = f"{ename}: {evalue}{f' (ô lệnh số {cell})' if cell else ''}".strip()
         if not hasattr(exc, "ename"):
             detail += "\n" + "".join(traceback.format_exception_only(exc)).strip()
         seconds, peak = time.perf_counter() - start, _peak_rss_mb()
@@ -439,24 +401,15 @@ def run_task(task: Task) -> Outcome:
     )
 
 
-def _quiet_worker(log_path: str) -> None:
-    """Send the worker's (and its kernels') stderr to a log file, away from the terminal.
-
-    Jupyter kernels log start-up notices and shutdown messages on stderr; the analyst
-    should see the progress bar and the errors that matter, which come back as Outcome
-    (with this log's path when a kernel died, since its traceback is there).
-    """
+def start_worker(log_path: str) -> None:
+    """A new local worker: start a kernel warming up, and meanwhile import the rendering
+    stack here (about 1 s each, in two processes at once). The worker's (and its kernels')
+    stderr goes to ``log_path``: kernels log notices there, the analyst sees the progress
+    bar and the errors, which come back as Outcome (with this log when a kernel died)."""
+    began = time.perf_counter()
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 2)
     os.close(fd)
-
-
-def start_worker(log_path: str) -> None:
-    """A new local worker: quiet stderr, start a kernel warming up, and meanwhile import
-    the rendering stack here (about 1 s each, in two processes at once).
-    """
-    began = time.perf_counter()
-    _quiet_worker(log_path)
 
     def imports() -> None:
         import papermill  # noqa: F401
