@@ -121,25 +121,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         errors += 1
     print(console.forms_summary(collection, args.lang), file=sys.stderr)
-    if not _has_forms(Path(args.data), args.year):
-        print(_no_forms_yet(Path(args.data), args.year, args.lang), file=sys.stderr)
+    submissions = Path(args.data) / str(args.year) / "submissions"
+    if not (submissions.is_dir() and any(submissions.glob("*.xlsx"))):
+        # A year nobody has answered yet is no error "in the forms": say what comes first.
+        _ = translator(args.lang)
+        line = _(
+            "Năm %(year)s chưa có phiếu nào trong %(folder)s: chạy make forms YEAR=%(year)s, gửi "
+            "phiếu cho các đơn vị, đặt phiếu nhận lại vào thư mục đó rồi kiểm tra lại."
+        )
+        print(
+            line % {"year": args.year, "folder": console.shown_path(submissions)}, file=sys.stderr
+        )
         return 1
     print(console.closing_line(errors, args.lang), file=sys.stderr)
     return 1 if errors else 0
-
-
-def _has_forms(data: Path, year: int) -> bool:
-    folder = data / str(year) / "submissions"
-    return folder.is_dir() and any(folder.glob("*.xlsx"))
-
-
-def _no_forms_yet(data: Path, year: int, lang: str) -> str:
-    """A year nobody has answered yet is no error "in the forms": say what comes first."""
-    _ = translator(lang)
-    return _(
-        "Năm %(year)s chưa có phiếu nào trong %(folder)s: chạy make forms YEAR=%(year)s, gửi "
-        "phiếu cho các đơn vị, đặt phiếu nhận lại vào thư mục đó rồi kiểm tra lại."
-    ) % {"year": year, "folder": console.shown_path(data / str(year) / "submissions")}
 
 
 def cmd_verification_forms(args: argparse.Namespace) -> int:

@@ -206,16 +206,9 @@ def _render(
 
     scores, details, xlsx_key = tables
     with ThreadPoolExecutor(max_workers=1) as side:
-        written = side.submit(
-            _write_xlsx_if_stale,
-            result,
-            paths.year_reports,
-            records,
-            scores,
-            details,
-            lang,
-            xlsx_key,
-        )
+        folder = paths.year_reports
+        args = (result, folder, records, scores, details, lang, xlsx_key)
+        written = side.submit(_write_xlsx_if_stale, *args)
         with phases(N_("lập báo cáo")):
             outcomes, skipped = run_tasks(
                 tasks, records.state_file, pool, digests.outcome_key, lang=lang
@@ -244,10 +237,10 @@ def _finish(
     index.write_index(paths.reports, lang, data=paths.data)
     problems = result.inputs.collection.warnings
     said = cast("Lang", lang)
-    shown = [console.problem_line(p, said) for p in problems]
-    shown += console.output_warnings(outcomes, lang)
+    warned = console.output_warnings(outcomes, lang)
+    shown = [console.problem_line(p, said) for p in problems] + warned
     status = console.build_summary(result, outcomes, skipped, lang)
-    for line in console.output_warnings(outcomes, lang):
+    for line in warned:
         print(line, file=sys.stderr)
     if status == 0 and _fingerprint(paths, config) == fingerprint:
         names = ["index.html", *[f"{paths.year}/{n}" for n in _YEAR_FILES]]
@@ -290,15 +283,14 @@ def _remove_stale_units(paths: Paths, tasks: list[Task], lang: str) -> None:
 # --- ranking.xlsx, written meanwhile when what it shows changed -------------------------
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    return json.loads(frame.to_json(orient="records", double_precision=12))
-
-
 def _ranking_key(scores: pd.DataFrame, details: pd.DataFrame, lang: str, result: YearResult) -> str:
     """What ranking.xlsx shows: the code, both tables, the language and the build date."""
     from scoring.inputs.year import build_date
 
-    return key(code_digest(), _records(scores), _records(details), lang, build_date(result))
+    tables = [
+        json.loads(t.to_json(orient="records", double_precision=12)) for t in (scores, details)
+    ]
+    return key(code_digest(), *tables, lang, build_date(result))
 
 
 def _write_xlsx_if_stale(

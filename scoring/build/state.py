@@ -45,16 +45,11 @@ def code_digest(notebooks: Path | None = NOTEBOOKS) -> str:
     notebook, so editing one notebook rebuilds its reports only.
     """
     digest = hashlib.sha256()
-    files = sorted(
-        [
-            *PACKAGE.rglob("*.py"),
-            *PACKAGE.rglob("*.j2"),
-            *PACKAGE.rglob("*.css"),
-            *PACKAGE.rglob("*.typ"),
-            *PACKAGE.rglob("*.yaml"),  # the problem sentences (inputs/submissions/kinds.yaml)
-            *(Path(notebooks).glob("*.ipynb") if notebooks else []),
-        ]
-    )
+    # .yaml: the problem sentences (inputs/submissions/kinds.yaml)
+    code = [
+        p for suffix in ("py", "j2", "css", "typ", "yaml") for p in PACKAGE.rglob(f"*.{suffix}")
+    ]
+    files = sorted([*code, *(Path(notebooks).glob("*.ipynb") if notebooks else [])])
     for path in files:
         digest.update(
             path.name.encode()
@@ -149,11 +144,9 @@ def load_state(path: Path) -> dict[str, dict[str, Any]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
+        data = {}
     state = {}
-    for name, entry in data.items():
+    for name, entry in data.items() if isinstance(data, dict) else ():
         if isinstance(entry, dict) and isinstance(entry.get("reads"), list):
             reads = [str(r) for r in entry["reads"]]
             state[str(name)] = {"key": str(entry.get("key")), "reads": reads}
