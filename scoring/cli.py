@@ -38,10 +38,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
         write_form(out / f"{unit.id}.xlsx", cset, unit, args.year, shown)
     _ = translator(args.lang)
     line = _("Đã tạo %(n)s phiếu khảo sát năm %(year)s trong %(folder)s")
-    print(
-        line % {"n": len(units), "year": args.year, "folder": console.shown_path(out)},
-        file=sys.stderr,
-    )
+    shown = {"n": len(units), "year": args.year, "folder": console.shown_path(out)}
+    print(line % shown, file=sys.stderr)
     return 0
 
 
@@ -86,13 +84,8 @@ def cmd_new_year(args: argparse.Namespace) -> int:
         "  5. Đặt các phiếu nhận lại vào data/%(year)s/submissions/; rồi make validate "
         "YEAR=%(year)s và make reports YEAR=%(year)s."
     )  # in working order: validate checks returned forms, so it comes after them
-    figures = {
-        "folder": console.shown_path(folder),
-        "old": old,
-        "year": args.year,
-        "mark": PLACEHOLDER_MARK,
-    }
-    print(steps % figures, file=sys.stderr)
+    shown = {"folder": console.shown_path(folder), "old": old, "year": args.year}
+    print(steps % {**shown, "mark": PLACEHOLDER_MARK}, file=sys.stderr)
     if review:
         print(_("Các dòng còn ghi năm %(old)s, cần xem lại:") % {"old": old}, file=sys.stderr)
         for path, number, text in review:
@@ -129,9 +122,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             "Năm %(year)s chưa có phiếu nào trong %(folder)s: chạy make forms YEAR=%(year)s, gửi "
             "phiếu cho các đơn vị, đặt phiếu nhận lại vào thư mục đó rồi kiểm tra lại."
         )
-        print(
-            line % {"year": args.year, "folder": console.shown_path(submissions)}, file=sys.stderr
-        )
+        shown = {"year": args.year, "folder": console.shown_path(submissions)}
+        print(line % shown, file=sys.stderr)
         return 1
     print(console.closing_line(errors, args.lang), file=sys.stderr)
     return 1 if errors else 0
@@ -153,10 +145,8 @@ def cmd_verification_forms(args: argparse.Namespace) -> int:
         "Đã tạo %(written)s phiếu thẩm định trong %(where)s; giữ nguyên %(kept)s "
         "phiếu đã có (xóa phiếu nếu cần lập lại)."
     )
-    print(
-        line % {"written": len(written), "where": console.shown_path(where), "kept": len(kept)},
-        file=sys.stderr,
-    )
+    shown = {"written": len(written), "where": console.shown_path(where), "kept": len(kept)}
+    print(line % shown, file=sys.stderr)
     return 1 if inputs.collection.errors else 0
 
 
@@ -169,10 +159,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     write_scores(result, folder)
     _ = translator(args.lang)
     line = _("Đã ghi %(path)s (%(n)s đơn vị)")
-    print(
-        line % {"path": console.shown_path(folder / "scores.csv"), "n": len(result.official)},
-        file=sys.stderr,
-    )
+    shown = {"path": console.shown_path(folder / "scores.csv"), "n": len(result.official)}
+    print(line % shown, file=sys.stderr)
     return 0
 
 

@@ -1,14 +1,11 @@
 """The render driver: which reports to run, on which executor, and what they recorded.
 
-A task (one unit's report, or the ranking; ``scoring.build.runner``) is skipped when its
-key matches the key recorded for its outputs by the last successful build, so a second
-build with nothing changed rewrites no file. A failing notebook fails only its own task;
-the build goes on and reports every failure at the end.
-
-The executor is a ``concurrent.futures.Executor``: a local process pool (its workers
-started before the tasks are known, so their kernels warm up while the build scores the
-year), or a Dask cluster's (``--scheduler`` / ``DASK_SCHEDULER``). Outputs are the same
-bytes on each: every task is the same ``runner.run_task``.
+A task (a unit's report, or the ranking; ``scoring.build.runner``) is skipped when its key
+matches the one the last successful build recorded for its outputs, so a build with nothing
+changed rewrites no file. A failing notebook fails only its own task; all are reported at
+the end. The executor is a local process pool (workers started before the tasks are known,
+so their kernels warm up while the build scores the year) or a Dask cluster's
+(``--scheduler`` / ``DASK_SCHEDULER``): the same bytes either way (the same ``run_task``).
 """
 
 from __future__ import annotations

@@ -121,10 +121,8 @@ def _changed(paths: Paths, records: Records, config: BuildConfig) -> str | None:
     Temporary files a killed build left are deleted either way."""
     remove_leftovers(paths.reports, paths.year, paths.build)
     fingerprint = _fingerprint(paths, config)
-    done = records.done()
-    if done is None or done.get("fingerprint") != fingerprint:
-        return fingerprint
-    if done.get("index") != index_stamp(paths.reports):
+    done = records.done() or {}
+    if done.get("fingerprint") != fingerprint or done.get("index") != index_stamp(paths.reports):
         return fingerprint
     outputs = [paths.reports / str(name) for name in done.get("outputs", [])]
     if not outputs or not all(path.is_file() for path in outputs):
@@ -168,12 +166,7 @@ def _assess(paths: Paths, cache: Path, config: BuildConfig) -> tuple[YearResult,
 
 
 def _plan(
-    result: YearResult,
-    paths: Paths,
-    records: Records,
-    snap: Snapshot,
-    snapshot_file: Path,
-    lang: str,
+    result: YearResult, paths: Paths, records: Records, snap: Snapshot, path: Path, lang: str
 ) -> tuple[tuple[Any, Any, str], list[Task], Digests]:
     """``scores.csv``, ``criteria_scores.csv``, their tables and ranking.xlsx's key, and
     every report's task; keys are computed on the data the kernels are handed."""
@@ -183,7 +176,7 @@ def _plan(
 
     scores, details = write_scores(result, paths.year_reports)
     digests = Digests(snap)
-    tasks = make_tasks(result, paths, digests, snapshot_file, load_state(records.state_file), lang)
+    tasks = make_tasks(result, paths, digests, path, load_state(records.state_file), lang)
     xlsx_key = _ranking_key(scores, details, lang, result)
     return (scores, details, xlsx_key), tasks, digests
 
@@ -204,10 +197,8 @@ def _render(
     from scoring.views import xlsx
     from scoring.build.driver import run_tasks
 
-    scores, details, xlsx_key = tables
     with ThreadPoolExecutor(max_workers=1) as side:
-        folder = paths.year_reports
-        args = (result, folder, records, scores, details, lang, xlsx_key)
+        args = (result, paths.year_reports, records, tables, lang)
         written = side.submit(_write_xlsx_if_stale, *args)
         with phases(N_("lập báo cáo")):
             outcomes, skipped = run_tasks(
@@ -294,17 +285,12 @@ def _ranking_key(scores: pd.DataFrame, details: pd.DataFrame, lang: str, result:
 
 
 def _write_xlsx_if_stale(
-    result: YearResult,
-    folder: Path,
-    records: Records,
-    scores: pd.DataFrame,
-    details: pd.DataFrame,
-    lang: str,
-    expected: str,
+    result: YearResult, folder: Path, records: Records, tables: tuple[Any, Any, str], lang: str
 ) -> None:
     """Write ``folder``/ranking.xlsx unless it was written under ``expected``; its key is
     recorded only once it is written, so a build killed in between writes it again
     (unchanged bytes are not rewritten)."""
+    scores, details, expected = tables
     if records.key_matches("ranking.xlsx", folder / "ranking.xlsx", expected):
         return
     from scoring.views.xlsx import write_ranking_xlsx

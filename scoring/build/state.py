@@ -7,10 +7,9 @@
   its content's SHA-256 (``FormCache``); the ranking's figures are kept there too, under
   their arguments' hash (``views.charts.remembered_figure``).
 
-Every file here is written by ``scoring.io.write_bytes`` (a temporary file renamed over
-the target), so a build killed at any moment leaves no half file and only temporary files
-of one name pattern, which the next build deletes (``remove_leftovers``). Imports stay
-light (standard library): the no-op build runs this module before anything heavy.
+Every file is written through ``scoring.io`` (a temporary file renamed over the target):
+a killed build leaves no half file, only temporary files of one name pattern, which the
+next build deletes (``remove_leftovers``). Imports stay light: the no-op build runs this.
 """
 
 from __future__ import annotations
@@ -40,10 +39,8 @@ NOTEBOOKS = PACKAGE.parent / "notebooks"  # the project's report notebooks
 
 
 def code_digest(notebooks: Path | None = NOTEBOOKS) -> str:
-    """A hash of the package code, templates and (unless told) notebooks: a change
-    rebuilds reports. Each report's key takes the code without notebooks and its own
-    notebook, so editing one notebook rebuilds its reports only.
-    """
+    """A hash of the package code, templates and (unless told) notebooks. Each report's key
+    takes the code without notebooks and its own notebook: editing one rebuilds its reports."""
     digest = hashlib.sha256()
     # .yaml: the problem sentences (inputs/submissions/kinds.yaml)
     code = [
@@ -126,8 +123,7 @@ class Records:
 
     def key_matches(self, name: str, output: Path, expected: str) -> bool:
         """Whether ``output`` exists and was written under ``expected`` (``<name>.key``,
-        recorded once the output is written, so a build killed in between writes it again).
-        """
+        recorded once the output is written, so a build killed in between writes it again)."""
         try:
             recorded = (self.folder / f"{name}.key").read_text(encoding="utf-8")
         except OSError:
@@ -189,11 +185,9 @@ def prune_figures(cache: Path, since_ns: int) -> None:
 
 
 class FormCache:
-    """Each form and verification file as read and checked, kept under its content's
-    SHA-256 (with its path and what it was checked against: the criteria, the unit list,
-    a verification's form): a correction in one form of 300 reads that form again and
-    unpickles the others. Handed to ``inputs.year.load``.
-    """
+    """Each form and verification file as read and checked, under its content's SHA-256,
+    path and what it was checked against (criteria, unit list, a verification's form): a
+    correction in one form of 300 reads that form again. Handed to ``inputs.year.load``."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder) / "forms"
