@@ -201,11 +201,10 @@ def cmd_trends(args: argparse.Namespace) -> int:
     line = _("Đã lập %(path)s và trends.pdf")
     print(line % {"path": console.shown_path(Path(args.reports) / "trends.html")}, file=sys.stderr)
     if args.failed:  # make reports-all: the years whose build failed, after the trends
-        years = ", ".join(args.failed.split())
         line = _(
             "Chưa lập được báo cáo năm %(years)s (xem lỗi ở trên); xu hướng gồm các năm còn lại."
         )
-        print(line % {"years": years}, file=sys.stderr)
+        print(line % {"years": ", ".join(args.failed.split())}, file=sys.stderr)
         return 1
     return 0
 

@@ -53,14 +53,10 @@ def build(
     notebooks: Path | None = None,
 ) -> int:
     """The whole cycle for one year; returns the exit status for ``make reports``.
-
-    ``notebooks``: a folder with an analyst's own ``unit_report.ipynb`` and
-    ``ranking.ipynb`` (default: the project's ``notebooks/``).
-    """
+    ``notebooks``: an analyst's own report notebooks (default: the project's ``notebooks/``)."""
     config = config or BuildConfig.read()
     lang = config.lang
-    # The data folder resolved: the snapshot's paths are read in kernels whose working
-    # folder is notebooks/.
+    # The data folder resolved: kernels read the snapshot's paths from notebooks/.
     paths = Paths(
         Path(data).resolve(),
         Path(reports),

@@ -1,10 +1,8 @@
 """One report in one worker: execute the notebook, export it to HTML, print the PDF.
 
-papermill executes the notebook through its Python API on a warm kernel (one per worker,
-reused from report to report), nbconvert exports it and Typst typesets its outputs, all in the
-worker, so no new Python process is started per step or per unit. The driver
-(``scoring.build.driver``) decides which tasks run, and where.
-"""
+papermill executes it on a warm kernel (one per worker, reused from report to report),
+nbconvert exports it and Typst typesets its outputs, all in the worker: no new Python process
+per step or unit. The driver (``scoring.build.driver``) decides which tasks run, and where."""
 
 from __future__ import annotations
 

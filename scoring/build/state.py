@@ -3,9 +3,8 @@
 - the code digest (``code_digest``) and the keys made from it;
 - the build's records (``BUILD/<year>/``): ``done.json`` (the last complete build),
   ``state.json`` (each report's key and what its notebook read), ``ranking.xlsx.key``;
-- the build's cache for this code (``BUILD/cache/<code>/``): each form as read, under
-  its content's SHA-256 (``FormCache``); the ranking's figures are kept there too, under
-  their arguments' hash (``views.charts.remembered_figure``).
+- the build's cache for this code (``BUILD/cache/<code>/``): each form as read
+  (``FormCache``), and the ranking's figures (``views.charts.remembered_figure``).
 
 Every file is written through ``scoring.io`` (a temporary file renamed over the target):
 a killed build leaves no half file, only temporary files of one name pattern, which the

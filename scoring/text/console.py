@@ -156,10 +156,8 @@ def build_summary(
     for outcome in failed:
         line = _("  Lỗi báo cáo %(name)s (%(level)s): %(error)s")
         name = outcome.name
-        print(
-            line % {"name": name, "level": levels.get(name, ""), "error": outcome.error},
-            file=sys.stderr,
-        )
+        shown = {"name": name, "level": levels.get(name, ""), "error": outcome.error}
+        print(line % shown, file=sys.stderr)
         if outcome.kernel_log:
             hint = _("    Nhân Jupyter của báo cáo đã dừng; lỗi của nó ghi trong %(log)s")
             print(hint % {"log": outcome.kernel_log}, file=sys.stderr)

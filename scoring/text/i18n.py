@@ -177,9 +177,8 @@ def _missing(msgid: str, shown: str) -> str:
 
 
 def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
-    """The form of ``one`` (``many`` is the same text in Vietnamese, which has one form) that
-    ``lang`` writes for ``n``, by its .po file's ``Plural-Forms``; a missing entry as in
-    ``gettext``."""
+    """The form of ``one`` (Vietnamese has one form: ``many``) that ``lang`` writes for ``n``,
+    by its .po file's ``Plural-Forms``; a missing entry as in ``gettext``."""
     if lang == "vi":
         return one if n == 1 else many
     found = _read(check(lang))
