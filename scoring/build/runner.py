@@ -139,8 +139,7 @@ class _WarmKernel:
     def start(
         self, cwd: str, warm_up: str = "", meanwhile: Callable[[], None] | None = None
     ) -> None:
-        """Start a kernel, send it ``warm_up``, do ``meanwhile`` here while it runs (two
-        processes at work), then wait until it has finished."""
+        """Start a kernel, send it ``warm_up``, do ``meanwhile`` here as it runs, then wait."""
         from jupyter_core.utils import run_sync
 
         began = time.perf_counter()
@@ -164,9 +163,8 @@ class _WarmKernel:
         self.unreported += time.perf_counter() - began
 
     def _wait_reply(self, client: Any, sent: str) -> None:
-        """Wait for the reply to ``sent``, checking every second that the kernel lives:
-        a kernel that died at start (see kernels.log) fails the task at once, never
-        after minutes of waiting."""
+        """Wait for the reply to ``sent``, checking every second that the kernel lives: one
+        that died at start (see kernels.log) fails the task at once, not after minutes."""
         from queue import Empty
 
         from jupyter_core.utils import run_sync
