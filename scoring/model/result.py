@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -103,10 +103,6 @@ class YearResult:
     def is_missing(self, unit_id: str) -> bool:
         """True for a unit valid in the year that sent no form."""
         return unit_id in self.missing.get(self.unit(unit_id).level, ())
-
-    def status(self, unit_id: str) -> str:
-        """``submitted`` or ``missing``: the ``status`` column of scores.csv."""
-        return "missing" if self.is_missing(unit_id) else "submitted"
 
     @property
     def ranks_missing(self) -> bool:
@@ -236,15 +232,6 @@ class YearResult:
             gap = gap / 100 * self.official[unit_id].max
         return gap, min(reached, rank)
 
-    def verification_offsets(self) -> list[float]:
-        """Verified minus self-assessed percent of every verified unit of the year (percent
-        points of the applicable maximum): the doubt the robustness analysis puts on units
-        that were not verified."""
-        return [
-            self.official[u].percent - self.self_scores[u].percent
-            for u in sorted(self.verified_scores)
-        ]
-
     def robustness(self, level: str) -> LevelRobustness:
         """The seeded Monte Carlo analysis of one level (computed once per level)."""
         return self.once(f"robustness:{level}", lambda: self._robustness(level))
@@ -253,10 +240,16 @@ class YearResult:
         from scoring.model.robustness import analyse
 
         criteria = self.inputs.criteria
+        # Verified minus self-assessed percent of every verified unit of the year: the
+        # doubt the analysis puts on the units that were not verified.
+        offsets = [
+            self.official[u].percent - self.self_scores[u].percent
+            for u in sorted(self.verified_scores)
+        ]
         return analyse(
             {u: self.official[u] for u in self.peers.get(level, [])},
             set(self.verified_scores),
-            self.verification_offsets(),
+            offsets,
             criteria.bands,
             criteria.ranking.robustness,
             criteria.ranking.rank_by,
@@ -272,12 +265,6 @@ class YearResult:
             self.subgroup_means(level)
             self.rank_values(level)
         return self
-
-
-def _score_level(
-    inputs: YearInputs, level: str, values: Mapping[str, Values]
-) -> dict[str, UnitScore]:
-    return score_peers(inputs.criteria.for_level(level), values) if values else {}
 
 
 def rank_value(inputs: YearInputs, score: UnitScore) -> float:
@@ -304,12 +291,13 @@ def score(inputs: YearInputs) -> YearResult:
             for uid, s in sorted(inputs.collection.submissions.items())
             if by_id[uid].level == level
         }
-        self_scores |= _score_level(inputs, level, {u: s.values for u, s in subs.items()})
+        cset = inputs.criteria.for_level(level)
+        self_scores |= score_peers(cset, {u: s.values for u, s in subs.items()})
         checked = inputs.collection.verifications
         verified = {u: checked[u].values for u in subs if u in checked}
         # Normalised rules compare a unit with its peers' official values.
         official_values = {u: verified.get(u, s.values) for u, s in subs.items()}
-        level_official = _score_level(inputs, level, official_values)
+        level_official = score_peers(cset, official_values)
         verified_scores |= {u: level_official[u] for u in verified}
         official |= level_official
         ranks |= rank_map({u: rank_value(inputs, level_official[u]) for u in subs})
