@@ -45,15 +45,8 @@ def weakest_criteria(result: YearResult, count: int = WEAKEST) -> list[dict[str,
                     shares.setdefault(node.code, []).append(node.percent)
                     names[node.code] = node.name
         for code, values in shares.items():
-            found.append(
-                {
-                    "level": level,
-                    "code": code,
-                    "name": names[code],
-                    "mean_percent": sum(values) / len(values),
-                    "units": len(values),
-                }
-            )
+            row = {"level": level, "code": code, "name": names[code]}
+            found.append(row | {"mean_percent": sum(values) / len(values), "units": len(values)})
     found.sort(key=lambda r: (r["mean_percent"], r["level"], r["code"]))  # type: ignore[arg-type, return-value]
     return found[:count]
 
@@ -70,16 +63,9 @@ def movers(
         if unit.id not in prev.official:
             continue
         now, before = result.official[unit.id].percent, prev.official[unit.id].percent
-        changes.append(
-            {
-                **_unit(unit),
-                "before": before,
-                "now": now,
-                "change": now - before,
-                "verified_before": prev.is_verified(unit.id),
-                "verified_now": result.is_verified(unit.id),
-            }
-        )
+        row = {**_unit(unit), "before": before, "now": now, "change": now - before}
+        verified = (prev.is_verified(unit.id), result.is_verified(unit.id))
+        changes.append(row | dict(zip(("verified_before", "verified_now"), verified, strict=True)))
     up = sorted((c for c in changes if c["change"] > 0), key=lambda c: -c["change"])
     down = sorted((c for c in changes if c["change"] < 0), key=lambda c: c["change"])
     return {"up": up[:count], "down": down[:count]}

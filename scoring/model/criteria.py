@@ -253,10 +253,8 @@ def rule_inputs(rule: Rule | None) -> list[tuple[str, str]]:
 
 # Each level as the heading of its part of the ranking and the summaries, beside
 # LEVEL_NAMES_VI (the level in a sentence, "cấp huyện"): level names are kept here only.
-LEVEL_TITLES_VI = dict(
-    zip(
-        LEVELS,
-        (N_("Cấp huyện (thành phố)"), N_("Các phòng, ban"), N_("Các phường, xã")),
-        strict=True,
-    )
-)
+LEVEL_TITLES_VI = {
+    "district": N_("Cấp huyện (thành phố)"),
+    "department": N_("Các phòng, ban"),
+    "commune": N_("Các phường, xã"),
+}

@@ -149,14 +149,8 @@ def share(
     lines[0] += " " + _province_note(result, paths, bool(province), lang)
     for line in lines:
         print(line, file=sys.stderr)
-    record = {
-        "key": key,
-        "booklet": booklet_key,
-        "zip": zip_key,
-        "lines": lines,
-        "outputs": sorted(p.relative_to(paths.reports).as_posix() for p in outputs),
-    }
-
+    done = sorted(p.relative_to(paths.reports).as_posix() for p in outputs)
+    record = {"key": key, "booklet": booklet_key, "zip": zip_key, "lines": lines, "outputs": done}
     write_text(paths.state, json.dumps(record, ensure_ascii=False, indent=1))
     return 0
 
@@ -188,12 +182,8 @@ def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     absent = [name for name in needed if not (paths.year_reports / name).is_file()]
     what = changed[:1] or other_lang or absent[:5]
     if what:
-        where = {
-            "year": paths.year,
-            "folder": shown_path(paths.year_reports),
-            "what": ", ".join(what),
-        }
-        raise ScoringError(stale % where)
+        where = {"year": paths.year, "folder": shown_path(paths.year_reports)}
+        raise ScoringError(stale % (where | {"what": ", ".join(what)}))
     return result
 
 
