@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from scoring.model.robustness import LevelRobustness
 
 T = TypeVar("T")
+# What the unit report shows of each figure the office changed (not its cell).
+_CHANGE_FIELDS = ("code", "label", "kind", "claimed", "verified", "reason")
 
 
 class InvalidSubmissions(ScoringError):
@@ -154,6 +156,7 @@ class YearResult:
         check = self.inputs.collection.verifications.get(unit_id)
         sub = self.inputs.collection.submissions[unit_id]
         own_groups = {g.code: g for g in own.groups}
+        changes = check.changes if check else ()
         return {
             "verified": check is not None,
             "groups": [
@@ -173,17 +176,7 @@ class YearResult:
                 "verified": off.total if check else None,
                 "max": off.max,
             },
-            "changes": [
-                {
-                    "code": c.code,
-                    "label": c.label,
-                    "kind": c.kind,
-                    "claimed": c.claimed,
-                    "verified": c.verified,
-                    "reason": c.reason,
-                }
-                for c in (check.changes if check else ())
-            ],
+            "changes": [{k: getattr(c, k) for k in _CHANGE_FIELDS} for c in changes],
             "form": {"path": str(sub.path), "sha256": sub.sha256},
             "verification": ({"path": str(check.path), "sha256": check.sha256} if check else None),
         }
