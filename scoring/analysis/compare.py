@@ -102,18 +102,11 @@ class Comparison:
 
 
 def figure(result: YearResult, unit_id: str) -> Figure:
-    score = result.official[unit_id]
+    score, name, year = result.official[unit_id], result.unit(unit_id).name, result.year
+    verified = result.is_verified(unit_id)
+    rank, peers, band = result.ranks[unit_id], result.peer_count(unit_id), result.band(unit_id)
     return Figure(
-        unit_id,
-        result.unit(unit_id).name,
-        result.year,
-        score.total,
-        score.max,
-        score.percent,
-        result.is_verified(unit_id),
-        result.ranks[unit_id],
-        result.peer_count(unit_id),
-        result.band(unit_id),
+        unit_id, name, year, score.total, score.max, score.percent, verified, rank, peers, band
     )
 
 

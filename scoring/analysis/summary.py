@@ -35,7 +35,7 @@ def band_counts(result: YearResult) -> list[dict[str, object]]:
 def weakest_criteria(result: YearResult, count: int = WEAKEST) -> list[dict[str, object]]:
     """The criteria with the lowest mean percent of their maximum over the units where they
     apply (each level's set apart: the same code may differ between levels)."""
-    found = []
+    found: list[dict[str, object]] = []
     for level in result.levels():
         shares: dict[str, list[float]] = {}
         names: dict[str, str] = {}

@@ -117,17 +117,10 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
             file_problem(where, "previous.unreadable", severity="warning", year=year, found=found)
         ]
     problems = []
-    if before.collection.errors:
-        errors = before.collection.errors
+    if errors := before.collection.errors:
+        kind, first = "previous.has_errors", errors[0]
         problems.append(
-            file_problem(
-                where,
-                "previous.has_errors",
-                severity="warning",
-                year=year,
-                found=len(errors),
-                first=errors[0],
-            )
+            file_problem(where, kind, severity="warning", year=year, found=len(errors), first=first)
         )
     problems += suspicious_changes(
         inputs.collection, before.collection, inputs.criteria, before.criteria
