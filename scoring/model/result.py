@@ -146,12 +146,10 @@ class YearResult:
         return {code: sum(v) / len(v) for code, v in shares.items()}
 
     def verification_view(self, unit_id: str) -> dict[str, object]:
-        """What the unit claimed against what the office verified, as plain data.
-
-        Per group and in total, self-assessed next to verified points (None while the
-        unit is not verified); each changed figure with its reason; both files with
-        their SHA-256. The unit report presents it; its build key includes it.
-        """
+        """What the unit claimed against what the office verified, as plain data (the unit
+        report shows it, its build key includes it): per group and in total, self-assessed
+        next to verified points (None while not verified); each changed figure with its
+        reason; both files with their SHA-256."""
         own, off = self.self_scores[unit_id], self.official[unit_id]
         check = self.inputs.collection.verifications.get(unit_id)
         sub = self.inputs.collection.submissions[unit_id]
@@ -208,8 +206,8 @@ class YearResult:
         )
 
     def points_to_next_rank(self, unit_id: str) -> float | None:
-        """Points the unit needs to reach the next higher rank value among its peers, on its
-        own applicable maximum when ranks are on percent; None when it is first."""
+        """Points to the next higher rank value among the peers (on the unit's applicable
+        maximum when ranks are on percent); None when it is first."""
         return self.next_rank(unit_id)[0]
 
     def next_rank(self, unit_id: str) -> tuple[float | None, int]:

@@ -62,14 +62,9 @@ VALUE_KINDS: dict[str, str] = {
     **{
         kind: N_("có %(found)s (%(why)s), cần %(expected)s")
         for kind in (
-            "value.not_finite",
-            "value.percent_not_share",
-            "value.negative",
-            "value.comma_thousands",
-            "value.not_whole",
-            "value.share_above_100",
-            "value.above_maximum",
-        )
+            "value.not_finite value.percent_not_share value.negative value.comma_thousands "
+            "value.not_whole value.share_above_100 value.above_maximum"
+        ).split()
     },
     "value.na_not_allowed": N_(
         "có '%(found)s' nhưng tiêu chí này không được chọn '%(found)s'; cần %(expected)s"
