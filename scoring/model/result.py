@@ -91,8 +91,7 @@ class YearResult:
         return self.inputs.units_by_id[unit_id]
 
     def once(self, key: str, compute: Callable[[], T]) -> T:
-        """``compute()``, computed once per result under ``key`` and kept with it (so in
-        the snapshot a build hands its kernels): the views every report of a level reads."""
+        """``compute()``, once per result under ``key`` (kept in the build's snapshot too)."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]  # type: ignore[return-value]
@@ -108,13 +107,11 @@ class YearResult:
 
     @property
     def ranks_missing(self) -> bool:
-        """Whether units without a form are ranked (last, with 0 points): bands.yaml's
-        ``missing: rank_last``, the default."""
+        """Whether units without a form are ranked (last, 0 points): ``missing: rank_last``."""
         return self.inputs.criteria.ranking.missing == "rank_last"
 
     def ranked_ids(self, level: str) -> list[str]:
-        """The units ranked at a level: those scored, then those without a form unless
-        they are excluded."""
+        """The units ranked at a level: those scored, then those without a form if ranked."""
         missing = self.missing.get(level, []) if self.ranks_missing else []
         return [*self.peers.get(level, []), *missing]
 
@@ -211,8 +208,7 @@ class YearResult:
         return self.next_rank(unit_id)[0]
 
     def next_rank(self, unit_id: str) -> tuple[float | None, int]:
-        """The points to the next higher rank value among the unit's peers (see
-        ``points_to_next_rank``) and the rank they reach; (None, its rank) when first."""
+        """``points_to_next_rank`` and the rank it reaches; (None, its rank) when first."""
         own, rank = self.rank_value(unit_id), self.ranks[unit_id]
         values = self.rank_values(self.unit(unit_id).level)
         gap = points_to_next_rank(own, values)
@@ -248,9 +244,8 @@ class YearResult:
         )
 
     def precompute(self) -> YearResult:
-        """Compute now, once, the per-level views every report reads (the robustness
-        analysis, the peers' means, the rank values): a build does it before writing its
-        snapshot, so that no report kernel computes them again."""
+        """Compute the per-level views every report reads (robustness, means, rank values)
+        now: a build does it before writing its snapshot, so no report kernel does it again."""
         for level in self.peers:
             self.robustness(level)
             self.subgroup_means(level)
