@@ -1,10 +1,8 @@
 """The year at a glance, for the ranking's first page: what a city leader asks first.
 
-Counts of units per band and level, the criteria weakest city-wide, the units that moved
-most since last year, and the units that need attention. Plain data (lists of dicts), so
-that a notebook can show them as tables and the report's template can lay them out on one
-page. Core: no rendering here.
-"""
+Units per band and level, the criteria weakest city-wide, the units that moved most since
+last year, and those that need attention: plain data (lists of dicts) that a notebook shows
+as tables and the report's template lays out on one page. Core: no rendering here."""
 
 from __future__ import annotations
 

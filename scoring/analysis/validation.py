@@ -1,12 +1,10 @@
 """``validate``'s look at the year before: suspicious changes, renamed criteria, and a
 warning when that year cannot be read.
 
-A unit can claim anything; what it claimed last year is the cheapest check of this
-year's claim. ``validate`` warns (never refuses: real change happens) when a count or an
-amount moved more than threefold, a share by more than 50 points, or a yes/no answer
-turned to "Có" with no evidence cited. Each warning names this year's cell and both
-years' values, for the verifier to look at first.
-"""
+A unit can claim anything; last year's claim is the cheapest check of this year's.
+``validate`` warns (never refuses: real change happens) when a count or an amount moved
+more than threefold, a share by more than 50 points, or a yes/no answer turned to "Có"
+with no evidence cited, naming this year's cell and both years' values for the verifier."""
 
 from __future__ import annotations
 

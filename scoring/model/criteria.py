@@ -1,8 +1,7 @@
 """The criteria tree as data: levels, inputs, rules, nodes, bands and one year's sets.
 
 Pure data classes (no file I/O); ``scoring.inputs.criteria`` reads and checks the YAML files
-that hold them (the format is documented in ``docs/criteria-format.md``).
-"""
+that hold them (format: ``docs/criteria-format.md``)."""
 
 from __future__ import annotations
 

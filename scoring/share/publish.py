@@ -175,11 +175,8 @@ def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     written_in = re.search(rb'<html lang="([a-z]+)"', ranking)
     shown_in = written_in.group(1).decode() if written_in else lang
     other_lang = [f"lang {shown_in}, not {lang}"] if shown_in != lang else []
-    needed = [
-        "ranking.html",
-        *[f"units/{u.id}.{x}" for u in result.scored_units() for x in ("html", "pdf")],
-    ]
-    absent = [name for name in needed if not (paths.year_reports / name).is_file()]
+    pages = [f"units/{u.id}.{x}" for u in result.scored_units() for x in ("html", "pdf")]
+    absent = [n for n in ("ranking.html", *pages) if not (paths.year_reports / n).is_file()]
     what = changed[:1] or other_lang or absent[:5]
     if what:
         where = {"year": paths.year, "folder": shown_path(paths.year_reports)}
