@@ -113,8 +113,7 @@ def figure(result: YearResult, unit_id: str) -> Figure:
 def combined(figures: list[Figure], year: int, name: str) -> Figure:
     """Predecessors taken as one unit: the sum of their points over the sum of their
     applicable maxima (a unit that did not apply a criterion adds nothing to either)."""
-    total = sum(f.total for f in figures)
-    maximum = sum(f.max for f in figures)
+    total, maximum = sum(f.total for f in figures), sum(f.max for f in figures)
     states = {f.verified for f in figures}
     verified = states.pop() if len(states) == 1 else None
     percent = total / maximum * 100 if maximum else 0.0

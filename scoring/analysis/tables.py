@@ -96,8 +96,7 @@ def criteria_table(result: YearResult) -> pd.DataFrame:
 
 def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``scores.csv`` and ``criteria_scores.csv`` of the year, written atomically."""
-    scores = scores_table(result)
-    details = criteria_table(result)
+    scores, details = scores_table(result), criteria_table(result)
     write_bytes(folder / "scores.csv", csv_bytes(rounded(scores)))
     write_bytes(folder / "criteria_scores.csv", csv_bytes(rounded(details)))
     return scores, details
@@ -123,8 +122,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """A table as CSV that Excel opens as written: UTF-8 with a BOM (so Vietnamese shows),
-    and text that would start a formula ("=...", "+...", "@...") prefixed with "'"
-    (Excel's own mark for "this is text"), so a unit name never runs as a formula."""
+    and "'" (Excel's text mark) before text like "=..." so a unit name never runs as a formula."""
     import pandas as pd
 
     safe = table.copy()

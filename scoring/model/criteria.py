@@ -134,8 +134,7 @@ class Node(_Strict):
 class Band(_Strict):
     name: str
     min_percent: float = Field(ge=0, le=100)
-    # true: the threshold is inferred or reconstructed, not read in a published text;
-    # every report then says so (``CriteriaYear.inferred_bands``)
+    # true: the threshold is inferred, not read in a published text (every report says so)
     inferred: bool = False
 
 

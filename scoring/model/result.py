@@ -70,8 +70,7 @@ class YearResult:
     official: dict[str, UnitScore]
     ranks: dict[str, int]
     peers: dict[str, list[str]]  # level -> unit ids scored at that level
-    # level -> ids of units valid in the year that sent no form (ranked last with 0 points
-    # unless bands.yaml says ``missing: exclude``)
+    # level -> units valid in the year that sent no form (ranked last unless excluded)
     missing: dict[str, list[str]] = field(default_factory=dict)
     date: dt.date | None = None  # the reports' date (``dated``)
     _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
