@@ -192,8 +192,7 @@ def _read(path: Path) -> bytes | None:
 
 
 def _ordered_units(result: YearResult) -> list[str]:
-    """The scored units (those a result letter or an assessment workbook can be made for):
-    the city first, then departments, then communes; each by rank, then name."""
+    """The scored units (those a letter or workbook is made for): city first, by rank, name."""
     order = {level: n for n, level in enumerate(LEVELS)}
     units = list(result.scored_units())
     units.sort(key=lambda u: (order.get(u.level, 9), result.ranks[u.id], u.name, u.id))
@@ -345,8 +344,7 @@ def _write_site(
 
 
 def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str) -> str:
-    """Where the province copies are, or why there are none (a folder that was not made is
-    not named)."""
+    """Where the province copies are, or why there are none (an unmade folder is not named)."""
     _ = translator(lang)
     if made:
         return _("Bản gửi tỉnh trong %(province)s.") % {"province": paths.province}
