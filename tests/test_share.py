@@ -23,7 +23,7 @@ from helpers import DATA, build, scoring
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from scoring.share import links
+from scoring.share import site as links
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import pytest
 from test_i18n import file_template_texts, python_texts
 
 from scoring.inputs.contacts import is_address, load_emails
-from scoring.share import booklet, links, outbox, province, site
+from scoring.share import booklet, outbox, province, site
 from scoring.share import publish as share
 from scoring.text import i18n
 from scoring.text.errors import ScoringError, UnitsError
@@ -121,14 +121,14 @@ def test_links_outside_the_folder_are_recognised():
         '<div style="background: url(\'img/b.png\')"></div><style>@import "c.css";</style>'
         '<a href="#top">t</a><a href="../up.html">u</a>'
     )
-    refs = links.references(page)
-    assert [r for r in refs if links.is_external(r)] == [
+    refs = site.references(page)
+    assert [r for r in refs if site.is_external(r)] == [
         "https://cdn.example/x.css",
         "//cdn.example/x.js",
     ]
-    assert links.local_target("index.html", "units/a.html#x") == "units/a.html"
-    assert links.local_target("units/a.html", "../index.html") == "index.html"
-    assert links.local_target("index.html", "../up.html") is None
+    assert site.local_target("index.html", "units/a.html#x") == "units/a.html"
+    assert site.local_target("units/a.html", "../index.html") == "index.html"
+    assert site.local_target("index.html", "../up.html") is None
     assert {"img/b.png", "c.css", "#top"} <= set(refs)
 
 

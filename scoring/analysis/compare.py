@@ -1,20 +1,15 @@
-"""Year over year, like for like: what a unit's result is compared with, and how far.
+"""Year over year, like for like: a unit against the year before, for the unit report
+(``UnitReport.previous_year``, ``previous.html.j2``) and its key (``UnitReport.shown``).
 
-One place owns the comparison of a unit with the year before, for the unit report
-(``UnitReport.previous_year``, template ``previous.html.j2``) and its key
-(``UnitReport.shown``):
-
-* **Which units.** A unit compares with itself, unless ``unit_changes.csv`` says it was
-  formed that year (``scoring.inputs.lineage``): a merged unit with each predecessor's
-  previous-year result and a combined baseline (the sum of their points over the sum of
-  their applicable maxima); a unit split off with its parent's percent (its points were
-  the parent's); a renamed unit with its old id's result. A unit's last report says what
-  it became.
-* **Which criteria.** Criteria whose code (after the year's optional
-  ``data/criteria/<year>/mapping.csv``, ``old_code,new_code``), maximum and rule are
-  unchanged are compared one by one, whatever the set's version; every other criterion
-  is named with the reason it is not comparable (maximum or rule changed, new, dropped).
-* **On which basis.** Every figure says whether it is verified or self-assessed.
+* **Units.** A unit compares with itself, unless ``unit_changes.csv`` says it was formed
+  that year: a merged unit with each predecessor and a combined baseline (their points
+  over their applicable maxima); a unit split off with its parent's percent (its points
+  were the parent's); a renamed one with its old id. A unit's last report says what it
+  became.
+* **Criteria.** Those whose code (after the year's optional ``mapping.csv``,
+  ``old_code,new_code``), maximum and rule are unchanged compare one by one, whatever the
+  set's version; every other is named with why not (maximum or rule changed, new, dropped).
+* **Basis.** Every figure says whether it is verified or self-assessed.
 
 Core module: plain data out, no pandas, no rendering.
 """
@@ -107,26 +102,18 @@ class Comparison:
 
 
 def figure(result: YearResult, unit_id: str) -> Figure:
-    score = result.official[unit_id]
+    score, name, year = result.official[unit_id], result.unit(unit_id).name, result.year
+    verified = result.is_verified(unit_id)
+    rank, peers, band = result.ranks[unit_id], result.peer_count(unit_id), result.band(unit_id)
     return Figure(
-        unit_id,
-        result.unit(unit_id).name,
-        result.year,
-        score.total,
-        score.max,
-        score.percent,
-        result.is_verified(unit_id),
-        result.ranks[unit_id],
-        result.peer_count(unit_id),
-        result.band(unit_id),
+        unit_id, name, year, score.total, score.max, score.percent, verified, rank, peers, band
     )
 
 
 def combined(figures: list[Figure], year: int, name: str) -> Figure:
     """Predecessors taken as one unit: the sum of their points over the sum of their
     applicable maxima (a unit that did not apply a criterion adds nothing to either)."""
-    total = sum(f.total for f in figures)
-    maximum = sum(f.max for f in figures)
+    total, maximum = sum(f.total for f in figures), sum(f.max for f in figures)
     states = {f.verified for f in figures}
     verified = states.pop() if len(states) == 1 else None
     percent = total / maximum * 100 if maximum else 0.0
@@ -200,19 +187,15 @@ def mapping_problems(
     mapping = load_mapping(data_dir, year)
     new_codes = {n.code for cset in now.levels.values() for n in cset.criteria()}
     old_codes = {n.code for cset in before.levels.values() for n in cset.criteria()}
-    problems = []
-    for line, (new, old) in enumerate(mapping.items(), start=2):
+    return [
+        file_problem(path, kind, severity="warning", found=code, line=line, year=in_year)
+        for line, (new, old) in enumerate(mapping.items(), start=2)
         for kind, code, known, in_year in (
             ("mapping.unknown_new", new, new_codes, year),
             ("mapping.unknown_old", old, old_codes, year - 1),
-        ):
-            if code not in known:
-                problems.append(
-                    file_problem(
-                        path, kind, severity="warning", found=code, line=line, year=in_year
-                    )
-                )
-    return problems
+        )
+        if code not in known
+    ]
 
 
 def _rule_text(node: Node, old_code: str, new_code: str) -> str:
@@ -300,16 +283,8 @@ def compare(
     cset = score.criteria
     prev_scores = [prev_result.official[s] for s in sources]
     prev_set = prev_scores[0].criteria
-    base = Comparison(
-        result.year,
-        kind,
-        now,
-        figures,
-        None,
-        event,
-        prev_version=prev_set.version,
-        version=cset.version,
-    )
+    base = Comparison(result.year, kind, now, figures, None, event)
+    base = replace(base, prev_version=prev_set.version, version=cset.version)
     if kind == "split":
         return base
     groups = _group_rows(prev_scores, score)
@@ -374,9 +349,7 @@ def previous_inputs(
                 f"{prev_result.unit(s).name}: {render_value(v)}" for s, v in parts
             )
     states = {prev_result.is_verified(s) for s in sources}
-    basis = (
-        "gồm số thẩm định và tự đánh giá"
-        if len(states) > 1
-        else ("đã thẩm định" if states.pop() else "tự đánh giá")
-    )
+    basis = "đã thẩm định" if states == {True} else "tự đánh giá"
+    if len(states) > 1:
+        basis = "gồm số thẩm định và tự đánh giá"
     return f"Số liệu năm {year} ({basis}; để đối chiếu, không sửa)", shown

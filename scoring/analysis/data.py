@@ -56,27 +56,13 @@ def totals_frame(result: YearResult, source: Source) -> pd.DataFrame:
     names = [b.name for b in result.inputs.criteria.bands]
     rows = []
     for unit in result.scored_units():
-        off = result.official[unit.id]
+        off, band = result.official[unit.id], result.band(unit.id)
         verified = result.is_verified(unit.id)
-        rows.append(
-            [
-                result.year,
-                unit.level,
-                unit.id,
-                unit.name,
-                result.self_scores[unit.id].total,
-                off.total if verified else float("nan"),
-                off.total,
-                off.max,
-                off.percent,
-                result.band(unit.id),
-                names.index(result.band(unit.id)) + 1,
-                result.ranks[unit.id],
-                result.peer_count(unit.id),
-                verified,
-                lineage.lineage_id(unit.id),
-            ]
-        )
+        own, checked = result.self_scores[unit.id].total, off.total if verified else float("nan")
+        who = [result.year, unit.level, unit.id, unit.name]
+        figures = [own, checked, off.total, off.max, off.percent, band, names.index(band) + 1]
+        ranked = [result.ranks[unit.id], result.peer_count(unit.id)]
+        rows.append(who + figures + ranked + [verified, lineage.lineage_id(unit.id)])
     return pd.DataFrame(rows, columns=TOTALS_COLUMNS)
 
 
@@ -90,25 +76,13 @@ def scores_frame(result: YearResult) -> pd.DataFrame:
         own = {n.code: n for n in result.self_scores[unit.id].nodes()}
         score = result.official[unit.id]
         parents = {c.code: n.code for n in score.nodes() for c in n.children}
+        who = [result.year, unit.level, unit.id, unit.name]
         for node in score.nodes():
-            rows.append(
-                [
-                    result.year,
-                    unit.level,
-                    unit.id,
-                    unit.name,
-                    node.code,
-                    node.name,
-                    parents.get(node.code, ""),
-                    node.is_criterion,
-                    own[node.code].points,
-                    node.points if verified else float("nan"),
-                    node.points,
-                    node.max,
-                    node.percent if node.applicable else float("nan"),
-                    node.applicable,
-                ]
-            )
+            tree = [node.code, node.name, parents.get(node.code, ""), node.is_criterion]
+            checked = node.points if verified else float("nan")
+            percent = node.percent if node.applicable else float("nan")
+            figures = [own[node.code].points, checked, node.points, node.max, percent]
+            rows.append(who + tree + figures + [node.applicable])
     return pd.DataFrame(rows, columns=SCORES_COLUMNS)
 
 

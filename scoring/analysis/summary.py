@@ -1,10 +1,8 @@
 """The year at a glance, for the ranking's first page: what a city leader asks first.
 
-Counts of units per band and level, the criteria weakest city-wide, the units that moved
-most since last year, and the units that need attention. Plain data (lists of dicts), so
-that a notebook can show them as tables and the report's template can lay them out on one
-page. Core: no rendering here.
-"""
+Units per band and level, the criteria weakest city-wide, the units that moved most since
+last year, and those that need attention: plain data (lists of dicts) that a notebook shows
+as tables and the report's template lays out on one page. Core: no rendering here."""
 
 from __future__ import annotations
 
@@ -35,7 +33,7 @@ def band_counts(result: YearResult) -> list[dict[str, object]]:
 def weakest_criteria(result: YearResult, count: int = WEAKEST) -> list[dict[str, object]]:
     """The criteria with the lowest mean percent of their maximum over the units where they
     apply (each level's set apart: the same code may differ between levels)."""
-    found = []
+    found: list[dict[str, object]] = []
     for level in result.levels():
         shares: dict[str, list[float]] = {}
         names: dict[str, str] = {}
@@ -45,15 +43,8 @@ def weakest_criteria(result: YearResult, count: int = WEAKEST) -> list[dict[str,
                     shares.setdefault(node.code, []).append(node.percent)
                     names[node.code] = node.name
         for code, values in shares.items():
-            found.append(
-                {
-                    "level": level,
-                    "code": code,
-                    "name": names[code],
-                    "mean_percent": sum(values) / len(values),
-                    "units": len(values),
-                }
-            )
+            row = {"level": level, "code": code, "name": names[code]}
+            found.append(row | {"mean_percent": sum(values) / len(values), "units": len(values)})
     found.sort(key=lambda r: (r["mean_percent"], r["level"], r["code"]))  # type: ignore[arg-type, return-value]
     return found[:count]
 
@@ -70,16 +61,9 @@ def movers(
         if unit.id not in prev.official:
             continue
         now, before = result.official[unit.id].percent, prev.official[unit.id].percent
-        changes.append(
-            {
-                **_unit(unit),
-                "before": before,
-                "now": now,
-                "change": now - before,
-                "verified_before": prev.is_verified(unit.id),
-                "verified_now": result.is_verified(unit.id),
-            }
-        )
+        row = {**_unit(unit), "before": before, "now": now, "change": now - before}
+        verified = (prev.is_verified(unit.id), result.is_verified(unit.id))
+        changes.append(row | dict(zip(("verified_before", "verified_now"), verified, strict=True)))
     up = sorted((c for c in changes if c["change"] > 0), key=lambda c: -c["change"])
     down = sorted((c for c in changes if c["change"] < 0), key=lambda c: c["change"])
     return {"up": up[:count], "down": down[:count]}

@@ -21,8 +21,8 @@ def scores_table(result: YearResult) -> pd.DataFrame:
     without a rank when bands.yaml says ``missing: exclude``)."""
     import pandas as pd
 
-    rows = [_score_row(result, unit) for unit in result.scored_units()]
-    rows += [_missing_row(result, unit) for unit in result.missing_units()]
+    rows = [_row(result, unit, False) for unit in result.scored_units()]
+    rows += [_row(result, unit, True) for unit in result.missing_units()]
     table = pd.DataFrame(rows)
     for column in ("rank", "rank_p05", "rank_median", "rank_p95"):
         if column in table:
@@ -30,58 +30,42 @@ def scores_table(result: YearResult) -> pd.DataFrame:
     return table
 
 
-def _score_row(result: YearResult, unit: Unit) -> dict[str, object]:
-    off = result.official[unit.id]
-    own = result.self_scores[unit.id]
-    row: dict[str, object] = {"unit_id": unit.id, "name": unit.name, "level": unit.level}
-    row |= {group.code: group.points for group in off.groups}
-    row |= {f"{group.code}_max": group.max for group in off.groups}
-    verified = result.is_verified(unit.id)
-    row |= {
-        "total": off.total,
-        "max": off.max,
-        "percent": off.percent,
-        "band": result.band(unit.id),
-        "rank": result.ranks[unit.id],
-        "peers": result.peer_count(unit.id),
-        "self_total": own.total,
-        "verified": verified,
-        "verified_total": off.total if verified else None,
-        "difference": off.total - own.total if verified else None,
-        "status": "submitted",
-    }
-    robust = result.robustness(unit.level).units[unit.id]
-    return row | {
-        "rank_p05": robust.rank_p05,
-        "rank_median": robust.rank_median,
-        "rank_p95": robust.rank_p95,
-        "band_stability": round(robust.band_stability, 4),
-    }
-
-
-def _missing_row(result: YearResult, unit: Unit) -> dict[str, object]:
-    cset = result.inputs.criteria.for_level(unit.level)
+def _row(result: YearResult, unit: Unit, missing: bool) -> dict[str, object]:
+    """A unit's row; one without a form (``missing``) has 0 points of its level's full
+    maximum, no self-assessment, no band, and its rank (if any) in every rank column."""
     rank = result.ranks.get(unit.id)
+    if missing:
+        cset = result.inputs.criteria.for_level(unit.level)
+        groups = [(g.code, 0.0, g.max) for g in cset.groups]
+        total, maximum, percent, band, own, verified = 0.0, cset.max, 0.0, "", None, False
+        spread: tuple[object, ...] = (rank, rank, rank, None)
+    else:
+        off = result.official[unit.id]
+        groups = [(g.code, g.points, g.max) for g in off.groups]
+        total, maximum, percent, band = off.total, off.max, off.percent, result.band(unit.id)
+        own, verified = result.self_scores[unit.id].total, result.is_verified(unit.id)
+        robust = result.robustness(unit.level).units[unit.id]
+        stability = round(robust.band_stability, 4)
+        spread = (robust.rank_p05, robust.rank_median, robust.rank_p95, stability)
     row: dict[str, object] = {"unit_id": unit.id, "name": unit.name, "level": unit.level}
-    row |= {group.code: 0.0 for group in cset.groups}
-    row |= {f"{group.code}_max": group.max for group in cset.groups}
-    return row | {
-        "total": 0.0,
-        "max": cset.max,
-        "percent": 0.0,
-        "band": "",
+    row |= {code: points for code, points, _ in groups}
+    row |= {f"{code}_max": group_max for code, _, group_max in groups}
+    row |= {
+        "total": total,
+        "max": maximum,
+        "percent": percent,
+        "band": band,
         "rank": rank,
         "peers": result.peer_count(unit.id),
-        "self_total": None,
-        "verified": False,
-        "verified_total": None,
-        "difference": None,
-        "status": "missing",
-        "rank_p05": rank,
-        "rank_median": rank,
-        "rank_p95": rank,
-        "band_stability": None,
+        "self_total": own,
+        "verified": verified,
+        "verified_total": total if verified else None,
+        "difference": total - own if verified and own is not None else None,
+        "status": "missing" if missing else "submitted",
     }
+    return row | dict(
+        zip(("rank_p05", "rank_median", "rank_p95", "band_stability"), spread, strict=True)
+    )
 
 
 def criteria_table(result: YearResult) -> pd.DataFrame:
@@ -112,8 +96,7 @@ def criteria_table(result: YearResult) -> pd.DataFrame:
 
 def write_scores(result: YearResult, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``scores.csv`` and ``criteria_scores.csv`` of the year, written atomically."""
-    scores = scores_table(result)
-    details = criteria_table(result)
+    scores, details = scores_table(result), criteria_table(result)
     write_bytes(folder / "scores.csv", csv_bytes(rounded(scores)))
     write_bytes(folder / "criteria_scores.csv", csv_bytes(rounded(details)))
     return scores, details
@@ -139,8 +122,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """A table as CSV that Excel opens as written: UTF-8 with a BOM (so Vietnamese shows),
-    and text that would start a formula ("=...", "+...", "@...") prefixed with "'"
-    (Excel's own mark for "this is text"), so a unit name never runs as a formula."""
+    and "'" (Excel's text mark) before text like "=..." so a unit name never runs as a formula."""
     import pandas as pd
 
     safe = table.copy()

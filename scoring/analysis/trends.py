@@ -19,8 +19,7 @@ LINEAGE_COLUMNS = "lineage level year unit_id name percent rank peers band verif
 
 
 def lineages(totals: pd.DataFrame) -> pd.DataFrame:
-    """``lineage, level, year, unit_id, name, percent, rank, peers, band, verified``,
-    sorted by level, lineage and year."""
+    """``LINEAGE_COLUMNS``, sorted by level, lineage and year."""
     order = {level: n for n, level in enumerate(LEVELS)}
     frame = totals[LINEAGE_COLUMNS].copy()
     frame["_order"] = frame["level"].map(order).fillna(9)
@@ -35,13 +34,12 @@ def city_groups(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def band_moves(totals: pd.DataFrame) -> pd.DataFrame:
-    """``year, lineage, name, before, after, direction`` (+1 up, -1 down): every band
-    change between consecutive years with data: a unit against itself, a unit formed by
-    a change against its lineage's units of the year before (their bands joined, "Yếu,
-    Tốt": up when above them all, down when below them all). Bands are compared by their
-    place in their own year's bands counted from the best (``band_position``), so years
-    whose bands are named differently compare correctly; a year that adds a band above
-    the others moves its old top band down a place."""
+    """``year, lineage, name, before, after, direction`` (+1 up, -1 down): every band change
+    between consecutive years: a unit against itself, a unit formed by a change against its
+    lineage's units of the year before (bands joined, "Yếu, Tốt": up when above them all,
+    down when below them all). Bands compare by their place in their own year's bands
+    (``band_position``), so differently named bands compare correctly; a year adding a band
+    above the others moves its old top band down a place."""
     import pandas as pd
 
     rows = []

@@ -1,12 +1,10 @@
 """``validate``'s look at the year before: suspicious changes, renamed criteria, and a
 warning when that year cannot be read.
 
-A unit can claim anything; what it claimed last year is the cheapest check of this
-year's claim. ``validate`` warns (never refuses: real change happens) when a count or an
-amount moved more than threefold, a share by more than 50 points, or a yes/no answer
-turned to "Có" with no evidence cited. Each warning names this year's cell and both
-years' values, for the verifier to look at first.
-"""
+A unit can claim anything; last year's claim is the cheapest check of this year's.
+``validate`` warns (never refuses: real change happens) when a count or an amount moved
+more than threefold, a share by more than 50 points, or a yes/no answer turned to "Có"
+with no evidence cited, naming this year's cell and both years' values for the verifier."""
 
 from __future__ import annotations
 
@@ -117,17 +115,10 @@ def compare_with_previous(inputs: YearInputs) -> list[Problem]:
             file_problem(where, "previous.unreadable", severity="warning", year=year, found=found)
         ]
     problems = []
-    if before.collection.errors:
-        errors = before.collection.errors
+    if errors := before.collection.errors:
+        kind, first = "previous.has_errors", errors[0]
         problems.append(
-            file_problem(
-                where,
-                "previous.has_errors",
-                severity="warning",
-                year=year,
-                found=len(errors),
-                first=errors[0],
-            )
+            file_problem(where, kind, severity="warning", year=year, found=len(errors), first=first)
         )
     problems += suspicious_changes(
         inputs.collection, before.collection, inputs.criteria, before.criteria

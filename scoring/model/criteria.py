@@ -1,8 +1,7 @@
 """The criteria tree as data: levels, inputs, rules, nodes, bands and one year's sets.
 
 Pure data classes (no file I/O); ``scoring.inputs.criteria`` reads and checks the YAML files
-that hold them (the format is documented in ``docs/criteria-format.md``).
-"""
+that hold them (format: ``docs/criteria-format.md``)."""
 
 from __future__ import annotations
 
@@ -135,8 +134,7 @@ class Node(_Strict):
 class Band(_Strict):
     name: str
     min_percent: float = Field(ge=0, le=100)
-    # true: the threshold is inferred or reconstructed, not read in a published text;
-    # every report then says so (``CriteriaYear.inferred_bands``)
+    # true: the threshold is inferred, not read in a published text (every report says so)
     inferred: bool = False
 
 
@@ -253,10 +251,8 @@ def rule_inputs(rule: Rule | None) -> list[tuple[str, str]]:
 
 # Each level as the heading of its part of the ranking and the summaries, beside
 # LEVEL_NAMES_VI (the level in a sentence, "cấp huyện"): level names are kept here only.
-LEVEL_TITLES_VI = dict(
-    zip(
-        LEVELS,
-        (N_("Cấp huyện (thành phố)"), N_("Các phòng, ban"), N_("Các phường, xã")),
-        strict=True,
-    )
-)
+LEVEL_TITLES_VI = {
+    "district": N_("Cấp huyện (thành phố)"),
+    "department": N_("Các phòng, ban"),
+    "commune": N_("Các phường, xã"),
+}

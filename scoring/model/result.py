@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from scoring.model.robustness import LevelRobustness
 
 T = TypeVar("T")
+# What the unit report shows of each figure the office changed (not its cell).
+_CHANGE_FIELDS = ("code", "label", "kind", "claimed", "verified", "reason")
 
 
 class InvalidSubmissions(ScoringError):
@@ -68,8 +70,7 @@ class YearResult:
     official: dict[str, UnitScore]
     ranks: dict[str, int]
     peers: dict[str, list[str]]  # level -> unit ids scored at that level
-    # level -> ids of units valid in the year that sent no form (ranked last with 0 points
-    # unless bands.yaml says ``missing: exclude``)
+    # level -> units valid in the year that sent no form (ranked last unless excluded)
     missing: dict[str, list[str]] = field(default_factory=dict)
     date: dt.date | None = None  # the reports' date (``dated``)
     _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
@@ -89,8 +90,7 @@ class YearResult:
         return self.inputs.units_by_id[unit_id]
 
     def once(self, key: str, compute: Callable[[], T]) -> T:
-        """``compute()``, computed once per result under ``key`` and kept with it (so in
-        the snapshot a build hands its kernels): the views every report of a level reads."""
+        """``compute()``, once per result under ``key`` (kept in the build's snapshot too)."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]  # type: ignore[return-value]
@@ -104,19 +104,13 @@ class YearResult:
         """True for a unit valid in the year that sent no form."""
         return unit_id in self.missing.get(self.unit(unit_id).level, ())
 
-    def status(self, unit_id: str) -> str:
-        """``submitted`` or ``missing``: the ``status`` column of scores.csv."""
-        return "missing" if self.is_missing(unit_id) else "submitted"
-
     @property
     def ranks_missing(self) -> bool:
-        """Whether units without a form are ranked (last, with 0 points): bands.yaml's
-        ``missing: rank_last``, the default."""
+        """Whether units without a form are ranked (last, 0 points): ``missing: rank_last``."""
         return self.inputs.criteria.ranking.missing == "rank_last"
 
     def ranked_ids(self, level: str) -> list[str]:
-        """The units ranked at a level: those scored, then those without a form unless
-        they are excluded."""
+        """The units ranked at a level: those scored, then those without a form if ranked."""
         missing = self.missing.get(level, []) if self.ranks_missing else []
         return [*self.peers.get(level, []), *missing]
 
@@ -148,16 +142,15 @@ class YearResult:
         return {code: sum(v) / len(v) for code, v in shares.items()}
 
     def verification_view(self, unit_id: str) -> dict[str, object]:
-        """What the unit claimed against what the office verified, as plain data.
-
-        Per group and in total, self-assessed next to verified points (None while the
-        unit is not verified); each changed figure with its reason; both files with
-        their SHA-256. The unit report presents it; its build key includes it.
-        """
+        """What the unit claimed against what the office verified, as plain data (the unit
+        report shows it, its build key includes it): per group and in total, self-assessed
+        next to verified points (None while not verified); each changed figure with its
+        reason; both files with their SHA-256."""
         own, off = self.self_scores[unit_id], self.official[unit_id]
         check = self.inputs.collection.verifications.get(unit_id)
         sub = self.inputs.collection.submissions[unit_id]
         own_groups = {g.code: g for g in own.groups}
+        changes = check.changes if check else ()
         return {
             "verified": check is not None,
             "groups": [
@@ -177,17 +170,7 @@ class YearResult:
                 "verified": off.total if check else None,
                 "max": off.max,
             },
-            "changes": [
-                {
-                    "code": c.code,
-                    "label": c.label,
-                    "kind": c.kind,
-                    "claimed": c.claimed,
-                    "verified": c.verified,
-                    "reason": c.reason,
-                }
-                for c in (check.changes if check else ())
-            ],
+            "changes": [{k: getattr(c, k) for k in _CHANGE_FIELDS} for c in changes],
             "form": {"path": str(sub.path), "sha256": sub.sha256},
             "verification": ({"path": str(check.path), "sha256": check.sha256} if check else None),
         }
@@ -219,13 +202,12 @@ class YearResult:
         )
 
     def points_to_next_rank(self, unit_id: str) -> float | None:
-        """Points the unit needs to reach the next higher rank value among its peers, on its
-        own applicable maximum when ranks are on percent; None when it is first."""
+        """Points to the next higher rank value among the peers (on the unit's applicable
+        maximum when ranks are on percent); None when it is first."""
         return self.next_rank(unit_id)[0]
 
     def next_rank(self, unit_id: str) -> tuple[float | None, int]:
-        """The points to the next higher rank value among the unit's peers (see
-        ``points_to_next_rank``) and the rank they reach; (None, its rank) when first."""
+        """``points_to_next_rank`` and the rank it reaches; (None, its rank) when first."""
         own, rank = self.rank_value(unit_id), self.ranks[unit_id]
         values = self.rank_values(self.unit(unit_id).level)
         gap = points_to_next_rank(own, values)
@@ -236,15 +218,6 @@ class YearResult:
             gap = gap / 100 * self.official[unit_id].max
         return gap, min(reached, rank)
 
-    def verification_offsets(self) -> list[float]:
-        """Verified minus self-assessed percent of every verified unit of the year (percent
-        points of the applicable maximum): the doubt the robustness analysis puts on units
-        that were not verified."""
-        return [
-            self.official[u].percent - self.self_scores[u].percent
-            for u in sorted(self.verified_scores)
-        ]
-
     def robustness(self, level: str) -> LevelRobustness:
         """The seeded Monte Carlo analysis of one level (computed once per level)."""
         return self.once(f"robustness:{level}", lambda: self._robustness(level))
@@ -253,10 +226,16 @@ class YearResult:
         from scoring.model.robustness import analyse
 
         criteria = self.inputs.criteria
+        # Verified minus self-assessed percent of every verified unit of the year: the
+        # doubt the analysis puts on the units that were not verified.
+        offsets = [
+            self.official[u].percent - self.self_scores[u].percent
+            for u in sorted(self.verified_scores)
+        ]
         return analyse(
             {u: self.official[u] for u in self.peers.get(level, [])},
             set(self.verified_scores),
-            self.verification_offsets(),
+            offsets,
             criteria.bands,
             criteria.ranking.robustness,
             criteria.ranking.rank_by,
@@ -264,20 +243,13 @@ class YearResult:
         )
 
     def precompute(self) -> YearResult:
-        """Compute now, once, the per-level views every report reads (the robustness
-        analysis, the peers' means, the rank values): a build does it before writing its
-        snapshot, so that no report kernel computes them again."""
+        """Compute the per-level views every report reads (robustness, means, rank values)
+        now: a build does it before writing its snapshot, so no report kernel does it again."""
         for level in self.peers:
             self.robustness(level)
             self.subgroup_means(level)
             self.rank_values(level)
         return self
-
-
-def _score_level(
-    inputs: YearInputs, level: str, values: Mapping[str, Values]
-) -> dict[str, UnitScore]:
-    return score_peers(inputs.criteria.for_level(level), values) if values else {}
 
 
 def rank_value(inputs: YearInputs, score: UnitScore) -> float:
@@ -304,12 +276,13 @@ def score(inputs: YearInputs) -> YearResult:
             for uid, s in sorted(inputs.collection.submissions.items())
             if by_id[uid].level == level
         }
-        self_scores |= _score_level(inputs, level, {u: s.values for u, s in subs.items()})
+        cset = inputs.criteria.for_level(level)
+        self_scores |= score_peers(cset, {u: s.values for u, s in subs.items()})
         checked = inputs.collection.verifications
         verified = {u: checked[u].values for u in subs if u in checked}
         # Normalised rules compare a unit with its peers' official values.
         official_values = {u: verified.get(u, s.values) for u, s in subs.items()}
-        level_official = _score_level(inputs, level, official_values)
+        level_official = score_peers(cset, official_values)
         verified_scores |= {u: level_official[u] for u in verified}
         official |= level_official
         ranks |= rank_map({u: rank_value(inputs, level_official[u]) for u in subs})

@@ -13,12 +13,11 @@ sensitivity analysis. Two sources of doubt are modelled:
   bootstrap); verified units keep their verified figures. With no verified unit in the
   year, nothing is shifted.
 
-Each run ranks the level again (competition ranks, ties as "1, 2, 2, 4", on percent or on
-total as the year ranks) and bands it. Per unit: the 5th, 50th and 95th percentile of its
-rank and the share of runs in which it keeps its band. Per group: the mean absolute rank
-shift when that group is left out (its weight set to zero, the others rescaled), a
-deterministic sensitivity check. The generator is seeded from the settings, the year and
-the level, so the same inputs give the same numbers.
+Each run ranks the level again (ties as "1, 2, 2, 4", on percent or total as the year
+ranks) and bands it. Per unit: the 5th, 50th and 95th percentile of its rank and the share
+of runs keeping its band. Per group: the mean absolute rank shift when it is left out
+(weight zero, the others rescaled), a deterministic check. The generator is seeded from
+the settings, the year and the level: the same inputs give the same numbers.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """The scoring rules: one pure function per rule type, from input values to points.
 
-Every rule returns an ``Outcome``: the points (always within 0..max) or "not
-applicable", in which case the criterion leaves the unit's maximum. The formulas follow
-the national appendices (Decision 2392/QĐ-BTTTT): ratio, steps, yes/no, count × points
-capped, normalised to the best unit, points entered directly.
-"""
+Every rule returns an ``Outcome``: the points (always within 0..max) or "not applicable"
+(the criterion leaves the unit's maximum). The formulas follow the national appendices
+(Decision 2392/QĐ-BTTTT): ratio, steps, yes/no, count × points capped, normalised to the
+best unit, points entered directly."""
 
 from __future__ import annotations
 

@@ -1,10 +1,8 @@
 """Points per criterion, sub-group, group and total for the units of one peer group.
 
-Scores are computed on unrounded numbers; rounding is for display only. A node that
-does not apply (its ``applicable_if`` answer is "Không", its rule says not applicable, or
-every child is not applicable) leaves the unit's maximum, and the percent is taken on
-the reduced maximum.
-"""
+Scores are unrounded (rounding is for display). A node that does not apply (its
+``applicable_if`` answer is "Không", its rule says not applicable, or no child applies)
+leaves the unit's maximum, and the percent is taken on the reduced maximum."""
 
 from __future__ import annotations
 
@@ -92,12 +90,8 @@ def peer_best(criteria: CriteriaSet, peer_values: Mapping[str, Values]) -> dict[
     for node in criteria.criteria():
         if isinstance(node.rule, NormalizedRule):
             code = node.rule.input
-            reported = [
-                float(value)
-                for v in peer_values.values()
-                if isinstance(value := v.get(code), (int, float))
-            ]
-            best[code] = max(reported, default=0.0)
+            found = [v.get(code) for v in peer_values.values()]
+            best[code] = max([float(x) for x in found if isinstance(x, int | float)], default=0.0)
     return best
 
 

@@ -1,15 +1,13 @@
 """Turning what people really type into a form cell into a checked value.
 
-Units fill the survey forms by hand, in Excel or LibreOffice, in Vietnamese: decimal
-commas, thousands dots, "85%", "Có"/"co"/"x", text pasted from Word with non-breaking
-spaces, numbers stored as text. This module accepts all of that and refuses the rest
-with a message that says what was found and what was expected, in Vietnamese and in
-English (what was found is quoted as typed; the English examples keep the Vietnamese
-separators, since they say what to type in the Vietnamese form). It is pure
-(no openpyxl): the reader passes the raw cell value plus whether the cell had a percent
-number format.
+Units fill the forms by hand, in Excel or LibreOffice, in Vietnamese: decimal commas,
+thousands dots, "85%", "Có"/"co"/"x", text pasted from Word with non-breaking spaces,
+numbers stored as text. All of that is accepted; the rest is refused saying what was found
+(quoted as typed) and what was expected, in Vietnamese or English (whose examples keep
+the Vietnamese separators: they say what to type in the form). Pure (no openpyxl): the
+reader passes the raw cell value and whether the cell had a percent number format.
 
-Number text rules (documented for the analysts, see also the form's instructions):
+Number text rules (for the analysts; see also the form's instructions):
 
 * A comma is the decimal separator ("43,72"), a dot groups thousands ("1.234.567",
   "1.234,5"), as in Vietnamese. When both appear, the last one is the decimal separator,
@@ -64,14 +62,9 @@ VALUE_KINDS: dict[str, str] = {
     **{
         kind: N_("có %(found)s (%(why)s), cần %(expected)s")
         for kind in (
-            "value.not_finite",
-            "value.percent_not_share",
-            "value.negative",
-            "value.comma_thousands",
-            "value.not_whole",
-            "value.share_above_100",
-            "value.above_maximum",
-        )
+            "value.not_finite value.percent_not_share value.negative value.comma_thousands "
+            "value.not_whole value.share_above_100 value.above_maximum"
+        ).split()
     },
     "value.na_not_allowed": N_(
         "có '%(found)s' nhưng tiêu chí này không được chọn '%(found)s'; cần %(expected)s"
@@ -132,8 +125,8 @@ QUOTE_LIMIT = 80
 
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     """``text`` as a message quotes it: normalised, in quotes, cut to ``limit`` characters
-    ("…" after a cut), control characters escaped: a 100 000-character
-    cell must not become a 100 000-character message, nor a typed newline a forged line."""
+    ("…" after a cut), control characters escaped: a 100 000-character cell must not
+    become a 100 000-character message, nor a typed newline a forged line."""
     text = escape_controls(normalize_text(text))
     if len(text) > limit:
         return f"'{text[:limit]}…'"

@@ -1,8 +1,8 @@
 """``<year>/booklet.pdf``: the ranking and every unit report in one printed booklet.
 
-Built from the executed notebooks each report's PDF was printed from, through the same
-conversion, so it never disagrees with them; one document means one page counter for the
-contents' page numbers and the footer's "Trang n/N"."""
+Built from the executed notebooks each report's PDF was printed from, by the same
+conversion, so it never disagrees with them; one document: one page counter for the
+contents and the footer's "Trang n/N"."""
 
 from __future__ import annotations
 

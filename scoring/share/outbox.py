@@ -129,8 +129,7 @@ def message(
     # Folded into encoded words of at most 75 characters, each ending on a character.
     subject_header = Header(one_line(subject_text), "utf-8", header_name="Subject")
     msg["Subject"] = subject_header  # type: ignore[assignment]
-    body_part = MIMEText(text, "plain", "utf-8")
-    msg.attach(body_part)
+    msg.attach(MIMEText(text, "plain", "utf-8"))
     digest = hashlib.sha256(text.encode("utf-8"))
     for item in attachments:
         part = MIMEBase(item.maintype, item.subtype)

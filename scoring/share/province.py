@@ -76,11 +76,8 @@ def _title_block(ws: Worksheet, result: YearResult, unit_id: str, lang: str) -> 
     unit = result.unit(unit_id)
     official = result.official[unit_id]
     cset = official.criteria
-    kind = (
-        _("Điểm thẩm định")
-        if result.is_verified(unit_id)
-        else _("Điểm tự đánh giá (chưa thẩm định)")
-    )
+    verified = result.is_verified(unit_id)
+    kind = _("Điểm thẩm định") if verified else _("Điểm tự đánh giá (chưa thẩm định)")
     lines = [
         _("Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s") % {"year": result.year}
         + f" – {unit.name}",

@@ -149,14 +149,8 @@ def share(
     lines[0] += " " + _province_note(result, paths, bool(province), lang)
     for line in lines:
         print(line, file=sys.stderr)
-    record = {
-        "key": key,
-        "booklet": booklet_key,
-        "zip": zip_key,
-        "lines": lines,
-        "outputs": sorted(p.relative_to(paths.reports).as_posix() for p in outputs),
-    }
-
+    done = sorted(p.relative_to(paths.reports).as_posix() for p in outputs)
+    record = {"key": key, "booklet": booklet_key, "zip": zip_key, "lines": lines, "outputs": done}
     write_text(paths.state, json.dumps(record, ensure_ascii=False, indent=1))
     return 0
 
@@ -181,19 +175,12 @@ def _current_result(paths: SharePaths, lang: str, epoch: str) -> YearResult:
     written_in = re.search(rb'<html lang="([a-z]+)"', ranking)
     shown_in = written_in.group(1).decode() if written_in else lang
     other_lang = [f"lang {shown_in}, not {lang}"] if shown_in != lang else []
-    needed = [
-        "ranking.html",
-        *[f"units/{u.id}.{x}" for u in result.scored_units() for x in ("html", "pdf")],
-    ]
-    absent = [name for name in needed if not (paths.year_reports / name).is_file()]
+    pages = [f"units/{u.id}.{x}" for u in result.scored_units() for x in ("html", "pdf")]
+    absent = [n for n in ("ranking.html", *pages) if not (paths.year_reports / n).is_file()]
     what = changed[:1] or other_lang or absent[:5]
     if what:
-        where = {
-            "year": paths.year,
-            "folder": shown_path(paths.year_reports),
-            "what": ", ".join(what),
-        }
-        raise ScoringError(stale % where)
+        where = {"year": paths.year, "folder": shown_path(paths.year_reports)}
+        raise ScoringError(stale % (where | {"what": ", ".join(what)}))
     return result
 
 
@@ -205,8 +192,7 @@ def _read(path: Path) -> bytes | None:
 
 
 def _ordered_units(result: YearResult) -> list[str]:
-    """The scored units (those a result letter or an assessment workbook can be made for):
-    the city first, then departments, then communes; each by rank, then name."""
+    """The scored units (those a letter or workbook is made for): city first, by rank, name."""
     order = {level: n for n, level in enumerate(LEVELS)}
     units = list(result.scored_units())
     units.sort(key=lambda u: (order.get(u.level, 9), result.ranks[u.id], u.name, u.id))
@@ -358,8 +344,7 @@ def _write_site(
 
 
 def _province_note(result: YearResult, paths: SharePaths, made: bool, lang: str) -> str:
-    """Where the province copies are, or why there are none (a folder that was not made is
-    not named)."""
+    """Where the province copies are, or why there are none (an unmade folder is not named)."""
     _ = translator(lang)
     if made:
         return _("Bản gửi tỉnh trong %(province)s.") % {"province": paths.province}

@@ -1,24 +1,94 @@
 """``share/<year>/site/``: one year's reports as a folder to publish, and its zip.
 
-Copies of what ``make reports`` wrote (and the files their pages refer to), with an index
-of its own; every link is relative and stays inside the folder, so it opens from the file
-system or any static server. The zip is in the folder too (a download link must not leave
-it); the index inside the zip has no download link."""
+Copies of what ``make reports`` wrote (and the local files their pages refer to: href,
+src, CSS urls), with an index of its own; every link is relative and stays inside the
+folder, so it opens from the file system or any static server. The zip is in the folder
+too (a download link must not leave it); the index inside the zip has no download link."""
 
 from __future__ import annotations
 
+import html.parser
 import io
+import posixpath
+import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from scoring.io import write_bytes
-from scoring.share import links
 from scoring.views.assets import css, template
 
 ZIP_FOLDER = "site"  # the folder the zip unpacks to
 # Already compressed: stored as they are, which is faster and no bigger.
 _STORED = {".pdf", ".xlsx", ".zip", ".png", ".jpg"}
+_URL_ATTRS = {"href", "src", "action", "formaction", "poster", "data", "srcset", "background"}
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)|@import\s+['\"]([^'\"]+)['\"]")
+
+
+class _Collector(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "srcset":
+                self.found += [part.strip().split(" ")[0] for part in value.split(",")]
+            elif name in _URL_ATTRS:
+                self.found.append(value.strip())
+            elif name == "style":
+                self.found += _css_urls(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.found += _css_urls(data)
+
+
+def _css_urls(css: str) -> list[str]:
+    return [a or b for a, b in _CSS_URL.findall(css)]
+
+
+def references(page: str) -> list[str]:
+    """Every URL the page names in an attribute or in CSS, as written."""
+    collector = _Collector()
+    collector.feed(page)
+    collector.close()
+    return [ref for ref in collector.found if ref]
+
+
+def is_internal(ref: str) -> bool:
+    """A reference to the page itself or inline data: never a request for another file."""
+    return ref.startswith("#") or ref.lower().startswith("data:")
+
+
+def is_external(ref: str) -> bool:
+    """A reference with a scheme or host (``https:``, ``//cdn``, ``file:``, ``mailto:``),
+    or an absolute path: it does not stay inside the site's folder."""
+    if is_internal(ref):
+        return False
+    parts = urlsplit(ref)
+    return bool(parts.scheme or parts.netloc or ref.startswith("/"))
+
+
+def local_target(page_path: str, ref: str) -> str | None:
+    """The site-relative path ``ref`` points to from the page at ``page_path`` (both
+    POSIX, relative to the site's root), or None when it climbs out of the site."""
+    path = unquote(urlsplit(ref).path)
+    if not path:
+        return page_path
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path))
+    if joined.startswith("../") or joined == ".." or PurePosixPath(joined).is_absolute():
+        return None
+    return joined
 
 
 def source_files(year_reports: Path, unit_ids: Iterable[str]) -> dict[str, Path]:
@@ -38,10 +108,10 @@ def _referenced(root: Path, pages: Mapping[str, Path]) -> dict[str, Path]:
     while todo:
         name = todo.pop()
         source = pages.get(name) or found[name]
-        for ref in links.references(source.read_text(encoding="utf-8", errors="replace")):
-            if links.is_internal(ref) or links.is_external(ref):
+        for ref in references(source.read_text(encoding="utf-8", errors="replace")):
+            if is_internal(ref) or is_external(ref):
                 continue
-            target = links.local_target(name, ref)
+            target = local_target(name, ref)
             if target is None or target in pages or target in found:
                 continue
             if (root / target).is_file():
