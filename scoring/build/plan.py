@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.build.state import NOTEBOOKS, code_digest, key, reads_key
 from scoring.inputs.layout import DataLayout
 from scoring.inputs.snapshot import Read, ReadKind
-from scoring.build.state import NOTEBOOKS, code_digest, key, reads_key
 
 if TYPE_CHECKING:
-    from scoring.model.result import YearResult
     from scoring.build.runner import Outcome, Task
     from scoring.inputs.snapshot import Snapshot
+    from scoring.model.result import YearResult
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,12 @@ def make_snapshot(result: YearResult, paths: Paths, cache: Path, fixed: dt.date 
     build's form cache), dated, every year's notes and the unit changes; the kernels keep
     the figures they draw in ``cache``."""
     from scoring.analysis.compare import load_mapping
-    from scoring.text.errors import ScoringError
+    from scoring.build.state import FormCache
     from scoring.inputs.lineage import load_changes
+    from scoring.inputs.snapshot import Snapshot, read_notes
     from scoring.inputs.year import dated, load
     from scoring.model.result import score
-    from scoring.inputs.snapshot import Snapshot, read_notes
-    from scoring.build.state import FormCache
+    from scoring.text.errors import ScoringError
 
     results: dict[int, YearResult | None] = {result.year: result}
     for year in DataLayout(paths.data).years():
@@ -87,9 +87,9 @@ class Digests:
 
     def _compute(self, read: Read) -> str | None:
         from scoring.analysis import data
-        from scoring.views.report.missing import MissingReport
-        from scoring.views.report import RankingReport, UnitReport
         from scoring.inputs.snapshot import digest, year_digest
+        from scoring.views.report import RankingReport, UnitReport
+        from scoring.views.report.missing import MissingReport
 
         if read.year not in self.snap.results:
             return None

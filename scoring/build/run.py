@@ -12,12 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from scoring.text import console
-from scoring.config import BuildConfig
-from scoring.text.i18n import N_, translator
-from scoring.inputs.layout import DataLayout
 from scoring.build.plan import Paths
-from scoring.build.timings import Phases
 from scoring.build.state import (
     NOTEBOOKS,
     Records,
@@ -27,17 +22,22 @@ from scoring.build.state import (
     key,
     remove_leftovers,
 )
+from scoring.build.timings import Phases
+from scoring.config import BuildConfig
+from scoring.inputs.layout import DataLayout
+from scoring.text import console
+from scoring.text.i18n import N_, translator
 
 if TYPE_CHECKING:  # imported where used, so that a build with nothing to do stays light
     from concurrent.futures import Executor
 
     import pandas as pd
 
-    from scoring.text.lang import Lang
-    from scoring.model.result import YearResult
     from scoring.build.plan import Digests
     from scoring.build.runner import Outcome, Task
     from scoring.inputs.snapshot import Snapshot
+    from scoring.model.result import YearResult
+    from scoring.text.lang import Lang
 
 __all__ = ["NOTEBOOKS", "Paths", "build", "code_digest"]
 
@@ -190,7 +190,6 @@ def _render(
 ) -> tuple[list[Outcome], list[Task]]:
     """The stale reports on ``pool``; ranking.xlsx meanwhile, in a thread (it shows
     what the ranking's tables show, and this process only waits for the workers)."""
-    from scoring.views import xlsx
     from scoring.build.driver import run_tasks
 
     with ThreadPoolExecutor(max_workers=1) as side:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring.io import write_text
 from scoring.build.state import NOTEBOOKS
+from scoring.io import write_text
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,8 @@ def _kernel() -> _WarmKernel:
 # What the notebook read of the snapshot, reported back to the build (which keys on it).
 LAST_CELL = (
     "from IPython.display import display as _scoring_display\n"
-    "_scoring_display({%r: __import__('scoring.inputs.snapshot').inputs.snapshot.take_reads(%r)}, raw=True)"
+    "_scoring_display({%r: __import__('scoring.inputs.snapshot')"
+    ".inputs.snapshot.take_reads(%r)}, raw=True)"
 )
 
 
@@ -306,8 +307,8 @@ def unsnapshotted(nb: Any) -> list[tuple[int, str]]:
 
 def _folder_reads(nb: Any, task: Task, lang: str) -> tuple[list[str], list[str]]:
     """The reads and warnings of the data API's calls that read the data folder itself."""
-    from scoring.text.i18n import translator
     from scoring.inputs.snapshot import Read, ReadKind
+    from scoring.text.i18n import translator
 
     calls = unsnapshotted(nb)
     if not calls:

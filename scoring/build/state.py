@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -25,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from scoring.io import remove_temp_files, write_bytes, write_text
 
 if TYPE_CHECKING:
-    from scoring.model.criteria import CriteriaYear
     from scoring.inputs.submissions import Collection, FileReader
-    from scoring.inputs.verification import VerificationReader
     from scoring.inputs.units import Unit
+    from scoring.inputs.verification import VerificationReader
+    from scoring.model.criteria import CriteriaYear
 
 PACKAGE = Path(__file__).resolve().parents[1]  # scoring/
 NOTEBOOKS = PACKAGE.parent / "notebooks"  # the project's report notebooks
