@@ -76,10 +76,10 @@ class RankingReport(_Speaks):
     def _rows(self, level: str) -> list[dict[str, object]]:
         """The level's ranked units, best first (those without a form last, when ranked)."""
         result = self._result
-        rows = [self._scored_row(uid) for uid in result.peers.get(level, [])]
+        rows = [self._row(uid, sent=True) for uid in result.peers.get(level, [])]
         rows.sort(key=lambda r: (r["rank"], r["name"]))  # type: ignore[arg-type, return-value]
         if result.ranks_missing:
-            rows += [self._missing_row(uid) for uid in result.missing.get(level, [])]
+            rows += [self._row(uid, sent=False) for uid in result.missing.get(level, [])]
         return rows
 
     def _change(self, uid: str) -> str:
@@ -93,48 +93,32 @@ class RankingReport(_Speaks):
         moved = prev.ranks[uid] - self._result.ranks[uid]
         return "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
 
-    def _scored_row(self, uid: str) -> dict[str, object]:
+    def _row(self, uid: str, sent: bool) -> dict[str, object]:
+        """A unit's row; one without a form (not ``sent``): 0 points of the level's full
+        maximum, its rank (last, or None) as its whole range."""
         result = self._result
-        score = result.official[uid]
-        robust = result.robustness(result.unit(uid).level).units[uid]
+        level = result.unit(uid).level
+        cset = result.inputs.criteria.for_level(level)
+        score = result.official[uid] if sent else None
+        robust = result.robustness(level).units[uid] if sent else None
+        rank = result.ranks.get(uid)
+        zeros = {g.code: 0.0 for g in cset.groups}
         return {
             "unit_id": uid,
             "name": result.unit(uid).name,
-            "rank": result.ranks[uid],
-            "total": score.total,
-            "max": score.max,
-            "percent": score.percent,
-            "band": result.band(uid),
-            "status": "submitted",
-            "change": self._change(uid),
-            "verified": result.is_verified(uid),
-            "rank_p05": robust.rank_p05,
-            "rank_median": robust.rank_median,
-            "rank_p95": robust.rank_p95,
-            "band_stability": robust.band_stability,
-            "groups": {g.code: g.points for g in score.groups},
-        }
-
-    def _missing_row(self, uid: str) -> dict[str, object]:
-        """A unit without a form: 0 points of the level's full maximum, ranked last."""
-        cset = self._result.inputs.criteria.for_level(self._result.unit(uid).level)
-        rank = self._result.ranks.get(uid)
-        return {
-            "unit_id": uid,
-            "name": self._result.unit(uid).name,
             "rank": rank,
-            "total": 0.0,
-            "max": cset.max,
-            "percent": 0.0,
-            "band": "",
-            "status": "missing",
+            "total": score.total if score else 0.0,
+            "max": score.max if score else cset.max,
+            "percent": score.percent if score else 0.0,
+            "band": result.band(uid) if sent else "",
+            "status": "submitted" if sent else "missing",
             "change": self._change(uid),
-            "verified": False,
-            "rank_p05": rank,
-            "rank_median": rank,
-            "rank_p95": rank,
-            "band_stability": None,
-            "groups": {g.code: 0.0 for g in cset.groups},
+            "verified": sent and result.is_verified(uid),
+            "rank_p05": robust.rank_p05 if robust else rank,
+            "rank_median": robust.rank_median if robust else rank,
+            "rank_p95": robust.rank_p95 if robust else rank,
+            "band_stability": robust.band_stability if robust else None,
+            "groups": {g.code: g.points for g in score.groups} if score else zeros,
         }
 
     def rows(self, level: str) -> pd.DataFrame:
