@@ -1,8 +1,6 @@
-"""The ranking report: what ``notebooks/ranking.ipynb`` shows of one year, city-wide.
-
-One peer group per level: the table, the bars, the heat map, the leaders' first page
-(``scoring.analysis.summary``), how the forms came in; each as data and a helper that shows it.
-"""
+"""The ranking report: what ``notebooks/ranking.ipynb`` shows of one year, city-wide, per
+level: the table, the bars, the heat map, the leaders' first page
+(``scoring.analysis.summary``), how the forms came in; each as data and a helper."""
 
 from __future__ import annotations
 
@@ -123,10 +121,9 @@ class RankingReport(_Speaks):
 
     def rows(self, level: str) -> pd.DataFrame:
         """The level's ranking, best first: ``unit_id, name, rank, total, max, percent,
-        band, status`` ("submitted"; "missing" for a unit without a form, ranked last with
-        0 points unless bands.yaml excludes it), ``change`` (against last year: "↑2", "=",
-        "–"), ``verified``, the rank's 90 % range and one column per group's points.
-        """
+        band, status`` ("submitted"; "missing": no form, ranked last with 0 points unless
+        bands.yaml excludes it), ``change`` ("↑2", "=", "–"), ``verified``, the rank's 90 %
+        range and one column per group's points."""
         import pandas as pd
 
         rows = self._rows(level)
@@ -136,8 +133,7 @@ class RankingReport(_Speaks):
         return frame
 
     def excluded(self, level: str) -> list[str]:
-        """Names of the level's units without a form left out of the ranks
-        (``missing: exclude`` in bands.yaml); empty when they are ranked last."""
+        """Names of the level's units without a form left out (``missing: exclude``)."""
         if self._result.ranks_missing:
             return []
         return [self._result.unit(u).name for u in self._result.missing.get(level, [])]
@@ -180,8 +176,7 @@ class RankingReport(_Speaks):
         )
 
     def chart(self, level: str) -> list[Png]:
-        """What the level is ranked on as bars (percent of the applicable maximum, or the
-        total with ``rank_by: total``), best first, one figure per page of units."""
+        """What the level is ranked on (percent, or ``rank_by: total``) as bars, best first."""
         rows = self._rows(level)
         cset = self._result.inputs.criteria.for_level(level)
         by_total = self._result.inputs.criteria.ranking.rank_by == "total"
@@ -218,8 +213,7 @@ class RankingReport(_Speaks):
         return f"{text} · {numfmt.percent(float(row['percent']), lang=self.lang)}"  # type: ignore[arg-type]
 
     def heatmap(self, level: str) -> list[Png]:
-        """Units × sub-groups in percent of maximum, one figure per page of units (units
-        that sent a form)."""
+        """The units that sent a form × sub-groups, in percent of maximum."""
         rows = [r for r in self._rows(level) if r["status"] != "missing"]
         cset = self._result.inputs.criteria.for_level(level)
         subs = [s.code for g in cset.groups for s in g.children if not s.is_criterion]
@@ -251,8 +245,8 @@ class RankingReport(_Speaks):
         }
 
     def summary(self) -> Fragment:
-        """The first page for leaders: units per band and level, the five weakest criteria
-        city-wide, the units that moved most since last year, the units needing attention."""
+        """The leaders' first page: units per band and level, the five weakest criteria, the
+        units that moved most since last year, the units needing attention."""
         data = self._summary_data
         level_names = {lv: self._(LEVEL_TITLES[lv]) for lv in LEVELS}
         criteria = self._result.inputs.criteria
