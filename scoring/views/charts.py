@@ -73,8 +73,8 @@ SPREAD_MARGIN = 3  # ranks shown on each side of those the runs reached
 
 
 def spread_window(shares: Sequence[float], rank: int, low: int, high: int) -> range:
-    """The ranks the robustness figure shows: all of a small level; else those the runs
-    reached, the unit's rank and its interval, with a margin, at least SPREAD_ALL_RANKS."""
+    """The ranks shown: a small level's all; else those reached, the unit's and its interval
+    with a margin, at least SPREAD_ALL_RANKS."""
     count = len(shares)
     if count <= SPREAD_ALL_RANKS:
         return range(1, count + 1)

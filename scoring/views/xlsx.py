@@ -1,7 +1,5 @@
-"""``ranking.xlsx``: the ranking's tables for Excel, written when what they show changed.
-
-Formatted headers, frozen panes, number formats, widths and filters; text from the inputs
-is always written as text (never as a formula)."""
+"""``ranking.xlsx``: the ranking's tables for Excel (written when they changed), formatted,
+frozen, filtered; text from the inputs is always written as text (never as a formula)."""
 
 from __future__ import annotations
 

@@ -46,9 +46,8 @@ def source(body: str, title: str, lang: str = "vi") -> str:
 def compile_pdf(
     document: str, images: dict[str, bytes], date: dt.date, root: Path | None = None
 ) -> bytes:
-    """Compile a whole Typst document whose ``images`` (name -> bytes) are files in
-    ``root``: a build's own folder, where they stay (nothing left in TMPDIR), or a temporary
-    one."""
+    """Compile a Typst document whose ``images`` (name -> bytes) are files in ``root``: a
+    build's own folder, where they stay (nothing left in TMPDIR), or a temporary one."""
     if root is None:
         with tempfile.TemporaryDirectory(prefix="scoring-typst-") as folder:
             return compile_pdf(document, images, date, Path(folder))
@@ -93,6 +92,5 @@ def lost_warnings(body: Converted, notebook: str, lang: str = "vi") -> list[str]
 
 
 def warm_up() -> None:
-    """Load the font and compile once, as a worker starts (the first compile in a
-    process costs a few tenths of a second more than the next)."""
+    """Compile once as a worker starts: a process's first compile costs tenths of a second."""
     compile_pdf(source("Uông Bí", "warm-up"), {}, dt.date(2018, 1, 1))
