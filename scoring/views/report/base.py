@@ -97,8 +97,7 @@ class Fragment(str):
 
 
 class Png(bytes):
-    """A chart that a notebook displays as a PNG image, with its alternative text (what a
-    screen reader says of it; the HTML report's ``alt``)."""
+    """A chart a notebook displays as a PNG, with its alternative text (the HTML's ``alt``)."""
 
     alt: str
 

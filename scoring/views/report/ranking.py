@@ -81,8 +81,7 @@ class RankingReport(_Speaks):
         return rows
 
     def _change(self, uid: str) -> str:
-        """The move against last year's rank; "–" when either rank is a unit without a form
-        placed last, which would read as a change in maturity."""
+        """The move since last year; "–" if either rank is a missing form's (no real move)."""
         prev = self._source.previous(self._result)
         if prev is None or prev.ranks.get(uid) is None or uid not in self._result.ranks:
             return "–"

@@ -1,5 +1,4 @@
-"""The unit report: what ``notebooks/unit_report.ipynb`` shows of one unit in one year,
-each section as data and a helper that shows it (the provenance: ``notice``)."""
+"""The unit report (``unit_report.ipynb``): each section as data and a helper that shows it."""
 
 from __future__ import annotations
 
@@ -349,8 +348,7 @@ class UnitReport(_OfUnit):
         return notice.provenance(self._result, self.unit_id, self.lang)
 
     def shown(self) -> dict[str, object]:
-        """Everything this report's helpers can show, as plain data: its digest is the
-        report's read, so a form's correction rebuilds only the reports it changes."""
+        """What the helpers show, as data: its digest is the read (a fix rebuilds only these)."""
         result, cset = self._result, self.cset
         submission = result.inputs.collection.submissions[self.unit_id]
         own = result.self_scores[self.unit_id]

@@ -77,8 +77,7 @@ def write_pdf(
     lang: str = "vi",
     images: Path | None = None,
 ) -> None:
-    """The report page of ``body`` as ``target``, atomically; its images kept in the
-    folder ``images`` (see ``compile_pdf``)."""
+    """``body`` as the PDF ``target``, atomically; its images kept in ``images``."""
     pdf = compile_pdf(source(body.typst, title, lang), body.images, date, images)
     write_bytes(Path(target), pdf)
 
