@@ -135,8 +135,8 @@ def subgroups_against_peers(
     applicable: Sequence[bool] | None = None,
     lang: str = "vi",
 ) -> bytes:
-    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean;
-    "Không áp dụng" where a sub-group does not apply (an empty place would read as 0 %)."""
+    """The unit's percent per sub-group beside its peers' mean; "not applicable" written out
+    where a sub-group does not apply (an empty place would read as 0 %)."""
     _ = translator(lang)
     fig = Figure(figsize=(7, 2.3))
     ax = fig.subplots()
@@ -275,8 +275,7 @@ def heatmap(
     lang: str = "vi",
     cache: str = "",
 ) -> list[bytes]:
-    """Units × sub-groups, percent of maximum in each cell; one figure per
-    ``ROWS_PER_FIGURE`` units, each with the headings and the same 0–100 % colour scale."""
+    """Units × sub-groups in percent, per ``ROWS_PER_FIGURE`` units, on one 0–100 % scale."""
     return [
         remembered_figure(
             cache,

@@ -76,8 +76,7 @@ def _kept_output(output: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode |
 def presentable(
     nb: nbformat.NotebookNode, name: str = "", lang: str = "vi"
 ) -> tuple[nbformat.NotebookNode, list[str]]:
-    """A copy keeping what a reader should see (rich outputs, printed text, Markdown;
-    never code), and a warning naming notebook and cell for each output it cannot show."""
+    """A copy with what a reader should see (never code), and a warning per output lost."""
     _ = translator(lang)
     clean = copy.deepcopy(nb)
     problems = []

@@ -1,5 +1,4 @@
-"""reports/index.html: every year, its ranking and every unit's report, with a filter.
-Links are relative and the filter is inline, so the page works offline and zipped."""
+"""reports/index.html: every year's reports, with a filter; relative links, works offline."""
 
 from __future__ import annotations
 
