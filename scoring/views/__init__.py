@@ -1,2 +1,1 @@
-"""The report views and their templates: the unit report, the ranking, the missing unit's
-report, charts, the HTML export, the Typst PDF, the Excel ranking, the index and trends."""
+"""The reports, charts, HTML, Typst PDF and Excel exports, the index and trends pages."""

@@ -1,6 +1,4 @@
-"""The page templates and the print stylesheet shipped with the package.
-
-Kept apart from ``html`` so that writing the index does not import nbconvert."""
+"""The page templates and stylesheet (apart from ``html``: the index needs no nbconvert)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
-"""Charts for the reports: matplotlib figures sized for A4 and readable in grayscale.
-
-Every band has a colour *and* a hatch pattern (``scoring.model.bands``), so a chart printed
-in black and white still tells bands apart. Figures are PNG bytes with no timestamp, so two
-builds give the same bytes, drawn in the package's own font, which covers Vietnamese.
-"""
+"""Charts for the reports: matplotlib figures sized for A4, as PNG bytes with no timestamp
+(two builds give the same bytes), in the package's own font, which covers Vietnamese. Every
+band has a colour *and* a hatch (``scoring.model.bands``): it reads in black and white."""
 
 from __future__ import annotations
 
@@ -70,14 +67,14 @@ def groups_against_max(
 
 
 # A level of at most this many units shows every rank in the robustness figure; a larger
-# one only the ranks around the unit's, so that the labels stay readable.
+# one only those around the unit's, so that the labels stay readable.
 SPREAD_ALL_RANKS = 25
 SPREAD_MARGIN = 3  # ranks shown on each side of those the runs reached
 
 
 def spread_window(shares: Sequence[float], rank: int, low: int, high: int) -> range:
-    """The ranks the robustness figure shows: all of a small level; else those the runs
-    reached, the unit's rank and its interval, with a margin, at least SPREAD_ALL_RANKS."""
+    """The ranks shown: a small level's all; else those reached, the unit's and its interval
+    with a margin, at least SPREAD_ALL_RANKS."""
     count = len(shares)
     if count <= SPREAD_ALL_RANKS:
         return range(1, count + 1)
@@ -92,9 +89,8 @@ def spread_window(shares: Sequence[float], rank: int, low: int, high: int) -> ra
 
 
 def rank_spread(shares: Sequence[float], rank: int, low: int, high: int, lang: str = "vi") -> bytes:
-    """The share of robustness runs at each rank: the unit's rank in black, the others
-    grey, the 90 % interval as a bracket above (it reads in black and white); a large level
-    shows the ranks around the unit's (``spread_window``), and says which."""
+    """The share of robustness runs at each rank, the unit's in black, the 90 % interval as
+    a bracket above; a large level shows the ranks around it (``spread_window``), and says so."""
     _ = translator(lang)
     fig = Figure(figsize=(7.5, 1.3))
     ax = fig.subplots()
@@ -139,8 +135,8 @@ def subgroups_against_peers(
     applicable: Sequence[bool] | None = None,
     lang: str = "vi",
 ) -> bytes:
-    """Grouped bars: the unit's percent of maximum per sub-group next to its peers' mean;
-    "Không áp dụng" where a sub-group does not apply (an empty place would read as 0 %)."""
+    """The unit's percent per sub-group beside its peers' mean; "not applicable" written out
+    where a sub-group does not apply (an empty place would read as 0 %)."""
     _ = translator(lang)
     fig = Figure(figsize=(7, 2.3))
     ax = fig.subplots()
@@ -193,11 +189,9 @@ def totals_by_band(
     axis: str | None = None,
     cache: str = "",
 ) -> list[bytes]:
-    """The ranking as horizontal bars, best at the top, coloured and hatched by the band's
-    place in ``year_bands`` (any other label grey). ``totals`` are what the level is ranked
-    on, ``labels`` the texts at the bars' ends, ``axis`` the axis title. One figure per
-    ``ROWS_PER_FIGURE`` units, all on one scale and with one legend: they read as one chart.
-    """
+    """The ranking as bars, best at the top, styled by the band's place in ``year_bands``
+    (others grey): ``totals`` what the level is ranked on, ``labels`` the texts at the bars'
+    ends. One figure per ``ROWS_PER_FIGURE`` units, on one scale: they read as one chart."""
     _ = translator(lang)
     if labels is None:
         labels = [numfmt.points(t, lang) for t in totals]
@@ -281,9 +275,7 @@ def heatmap(
     lang: str = "vi",
     cache: str = "",
 ) -> list[bytes]:
-    """Units × sub-groups, percent of maximum written in each cell; one figure per
-    ``ROWS_PER_FIGURE`` units, each with the headings and the same 0–100 % colour scale.
-    """
+    """Units × sub-groups in percent, per ``ROWS_PER_FIGURE`` units, on one 0–100 % scale."""
     return [
         remembered_figure(
             cache,
@@ -319,11 +311,9 @@ def _heat_page(
 
 
 def remembered_figure(folder: str, kind: str, draw: Callable[..., bytes], *args: object) -> bytes:
-    """``draw(*args)``, kept in ``folder``/figures under a hash of its arguments ("" for
-    none), so a correction in one form redraws only the pages it changes. A figure read is
-    touched, so the build can drop those no longer used; a cache that cannot be written (a
-    Dask worker on another machine) is not used.
-    """
+    """``draw(*args)``, kept in ``folder``/figures ("": none) under a hash of its arguments:
+    a correction redraws only the pages it changes. A figure read is touched (the build drops
+    unused ones); a cache that cannot be written (a remote Dask worker) is not used."""
     if not folder:
         return draw(*args)
     name = hashlib.sha256(json.dumps([kind, *args], ensure_ascii=False).encode()).hexdigest()

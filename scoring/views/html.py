@@ -1,9 +1,7 @@
-"""Executed notebook -> a self-contained HTML page (no code, no prompts, no external URL).
-
-nbconvert's "lab" template loads scripts from CDNs that an offline government network
-cannot reach, so the "basic" body is wrapped in our own page with inline CSS. Outputs of a
-kind a page cannot show (widgets, JavaScript) are left out with a warning; errors and
-stderr stay in the executed notebook kept for audit."""
+"""Executed notebook -> a self-contained HTML page (no code, no prompts, no external URL):
+nbconvert's "lab" template loads scripts from CDNs an offline network cannot reach, so the
+"basic" body goes in our own page with inline CSS. Outputs a page cannot show (widgets,
+JavaScript) are left out with a warning; errors and stderr stay in the audit copy."""
 
 from __future__ import annotations
 
@@ -52,8 +50,7 @@ def cell_number(cell: nbformat.NotebookNode) -> int | None:
 
 
 def _kept_output(output: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode | None, str]:
-    """(the output as the report shows it, or None; the mime types that could not be
-    shown, or "" when nothing was lost)."""
+    """(the output as the report shows it, or None; the mime types lost, or "")."""
     if output.output_type == "stream":
         # What a cell prints shows in JupyterLab; warnings (stderr) stay in the audit copy.
         return (output if output.name == "stdout" and output.text.strip() else None), ""
@@ -79,8 +76,7 @@ def _kept_output(output: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode |
 def presentable(
     nb: nbformat.NotebookNode, name: str = "", lang: str = "vi"
 ) -> tuple[nbformat.NotebookNode, list[str]]:
-    """A copy keeping what a reader should see (rich outputs, printed text, Markdown;
-    never code), and a warning naming notebook and cell for each output it cannot show."""
+    """A copy with what a reader should see (never code), and a warning per output lost."""
     _ = translator(lang)
     clean = copy.deepcopy(nb)
     problems = []
@@ -123,8 +119,7 @@ def _stable_ids(html: str) -> str:
 
 
 def notebook_to_html(clean: nbformat.NotebookNode, title: str, lang: str = "vi") -> str:
-    """The report page of an executed notebook made ``presentable`` (title, inline CSS, no
-    script)."""
+    """The page of a ``presentable`` notebook (title, inline CSS, no script)."""
     body, _ = _exporter().from_notebook_node(clean)
     return template("page.html.j2", lang).render(
         body=_stable_ids(_alt_texts(body, clean, lang)),
@@ -141,9 +136,8 @@ NO_ALT = "No description has been provided for this image"
 
 
 def _alt_texts(body: str, nb: nbformat.NotebookNode, lang: str) -> str:
-    """Each chart's alternative text: the one its view gave (``Png.alt``, kept in the
-    output's metadata), else "Biểu đồ" in the report's language, never nbconvert's
-    English default."""
+    """Each chart's alternative text: its view's (``Png.alt``, in the output's metadata),
+    else "Biểu đồ" in the report's language, never nbconvert's English default."""
     if NO_ALT not in body:
         return body
     given = {

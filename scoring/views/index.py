@@ -1,5 +1,4 @@
-"""reports/index.html: every year, its ranking and every unit's report, with a filter.
-Links are relative and the filter is inline, so the page works offline and zipped."""
+"""reports/index.html: every year's reports, with a filter; relative links, works offline."""
 
 from __future__ import annotations
 
@@ -19,8 +18,7 @@ def _link(folder: Path, name: str) -> str | None:
 
 
 def _as_written(text: str) -> str:
-    """A name as in units.csv: scores.csv marks text that Excel would run as a formula
-    with a leading "'" (see ``scoring.analysis.tables.csv_bytes``)."""
+    """A name as in units.csv, without the "'" scores.csv puts before a formula's start."""
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]
     return text
@@ -70,8 +68,8 @@ def _rank_key(row: dict[str, str]) -> int:
 
 
 def write_index(reports: Path, lang: str = "vi", data: Path | None = None) -> bool:
-    """Write (or leave unchanged) the index of every year found under ``reports``, and,
-    given the data folder, of every year with data not built yet (named as such)."""
+    """Write (or leave unchanged) the index of every year under ``reports`` (and, given
+    ``data``, of each year with data not built yet)."""
     built = {
         int(p.name): p
         for p in Path(reports).iterdir()

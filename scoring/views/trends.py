@@ -1,13 +1,11 @@
-"""``reports/trends.html`` and ``trends.pdf``: every year with data at a glance (percent per
-unit line in small multiples that read in grayscale, the city's groups, band moves).
-Computed again from the data on every run; the PDF is printed again only when the page
-changed."""
+"""``reports/trends.html`` and ``trends.pdf``: every year with data at a glance (grayscale
+small multiples per unit, the city's groups, band moves), computed on every run; the PDF is
+printed again only when the page changed."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -22,13 +20,6 @@ PANELS_PER_FIGURE = 12
 LINE_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
 
 
-def _bands_background(ax, bands: list[tuple[str, float]]) -> None:  # noqa: ANN001
-    shades = ["#f5f5f5", "#e0e0e0"]
-    tops = [100.0] + [m for _, m in bands[:-1]]
-    for i, ((_, low), high) in enumerate(zip(bands, tops, strict=True)):
-        ax.axhspan(low, high, color=shades[i % 2], zorder=0, lw=0)
-
-
 def _plot(ax, n: int, x, y, **style: object) -> None:  # noqa: ANN001
     """The ``n``-th line of a chart, in black with its own line style and marker."""
     line, marker = LINE_STYLES[n % len(LINE_STYLES)]
@@ -36,8 +27,7 @@ def _plot(ax, n: int, x, y, **style: object) -> None:  # noqa: ANN001
 
 
 def unit_lines(part):  # noqa: ANN001, ANN201 - a lineage's rows of trends.lineages
-    """(label, rows) of each unit of a lineage: labelled by its (last) name, as the reader
-    knows it, not by its id."""
+    """(label, rows) of each unit of a lineage, labelled by its last name, not by its id."""
     return [
         (str(rows["name"].iloc[-1])[:28], rows) for _, rows in part.groupby("unit_id", sort=False)
     ]
@@ -48,6 +38,7 @@ def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
     _ = i18n.translator(lang)
     keys = list(dict.fromkeys(lines["lineage"]))
     years = sorted(lines["year"].unique())
+    tops = [100.0] + [m for _, m in bands[:-1]]  # the bands as alternating grey stripes
     pages = []
     for start in range(0, len(keys), PANELS_PER_FIGURE):
         chunk = keys[start : start + PANELS_PER_FIGURE]
@@ -56,7 +47,8 @@ def lineage_panels(lines, bands, lang: str) -> list[bytes]:  # noqa: ANN001
         axes = fig.subplots(rows, 3, squeeze=False, sharey=True)
         for ax, key in zip(axes.flat, chunk, strict=False):
             part = lines[lines["lineage"] == key]
-            _bands_background(ax, bands)
+            for i, ((_band, low), high) in enumerate(zip(bands, tops, strict=True)):
+                ax.axhspan(low, high, color=("#f5f5f5", "#e0e0e0")[i % 2], zorder=0, lw=0)
             for n, (label, unit) in enumerate(unit_lines(part)):
                 _plot(ax, n, unit["year"], unit["percent"], markersize=4, lw=1.2, label=label)
             last = part.iloc[-1]
@@ -94,24 +86,11 @@ def _png(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-def _figures(r, _: Callable[[str], str]) -> dict[str, object]:  # noqa: ANN001
-    """A unit's figures in a year's cell of the table."""
-    return {
-        "percent": r["percent"],
-        "rank": int(r["rank"]),
-        "peers": int(r["peers"]),
-        "band": _(r["band"]),
-        "id": r["unit_id"],
-        "verified": bool(r["verified"]),
-    }
-
-
 def write_trends(
     data_dir: Path, reports: Path, lang: str = "vi", day: dt.date | None = None
 ) -> bool:
     """Write ``trends.html`` (and ``trends.pdf``, dated ``day`` or today, when the page
-    changed or is missing); returns whether anything was written. No year with data:
-    nothing is written."""
+    changed or is missing) if any year has data; whether anything was written."""
     from scoring.analysis import trends
     from scoring.analysis.data import load_scores, load_totals
     from scoring.inputs.criteria import load_year
@@ -127,7 +106,20 @@ def write_trends(
     table = []
     for key, part in lines.groupby("lineage", sort=False):
         by_year = {int(r["year"]): r for _i, r in part.iterrows()}
-        cells = [[_figures(r, _) for _i, r in part[part["year"] == y].iterrows()] for y in years]
+        cells = [
+            [
+                {
+                    "percent": r["percent"],
+                    "rank": int(r["rank"]),
+                    "peers": int(r["peers"]),
+                    "band": _(r["band"]),
+                    "id": r["unit_id"],
+                    "verified": bool(r["verified"]),
+                }
+                for _i, r in part[part["year"] == y].iterrows()
+            ]
+            for y in years
+        ]
         last = by_year[max(by_year)]
         table.append({"lineage": key, "name": last["name"], "level": last["level"], "cells": cells})
     moves = trends.band_moves(totals)

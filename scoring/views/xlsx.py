@@ -1,7 +1,5 @@
-"""``ranking.xlsx``: the ranking's tables for Excel, written when what they show changed.
-
-Formatted headers, frozen panes, number formats, widths and filters; text from the inputs
-is always written as text (never as a formula)."""
+"""``ranking.xlsx``: the ranking's tables for Excel (written when they changed), formatted,
+frozen, filtered; text from the inputs is always written as text (never as a formula)."""
 
 from __future__ import annotations
 
@@ -95,8 +93,7 @@ def add_table(
     rows: Sequence[Sequence[object]],
     decimals: Sequence[int | None],
 ) -> None:
-    """Write a header row and data rows with formats, freeze panes, filter, widths, in one
-    pass (asking openpyxl for ``max_row`` after every row would make it quadratic)."""
+    """Header, formatted rows, panes, filter, widths in one pass (``max_row``: quadratic)."""
     formats = [None if p is None else ("0" if p == 0 else "0." + "0" * p) for p in decimals]
     widths = [len(str(h)) for h in headers]
     for column, header in enumerate(headers, start=1):

@@ -1,12 +1,9 @@
 """The one typeface of every report, shipped inside the package.
 
-PDFs embed their fonts and charts rasterise theirs, so a report's bytes depend on which font
-files were used. To give the same bytes on every machine, whatever fonts it has, Typst
-(``scoring.views.typeset.document``) and matplotlib use only the files in this folder,
-under a family name no system font has ("Scoring Sans": DejaVu Sans renamed, full Vietnamese
-coverage; see LICENSE and scripts/make_fonts.py). The HTML reports name ordinary families
-instead, since a browser shows them with the reader's own fonts and their bytes do not
-depend on it.
+PDFs embed their fonts and charts rasterise theirs, so for the same bytes on every machine
+Typst and matplotlib use only this folder's files, under a family no system font has ("Scoring
+Sans": DejaVu Sans renamed, full Vietnamese; see LICENSE, scripts/make_fonts.py). The HTML
+names ordinary families: a browser uses the reader's fonts, the bytes do not depend on them.
 """
 
 from __future__ import annotations

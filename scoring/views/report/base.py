@@ -1,7 +1,5 @@
-"""What every report object shares: the Jinja environment (autoescaped: no name or note
-from the inputs can inject markup), fragments and charts a notebook displays by returning
-them, and ``_Speaks``, the base of the unit, ranking and missing unit's reports.
-"""
+"""What every report shares: the Jinja environment (autoescaped: no input can inject
+markup), the fragments and charts a notebook displays, and ``_Speaks``, the reports' base."""
 
 from __future__ import annotations
 
@@ -52,9 +50,8 @@ def _environment(lang: str) -> jinja2.Environment:
 
 
 def warm_up() -> None:
-    """Import, compile and load what a kernel's first report needs while the build is still
-    scoring (``scoring.build.runner`` sends it): that report is on every build's critical
-    path."""
+    """Load what a kernel's first report needs while the build still scores
+    (``scoring.build.runner`` sends it): that report is on every build's critical path."""
     import matplotlib.backends.backend_agg  # noqa: F401 - the charts' canvas
     import matplotlib_inline.backend_inline  # noqa: F401 - ``%matplotlib inline``
     import pandas  # noqa: F401
@@ -100,8 +97,7 @@ class Fragment(str):
 
 
 class Png(bytes):
-    """A chart that a notebook displays as a PNG image, with its alternative text (what a
-    screen reader says of it; the HTML report's ``alt``)."""
+    """A chart a notebook displays as a PNG, with its alternative text (the HTML's ``alt``)."""
 
     alt: str
 
@@ -136,10 +132,8 @@ def format_value(value: Value | None, kind: str, lang: str = "vi") -> str:
 
 
 def markdown_html(text: str) -> str:
-    """Markdown an analyst wrote, as HTML safe to put in a report: raw HTML is escaped
-    (shown as typed), images become their text (a report loads nothing), links keep only
-    web and mail addresses.
-    """
+    """An analyst's Markdown as safe HTML: raw HTML is shown as typed, images become their
+    text (a report loads nothing), links keep only web and mail addresses."""
     import mistune
     from markupsafe import escape
 
@@ -171,20 +165,12 @@ def _frame(rows: Sequence[object], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _number_or_none(value: object) -> float | None:
-    """A number, or None for None and NaN (pandas' blank)."""
-    if value is None or not isinstance(value, (int, float)) or value != value:
-        return None
-    return float(value)
-
-
 def _records(frame: pd.DataFrame | None) -> list[dict[str, object]]:
     return [] if frame is None else frame.to_dict("records")  # type: ignore[return-value]
 
 
 class _Speaks:
-    """What the reports share: the scored year, the source of the previous year, notes and
-    unit changes, and their text in ``self.lang`` (vi, or en for the option)."""
+    """The scored year, the source (previous year, notes, unit changes), ``self.lang``."""
 
     SECTIONS: ClassVar[dict[str, str]] = {}
 
@@ -287,6 +273,5 @@ class _OfUnit(_Speaks):
         return self._result.unit(self.unit_id)
 
     def notes(self) -> Fragment:
-        """The section "Nhận xét của cơ quan đánh giá" from the unit's note
-        (``data/<year>/notes/<unit id>.md``); else nothing, and no number taken."""
+        """The section "Nhận xét của cơ quan đánh giá" from ``notes/<unit id>.md``, if any."""
         return self._notes_fragment(self.unit_id)

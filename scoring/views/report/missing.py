@@ -1,11 +1,8 @@
-"""The short report of a unit that sent no form in a year.
+"""The short report of a unit that sent no form in a year (``missing_report.ipynb``).
 
-A unit valid in the year whose form never arrived is still assessed: by default it is
-listed in its level's ranking with 0 points and ranked last (bands.yaml ``missing:
-rank_last``), or left out of the ranks (``missing: exclude``). Its head reads why in a
-report of its own, built from ``notebooks/missing_report.ipynb``: what was expected,
-where, what it means for the rank, and what last year's result was.
-"""
+Such a unit is still assessed: ranked last with 0 points (bands.yaml ``missing:
+rank_last``) or left out (``missing: exclude``). Its head reads why: what was expected,
+where, what it means for the rank, and what last year's result was."""
 
 from __future__ import annotations
 

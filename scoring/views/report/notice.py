@@ -1,10 +1,6 @@
-"""Where a report's figures come from: the source notice and the unit's provenance.
-
-``source_notice``: what a reader must know when the year's criteria or band thresholds are
-not all official (reconstructed groups, inferred thresholds), shown wherever they are read
-(unit reports, the ranking, the index). ``provenance``: the files a unit report was made
-from, with their SHA-256, the program version and the date.
-"""
+"""Where a report's figures come from. ``source_notice``: what a reader must know wherever
+the year's criteria or band thresholds are not all official (reconstructed groups, inferred
+thresholds). ``provenance``: a unit report's files with their SHA-256, version and date."""
 
 from __future__ import annotations
 
@@ -20,8 +16,7 @@ from scoring.views.report.base import LEVEL_TITLES, Fragment, _relative, render
 
 
 def _parts(criteria: CriteriaYear, levels: Iterable[str], lang: str) -> dict[str, list]:
-    """The year's reconstructed parts at ``levels`` (level, groups, counts) and the names
-    of its inferred band thresholds."""
+    """The year's reconstructed parts at ``levels`` and its inferred band thresholds."""
     _ = i18n.translator(lang)
     sets = []
     for level in levels:
@@ -43,10 +38,8 @@ def _parts(criteria: CriteriaYear, levels: Iterable[str], lang: str) -> dict[str
 def source_notice(
     criteria: CriteriaYear, levels: Iterable[str], lang: str = "vi", marked: bool = False
 ) -> Fragment:
-    """The notice a reader sees when the year's criteria at ``levels`` or its band
-    thresholds are not all official: the reconstructed parts by level and group, the
-    inferred thresholds (``marked``: the report's criteria table marks the nodes). Empty
-    when the files declare everything official."""
+    """The notice of the reconstructed parts at ``levels`` and the inferred thresholds
+    (``marked``: the criteria table marks the nodes); empty when all is official."""
     parts = _parts(criteria, levels, lang)
     if not parts["sets"] and not parts["bands"]:
         return Fragment("")
@@ -57,16 +50,14 @@ def source_notice(
 def years_notice(
     years: Iterable[CriteriaYear], levels: Iterable[str], lang: str = "vi"
 ) -> tuple[Fragment, dict[int, dict[str, list[object]]]]:
-    """One notice for several years (the index, id ``source-notice``): a row per set of
-    years whose parts are the same ("2019–2020"), newest first; with each year's parts
-    (what its marker names), years with none left out."""
+    """One notice for several years (the index): a row per run of years with the same parts
+    ("2019–2020"), newest first; and each year's parts, for its marker."""
     parts = {c.year: p for c in years if any((p := _parts(c, levels, lang)).values())}
     same: dict[str, list[int]] = {}
     for year in sorted(parts):
         same.setdefault(repr(parts[year]), []).append(year)
-    rows = []
-    for group in sorted(same.values(), key=lambda g: -g[-1]):
-        rows.append({**parts[group[0]], "label": _spans(group)})
+    newest = sorted(same.values(), key=lambda g: -g[-1])
+    rows = [{**parts[group[0]], "label": _spans(group)} for group in newest]
     notice = render("source_notice.html.j2", lang, rows=rows) if rows else ""
     return Fragment(notice), parts
 
@@ -83,8 +74,7 @@ def _spans(years: list[int]) -> str:
 
 
 def provenance(result: YearResult, unit_id: str, lang: str = "vi") -> Fragment:
-    """The section "Cách lập báo cáo": criteria file, form, verification file and units
-    list of the unit's report, each with its SHA-256; program version; build date."""
+    """The section "Cách lập báo cáo": the unit's form and verification file, ``sources``."""
     submission = result.inputs.collection.submissions[unit_id]
     check = result.inputs.collection.verifications.get(unit_id)
     data_dir = result.inputs.data_dir
@@ -100,8 +90,7 @@ def provenance(result: YearResult, unit_id: str, lang: str = "vi") -> Fragment:
 
 
 def sources(result: YearResult, cset: CriteriaSet) -> dict[str, object]:
-    """What every report's provenance names: the criteria file and the units list with
-    their SHA-256, the program's version, the build date."""
+    """Criteria file and units list with their SHA-256, the version, the build date."""
     data_dir = result.inputs.data_dir
     units_file = data_dir / "units.csv"
     return {

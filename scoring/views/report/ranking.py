@@ -1,8 +1,6 @@
-"""The ranking report: what ``notebooks/ranking.ipynb`` shows of one year, city-wide.
-
-One peer group per level: the table, the bars, the heat map, the leaders' first page
-(``scoring.analysis.summary``), how the forms came in; each as data and a helper that shows it.
-"""
+"""The ranking report: what ``notebooks/ranking.ipynb`` shows of one year, city-wide, per
+level: the table, the bars, the heat map, the leaders' first page
+(``scoring.analysis.summary``), how the forms came in; each as data and a helper."""
 
 from __future__ import annotations
 
@@ -76,15 +74,14 @@ class RankingReport(_Speaks):
     def _rows(self, level: str) -> list[dict[str, object]]:
         """The level's ranked units, best first (those without a form last, when ranked)."""
         result = self._result
-        rows = [self._scored_row(uid) for uid in result.peers.get(level, [])]
+        rows = [self._row(uid, sent=True) for uid in result.peers.get(level, [])]
         rows.sort(key=lambda r: (r["rank"], r["name"]))  # type: ignore[arg-type, return-value]
         if result.ranks_missing:
-            rows += [self._missing_row(uid) for uid in result.missing.get(level, [])]
+            rows += [self._row(uid, sent=False) for uid in result.missing.get(level, [])]
         return rows
 
     def _change(self, uid: str) -> str:
-        """The move against last year's rank; "–" when either rank is a unit without a form
-        placed last, which would read as a change in maturity."""
+        """The move since last year; "–" if either rank is a missing form's (no real move)."""
         prev = self._source.previous(self._result)
         if prev is None or prev.ranks.get(uid) is None or uid not in self._result.ranks:
             return "–"
@@ -93,56 +90,39 @@ class RankingReport(_Speaks):
         moved = prev.ranks[uid] - self._result.ranks[uid]
         return "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
 
-    def _scored_row(self, uid: str) -> dict[str, object]:
+    def _row(self, uid: str, sent: bool) -> dict[str, object]:
+        """A unit's row; one without a form (not ``sent``): 0 points of the level's full
+        maximum, its rank (last, or None) as its whole range."""
         result = self._result
-        score = result.official[uid]
-        robust = result.robustness(result.unit(uid).level).units[uid]
+        level = result.unit(uid).level
+        cset = result.inputs.criteria.for_level(level)
+        score = result.official[uid] if sent else None
+        robust = result.robustness(level).units[uid] if sent else None
+        rank = result.ranks.get(uid)
+        zeros = {g.code: 0.0 for g in cset.groups}
         return {
             "unit_id": uid,
             "name": result.unit(uid).name,
-            "rank": result.ranks[uid],
-            "total": score.total,
-            "max": score.max,
-            "percent": score.percent,
-            "band": result.band(uid),
-            "status": "submitted",
-            "change": self._change(uid),
-            "verified": result.is_verified(uid),
-            "rank_p05": robust.rank_p05,
-            "rank_median": robust.rank_median,
-            "rank_p95": robust.rank_p95,
-            "band_stability": robust.band_stability,
-            "groups": {g.code: g.points for g in score.groups},
-        }
-
-    def _missing_row(self, uid: str) -> dict[str, object]:
-        """A unit without a form: 0 points of the level's full maximum, ranked last."""
-        cset = self._result.inputs.criteria.for_level(self._result.unit(uid).level)
-        rank = self._result.ranks.get(uid)
-        return {
-            "unit_id": uid,
-            "name": self._result.unit(uid).name,
             "rank": rank,
-            "total": 0.0,
-            "max": cset.max,
-            "percent": 0.0,
-            "band": "",
-            "status": "missing",
+            "total": score.total if score else 0.0,
+            "max": score.max if score else cset.max,
+            "percent": score.percent if score else 0.0,
+            "band": result.band(uid) if sent else "",
+            "status": "submitted" if sent else "missing",
             "change": self._change(uid),
-            "verified": False,
-            "rank_p05": rank,
-            "rank_median": rank,
-            "rank_p95": rank,
-            "band_stability": None,
-            "groups": {g.code: 0.0 for g in cset.groups},
+            "verified": sent and result.is_verified(uid),
+            "rank_p05": robust.rank_p05 if robust else rank,
+            "rank_median": robust.rank_median if robust else rank,
+            "rank_p95": robust.rank_p95 if robust else rank,
+            "band_stability": robust.band_stability if robust else None,
+            "groups": {g.code: g.points for g in score.groups} if score else zeros,
         }
 
     def rows(self, level: str) -> pd.DataFrame:
         """The level's ranking, best first: ``unit_id, name, rank, total, max, percent,
-        band, status`` ("submitted"; "missing" for a unit without a form, ranked last with
-        0 points unless bands.yaml excludes it), ``change`` (against last year: "↑2", "=",
-        "–"), ``verified``, the rank's 90 % range and one column per group's points.
-        """
+        band, status`` ("submitted"; "missing": no form, ranked last with 0 points unless
+        bands.yaml excludes it), ``change`` ("↑2", "=", "–"), ``verified``, the rank's 90 %
+        range and one column per group's points."""
         import pandas as pd
 
         rows = self._rows(level)
@@ -152,8 +132,7 @@ class RankingReport(_Speaks):
         return frame
 
     def excluded(self, level: str) -> list[str]:
-        """Names of the level's units without a form left out of the ranks
-        (``missing: exclude`` in bands.yaml); empty when they are ranked last."""
+        """Names of the level's units without a form left out (``missing: exclude``)."""
         if self._result.ranks_missing:
             return []
         return [self._result.unit(u).name for u in self._result.missing.get(level, [])]
@@ -196,8 +175,7 @@ class RankingReport(_Speaks):
         )
 
     def chart(self, level: str) -> list[Png]:
-        """What the level is ranked on as bars (percent of the applicable maximum, or the
-        total with ``rank_by: total``), best first, one figure per page of units."""
+        """What the level is ranked on (percent, or ``rank_by: total``) as bars, best first."""
         rows = self._rows(level)
         cset = self._result.inputs.criteria.for_level(level)
         by_total = self._result.inputs.criteria.ranking.rank_by == "total"
@@ -234,8 +212,7 @@ class RankingReport(_Speaks):
         return f"{text} · {numfmt.percent(float(row['percent']), lang=self.lang)}"  # type: ignore[arg-type]
 
     def heatmap(self, level: str) -> list[Png]:
-        """Units × sub-groups in percent of maximum, one figure per page of units (units
-        that sent a form)."""
+        """The units that sent a form × sub-groups, in percent of maximum."""
         rows = [r for r in self._rows(level) if r["status"] != "missing"]
         cset = self._result.inputs.criteria.for_level(level)
         subs = [s.code for g in cset.groups for s in g.children if not s.is_criterion]
@@ -267,8 +244,8 @@ class RankingReport(_Speaks):
         }
 
     def summary(self) -> Fragment:
-        """The first page for leaders: units per band and level, the five weakest criteria
-        city-wide, the units that moved most since last year, the units needing attention."""
+        """The leaders' first page: units per band and level, the five weakest criteria, the
+        units that moved most since last year, the units needing attention."""
         data = self._summary_data
         level_names = {lv: self._(LEVEL_TITLES[lv]) for lv in LEVELS}
         criteria = self._result.inputs.criteria

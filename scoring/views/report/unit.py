@@ -1,5 +1,4 @@
-"""The unit report: what ``notebooks/unit_report.ipynb`` shows of one unit in one year,
-each section as data and a helper that shows it (the provenance: ``notice``)."""
+"""The unit report (``unit_report.ipynb``): each section as data and a helper that shows it."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from scoring.inputs.lineage import KIND_NAMES_VI
 from scoring.inputs.snapshot import ReadKind
 from scoring.inputs.year import build_date
 from scoring.io import sha256_file
-from scoring.model.criteria import LEVEL_NAMES_VI, CriteriaSet, Node
+from scoring.model.criteria import LEVEL_NAMES_VI, CriteriaSet
 from scoring.model.result import YearResult
 from scoring.model.scores import NodeScore, UnitScore
 from scoring.text.i18n import N_
@@ -21,7 +20,6 @@ from scoring.views.report.base import (
     Fragment,
     Png,
     _frame,
-    _number_or_none,
     _OfUnit,
     _records,
     band_class,
@@ -83,8 +81,8 @@ class UnitReport(_OfUnit):
         return _frame(rows, ["code", "name", "points", "max", "percent"])
 
     def subgroups(self) -> pd.DataFrame:
-        """One row per sub-group: ``code, name, percent`` (of its applicable maximum; 0 if
-        it does not apply), ``applicable``, ``peer_mean`` (the level's, to the whole percent)."""
+        """One row per sub-group: ``code, name, percent`` (of the applicable maximum; 0 if not
+        applicable), ``applicable``, ``peer_mean`` (the level's, to the whole percent)."""
         rows = [
             (s.code, s.name, s.percent, s.applicable, float(m))
             for s, m in zip(self._subgroups(), self._peer_means(), strict=True)
@@ -92,8 +90,7 @@ class UnitReport(_OfUnit):
         return _frame(rows, ["code", "name", "percent", "applicable", "peer_mean"])
 
     def gaps(self) -> pd.DataFrame:
-        """The criteria below their maximum, most to gain first: ``code, name, points, max,
-        missing``."""
+        """Criteria below their maximum, biggest gap first: ``code, name, points, max, missing``."""
         below = [n for n in self.score.nodes() if n.is_criterion and n.applicable]
         rows = [
             (n.code, n.name, n.points, n.max, n.missing)
@@ -128,11 +125,10 @@ class UnitReport(_OfUnit):
         return _frame(rows, ["code", "name", "self_points", "verified_points", "difference"])
 
     def criteria_rows(self) -> pd.DataFrame:
-        """Every node of the tree in order: ``code, name, kind`` (group, subgroup,
-        criterion), ``inputs`` (what the unit reported, as shown), ``points``, ``full_max``,
-        ``applicable``, ``reconstructed`` (not a published text), ``previous`` (last year's
-        points where comparable like for like, else None).
-        """
+        """Every node of the tree in order: ``code, name, kind`` (group, subgroup, criterion),
+        ``inputs`` (what the unit reported, as shown), ``points, full_max, applicable``,
+        ``reconstructed`` (not a published text), ``previous`` (last year's points, like for
+        like, else None)."""
         values = self._result.official_values(self.unit_id)
         groups = {g.code for g in self.cset.groups}
         cmp = self._comparison
@@ -149,11 +145,12 @@ class UnitReport(_OfUnit):
                 )
                 for i in spec.inputs
             ]
+            kind = "group" if node.code in groups else "subgroup" if spec.children else "criterion"
             rows.append(
                 {
                     "code": node.code,
                     "name": node.name,
-                    "kind": _row_class(spec, groups),
+                    "kind": kind,
                     "inputs": inputs,
                     "points": node.points,
                     "full_max": node.full_max,
@@ -287,9 +284,8 @@ class UnitReport(_OfUnit):
         )
 
     def verification(self, differences: pd.DataFrame | None = None) -> Fragment:
-        """Self-assessed against verified points for every group and the total, and each
-        figure the office changed with its reason; with ``differences`` (``differences()``)
-        also the criteria whose points differ (left out by default: four pages)."""
+        """Self-assessed against verified points per group and in total, each figure the
+        office changed and why; with ``differences()``, the criteria whose points differ."""
         view = self._result.verification_view(self.unit_id)
         shown = ("claimed", "verified")
         changes = [
@@ -305,9 +301,8 @@ class UnitReport(_OfUnit):
         )
 
     def previous_year(self) -> Fragment:
-        """The year before, like for like (``scoring.analysis.compare``): the unit or what it
-        was formed from, criteria compared one by one where unchanged, each figure's basis,
-        and what a reader must be told (last year unreadable, no form sent last year)."""
+        """The year before, like for like (``scoring.analysis.compare``), and what a reader
+        must be told (last year unreadable, no form sent last year)."""
         result, source = self._result, self._source
         return self._render(
             "previous.html.j2",
@@ -327,8 +322,7 @@ class UnitReport(_OfUnit):
         return compare(self._result, prev, self.unit_id, self._source.changes(), mapping)
 
     def _missing_last_year(self) -> list[object] | None:
-        """[rank, peers] (rank None when left out) when the unit was valid last year but
-        sent no form; else None."""
+        """[rank (None: left out), peers] when the unit sent no form last year; else None."""
         prev, uid = self._source.previous(self._result), self.unit_id
         if prev is None or uid not in prev.inputs.units_by_id or not prev.is_missing(uid):
             return None
@@ -337,8 +331,11 @@ class UnitReport(_OfUnit):
     def criteria_table(self, rows: pd.DataFrame | None = None) -> Fragment:
         """Every criterion's points (``criteria_rows()``, filtered as you like)."""
         records = _records(self.criteria_rows() if rows is None else rows)
-        for r in records:  # a DataFrame turns a missing value into NaN
-            r["previous"] = _number_or_none(r.get("previous"))
+        for r in records:  # a DataFrame turns a missing value into NaN (value != value)
+            value = r.get("previous")
+            r["previous"] = (
+                float(value) if isinstance(value, int | float) and value == value else None
+            )
         return self._render(
             "criteria.html.j2",
             rows=records,
@@ -351,9 +348,8 @@ class UnitReport(_OfUnit):
         return notice.provenance(self._result, self.unit_id, self.lang)
 
     def shown(self) -> dict[str, object]:
-        """Everything this report's helpers can show, as plain data: its digest is the
-        report's read, so a form's correction rebuilds only the reports it changes."""
-        result = self._result
+        """What the helpers show, as data: its digest is the read (a fix rebuilds only these)."""
+        result, cset = self._result, self.cset
         submission = result.inputs.collection.submissions[self.unit_id]
         own = result.self_scores[self.unit_id]
         prev = shown_comparison(
@@ -362,12 +358,7 @@ class UnitReport(_OfUnit):
         return {
             "lang": self.lang,
             "unit": [self.unit.id, self.unit.name, self.unit.level],
-            "criteria": [
-                self.cset.fingerprint,
-                self.cset.version,
-                self.cset.title,
-                list(self.cset.legal_basis),
-            ],
+            "criteria": [cset.fingerprint, cset.version, cset.title, list(cset.legal_basis)],
             "nodes": [
                 (n.code, n.name, n.points, n.max, n.full_max, n.applicable)
                 for n in self.score.nodes()
@@ -392,10 +383,3 @@ class UnitReport(_OfUnit):
             "date": build_date(result).isoformat(),
             "note": self._note(self.unit_id),
         }
-
-
-def _row_class(node: Node, groups: set[str]) -> str:
-    """How a criteria-table row is styled: a group, a sub-group, or a criterion (leaf)."""
-    if node.code in groups:
-        return "group"
-    return "subgroup" if node.children else "criterion"

@@ -46,9 +46,8 @@ def source(body: str, title: str, lang: str = "vi") -> str:
 def compile_pdf(
     document: str, images: dict[str, bytes], date: dt.date, root: Path | None = None
 ) -> bytes:
-    """Compile a whole Typst document whose ``images`` (name -> bytes) are files in
-    ``root``: a build's own folder, where they stay (nothing left in TMPDIR), or a temporary
-    one."""
+    """Compile a Typst document whose ``images`` (name -> bytes) are files in ``root``: a
+    build's own folder, where they stay (nothing left in TMPDIR), or a temporary one."""
     if root is None:
         with tempfile.TemporaryDirectory(prefix="scoring-typst-") as folder:
             return compile_pdf(document, images, date, Path(folder))
@@ -78,8 +77,7 @@ def write_pdf(
     lang: str = "vi",
     images: Path | None = None,
 ) -> None:
-    """The report page of ``body`` as ``target``, atomically; its images kept in the
-    folder ``images`` (see ``compile_pdf``)."""
+    """``body`` as the PDF ``target``, atomically; its images kept in ``images``."""
     pdf = compile_pdf(source(body.typst, title, lang), body.images, date, images)
     write_bytes(Path(target), pdf)
 
@@ -93,6 +91,5 @@ def lost_warnings(body: Converted, notebook: str, lang: str = "vi") -> list[str]
 
 
 def warm_up() -> None:
-    """Load the font and compile once, as a worker starts (the first compile in a
-    process costs a few tenths of a second more than the next)."""
+    """Compile once as a worker starts: a process's first compile costs tenths of a second."""
     compile_pdf(source("Uông Bí", "warm-up"), {}, dt.date(2018, 1, 1))

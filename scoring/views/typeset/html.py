@@ -1,8 +1,6 @@
-"""HTML as a report shows it -> Typst markup calling ``templates/report.typ``.
-
-One converter for our views' fragments (whose classes carry the design), pandas' tables
-and Stylers, Markdown and whole pages. Unknown elements keep their text; unprintable ones
-(scripts, frames, forms) are named in ``Converted.lost``, never dropped silently."""
+"""HTML -> Typst markup calling ``templates/report.typ``, for our fragments (their classes
+carry the design), pandas' tables and Stylers, Markdown and pages. Unknown elements keep their
+text; unprintable ones (scripts, forms) are named in ``Converted.lost``, never dropped."""
 
 from __future__ import annotations
 
@@ -102,8 +100,7 @@ def _pixel_width(data: bytes) -> float | None:
 
 
 def html_to_typst(html: str, markdown: bool = False) -> Converted:
-    """Convert an HTML fragment or page. ``markdown``: it comes from a Markdown cell or
-    output, whose ``##`` headings are numbered sections like ours."""
+    """An HTML fragment or page; ``markdown``: from Markdown, its ``##`` numbered like ours."""
     soup = BeautifulSoup(html, "html.parser")
     converter = _Converter(markdown, _styler_rules(soup))
     body = converter.children(soup)
@@ -294,8 +291,7 @@ _CELLS = ("td", "th")
 
 
 class _Table:
-    """One HTML table as a Typst ``table``: header rows repeated on every page, the row
-    and cell classes of report.css, column widths from what the columns hold."""
+    """An HTML table as a Typst ``table``: heads on every page, widths from the contents."""
 
     def __init__(self, converter: _Converter, tag: Tag) -> None:
         self.converter = converter

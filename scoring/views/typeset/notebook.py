@@ -1,7 +1,6 @@
-"""An executed notebook -> the Typst body of its PDF, from the same outputs as the HTML page
-(``scoring.views.html.presentable``), each in the form that prints best: a view's own
-Typst form, Markdown and HTML converted, images at their HTML size, printed text as is.
-Whatever has no printable form is named in the warnings, with the notebook and cell."""
+"""An executed notebook -> its PDF's Typst body, from the HTML page's outputs (``presentable``)
+in the form that prints best (a view's Typst, Markdown and HTML converted, images at their
+HTML size); what has no printable form is named in the warnings, with its cell."""
 
 from __future__ import annotations
 
