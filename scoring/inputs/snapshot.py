@@ -1,13 +1,12 @@
 """The scored snapshot a build hands to its report kernels, and what they read of it.
 
-A build scores the year once, and every report of that build must show those figures:
-not figures a kernel would get by reading the forms again a second later, after an
-analyst saved a correction. So the build writes one snapshot (every year with data,
-scored, the notes and the unit changes) to a file, named by its content, and passes its
-path to each notebook as the papermill parameter ``snapshot`` (empty in JupyterLab,
-where the data API reads the data folder). The data API records on the snapshot what it
-hands out, as typed ``Read`` values; the build keys each report on those reads, with the
-digests it computes itself on its own snapshot (``scoring.build.plan``).
+Every report of a build must show the figures the build scored, not ones a kernel would
+get by re-reading forms an analyst corrected a second later. So the build writes one
+snapshot (every year with data, scored, the notes and unit changes) to a file named by
+its content and passes its path to each notebook as the papermill parameter ``snapshot``
+(empty in JupyterLab, where the data API reads the data folder). The API records on the
+snapshot what it hands out, as typed ``Read`` values; the build keys each report on
+those reads, with digests it computes on its own snapshot (``scoring.build.plan``).
 """
 
 from __future__ import annotations

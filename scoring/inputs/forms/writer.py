@@ -237,21 +237,15 @@ def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int
 
 
 def _validation_for(ws: Worksheet, inp: Input, node: Node, validations: _Checks) -> DataValidation:
-    """One shared DataValidation per (kind, allow_na, maximum), created on first use."""
-    maximum = node.max if inp.kind == "points" else None
-    key = (inp.kind, node.allow_na, maximum)
-    if key not in validations:
-        validations[key] = _make_validation(inp.kind, node.allow_na, maximum)
-        ws.add_data_validation(validations[key])
-    return validations[key]
-
-
-def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataValidation:
-    """Excel's own check of a value cell, with a Vietnamese input message.
-
-    Numeric criteria that allow "Không áp dụng" get the message only: a numeric rule
-    would refuse that text.
+    """Excel's own check of a value cell, with a Vietnamese input message; one shared
+    DataValidation per (kind, allow_na, maximum), created on first use. Numeric criteria
+    that allow "Không áp dụng" get the message only: a numeric rule would refuse that text.
     """
+    kind, allow_na = inp.kind, node.allow_na
+    maximum = node.max if kind == "points" else None
+    key = (kind, allow_na, maximum)
+    if key in validations:
+        return validations[key]
     if kind == "points":
         top = format_number_vi(maximum) if maximum is not None else ""
         prompt = f"Điểm tự chấm từ 0 đến {top}; ghi giải trình ở cột '{HEADER_NOTE}'"
@@ -275,6 +269,8 @@ def _make_validation(kind: str, allow_na: bool, maximum: float | None) -> DataVa
         dv.errorStyle = "stop"
         dv.errorTitle = "Giá trị không hợp lệ"
         dv.error = f"Cần: {prompt}."
+    validations[key] = dv
+    ws.add_data_validation(dv)
     return dv
 
 

@@ -1,27 +1,22 @@
 """Reading the returned survey forms and saying exactly what is wrong with them.
 
-Units send back the Excel forms of ``scoring.inputs.forms`` filled by hand, so anything can
-come back: an old .xls renamed, a password-protected copy, a form of another unit or of
-last year's criteria, two copies of one form, a percent typed as a fraction, a formula
-never calculated. Every file of the folder is read, one bad file never stops the others,
-and every problem is recorded as data (``problems.Problem``: a kind, the file, sheet,
-cell and input code, what was found and what was expected), shown in Vietnamese or
-English from the message catalogue.
+Units fill the Excel forms of ``scoring.inputs.forms`` by hand, so anything can come back
+(an old .xls renamed, a password-protected copy, another unit's or year's form, duplicates,
+a percent typed as a fraction, a formula never calculated). Every file is read, one bad
+file never stops the others, and every problem is data (``problems.Problem``: kind, file,
+sheet, cell, code, found and expected), shown in Vietnamese or English from the catalogue.
 
-The stages, one module each, in the order a form goes through them:
+The stages, one module each, in the order a form goes through them: ``container`` (bytes:
+size, magic, zip directory, cell count, XML safety), ``identify`` (info sheet: unit, level,
+year, criteria version and fingerprint), ``sheet`` (inputs sheet row by row, values parsed
+by ``scoring.model.values``), ``checks`` (across fields: required, ratios, justification,
+evidence), ``folder`` (one file through the stages; the year's folder: odd files,
+duplicates, units that sent nothing).
 
-* ``container`` — the bytes: size, magic, zip directory, cell count, XML safety;
-* ``identify`` — the info sheet: unit, level, year, criteria version and fingerprint;
-* ``sheet`` — the inputs sheet, row by row, each value parsed (``scoring.model.values``);
-* ``checks`` — across fields: required, ratios, justification, evidence;
-* ``folder`` — one file through the stages, and the year's folder (odd files,
-  duplicates, units that sent nothing).
-
-A ``Submission`` is returned only for a file without errors (warnings are allowed):
-scores are never computed from a form that still has errors (its correctly read values
-are kept apart, in ``Collection.unaccepted``, for ``validate``'s suspicious changes only).
-Input files are only read (opened in binary mode, parsed from memory); nothing is ever
-written back.
+A ``Submission`` is returned only for a file without errors (warnings are allowed), so no
+score comes from a form with errors (its correctly read values stay apart, in
+``Collection.unaccepted``, for ``validate``'s suspicious changes only). Input files are
+only read (binary mode, parsed from memory); nothing is ever written back.
 """
 
 from scoring.inputs.submissions.checks import check_ratios

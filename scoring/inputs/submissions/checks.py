@@ -91,15 +91,12 @@ def check_justified(reader: Reader, cset: CriteriaSet, answers: Answers) -> None
             )
 
 
-def _nonzero(value: Value | None) -> bool:
-    return value is True or (as_number(value) or 0.0) != 0.0
-
-
 def check_evidence(reader: Reader, cset: CriteriaSet, answers: Answers) -> None:
     """Warn once per node whose non-zero answers cite no evidence document at all."""
     for node in cset.walk():
         codes = [i.code for i in node.inputs]
-        claimed = [c for c in codes if _nonzero(answers.values.get(c))]
+        values = {c: answers.values.get(c) for c in codes}
+        claimed = [c for c, v in values.items() if v is True or (as_number(v) or 0.0) != 0.0]
         if not claimed or any(answers.evidence.get(c) for c in codes):
             continue
         reader.warn(

@@ -50,11 +50,6 @@ class Answers:
     self_verified: list[str] = field(default_factory=list)  # filled "verified" cells: ignored
 
 
-def _is_percent_format(number_format: str | None) -> bool:
-    """Whether Excel shows the cell ×100 with "%": quoted or escaped "%" do not count."""
-    return "%" in _QUOTED.sub("", number_format or "")
-
-
 def cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -74,7 +69,8 @@ def raw_value(
     if cell.value is None and fws.cell(row=row, column=column).data_type == "f":
         reader.add("value.formula_not_calculated", cell=cell.coordinate, code=code)
         return None
-    return cell.value, _is_percent_format(cell.number_format)
+    # Whether Excel shows the cell ×100 with "%": quoted or escaped "%" do not count.
+    return cell.value, "%" in _QUOTED.sub("", cell.number_format or "")
 
 
 def read_inputs(reader: Reader, wb: Workbook, fwb: Workbook, cset: CriteriaSet) -> Answers | None:
