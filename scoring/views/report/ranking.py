@@ -294,23 +294,10 @@ class RankingReport(_Speaks):
 
         units = []
         for uid in sorted(result.official):
-            score = result.official[uid]
-            units.append(
-                [
-                    uid,
-                    result.unit(uid).name,
-                    result.unit(uid).level,
-                    result.ranks[uid],
-                    result.band(uid),
-                    result.is_verified(uid),
-                    [
-                        (n.code, n.points, n.max, n.applicable)
-                        for n in score.nodes()
-                        if not n.is_criterion
-                    ],
-                    prev_rank(uid),
-                ]
-            )
+            unit, nodes = result.unit(uid), result.official[uid].nodes()
+            groups = [(n.code, n.points, n.max, n.applicable) for n in nodes if not n.is_criterion]
+            rank, band, verified = result.ranks[uid], result.band(uid), result.is_verified(uid)
+            units.append([uid, unit.name, unit.level, rank, band, verified, groups, prev_rank(uid)])
         criteria = result.inputs.criteria
         return {
             "lang": self.lang,
