@@ -395,11 +395,8 @@ class _Table:
             body = f"#strong{content(body)}"
         if colour:
             body = f"#text(fill: {_typst_colour(colour)}){content(body)}"
-        args = []
-        if cell.colspan > 1:
-            args.append(f"colspan: {cell.colspan}")
-        if cell.rowspan > 1:
-            args.append(f"rowspan: {cell.rowspan}")
+        spans = {"colspan": cell.colspan, "rowspan": cell.rowspan}
+        args = [f"{name}: {count}" for name, count in spans.items() if count > 1]
         if fill:
             args.append(f"fill: {_typst_colour(fill)}")
         if cell.numeric and not (in_head and "dataframe" in self.classes):
