@@ -264,16 +264,14 @@ class RankingReport(_Speaks):
         warned = sorted(
             {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
         )
+        verified = [names[u] for u in sorted(coll.submissions) if u in coll.verifications]
         # the names follow the table as paragraphs: a row could grow taller than a page
         return self._render(
             "submissions.html.j2",
             counts=[
                 (N_("Phải nộp"), coll.expected),
                 (N_("Đã nộp"), sorted(coll.submissions)),
-                (
-                    "Đã thẩm định",
-                    [names[u] for u in sorted(coll.submissions) if u in coll.verifications],
-                ),
+                ("Đã thẩm định", verified),
                 (N_("Chưa nộp"), [names.get(u, u) for u in coll.missing]),
                 (N_("Có cảnh báo"), [names.get(u, u) for u in warned]),
             ],

@@ -308,12 +308,9 @@ class _Table:
                 continue
             if child.name == "caption":
                 self.caption = self.converter.children(child)
-            elif child.name == "thead":
-                self.head += self._rows(child.find_all("tr", recursive=False))
-            elif child.name in ("tbody", "tfoot"):
-                self.body += self._rows(child.find_all("tr", recursive=False))
-            elif child.name == "tr":
-                self.body += self._rows([child])
+            elif child.name in ("thead", "tbody", "tfoot", "tr"):
+                rows = [child] if child.name == "tr" else child.find_all("tr", recursive=False)
+                (self.head if child.name == "thead" else self.body).extend(self._rows(rows))
         if not self.head and self.body and all(c.header for c in self.body[0][1]):
             self.head, self.body = self.body[:1], self.body[1:]
 
