@@ -143,15 +143,8 @@ def subgroups_against_peers(
     xs = range(len(labels))
     width = 0.38
     ax.bar([x - width / 2 for x in xs], unit_pct, width, color=UNIT_COLOUR, label=unit_name)
-    ax.bar(
-        [x + width / 2 for x in xs],
-        peer_pct,
-        width,
-        color=PEER_COLOUR,
-        hatch="//",
-        edgecolor="#607d8b",
-        label=_("Trung bình các đơn vị cùng cấp"),
-    )
+    right, peers = [x + width / 2 for x in xs], _("Trung bình các đơn vị cùng cấp")
+    ax.bar(right, peer_pct, width, color=PEER_COLOUR, hatch="//", edgecolor="#607d8b", label=peers)
     for x, applies in zip(xs, applicable or [True] * len(labels), strict=True):
         if not applies:
             label = _("Không áp dụng")
@@ -200,23 +193,12 @@ def totals_by_band(
     legend = list(dict.fromkeys(bands))
     found = [band_styles.style(year_bands, b) for b in legend]
     styles = [[f.colour, f.hatch] for f in found]
-    return [
-        remembered_figure(
-            cache,
-            "bars",
-            _bars_page,
-            [names[i] for i in rows],
-            [totals[i] for i in rows],
-            [bands[i] for i in rows],
-            legend,
-            styles,
-            maximum,
-            lang,
-            [labels[i] for i in rows],
-            axis,
-        )
-        for rows in _pages(len(names), ROWS_PER_FIGURE)
-    ]
+    pages = []
+    for rows in _pages(len(names), ROWS_PER_FIGURE):
+        cut = [[column[i] for i in rows] for column in (names, totals, bands, labels)]
+        args = [*cut[:3], legend, styles, maximum, lang, cut[3], axis]  # the cache key's order
+        pages.append(remembered_figure(cache, "bars", _bars_page, *args))
+    return pages
 
 
 def _bars_page(
@@ -237,24 +219,15 @@ def _bars_page(
     for band, (colour, hatch) in zip(legend, styles, strict=True):  # one call per band
         mine = [(y, t) for y, t, b in zip(ys, totals, bands, strict=True) if b == band]
         if mine:
-            ax.barh(
-                [y for y, _total in mine],
-                [t for _y, t in mine],
-                height=0.75,
-                color=colour,
-                hatch=hatch,
-                edgecolor="#37474f",
-                linewidth=0.5,
-            )
+            at, length = [y for y, _total in mine], [t for _y, t in mine]
+            ax.barh(at, length, height=0.75, color=colour, hatch=hatch, ec="#37474f", lw=0.5)
     for y, total, label in zip(ys, totals, labels, strict=True):
         ax.text(total, y, f" {label}", va="center", fontsize=7.5)
     ax.set_yticks(ys, names, fontsize=7.5)
     ax.set_ylim(-0.6, len(names) - 0.4)
     ax.set_xlim(0, maximum * 1.12)
     ax.set_xlabel(axis)
-    handles = [
-        Rectangle((0, 0), 1, 1, color=colour, hatch=hatch, ec="#37474f") for colour, hatch in styles
-    ]
+    handles = [Rectangle((0, 0), 1, 1, color=c, hatch=h, ec="#37474f") for c, h in styles]
     # above the bars, not over them: on a page of the best units every bar is long
     ax.legend(
         handles,

@@ -135,11 +135,7 @@ def write_trends(
         panels=[_png(p) for p in lineage_panels(lines, bands, lang)],
         city=_png(city_chart(trends.city_groups(scores), lang)),
         moves=[
-            {
-                **m,
-                "before": ", ".join(_(b) for b in m["before"].split(", ")),
-                "after": _(m["after"]),
-            }
+            {**m, "before": ", ".join(map(_, m["before"].split(", "))), "after": _(m["after"])}
             for m in moves.to_dict("records")
         ],
     )

@@ -34,6 +34,7 @@ def write_ranking_xlsx(
     _ = i18n.translator(lang)
     wb = Workbook()
     wb.remove(wb.active)
+    unsent = _("Chưa nộp phiếu")
     for level in LEVELS:
         rows = scores[scores["level"] == level].sort_values(["rank", "name"], na_position="last")
         if rows.empty:
@@ -47,11 +48,7 @@ def write_ranking_xlsx(
             (_("Tổng điểm"), 2, _number("total")),
             (_("Điểm tối đa"), 2, _number("max")),
             (_("Tỷ lệ (%)"), 2, _number("percent")),
-            (
-                _("Xếp loại"),
-                None,
-                lambda r: _(r["band"]) if r["status"] == "submitted" else _("Chưa nộp phiếu"),
-            ),
+            (_("Xếp loại"), None, lambda r: _(r["band"]) if r["status"] == "submitted" else unsent),
             (_("Đã thẩm định"), None, lambda r: _("Có") if r["verified"] else _("Không")),
             (_("Điểm tự đánh giá"), 2, _number("self_total", blank=True)),
         ]

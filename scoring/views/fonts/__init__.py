@@ -12,12 +12,7 @@ from pathlib import Path
 
 FAMILY = "Scoring Sans"
 FOLDER = Path(__file__).resolve().parent
-FACES = (
-    "ScoringSans-Regular.ttf",
-    "ScoringSans-Bold.ttf",
-    "ScoringSans-Oblique.ttf",
-    "ScoringSans-BoldOblique.ttf",
-)
+FACES = tuple(f"ScoringSans-{style}.ttf" for style in ("Regular", "Bold", "Oblique", "BoldOblique"))
 
 
 def files() -> list[Path]:

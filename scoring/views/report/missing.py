@@ -79,19 +79,16 @@ class MissingReport(_OfUnit):
 
     def header(self) -> Fragment:
         """The heading, "Chưa nộp phiếu", the rank it leaves the unit with, and why."""
-        view = self._view
-        unit = self.unit
+        view, unit, criteria = self._view, self.unit, self._result.inputs.criteria
         header = self._render(
             "missing_header.html.j2",
             view=view,
             unit=unit,
-            cset=self._result.inputs.criteria.for_level(unit.level),
+            cset=criteria.for_level(unit.level),
             level_name=self._(LEVEL_NAMES_VI[unit.level]),
             date=numfmt.date(build_date(self._result)),
         )
-        return Fragment(
-            header + source_notice(self._result.inputs.criteria, [unit.level], self.lang)
-        )
+        return Fragment(header + source_notice(criteria, [unit.level], self.lang))
 
     def provenance(self) -> Fragment:
         cset = self._result.inputs.criteria.for_level(self.unit.level)

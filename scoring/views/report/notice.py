@@ -21,16 +21,12 @@ def _parts(criteria: CriteriaYear, levels: Iterable[str], lang: str) -> dict[str
     sets = []
     for level in levels:
         cset = criteria.levels.get(level)
-        if cset is None or not cset.reconstructed_groups():
+        groups = cset.reconstructed_groups() if cset is not None else []
+        if cset is None or not groups:
             continue
         count, total = cset.reconstructed_count()
         sets.append(
-            {
-                "level": _(LEVEL_TITLES[level]),
-                "groups": cset.reconstructed_groups(),
-                "count": count,
-                "total": total,
-            }
+            {"level": _(LEVEL_TITLES[level]), "groups": groups, "count": count, "total": total}
         )
     return {"sets": sets, "bands": [_(b) for b in criteria.inferred_bands()]}
 

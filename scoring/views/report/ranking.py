@@ -176,30 +176,22 @@ class RankingReport(_Speaks):
 
     def chart(self, level: str) -> list[Png]:
         """What the level is ranked on (percent, or ``rank_by: total``) as bars, best first."""
-        rows = self._rows(level)
-        cset = self._result.inputs.criteria.for_level(level)
-        by_total = self._result.inputs.criteria.ranking.rank_by == "total"
+        rows, criteria = self._rows(level), self._result.inputs.criteria
+        by_total = criteria.ranking.rank_by == "total"
         from scoring.views import charts
 
+        names = [str(r["name"]) for r in rows]
+        on = [float(r["total" if by_total else "percent"]) for r in rows]  # type: ignore[arg-type]
+        bands = [str(r["band"]) or self._("Chưa nộp phiếu") for r in rows]
+        top = criteria.for_level(level).max if by_total else 100.0
         labels = [self._bar_label(r, by_total) for r in rows]
         axis = None
         if not by_total:
             axis = self._("Tỷ lệ điểm đạt trên điểm tối đa áp dụng (%), căn cứ xếp hạng")
-        alt = self._(LEVEL_TITLES[level])
-        return [
-            Png(png, alt)
-            for png in charts.totals_by_band(
-                [str(r["name"]) for r in rows],
-                [float(r["total" if by_total else "percent"]) for r in rows],  # type: ignore[arg-type]
-                [str(r["band"]) or self._("Chưa nộp phiếu") for r in rows],
-                cset.max if by_total else 100.0,
-                band_names(self._result.inputs.criteria),
-                lang=self.lang,
-                labels=labels,
-                axis=axis,
-                cache=self._source.cache,
-            )
-        ]
+        pngs = charts.totals_by_band(
+            names, on, bands, top, band_names(criteria), self.lang, labels, axis, self._source.cache
+        )
+        return [Png(png, self._(LEVEL_TITLES[level])) for png in pngs]
 
     def _bar_label(self, row: dict[str, object], by_total: bool) -> str:
         """ "150,77/170" at a bar's end, with the percent the rank is on when it is."""
@@ -264,16 +256,14 @@ class RankingReport(_Speaks):
         warned = sorted(
             {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
         )
+        verified = [names[u] for u in sorted(coll.submissions) if u in coll.verifications]
         # the names follow the table as paragraphs: a row could grow taller than a page
         return self._render(
             "submissions.html.j2",
             counts=[
                 (N_("Phải nộp"), coll.expected),
                 (N_("Đã nộp"), sorted(coll.submissions)),
-                (
-                    "Đã thẩm định",
-                    [names[u] for u in sorted(coll.submissions) if u in coll.verifications],
-                ),
+                ("Đã thẩm định", verified),
                 (N_("Chưa nộp"), [names.get(u, u) for u in coll.missing]),
                 (N_("Có cảnh báo"), [names.get(u, u) for u in warned]),
             ],
@@ -294,23 +284,10 @@ class RankingReport(_Speaks):
 
         units = []
         for uid in sorted(result.official):
-            score = result.official[uid]
-            units.append(
-                [
-                    uid,
-                    result.unit(uid).name,
-                    result.unit(uid).level,
-                    result.ranks[uid],
-                    result.band(uid),
-                    result.is_verified(uid),
-                    [
-                        (n.code, n.points, n.max, n.applicable)
-                        for n in score.nodes()
-                        if not n.is_criterion
-                    ],
-                    prev_rank(uid),
-                ]
-            )
+            unit, nodes = result.unit(uid), result.official[uid].nodes()
+            groups = [(n.code, n.points, n.max, n.applicable) for n in nodes if not n.is_criterion]
+            rank, band, verified = result.ranks[uid], result.band(uid), result.is_verified(uid)
+            units.append([uid, unit.name, unit.level, rank, band, verified, groups, prev_rank(uid)])
         criteria = result.inputs.criteria
         return {
             "lang": self.lang,

@@ -209,31 +209,21 @@ class UnitReport(_OfUnit):
             return Fragment("")
         from scoring.views import charts
 
-        return Png(
-            charts.rank_spread(
-                robust.rank_share,
-                self._result.ranks[self.unit_id],
-                robust.rank_p05,
-                robust.rank_p95,
-                lang=self.lang,
-            ),
-            self._("Độ vững của thứ hạng"),
+        rank = self._result.ranks[self.unit_id]
+        png = charts.rank_spread(
+            robust.rank_share, rank, robust.rank_p05, robust.rank_p95, lang=self.lang
         )
+        return Png(png, self._("Độ vững của thứ hạng"))
 
     def groups_chart(self, groups: pd.DataFrame | None = None) -> Png:
         """Each group's points over its maximum (``groups``: a frame like ``groups()``)."""
         from scoring.views import charts
 
         frame = self.groups() if groups is None else groups
-        return Png(
-            charts.groups_against_max(
-                [f"{c}. {n}" for c, n in zip(frame["code"], frame["name"], strict=True)],
-                [float(v) for v in frame["points"]],
-                [float(v) for v in frame["max"]],
-                lang=self.lang,
-            ),
-            self._(self.SECTIONS["groups"]),
-        )
+        labels = [f"{c}. {n}" for c, n in zip(frame["code"], frame["name"], strict=True)]
+        points, maxima = [float(v) for v in frame["points"]], [float(v) for v in frame["max"]]
+        png = charts.groups_against_max(labels, points, maxima, lang=self.lang)
+        return Png(png, self._(self.SECTIONS["groups"]))
 
     def _subgroups(self) -> list[NodeScore]:
         return [s for g in self.score.groups for s in g.children if not s.is_criterion]
@@ -252,17 +242,11 @@ class UnitReport(_OfUnit):
             return self._render("no_peers.html.j2", name=name, level=self.level_name, year=year)
         frame = self.subgroups() if subgroups is None else subgroups
         applies = [bool(v) for v in frame["applicable"]] if "applicable" in frame else None
-        return Png(
-            charts.subgroups_against_peers(
-                list(frame["code"]),
-                [float(v) for v in frame["percent"]],
-                [float(v) for v in frame["peer_mean"]],
-                self.unit.name,
-                applicable=applies,
-                lang=self.lang,
-            ),
-            self._(self.SECTIONS["peers"]),
+        mine, theirs = ([float(v) for v in frame[c]] for c in ("percent", "peer_mean"))
+        png = charts.subgroups_against_peers(
+            list(frame["code"]), mine, theirs, self.unit.name, applicable=applies, lang=self.lang
         )
+        return Png(png, self._(self.SECTIONS["peers"]))
 
     def subgroup_legend(self, subgroups: pd.DataFrame | None = None) -> Fragment:
         frame = self.subgroups() if subgroups is None else subgroups

@@ -55,12 +55,10 @@ def compile_pdf(
     for name, data in images.items():
         if not (Path(root) / name).is_file():  # named by content, written atomically
             write_bytes(Path(root) / name, data)
+    stamp = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     try:
         pdf = _compiler().compile(
-            input=document.encode("utf-8"),
-            format="pdf",
-            root=str(root),
-            timestamp=dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC),
+            input=document.encode("utf-8"), format="pdf", root=str(root), timestamp=stamp
         )
     except typst.TypstError as exc:
         detail = " ".join([exc.message, *exc.hints]).strip()

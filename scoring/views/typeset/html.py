@@ -308,12 +308,9 @@ class _Table:
                 continue
             if child.name == "caption":
                 self.caption = self.converter.children(child)
-            elif child.name == "thead":
-                self.head += self._rows(child.find_all("tr", recursive=False))
-            elif child.name in ("tbody", "tfoot"):
-                self.body += self._rows(child.find_all("tr", recursive=False))
-            elif child.name == "tr":
-                self.body += self._rows([child])
+            elif child.name in ("thead", "tbody", "tfoot", "tr"):
+                rows = [child] if child.name == "tr" else child.find_all("tr", recursive=False)
+                (self.head if child.name == "thead" else self.body).extend(self._rows(rows))
         if not self.head and self.body and all(c.header for c in self.body[0][1]):
             self.head, self.body = self.body[:1], self.body[1:]
 
@@ -395,11 +392,8 @@ class _Table:
             body = f"#strong{content(body)}"
         if colour:
             body = f"#text(fill: {_typst_colour(colour)}){content(body)}"
-        args = []
-        if cell.colspan > 1:
-            args.append(f"colspan: {cell.colspan}")
-        if cell.rowspan > 1:
-            args.append(f"rowspan: {cell.rowspan}")
+        spans = {"colspan": cell.colspan, "rowspan": cell.rowspan}
+        args = [f"{name}: {count}" for name, count in spans.items() if count > 1]
         if fill:
             args.append(f"fill: {_typst_colour(fill)}")
         if cell.numeric and not (in_head and "dataframe" in self.classes):
