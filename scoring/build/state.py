@@ -74,6 +74,15 @@ def cache_folder(build: Path, code: str | None = None) -> Path:
 # --- The build's records: done.json, state.json, ranking.xlsx.key ----------------------
 
 
+def read_dict(path: Path) -> dict[str, Any] | None:
+    """A JSON file's object; None when the file is missing, unreadable or no object."""
+    try:
+        found = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
 class Records:
     """What the last builds of one year recorded in ``BUILD/<year>/``."""
 
@@ -84,11 +93,7 @@ class Records:
 
     def done(self) -> dict[str, Any] | None:
         """The last complete build's record (fingerprint, outputs, warnings), if any."""
-        try:
-            done = json.loads(self.done_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return done if isinstance(done, dict) else None
+        return read_dict(self.done_file)
 
     def forget_done(self) -> None:
         """Called before any output is touched: a killed build is never complete."""
@@ -105,12 +110,7 @@ class Records:
         if fixed is not None:
             return fixed
         path = self.folder / "dates.json"
-        try:
-            dates = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            dates = {}
-        if not isinstance(dates, dict):
-            dates = {}
+        dates = read_dict(path) or {}
         try:
             return dt.date.fromisoformat(str(dates[content]))
         except (KeyError, ValueError):
@@ -135,12 +135,8 @@ class Records:
 def load_state(path: Path) -> dict[str, dict[str, Any]]:
     """``state.json``: report name -> {"key": its outputs' key, "reads": the names of
     what its notebook read (``snapshot.Read``)}; anything else in it is ignored."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
     state = {}
-    for name, entry in data.items() if isinstance(data, dict) else ():
+    for name, entry in (read_dict(path) or {}).items():
         if isinstance(entry, dict) and isinstance(entry.get("reads"), list):
             reads = [str(r) for r in entry["reads"]]
             state[str(name)] = {"key": str(entry.get("key")), "reads": reads}
