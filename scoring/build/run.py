@@ -56,14 +56,9 @@ def build(
     ``notebooks``: an analyst's own report notebooks (default: the project's ``notebooks/``)."""
     config = config or BuildConfig.read()
     lang = config.lang
+    own = Path(notebooks).resolve() if notebooks else NOTEBOOKS
     # The data folder resolved: kernels read the snapshot's paths from notebooks/.
-    paths = Paths(
-        Path(data).resolve(),
-        Path(reports),
-        Path(build_dir),
-        year,
-        Path(notebooks).resolve() if notebooks else NOTEBOOKS,
-    )
+    paths = Paths(Path(data).resolve(), Path(reports), Path(build_dir), year, own)
     phases, records = Phases(lang, config.timings), Records(paths.year_build)
     with phases(N_("kiểm tra thay đổi")):
         fingerprint = _changed(paths, records, config)

@@ -46,11 +46,8 @@ def code_digest(notebooks: Path | None = NOTEBOOKS) -> str:
     ]
     files = sorted([*code, *(Path(notebooks).glob("*.ipynb") if notebooks else [])])
     for path in files:
-        digest.update(
-            path.name.encode()
-            if path.suffix == ".ipynb"
-            else path.relative_to(PACKAGE.parent).as_posix().encode()
-        )
+        name = path.name if path.suffix == ".ipynb" else path.relative_to(PACKAGE.parent).as_posix()
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -198,14 +195,9 @@ class FormCache:
             path: Path, criteria: CriteriaYear, units: dict[str, Unit], found: Collection
         ) -> Any:
             form = found.submissions.get(path.stem)
-            against = (
-                found.year,
-                _criteria(criteria),
-                _units(units),
-                form.sha256 if form is not None else None,
-                path.stem in found.files,
-                path.stem in found.expected,
-            )
+            sha = form.sha256 if form is not None else None
+            present = (path.stem in found.files, path.stem in found.expected)
+            against = (found.year, _criteria(criteria), _units(units), sha, *present)
             return self._kept(path, against, lambda: read(path, criteria, units, found))
 
         return cached
