@@ -88,21 +88,15 @@ def workbook_bytes(wb: Workbook, when: dt.datetime, creator: str = "scoring") ->
     """
     from openpyxl.writer.excel import ExcelWriter
 
-    wb.properties.created = when
-    wb.properties.modified = when
-    wb.properties.creator = creator
-    wb.properties.lastModifiedBy = creator
+    wb.properties.created = wb.properties.modified = when
+    wb.properties.creator = wb.properties.lastModifiedBy = creator
     raw = io.BytesIO()
     archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(wb, archive).save()  # closes the archive
-    return _fixed_time_zip(raw.getvalue(), when)
-
-
-def _fixed_time_zip(data: bytes, when: dt.datetime) -> bytes:
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
     with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
     ):
         for info in src.infolist():

@@ -342,12 +342,9 @@ def previous_inputs(
         parts = [(s, v) for s in sources if (v := values[s].get(old)) is not None]
         if not parts:
             continue
-        if len(sources) == 1 and parts[0][0] == unit:
-            shown[code] = render_value(parts[0][1])
-        else:
-            shown[code] = "; ".join(
-                f"{prev_result.unit(s).name}: {render_value(v)}" for s, v in parts
-            )
+        named = [f"{prev_result.unit(s).name}: {render_value(v)}" for s, v in parts]
+        alone = len(sources) == 1 and parts[0][0] == unit  # its own figure, not named
+        shown[code] = render_value(parts[0][1]) if alone else "; ".join(named)
     states = {prev_result.is_verified(s) for s in sources}
     basis = "đã thẩm định" if states == {True} else "tự đánh giá"
     if len(states) > 1:

@@ -143,6 +143,7 @@ def make_tasks(
     _ = i18n.translator(lang)
     code = code_digest(notebooks=None)
     date = build_date(result).isoformat()  # the reports' date, also their PDFs' timestamp
+    data_dir, snapshot = str(paths.data.resolve()), str(snapshot_file)
 
     def task(name: str, notebook: str, params: dict[str, object], title: str) -> Task:
         source = notebook_path(paths, notebook)
@@ -152,19 +153,14 @@ def make_tasks(
         return Task(
             name=name,
             notebook=str(source),
-            parameters={
-                **params,
-                "year": paths.year,
-                "data_dir": str(paths.data.resolve()),
-                "snapshot": str(snapshot_file),
-            },
+            parameters={**params, "year": paths.year, "data_dir": data_dir, "snapshot": snapshot},
             executed=str(paths.year_build / "notebooks" / f"{name}.ipynb"),
             html=str(out / f"{name}.html"),
             pdf=str(out / f"{name}.pdf"),
             title=title,
             key=digests.key(static, reads) if isinstance(reads, list) else "",
             static=static,
-            snapshot=str(snapshot_file),
+            snapshot=snapshot,
             date=date,
         )
 

@@ -56,14 +56,9 @@ def build(
     ``notebooks``: an analyst's own report notebooks (default: the project's ``notebooks/``)."""
     config = config or BuildConfig.read()
     lang = config.lang
+    own = Path(notebooks).resolve() if notebooks else NOTEBOOKS
     # The data folder resolved: kernels read the snapshot's paths from notebooks/.
-    paths = Paths(
-        Path(data).resolve(),
-        Path(reports),
-        Path(build_dir),
-        year,
-        Path(notebooks).resolve() if notebooks else NOTEBOOKS,
-    )
+    paths = Paths(Path(data).resolve(), Path(reports), Path(build_dir), year, own)
     phases, records = Phases(lang, config.timings), Records(paths.year_build)
     with phases(N_("kiểm tra thay đổi")):
         fingerprint = _changed(paths, records, config)
@@ -233,15 +228,8 @@ def _finish(
         for task in tasks:
             for path in (task.html, task.pdf):
                 names.append(Path(path).relative_to(paths.reports).as_posix())
-        records.record_done(
-            {
-                "fingerprint": fingerprint,
-                "index": index_stamp(paths.reports),
-                "reports": len(tasks),
-                "warnings": shown,
-                "outputs": names,
-            }
-        )
+        done = {"fingerprint": fingerprint, "index": index_stamp(paths.reports)}
+        records.record_done(done | {"reports": len(tasks), "warnings": shown, "outputs": names})
     return status
 
 
@@ -252,11 +240,8 @@ def _remove_stale_units(paths: Paths, tasks: list[Task], lang: str) -> None:
     if not folder.is_dir():
         return
     wanted = {Path(p).name for t in tasks for p in (t.html, t.pdf)}
-    stale = sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix in (".html", ".pdf") and p.is_file() and p.name not in wanted
-    )
+    pages = sorted(p for p in folder.iterdir() if p.suffix in (".html", ".pdf") and p.is_file())
+    stale = [p for p in pages if p.name not in wanted]
     for path in stale:
         path.unlink()
     if stale:

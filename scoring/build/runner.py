@@ -7,6 +7,7 @@ per step or unit. The driver (``scoring.build.driver``) decides which tasks run,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import resource
 import sys
@@ -209,7 +210,6 @@ class _WarmKernel:
                 pass
 
 
-_KERNEL: _WarmKernel | None = None
 # What ``%reset -f`` does, without the magic's closing ``gc.collect()``: a full collection
 # of the kernel's heap (pandas, matplotlib) cost 0,1-0,2 s a report; garbage is collected
 # as usual instead.
@@ -218,14 +218,13 @@ RESET_CELL = "get_ipython().reset(new_session=False)  # scoring: fresh namespace
 WARM_UP = "import matplotlib.pyplot, scoring.views.report.base; scoring.views.report.base.warm_up()"
 
 
+@functools.cache  # the worker's one kernel
 def _kernel() -> _WarmKernel:
     import atexit
 
-    global _KERNEL
-    if _KERNEL is None:
-        _KERNEL = _WarmKernel()
-        atexit.register(_KERNEL.close)
-    return _KERNEL
+    kernel = _WarmKernel()
+    atexit.register(kernel.close)
+    return kernel
 
 
 # What the notebook read of the snapshot, reported back to the build (which keys on it).
@@ -296,12 +295,11 @@ def unsnapshotted(nb: Any) -> list[tuple[int, str]]:
                 continue
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            report = not isinstance(func, ast.Attribute) or ast.unparse(func.value).endswith(
-                "Report"
-            )
-            if name in API_CALLS and (name != "build" or report):
-                if not any(k.arg == "snapshot" for k in node.keywords):
-                    found.append((int(cell.metadata["scoring"]["cell"]), name))
+            on = ast.unparse(func.value) if isinstance(func, ast.Attribute) else "Report"
+            report = on.endswith("Report")
+            given = any(k.arg == "snapshot" for k in node.keywords)
+            if name in API_CALLS and (name != "build" or report) and not given:
+                found.append((int(cell.metadata["scoring"]["cell"]), name))
     return found
 
 
@@ -386,15 +384,9 @@ def run_task(task: Task) -> Outcome:
         seconds, peak = time.perf_counter() - start, _peak_rss_mb()
         return Outcome(task.name, False, seconds, peak, detail, kernel_log=log)
     started, kernel.unreported = kernel.unreported, 0.0
+    seconds, peak, timed = time.perf_counter() - start, _peak_rss_mb(), (("start", started), *steps)
     return Outcome(
-        task.name,
-        True,
-        time.perf_counter() - start,
-        _peak_rss_mb(),
-        steps=(("start", started), *steps),
-        kernel_peak_mb=kernel_mb,
-        reads=tuple(reads),
-        warnings=tuple(warnings),
+        task.name, True, seconds, peak, "", timed, kernel_mb, tuple(reads), tuple(warnings)
     )
 
 

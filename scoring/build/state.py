@@ -46,11 +46,8 @@ def code_digest(notebooks: Path | None = NOTEBOOKS) -> str:
     ]
     files = sorted([*code, *(Path(notebooks).glob("*.ipynb") if notebooks else [])])
     for path in files:
-        digest.update(
-            path.name.encode()
-            if path.suffix == ".ipynb"
-            else path.relative_to(PACKAGE.parent).as_posix().encode()
-        )
+        name = path.name if path.suffix == ".ipynb" else path.relative_to(PACKAGE.parent).as_posix()
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -74,6 +71,15 @@ def cache_folder(build: Path, code: str | None = None) -> Path:
 # --- The build's records: done.json, state.json, ranking.xlsx.key ----------------------
 
 
+def read_dict(path: Path) -> dict[str, Any] | None:
+    """A JSON file's object; None when the file is missing, unreadable or no object."""
+    try:
+        found = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
 class Records:
     """What the last builds of one year recorded in ``BUILD/<year>/``."""
 
@@ -84,11 +90,7 @@ class Records:
 
     def done(self) -> dict[str, Any] | None:
         """The last complete build's record (fingerprint, outputs, warnings), if any."""
-        try:
-            done = json.loads(self.done_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return done if isinstance(done, dict) else None
+        return read_dict(self.done_file)
 
     def forget_done(self) -> None:
         """Called before any output is touched: a killed build is never complete."""
@@ -105,12 +107,7 @@ class Records:
         if fixed is not None:
             return fixed
         path = self.folder / "dates.json"
-        try:
-            dates = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            dates = {}
-        if not isinstance(dates, dict):
-            dates = {}
+        dates = read_dict(path) or {}
         try:
             return dt.date.fromisoformat(str(dates[content]))
         except (KeyError, ValueError):
@@ -135,12 +132,8 @@ class Records:
 def load_state(path: Path) -> dict[str, dict[str, Any]]:
     """``state.json``: report name -> {"key": its outputs' key, "reads": the names of
     what its notebook read (``snapshot.Read``)}; anything else in it is ignored."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
     state = {}
-    for name, entry in data.items() if isinstance(data, dict) else ():
+    for name, entry in (read_dict(path) or {}).items():
         if isinstance(entry, dict) and isinstance(entry.get("reads"), list):
             reads = [str(r) for r in entry["reads"]]
             state[str(name)] = {"key": str(entry.get("key")), "reads": reads}
@@ -202,14 +195,9 @@ class FormCache:
             path: Path, criteria: CriteriaYear, units: dict[str, Unit], found: Collection
         ) -> Any:
             form = found.submissions.get(path.stem)
-            against = (
-                found.year,
-                _criteria(criteria),
-                _units(units),
-                form.sha256 if form is not None else None,
-                path.stem in found.files,
-                path.stem in found.expected,
-            )
+            sha = form.sha256 if form is not None else None
+            present = (path.stem in found.files, path.stem in found.expected)
+            against = (found.year, _criteria(criteria), _units(units), sha, *present)
             return self._kept(path, against, lambda: read(path, criteria, units, found))
 
         return cached

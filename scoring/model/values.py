@@ -252,7 +252,18 @@ def parse_value(
         return _parse_yes_no(raw, allow_na)
     fail = functools.partial(_problem, raw, kind, allow_na, maximum)
     number = _to_number(raw, kind, is_percent_format, fail)
-    _check_range(number, raw, kind, maximum, fail)
+    if number < 0:
+        raise fail(("value.negative", phrase(N_("số âm"))))
+    if kind == "count" and abs(number - round(number)) > 1e-9:
+        if isinstance(raw, str) and re.search(r"\d,\d{3}$", normalize_text(raw)):
+            reason = N_("dấu phẩy là dấu thập phân; số hàng nghìn viết 1.234")
+            raise fail(("value.comma_thousands", phrase(reason)))
+        raise fail(("value.not_whole", phrase(N_("số lượng phải là số nguyên"))))
+    if kind == "share" and number > 100:
+        raise fail(("value.share_above_100", phrase(N_("tỷ lệ lớn hơn 100%"))))
+    if kind == "points" and maximum is not None and number > maximum + 1e-9:
+        why = phrase(N_("vượt điểm tối đa %(max)s"), max=float(maximum))
+        raise fail(("value.above_maximum", why))
     return float(round(number)) if kind == "count" else number
 
 
@@ -296,23 +307,6 @@ def _to_number(raw: object, kind: str, is_percent_format: bool, fail: Refuse) ->
         shown=render_value(round(number * 100, 9)),
     )
     raise fail(("value.percent_not_share", reason))
-
-
-def _check_range(
-    number: float, raw: object, kind: str, maximum: float | None, fail: Refuse
-) -> None:
-    if number < 0:
-        raise fail(("value.negative", phrase(N_("số âm"))))
-    if kind == "count" and abs(number - round(number)) > 1e-9:
-        if isinstance(raw, str) and re.search(r"\d,\d{3}$", normalize_text(raw)):
-            reason = N_("dấu phẩy là dấu thập phân; số hàng nghìn viết 1.234")
-            raise fail(("value.comma_thousands", phrase(reason)))
-        raise fail(("value.not_whole", phrase(N_("số lượng phải là số nguyên"))))
-    if kind == "share" and number > 100:
-        raise fail(("value.share_above_100", phrase(N_("tỷ lệ lớn hơn 100%"))))
-    if kind == "points" and maximum is not None and number > maximum + 1e-9:
-        why = phrase(N_("vượt điểm tối đa %(max)s"), max=float(maximum))
-        raise fail(("value.above_maximum", why))
 
 
 def render_value(value: Value | None) -> str:

@@ -36,17 +36,8 @@ FIRST_ROW = 6  # the table's header row, under the title block
 
 def headers(lang: str) -> list[str]:
     _ = i18n.translator(lang)
-    return [
-        _("Mã"),
-        _("Nhóm tiêu chí"),
-        _("Nhóm con"),
-        _("Tiêu chí"),
-        _("Điểm tối đa"),
-        _("Điểm tự đánh giá"),
-        _("Điểm thẩm định"),
-        _("Điểm đạt"),
-        _("Minh chứng"),
-    ]
+    tree = [_("Mã"), _("Nhóm tiêu chí"), _("Nhóm con"), _("Tiêu chí"), _("Điểm tối đa")]
+    return tree + [_("Điểm tự đánh giá"), _("Điểm thẩm định"), _("Điểm đạt"), _("Minh chứng")]
 
 
 def assessment_workbook(result: YearResult, unit_id: str, lang: str = "vi") -> bytes:
@@ -78,21 +69,15 @@ def _title_block(ws: Worksheet, result: YearResult, unit_id: str, lang: str) -> 
     cset = official.criteria
     verified = result.is_verified(unit_id)
     kind = _("Điểm thẩm định") if verified else _("Điểm tự đánh giá (chưa thẩm định)")
+    level = _(LEVEL_NAMES_VI[unit.level])
+    rank = {"rank": result.ranks[unit_id], "peers": result.peer_count(unit_id), "level": level}
     lines = [
         _("Kết quả đánh giá mức độ chính quyền điện tử năm %(year)s") % {"year": result.year}
         + f" – {unit.name}",
-        _("Bộ tiêu chí")
-        + f": {cset.title} ({_('phiên bản')} {cset.version}), "
-        + _(LEVEL_NAMES_VI[unit.level]),
+        _("Bộ tiêu chí") + f": {cset.title} ({_('phiên bản')} {cset.version}), " + level,
         f"{kind}: {numfmt.score(official.total, official.max, lang)} "
         f"({numfmt.percent(official.percent, lang=lang)}) · {_('Xếp loại')}: "
-        f"{_(result.band(unit_id))} · "
-        + _("Hạng %(rank)s/%(peers)s %(level)s")
-        % {
-            "rank": result.ranks[unit_id],
-            "peers": result.peer_count(unit_id),
-            "level": _(LEVEL_NAMES_VI[unit.level]),
-        },
+        f"{_(result.band(unit_id))} · " + _("Hạng %(rank)s/%(peers)s %(level)s") % rank,
         _(
             "Điểm đạt là điểm chính thức: điểm thẩm định khi đơn vị đã được thẩm định, "
             "nếu không là điểm tự đánh giá."

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from scoring.analysis.tables import write_scores
 from scoring.build.run import scored_year
-from scoring.build.state import code_digest
+from scoring.build.state import code_digest, read_dict
 from scoring.build.state import key as _digest
 from scoring.config import BuildConfig
 from scoring.inputs.contacts import load_emails
@@ -91,14 +91,6 @@ def inputs_key(paths: SharePaths, lang: str, epoch: str = "") -> str:
     )
 
 
-def _read_state(path: Path) -> dict[str, object]:
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
 def _nothing_to_do(paths: SharePaths, key: str, state: dict[str, object], lang: str) -> bool:
     outputs = state.get("outputs")
     if state.get("key") != key or not isinstance(outputs, list) or not outputs:
@@ -130,7 +122,7 @@ def share(
             % {"year": year, "folder": shown_path(paths.reports)}
         )
     key = inputs_key(paths, lang, epoch)
-    state = _read_state(paths.state)
+    state: dict[str, object] = read_dict(paths.state) or {}
     if _nothing_to_do(paths, key, state, lang):
         return 0
     paths.state.unlink(missing_ok=True)  # forgotten until every output is written again
