@@ -50,8 +50,7 @@ class Source:
             found = self.snap.results[int(year)]
             if found is None:
                 raise ScoringError(
-                    N_("Năm %(year)s: phiếu của các đơn vị còn lỗi, chưa chấm điểm được"),
-                    year=year,
+                    N_("Năm %(year)s: phiếu của các đơn vị còn lỗi, chưa chấm điểm được"), year=year
                 )
             return found
         folder = layout.DataLayout(self.data_dir)

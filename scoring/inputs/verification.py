@@ -37,12 +37,13 @@ from scoring.inputs.submissions import (
     filled_rows,
     find_sheet,
     open_workbooks,
+    parse_cell,
     raw_value,
 )
 from scoring.inputs.units import Unit
 from scoring.model.criteria import CriteriaSet, CriteriaYear
 from scoring.model.rules import Value
-from scoring.model.values import ValueProblem, parse_value, quote, render_value
+from scoring.model.values import quote, render_value
 from scoring.text.i18n import N_, phrase
 
 SHEET_VERIFY = "Thẩm định"
@@ -319,7 +320,7 @@ def _read_rows(
         address = ws.cell(row=row, column=header[COL_VERIFIED]).coordinate
         cells[code] = address
         raw = raw_value(reader, ws, fws, row, header[COL_VERIFIED], code)
-        verified = _parse(reader, cset, code, raw, address) if raw is not None else None
+        verified = parse_cell(reader, cset, code, raw, address, set())
         if verified is None:
             continue
         any_figure = True
@@ -345,19 +346,3 @@ def _read_rows(
     check_ratios(reader, cset, values, cells, verified=True)
     sha256 = hashlib.sha256(data).hexdigest()
     return Verification(sub.unit_id, reader.path, sha256, values, tuple(changes), sub.sha256)
-
-
-def _parse(
-    reader: Reader, cset: CriteriaSet, code: str, raw: tuple[object, bool], cell: str
-) -> Value | None:
-    """The verified figure of ``code`` from its cell; None, reported, when it is no value."""
-    node = cset.nodes[cset.input_owner[code]]
-    inp = cset.inputs[code]
-    maximum = node.max if inp.kind == "points" else None
-    try:
-        return parse_value(
-            raw[0], inp.kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
-        )
-    except ValueProblem as exc:
-        reader.add_value(exc, cell=cell, code=code)
-        return None

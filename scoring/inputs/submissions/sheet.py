@@ -73,6 +73,30 @@ def raw_value(
     return cell.value, "%" in _QUOTED.sub("", cell.number_format or "")
 
 
+def parse_cell(
+    reader: Reader,
+    cset: CriteriaSet,
+    code: str,
+    raw: tuple[object, bool] | None,
+    cell: str,
+    bad: set[str],
+) -> Value | None:
+    """The figure of ``code`` from its cell's ``raw_value``: None when the cell is empty,
+    or, reported and with ``code`` added to ``bad``, when it holds no usable value."""
+    node = cset.nodes[cset.input_owner[code]]
+    kind = cset.inputs[code].kind
+    try:
+        if raw is not None:
+            maximum = node.max if kind == "points" else None
+            return parse_value(
+                raw[0], kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
+            )
+    except ValueProblem as exc:
+        reader.add_value(exc, cell=cell, code=code)
+    bad.add(code)
+    return None
+
+
 def read_inputs(reader: Reader, wb: Workbook, fwb: Workbook, cset: CriteriaSet) -> Answers | None:
     ws = find_sheet(wb, SHEET_INPUTS)
     if ws is None:
@@ -145,28 +169,14 @@ def _read_row(
     cset: CriteriaSet,
     answers: Answers,
 ) -> None:
-    inp = cset.inputs[code]
-    node = cset.nodes[cset.input_owner[code]]
-    maximum = node.max if inp.kind == "points" else None
-
     column = header.columns[HEADER_VALUE]
     address = ws.cell(row=row, column=column).coordinate
     answers.cells[code] = address
     raw = raw_value(reader, ws, fws, row, column, code)
-    if raw is None:
-        answers.bad.add(code)
-    else:
-        try:
-            value = parse_value(
-                raw[0], inp.kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
-            )
-        except ValueProblem as exc:
-            reader.add_value(exc, cell=address, code=code)
-            answers.bad.add(code)
-            value = None
-        if value is not None:
-            answers.values[code] = value
-            _check_fraction(reader, inp.kind, raw, value, address, code)
+    value = parse_cell(reader, cset, code, raw, address, answers.bad)
+    if raw is not None and value is not None:
+        answers.values[code] = value
+        _check_fraction(reader, cset.inputs[code].kind, raw, value, address, code)
     verified_column = header.column(HEADER_VERIFIED)
     if verified_column is not None:
         cell = ws.cell(row=row, column=verified_column)
