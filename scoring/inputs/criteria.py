@@ -137,9 +137,8 @@ def _read_yaml(path: Path) -> tuple[Any, bytes]:
             raise CriteriaError(what, path=str(path), found=size, max=MAX_YAML_BYTES)
         raw = path.read_bytes()
     except OSError as exc:
-        raise CriteriaError(
-            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
-        ) from exc
+        what = N_("%(path)s: không đọc được tệp (%(reason)s)")
+        raise CriteriaError(what, path=str(path), reason=exc.strerror) from exc
     try:
         text = raw.decode("utf-8")
         _check_events(text)
@@ -147,9 +146,8 @@ def _read_yaml(path: Path) -> tuple[Any, bytes]:
     except CriteriaError as exc:
         raise CriteriaError("%(path)s: %(error)s", path=str(path), error=exc.as_phrase()) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CriteriaError(
-            N_("%(path)s: không phải YAML hợp lệ: %(reason)s"), path=str(path), reason=str(exc)
-        ) from exc
+        what = N_("%(path)s: không phải YAML hợp lệ: %(reason)s")
+        raise CriteriaError(what, path=str(path), reason=str(exc)) from exc
 
 
 def _node_code_at(data: Any, loc: tuple[Any, ...]) -> str | Phrase:  # noqa: ANN401

@@ -125,9 +125,8 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:  # a folder in the file's place is an error, not "no changes"
         raw = path.read_bytes()
     except OSError as exc:
-        raise UnitsError(
-            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
-        ) from None
+        what = N_("%(path)s: không đọc được tệp (%(reason)s)")
+        raise UnitsError(what, path=str(path), reason=exc.strerror) from None
     bad_csv = N_("dòng không đọc được như CSV (%(reason)s)")
     return list(enumerate(read_rows(path, raw, COLUMNS, bad_csv), start=2))
 

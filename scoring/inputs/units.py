@@ -51,9 +51,8 @@ def _year(text: str, path: Path, line: int, column: str, *, optional: bool) -> i
         return None
     # ASCII digits only: "²⁰¹⁸" passes str.isdigit() but is no year.
     if not (text.isascii() and text.isdigit() and len(text) == 4):
-        raise _fail(
-            path, line, column, N_("cần một năm (4 chữ số), có %(found)s"), found=quote(text)
-        )
+        what = N_("cần một năm (4 chữ số), có %(found)s")
+        raise _fail(path, line, column, what, found=quote(text))
     return int(text)
 
 

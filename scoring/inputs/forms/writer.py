@@ -115,12 +115,9 @@ def write_form(
     unit sees what it reported; the reader ignores that column.
     """
     if unit.level != cset.level:
-        raise SubmissionError(
-            N_("Đơn vị %(unit)s thuộc %(level)s, không lập phiếu theo bộ tiêu chí %(set)s"),
-            unit=unit.id,
-            level=LEVEL_NAMES_VI.get(unit.level, unit.level),
-            set=LEVEL_NAMES_VI.get(cset.level, cset.level),
-        )
+        what = N_("Đơn vị %(unit)s thuộc %(level)s, không lập phiếu theo bộ tiêu chí %(set)s")
+        level, other = (LEVEL_NAMES_VI.get(lv, lv) for lv in (unit.level, cset.level))
+        raise SubmissionError(what, unit=unit.id, level=level, set=other)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
