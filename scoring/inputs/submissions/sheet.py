@@ -119,23 +119,16 @@ def read_inputs(reader: Reader, wb: Workbook, fwb: Workbook, cset: CriteriaSet) 
     code_column = header.columns[HEADER_CODE]
     for row in filled_rows(ws, code_column, header.row + 1):
         code_cell = ws.cell(row=row, column=code_column)
-        code = code_text(code_cell.value)
+        code, here = code_text(code_cell.value), code_cell.coordinate
         if not code:
             continue
         if code not in cset.inputs:
-            reader.add(
-                "sheet.unknown_code",
-                cell=code_cell.coordinate,
-                found=quote(code),
-                column=HEADER_CODE,
-            )
+            reader.add("sheet.unknown_code", cell=here, found=quote(code), column=HEADER_CODE)
             continue
         if code in seen:
-            reader.add(
-                "sheet.repeated_code", cell=code_cell.coordinate, found=code, first=seen[code]
-            )
+            reader.add("sheet.repeated_code", cell=here, found=code, first=seen[code])
             continue
-        seen[code] = code_cell.coordinate
+        seen[code] = here
         _read_row(reader, ws, fws, header, row, code, cset, answers)
     _warn_self_verified(reader, answers.self_verified)
     return answers
