@@ -255,16 +255,14 @@ def _made_for(reader: Reader, meta: dict[str, object], cset: CriteriaSet, sub: S
     if year != str(cset.year):
         reader.add("verification.other_year", found=quote(year), expected=str(cset.year))
         return False
-    made_with = code_text(meta.get("criteria_fingerprint"))
-    if made_with != cset.fingerprint:
-        reader.add(
-            "verification.other_criteria", found=made_with[:12], expected=cset.fingerprint[:12]
-        )
-        return False
-    made_from = code_text(meta.get("submission_sha256"))
-    if made_from != sub.sha256:
-        reader.add("verification.form_sent_again", found=made_from[:12], expected=sub.sha256[:12])
-        return False
+    for key, kind, own in (
+        ("criteria_fingerprint", "verification.other_criteria", cset.fingerprint),
+        ("submission_sha256", "verification.form_sent_again", sub.sha256),
+    ):
+        made = code_text(meta.get(key))
+        if made != own:
+            reader.add(kind, found=made[:12], expected=own[:12])
+            return False
     return True
 
 

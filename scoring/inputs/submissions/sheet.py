@@ -130,7 +130,10 @@ def read_inputs(reader: Reader, wb: Workbook, fwb: Workbook, cset: CriteriaSet) 
             continue
         seen[code] = here
         _read_row(reader, ws, fws, header, row, code, cset, answers)
-    _warn_self_verified(reader, answers.self_verified)
+    cells = answers.self_verified
+    if cells:  # a unit cannot verify itself: what it typed as "verified" is named and ignored
+        shown = ", ".join(cells[:10]) + (f" (+{len(cells) - 10})" if len(cells) > 10 else "")
+        reader.warn("sheet.self_verified", cell=cells[0], found=shown, column=HEADER_VERIFIED)
     return answers
 
 
@@ -142,14 +145,6 @@ def filled_rows(ws: Worksheet, column: int, first: int) -> list[int]:
     """
     cells = ws._cells  # noqa: SLF001 - openpyxl's map of the cells present in the file
     return sorted(r for r, c in cells if c == column and r >= first)
-
-
-def _warn_self_verified(reader: Reader, cells: list[str]) -> None:
-    """A unit cannot verify itself: what it typed as "verified" is named and ignored."""
-    if not cells:
-        return
-    shown = ", ".join(cells[:10]) + (f" (+{len(cells) - 10})" if len(cells) > 10 else "")
-    reader.warn("sheet.self_verified", cell=cells[0], found=shown, column=HEADER_VERIFIED)
 
 
 def _read_row(
