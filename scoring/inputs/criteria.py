@@ -27,7 +27,6 @@ from scoring.model.criteria import (
     NormalizedRule,
     Ranking,
     RatioRule,
-    Rule,
     StepsRule,
     YesNoRule,
     _Strict,
@@ -320,7 +319,12 @@ def _check_references(
             what = N_("'%(role)s' trỏ tới chỉ tiêu '%(code)s' không có")
             problems.append(_at(where, node, what, role=role, code=code))
             continue
-        allowed = _allowed_kinds(node.rule, role)
+        if role == "applicable_if":
+            allowed: tuple[str, ...] = ("yes_no",)
+        elif isinstance(node.rule, RatioRule):
+            allowed = ("share",) if role == "share" else ("count", "amount")
+        else:
+            allowed = _RULE_KINDS[type(node.rule)]
         if inp.kind not in allowed:
             what = N_(
                 "chỉ tiêu '%(code)s' loại '%(found)s' không dùng được cho '%(role)s' "
@@ -331,14 +335,6 @@ def _check_references(
                 _at(where, node, what, code=code, found=inp.kind, role=role, expected=expected)
             )
     return used
-
-
-def _allowed_kinds(rule: Rule | None, role: str) -> tuple[str, ...]:
-    if role == "applicable_if":
-        return ("yes_no",)
-    if isinstance(rule, RatioRule):
-        return ("share",) if role == "share" else ("count", "amount")
-    return _RULE_KINDS[type(rule)]
 
 
 def load_criteria_file(path: Path) -> CriteriaSet:

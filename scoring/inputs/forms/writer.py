@@ -208,21 +208,15 @@ def _write_heading_row(ws: Worksheet, row: int, text: str, depth: int, fill: str
     _fit_row_height(ws, row, {HEADER_LABEL: text})
 
 
-def _how_text(inp: Input, node: Node) -> str:
-    if inp.kind == "points":
-        text = f"Điểm từ 0 đến {format_number_vi(node.max)}; ghi giải trình"
-    else:
-        text = _KIND_HOW[inp.kind]
-    return text + (f"; hoặc '{NA_TEXT}'" if node.allow_na else "")
-
-
 def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int) -> None:
     label = inp.label if not inp.help else f"{inp.label}\n({inp.help})"
+    top = format_number_vi(node.max)
+    how = f"Điểm từ 0 đến {top}; ghi giải trình" if inp.kind == "points" else _KIND_HOW[inp.kind]
     texts = {
         HEADER_CODE: inp.code,
         HEADER_LABEL: label,
         HEADER_UNIT: inp.unit or _KIND_UNIT.get(inp.kind, ""),
-        HEADER_HOW: _how_text(inp, node),
+        HEADER_HOW: how + (f"; hoặc '{NA_TEXT}'" if node.allow_na else ""),
     }
     for header, column in _COL.items():
         cell = put(ws, row, column, texts.get(header), font=_PLAIN, border=_BORDER, alignment=_WRAP)
