@@ -189,7 +189,11 @@ def heading_text(node: Node) -> str:
 def _write_node(ws: Worksheet, node: Node, depth: int, row: int, validations: _Checks) -> int:
     """The heading row of ``node``, its input rows, then its children; the next free row."""
     fill = _CRITERION_FILL if node.is_criterion else _HEADING_FILLS[min(depth, 2)]
-    _write_heading_row(ws, row, heading_text(node), depth, fill)
+    shade, text = PatternFill("solid", fgColor=fill), heading_text(node)
+    for column in range(1, len(COLUMNS) + 1):
+        put(ws, row, column, fill=shade, border=_BORDER, font=_BOLD, alignment=_WRAP)
+    put(ws, row, _COL[HEADER_LABEL], text, alignment=_indented(depth))
+    _fit_row_height(ws, row, {HEADER_LABEL: text})
     row += 1
     for inp in node.inputs:
         _write_input_row(ws, row, inp, node, depth + 1)
@@ -198,14 +202,6 @@ def _write_node(ws: Worksheet, node: Node, depth: int, row: int, validations: _C
     for child in node.children:
         row = _write_node(ws, child, depth + 1, row, validations)
     return row
-
-
-def _write_heading_row(ws: Worksheet, row: int, text: str, depth: int, fill: str) -> None:
-    shade = PatternFill("solid", fgColor=fill)
-    for column in range(1, len(COLUMNS) + 1):
-        put(ws, row, column, fill=shade, border=_BORDER, font=_BOLD, alignment=_WRAP)
-    put(ws, row, _COL[HEADER_LABEL], text, alignment=_indented(depth))
-    _fit_row_height(ws, row, {HEADER_LABEL: text})
 
 
 def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int) -> None:
