@@ -89,9 +89,8 @@ def read_rows(
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
             what = N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)")
-            raise UnitsError(
-                what, path=str(path), found=", ".join(missing), expected=", ".join(columns)
-            )
+            found, expected = ", ".join(missing), ", ".join(columns)
+            raise UnitsError(what, path=str(path), found=found, expected=expected)
         return list(reader)
     except csv.Error as exc:
         raise _fail(path, reader.line_num, None, bad_csv, reason=str(exc)) from None
