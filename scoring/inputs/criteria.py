@@ -27,7 +27,6 @@ from scoring.model.criteria import (
     NormalizedRule,
     Ranking,
     RatioRule,
-    Rule,
     StepsRule,
     YesNoRule,
     _Strict,
@@ -137,9 +136,8 @@ def _read_yaml(path: Path) -> tuple[Any, bytes]:
             raise CriteriaError(what, path=str(path), found=size, max=MAX_YAML_BYTES)
         raw = path.read_bytes()
     except OSError as exc:
-        raise CriteriaError(
-            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
-        ) from exc
+        what = N_("%(path)s: không đọc được tệp (%(reason)s)")
+        raise CriteriaError(what, path=str(path), reason=exc.strerror) from exc
     try:
         text = raw.decode("utf-8")
         _check_events(text)
@@ -147,9 +145,8 @@ def _read_yaml(path: Path) -> tuple[Any, bytes]:
     except CriteriaError as exc:
         raise CriteriaError("%(path)s: %(error)s", path=str(path), error=exc.as_phrase()) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CriteriaError(
-            N_("%(path)s: không phải YAML hợp lệ: %(reason)s"), path=str(path), reason=str(exc)
-        ) from exc
+        what = N_("%(path)s: không phải YAML hợp lệ: %(reason)s")
+        raise CriteriaError(what, path=str(path), reason=str(exc)) from exc
 
 
 def _node_code_at(data: Any, loc: tuple[Any, ...]) -> str | Phrase:  # noqa: ANN401
@@ -322,7 +319,12 @@ def _check_references(
             what = N_("'%(role)s' trỏ tới chỉ tiêu '%(code)s' không có")
             problems.append(_at(where, node, what, role=role, code=code))
             continue
-        allowed = _allowed_kinds(node.rule, role)
+        if role == "applicable_if":
+            allowed: tuple[str, ...] = ("yes_no",)
+        elif isinstance(node.rule, RatioRule):
+            allowed = ("share",) if role == "share" else ("count", "amount")
+        else:
+            allowed = _RULE_KINDS[type(node.rule)]
         if inp.kind not in allowed:
             what = N_(
                 "chỉ tiêu '%(code)s' loại '%(found)s' không dùng được cho '%(role)s' "
@@ -333,14 +335,6 @@ def _check_references(
                 _at(where, node, what, code=code, found=inp.kind, role=role, expected=expected)
             )
     return used
-
-
-def _allowed_kinds(rule: Rule | None, role: str) -> tuple[str, ...]:
-    if role == "applicable_if":
-        return ("yes_no",)
-    if isinstance(rule, RatioRule):
-        return ("share",) if role == "share" else ("count", "amount")
-    return _RULE_KINDS[type(rule)]
 
 
 def load_criteria_file(path: Path) -> CriteriaSet:

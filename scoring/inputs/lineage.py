@@ -77,19 +77,13 @@ class Lineage:
 
     def formed(self, unit_id: str, year: int) -> Event | None:
         """The change that formed ``unit_id`` in ``year``; None: it compares with itself."""
-        for change in self.changes:
-            if change.year == year and change.target == unit_id:
-                return self._event(change)
-        return None
+        found = (c for c in self.changes if c.year == year and c.target == unit_id)
+        return next((self._event(c) for c in found), None)
 
     def became(self, unit_id: str, year: int) -> Event | None:
         """What ``unit_id`` became from ``year`` on when it changes then; else None."""
-        for change in self.changes:
-            if change.year == year and change.source == unit_id:
-                event = self._event(change)
-                if event.targets != (unit_id,):
-                    return event
-        return None
+        events = (self._event(c) for c in self.changes if c.year == year and c.source == unit_id)
+        return next((e for e in events if e.targets != (unit_id,)), None)
 
     @functools.cached_property
     def _components(self) -> dict[str, str]:
@@ -125,9 +119,8 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:  # a folder in the file's place is an error, not "no changes"
         raw = path.read_bytes()
     except OSError as exc:
-        raise UnitsError(
-            N_("%(path)s: không đọc được tệp (%(reason)s)"), path=str(path), reason=exc.strerror
-        ) from None
+        what = N_("%(path)s: không đọc được tệp (%(reason)s)")
+        raise UnitsError(what, path=str(path), reason=exc.strerror) from None
     bad_csv = N_("dòng không đọc được như CSV (%(reason)s)")
     return list(enumerate(read_rows(path, raw, COLUMNS, bad_csv), start=2))
 

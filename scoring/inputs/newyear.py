@@ -21,22 +21,19 @@ from scoring.text.i18n import N_
 PLACEHOLDER_MARK = "CẦN SỬA"
 
 
-def placeholder(year: int) -> str:
-    return (
-        f"{PLACEHOLDER_MARK}: ghi số, ngày của quyết định ban hành bộ tiêu chí năm {year} "
-        "(ví dụ Quyết định số .../QĐ-UBND ngày .../.../...) rồi mới tạo phiếu"
-    )
-
-
 def _legal_basis_block(lines: list[str], year: int) -> list[str]:
     """The ``legal_basis:`` list replaced by one placeholder item."""
+    placeholder = (
+        f'  - "{PLACEHOLDER_MARK}: ghi số, ngày của quyết định ban hành bộ tiêu chí năm {year} '
+        '(ví dụ Quyết định số .../QĐ-UBND ngày .../.../...) rồi mới tạo phiếu"\n'
+    )
     out: list[str] = []
     skipping = False
     for line in lines:
         if skipping and line.startswith((" ", "\t")) and line.strip():
             continue  # an item of the old list
         skipping = line.startswith("legal_basis:")
-        out += ["legal_basis:\n", f'  - "{placeholder(year)}"\n'] if skipping else [line]
+        out += ["legal_basis:\n", placeholder] if skipping else [line]
     return out
 
 

@@ -27,15 +27,11 @@ def data_dir(value: str | Path) -> Path:
         for folder in (here, *here.parents):
             if (folder / "data" / UNITS_FILE).is_file():
                 return folder / "data"
-    raise ScoringError(
-        N_(
-            "Không tìm thấy thư mục dữ liệu '%(value)s' (cần có tệp %(file)s), "
-            "tính từ thư mục đang chạy %(cwd)s"
-        ),
-        value=value,
-        file=UNITS_FILE,
-        cwd=Path.cwd(),
+    what = N_(
+        "Không tìm thấy thư mục dữ liệu '%(value)s' (cần có tệp %(file)s), "
+        "tính từ thư mục đang chạy %(cwd)s"
     )
+    raise ScoringError(what, value=value, file=UNITS_FILE, cwd=Path.cwd())
 
 
 def year(data: Path, value: object) -> int:

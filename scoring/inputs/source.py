@@ -49,10 +49,8 @@ class Source:
         if self.snap is not None and int(year) in self.snap.results:
             found = self.snap.results[int(year)]
             if found is None:
-                raise ScoringError(
-                    N_("Năm %(year)s: phiếu của các đơn vị còn lỗi, chưa chấm điểm được"),
-                    year=year,
-                )
+                what = N_("Năm %(year)s: phiếu của các đơn vị còn lỗi, chưa chấm điểm được")
+                raise ScoringError(what, year=year)
             return found
         folder = layout.DataLayout(self.data_dir)
         return _scored(str(self.data_dir), int(year), folder.inputs_stamp(int(year)))

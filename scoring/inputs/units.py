@@ -51,9 +51,8 @@ def _year(text: str, path: Path, line: int, column: str, *, optional: bool) -> i
         return None
     # ASCII digits only: "²⁰¹⁸" passes str.isdigit() but is no year.
     if not (text.isascii() and text.isdigit() and len(text) == 4):
-        raise _fail(
-            path, line, column, N_("cần một năm (4 chữ số), có %(found)s"), found=quote(text)
-        )
+        what = N_("cần một năm (4 chữ số), có %(found)s")
+        raise _fail(path, line, column, what, found=quote(text))
     return int(text)
 
 
@@ -90,9 +89,8 @@ def read_rows(
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
             what = N_("%(path)s: thiếu cột %(found)s (cần: %(expected)s)")
-            raise UnitsError(
-                what, path=str(path), found=", ".join(missing), expected=", ".join(columns)
-            )
+            found, expected = ", ".join(missing), ", ".join(columns)
+            raise UnitsError(what, path=str(path), found=found, expected=expected)
         return list(reader)
     except csv.Error as exc:
         raise _fail(path, reader.line_num, None, bad_csv, reason=str(exc)) from None

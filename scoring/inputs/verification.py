@@ -37,12 +37,13 @@ from scoring.inputs.submissions import (
     filled_rows,
     find_sheet,
     open_workbooks,
+    parse_cell,
     raw_value,
 )
 from scoring.inputs.units import Unit
 from scoring.model.criteria import CriteriaSet, CriteriaYear
 from scoring.model.rules import Value
-from scoring.model.values import ValueProblem, parse_value, quote, render_value
+from scoring.model.values import quote, render_value
 from scoring.text.i18n import N_, phrase
 
 SHEET_VERIFY = "Thẩm định"
@@ -254,16 +255,14 @@ def _made_for(reader: Reader, meta: dict[str, object], cset: CriteriaSet, sub: S
     if year != str(cset.year):
         reader.add("verification.other_year", found=quote(year), expected=str(cset.year))
         return False
-    made_with = code_text(meta.get("criteria_fingerprint"))
-    if made_with != cset.fingerprint:
-        reader.add(
-            "verification.other_criteria", found=made_with[:12], expected=cset.fingerprint[:12]
-        )
-        return False
-    made_from = code_text(meta.get("submission_sha256"))
-    if made_from != sub.sha256:
-        reader.add("verification.form_sent_again", found=made_from[:12], expected=sub.sha256[:12])
-        return False
+    for key, kind, own in (
+        ("criteria_fingerprint", "verification.other_criteria", cset.fingerprint),
+        ("submission_sha256", "verification.form_sent_again", sub.sha256),
+    ):
+        made = code_text(meta.get(key))
+        if made != own:
+            reader.add(kind, found=made[:12], expected=own[:12])
+            return False
     return True
 
 
@@ -319,7 +318,7 @@ def _read_rows(
         address = ws.cell(row=row, column=header[COL_VERIFIED]).coordinate
         cells[code] = address
         raw = raw_value(reader, ws, fws, row, header[COL_VERIFIED], code)
-        verified = _parse(reader, cset, code, raw, address) if raw is not None else None
+        verified = parse_cell(reader, cset, code, raw, address, set())
         if verified is None:
             continue
         any_figure = True
@@ -345,19 +344,3 @@ def _read_rows(
     check_ratios(reader, cset, values, cells, verified=True)
     sha256 = hashlib.sha256(data).hexdigest()
     return Verification(sub.unit_id, reader.path, sha256, values, tuple(changes), sub.sha256)
-
-
-def _parse(
-    reader: Reader, cset: CriteriaSet, code: str, raw: tuple[object, bool], cell: str
-) -> Value | None:
-    """The verified figure of ``code`` from its cell; None, reported, when it is no value."""
-    node = cset.nodes[cset.input_owner[code]]
-    inp = cset.inputs[code]
-    maximum = node.max if inp.kind == "points" else None
-    try:
-        return parse_value(
-            raw[0], inp.kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
-        )
-    except ValueProblem as exc:
-        reader.add_value(exc, cell=cell, code=code)
-        return None

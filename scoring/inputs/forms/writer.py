@@ -115,12 +115,9 @@ def write_form(
     unit sees what it reported; the reader ignores that column.
     """
     if unit.level != cset.level:
-        raise SubmissionError(
-            N_("Đơn vị %(unit)s thuộc %(level)s, không lập phiếu theo bộ tiêu chí %(set)s"),
-            unit=unit.id,
-            level=LEVEL_NAMES_VI.get(unit.level, unit.level),
-            set=LEVEL_NAMES_VI.get(cset.level, cset.level),
-        )
+        what = N_("Đơn vị %(unit)s thuộc %(level)s, không lập phiếu theo bộ tiêu chí %(set)s")
+        level, other = (LEVEL_NAMES_VI.get(lv, lv) for lv in (unit.level, cset.level))
+        raise SubmissionError(what, unit=unit.id, level=level, set=other)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -192,7 +189,11 @@ def heading_text(node: Node) -> str:
 def _write_node(ws: Worksheet, node: Node, depth: int, row: int, validations: _Checks) -> int:
     """The heading row of ``node``, its input rows, then its children; the next free row."""
     fill = _CRITERION_FILL if node.is_criterion else _HEADING_FILLS[min(depth, 2)]
-    _write_heading_row(ws, row, heading_text(node), depth, fill)
+    shade, text = PatternFill("solid", fgColor=fill), heading_text(node)
+    for column in range(1, len(COLUMNS) + 1):
+        put(ws, row, column, fill=shade, border=_BORDER, font=_BOLD, alignment=_WRAP)
+    put(ws, row, _COL[HEADER_LABEL], text, alignment=_indented(depth))
+    _fit_row_height(ws, row, {HEADER_LABEL: text})
     row += 1
     for inp in node.inputs:
         _write_input_row(ws, row, inp, node, depth + 1)
@@ -203,29 +204,15 @@ def _write_node(ws: Worksheet, node: Node, depth: int, row: int, validations: _C
     return row
 
 
-def _write_heading_row(ws: Worksheet, row: int, text: str, depth: int, fill: str) -> None:
-    shade = PatternFill("solid", fgColor=fill)
-    for column in range(1, len(COLUMNS) + 1):
-        put(ws, row, column, fill=shade, border=_BORDER, font=_BOLD, alignment=_WRAP)
-    put(ws, row, _COL[HEADER_LABEL], text, alignment=_indented(depth))
-    _fit_row_height(ws, row, {HEADER_LABEL: text})
-
-
-def _how_text(inp: Input, node: Node) -> str:
-    if inp.kind == "points":
-        text = f"Điểm từ 0 đến {format_number_vi(node.max)}; ghi giải trình"
-    else:
-        text = _KIND_HOW[inp.kind]
-    return text + (f"; hoặc '{NA_TEXT}'" if node.allow_na else "")
-
-
 def _write_input_row(ws: Worksheet, row: int, inp: Input, node: Node, depth: int) -> None:
     label = inp.label if not inp.help else f"{inp.label}\n({inp.help})"
+    top = format_number_vi(node.max)
+    how = f"Điểm từ 0 đến {top}; ghi giải trình" if inp.kind == "points" else _KIND_HOW[inp.kind]
     texts = {
         HEADER_CODE: inp.code,
         HEADER_LABEL: label,
         HEADER_UNIT: inp.unit or _KIND_UNIT.get(inp.kind, ""),
-        HEADER_HOW: _how_text(inp, node),
+        HEADER_HOW: how + (f"; hoặc '{NA_TEXT}'" if node.allow_na else ""),
     }
     for header, column in _COL.items():
         cell = put(ws, row, column, texts.get(header), font=_PLAIN, border=_BORDER, alignment=_WRAP)

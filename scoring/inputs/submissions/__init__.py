@@ -24,7 +24,7 @@ from scoring.inputs.submissions.container import MAX_CELLS, find_sheet, open_wor
 from scoring.inputs.submissions.folder import FileReader, read_submission, read_submissions
 from scoring.inputs.submissions.model import Collection, Submission
 from scoring.inputs.submissions.problems import KINDS, Problem, Reader, file_problem
-from scoring.inputs.submissions.sheet import cell_text, filled_rows, raw_value
+from scoring.inputs.submissions.sheet import cell_text, filled_rows, parse_cell, raw_value
 
 __all__ = [
     "KINDS",
@@ -40,6 +40,7 @@ __all__ = [
     "filled_rows",
     "find_sheet",
     "open_workbooks",
+    "parse_cell",
     "raw_value",
     "read_submission",
     "read_submissions",

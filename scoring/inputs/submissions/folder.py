@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scoring.inputs.submissions.checks import (
     check_evidence,
@@ -189,16 +190,10 @@ def read_submissions(
         collection.files.setdefault(unit_id, []).extend(r.path for r in claims)
         if len(claims) > 1:
             names = ", ".join(r.path.name for r in claims)
+            fields: dict[str, Any] = {"found": len(claims), "unit": unit_id, "names": names}
             for r in claims:
                 r.problems.append(
-                    file_problem(
-                        r.path,
-                        "folder.duplicate",
-                        unit_id=unit_id,
-                        found=len(claims),
-                        unit=unit_id,
-                        names=names,
-                    )
+                    file_problem(r.path, "folder.duplicate", unit_id=unit_id, **fields)
                 )
                 r.submission = r.unaccepted = None
     for result in results:
@@ -208,14 +203,9 @@ def read_submissions(
         if result.unaccepted is not None:
             collection.unaccepted[result.unaccepted.unit_id] = result.unaccepted
     for unit_id in collection.missing:
+        fields = {"unit_id": unit_id, "unit": unit_id, "name": by_id[unit_id].name}
+        path = folder / f"{unit_id}.xlsx"
         collection.problems.append(
-            file_problem(
-                folder / f"{unit_id}.xlsx",
-                "folder.not_sent",
-                severity="warning",
-                unit_id=unit_id,
-                unit=unit_id,
-                name=by_id[unit_id].name,
-            )
+            file_problem(path, "folder.not_sent", severity="warning", **fields)
         )
     return collection

@@ -82,14 +82,10 @@ def _check_unit(reader: Reader, meta: Meta, units: dict[str, Unit], year: int) -
             end=end,
         )
         return None
-    level, level_cell = _field(meta, "level")
+    level, at = _field(meta, "level")
     if level != unit.level:
         reader.add(
-            "meta.wrong_level",
-            cell=level_cell,
-            found=quote(level),
-            expected=unit.level,
-            unit=unit_id,
+            "meta.wrong_level", cell=at, found=quote(level), expected=unit.level, unit=unit_id
         )
         return None
     return unit
@@ -114,14 +110,9 @@ def _check_criteria(
     except CriteriaError:
         reader.add("meta.no_criteria", found=unit.level, expected=criteria.year)
         return None
-    version, version_cell = _field(meta, "criteria_version")
+    version, at = _field(meta, "criteria_version")
     if version != cset.version:
-        reader.add(
-            "meta.wrong_version",
-            cell=version_cell,
-            found=version or NOT_GIVEN,
-            expected=cset.version,
-        )
+        reader.add("meta.wrong_version", cell=at, found=version or NOT_GIVEN, expected=cset.version)
         return None
     fingerprint, print_cell = _field(meta, "criteria_fingerprint")
     if fingerprint != cset.fingerprint:

@@ -73,6 +73,30 @@ def raw_value(
     return cell.value, "%" in _QUOTED.sub("", cell.number_format or "")
 
 
+def parse_cell(
+    reader: Reader,
+    cset: CriteriaSet,
+    code: str,
+    raw: tuple[object, bool] | None,
+    cell: str,
+    bad: set[str],
+) -> Value | None:
+    """The figure of ``code`` from its cell's ``raw_value``: None when the cell is empty,
+    or, reported and with ``code`` added to ``bad``, when it holds no usable value."""
+    node = cset.nodes[cset.input_owner[code]]
+    kind = cset.inputs[code].kind
+    try:
+        if raw is not None:
+            maximum = node.max if kind == "points" else None
+            return parse_value(
+                raw[0], kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
+            )
+    except ValueProblem as exc:
+        reader.add_value(exc, cell=cell, code=code)
+    bad.add(code)
+    return None
+
+
 def read_inputs(reader: Reader, wb: Workbook, fwb: Workbook, cset: CriteriaSet) -> Answers | None:
     ws = find_sheet(wb, SHEET_INPUTS)
     if ws is None:
@@ -95,25 +119,21 @@ def read_inputs(reader: Reader, wb: Workbook, fwb: Workbook, cset: CriteriaSet) 
     code_column = header.columns[HEADER_CODE]
     for row in filled_rows(ws, code_column, header.row + 1):
         code_cell = ws.cell(row=row, column=code_column)
-        code = code_text(code_cell.value)
+        code, here = code_text(code_cell.value), code_cell.coordinate
         if not code:
             continue
         if code not in cset.inputs:
-            reader.add(
-                "sheet.unknown_code",
-                cell=code_cell.coordinate,
-                found=quote(code),
-                column=HEADER_CODE,
-            )
+            reader.add("sheet.unknown_code", cell=here, found=quote(code), column=HEADER_CODE)
             continue
         if code in seen:
-            reader.add(
-                "sheet.repeated_code", cell=code_cell.coordinate, found=code, first=seen[code]
-            )
+            reader.add("sheet.repeated_code", cell=here, found=code, first=seen[code])
             continue
-        seen[code] = code_cell.coordinate
+        seen[code] = here
         _read_row(reader, ws, fws, header, row, code, cset, answers)
-    _warn_self_verified(reader, answers.self_verified)
+    cells = answers.self_verified
+    if cells:  # a unit cannot verify itself: what it typed as "verified" is named and ignored
+        shown = ", ".join(cells[:10]) + (f" (+{len(cells) - 10})" if len(cells) > 10 else "")
+        reader.warn("sheet.self_verified", cell=cells[0], found=shown, column=HEADER_VERIFIED)
     return answers
 
 
@@ -127,14 +147,6 @@ def filled_rows(ws: Worksheet, column: int, first: int) -> list[int]:
     return sorted(r for r, c in cells if c == column and r >= first)
 
 
-def _warn_self_verified(reader: Reader, cells: list[str]) -> None:
-    """A unit cannot verify itself: what it typed as "verified" is named and ignored."""
-    if not cells:
-        return
-    shown = ", ".join(cells[:10]) + (f" (+{len(cells) - 10})" if len(cells) > 10 else "")
-    reader.warn("sheet.self_verified", cell=cells[0], found=shown, column=HEADER_VERIFIED)
-
-
 def _read_row(
     reader: Reader,
     ws: Worksheet,
@@ -145,28 +157,14 @@ def _read_row(
     cset: CriteriaSet,
     answers: Answers,
 ) -> None:
-    inp = cset.inputs[code]
-    node = cset.nodes[cset.input_owner[code]]
-    maximum = node.max if inp.kind == "points" else None
-
     column = header.columns[HEADER_VALUE]
     address = ws.cell(row=row, column=column).coordinate
     answers.cells[code] = address
     raw = raw_value(reader, ws, fws, row, column, code)
-    if raw is None:
-        answers.bad.add(code)
-    else:
-        try:
-            value = parse_value(
-                raw[0], inp.kind, allow_na=node.allow_na, maximum=maximum, is_percent_format=raw[1]
-            )
-        except ValueProblem as exc:
-            reader.add_value(exc, cell=address, code=code)
-            answers.bad.add(code)
-            value = None
-        if value is not None:
-            answers.values[code] = value
-            _check_fraction(reader, inp.kind, raw, value, address, code)
+    value = parse_cell(reader, cset, code, raw, address, answers.bad)
+    if raw is not None and value is not None:
+        answers.values[code] = value
+        _check_fraction(reader, cset.inputs[code].kind, raw, value, address, code)
     verified_column = header.column(HEADER_VERIFIED)
     if verified_column is not None:
         cell = ws.cell(row=row, column=verified_column)
