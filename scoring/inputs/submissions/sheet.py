@@ -81,8 +81,9 @@ def parse_cell(
     cell: str,
     bad: set[str],
 ) -> Value | None:
-    """The figure of ``code`` from its cell's ``raw_value``: None when the cell is empty,
-    or, reported and with ``code`` added to ``bad``, when it holds no usable value."""
+    """The figure of ``code`` from its cell's ``raw_value`` (``parse_value``'s own None
+    for an empty answer); None with ``code`` added to ``bad`` when the cell gave no value
+    (``raw_value`` reported why) or one that is not usable (reported here)."""
     node = cset.nodes[cset.input_owner[code]]
     kind = cset.inputs[code].kind
     try:
