@@ -283,8 +283,16 @@ def compare(
     cset = score.criteria
     prev_scores = [prev_result.official[s] for s in sources]
     prev_set = prev_scores[0].criteria
-    base = Comparison(result.year, kind, now, figures, None, event)
-    base = replace(base, prev_version=prev_set.version, version=cset.version)
+    base = Comparison(
+        result.year,
+        kind,
+        now,
+        figures,
+        None,
+        event,
+        prev_version=prev_set.version,
+        version=cset.version,
+    )
     if kind == "split":
         return base
     groups = _group_rows(prev_scores, score)

@@ -62,8 +62,9 @@ def movers(
             continue
         now, before = result.official[unit.id].percent, prev.official[unit.id].percent
         row = {**_unit(unit), "before": before, "now": now, "change": now - before}
-        verified = (prev.is_verified(unit.id), result.is_verified(unit.id))
-        changes.append(row | dict(zip(("verified_before", "verified_now"), verified, strict=True)))
+        row["verified_before"] = prev.is_verified(unit.id)
+        row["verified_now"] = result.is_verified(unit.id)
+        changes.append(row)
     up = sorted((c for c in changes if c["change"] > 0), key=lambda c: -c["change"])
     down = sorted((c for c in changes if c["change"] < 0), key=lambda c: c["change"])
     return {"up": up[:count], "down": down[:count]}

@@ -42,8 +42,10 @@ class Phases:
         line = _("  tác vụ %(name)s: %(seconds)s (%(steps)s), %(peak)s MB, nhân %(kernel)s MB")
         for outcome in sorted(outcomes, key=lambda o: (o.name != "ranking", -o.seconds))[:3]:
             steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcome.steps)
-            figures = {"name": outcome.name, "seconds": f"{outcome.seconds:.2f}", "steps": steps}
-            figures |= {
+            figures = {
+                "name": outcome.name,
+                "seconds": f"{outcome.seconds:.2f}",
+                "steps": steps,
                 "peak": f"{outcome.peak_rss_mb:.0f}",
                 "kernel": f"{outcome.kernel_peak_mb:.0f}",
             }

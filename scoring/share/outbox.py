@@ -96,8 +96,13 @@ def fields(result: YearResult, unit_id: str, lang: str = "vi") -> dict[str, obje
         "verified": result.is_verified(unit_id),
         "self_score": numfmt.score(result.self_scores[unit_id].total, score.max, lang),
         "criteria_to_improve": [
-            {"code": n.code, "name": n.name, "points": numfmt.points(n.points, lang)}
-            | {"max": numfmt.maximum(n.max, lang), "gain": numfmt.points(n.missing, lang)}
+            {
+                "code": n.code,
+                "name": n.name,
+                "points": numfmt.points(n.points, lang),
+                "max": numfmt.maximum(n.max, lang),
+                "gain": numfmt.points(n.missing, lang),
+            }
             for n in gains
         ],
     }

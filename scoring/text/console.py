@@ -134,11 +134,15 @@ def build_summary(
     built = len(outcomes) - len(failed)
     peak = max((o.peak_rss_mb for o in outcomes), default=0.0)
     kernel = max((o.kernel_peak_mb for o in outcomes), default=0.0)
-    secs = sum(o.seconds for o in outcomes)
-    figures: dict[str, object] = {"year": result.year, "built": built, "skipped": len(skipped)}
-    figures["failed"] = len(failed)
-    for name, value, decimals in (("secs", secs, 1), ("peak", peak, 0), ("kernel", kernel, 0)):
-        figures[name] = numfmt.number(value, decimals, lang=lang)
+    figures = {
+        "year": result.year,
+        "built": built,
+        "skipped": len(skipped),
+        "failed": len(failed),
+        "secs": numfmt.number(sum(o.seconds for o in outcomes), 1, lang=lang),
+        "peak": numfmt.number(peak, 0, lang=lang),
+        "kernel": numfmt.number(kernel, 0, lang=lang),
+    }
     summary = i18n.render_plural(
         "Năm %(year)s: lập %(built)s báo cáo, giữ nguyên %(skipped)s báo cáo không đổi, "
         "lỗi %(failed)s. Tổng thời gian các tác vụ %(secs)s giây; bộ nhớ đỉnh mỗi tiến "
