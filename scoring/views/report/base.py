@@ -178,6 +178,17 @@ class _Speaks:
         self._result = result
         self.lang = lang
         self._source = source or Source(result.inputs.data_dir)  # a report made without the API
+        self._cache = self._source.cache  # where a build keeps the figures (not shown data)
+
+    @functools.cached_property
+    def _view(self) -> dict[str, object]:
+        """Plain data (JSON): everything the helpers show, computed once per report. The
+        helpers render from it alone, so its digest is what the report shows."""
+        raise NotImplementedError
+
+    def shown(self) -> dict[str, object]:
+        """The view and the language: its digest is the report's read in the build's key."""
+        return {"lang": self.lang, **self._view}
 
     @staticmethod
     def _open(data_dir: str | Path, year: int, snapshot: str) -> tuple[Source, YearResult]:
@@ -229,9 +240,10 @@ class _Speaks:
     def _note(self, name: str) -> str | None:
         return self._source.note(self._result.year, name)
 
-    def _notes_fragment(self, name: str) -> Fragment:
-        text = self._note(name)
-        if not text or not text.strip():
+    def notes(self) -> Fragment:
+        """The section "Nhận xét của cơ quan đánh giá" from ``notes/<unit id or ranking>.md``."""
+        text = self._view["note"]
+        if not isinstance(text, str) or not text.strip():
             return Fragment("")
         return self._render("notes.html.j2", body=Markup(markdown_html(text)))
 
@@ -271,7 +283,3 @@ class _OfUnit(_Speaks):
     @property
     def unit(self):  # noqa: ANN201 - a scoring.inputs.units.Unit
         return self._result.unit(self.unit_id)
-
-    def notes(self) -> Fragment:
-        """The section "Nhận xét của cơ quan đánh giá" from ``notes/<unit id>.md``, if any."""
-        return self._notes_fragment(self.unit_id)

@@ -74,9 +74,6 @@ class MissingReport(_OfUnit):
             "criteria_file": cset.fingerprint,
         }
 
-    def shown(self) -> dict[str, object]:
-        return {"lang": self.lang, **self._view}
-
     def header(self) -> Fragment:
         """The heading, "Chưa nộp phiếu", the rank it leaves the unit with, and why."""
         view, unit, criteria = self._view, self.unit, self._result.inputs.criteria

@@ -270,11 +270,8 @@ class RankingReport(_Speaks):
             listed=("Đã thẩm định", "Chưa nộp", "Có cảnh báo"),
         )
 
-    def notes(self) -> Fragment:
-        """The section "Nhận xét của cơ quan đánh giá" from ``notes/ranking.md``, if any."""
-        return self._notes_fragment("ranking")
-
-    def shown(self) -> dict[str, object]:
+    @functools.cached_property
+    def _view(self) -> dict[str, object]:
         """Everything the ranking's helpers can show, as plain data (its read's digest)."""
         result = self._result
         prev = self._source.previous(result)
@@ -290,7 +287,6 @@ class RankingReport(_Speaks):
             units.append([uid, unit.name, unit.level, rank, band, verified, groups, prev_rank(uid)])
         criteria = result.inputs.criteria
         return {
-            "lang": self.lang,
             "units": units,
             "missing": [
                 (uid, result.unit(uid).name, lv, result.ranks.get(uid), prev_rank(uid))

@@ -164,7 +164,7 @@ class UnitReport(_OfUnit):
 
     def note(self) -> str | None:
         """The analysts' commentary on this unit (``data/<year>/notes/<unit_id>.md``)."""
-        return self._note(self.unit_id)
+        return self._view["note"]  # type: ignore[return-value]
 
     # -- presentation -----------------------------------------------------------------
 
@@ -331,7 +331,8 @@ class UnitReport(_OfUnit):
         """Where the report comes from: its files and their SHA-256, version, date."""
         return notice.provenance(self._result, self.unit_id, self.lang)
 
-    def shown(self) -> dict[str, object]:
+    @functools.cached_property
+    def _view(self) -> dict[str, object]:
         """What the helpers show, as data: its digest is the read (a fix rebuilds only these)."""
         result, cset = self._result, self.cset
         submission = result.inputs.collection.submissions[self.unit_id]
@@ -340,7 +341,6 @@ class UnitReport(_OfUnit):
             self._comparison, became(result, self.unit_id, self._source.changes())
         )
         return {
-            "lang": self.lang,
             "unit": [self.unit.id, self.unit.name, self.unit.level],
             "criteria": [cset.fingerprint, cset.version, cset.title, list(cset.legal_basis)],
             "nodes": [
