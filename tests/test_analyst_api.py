@@ -202,3 +202,47 @@ def test_to_improve_describes_what_its_table_shows():
     assert numfmt.points(float(gaps["missing"].sum())) in shown
     none = str(report.to_improve(gaps.head(0)))
     assert "đạt điểm tối đa ở mọi tiêu chí" not in none and "Bảng đã lọc không còn" in none
+
+
+class _Gone:
+    """Stands for the scored year and the source once a report has its view."""
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"a helper read {name!r} outside the report's view")
+
+
+def _unit_report_outputs(report: UnitReport) -> list[object]:
+    """What unit_report.ipynb shows (and the data it shows it from), helper by helper."""
+    frames = [report.groups(), report.subgroups(), report.gaps(), report.differences()]
+    rows = report.criteria_rows()
+    shown = [
+        report.header(),
+        report.groups_chart(frames[0]),
+        report.peers_chart(frames[1]),
+        report.subgroup_legend(frames[1]),
+        report.robustness_chart(),
+        report.to_improve(frames[2]),
+        report.to_improve(frames[2].head(1)),
+        report.verification(),
+        report.verification(frames[3]),
+        report.previous_year(),
+        report.criteria_table(rows),
+        report.notes(),
+        report.provenance(),
+        report.targets(),
+        report.note(),
+    ]
+    return [*(repr(f.to_dict("list")) for f in [*frames, rows]), *shown]  # NaN != NaN
+
+
+@pytest.mark.parametrize(
+    ("year", "unit_id"), [(2018, "196"), (2018, "06808"), (2018, "196-NV"), (2020, "06820")]
+)
+def test_the_unit_report_renders_from_its_view_alone(year, unit_id):
+    # The build keys a unit report on its view's digest: a helper that read the scored
+    # year or the source directly could show a figure its key does not cover (stale).
+    expected = _unit_report_outputs(UnitReport.build(DATA, year, unit_id))
+    report = UnitReport.build(DATA, year, unit_id)
+    assert report.shown()["lang"] == "vi"
+    report._result = report._source = _Gone()  # type: ignore[assignment]
+    assert _unit_report_outputs(report) == expected

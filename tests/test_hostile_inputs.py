@@ -512,7 +512,7 @@ def test_a_damaged_form_of_last_year_is_a_warning_and_the_report_says_so(form_ki
 
     report = UnitReport.build(form_kit.root, YEAR, "06808")
     assert "Không đọc được dữ liệu năm 2017" in report.previous_year()
-    assert report.shown()["previous_unreadable"] is True
+    assert report.shown()["previous"]["unreadable"] is True
 
 
 # ---------------------------------------------------------------- mapping.csv (issue 29)

@@ -1,5 +1,5 @@
 """Year over year, like for like: a unit against the year before, for the unit report
-(``UnitReport.previous_year``, ``previous.html.j2``) and its key (``UnitReport.shown``).
+(``UnitReport.previous_year``, ``previous.html.j2``), which renders it from its view.
 
 * **Units.** A unit compares with itself, unless ``unit_changes.csv`` says it was formed
   that year: a merged unit with each predecessor and a combined baseline (their points
@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -310,15 +310,6 @@ def became(result: YearResult, unit_id: str, lineage: Lineage) -> tuple[Event, l
         return None
     by_id = result.inputs.units_by_id
     return event, [by_id[t].name if t in by_id else t for t in event.targets]
-
-
-def shown_comparison(cmp: Comparison | None, after: tuple[Event, list[str]] | None) -> list[object]:
-    """What the report shows of a comparison, as plain data: part of the report's key, so
-    a change in a predecessor's figures, the unit changes or mapping.csv rebuilds it."""
-    return [
-        asdict(cmp) if cmp is not None else None,
-        [asdict(after[0]), after[1]] if after is not None else None,
-    ]
 
 
 def _old_code(code: str, mapping: dict[str, str]) -> str:

@@ -3,8 +3,9 @@ tidy DataFrames (``report.groups()``...) and helpers that show one
 (``report.groups_chart(groups)``), so an analyst can filter a frame with pandas first. The
 HTML lives in autoescaped Jinja templates (``templates/report``): no input can inject
 markup. Headings carry no number (the stylesheet counts them), so a notebook can remove or
-reorder sections. Each report records what it shows (``shown()``) as a read of the build's
-snapshot: it is rebuilt when that changes."""
+reorder sections. Each report computes its view once (``_view``: plain data) and its
+helpers render from it alone; its digest (``shown()``) is the report's read in the build's
+key, so the report is rebuilt exactly when what it shows changes."""
 
 from __future__ import annotations
 
