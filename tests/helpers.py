@@ -233,3 +233,30 @@ def unverify(data: Path, *uids: str, year: int = 2018) -> None:
     correct forms check rebuilding, not verification."""
     for uid in uids:
         (data / str(year) / "verification" / f"{uid}.xlsx").unlink(missing_ok=True)
+
+
+class Unreadable:
+    """Stands for a report's scored year or source once its view is taken: a helper that
+    reads them shows what its report's digest does not hold."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> object:
+        raise AssertionError(f"a helper read {self._name}.{attr}, outside the report's view")
+
+
+def from_view_alone(report):  # noqa: ANN001, ANN201 - a report (scoring.views.report)
+    """``report`` with its view taken and its scored year and source then out of reach."""
+    assert report._view is not None
+    report._result, report._source = Unreadable("_result"), Unreadable("_source")
+    return report
+
+
+def plain(shown: object) -> object:
+    """A helper's output, comparable: fragments as text, charts as bytes, frames as dicts."""
+    if isinstance(shown, list):
+        return [plain(item) for item in shown]
+    if hasattr(shown, "to_dict"):
+        return shown.to_dict()
+    return bytes(shown) if isinstance(shown, bytes) else str(shown)

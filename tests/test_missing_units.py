@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import DATA, build
+from helpers import DATA, build, from_view_alone
 from pypdf import PdfReader
 
 from scoring.analysis import summary
@@ -344,3 +344,18 @@ def test_chua_nop_phieu_keeps_one_line_in_the_ranking_pdf(built):
     ).stdout
     rows = [line for line in text.splitlines() if "0,00/" in line]  # their ranking rows
     assert rows and all("Chưa nộp phiếu" in line for line in rows), rows
+
+
+@pytest.mark.parametrize("rule", ["rank_last", "exclude"])
+def test_the_missing_report_renders_from_its_view_alone(tmp_path, rule):
+    data = data_without_forms(tmp_path, years=(2017, 2018))  # each sent a form in 2017
+    set_missing_rule(data, rule)
+    result = source.assess(data, 2018)
+
+    def shown(report: MissingReport) -> list[object]:
+        parts = [repr(report), report.header(), report.notes(), report.section("provenance")]
+        return [str(part) for part in [*parts, report.provenance()]]
+
+    for uid in SILENT:
+        expected = shown(MissingReport(result, uid))
+        assert shown(from_view_alone(MissingReport(result, uid))) == expected

@@ -11,11 +11,8 @@ from typing import ClassVar
 
 from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
-from scoring.inputs.year import build_date
-from scoring.io import sha256_file
 from scoring.model.criteria import LEVEL_NAMES_VI
 from scoring.model.result import YearResult
-from scoring.text import numfmt
 from scoring.text.i18n import N_
 from scoring.views.report.base import Fragment, _OfUnit
 from scoring.views.report.notice import source_notice, sources
@@ -28,7 +25,7 @@ class MissingReport(_OfUnit):
     READ = ReadKind.MISSING
 
     def __repr__(self) -> str:
-        return f"MissingReport({self.unit_id}, {self._result.year}, lang={self.lang!r})"
+        return f"MissingReport({self.unit_id}, {self._view['year']}, lang={self.lang!r})"
 
     @staticmethod
     def _unit_id(value: object, result: YearResult) -> str:
@@ -59,34 +56,36 @@ class MissingReport(_OfUnit):
             last = {"year": prev.year, "missing": True}
         return {
             "year": result.year,
-            "unit": [unit.id, unit.name, unit.level],
-            "criteria": [cset.title, cset.version, list(cset.legal_basis), cset.max],
+            "unit": {"id": unit.id, "name": unit.name, "level": unit.level},
+            "cset": {
+                "title": cset.title,
+                "version": cset.version,
+                "legal_basis": list(cset.legal_basis),
+                "max": cset.max,
+            },
             "rank": result.ranks.get(self.unit_id),
             "peers": result.peer_count(self.unit_id),
             "missing_peers": len(result.missing.get(unit.level, [])),
             "ranked": result.ranks_missing,
             "expected": f"data/{result.year}/submissions/{unit.id}.xlsx",
             "last": last,
-            "date": build_date(result).isoformat(),
-            "units": sha256_file(result.inputs.data_dir / "units.csv"),
             "note": self._note(self.unit_id),
-            "bands": [(b.name, b.inferred) for b in result.inputs.criteria.bands],
-            "criteria_file": cset.fingerprint,
+            "notice": str(source_notice(result.inputs.criteria, [unit.level], self.lang)),
+            "sources": sources(result, cset),
         }
 
     def header(self) -> Fragment:
         """The heading, "Chưa nộp phiếu", the rank it leaves the unit with, and why."""
-        view, unit, criteria = self._view, self.unit, self._result.inputs.criteria
+        view = self._view
         header = self._render(
             "missing_header.html.j2",
             view=view,
-            unit=unit,
-            cset=criteria.for_level(unit.level),
-            level_name=self._(LEVEL_NAMES_VI[unit.level]),
-            date=numfmt.date(build_date(self._result)),
+            unit=view["unit"],
+            cset=view["cset"],
+            level_name=self._(LEVEL_NAMES_VI[view["unit"]["level"]]),  # type: ignore[index]
+            date=view["sources"]["date"],  # type: ignore[index]
         )
-        return Fragment(header + source_notice(criteria, [unit.level], self.lang))
+        return Fragment(header + view["notice"])  # type: ignore[operator]
 
     def provenance(self) -> Fragment:
-        cset = self._result.inputs.criteria.for_level(self.unit.level)
-        return self._render("missing_provenance.html.j2", **sources(self._result, cset))
+        return self._render("missing_provenance.html.j2", **self._view["sources"])  # type: ignore[arg-type]
