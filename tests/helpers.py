@@ -254,9 +254,12 @@ def from_view_alone(report):  # noqa: ANN001, ANN201 - a report (scoring.views.r
 
 
 def plain(shown: object) -> object:
-    """A helper's output, comparable: fragments as text, charts as bytes, frames as dicts."""
+    """A helper's output, comparable: fragments as text, charts as bytes, frames and data
+    as their repr (two NaN are never equal)."""
     if isinstance(shown, list):
         return [plain(item) for item in shown]
     if hasattr(shown, "to_dict"):
-        return shown.to_dict()
+        return repr(shown.to_dict())
+    if isinstance(shown, dict | type(None)):
+        return repr(shown)
     return bytes(shown) if isinstance(shown, bytes) else str(shown)

@@ -42,7 +42,6 @@ def _ranking_shows(ranking: RankingReport) -> list[object]:
     return [*shown, ranking.section("submissions"), ranking.submissions(), ranking.notes()]
 
 
-@pytest.mark.xfail(strict=True, reason="RankingReport helpers still read _result/_source")
 @pytest.mark.parametrize("forms", ["all", "one missing"])
 def test_the_ranking_renders_from_its_view_alone(tmp_path, forms):
     data = DATA

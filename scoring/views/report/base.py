@@ -151,12 +151,7 @@ def markdown_html(text: str) -> str:
 
 def band_class(criteria: CriteriaYear, band: str) -> str:
     """The CSS class of ``band`` (``band-<class>``): by its place in the year's bands."""
-    return band_styles.style(band_names(criteria), band).css
-
-
-def band_names(criteria: CriteriaYear) -> list[str]:
-    """The year's band names, best first (bands.yaml, ordered by threshold)."""
-    return [b.name for b in criteria.bands]
+    return band_styles.style([b.name for b in criteria.bands], band).css
 
 
 def _frame(rows: Sequence[object], columns: list[str]) -> pd.DataFrame:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scoring.inputs.snapshot import ReadKind
-from scoring.inputs.year import build_date
+from scoring.model import bands as band_styles
 from scoring.model.criteria import LEVELS
 from scoring.text import i18n, numfmt
 from scoring.text.i18n import N_
@@ -19,8 +19,6 @@ from scoring.views.report.base import (
     Png,
     _records,
     _Speaks,
-    band_class,
-    band_names,
 )
 from scoring.views.report.notice import source_notice
 
@@ -34,8 +32,8 @@ class RankingReport(_Speaks):
     SECTIONS: ClassVar[dict[str, str]] = {"submissions": N_("Tình hình nộp phiếu")}
 
     def __repr__(self) -> str:
-        count = len(self._result.official)
-        return f"RankingReport({self._result.year}, {count} units, lang={self.lang!r})"
+        year, count = self._view["year"], self._view["count"]
+        return f"RankingReport({year}, {count} units, lang={self.lang!r})"
 
     @classmethod
     def build(
@@ -46,36 +44,60 @@ class RankingReport(_Speaks):
         source.record(ReadKind.RANKING, result.year, i18n.check(lang))
         return cls(result, lang, source)
 
-    def levels(self) -> list[str]:
-        return self._result.levels()
+    @functools.cached_property
+    def _view(self) -> dict[str, Any]:
+        """Everything the ranking's helpers show, as plain data, computed once: they render
+        from it alone, so its digest (``shown()``) is what the ranking shows."""
+        result, criteria = self._result, self._result.inputs.criteria
+        csets = {lv: criteria.for_level(lv) for lv in result.levels()}
+        return {
+            "year": result.year,
+            "count": len(result.official),
+            "levels": {lv: self._level(lv) for lv in csets},
+            "sets": [
+                {
+                    "level_name": self._(LEVEL_TITLES[lv]),
+                    "cset": {"title": c.title, "version": c.version, "max": c.max},
+                }
+                for lv, c in csets.items()
+            ],
+            "legal": list(dict.fromkeys(line for c in csets.values() for line in c.legal_basis)),
+            "bands": [b.model_dump() for b in criteria.bands],
+            "rank_by": criteria.ranking.rank_by,
+            "missing": criteria.ranking.missing,
+            "notice": str(source_notice(criteria, csets, self.lang)),
+            "summary": self._summary_data(),
+            "submissions": self._submissions(),
+            "note": self._note("ranking"),
+        }
 
-    def level_title(self, level: str) -> Fragment:
-        cset = self._result.inputs.criteria.for_level(level)
-        return self._render("level_title.html.j2", title=self._(LEVEL_TITLES[level]), max=cset.max)
+    def _level(self, level: str) -> dict[str, Any]:
+        """One level's rows and what its table, bars and heat map show besides."""
+        result, cset = self._result, self._result.inputs.criteria.for_level(level)
+        subgroups = [s.code for g in cset.groups for s in g.children if not s.is_criterion]
+        grid = {}
+        for uid in result.peers.get(level, []):
+            score = result.official[uid]
+            grid[uid] = [
+                score.node(c).percent if score.node(c).applicable else None for c in subgroups
+            ]
+        excluded = [] if result.ranks_missing else result.missing.get(level, [])
+        return {
+            "title": self._(LEVEL_TITLES[level]),
+            "max": cset.max,
+            "groups": [g.code for g in cset.groups],
+            "subgroups": subgroups,
+            "rows": self._rows(level),
+            "excluded": [result.unit(u).name for u in excluded],
+            "shifts": list(result.robustness(level).group_shift.items()),
+            "grid": grid,
+        }
 
-    def header(self) -> Fragment:
-        criteria = self._result.inputs.criteria
-        csets = {lv: criteria.for_level(lv) for lv in self.levels()}
-        sets = [{"level_name": self._(LEVEL_TITLES[lv]), "cset": c} for lv, c in csets.items()]
-        legal = list(dict.fromkeys(line for c in csets.values() for line in c.legal_basis))
-        return Fragment(
-            self._render(
-                "ranking_header.html.j2",
-                year=self._result.year,
-                sets=sets,
-                legal=legal,
-                bands=criteria.bands,
-                rank_by=criteria.ranking.rank_by,
-                missing=criteria.ranking.missing,
-            )
-            + source_notice(criteria, self.levels(), self.lang)
-        )
-
-    def _rows(self, level: str) -> list[dict[str, object]]:
+    def _rows(self, level: str) -> list[dict[str, Any]]:
         """The level's ranked units, best first (those without a form last, when ranked)."""
         result = self._result
         rows = [self._row(uid, sent=True) for uid in result.peers.get(level, [])]
-        rows.sort(key=lambda r: (r["rank"], r["name"]))  # type: ignore[arg-type, return-value]
+        rows.sort(key=lambda r: (r["rank"], r["name"]))
         if result.ranks_missing:
             rows += [self._row(uid, sent=False) for uid in result.missing.get(level, [])]
         return rows
@@ -90,7 +112,7 @@ class RankingReport(_Speaks):
         moved = prev.ranks[uid] - self._result.ranks[uid]
         return "=" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
 
-    def _row(self, uid: str, sent: bool) -> dict[str, object]:
+    def _row(self, uid: str, sent: bool) -> dict[str, Any]:
         """A unit's row; one without a form (not ``sent``): 0 points of the level's full
         maximum, its rank (last, or None) as its whole range."""
         result = self._result
@@ -118,6 +140,47 @@ class RankingReport(_Speaks):
             "groups": {g.code: g.points for g in score.groups} if score else zeros,
         }
 
+    def _summary_data(self) -> dict[str, object]:
+        """The first page's data (``scoring.analysis.summary``)."""
+        from scoring.analysis import summary
+
+        prev = self._source.previous(self._result)
+        return {
+            "counts": summary.band_counts(self._result),
+            "weakest": summary.weakest_criteria(self._result),
+            "movers": summary.movers(self._result, prev),
+            "attention": summary.attention(self._result, prev),
+            "prev_year": prev.year if prev is not None else None,
+        }
+
+    def _submissions(self) -> list[tuple[str, object]]:
+        """How the forms came in: each count's label and its units (names, or ids expected)."""
+        coll = self._result.inputs.collection
+        names = {u.id: u.name for u in self._result.inputs.units}
+        warned = sorted(
+            {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
+        )
+        verified = [names[u] for u in sorted(coll.submissions) if u in coll.verifications]
+        return [
+            (N_("Phải nộp"), list(coll.expected)),
+            (N_("Đã nộp"), sorted(coll.submissions)),
+            ("Đã thẩm định", verified),
+            (N_("Chưa nộp"), [names.get(u, u) for u in coll.missing]),
+            (N_("Có cảnh báo"), [names.get(u, u) for u in warned]),
+        ]
+
+    # -- data and presentation ----------------------------------------------------------
+
+    def levels(self) -> list[str]:
+        return list(self._view["levels"])
+
+    def level_title(self, level: str) -> Fragment:
+        view = self._view["levels"][level]
+        return self._render("level_title.html.j2", title=view["title"], max=view["max"])
+
+    def header(self) -> Fragment:
+        return Fragment(self._render("ranking_header.html.j2", **self._view) + self._view["notice"])
+
     def rows(self, level: str) -> pd.DataFrame:
         """The level's ranking, best first: ``unit_id, name, rank, total, max, percent,
         band, status`` ("submitted"; "missing": no form, ranked last with 0 points unless
@@ -125,35 +188,34 @@ class RankingReport(_Speaks):
         range and one column per group's points."""
         import pandas as pd
 
-        rows = self._rows(level)
+        view = self._view["levels"][level]
+        rows = view["rows"]
         frame = pd.DataFrame([{k: v for k, v in r.items() if k != "groups"} for r in rows])
-        for code in self._group_codes(level):
-            frame[code] = [r["groups"].get(code) for r in rows]  # type: ignore[attr-defined]
+        for code in view["groups"]:
+            frame[code] = [r["groups"].get(code) for r in rows]
         return frame
 
     def excluded(self, level: str) -> list[str]:
         """Names of the level's units without a form left out (``missing: exclude``)."""
-        if self._result.ranks_missing:
-            return []
-        return [self._result.unit(u).name for u in self._result.missing.get(level, [])]
+        return list(self._view["levels"][level]["excluded"])
 
-    def _group_codes(self, level: str) -> list[str]:
-        return [g.code for g in self._result.inputs.criteria.for_level(level).groups]
+    def _band_names(self) -> list[str]:
+        return [b["name"] for b in self._view["bands"]]
 
     def table(self, level: str, rows: pd.DataFrame | None = None) -> Fragment:
         """The level's ranking table (``rows(level)``, filtered or sorted as you like)."""
-        groups = self._group_codes(level)
+        view = self._view["levels"][level]
+        groups, names = view["groups"], self._band_names()
         records = _records(self.rows(level) if rows is None else rows)
-        criteria = self._result.inputs.criteria
         for r in records:
             missing = r.get("status") == "missing"
-            r["band_slug"] = "missing" if missing else band_class(criteria, str(r["band"]))
+            r["band_slug"] = "missing" if missing else band_styles.style(names, str(r["band"])).css
             r["groups"] = {code: r.get(code) for code in groups}
         sent = [r for r in records if r.get("status") != "missing"]
-        full_max = criteria.for_level(level).max
+        full_max = view["max"]
         totals = [float(r["total"]) for r in sent]  # type: ignore[arg-type]
         pcts = [float(r["percent"]) for r in sent]  # type: ignore[arg-type]
-        counts = {b.name: 0 for b in criteria.bands}
+        counts = dict.fromkeys(names, 0)
         for r in sent:
             counts[str(r["band"])] += 1
         return self._render(
@@ -170,28 +232,28 @@ class RankingReport(_Speaks):
             high=max(totals, default=0.0),
             low=min(totals, default=0.0),
             band_counts=list(counts.items()),
-            shifts=list(self._result.robustness(level).group_shift.items()),
+            shifts=view["shifts"],
             unverified=any(not r["verified"] and r.get("status") != "missing" for r in records),
         )
 
     def chart(self, level: str) -> list[Png]:
         """What the level is ranked on (percent, or ``rank_by: total``) as bars, best first."""
-        rows, criteria = self._rows(level), self._result.inputs.criteria
-        by_total = criteria.ranking.rank_by == "total"
+        view = self._view["levels"][level]
+        rows, by_total = view["rows"], self._view["rank_by"] == "total"
         from scoring.views import charts
 
         names = [str(r["name"]) for r in rows]
-        on = [float(r["total" if by_total else "percent"]) for r in rows]  # type: ignore[arg-type]
+        on = [float(r["total" if by_total else "percent"]) for r in rows]
         bands = [str(r["band"]) or self._("Chưa nộp phiếu") for r in rows]
-        top = criteria.for_level(level).max if by_total else 100.0
+        top = view["max"] if by_total else 100.0
         labels = [self._bar_label(r, by_total) for r in rows]
         axis = None
         if not by_total:
             axis = self._("Tỷ lệ điểm đạt trên điểm tối đa áp dụng (%), căn cứ xếp hạng")
         pngs = charts.totals_by_band(
-            names, on, bands, top, band_names(criteria), self.lang, labels, axis, self._source.cache
+            names, on, bands, top, self._band_names(), self.lang, labels, axis, self._cache
         )
-        return [Png(png, self._(LEVEL_TITLES[level])) for png in pngs]
+        return [Png(png, view["title"]) for png in pngs]
 
     def _bar_label(self, row: dict[str, object], by_total: bool) -> str:
         """ "150,77/170" at a bar's end, with the percent the rank is on when it is."""
@@ -205,105 +267,34 @@ class RankingReport(_Speaks):
 
     def heatmap(self, level: str) -> list[Png]:
         """The units that sent a form × sub-groups, in percent of maximum."""
-        rows = [r for r in self._rows(level) if r["status"] != "missing"]
-        cset = self._result.inputs.criteria.for_level(level)
-        subs = [s.code for g in cset.groups for s in g.children if not s.is_criterion]
-        grid = []
-        for r in rows:
-            score = self._result.official[str(r["unit_id"])]
-            grid.append([score.node(c).percent if score.node(c).applicable else None for c in subs])
+        view = self._view["levels"][level]
+        rows = [r for r in view["rows"] if r["status"] != "missing"]
+        grid = [view["grid"][r["unit_id"]] for r in rows]
         from scoring.views import charts
 
-        names = [str(r["name"]) for r in rows]
-        alt = self._(LEVEL_TITLES[level])
+        names, subs = [str(r["name"]) for r in rows], view["subgroups"]
         return [
-            Png(png, alt)
-            for png in charts.heatmap(names, subs, grid, lang=self.lang, cache=self._source.cache)
+            Png(png, view["title"])
+            for png in charts.heatmap(names, subs, grid, lang=self.lang, cache=self._cache)
         ]
-
-    @functools.cached_property
-    def _summary_data(self) -> dict[str, object]:
-        """The first page's data, computed once for ``summary`` and ``shown``."""
-        from scoring.analysis import summary
-
-        prev = self._source.previous(self._result)
-        return {
-            "counts": summary.band_counts(self._result),
-            "weakest": summary.weakest_criteria(self._result),
-            "movers": summary.movers(self._result, prev),
-            "attention": summary.attention(self._result, prev),
-            "prev_year": prev.year if prev is not None else None,
-        }
 
     def summary(self) -> Fragment:
         """The leaders' first page: units per band and level, the five weakest criteria, the
         units that moved most since last year, the units needing attention."""
-        data = self._summary_data
         level_names = {lv: self._(LEVEL_TITLES[lv]) for lv in LEVELS}
-        criteria = self._result.inputs.criteria
         return self._render(
             "summary.html.j2",
-            year=self._result.year,
-            bands=[b.name for b in criteria.bands],
+            year=self._view["year"],
+            bands=self._band_names(),
             levels=level_names,
-            notice=source_notice(criteria, self.levels(), self.lang),
-            **data,
+            notice=Fragment(self._view["notice"]),
+            **self._view["summary"],
         )
 
     def submissions(self) -> Fragment:
-        coll = self._result.inputs.collection
-        names = {u.id: u.name for u in self._result.inputs.units}
-        warned = sorted(
-            {p.unit_id for p in coll.warnings if p.unit_id and p.unit_id in coll.submissions}
-        )
-        verified = [names[u] for u in sorted(coll.submissions) if u in coll.verifications]
         # the names follow the table as paragraphs: a row could grow taller than a page
         return self._render(
             "submissions.html.j2",
-            counts=[
-                (N_("Phải nộp"), coll.expected),
-                (N_("Đã nộp"), sorted(coll.submissions)),
-                ("Đã thẩm định", verified),
-                (N_("Chưa nộp"), [names.get(u, u) for u in coll.missing]),
-                (N_("Có cảnh báo"), [names.get(u, u) for u in warned]),
-            ],
+            counts=self._view["submissions"],
             listed=("Đã thẩm định", "Chưa nộp", "Có cảnh báo"),
         )
-
-    @functools.cached_property
-    def _view(self) -> dict[str, object]:
-        """Everything the ranking's helpers can show, as plain data (its read's digest)."""
-        result = self._result
-        prev = self._source.previous(result)
-
-        def prev_rank(uid: str) -> int | None:
-            return prev.ranks.get(uid) if prev is not None else None
-
-        units = []
-        for uid in sorted(result.official):
-            unit, nodes = result.unit(uid), result.official[uid].nodes()
-            groups = [(n.code, n.points, n.max, n.applicable) for n in nodes if not n.is_criterion]
-            rank, band, verified = result.ranks[uid], result.band(uid), result.is_verified(uid)
-            units.append([uid, unit.name, unit.level, rank, band, verified, groups, prev_rank(uid)])
-        criteria = result.inputs.criteria
-        return {
-            "units": units,
-            "missing": [
-                (uid, result.unit(uid).name, lv, result.ranks.get(uid), prev_rank(uid))
-                for lv in result.levels()
-                for uid in result.missing.get(lv, [])
-            ],
-            "criteria": [
-                (lv, c.fingerprint, c.title, c.version, list(c.legal_basis), c.max)
-                for lv, c in sorted(criteria.levels.items())
-            ],
-            "bands": [(b.name, b.min_percent, b.inferred) for b in criteria.bands],
-            "ranking": repr(criteria.ranking),
-            "summary": self._summary_data,
-            "robustness": [repr(vars(result.robustness(level))) for level in sorted(result.peers)],
-            "names": sorted((u.id, u.name) for u in result.inputs.units),
-            "submissions": result.inputs.collection.summary(),
-            "warned": sorted({p.unit_id or "" for p in result.inputs.collection.warnings}),
-            "date": build_date(result).isoformat(),
-            "note": self._note("ranking"),
-        }
