@@ -16,7 +16,7 @@ from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
 from scoring.inputs.source import Source, open_source
 from scoring.model import bands as band_styles
-from scoring.model.criteria import LEVEL_TITLES_VI, CriteriaYear
+from scoring.model.criteria import LEVEL_TITLES_VI, CriteriaSet, CriteriaYear
 from scoring.model.result import YearResult
 from scoring.model.rules import NA, Value
 from scoring.text import i18n, numfmt
@@ -154,6 +154,16 @@ def band_class(criteria: CriteriaYear, band: str) -> str:
     return band_styles.style([b.name for b in criteria.bands], band).css
 
 
+def cset_view(cset: CriteriaSet) -> dict[str, object]:
+    """What a report shows of a criteria set, as plain data (the templates read it as the set)."""
+    return {
+        "title": cset.title,
+        "version": cset.version,
+        "legal_basis": list(cset.legal_basis),
+        "max": cset.max,
+    }
+
+
 def _frame(rows: Sequence[object], columns: list[str]) -> pd.DataFrame:
     import pandas as pd
 
@@ -176,7 +186,7 @@ class _Speaks:
         self._cache = self._source.cache  # where a build keeps the figures (not shown data)
 
     @functools.cached_property
-    def _view(self) -> dict[str, object]:
+    def _view(self) -> dict[str, Any]:
         """Plain data (JSON): everything the helpers show, computed once per report. The
         helpers render from it alone, so its digest is what the report shows."""
         raise NotImplementedError

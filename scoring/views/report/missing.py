@@ -7,14 +7,14 @@ where, what it means for the rank, and what last year's result was."""
 from __future__ import annotations
 
 import functools
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
 from scoring.model.criteria import LEVEL_NAMES_VI
 from scoring.model.result import YearResult
 from scoring.text.i18n import N_
-from scoring.views.report.base import Fragment, _OfUnit
+from scoring.views.report.base import Fragment, _OfUnit, cset_view
 from scoring.views.report.notice import source_notice, sources
 
 
@@ -34,7 +34,7 @@ class MissingReport(_OfUnit):
         return params.unit_id(value, missing, result.year, hint, missing=True)
 
     @functools.cached_property
-    def _view(self) -> dict[str, object]:
+    def _view(self) -> dict[str, Any]:
         """Plain data: everything the report shows (computed once per report)."""
         result, uid = self._result, self.unit_id
         unit = result.unit(uid)
@@ -57,12 +57,7 @@ class MissingReport(_OfUnit):
         return {
             "year": result.year,
             "unit": {"id": unit.id, "name": unit.name, "level": unit.level},
-            "cset": {
-                "title": cset.title,
-                "version": cset.version,
-                "legal_basis": list(cset.legal_basis),
-                "max": cset.max,
-            },
+            "cset": cset_view(cset),
             "rank": result.ranks.get(self.unit_id),
             "peers": result.peer_count(self.unit_id),
             "missing_peers": len(result.missing.get(unit.level, [])),
@@ -82,10 +77,10 @@ class MissingReport(_OfUnit):
             view=view,
             unit=view["unit"],
             cset=view["cset"],
-            level_name=self._(LEVEL_NAMES_VI[view["unit"]["level"]]),  # type: ignore[index]
-            date=view["sources"]["date"],  # type: ignore[index]
+            level_name=self._(LEVEL_NAMES_VI[view["unit"]["level"]]),
+            date=view["sources"]["date"],
         )
-        return Fragment(header + view["notice"])  # type: ignore[operator]
+        return Fragment(header + view["notice"])
 
     def provenance(self) -> Fragment:
-        return self._render("missing_provenance.html.j2", **self._view["sources"])  # type: ignore[arg-type]
+        return self._render("missing_provenance.html.j2", **self._view["sources"])

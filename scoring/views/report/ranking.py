@@ -19,6 +19,7 @@ from scoring.views.report.base import (
     Png,
     _records,
     _Speaks,
+    cset_view,
 )
 from scoring.views.report.notice import source_notice
 
@@ -57,7 +58,7 @@ class RankingReport(_Speaks):
             "sets": [
                 {
                     "level_name": self._(LEVEL_TITLES[lv]),
-                    "cset": {"title": c.title, "version": c.version, "max": c.max},
+                    "cset": cset_view(c),
                 }
                 for lv, c in csets.items()
             ],

@@ -22,6 +22,7 @@ from scoring.views.report.base import (
     _OfUnit,
     _records,
     band_class,
+    cset_view,
     format_value,
 )
 
@@ -98,12 +99,7 @@ class UnitReport(_OfUnit):
             "year": result.year,
             "unit": {"id": uid, "name": unit.name, "level": unit.level},
             "level_name": self._(LEVEL_NAMES_VI[unit.level]),
-            "cset": {
-                "title": cset.title,
-                "version": cset.version,
-                "legal_basis": list(cset.legal_basis),
-                "max": cset.max,
-            },
+            "cset": cset_view(cset),
             "score": score,
             "nodes": nodes,
             "subgroups": subgroups,
