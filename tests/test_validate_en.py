@@ -329,10 +329,9 @@ ELSEWHERE = {
 
 def test_every_kind_of_problem_is_reached_and_shown_in_english(form_kit, monkeypatch) -> None:
     """Every kind of problem of a returned form is reached here by a broken input, and
-    shown in English from the catalogue (a msgid missing from it raises, see
-    ``SCORING_STRICT_MESSAGES``) with no Vietnamese of ours: a new kind fails this test
+    shown in English from the catalogue (a msgid missing from it raises: the tests'
+    warning filter, pyproject) with no Vietnamese of ours: a new kind fails this test
     until a broken input below reaches it (and so checks its English)."""
-    monkeypatch.setenv("SCORING_STRICT_MESSAGES", "1")
     blank = form_kit.root / "shared-blank.xlsx"  # kit.blank's own file is rewritten below
     shutil.copy(form_kit.blank_with_verified_column(), blank)
     problems = [
@@ -368,7 +367,6 @@ def test_previous_year_problems_are_typed_and_shown_in_english(tmp_path, monkeyp
     from scoring.analysis.validation import compare_with_previous
     from scoring.inputs.year import load
 
-    monkeypatch.setenv("SCORING_STRICT_MESSAGES", "1")
     data = tmp_path / "data"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("2019", "2020", "share"))
     (data / "2017" / "submissions" / "06808.xlsx").write_bytes(b"not a workbook")

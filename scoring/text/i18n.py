@@ -3,13 +3,14 @@
 The Vietnamese sentence in the code is the msgid; the English texts are in
 ``scoring/text/locale/en/LC_MESSAGES/scoring.po`` (``make messages``, docs/messages.md),
 read as is at run time so no compiled .mo file can fall behind it. A text the catalogue
-lacks is shown in Vietnamese and recorded in ``MISSING`` (``SCORING_STRICT_MESSAGES=1``:
-it raises). Data from the inputs is shown as given (``translate_data``)."""
+lacks is shown in Vietnamese with a ``MissingMessage`` warning, where the analyst sees it
+(the console, a notebook's stderr; the tests make it an error, see pyproject). Data from
+the inputs is shown as given (``translate_data``)."""
 
 from __future__ import annotations
 
-import os
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from functools import cache, partial
 from pathlib import Path
@@ -25,12 +26,12 @@ LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "scoring"
 _FIELDS = re.compile(r"%\(\w+\)s")
 _WORDS = re.compile(r"[^\W\d_]")
-MISSING: set[str] = set()
-"""msgids looked up in English and not found in the catalogue (since the process began)."""
 
 
-class MissingMessage(KeyError):
-    """A text shown to the user has no translation (raised with SCORING_STRICT_MESSAGES=1)."""
+class MissingMessage(UserWarning):
+    """A text shown to the user has no translation in the reader's language: a warning, not
+    a hidden record, so it is seen where it happens; the standard warning filters decide
+    whether it is shown once, always, or raised (the tests raise it)."""
 
 
 class Phrase(NamedTuple):
@@ -165,14 +166,13 @@ def gettext(text: str, lang: str = "vi") -> str:
     if lang == "vi" or not _WORDS.search(_FIELDS.sub("", text)):
         return text
     found = catalogue(check(lang)).get(text)
-    return found if found is not None else _missing(text, text)
+    return found if found is not None else _missing(text, text, lang)
 
 
-def _missing(msgid: str, shown: str) -> str:
-    """``shown`` for a ``msgid`` the catalogue lacks, recorded (or raised when strict)."""
-    MISSING.add(msgid)
-    if os.environ.get("SCORING_STRICT_MESSAGES") == "1":
-        raise MissingMessage(msgid)
+def _missing(msgid: str, shown: str, lang: str) -> str:
+    """``shown`` for a ``msgid`` the catalogue of ``lang`` lacks, with a warning."""
+    text = f"Danh mục ngôn ngữ '{lang}' thiếu câu {msgid!r}: câu này hiện bằng tiếng Việt"
+    warnings.warn(text, MissingMessage, stacklevel=3)
     return shown
 
 
@@ -185,7 +185,7 @@ def ngettext(one: str, many: str, n: int, lang: str = "vi") -> str:
     if one in found.forms:
         forms = found.forms[one]
         return forms[min(found.plural(n), len(forms) - 1)]
-    return _missing(one, one if n == 1 else many)
+    return _missing(one, one if n == 1 else many, lang)
 
 
 def render_plural(

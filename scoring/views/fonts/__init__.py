@@ -8,6 +8,7 @@ names ordinary families: a browser uses the reader's fonts, the bytes do not dep
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 FAMILY = "Scoring Sans"
@@ -19,19 +20,19 @@ def files() -> list[Path]:
     return [FOLDER / name for name in FACES]
 
 
-_registered = False
+@cache  # matplotlib's font manager is the process's: its faces are added once
+def _add_faces() -> None:
+    from matplotlib import font_manager
+
+    for path in files():
+        font_manager.fontManager.addfont(str(path))
 
 
 def use_in_matplotlib() -> None:
     """Make the shipped faces matplotlib's only sans-serif family (idempotent)."""
-    global _registered
     import matplotlib
-    from matplotlib import font_manager
 
-    if not _registered:
-        for path in files():
-            font_manager.fontManager.addfont(str(path))
-        _registered = True
+    _add_faces()
     matplotlib.rcParams.update(
         {
             "font.family": "sans-serif",
