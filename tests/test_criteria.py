@@ -63,6 +63,19 @@ def test_good_file_loads(tmp_path):
     assert len(cset.fingerprint) == 64
 
 
+def test_a_file_that_is_not_yaml_names_the_line_and_the_likely_cause(tmp_path):
+    """An unclosed quote: the parser stops three lines on, inside node A1 (line 13); the
+    message gives both places and the usual causes, in the reader's language."""
+    path = write(tmp_path, GOOD.replace('name: "Tỷ lệ"', 'name: "Tỷ lệ', 1))
+    with pytest.raises(CriteriaError) as err:
+        load_criteria_file(path)
+    assert str(err.value) == (
+        f"{path}, dòng 17, cột 34: không phải YAML hợp lệ (did not find expected key), trong "
+        "phần bắt đầu ở dòng 13; thường do thiếu một dấu ngoặc kép hoặc thụt lề sai"
+    )
+    assert err.value.text("en").startswith(f"{path}, line 17, column 34: not valid YAML")
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [

@@ -145,8 +145,18 @@ def _read_yaml(path: Path) -> tuple[Any, bytes]:
     except CriteriaError as exc:
         raise CriteriaError("%(path)s: %(error)s", path=str(path), error=exc.as_phrase()) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        what = N_("%(path)s: không phải YAML hợp lệ: %(reason)s")
-        raise CriteriaError(what, path=str(path), reason=str(exc)) from exc
+        at = getattr(exc, "problem_mark", None)  # where the parser stopped, if it says
+        if at is None:
+            what = N_("%(path)s: không phải YAML hợp lệ: %(reason)s")
+            raise CriteriaError(what, path=str(path), reason=str(exc)) from exc
+        begun = getattr(exc, "context_mark", None) or at  # where that part of the file began
+        what = N_(
+            "%(path)s, dòng %(line)s, cột %(column)s: không phải YAML hợp lệ (%(reason)s), trong "
+            "phần bắt đầu ở dòng %(begun)s; thường do thiếu một dấu ngoặc kép hoặc thụt lề sai"
+        )
+        where = {"line": at.line + 1, "column": at.column + 1, "begun": begun.line + 1}
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise CriteriaError(what, path=str(path), reason=reason, **where) from exc
 
 
 def _node_code_at(data: Any, loc: tuple[Any, ...]) -> str | Phrase:  # noqa: ANN401
