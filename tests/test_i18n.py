@@ -173,7 +173,8 @@ def test_english_fragments_carry_no_vietnamese_of_ours(monkeypatch):
 def test_english_build(tmp_path):
     from helpers import small_data, unit_ids
 
-    data = small_data(tmp_path, keep=("196-NV", "06826"))  # a department, a commune
+    data = small_data(tmp_path, keep=("196-NV", "06826", "06829"))  # a department, communes
+    (data / "2018" / "submissions" / "06829.xlsx").unlink()  # a commune without a form
     run = build(data, tmp_path, "--lang", "en", env={"SCORING_TIMINGS": "1"})
     assert run.returncode == 0, run.stderr[-3000:]
     timings = [line for line in run.stderr.splitlines() if line.startswith(("Time", "  task"))]
@@ -182,6 +183,10 @@ def test_english_build(tmp_path):
     reports = len(unit_ids(data)) + 1  # one per unit, and the ranking
     assert f"2018: {reports} reports built, 0 unchanged, 0 failed." in run.stderr
     assert "Building reports" in run.stderr and "Lập báo cáo" not in run.stderr  # the bar
+    executed = sorted((tmp_path / "build" / "2018" / "notebooks").glob("*.ipynb"))
+    assert len(executed) == reports
+    warned = [p.name for p in executed if "MissingMessage" in p.read_text(encoding="utf-8")]
+    assert not warned, warned  # in the kernels too, every text shown is in the catalogue
     year = tmp_path / "reports" / "2018"
     html = (year / "units" / "06826.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html

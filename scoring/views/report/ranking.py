@@ -245,7 +245,7 @@ class RankingReport(_Speaks):
 
         names = [str(r["name"]) for r in rows]
         on = [float(r["total" if by_total else "percent"]) for r in rows]
-        bands = [str(r["band"]) or self._("Chưa nộp phiếu") for r in rows]
+        bands = [str(r["band"]) or N_("Chưa nộp phiếu") for r in rows]  # the chart translates
         top = view["max"] if by_total else 100.0
         labels = [self._bar_label(r, by_total) for r in rows]
         axis = None
