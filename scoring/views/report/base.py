@@ -16,7 +16,7 @@ from scoring.inputs import params
 from scoring.inputs.snapshot import ReadKind
 from scoring.inputs.source import Source, open_source
 from scoring.model import bands as band_styles
-from scoring.model.criteria import LEVEL_TITLES_VI, CriteriaSet, CriteriaYear
+from scoring.model.criteria import LEVEL_TITLES_VI, CriteriaSet
 from scoring.model.result import YearResult
 from scoring.model.rules import NA, Value
 from scoring.text import i18n, numfmt
@@ -149,9 +149,10 @@ def markdown_html(text: str) -> str:
     return str(mistune.create_markdown(escape=True, renderer=Safe(escape=True))(text))
 
 
-def band_class(criteria: CriteriaYear, band: str) -> str:
-    """The CSS class of ``band`` (``band-<class>``): by its place in the year's bands."""
-    return band_styles.style([b.name for b in criteria.bands], band).css
+def band_class(names: Sequence[str], band: str) -> str:
+    """The CSS class of ``band`` (``band-<class>``): by its place in the year's band
+    ``names``, best first."""
+    return band_styles.style(names, band).css
 
 
 def cset_view(cset: CriteriaSet) -> dict[str, object]:

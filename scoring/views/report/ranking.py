@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scoring.inputs.snapshot import ReadKind
-from scoring.model import bands as band_styles
 from scoring.model.criteria import LEVELS
 from scoring.text import i18n, numfmt
 from scoring.text.i18n import N_
@@ -19,6 +18,7 @@ from scoring.views.report.base import (
     Png,
     _records,
     _Speaks,
+    band_class,
     cset_view,
 )
 from scoring.views.report.notice import source_notice
@@ -51,16 +51,13 @@ class RankingReport(_Speaks):
         from it alone, so its digest (``shown()``) is what the ranking shows."""
         result, criteria = self._result, self._result.inputs.criteria
         csets = {lv: criteria.for_level(lv) for lv in result.levels()}
+        levels = {lv: self._level(lv) for lv in csets}
         return {
             "year": result.year,
             "count": len(result.official),
-            "levels": {lv: self._level(lv) for lv in csets},
+            "levels": levels,
             "sets": [
-                {
-                    "level_name": self._(LEVEL_TITLES[lv]),
-                    "cset": cset_view(c),
-                }
-                for lv, c in csets.items()
+                {"level_name": levels[lv]["title"], "cset": cset_view(c)} for lv, c in csets.items()
             ],
             "legal": list(dict.fromkeys(line for c in csets.values() for line in c.legal_basis)),
             "bands": [b.model_dump() for b in criteria.bands],
@@ -210,7 +207,7 @@ class RankingReport(_Speaks):
         records = _records(self.rows(level) if rows is None else rows)
         for r in records:
             missing = r.get("status") == "missing"
-            r["band_slug"] = "missing" if missing else band_styles.style(names, str(r["band"])).css
+            r["band_slug"] = "missing" if missing else band_class(names, str(r["band"]))
             r["groups"] = {code: r.get(code) for code in groups}
         sent = [r for r in records if r.get("status") != "missing"]
         full_max = view["max"]

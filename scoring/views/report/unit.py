@@ -104,7 +104,7 @@ class UnitReport(_OfUnit):
             "nodes": nodes,
             "subgroups": subgroups,
             "band": self._(band),
-            "band_slug": band_class(criteria, band),
+            "band_slug": band_class([b.name for b in criteria.bands], band),
             "rank": result.ranks[uid],
             "peers": result.peer_count(uid),
             "scored_peers": len(result.peer_ids(uid)),
@@ -218,12 +218,9 @@ class UnitReport(_OfUnit):
 
     # -- data -------------------------------------------------------------------------
 
-    def _rows(self, kind: str) -> list[dict[str, Any]]:
-        return [n for n in self._view["nodes"] if n["kind"] == kind]
-
     def groups(self) -> pd.DataFrame:
         """One row per criteria group: ``code, name, points, max, percent``."""
-        return _frame(self._rows("group"), ["code", "name", "points", "max", "percent"])
+        return _frame(self._view["score"]["groups"], ["code", "name", "points", "max", "percent"])
 
     def subgroups(self) -> pd.DataFrame:
         """One row per sub-group: ``code, name, percent`` (of the applicable maximum; 0 if not
